@@ -1,0 +1,103 @@
+"""The composition root: builds the engine, the services and the Telegram Application from settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.errors import on_error
+from bot.gate import GATE_GROUP, build_gate
+from bot.persistence import DatabasePersistence
+from bot.processor import PerConversationUpdateProcessor
+from bot.settings import Settings
+from conversations.context import CONTEXT_TYPES, SERVICES_KEY
+from conversations.handlers import STATE_TYPES, build_handlers
+from conversations.i18n import LANGUAGES, t_plain
+from conversations.menu import COMMANDS
+from core.clock import Clock
+from core.services import Services
+from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+# Telegram answers a long poll as soon as an update arrives; the timeout only bounds an idle wait.
+POLL_TIMEOUT = 10
+
+
+@dataclass
+class Runtime:
+    """What one process shares between the bot, the CLI and (later) the admin endpoint."""
+
+    settings: Settings
+    engine: AsyncEngine
+    uow: UnitOfWorkFactory
+    services: Services
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    engine = create_engine(settings.effective_database_url)
+    uow = UnitOfWorkFactory(create_session_factory(engine))
+    clock = clock or Clock(zone=settings.zone)
+    services = Services.build(uow, clock, link_code_ttl=timedelta(hours=settings.link_code_ttl_hours))
+    return Runtime(settings=settings, engine=engine, uow=uow, services=services)
+
+
+async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu Telegram shows, in Korean by default and in English for English clients."""
+    for language in LANGUAGES:
+        commands = [BotCommand(name, t_plain(language, f"command.{name}")) for name in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if language == "ko" else language)
+
+
+def build_application(runtime: Runtime, *, token: str, api_root: str) -> Application[Any, Any, Any, Any, Any, Any]:
+    settings = runtime.settings
+    persistence = DatabasePersistence(
+        runtime.uow,
+        runtime.services.clock,
+        state_types=STATE_TYPES,
+        update_interval=settings.persistence_interval,
+    )
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_root}/bot")
+        .base_file_url(f"{api_root}/file/bot")
+        .context_types(CONTEXT_TYPES)
+        .persistence(persistence)
+        .concurrent_updates(PerConversationUpdateProcessor(settings.max_concurrent_updates))
+        # Waits out Telegram's 429 "retry after" instead of failing the user's request.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(register_commands)
+        .build()
+    )
+    app.bot_data[SERVICES_KEY] = runtime.services
+    app.add_handler(build_gate(), group=GATE_GROUP)
+    app.add_handlers(build_handlers(), group=0)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+
+
+async def stop_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """A clean stop: the last persistence flush happens here, so no dialogue is lost."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()

@@ -1,0 +1,71 @@
+"""``dongne``: the command line an IT admin and a developer use.
+
+dongne db upgrade
+dongne staff add --saeol-id hong01 --name 홍길동 --department 공동주택과 --role housing.read
+dongne staff link-code --saeol-id hong01
+dongne demo-data [--seed N]
+dongne demo
+dongne run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dongne", description="Dongne (동네): district office records bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="bring the schema up to date (Alembic)")
+
+    staff = commands.add_parser("staff", help="staff accounts").add_subparsers(dest="staff_command", required=True)
+    add = staff.add_parser("add", help="add a staff member and print a one-time link code")
+    add.add_argument("--saeol-id", required=True, help="새올 아이디")
+    add.add_argument("--name", required=True)
+    add.add_argument("--department", required=True)
+    add.add_argument("--role", action="append", default=[], help="permission, e.g. housing.read (repeatable)")
+    add.add_argument("--telegram-id", type=int, help="bind this Telegram user id directly instead of a code")
+    code = staff.add_parser("link-code", help="issue a new one-time link code")
+    code.add_argument("--saeol-id", required=True)
+
+    data = commands.add_parser("demo-data", help="load the deterministic demo district")
+    data.add_argument("--seed", type=int, default=2016)
+
+    demo = commands.add_parser("demo", help="try everything offline in a terminal chat")
+    demo.add_argument("--seed", type=int, default=2016)
+    demo.add_argument("--english", action="store_true", help="chat in English")
+    demo.add_argument("--pii", action="store_true", help="demo staff may see unmasked personal data")
+
+    commands.add_parser("run", help="run the bot")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"dongne: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot import commands
+
+    try:
+        return asyncio.run(commands.dispatch(args, settings))
+    except SettingsError as exc:
+        print(f"dongne: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

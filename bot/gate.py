@@ -1,0 +1,50 @@
+"""The access gate: runs before every other handler and lets only bound, active staff through.
+
+It also records who is acting on the update's context, so handlers and core services see the staff
+member's current roles: a grant or a deactivation takes effect on the very next update."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from conversations.context import DongneContext
+from conversations.i18n import t, t_plain
+
+log = logging.getLogger(__name__)
+
+GATE_GROUP = -1
+
+
+def _is_binding_attempt(update: Update) -> bool:
+    message = update.message  # new messages only: an edited "/start CODE" is not a fresh attempt
+    if message is None or not message.text:
+        return False
+    command, _, payload = message.text.partition(" ")
+    return command.split("@")[0] == "/start" and bool(payload.strip())
+
+
+async def gate(update: Update, context: DongneContext) -> None:
+    user = update.effective_user
+    if user is None:  # channel posts, polls and the like: nobody to serve
+        raise ApplicationHandlerStop
+    context.telegram_language = user.language_code
+    staff = await context.services.staff.identify(user.id)
+    if staff is not None and staff.active:
+        context.actor = staff
+        return
+    if staff is None and _is_binding_attempt(update):
+        return
+    key = "gate.inactive" if staff is not None else "gate.not_bound"
+    log.info("refused telegram user %s (%s)", user.id, key)
+    if update.callback_query is not None:
+        await update.callback_query.answer(t_plain(context.lang, key), show_alert=True)
+    elif update.effective_chat is not None and update.effective_chat.type == "private":
+        await context.bot.send_message(update.effective_chat.id, t(context.lang, key), parse_mode="HTML")
+    raise ApplicationHandlerStop
+
+
+def build_gate() -> TypeHandler[Update, DongneContext, None]:
+    return TypeHandler(Update, gate)

@@ -1,0 +1,79 @@
+"""Process settings: the only module that reads the environment (``DONGNE_*`` variables or ``.env``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DONGNE_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    # Used to print t.me deep links; asked of Telegram (getMe) when not set.
+    bot_username: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    timezone: str = "Asia/Seoul"
+    # Seconds between persistence flushes: the most a killed process can lose of a dialogue.
+    persistence_interval: float = Field(default=2.0, gt=0, le=60)
+    # Updates processed at once across all staff; each chat/user is still handled one at a time.
+    max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    link_code_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value or None
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'dongne.sqlite3').resolve()}"
+
+    def require_token(self) -> str:
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise SettingsError("DONGNE_BOT_TOKEN is not set: get a token from @BotFather and set it")
+        return self.bot_token.get_secret_value().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line naming the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "DONGNE_" + str(first["loc"][0]).upper() if first["loc"] else "DONGNE_*"
+        raise SettingsError(f"{name} is invalid: {first['msg']}") from None

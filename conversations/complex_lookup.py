@@ -1,0 +1,273 @@
+"""단지 조회 — a staff member in the field looks up a housing complex.
+
+The journey: ``/complex`` (or 단지 조회 in the main menu) asks for part of a name; the staff member
+types ``쉐르빌`` (or ``/complex 쉐르빌`` at once), picks the complex from the buttons (paged when many
+match), or browses by administrative dong instead. The card shows the seed report's one screen; its
+long sections (representatives, groups, support projects, office, remarks) open from buttons and
+page. Typing another name at any point searches again; ``/cancel`` leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from enum import StrEnum
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.warnings import PTBUserWarning
+
+from conversations.complex_card import SECTIONS, render_card, render_section, summary_line
+from conversations.context import DongneContext
+from conversations.i18n import t, t_plain
+from conversations.keyboards import button, markup, pager_row, rows
+from conversations.replies import answer, report, say, show
+from core.errors import DongneError, InvalidInput
+from core.values import ComplexCard, ComplexSummary, Page
+
+NAME = "complex_lookup"
+QUERY_KEY = "complex_query"
+CALLBACK_PATTERN = r"^cx:"
+
+
+class State(StrEnum):
+    AWAIT_QUERY = "await_query"
+
+
+def query_token(query: str) -> str:
+    """A short fingerprint of the search a results page belongs to, so a page button from an older
+    search is recognised as stale instead of paging through a different result."""
+    return hashlib.sha256(query.encode()).hexdigest()[:8]
+
+
+# -- keyboards ---------------------------------------------------------------------------------------
+
+
+def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str, str]) -> InlineKeyboardMarkup:
+    picks = [
+        button(t_plain(lang, "lookup.result_button", name=c.name, dong=c.admin_dong), f"cx:open:{c.id}")
+        for c in page.items
+    ]
+    pager = pager_row(
+        lang,
+        has_previous=page.has_previous,
+        has_next=page.has_next,
+        number=page.number,
+        count=page.count,
+        data_for=page_data,
+    )
+    return markup(
+        *rows(picks, 1),
+        pager,
+        [button(t_plain(lang, "lookup.by_dong"), "cx:dongs"), button(t_plain(lang, "lookup.new_search"), "cx:new")],
+    )
+
+
+def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
+    cid = card.detail.id
+    counts = {"reps": len(card.representatives), "groups": len(card.groups), "projects": len(card.projects)}
+    sections = [
+        button(t_plain(lang, f"lookup.section.{s}", count=counts.get(s, 0)), f"cx:sec:{cid}:{s}:0") for s in SECTIONS
+    ]
+    return markup(
+        *rows(sections, 3),
+        [button(t_plain(lang, "lookup.new_search"), "cx:new"), button(t_plain(lang, "lookup.by_dong"), "cx:dongs")],
+    )
+
+
+# -- handlers ----------------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: DongneContext) -> State:
+    """/complex [name], or 단지 조회 from the menu."""
+    await answer(update, context)
+    text = " ".join(context.args or []) if update.message else ""
+    if text.strip():
+        await run_search(update, context, text)
+    else:
+        await say(
+            update,
+            context,
+            t(context.lang, "lookup.ask_name"),
+            markup([button(t_plain(context.lang, "lookup.by_dong"), "cx:dongs")]),
+        )
+    return State.AWAIT_QUERY
+
+
+async def on_text(update: Update, context: DongneContext) -> State:
+    assert update.message is not None
+    await run_search(update, context, update.message.text or "")
+    return State.AWAIT_QUERY
+
+
+async def run_search(update: Update, context: DongneContext, text: str, page: int = 0) -> None:
+    lang = context.lang
+    try:
+        results = await context.services.housing.search_complexes(context.staff(), text, page)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    query = " ".join(text.split())
+    assert context.user_data is not None
+    context.user_data[QUERY_KEY] = query
+    if results.total == 1 and page == 0:
+        await send_card(update, context, results.items[0].id)
+        return
+    if results.total == 0:
+        await say(
+            update,
+            context,
+            t(lang, "lookup.no_match", query=query),
+            markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")]),
+        )
+        return
+    token = query_token(query)
+    body = "\n".join(
+        [t(lang, "lookup.results", query=query, total=results.total), *(summary_line(lang, c) for c in results.items)]
+    )
+    keyboard = results_keyboard(lang, results, (f"cx:q:{page - 1}:{token}", f"cx:q:{page + 1}:{token}"))
+    if update.callback_query:
+        await show(update, context, body, keyboard)
+    else:
+        await say(update, context, body, keyboard)
+
+
+async def send_card(update: Update, context: DongneContext, complex_id: int, *, edit: bool = False) -> None:
+    try:
+        card = await context.services.housing.get_complex_card(context.staff(), complex_id)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    text, keyboard = render_card(context.lang, card), card_keyboard(context.lang, card)
+    if edit:
+        await show(update, context, text, keyboard)
+    else:
+        await say(update, context, text, keyboard)
+
+
+async def show_dongs(update: Update, context: DongneContext) -> None:
+    lang = context.lang
+    try:
+        dongs = await context.services.housing.list_admin_dongs(context.staff())
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    picks = [
+        button(t_plain(lang, "lookup.dong_button", name=d.name, count=d.complex_count), f"cx:dong:{d.id}:0")
+        for d in dongs
+    ]
+    await show(update, context, t(lang, "lookup.pick_dong"), markup(*rows(picks, 2)))
+
+
+async def show_dong(update: Update, context: DongneContext, dong_id: int, page: int) -> None:
+    lang = context.lang
+    try:
+        dong, results = await context.services.housing.list_complexes_in_dong(context.staff(), dong_id, page)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    body = "\n".join(
+        [
+            t(lang, "lookup.dong_results", dong=dong.name, total=results.total),
+            *(summary_line(lang, c) for c in results.items),
+        ]
+    )
+    await show(
+        update,
+        context,
+        body,
+        results_keyboard(lang, results, (f"cx:dong:{dong_id}:{page - 1}", f"cx:dong:{dong_id}:{page + 1}")),
+    )
+
+
+async def show_section(update: Update, context: DongneContext, complex_id: int, section: str, page: int) -> None:
+    lang = context.lang
+    try:
+        card = await context.services.housing.get_complex_card(context.staff(), complex_id)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    text, pages = render_section(lang, card, section, page)
+    page = min(max(page, 0), pages - 1)
+    data = (f"cx:sec:{complex_id}:{section}:{page - 1}", f"cx:sec:{complex_id}:{section}:{page + 1}")
+    pager = pager_row(lang, has_previous=page > 0, has_next=page + 1 < pages, number=page, count=pages, data_for=data)
+    await show(
+        update, context, text, markup(pager, [button(t_plain(lang, "lookup.back_to_card"), f"cx:card:{complex_id}")])
+    )
+
+
+_ROUTES = {
+    "dongs": re.compile(r"^cx:dongs$"),
+    "new": re.compile(r"^cx:new$"),
+    "open": re.compile(r"^cx:open:(\d{1,9})$"),
+    "card": re.compile(r"^cx:card:(\d{1,9})$"),
+    "dong": re.compile(r"^cx:dong:(\d{1,9}):(-?\d{1,4})$"),
+    "q": re.compile(r"^cx:q:(-?\d{1,4}):([0-9a-f]{8})$"),
+    "sec": re.compile(rf"^cx:sec:(\d{{1,9}}):({'|'.join(SECTIONS)}):(-?\d{{1,4}})$"),
+}
+
+
+async def on_button(update: Update, context: DongneContext) -> State:
+    """Every cx: button, parsed like any user input: forged or malformed data changes nothing."""
+    query = update.callback_query
+    assert query is not None
+    data = query.data or ""
+    route, match = next(((name, m) for name, rx in _ROUTES.items() if (m := rx.match(data))), (None, None))
+    if route is None or match is None:
+        await answer(update, context, "common.button_invalid", alert=True)
+        return State.AWAIT_QUERY
+    await answer(update, context)
+    lang = context.lang
+    if route == "dongs":
+        await show_dongs(update, context)
+    elif route == "new":
+        await say(
+            update, context, t(lang, "lookup.ask_name"), markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")])
+        )
+    elif route == "open":
+        await send_card(update, context, int(match[1]))
+    elif route == "card":
+        await send_card(update, context, int(match[1]), edit=True)
+    elif route == "dong":
+        await show_dong(update, context, int(match[1]), int(match[2]))
+    elif route == "q":
+        stored = (context.user_data or {}).get(QUERY_KEY)
+        if not stored or query_token(stored) != match[2]:
+            await report(update, context, InvalidInput("stale_search"))
+        else:
+            await run_search(update, context, stored, int(match[1]))
+    elif route == "sec":
+        await show_section(update, context, int(match[1]), match[2], int(match[3]))
+    return State.AWAIT_QUERY
+
+
+async def cancel(update: Update, context: DongneContext) -> int:
+    await say(update, context, t(context.lang, "common.cancelled"))
+    return ConversationHandler.END
+
+
+def build_handler() -> ConversationHandler[DongneContext]:
+    # Our buttons carry their own target in the data and are matched per chat, not per message, so
+    # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("complex", start),
+                CallbackQueryHandler(start, pattern=r"^menu:complex$"),
+                CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
+            ],
+            states={
+                State.AWAIT_QUERY: [
+                    MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text),
+                    CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
+                    CommandHandler("complex", start),
+                    CallbackQueryHandler(start, pattern=r"^menu:complex$"),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name=NAME,
+            persistent=True,
+            allow_reentry=True,
+        )

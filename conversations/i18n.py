@@ -1,0 +1,63 @@
+"""Catalogs of every text the bot says, in Korean (default) and English.
+
+Texts are HTML for ``parse_mode=HTML``; :func:`t` escapes every parameter so a name like ``<김&이>``
+shows as written. :func:`t_plain` is for places Telegram shows as plain text (callback answers)."""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_LANGUAGE = "ko"
+LANGUAGES = ("ko", "en")
+_LOCALES = Path(__file__).with_name("locales")
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    with (_LOCALES / f"{language}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def language_of(preferred: str | None) -> str:
+    """Our language for a stored preference or a Telegram ``language_code`` (e.g. ``en-US``)."""
+    if preferred:
+        base = preferred.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return DEFAULT_LANGUAGE
+
+
+def _template(language: str, key: str) -> str:
+    texts = catalog(language_of(language))
+    if key in texts:
+        return texts[key]
+    return catalog(DEFAULT_LANGUAGE)[key]  # a key missing everywhere is a bug: let it raise
+
+
+def t(language: str, key: str, **params: object) -> str:
+    """An HTML text with parameters escaped."""
+    safe = {name: html.escape(str(value), quote=False) for name, value in params.items()}
+    return _template(language, key).format(**safe)
+
+
+def t_plain(language: str, key: str, **params: object) -> str:
+    """A plain text (no HTML), e.g. for callback query answers."""
+    return _template(language, key).format(**params)
+
+
+def has_text(language: str, key: str) -> bool:
+    return key in catalog(language_of(language)) or key in catalog(DEFAULT_LANGUAGE)

@@ -1,0 +1,42 @@
+"""Inline keyboards, built from a few shapes so every screen looks and behaves alike.
+
+Callback data is ``namespace:action:args`` and never longer than Telegram's 64 bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from conversations.i18n import t_plain
+
+MAX_CALLBACK_BYTES = 64
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def pager_row(
+    lang: str, *, has_previous: bool, has_next: bool, number: int, count: int, data_for: Iterable[str]
+) -> list[InlineKeyboardButton]:
+    """◀ 이전 · 2/5 · 다음 ▶; ``data_for`` yields the previous page's data, then the next page's."""
+    previous_data, next_data = data_for
+    row: list[InlineKeyboardButton] = []
+    if has_previous:
+        row.append(button(t_plain(lang, "common.previous"), previous_data))
+    if has_previous or has_next:
+        row.append(button(f"{number + 1}/{count}", "noop"))
+    if has_next:
+        row.append(button(t_plain(lang, "common.next"), next_data))
+    return row
+
+
+def markup(*keyboard_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([row for row in keyboard_rows if row])

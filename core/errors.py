@@ -1,0 +1,54 @@
+"""Domain errors. Each carries a ``code`` that the edges translate: a dialogue into a catalog text
+(``error.<code>``), the admin endpoint into an HTTP status. Parameters fill the text's placeholders."""
+
+from __future__ import annotations
+
+
+class DongneError(Exception):
+    code = "unexpected"
+
+    def __init__(self, detail: str = "", **params: object) -> None:
+        super().__init__(detail or self.code)
+        self.params = params
+
+
+class PermissionDenied(DongneError):
+    code = "permission_denied"
+
+
+class NotFound(DongneError):
+    code = "not_found"
+
+
+class InvalidInput(DongneError):
+    """Input that breaks a rule; ``code`` names the rule so the reply can say which."""
+
+    def __init__(self, code: str, detail: str = "", **params: object) -> None:
+        super().__init__(detail or code, **params)
+        self.code = code
+
+
+class StaleRecord(DongneError):
+    code = "stale_record"
+
+
+class LinkCodeRejected(DongneError):
+    """Wrong, expired or already used; one reply for all so the reply does not help a guesser."""
+
+    code = "link_code_rejected"
+
+
+class TooManyAttempts(DongneError):
+    code = "too_many_attempts"
+
+
+class AlreadyBound(DongneError):
+    code = "already_bound"
+
+
+class StaffInactive(DongneError):
+    code = "staff_inactive"
+
+
+class DuplicateStaff(DongneError):
+    code = "duplicate_staff"

@@ -1,0 +1,153 @@
+"""공동주택 조회: finding a complex and reading its one-screen card."""
+
+from __future__ import annotations
+
+from core.clock import Clock
+from core.errors import InvalidInput, NotFound
+from core.masking import mask_email, mask_phone
+from core.permissions import Permission, can, require
+from core.values import (
+    AdminDong,
+    BirthDate,
+    ComplexCard,
+    ComplexSummary,
+    GroupView,
+    ManagerView,
+    Page,
+    RepresentativeView,
+    StaffMember,
+)
+from storage.records import ComplexSections
+from storage.uow import UnitOfWorkFactory
+
+PAGE_SIZE = 8  # inline buttons that fit a phone screen without scrolling
+MAX_QUERY_LENGTH = 50  # longer than any complex name the registry holds
+
+
+def clean_query(text: str) -> str:
+    query = " ".join(text.split())
+    if not query:
+        raise InvalidInput("search_empty")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidInput("search_too_long", limit=MAX_QUERY_LENGTH)
+    return query
+
+
+class HousingLookup:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def search_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
+        require(actor, Permission.HOUSING_READ)
+        query = clean_query(text)
+        page = max(0, page)
+        async with self._uow() as uow:
+            items, total = await uow.housing.find_complexes_by_name(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+    async def list_admin_dongs(self, actor: StaffMember) -> list[AdminDong]:
+        require(actor, Permission.HOUSING_READ)
+        async with self._uow() as uow:
+            return await uow.housing.list_admin_dongs_with_counts()
+
+    async def list_complexes_in_dong(
+        self, actor: StaffMember, admin_dong_id: int, page: int = 0
+    ) -> tuple[AdminDong, Page[ComplexSummary]]:
+        require(actor, Permission.HOUSING_READ)
+        page = max(0, page)
+        async with self._uow() as uow:
+            dong = await uow.housing.get_admin_dong(admin_dong_id)
+            if dong is None:
+                raise NotFound(f"admin dong {admin_dong_id}")
+            items, total = await uow.housing.list_complexes_in_dong(
+                admin_dong_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+            )
+        return dong, Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+    async def get_complex_card(self, actor: StaffMember, complex_id: int) -> ComplexCard:
+        require(actor, Permission.HOUSING_READ)
+        unmasked = can(actor, Permission.PII_VIEW)
+        async with self._uow(write=unmasked) as uow:
+            sections = await uow.housing.load_complex_sections(complex_id)
+            if sections is None:
+                raise NotFound(f"complex {complex_id}")
+            card = build_card(sections, masked=not unmasked)
+            if unmasked and card_has_personal_data(card):
+                await uow.audit.record(
+                    at=self._clock.now(),
+                    actor_staff_id=actor.id,
+                    action="pii.view",
+                    target_type="complex",
+                    target_id=complex_id,
+                    details={"via": "complex_card"},
+                )
+                await uow.commit()
+        return card
+
+
+def card_has_personal_data(card: ComplexCard) -> bool:
+    office = card.office
+    return bool(
+        (office and (office.mobile or office.birth))
+        or any(r.phone or r.birth for r in card.representatives)
+        or any(g.leader_phone or g.leader_email for g in card.groups)
+    )
+
+
+def build_card(sections: ComplexSections, *, masked: bool) -> ComplexCard:
+    """Apply the masking rule to every personal field of the card, once, here."""
+
+    def phone(value: str | None) -> str | None:
+        return mask_phone(value) if masked else value
+
+    office = sections.office
+    manager = (
+        ManagerView(
+            office_phone=office.phone,
+            office_fax=office.fax,
+            name=office.manager_name,
+            birth=BirthDate.of(office.manager_birth_date, masked=masked),
+            mobile=phone(office.manager_mobile),
+            license_no=office.manager_license_no,
+            license_grade=office.manager_license_grade,
+            assigned_on=office.manager_assigned_on,
+        )
+        if office
+        else None
+    )
+    representatives = tuple(
+        RepresentativeView(
+            position=r.position,
+            name=r.name,
+            gender=r.gender,
+            birth=BirthDate.of(r.birth_date, masked=masked),
+            building_unit=r.building_unit,
+            phone=phone(r.phone),
+            term_start=r.term_start,
+            term_end=r.term_end,
+        )
+        for r in sections.representatives
+    )
+    groups = tuple(
+        GroupView(
+            kind=g.kind,
+            name=g.name,
+            leader_position=g.leader_position,
+            leader_name=g.leader_name,
+            leader_phone=phone(g.leader_phone),
+            leader_email=mask_email(g.leader_email) if masked else g.leader_email,
+            member_count=g.member_count,
+            formed_on=g.formed_on,
+        )
+        for g in sections.groups
+    )
+    return ComplexCard(
+        detail=sections.detail,
+        office=manager,
+        representatives=representatives,
+        groups=groups,
+        projects=sections.projects,
+        photo_count=sections.photo_count,
+        personal_data_masked=masked,
+    )

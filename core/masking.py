@@ -1,0 +1,46 @@
+"""One masking rule for personal data, used by every output: phones keep their first and last
+groups (010-****-5678), birth dates keep the year, e-mail keeps its first letter and domain."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from core.errors import InvalidInput
+
+
+def normalize_phone(raw: str) -> str:
+    """A Korean number as the office writes it (010-1234-5678, 02-2286-1234), or InvalidInput."""
+    text = raw.strip()
+    if not text or len(text) > 20:
+        raise InvalidInput("invalid_phone", raw)
+    try:
+        number = phonenumbers.parse(text, "KR")
+    except phonenumbers.NumberParseException:
+        raise InvalidInput("invalid_phone", raw) from None
+    if not phonenumbers.is_valid_number(number) or number.country_code != 82:
+        raise InvalidInput("invalid_phone", raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    groups = phone.split("-")
+    if len(groups) == 3:
+        return f"{groups[0]}-{'*' * len(groups[1])}-{groups[2]}"
+    # An unformatted number still hides every digit but the last four.
+    hidden = sum(ch.isdigit() for ch in phone) - 4
+    out = []
+    for ch in phone:
+        if ch.isdigit() and hidden > 0:
+            hidden -= 1
+            ch = "*"
+        out.append(ch)
+    return "".join(out)
+
+
+def mask_email(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return email
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}***@{domain}"

@@ -1,0 +1,185 @@
+"""Loading many complexes at once (demo data, benchmarks, a whole registry's import) with SQLAlchemy Core.
+
+The ORM's unit-of-work bookkeeping costs more than the insert itself at this size, so rows go in as lists of
+plain dicts, a chunk per executemany. Complex ids are handed out here rather than returned by the database:
+children then need no round trip, and the same code runs on SQLite and PostgreSQL. The caller holds the
+write lock for the whole load (``lock_complexes``), so nobody else can take an id in between.
+
+Values arrive already checked (storage knows no domain rules); column names are the schema's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from storage.models import AdminDong, Complex, ManagementOffice, Position, Representative, ResidentGroup, SupportProject
+from storage.repositories.housing import name_key
+from storage.uow import UnitOfWork
+
+Row = Mapping[str, Any]
+T = TypeVar("T")
+
+DEFAULT_CHUNK = 5_000  # rows per executemany: large enough to amortise, small enough to bound driver memory
+
+_COMPLEX: Table = Complex.__table__  # type: ignore[assignment]
+_OFFICE: Table = ManagementOffice.__table__  # type: ignore[assignment]
+_REPRESENTATIVE: Table = Representative.__table__  # type: ignore[assignment]
+_GROUP: Table = ResidentGroup.__table__  # type: ignore[assignment]
+_PROJECT: Table = SupportProject.__table__  # type: ignore[assignment]
+_ADMIN_DONG: Table = AdminDong.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminDongRow:
+    name: str
+    short_name: str
+    sort_order: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComplexRows:
+    """One complex and what hangs off it, as column values.
+
+    ``complex`` holds the ``complex`` table's columns except ``id``, ``name_key``, ``updated_at`` and
+    ``version``, which the loader fills; children hold their table's columns except ``id`` and ``complex_id``
+    (representatives carry ``position_id``)."""
+
+    complex: Row
+    office: Row | None = None
+    representatives: Sequence[Row] = ()
+    groups: Sequence[Row] = ()
+    projects: Sequence[Row] = ()
+
+
+@dataclass(slots=True)
+class BulkCounts:
+    complexes: int = 0
+    buildings: int = 0
+    households: int = 0
+    offices: int = 0
+    representatives: int = 0
+    groups: int = 0
+    projects: int = 0
+
+    def add(self, other: BulkCounts) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(slots=True)
+class _Batch:
+    complexes: list[dict[str, Any]] = field(default_factory=list)
+    offices: list[dict[str, Any]] = field(default_factory=list)
+    representatives: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+
+
+class BulkRepository:
+    """Bulk writes inside one unit of work's transaction."""
+
+    def __init__(self, session: AsyncSession, *, chunk_size: int = DEFAULT_CHUNK) -> None:
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be positive")
+        self._session = session
+        self._chunk_size = chunk_size
+
+    async def _connection(self) -> AsyncConnection:
+        return await self._session.connection()
+
+    async def lock_complexes(self) -> None:
+        """Keep other writers of ``complex`` out until commit, so an emptiness check stays true and the ids
+        handed out stay free. SQLite's write transaction (BEGIN IMMEDIATE) already excludes other writers."""
+        connection = await self._connection()
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("LOCK TABLE complex IN SHARE ROW EXCLUSIVE MODE"))
+
+    async def count_complexes(self) -> int:
+        connection = await self._connection()
+        return int(await connection.scalar(select(func.count()).select_from(_COMPLEX)) or 0)
+
+    async def position_ids(self) -> dict[str, int]:
+        connection = await self._connection()
+        rows = await connection.execute(select(Position.id, Position.name))
+        return {name: id_ for id_, name in rows}
+
+    async def ensure_admin_dongs(self, dongs: Sequence[AdminDongRow]) -> dict[str, int]:
+        """Ids of the given 행정동 by name, inserting those not there yet (a district seeded earlier keeps its own)."""
+        connection = await self._connection()
+        existing = {name: id_ for id_, name in await connection.execute(select(AdminDong.id, AdminDong.name))}
+        missing = [d for d in dongs if d.name not in existing]
+        if missing:
+            rows = [{"name": d.name, "short_name": d.short_name, "sort_order": d.sort_order} for d in missing]
+            for chunk in _chunks(rows, self._chunk_size):
+                await connection.execute(insert(_ADMIN_DONG), chunk)
+            existing = {name: id_ for id_, name in await connection.execute(select(AdminDong.id, AdminDong.name))}
+        return {d.name: existing[d.name] for d in dongs}
+
+    async def insert_complexes(self, bundles: Iterable[ComplexRows], *, updated_at: datetime) -> BulkCounts:
+        """Insert complexes with their offices, representatives, groups and projects; any iterable works, so a
+        generator keeps only one chunk of a large load in memory at a time."""
+        connection = await self._connection()
+        next_id = int(await connection.scalar(select(func.coalesce(func.max(_COMPLEX.c.id), 0))) or 0) + 1
+        counts = BulkCounts()
+        for chunk in _chunks(bundles, self._chunk_size):
+            batch = _Batch()
+            for bundle in chunk:
+                _add_bundle(batch, bundle, next_id, updated_at, counts)
+                next_id += 1
+            for table, rows in (
+                (_COMPLEX, batch.complexes),
+                (_OFFICE, batch.offices),
+                (_REPRESENTATIVE, batch.representatives),
+                (_GROUP, batch.groups),
+                (_PROJECT, batch.projects),
+            ):
+                for part in _chunks(rows, self._chunk_size):
+                    await connection.execute(insert(table), part)
+        if counts.complexes and connection.dialect.name == "postgresql":
+            # Explicit ids do not move PostgreSQL's sequence; without this the next ordinary insert collides.
+            await connection.execute(
+                text("SELECT setval(pg_get_serial_sequence('complex', 'id'), (SELECT max(id) FROM complex))")
+            )
+        return counts
+
+
+def bulk_repository(uow: UnitOfWork, *, chunk_size: int = DEFAULT_CHUNK) -> BulkRepository:
+    """The bulk repository on an entered unit of work's session (until ``UnitOfWork`` carries one itself)."""
+    session = uow._session
+    if session is None:
+        raise RuntimeError("bulk loading needs an entered unit of work")
+    return BulkRepository(session, chunk_size=chunk_size)
+
+
+def _add_bundle(batch: _Batch, bundle: ComplexRows, complex_id: int, updated_at: datetime, counts: BulkCounts) -> None:
+    values = bundle.complex
+    batch.complexes.append(
+        {**values, "id": complex_id, "name_key": name_key(values["name"]), "updated_at": updated_at, "version": 1}
+    )
+    counts.complexes += 1
+    counts.buildings += int(values["building_count"])
+    counts.households += int(values["household_count"])
+    if bundle.office is not None:
+        batch.offices.append({**bundle.office, "complex_id": complex_id})
+        counts.offices += 1
+    for target, rows in (
+        (batch.representatives, bundle.representatives),
+        (batch.groups, bundle.groups),
+        (batch.projects, bundle.projects),
+    ):
+        target.extend({**row, "complex_id": complex_id} for row in rows)
+    counts.representatives += len(bundle.representatives)
+    counts.groups += len(bundle.groups)
+    counts.projects += len(bundle.projects)
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -1,0 +1,255 @@
+"""The schema. Alembic migrations in ``storage/migrations`` are the source of truth for the database;
+these typed models mirror them and a test checks that the two agree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Timestamps are stored in UTC and converted to the office's zone only for display.
+UtcDateTime = DateTime(timezone=True)
+
+
+class Department(Base):
+    __tablename__ = "department"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+
+
+class AdminDong(Base):
+    """행정동: an administrative neighbourhood of the district (not a building, 동(棟))."""
+
+    __tablename__ = "admin_dong"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    short_name: Mapped[str] = mapped_column(String(10), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saeol_id: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str] = mapped_column(String(5), default="ko")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RoleGrant(Base):
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("staff_id", "permission", name="uq_role_grant_staff_permission"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    permission: Mapped[str] = mapped_column(String(40))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LinkCode(Base):
+    """A one-time code binding a Telegram account to a staff member; only its hash is kept."""
+
+    __tablename__ = "link_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LinkAttempt(Base):
+    """A failed binding attempt, kept to throttle guessing from one Telegram account."""
+
+    __tablename__ = "link_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Complex(Base):
+    """공동주택 단지."""
+
+    __tablename__ = "complex"
+    __table_args__ = (
+        CheckConstraint("building_count >= 0 AND household_count >= 0", name="counts_non_negative"),
+        CheckConstraint("kind IN ('apartment', 'row_house')", name="kind_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Name with spaces removed and case folded: what a search fragment is matched against.
+    name_key: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    management_type: Mapped[str | None] = mapped_column(String(20))
+    kapt_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kapt_management_mode: Mapped[str | None] = mapped_column(String(20))
+    admin_dong_id: Mapped[int] = mapped_column(ForeignKey("admin_dong.id"), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    building_count: Mapped[int] = mapped_column(Integer)
+    household_count: Mapped[int] = mapped_column(Integer)
+    floors_min: Mapped[int | None] = mapped_column(Integer)
+    floors_max: Mapped[int | None] = mapped_column(Integer)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    households_area_1: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_2: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_3: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_4: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_5: Mapped[int] = mapped_column(Integer, default=0)
+    remarks: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Optimistic lock: an edit names the version it read, so concurrent edits cannot silently overwrite.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ManagementOffice(Base):
+    """관리사무소 and its chief (관리소장)."""
+
+    __tablename__ = "management_office"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    fax: Mapped[str | None] = mapped_column(String(20))
+    manager_name: Mapped[str | None] = mapped_column(String(50))
+    manager_birth_date: Mapped[date | None] = mapped_column(Date)
+    manager_mobile: Mapped[str | None] = mapped_column(String(20))
+    manager_license_no: Mapped[str | None] = mapped_column(String(30))
+    manager_license_grade: Mapped[str | None] = mapped_column(String(10))
+    manager_assigned_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Position(Base):
+    """직위 of a residents' council member; the list is kept by admins."""
+
+    __tablename__ = "position"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Representative(Base):
+    """입주자대표 구성원."""
+
+    __tablename__ = "representative"
+    __table_args__ = (
+        CheckConstraint("term_end IS NULL OR term_start IS NULL OR term_end > term_start", name="term_order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("position.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    building_unit: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+
+
+class ResidentGroup(Base):
+    """자생단체 of a complex: community-activation group or other self-run group."""
+
+    __tablename__ = "resident_group"
+    __table_args__ = (
+        CheckConstraint("kind IN ('community_activation', 'other')", name="kind_known"),
+        CheckConstraint("member_count IS NULL OR member_count >= 0", name="members_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(100))
+    leader_position: Mapped[str | None] = mapped_column(String(20))
+    leader_name: Mapped[str | None] = mapped_column(String(50))
+    leader_phone: Mapped[str | None] = mapped_column(String(20))
+    leader_email: Mapped[str | None] = mapped_column(String(100))
+    member_count: Mapped[int | None] = mapped_column(Integer)
+    formed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class SupportProject(Base):
+    """지원사업: a district grant to a complex, amounts in thousand won."""
+
+    __tablename__ = "support_project"
+    __table_args__ = (
+        CheckConstraint("amount >= 0 AND returned_amount >= 0", name="amounts_non_negative"),
+        CheckConstraint("returned_amount <= amount", name="returned_within_amount"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(100))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    returned_amount: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Photo(Base):
+    """사진: metadata of a complex photo; the bytes live in the file store (or Telegram, by file id)."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    caption: Mapped[str | None] = mapped_column(String(200))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(200))
+    file_path: Mapped[str | None] = mapped_column(String(300))
+    taken_on: Mapped[date | None] = mapped_column(Date)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    target_type: Mapped[str | None] = mapped_column(String(30))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class BotState(Base):
+    """python-telegram-bot persistence: conversation states and per-user data, as JSON."""
+
+    __tablename__ = "bot_state"
+    __table_args__ = (UniqueConstraint("kind", "name", "key", name="uq_bot_state_kind_name_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(200))
+    data: Mapped[object] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)

@@ -1,0 +1,213 @@
+"""Housing complexes and everything the lookup card shows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AdminDong,
+    Complex,
+    ManagementOffice,
+    Photo,
+    Position,
+    Representative,
+    ResidentGroup,
+    SupportProject,
+)
+from storage.records import (
+    AdminDongRecord,
+    ComplexDetail,
+    ComplexSections,
+    ComplexSummary,
+    GroupRecord,
+    OfficeRecord,
+    RepresentativeRecord,
+    SupportProjectRecord,
+)
+
+
+def name_key(name: str) -> str:
+    """What a name is searched by: spacing and case do not matter (``삼성 쉐르빌`` finds ``삼성쉐르빌``)."""
+    return "".join(name.split()).casefold()
+
+
+def _like_fragment(fragment: str) -> str:
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+_SUMMARY_COLUMNS = (Complex.id, Complex.name, AdminDong.name, Complex.address, Complex.household_count)
+
+
+class HousingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find_complexes_by_name(
+        self, fragment: str, *, offset: int, limit: int
+    ) -> tuple[list[ComplexSummary], int]:
+        """Complexes whose name contains the fragment, by name; and how many match in all."""
+        condition = Complex.name_key.like(_like_fragment(name_key(fragment)), escape="\\")
+        return await self._page(condition, offset=offset, limit=limit)
+
+    async def list_complexes_in_dong(
+        self, admin_dong_id: int, *, offset: int, limit: int
+    ) -> tuple[list[ComplexSummary], int]:
+        return await self._page(Complex.admin_dong_id == admin_dong_id, offset=offset, limit=limit)
+
+    async def _page(self, condition: object, *, offset: int, limit: int) -> tuple[list[ComplexSummary], int]:
+        total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
+        rows = await self._session.execute(
+            select(*_SUMMARY_COLUMNS)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(Complex.name, Complex.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        items = [ComplexSummary(id=r[0], name=r[1], admin_dong=r[2], address=r[3], household_count=r[4]) for r in rows]
+        return items, int(total or 0)
+
+    async def list_admin_dongs_with_counts(self) -> list[AdminDongRecord]:
+        rows = await self._session.execute(
+            select(AdminDong.id, AdminDong.name, AdminDong.short_name, func.count(Complex.id))
+            .outerjoin(Complex, Complex.admin_dong_id == AdminDong.id)
+            .group_by(AdminDong.id, AdminDong.name, AdminDong.short_name, AdminDong.sort_order)
+            .order_by(AdminDong.sort_order, AdminDong.id)
+        )
+        return [AdminDongRecord(id=r[0], name=r[1], short_name=r[2], complex_count=r[3]) for r in rows]
+
+    async def get_admin_dong(self, admin_dong_id: int) -> AdminDongRecord | None:
+        row = (
+            await self._session.execute(
+                select(AdminDong.id, AdminDong.name, AdminDong.short_name).where(AdminDong.id == admin_dong_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        count = await self._session.scalar(
+            select(func.count()).select_from(Complex).where(Complex.admin_dong_id == admin_dong_id)
+        )
+        return AdminDongRecord(id=row[0], name=row[1], short_name=row[2], complex_count=int(count or 0))
+
+    async def load_complex_sections(self, complex_id: int) -> ComplexSections | None:
+        """The whole card in six queries, however many sections a complex has."""
+        row = (
+            await self._session.execute(
+                select(Complex, AdminDong.name, AdminDong.short_name)
+                .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+                .where(Complex.id == complex_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        c, dong_name, dong_short = row
+        detail = ComplexDetail(
+            id=c.id,
+            name=c.name,
+            kind=c.kind,
+            management_type=c.management_type,
+            kapt_code=c.kapt_code,
+            kapt_management_mode=c.kapt_management_mode,
+            admin_dong=dong_name,
+            admin_dong_short=dong_short,
+            address=c.address,
+            building_count=c.building_count,
+            household_count=c.household_count,
+            floors_min=c.floors_min,
+            floors_max=c.floors_max,
+            approved_on=c.approved_on,
+            households_by_area=(
+                c.households_area_1,
+                c.households_area_2,
+                c.households_area_3,
+                c.households_area_4,
+                c.households_area_5,
+            ),
+            remarks=c.remarks,
+            version=c.version,
+            updated_at=c.updated_at,
+        )
+        office_row = await self._session.scalar(
+            select(ManagementOffice).where(ManagementOffice.complex_id == complex_id)
+        )
+        office = (
+            OfficeRecord(
+                phone=office_row.phone,
+                fax=office_row.fax,
+                manager_name=office_row.manager_name,
+                manager_birth_date=office_row.manager_birth_date,
+                manager_mobile=office_row.manager_mobile,
+                manager_license_no=office_row.manager_license_no,
+                manager_license_grade=office_row.manager_license_grade,
+                manager_assigned_on=office_row.manager_assigned_on,
+            )
+            if office_row
+            else None
+        )
+        rep_rows = await self._session.execute(
+            select(Representative, Position.name)
+            .join(Position, Position.id == Representative.position_id)
+            .where(Representative.complex_id == complex_id)
+            .order_by(Position.sort_order, Representative.id)
+        )
+        representatives = tuple(
+            RepresentativeRecord(
+                id=r.id,
+                position=position,
+                name=r.name,
+                gender=r.gender,
+                birth_date=r.birth_date,
+                building_unit=r.building_unit,
+                phone=r.phone,
+                term_start=r.term_start,
+                term_end=r.term_end,
+            )
+            for r, position in rep_rows
+        )
+        group_rows = await self._session.scalars(
+            select(ResidentGroup).where(ResidentGroup.complex_id == complex_id).order_by(ResidentGroup.id)
+        )
+        groups = tuple(
+            GroupRecord(
+                id=g.id,
+                kind=g.kind,
+                name=g.name,
+                leader_position=g.leader_position,
+                leader_name=g.leader_name,
+                leader_phone=g.leader_phone,
+                leader_email=g.leader_email,
+                member_count=g.member_count,
+                formed_on=g.formed_on,
+            )
+            for g in group_rows
+        )
+        project_rows = await self._session.scalars(
+            select(SupportProject)
+            .where(SupportProject.complex_id == complex_id)
+            .order_by(SupportProject.period_start.desc(), SupportProject.id)
+        )
+        projects = tuple(
+            SupportProjectRecord(
+                id=p.id,
+                kind=p.kind,
+                name=p.name,
+                period_start=p.period_start,
+                period_end=p.period_end,
+                amount=p.amount,
+                returned_amount=p.returned_amount,
+            )
+            for p in project_rows
+        )
+        photo_count = await self._session.scalar(
+            select(func.count()).select_from(Photo).where(Photo.complex_id == complex_id)
+        )
+        return ComplexSections(
+            detail=detail,
+            office=office,
+            representatives=representatives,
+            groups=groups,
+            projects=projects,
+            photo_count=int(photo_count or 0),
+        )

@@ -1,0 +1,64 @@
+"""Unit of work: one transaction per piece of work; leaving without ``commit()`` rolls back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import WRITE_OPTION
+from storage.repositories import AuditRepository, BotStateRepository, HousingRepository, StaffRepository
+
+
+class UnitOfWork:
+    staff: StaffRepository
+    housing: HousingRepository
+    audit: AuditRepository
+    bot_state: BotStateRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
+        self._session_factory = session_factory
+        self._write = write
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("a unit of work is entered once")
+        session = self._session_factory()
+        self._session = session
+        if self._write:
+            await session.connection(execution_options={WRITE_OPTION: True})
+        self.staff = StaffRepository(session)
+        self.housing = HousingRepository(session)
+        self.audit = AuditRepository(session)
+        self.bot_state = BotStateRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        if self._session is None:
+            raise RuntimeError("commit outside the unit of work")
+        await self._session.commit()
+
+
+class UnitOfWorkFactory:
+    """What services are given: makes a fresh unit of work per piece of work."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(self._session_factory, write=write)

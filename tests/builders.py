@@ -1,0 +1,108 @@
+"""Builders for the world a test needs: staff members, dongs and complexes with their sections."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from core.services import Services
+from core.staff import SYSTEM_ACTOR
+from core.values import StaffMember
+from storage.models import (
+    AdminDong,
+    Complex,
+    ManagementOffice,
+    Position,
+    Representative,
+    ResidentGroup,
+    SupportProject,
+)
+from storage.repositories.housing import name_key
+from storage.uow import UnitOfWorkFactory
+
+NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+
+
+async def make_staff(
+    services: Services,
+    *,
+    saeol_id: str = "hong01",
+    name: str = "홍길동",
+    department: str = "공동주택과",
+    roles: tuple[str, ...] = ("housing.read",),
+    telegram_id: int | None = None,
+) -> StaffMember:
+    staff, _ = await services.staff.add_staff(
+        SYSTEM_ACTOR, saeol_id=saeol_id, name=name, department=department, permissions=list(roles),
+        telegram_user_id=telegram_id,
+    )
+    return staff
+
+
+async def make_dong(uow_factory: UnitOfWorkFactory, name: str = "왕십리도선동", short: str = "왕도") -> int:
+    async with uow_factory(write=True) as uow:
+        session = uow._session
+        assert session is not None
+        existing = await session.scalar(select(AdminDong.id).where(AdminDong.name == name))
+        if existing is not None:
+            return existing
+        dong = AdminDong(name=name, short_name=short, sort_order=0)
+        session.add(dong)
+        await session.flush()
+        await uow.commit()
+        return dong.id
+
+
+async def make_complex(
+    uow_factory: UnitOfWorkFactory,
+    *,
+    name: str = "성동삼성쉐르빌(주상복합)",
+    dong: str = "왕십리도선동",
+    dong_short: str = "왕도",
+    households: int = 342,
+    representatives: int = 0,
+    groups: int = 0,
+    projects: int = 0,
+    with_office: bool = False,
+    remarks: str | None = None,
+) -> int:
+    dong_id = await make_dong(uow_factory, dong, dong_short)
+    async with uow_factory(write=True) as uow:
+        session = uow._session
+        assert session is not None
+        complex_ = Complex(
+            name=name, name_key=name_key(name), kind="apartment", management_type="mandatory",
+            admin_dong_id=dong_id, address="무학로6길 50", building_count=3, household_count=households,
+            floors_min=4, floors_max=27, approved_on=date(2006, 9, 13), households_area_1=0,
+            households_area_2=0, households_area_3=households - households // 2, households_area_4=households // 2,
+            households_area_5=0, remarks=remarks, updated_at=NOW,
+        )
+        session.add(complex_)
+        await session.flush()
+        if with_office:
+            session.add(ManagementOffice(
+                complex_id=complex_.id, phone="02-2292-1234", fax="02-2292-1235", manager_name="이정호",
+                manager_birth_date=date(1965, 3, 2), manager_mobile="010-2345-5678", manager_license_no="2012-7166",
+                manager_license_grade="사", manager_assigned_on=date(2013, 4, 23),
+            ))
+        positions = list(await session.scalars(select(Position).order_by(Position.sort_order)))
+        for i in range(representatives):
+            session.add(Representative(
+                complex_id=complex_.id, position_id=positions[min(i, len(positions) - 1)].id, name=f"김대표{i + 1}",
+                gender="F" if i % 2 else "M", birth_date=date(1960 + i % 20, 1, 15), building_unit=f"101동 {i + 1}01호",
+                phone=f"010-1234-{5000 + i:04d}", term_start=date(2016, 3, 14), term_end=date(2018, 3, 13),
+            ))
+        for i in range(groups):
+            session.add(ResidentGroup(
+                complex_id=complex_.id, kind="community_activation" if i == 0 else "other", name=f"사랑회{i + 1}",
+                leader_position="회장", leader_name="박회장", leader_phone="010-9876-5432",
+                leader_email="lead@example.kr", member_count=10 + i, formed_on=date(2016, 4, 29),
+            ))
+        for i in range(projects):
+            session.add(SupportProject(
+                complex_id=complex_.id, kind="공동체활성화", name=f"지원사업{i + 1}", period_start=date(2016, 3, 28),
+                period_end=date(2016, 11, 30), amount=1590 + i, returned_amount=0,
+            ))
+        await uow.commit()
+        return complex_.id
