@@ -77,7 +77,6 @@ def build_application(runtime: Runtime, *, token: str, api_root: str) -> Applica
         .concurrent_updates(PerConversationUpdateProcessor(settings.max_concurrent_updates))
         # Waits out Telegram's 429 "retry after" instead of failing the user's request.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(register_commands)
         .build()
     )
     app.bot_data[SERVICES_KEY] = runtime.services
@@ -89,6 +88,7 @@ def build_application(runtime: Runtime, *, token: str, api_root: str) -> Applica
 
 async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.initialize()
+    await register_commands(app)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)

@@ -34,6 +34,13 @@ async def gate(update: Update, context: DongneContext) -> None:
     staff = await context.services.staff.identify(user.id)
     if staff is not None and staff.active:
         context.actor = staff
+        if update.edited_message is not None:
+            # Telegram lets a message be edited after it was answered; acting on it again would
+            # repeat or contradict what was done, so an edit is never a new request.
+            await context.bot.send_message(
+                update.edited_message.chat_id, t(context.lang, "common.edited_ignored"), parse_mode="HTML"
+            )
+            raise ApplicationHandlerStop
         return
     if staff is None and _is_binding_attempt(update):
         return

@@ -104,17 +104,11 @@ def build_handlers() -> list[BaseHandler[Update, DongneContext, object]]:
     ]
 
 
-async def edited_message(update: Update, context: DongneContext) -> None:
-    """Telegram lets a message be edited after it was answered; acting on it twice would surprise."""
-    await say(update, context, t(context.lang, "common.edited_ignored"))
-
-
 def build_fallbacks() -> list[BaseHandler[Update, DongneContext, object]]:
     """Registered last in the same group, so they run only when no handler before them matched."""
     return [
         CallbackQueryHandler(noop_button, pattern=r"^noop$"),
         CallbackQueryHandler(unknown_button),
-        MessageHandler(filters.UpdateType.EDITED, edited_message),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.ALL, stray_message),
     ]

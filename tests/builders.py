@@ -34,7 +34,11 @@ async def make_staff(
     telegram_id: int | None = None,
 ) -> StaffMember:
     staff, _ = await services.staff.add_staff(
-        SYSTEM_ACTOR, saeol_id=saeol_id, name=name, department=department, permissions=list(roles),
+        SYSTEM_ACTOR,
+        saeol_id=saeol_id,
+        name=name,
+        department=department,
+        permissions=list(roles),
         telegram_user_id=telegram_id,
     )
     return staff
@@ -72,37 +76,81 @@ async def make_complex(
         session = uow._session
         assert session is not None
         complex_ = Complex(
-            name=name, name_key=name_key(name), kind="apartment", management_type="mandatory",
-            admin_dong_id=dong_id, address="무학로6길 50", building_count=3, household_count=households,
-            floors_min=4, floors_max=27, approved_on=date(2006, 9, 13), households_area_1=0,
-            households_area_2=0, households_area_3=households - households // 2, households_area_4=households // 2,
-            households_area_5=0, remarks=remarks, updated_at=NOW,
+            name=name,
+            name_key=name_key(name),
+            kind="apartment",
+            management_type="mandatory",
+            admin_dong_id=dong_id,
+            address="무학로6길 50",
+            building_count=3,
+            household_count=households,
+            floors_min=4,
+            floors_max=27,
+            approved_on=date(2006, 9, 13),
+            households_area_1=0,
+            households_area_2=0,
+            households_area_3=households - households // 2,
+            households_area_4=households // 2,
+            households_area_5=0,
+            remarks=remarks,
+            updated_at=NOW,
         )
         session.add(complex_)
         await session.flush()
         if with_office:
-            session.add(ManagementOffice(
-                complex_id=complex_.id, phone="02-2292-1234", fax="02-2292-1235", manager_name="이정호",
-                manager_birth_date=date(1965, 3, 2), manager_mobile="010-2345-5678", manager_license_no="2012-7166",
-                manager_license_grade="사", manager_assigned_on=date(2013, 4, 23),
-            ))
+            session.add(
+                ManagementOffice(
+                    complex_id=complex_.id,
+                    phone="02-2292-1234",
+                    fax="02-2292-1235",
+                    manager_name="이정호",
+                    manager_birth_date=date(1965, 3, 2),
+                    manager_mobile="010-2345-5678",
+                    manager_license_no="2012-7166",
+                    manager_license_grade="사",
+                    manager_assigned_on=date(2013, 4, 23),
+                )
+            )
         positions = list(await session.scalars(select(Position).order_by(Position.sort_order)))
         for i in range(representatives):
-            session.add(Representative(
-                complex_id=complex_.id, position_id=positions[min(i, len(positions) - 1)].id, name=f"김대표{i + 1}",
-                gender="F" if i % 2 else "M", birth_date=date(1960 + i % 20, 1, 15), building_unit=f"101동 {i + 1}01호",
-                phone=f"010-1234-{5000 + i:04d}", term_start=date(2016, 3, 14), term_end=date(2018, 3, 13),
-            ))
+            session.add(
+                Representative(
+                    complex_id=complex_.id,
+                    position_id=positions[min(i, len(positions) - 1)].id,
+                    name=f"김대표{i + 1}",
+                    gender="F" if i % 2 else "M",
+                    birth_date=date(1960 + i % 20, 1, 15),
+                    building_unit=f"101동 {i + 1}01호",
+                    phone=f"010-1234-{5000 + i:04d}",
+                    term_start=date(2016, 3, 14),
+                    term_end=date(2018, 3, 13),
+                )
+            )
         for i in range(groups):
-            session.add(ResidentGroup(
-                complex_id=complex_.id, kind="community_activation" if i == 0 else "other", name=f"사랑회{i + 1}",
-                leader_position="회장", leader_name="박회장", leader_phone="010-9876-5432",
-                leader_email="lead@example.kr", member_count=10 + i, formed_on=date(2016, 4, 29),
-            ))
+            session.add(
+                ResidentGroup(
+                    complex_id=complex_.id,
+                    kind="community_activation" if i == 0 else "other",
+                    name=f"사랑회{i + 1}",
+                    leader_position="회장",
+                    leader_name="박회장",
+                    leader_phone="010-9876-5432",
+                    leader_email="lead@example.kr",
+                    member_count=10 + i,
+                    formed_on=date(2016, 4, 29),
+                )
+            )
         for i in range(projects):
-            session.add(SupportProject(
-                complex_id=complex_.id, kind="공동체활성화", name=f"지원사업{i + 1}", period_start=date(2016, 3, 28),
-                period_end=date(2016, 11, 30), amount=1590 + i, returned_amount=0,
-            ))
+            session.add(
+                SupportProject(
+                    complex_id=complex_.id,
+                    kind="공동체활성화",
+                    name=f"지원사업{i + 1}",
+                    period_start=date(2016, 3, 28),
+                    period_end=date(2016, 11, 30),
+                    amount=1590 + i,
+                    returned_amount=0,
+                )
+            )
         await uow.commit()
         return complex_.id

@@ -33,7 +33,12 @@ async def test_results_come_in_pages(services, uow_factory):
     reader = await make_staff(services)
     first = await services.housing.search_complexes(reader, "푸르지오")
     second = await services.housing.search_complexes(reader, "푸르지오", page=1)
-    assert (first.total, len(first.items), first.has_next, first.has_previous) == (PAGE_SIZE + 3, PAGE_SIZE, True, False)
+    assert (first.total, len(first.items), first.has_next, first.has_previous) == (
+        PAGE_SIZE + 3,
+        PAGE_SIZE,
+        True,
+        False,
+    )
     assert (len(second.items), second.has_next, second.has_previous) == (3, False, True)
     assert {c.id for c in first.items}.isdisjoint({c.id for c in second.items})
 
@@ -94,8 +99,9 @@ async def test_pii_holders_see_everything_and_each_view_is_audited(services, uow
     assert card.office is not None and card.office.mobile == "010-2345-5678"
     assert card.representatives[0].birth is not None and card.representatives[0].birth.full is not None
     async with uow_factory() as uow:
-        entries = (await uow._session.execute(select(AuditEntry.action, AuditEntry.actor_staff_id,
-                                                     AuditEntry.target_id))).all()
+        entries = (
+            await uow._session.execute(select(AuditEntry.action, AuditEntry.actor_staff_id, AuditEntry.target_id))
+        ).all()
     assert (("pii.view", officer.id, complex_id)) in entries
 
 

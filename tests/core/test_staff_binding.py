@@ -64,8 +64,9 @@ async def test_a_telegram_account_serves_one_staff_member(services):
     with pytest.raises(AlreadyBound):
         await services.staff.bind_by_code(5001, issued.code)
     with pytest.raises(AlreadyBound):
-        await services.staff.add_staff(SYSTEM_ACTOR, saeol_id="park03", name="박", department="공동주택과",
-                                       permissions=[], telegram_user_id=5001)
+        await services.staff.add_staff(
+            SYSTEM_ACTOR, saeol_id="park03", name="박", department="공동주택과", permissions=[], telegram_user_id=5001
+        )
 
 
 async def test_a_new_code_rebinds_to_a_new_phone(services):
@@ -87,8 +88,9 @@ async def test_bad_staff_details_are_refused_and_nothing_is_added(services):
         ("ok01", "홍", "과", ["housing.rule"], "unknown_permission"),
     ]:
         with pytest.raises(InvalidInput) as refused:
-            await services.staff.add_staff(SYSTEM_ACTOR, saeol_id=saeol_id, name=name, department=department,
-                                           permissions=roles)
+            await services.staff.add_staff(
+                SYSTEM_ACTOR, saeol_id=saeol_id, name=name, department=department, permissions=roles
+            )
         assert refused.value.code == code
     with pytest.raises(NotFound):  # none of the refused ones was added
         await services.staff.issue_link_code(SYSTEM_ACTOR, "ok01")

@@ -1,0 +1,102 @@
+"""The command line an IT admin uses: schema, staff and link codes."""
+
+import os
+
+import pytest
+
+from bot.cli import main
+from conversations.i18n import t_plain
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith("DONGNE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DONGNE_BOT_USERNAME", "dongne_office_bot")
+    return tmp_path
+
+
+def test_an_admin_sets_up_the_database_and_adds_a_staff_member(cli_env, capsys):
+    assert main(["db", "upgrade"]) == 0
+    assert (cli_env / "data" / "dongne.sqlite3").exists()
+    assert (
+        main(
+            [
+                "staff",
+                "add",
+                "--saeol-id",
+                "hong01",
+                "--name",
+                "홍길동",
+                "--department",
+                "공동주택과",
+                "--role",
+                "housing.read",
+                "--role",
+                "pii.view",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert t_plain("ko", "cli.staff_added", name="홍길동", saeol_id="hong01", roles="housing.read, pii.view") in out
+    code = next(line.split(": ")[1].split(" ")[0] for line in out.splitlines() if line.startswith("일회용 연결 코드"))
+    assert f"https://t.me/dongne_office_bot?start={code}" in out
+    assert main(["staff", "link-code", "--saeol-id", "hong01"]) == 0
+    assert "https://t.me/dongne_office_bot?start=" in capsys.readouterr().out
+
+
+def test_binding_directly_by_telegram_id(cli_env, capsys):
+    main(["db", "upgrade"])
+    assert (
+        main(
+            [
+                "staff",
+                "add",
+                "--saeol-id",
+                "lee02",
+                "--name",
+                "이순신",
+                "--department",
+                "기획예산과",
+                "--role",
+                "benchmark.coordinate",
+                "--telegram-id",
+                "777",
+            ]
+        )
+        == 0
+    )
+    assert t_plain("ko", "cli.staff_bound", telegram_id=777) in capsys.readouterr().out
+
+
+def test_mistakes_are_explained_and_change_nothing(cli_env, capsys):
+    main(["db", "upgrade"])
+    args = ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과"]
+    assert main([*args, "--role", "housing.reed"]) == 1
+    assert "알 수 없는 권한입니다: housing.reed" in capsys.readouterr().err
+    assert main(args) == 0
+    assert main(args) == 1
+    assert "이미 등록된 새올 아이디입니다: hong01" in capsys.readouterr().err
+    assert main(["staff", "link-code", "--saeol-id", "nobody"]) == 1
+
+
+def test_commands_refuse_an_outdated_schema(cli_env, capsys):
+    assert main(["staff", "link-code", "--saeol-id", "hong01"]) == 2
+    assert t_plain("ko", "cli.schema_outdated") in capsys.readouterr().out
+
+
+def test_running_without_a_token_says_which_setting_is_missing(cli_env, capsys):
+    main(["db", "upgrade"])
+    assert main(["run"]) == 2
+    assert "DONGNE_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line(cli_env, capsys, monkeypatch):
+    monkeypatch.setenv("DONGNE_TIMEZONE", "Nowhere/Land")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("dongne: DONGNE_TIMEZONE is invalid") and "\n" not in err

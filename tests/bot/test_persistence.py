@@ -1,0 +1,25 @@
+"""Conversation states and user data survive in the database, as the dialogue's own state values."""
+
+from enum import StrEnum
+
+from bot.persistence import DatabasePersistence
+
+
+class Step(StrEnum):
+    ASK = "ask"
+
+
+async def test_states_and_user_data_round_trip(uow_factory, clock):
+    first = DatabasePersistence(uow_factory, clock, state_types={"lookup": Step})
+    await first.update_conversation("lookup", (1001, 1001), Step.ASK)
+    await first.update_conversation("lookup", (1002, 1002), Step.ASK)
+    await first.update_conversation("lookup", (1002, 1002), None)  # that dialogue ended
+    await first.update_user_data(1001, {"complex_query": "쉐르빌"})
+    second = DatabasePersistence(uow_factory, clock, state_types={"lookup": Step})
+    conversations = await second.get_conversations("lookup")
+    assert conversations == {(1001, 1001): Step.ASK}
+    assert isinstance(conversations[(1001, 1001)], Step)
+    assert await second.get_user_data() == {1001: {"complex_query": "쉐르빌"}}
+    assert await second.get_conversations("other") == {}
+    await second.drop_user_data(1001)
+    assert await second.get_user_data() == {}

@@ -1,0 +1,53 @@
+"""Start-up stops with one clear line naming a missing or malformed setting."""
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """The developer's own DONGNE_* variables must not decide these tests."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("DONGNE_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults_work_offline_on_sqlite(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.effective_database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.timezone == "Asia/Seoul"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DONGNE_TIMEZONE", "Mars/Olympus"),
+        ("DONGNE_DATABASE_URL", "mysql://root@localhost/dongne"),
+        ("DONGNE_TELEGRAM_API_URL", "api.telegram.org"),
+        ("DONGNE_PERSISTENCE_INTERVAL", "soon"),
+    ],
+)
+def test_a_malformed_setting_is_named(monkeypatch, tmp_path, variable, value):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert str(error.value).startswith(f"{variable} is invalid")
+    assert "\n" not in str(error.value)
+
+
+def test_running_without_a_token_names_it(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsError, match="DONGNE_BOT_TOKEN"):
+        load_settings().require_token()
+
+
+def test_settings_come_from_a_dotenv_file(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("DONGNE_TIMEZONE=UTC\nDONGNE_BOT_USERNAME=dongne_bot\n")
+    settings = load_settings()
+    assert (settings.timezone, settings.bot_username) == ("UTC", "dongne_bot")

@@ -1,0 +1,86 @@
+"""End-to-end world: the real Application, polling the local Bot API emulator over loopback HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.emulator import BotApiEmulator, EmulatedUser, parse_html
+from bot.settings import Settings
+from conversations.i18n import t
+from core.clock import FixedClock
+from core.services import Services
+from storage.uow import UnitOfWorkFactory
+from tests.builders import make_staff
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+STAFF_TELEGRAM_ID = 1001
+
+
+def shown(lang: str, key: str, **params: Any) -> str:
+    """A catalog text as the user's Telegram shows it (HTML rendered to plain text)."""
+    return parse_html(t(lang, key, **params)).text
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token=TOKEN, bot_username="dongne_test_bot") as emu:
+        yield emu
+
+
+@pytest.fixture
+async def runtime(database_url: str, clock: FixedClock) -> AsyncIterator[Runtime]:
+    settings = Settings(_env_file=None, database_url=database_url, persistence_interval=0.2)  # type: ignore[call-arg]
+    runtime = build_runtime(settings, clock=clock)
+    yield runtime
+    await runtime.close()
+
+
+@pytest.fixture
+def services(runtime: Runtime) -> Services:
+    return runtime.services
+
+
+@pytest.fixture
+def uow_factory(runtime: Runtime) -> UnitOfWorkFactory:
+    return runtime.uow
+
+
+class RunningBot:
+    """The bot process, which a test may stop and start again like an operator would."""
+
+    def __init__(self, runtime: Runtime, emulator: BotApiEmulator) -> None:
+        self._runtime = runtime
+        self._emulator = emulator
+        self.app: Any = None
+
+    async def start(self) -> None:
+        self.app = build_application(self._runtime, token=TOKEN, api_root=self._emulator.api_root)
+        await start_bot(self.app)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await stop_bot(self.app)
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def bot(runtime: Runtime, emulator: BotApiEmulator) -> AsyncIterator[RunningBot]:
+    running = RunningBot(runtime, emulator)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def officer(bot: RunningBot, services: Services, emulator: BotApiEmulator) -> EmulatedUser:
+    """A housing officer (공동주택과) already bound to Telegram, without the right to see personal data."""
+    await make_staff(services, telegram_id=STAFF_TELEGRAM_ID)
+    return emulator.user(STAFF_TELEGRAM_ID, first_name="길동")
