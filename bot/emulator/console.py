@@ -1,0 +1,118 @@
+"""Chatting with the bot from a terminal, as one emulated user."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from .user import BotMessage, EmulatedUser
+
+STRINGS: dict[str, dict[str, str]] = {
+    "ko": {
+        "greeting": "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. 종료: /quit",
+        "photo": "[사진]",
+        "document": "[문서 {name}]",
+        "edited": "(수정됨)",
+        "no_reply": "(봇이 응답하지 않았습니다)",
+        "no_button": "{number}번 버튼이 없습니다.",
+        "error": "(오류: {error})",
+        "bye": "대화를 마칩니다.",
+        "prompt": "> ",
+    },
+    "en": {
+        "greeting": "Dongne bot emulator. Type a number to press that button. Quit: /quit",
+        "photo": "[photo]",
+        "document": "[document {name}]",
+        "edited": "(edited)",
+        "no_reply": "(the bot did not answer)",
+        "no_button": "There is no button {number}.",
+        "error": "(error: {error})",
+        "bye": "Bye.",
+        "prompt": "> ",
+    },
+}
+QUIT = "/quit"
+
+
+def _stdin_reader(prompt: str) -> Callable[[], Awaitable[str | None]]:
+    async def read_line() -> str | None:
+        # input() blocks, so it runs in a worker thread to keep the bot's loop serving.
+        try:
+            return await asyncio.to_thread(input, prompt)
+        except EOFError:
+            return None
+
+    return read_line
+
+
+def render(message: BotMessage, strings: dict[str, str], *, edited: bool = False) -> str:
+    """The message as plain text, with media shown as a marker line before its caption."""
+    lines: list[str] = []
+    if message.kind == "photo":
+        lines.append(strings["photo"])
+    elif message.kind == "document":
+        lines.append(strings["document"].format(name=message.file_name or "?"))
+    if message.text:
+        lines.append(message.text)
+    text = "\n".join(lines)
+    return f"{strings['edited']} {text}" if edited else text
+
+
+def render_buttons(message: BotMessage) -> str:
+    return "  ".join(f"[{number}] {text}" for number, text in enumerate(message.button_texts(), start=1))
+
+
+async def run_console(
+    user: EmulatedUser,
+    *,
+    read_line: Callable[[], Awaitable[str | None]] | None = None,
+    write: Callable[[str], None] = print,
+    greeting: str | None = None,
+    first_input: str | None = "/start",
+    language: str = "ko",
+    reply_timeout: float = 10.0,
+    settle: float = 0.3,
+) -> None:
+    strings = STRINGS[language]
+    read = read_line or _stdin_reader(strings["prompt"])
+    shown: dict[int, int] = {}  # message id -> edit count already printed
+
+    def show_new() -> None:
+        # Everything new or edited in the chat, including notifications caused by other users.
+        for message in user.messages:
+            if shown.get(message.message_id) == message.edit_count:
+                continue
+            write(render(message, strings, edited=message.message_id in shown))
+            shown[message.message_id] = message.edit_count
+        latest = user.last_message
+        if latest is not None and latest.buttons:
+            write(render_buttons(latest))
+
+    async def act(line: str) -> None:
+        latest = user.last_message
+        try:
+            if line.isdigit() and latest is not None and latest.buttons:
+                texts = latest.button_texts()
+                number = int(line)
+                if not 1 <= number <= len(texts):
+                    write(strings["no_button"].format(number=number))
+                    return
+                await user.press(texts[number - 1], message=latest, timeout=reply_timeout, settle=settle)
+            else:
+                await user.send(line, timeout=reply_timeout, settle=settle)
+        except TimeoutError:
+            write(strings["no_reply"])
+        except (LookupError, ValueError) as err:
+            write(strings["error"].format(error=err))
+        show_new()
+
+    write(greeting if greeting is not None else strings["greeting"])
+    if first_input:
+        await act(first_input)
+    while True:
+        line = await read()
+        if line is None or line.strip() == QUIT:
+            break
+        if line.strip():
+            await act(line.strip())
+    write(strings["bye"])
