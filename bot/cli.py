@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dongne: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Libraries that narrate every request or plugin at INFO would bury the office's own log lines.
+    for chatty in ("alembic", "httpx", "httpcore", "aiosqlite", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     from bot import commands
 
     try:

@@ -45,7 +45,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             from core.demo_data import load_demo_district
 
             summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)
-            say("demo_data_loaded", summary=summary)
+            say("demo_data_loaded", **summary.figures())
             return 0
         if args.command == "run":
             return await _run(runtime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.errors import PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from core.values import StaffMember
 
 
@@ -24,8 +24,6 @@ def parse_permissions(names: list[str] | tuple[str, ...]) -> frozenset[str]:
     known = {p.value for p in Permission}
     unknown = [n for n in names if n not in known]
     if unknown:
-        from core.errors import InvalidInput
-
         raise InvalidInput("unknown_permission", ", ".join(unknown), names=", ".join(unknown))
     return frozenset(names)
 

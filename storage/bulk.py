@@ -13,14 +13,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import AdminDong, Complex, ManagementOffice, Position, Representative, ResidentGroup, SupportProject
 from storage.repositories.housing import name_key
-from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # the unit of work may come to carry this repository; no import cycle then
+    from storage.uow import UnitOfWork
 
 Row = Mapping[str, Any]
 T = TypeVar("T")
@@ -46,8 +48,10 @@ class AdminDongRow:
 class ComplexRows:
     """One complex and what hangs off it, as column values.
 
-    ``complex`` holds the ``complex`` table's columns except ``id``, ``name_key``, ``updated_at`` and
-    ``version``, which the loader fills; children hold their table's columns except ``id`` and ``complex_id``
+    ``complex`` holds the ``complex`` table's columns except ``id``, ``name_key``, ``updated_at``,
+    ``version`` and ``buildings_shared_with_id``, which the loader fills (the last from an optional
+    ``shares_buildings_with`` value: the name of the complex, loaded in the same call, whose buildings
+    these are); children hold their table's columns except ``id`` and ``complex_id``
     (representatives carry ``position_id``)."""
 
     complex: Row
@@ -66,10 +70,6 @@ class BulkCounts:
     representatives: int = 0
     groups: int = 0
     projects: int = 0
-
-    def add(self, other: BulkCounts) -> None:
-        for name in self.__slots__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass(slots=True)
@@ -127,9 +127,15 @@ class BulkRepository:
         connection = await self._connection()
         next_id = int(await connection.scalar(select(func.coalesce(func.max(_COMPLEX.c.id), 0))) or 0) + 1
         counts = BulkCounts()
+        ids_by_name: dict[str, int] = {}
+        shared: list[tuple[int, str]] = []
         for chunk in _chunks(bundles, self._chunk_size):
             batch = _Batch()
             for bundle in chunk:
+                host = bundle.complex.get("shares_buildings_with")
+                if host:
+                    shared.append((next_id, str(host)))
+                ids_by_name[str(bundle.complex["name"])] = next_id
                 _add_bundle(batch, bundle, next_id, updated_at, counts)
                 next_id += 1
             for table, rows in (
@@ -141,6 +147,14 @@ class BulkRepository:
             ):
                 for part in _chunks(rows, self._chunk_size):
                     await connection.execute(insert(table), part)
+        if shared:
+            # Hosts may come after their rentals in the load, so links are set once every id exists.
+            await connection.execute(
+                update(_COMPLEX)
+                .where(_COMPLEX.c.id == bindparam("rental"))
+                .values(buildings_shared_with_id=bindparam("host")),
+                [{"rental": rental, "host": ids_by_name[host]} for rental, host in shared],
+            )
         if counts.complexes and connection.dialect.name == "postgresql":
             # Explicit ids do not move PostgreSQL's sequence; without this the next ordinary insert collides.
             await connection.execute(
@@ -158,7 +172,7 @@ def bulk_repository(uow: UnitOfWork, *, chunk_size: int = DEFAULT_CHUNK) -> Bulk
 
 
 def _add_bundle(batch: _Batch, bundle: ComplexRows, complex_id: int, updated_at: datetime, counts: BulkCounts) -> None:
-    values = bundle.complex
+    values = {k: v for k, v in bundle.complex.items() if k != "shares_buildings_with"}
     batch.complexes.append(
         {**values, "id": complex_id, "name_key": name_key(values["name"]), "updated_at": updated_at, "version": 1}
     )

@@ -126,6 +126,9 @@ class Complex(Base):
     households_area_4: Mapped[int] = mapped_column(Integer, default=0)
     households_area_5: Mapped[int] = mapped_column(Integer, default=0)
     remarks: Mapped[str | None] = mapped_column(Text)
+    # Rental households inside another complex's buildings (소셜믹스) are registered as a complex of their
+    # own whose buildings are that estate's: the district's building total counts them once, there.
+    buildings_shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("complex.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Optimistic lock: an edit names the version it read, so concurrent edits cannot silently overwrite.
     version: Mapped[int] = mapped_column(Integer, default=1)

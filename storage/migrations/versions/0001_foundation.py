@@ -86,11 +86,17 @@ def upgrade() -> None:
         sa.Column("households_area_4", sa.Integer(), nullable=False),
         sa.Column("households_area_5", sa.Integer(), nullable=False),
         sa.Column("remarks", sa.Text(), nullable=True),
+        sa.Column("buildings_shared_with_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("kind IN ('apartment', 'row_house')", name=op.f("ck_complex_kind_known")),
         sa.CheckConstraint("building_count >= 0 AND household_count >= 0", name=op.f("ck_complex_counts_non_negative")),
         sa.ForeignKeyConstraint(["admin_dong_id"], ["admin_dong.id"], name=op.f("fk_complex_admin_dong_id_admin_dong")),
+        sa.ForeignKeyConstraint(
+            ["buildings_shared_with_id"],
+            ["complex.id"],
+            name=op.f("fk_complex_buildings_shared_with_id_complex"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complex")),
         sa.UniqueConstraint("kapt_code", name=op.f("uq_complex_kapt_code")),
     )

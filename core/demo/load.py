@@ -1,0 +1,162 @@
+"""Writing a generated district into an empty database, in one transaction, through the bulk loader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from core.clock import Clock
+from core.demo.seongdong import DEFAULT_SEED, build_demo_district
+from core.demo.types import ComplexBundle, DemoDistrict, DemoSummary
+from core.errors import InvalidInput
+from core.validation import (
+    check_complex,
+    check_group,
+    check_office,
+    check_representative,
+    check_support_project,
+)
+from storage.bulk import AdminDongRow, ComplexRows, bulk_repository
+from storage.uow import UnitOfWorkFactory
+
+
+async def load_demo_district(uow_factory: UnitOfWorkFactory, clock: Clock, seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Seongdong-gu's demo data into an empty database; refused (``database_not_empty``) if any complex exists."""
+    return await load_district(uow_factory, clock, build_demo_district(seed))
+
+
+async def load_district(
+    uow_factory: UnitOfWorkFactory, clock: Clock, district: DemoDistrict, *, validate: bool = True
+) -> DemoSummary:
+    """Any generated district, all or nothing. Demo data is for an empty registry only: loading it twice, or
+    over real records, would leave duplicates nobody could tell from the real ones."""
+    if validate:
+        check_district(district)
+    async with uow_factory(write=True) as uow:
+        bulk = bulk_repository(uow)
+        await bulk.lock_complexes()
+        existing = await bulk.count_complexes()
+        if existing:
+            raise InvalidInput("database_not_empty", complexes=existing)
+        positions = await bulk.position_ids()
+        unknown = sorted({r.position for b in district.complexes for r in b.representatives} - positions.keys())
+        if unknown:
+            raise InvalidInput("unknown_position", positions=", ".join(unknown))
+        dong_ids = await bulk.ensure_admin_dongs(
+            [AdminDongRow(d.name, d.short_name, d.sort_order) for d in district.admin_dongs]
+        )
+        unknown_dongs = sorted({b.complex.admin_dong for b in district.complexes} - dong_ids.keys())
+        if unknown_dongs:
+            raise InvalidInput("unknown_admin_dong", admin_dongs=", ".join(unknown_dongs))
+        counts = await bulk.insert_complexes(_rows(district, dong_ids, positions), updated_at=clock.now())
+        await uow.commit()
+    return DemoSummary(
+        admin_dongs=len(district.admin_dongs),
+        complexes=counts.complexes,
+        buildings=counts.buildings,
+        distinct_buildings=counts.buildings
+        - sum(b.complex.building_count for b in district.complexes if b.shares_buildings_with),
+        households=counts.households,
+        offices=counts.offices,
+        representatives=counts.representatives,
+        groups=counts.groups,
+        projects=counts.projects,
+    )
+
+
+def check_district(district: DemoDistrict) -> None:
+    """Every draft through the domain checks, so generated data obeys the rules typed-in data obeys."""
+    for bundle in district.complexes:
+        check_complex(bundle.complex)
+        if bundle.office is not None:
+            check_office(bundle.office)
+        for representative in bundle.representatives:
+            check_representative(representative)
+        for group in bundle.groups:
+            check_group(group)
+        for project in bundle.projects:
+            check_support_project(project)
+
+
+def _rows(district: DemoDistrict, dong_ids: Mapping[str, int], positions: Mapping[str, int]) -> Iterator[ComplexRows]:
+    for bundle in district.complexes:
+        yield _bundle_rows(bundle, dong_ids, positions)
+
+
+def _bundle_rows(bundle: ComplexBundle, dong_ids: Mapping[str, int], positions: Mapping[str, int]) -> ComplexRows:
+    c = bundle.complex
+    bands = c.households_by_area
+    complex_values: dict[str, Any] = {
+        "name": c.name,
+        "kind": c.kind,
+        "management_type": c.management_type,
+        "kapt_code": c.kapt_code,
+        "kapt_management_mode": c.kapt_management_mode,
+        "admin_dong_id": dong_ids[c.admin_dong],
+        "address": c.address,
+        "building_count": c.building_count,
+        "household_count": c.household_count,
+        "floors_min": c.floors_min,
+        "floors_max": c.floors_max,
+        "approved_on": c.approved_on,
+        "households_area_1": bands[0],
+        "households_area_2": bands[1],
+        "households_area_3": bands[2],
+        "households_area_4": bands[3],
+        "households_area_5": bands[4],
+        "remarks": c.remarks,
+        "shares_buildings_with": bundle.shares_buildings_with,
+    }
+    o = bundle.office
+    office = (
+        None
+        if o is None
+        else {
+            "phone": o.phone,
+            "fax": o.fax,
+            "manager_name": o.manager_name,
+            "manager_birth_date": o.manager_birth_date,
+            "manager_mobile": o.manager_mobile,
+            "manager_license_no": o.manager_license_no,
+            "manager_license_grade": o.manager_license_grade,
+            "manager_assigned_on": o.manager_assigned_on,
+        }
+    )
+    representatives = [
+        {
+            "position_id": positions[r.position],
+            "name": r.name,
+            "gender": r.gender,
+            "birth_date": r.birth_date,
+            "building_unit": r.building_unit,
+            "phone": r.phone,
+            "term_start": r.term_start,
+            "term_end": r.term_end,
+        }
+        for r in bundle.representatives
+    ]
+    groups = [
+        {
+            "kind": g.kind,
+            "name": g.name,
+            "leader_position": g.leader_position,
+            "leader_name": g.leader_name,
+            "leader_phone": g.leader_phone,
+            "leader_email": g.leader_email,
+            "member_count": g.member_count,
+            "formed_on": g.formed_on,
+        }
+        for g in bundle.groups
+    ]
+    projects = [
+        {
+            "kind": p.kind,
+            "name": p.name,
+            "period_start": p.period_start,
+            "period_end": p.period_end,
+            "amount": p.amount,
+            "returned_amount": p.returned_amount,
+        }
+        for p in bundle.projects
+    ]
+    return ComplexRows(complex_values, office, representatives, groups, projects)

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Set up and run Dongne on a fresh machine that has nothing but Python 3.11+.
+
+    python3 dev.py demo     # virtualenv + install, then the offline terminal demo (SQLite, local emulator)
+    python3 dev.py test     # virtualenv + install with test tools, then the whole suite (SQLite and PostgreSQL)
+    python3 dev.py lint     # ruff, mypy and the import-layer contracts
+
+The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes. Extra arguments after
+the command go to the tool (e.g. ``python3 dev.py test -k lookup``)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("DONGNE_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def ensure_environment(extras: str) -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 the machine has
+        sys.exit("Dongne needs Python 3.11 or newer")
+    marker = VENV / f".dongne-installed-{extras or 'base'}"
+    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if marker.exists() and marker.read_text() == fingerprint:
+        return
+    if not (BIN / "python").exists():
+        print(f"Creating a virtualenv in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extras}]" if extras else "."
+    print(f"Installing dongne{f'[{extras}]' if extras else ''} ...", flush=True)
+    subprocess.run([str(BIN / "python"), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+    subprocess.run([str(BIN / "python"), "-m", "pip", "install", "-q", "-e", target], check=True, cwd=ROOT)
+    marker.write_text(fingerprint)
+
+
+def run(*command: str) -> int:
+    return subprocess.run(list(command), cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test", "lint"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "demo":
+        ensure_environment("")
+        return run(str(BIN / "dongne"), "demo", *rest)
+    ensure_environment("test")
+    if command == "test":
+        return run(str(BIN / "python"), "-m", "pytest", *rest)
+    for step in (
+        [str(BIN / "ruff"), "check", "."],
+        [str(BIN / "ruff"), "format", "--check", "."],
+        [str(BIN / "lint-imports")],
+        [str(BIN / "mypy"), "core", "storage", "conversations", "bot"],
+    ):
+        if code := run(*step):
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
