@@ -13,16 +13,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import AdminDong, Complex, ManagementOffice, Position, Representative, ResidentGroup, SupportProject
 from storage.repositories.housing import name_key
-
-if TYPE_CHECKING:  # the unit of work may come to carry this repository; no import cycle then
-    from storage.uow import UnitOfWork
 
 Row = Mapping[str, Any]
 T = TypeVar("T")
@@ -161,14 +158,6 @@ class BulkRepository:
                 text("SELECT setval(pg_get_serial_sequence('complex', 'id'), (SELECT max(id) FROM complex))")
             )
         return counts
-
-
-def bulk_repository(uow: UnitOfWork, *, chunk_size: int = DEFAULT_CHUNK) -> BulkRepository:
-    """The bulk repository on an entered unit of work's session (until ``UnitOfWork`` carries one itself)."""
-    session = uow._session
-    if session is None:
-        raise RuntimeError("bulk loading needs an entered unit of work")
-    return BulkRepository(session, chunk_size=chunk_size)
 
 
 def _add_bundle(batch: _Batch, bundle: ComplexRows, complex_id: int, updated_at: datetime, counts: BulkCounts) -> None:

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.bulk import BulkRepository
 from storage.db import WRITE_OPTION
 from storage.repositories import AuditRepository, BotStateRepository, HousingRepository, StaffRepository
 
@@ -15,6 +16,7 @@ class UnitOfWork:
     housing: HousingRepository
     audit: AuditRepository
     bot_state: BotStateRepository
+    bulk: BulkRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -32,6 +34,7 @@ class UnitOfWork:
         self.housing = HousingRepository(session)
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
+        self.bulk = BulkRepository(session)
         return self
 
     async def __aexit__(

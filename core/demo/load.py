@@ -16,7 +16,7 @@ from core.validation import (
     check_representative,
     check_support_project,
 )
-from storage.bulk import AdminDongRow, ComplexRows, bulk_repository
+from storage.bulk import AdminDongRow, ComplexRows
 from storage.uow import UnitOfWorkFactory
 
 
@@ -33,7 +33,7 @@ async def load_district(
     if validate:
         check_district(district)
     async with uow_factory(write=True) as uow:
-        bulk = bulk_repository(uow)
+        bulk = uow.bulk
         await bulk.lock_complexes()
         existing = await bulk.count_complexes()
         if existing:

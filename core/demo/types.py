@@ -31,7 +31,8 @@ class ComplexBundle:
 
     ``shares_buildings_with`` names the estate whose buildings this record's households live in: the rental
     flats of a mixed estate (소셜믹스) are registered as a rental complex of their own, and its buildings are
-    the estate's buildings counted a second time. The database keeps this only in words (remarks)."""
+    the estate's buildings counted a second time. The database links it (``buildings_shared_with_id``) so
+    the district's building total counts them once."""
 
     complex: ComplexDraft
     office: OfficeDraft | None = None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import TypeVar
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,82 +135,37 @@ class HousingRepository:
         office_row = await self._session.scalar(
             select(ManagementOffice).where(ManagementOffice.complex_id == complex_id)
         )
-        office = (
-            OfficeRecord(
-                phone=office_row.phone,
-                fax=office_row.fax,
-                manager_name=office_row.manager_name,
-                manager_birth_date=office_row.manager_birth_date,
-                manager_mobile=office_row.manager_mobile,
-                manager_license_no=office_row.manager_license_no,
-                manager_license_grade=office_row.manager_license_grade,
-                manager_assigned_on=office_row.manager_assigned_on,
-            )
-            if office_row
-            else None
-        )
         rep_rows = await self._session.execute(
             select(Representative, Position.name)
             .join(Position, Position.id == Representative.position_id)
             .where(Representative.complex_id == complex_id)
             .order_by(Position.sort_order, Representative.id)
         )
-        representatives = tuple(
-            RepresentativeRecord(
-                id=r.id,
-                position=position,
-                name=r.name,
-                gender=r.gender,
-                birth_date=r.birth_date,
-                building_unit=r.building_unit,
-                phone=r.phone,
-                term_start=r.term_start,
-                term_end=r.term_end,
-            )
-            for r, position in rep_rows
-        )
         group_rows = await self._session.scalars(
             select(ResidentGroup).where(ResidentGroup.complex_id == complex_id).order_by(ResidentGroup.id)
-        )
-        groups = tuple(
-            GroupRecord(
-                id=g.id,
-                kind=g.kind,
-                name=g.name,
-                leader_position=g.leader_position,
-                leader_name=g.leader_name,
-                leader_phone=g.leader_phone,
-                leader_email=g.leader_email,
-                member_count=g.member_count,
-                formed_on=g.formed_on,
-            )
-            for g in group_rows
         )
         project_rows = await self._session.scalars(
             select(SupportProject)
             .where(SupportProject.complex_id == complex_id)
             .order_by(SupportProject.period_start.desc(), SupportProject.id)
         )
-        projects = tuple(
-            SupportProjectRecord(
-                id=p.id,
-                kind=p.kind,
-                name=p.name,
-                period_start=p.period_start,
-                period_end=p.period_end,
-                amount=p.amount,
-                returned_amount=p.returned_amount,
-            )
-            for p in project_rows
-        )
         photo_count = await self._session.scalar(
             select(func.count()).select_from(Photo).where(Photo.complex_id == complex_id)
         )
         return ComplexSections(
             detail=detail,
-            office=office,
-            representatives=representatives,
-            groups=groups,
-            projects=projects,
+            office=_values(OfficeRecord, office_row) if office_row else None,
+            representatives=tuple(_values(RepresentativeRecord, r, position=position) for r, position in rep_rows),
+            groups=tuple(_values(GroupRecord, g) for g in group_rows),
+            projects=tuple(_values(SupportProjectRecord, p) for p in project_rows),
             photo_count=int(photo_count or 0),
         )
+
+
+R = TypeVar("R")
+
+
+def _values(record: type[R], row: object, **extra: object) -> R:
+    """A record from the ORM row's same-named attributes (plus ``extra``), so no ORM object leaves storage."""
+    names = [f.name for f in fields(record) if f.name not in extra]  # type: ignore[arg-type]
+    return record(**{name: getattr(row, name) for name in names}, **extra)

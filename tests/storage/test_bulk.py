@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.demo import build_national_dataset, load_district
-from storage.bulk import AdminDongRow, BulkRepository, ComplexRows, bulk_repository
+from storage.bulk import AdminDongRow, BulkRepository, ComplexRows
 from storage.models import AdminDong, Complex, ManagementOffice, Position, Representative, ResidentGroup, SupportProject
 from tests.builders import make_complex
 
@@ -53,7 +53,7 @@ def member(position_id, name):
 
 async def bulk_load(uow_factory, dongs, make_bundles, *, chunk_size=5_000):
     async with uow_factory(write=True) as uow:
-        bulk = bulk_repository(uow, chunk_size=chunk_size)
+        bulk = BulkRepository(uow._session, chunk_size=chunk_size)  # small chunks: several executemany rounds
         await bulk.lock_complexes()
         dong_ids = await bulk.ensure_admin_dongs(dongs)
         positions = await bulk.position_ids()
@@ -84,7 +84,7 @@ async def test_complexes_get_ids_after_the_existing_ones_and_later_inserts_still
 async def test_dongs_already_there_are_kept_and_only_new_ones_added(uow_factory):
     await make_complex(uow_factory, dong="마장동", dong_short="마장")
     async with uow_factory(write=True) as uow:
-        bulk = bulk_repository(uow)
+        bulk = uow.bulk
         ids = await bulk.ensure_admin_dongs([AdminDongRow("마장동", "마장", 3), AdminDongRow("사근동", "사근", 4)])
         again = await bulk.ensure_admin_dongs([AdminDongRow("사근동", "사근", 4)])
         await uow.commit()
@@ -95,7 +95,7 @@ async def test_dongs_already_there_are_kept_and_only_new_ones_added(uow_factory)
 
 async def test_a_rolled_back_load_leaves_nothing_behind(uow_factory):
     async with uow_factory(write=True) as uow:
-        bulk = bulk_repository(uow)
+        bulk = uow.bulk
         dong_ids = await bulk.ensure_admin_dongs([AdminDongRow("마장동", "마장", 3)])
         await bulk.insert_complexes(
             [ComplexRows(complex_values("장미빌라", dong_ids["마장동"]))], updated_at=WRITTEN_AT
