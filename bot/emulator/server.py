@@ -204,7 +204,10 @@ class BotApiEmulator:
         if method in OUTPUT_METHODS:
             chat = self.world.chat_of_call(params)
             if chat is not None:
-                self.world.touch(chat, method, error)
+                announces_more = method == "sendChatAction" or (
+                    method == "answerCallbackQuery" and ok and not params.get("text")
+                )
+                self.world.touch(chat, method, error, announces_more=announces_more)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

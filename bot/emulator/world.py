@@ -29,7 +29,8 @@ class World:
         self.bot = UserInfo(id=bot_id, first_name=bot_name, username=bot_username, is_bot=True)
         self.strict_html = strict_html
         self.callback_answer_deadline = callback_answer_deadline
-        # A chat action announces a reply: wait at least this long after one before calling it quiet.
+        # A chat action, or a silent callback answer (a handler acknowledging a press before it works),
+        # announces a reply: wait at least this long after one before calling the chat quiet.
         self.chat_action_grace = 1.0
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
@@ -75,10 +76,10 @@ class World:
         query = self.queries.get(str(params.get("callback_query_id")))
         return self.chats.get(query.user_id) if query is not None else None
 
-    def touch(self, chat: ChatState, method: str, error: str | None = None) -> None:
+    def touch(self, chat: ChatState, method: str, error: str | None = None, *, announces_more: bool = False) -> None:
         chat.calls += 1
         chat.last_call_at = self.loop_time()
-        chat.last_call_was_action = method == "sendChatAction"
+        chat.last_call_was_action = announces_more
         if error is not None:
             chat.errors.append((method, error))
         self.pulse.fire()
