@@ -75,8 +75,8 @@ def build_application(runtime: Runtime, *, token: str, api_root: str) -> Applica
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
         .concurrent_updates(PerConversationUpdateProcessor(settings.max_concurrent_updates))
-        # Waits out Telegram's 429 "retry after" instead of failing the user's request.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Paces sends to Telegram's limit and waits out a 429 "retry after" instead of failing the request.
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_messages_per_second, max_retries=3))
         .build()
     )
     app.bot_data[SERVICES_KEY] = runtime.services

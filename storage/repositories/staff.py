@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Department, LinkAttempt, LinkCode, RoleGrant, Staff
@@ -15,31 +15,39 @@ class StaffRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _record(self, staff: Staff) -> StaffRecord:
-        department = await self._session.get(Department, staff.department_id)
-        grants = await self._session.scalars(select(RoleGrant.permission).where(RoleGrant.staff_id == staff.id))
+    async def _find(self, condition: ColumnElement[bool]) -> StaffRecord | None:
+        """One staff member with department and permissions in a single query: the access gate asks this
+        on every update, so it is one round trip however many roles a member holds."""
+        rows = (
+            await self._session.execute(
+                select(Staff, Department.name, RoleGrant.permission)
+                .join(Department, Department.id == Staff.department_id)
+                .outerjoin(RoleGrant, RoleGrant.staff_id == Staff.id)
+                .where(condition)
+            )
+        ).all()
+        if not rows:
+            return None
+        staff, department, _ = rows[0]
         return StaffRecord(
             id=staff.id,
             saeol_id=staff.saeol_id,
             name=staff.name,
-            department=department.name if department else "",
+            department=department,
             active=staff.active,
             telegram_user_id=staff.telegram_user_id,
             language=staff.language,
-            permissions=frozenset(grants),
+            permissions=frozenset(permission for _, _, permission in rows if permission is not None),
         )
 
     async def find_staff_by_telegram_id(self, telegram_user_id: int) -> StaffRecord | None:
-        staff = await self._session.scalar(select(Staff).where(Staff.telegram_user_id == telegram_user_id))
-        return await self._record(staff) if staff else None
+        return await self._find(Staff.telegram_user_id == telegram_user_id)
 
     async def find_staff_by_saeol_id(self, saeol_id: str) -> StaffRecord | None:
-        staff = await self._session.scalar(select(Staff).where(Staff.saeol_id == saeol_id))
-        return await self._record(staff) if staff else None
+        return await self._find(Staff.saeol_id == saeol_id)
 
     async def get_staff(self, staff_id: int) -> StaffRecord | None:
-        staff = await self._session.get(Staff, staff_id)
-        return await self._record(staff) if staff else None
+        return await self._find(Staff.id == staff_id)
 
     async def ensure_department(self, name: str) -> int:
         department_id = await self._session.scalar(select(Department.id).where(Department.name == name))
