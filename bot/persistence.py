@@ -40,6 +40,9 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         )
         self._uow = uow
         self._clock = clock
+        # What was last written per row, so a flush skips the many conversations and users whose data did
+        # not change (PTB hands over every one it touched); saves the database a write per update.
+        self._written: dict[tuple[str, str, str], object] = {}
         # States are stored by value; they come back as the dialogue's own Enum members, which is
         # what ConversationHandler looks its handlers up by.
         self._state_types = dict(state_types)
@@ -75,24 +78,27 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
     # -- writing -----------------------------------------------------------------------------------------
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        encoded_key = json.dumps(list(key))
-        async with self._uow(write=True) as uow:
-            if new_state is None:
-                await uow.bot_state.drop(CONVERSATION, name, encoded_key)
-            else:
-                value = new_state.value if isinstance(new_state, Enum) else new_state
-                await uow.bot_state.save(CONVERSATION, name, encoded_key, value, self._clock.now())
-            await uow.commit()
+        value = new_state.value if isinstance(new_state, Enum) else new_state
+        await self._write(CONVERSATION, name, json.dumps(list(key)), value)
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        async with self._uow(write=True) as uow:
-            await uow.bot_state.save(USER_DATA, "", str(user_id), deepcopy(data), self._clock.now())
-            await uow.commit()
+        await self._write(USER_DATA, "", str(user_id), deepcopy(data))
 
     async def drop_user_data(self, user_id: int) -> None:
+        await self._write(USER_DATA, "", str(user_id), None)
+
+    async def _write(self, kind: str, name: str, key: str, value: object | None) -> None:
+        """Save (or, for None, drop) one row in its own short transaction, unless it is what we last wrote."""
+        row = (kind, name, key)
+        if row in self._written and self._written[row] == value:
+            return
         async with self._uow(write=True) as uow:
-            await uow.bot_state.drop(USER_DATA, "", str(user_id))
+            if value is None:
+                await uow.bot_state.drop(kind, name, key)
+            else:
+                await uow.bot_state.save(kind, name, key, value, self._clock.now())
             await uow.commit()
+        self._written[row] = deepcopy(value)
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         return None

@@ -60,16 +60,25 @@ class HousingRepository:
         return await self._page(Complex.admin_dong_id == admin_dong_id, offset=offset, limit=limit)
 
     async def _page(self, condition: object, *, offset: int, limit: int) -> tuple[list[ComplexSummary], int]:
-        total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
-        rows = await self._session.execute(
-            select(*_SUMMARY_COLUMNS)
-            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-            .where(condition)  # type: ignore[arg-type]
-            .order_by(Complex.name, Complex.id)
-            .offset(offset)
-            .limit(limit)
-        )
+        # One scan gives both the page and the total (a window count), instead of a count query and a page query.
+        total_column = func.count().over().label("total")
+        rows = (
+            await self._session.execute(
+                select(*_SUMMARY_COLUMNS, total_column)
+                .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+                .where(condition)  # type: ignore[arg-type]
+                .order_by(Complex.name, Complex.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
         items = [ComplexSummary(id=r[0], name=r[1], admin_dong=r[2], address=r[3], household_count=r[4]) for r in rows]
+        if rows:
+            return items, int(rows[0][5])
+        if offset == 0:
+            return items, 0
+        # A page past the end has no row to carry the total; count only in that rare case.
+        total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
         return items, int(total or 0)
 
     async def list_admin_dongs_with_counts(self) -> list[AdminDongRecord]:

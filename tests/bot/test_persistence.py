@@ -23,3 +23,20 @@ async def test_states_and_user_data_round_trip(uow_factory, clock):
     assert await second.get_conversations("other") == {}
     await second.drop_user_data(1001)
     assert await second.get_user_data() == {}
+
+
+async def test_a_flush_writes_only_what_changed(uow_factory, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from storage.models import BotState
+
+    persistence = DatabasePersistence(uow_factory, clock, state_types={"lookup": Step})
+    await persistence.update_conversation("lookup", (1001, 1001), Step.ASK)
+    first = clock.now()
+    clock.advance(timedelta(seconds=5))
+    await persistence.update_conversation("lookup", (1001, 1001), Step.ASK)  # unchanged: no write
+    async with uow_factory() as uow:
+        [written] = (await uow._session.scalars(select(BotState.updated_at))).all()
+    assert written.replace(tzinfo=None) == first.replace(tzinfo=None)

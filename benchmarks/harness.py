@@ -1,0 +1,254 @@
+"""What a benchmark needs besides the thing it measures: throwaway databases, the instant a reply reaches
+the emulated Telegram, users who act without waiting for quiet, percentiles and the process's memory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.emulator import BotApiEmulator
+from bot.emulator.state import ChatState, StoredMessage
+
+DEFAULT_PG_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# The bot calls that put a reply in front of the user; answerCallbackQuery only stops the button's spinner.
+REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
+
+
+# -- databases ----------------------------------------------------------------------------------------
+
+
+async def _admin_execute(server_url: str, statement: str) -> None:
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def throwaway_database(kind: str, pg_server: str) -> AsyncIterator[str]:
+    """The URL of an empty database of this kind, deleted again on the way out (also on errors)."""
+    if kind == "sqlite":
+        workdir = Path(tempfile.mkdtemp(prefix="dongne-bench-"))
+        try:
+            yield f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
+    server = make_url(pg_server)
+    if server.host not in LOOPBACK:
+        raise ValueError(f"the benchmark runs on 127.0.0.1 only; {server.host!r} is not a loopback host")
+    name = f"dongne_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    await _admin_execute(pg_server, f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _admin_execute(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- the emulated Telegram's side ---------------------------------------------------------------------
+
+
+class StepFailed(Exception):
+    """The bot answered, but not with what the step expects (or a bot call about the chat failed)."""
+
+
+@dataclass(frozen=True)
+class Arrival:
+    at: float  # event-loop time at which the emulated Telegram stored the reply
+    method: str
+    message: StoredMessage | None
+
+
+class ReplyClock:
+    """Times a reply at the instant the emulated Telegram has stored it.
+
+    ``EmulatedUser.send`` returns only after the chat has been quiet for ``settle`` seconds, and a user who
+    polls notices a reply one loop turn late. The emulator calls ``World.touch`` as soon as a bot call about a
+    chat has been handled; this wraps that method on the one World instance (nothing in the emulator changes)
+    and resolves the chat's waiter with the time."""
+
+    def __init__(self, emulator: BotApiEmulator) -> None:
+        self._world = emulator.world
+        self._original = self._world.touch
+        self._waiters: dict[int, asyncio.Future[Arrival]] = {}
+        self._world.touch = self._touch  # type: ignore[method-assign]
+
+    def close(self) -> None:
+        vars(self._world).pop("touch", None)  # the class's method shows through again
+        for waiter in self._waiters.values():
+            waiter.cancel()
+        self._waiters.clear()
+
+    def expect(self, chat_id: int) -> asyncio.Future[Arrival]:
+        """The next reply in this chat (a user acts once at a time, so one waiter per chat)."""
+        previous = self._waiters.get(chat_id)
+        if previous is not None and not previous.done():
+            previous.cancel()
+        waiter: asyncio.Future[Arrival] = asyncio.get_running_loop().create_future()
+        self._waiters[chat_id] = waiter
+        return waiter
+
+    def _touch(self, chat: ChatState, method: str, *args: Any, **kwargs: Any) -> None:
+        # Passed through whatever else the emulator's touch takes (it has grown keywords before).
+        self._original(chat, method, *args, **kwargs)
+        error = args[0] if args else kwargs.get("error")
+        waiter = self._waiters.get(chat.user.id)
+        if waiter is None or waiter.done():
+            return
+        if error is not None:
+            waiter.set_exception(StepFailed(f"{method} failed: {error}"))
+        elif method in REPLY_METHODS:
+            message = chat.live(chat.activity[-1]) if chat.activity else None
+            waiter.set_result(Arrival(self._world.loop_time(), method, message))
+        else:
+            return
+        del self._waiters[chat.user.id]
+
+
+class Actor:
+    """One Telegram user who acts and takes the time until the bot's reply arrived; no settle wait."""
+
+    def __init__(self, emulator: BotApiEmulator, clock: ReplyClock, user_id: int, first_name: str) -> None:
+        self.user = emulator.user(user_id, first_name=first_name)
+        self.chat = emulator.world.chats[user_id]
+        self._world = emulator.world
+        self._clock = clock
+
+    async def send(self, text: str, timeout: float) -> tuple[float, Arrival]:  # noqa: ASYNC109
+        waiter = self._clock.expect(self.user.id)
+        start = self._world.loop_time()
+        self.user.send_nowait(text)
+        arrival = await asyncio.wait_for(waiter, timeout)
+        return arrival.at - start, arrival
+
+    async def press(self, message: StoredMessage, data: str, timeout: float) -> tuple[float, Arrival]:  # noqa: ASYNC109
+        waiter = self._clock.expect(self.user.id)
+        start = self._world.loop_time()
+        self._world.callback_query(self.chat, message, data)
+        arrival = await asyncio.wait_for(waiter, timeout)
+        return arrival.at - start, arrival
+
+
+def forget_history(emulator: BotApiEmulator) -> int:
+    """Drop what the emulator remembers of finished phases, and return how many bot calls failed in them.
+
+    The emulator keeps every message, callback query and delivered update id, and logs every call: a load
+    phase of 100 users leaves tens of thousands of messages (tens of MB), which would otherwise count as the
+    bot's memory. Only between phases: nothing may be in flight."""
+    failed = len(emulator.errors)
+    world = emulator.world
+    for chat in world.chats.values():
+        chat.messages.clear()
+        chat.activity.clear()
+        chat.callback_answers.clear()
+        chat.errors.clear()
+    world.queries.clear()
+    world.updates.delivered.clear()
+    world.updates.dropped.clear()
+    emulator.call_log.clear()
+    emulator.errors.clear()
+    return failed
+
+
+def button_data(message: StoredMessage | None, prefix: str) -> list[str]:
+    """callback_data of the message's inline buttons that start with ``prefix``."""
+    if message is None or not message.reply_markup:
+        return []
+    return [
+        str(b["callback_data"])
+        for row in message.reply_markup.get("inline_keyboard", [])
+        for b in row
+        if isinstance(b, dict) and str(b.get("callback_data", "")).startswith(prefix)
+    ]
+
+
+async def wait_idle(app: Any, limit: float = 2.0) -> None:
+    """Until the application has no update in hand, so the next step does not queue behind the last one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    # PTB offers no event for "all updates handled", so this looks every millisecond.
+    while (app.update_processor.current_concurrent_updates or app.update_queue.qsize()) and loop.time() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.001)
+
+
+# -- numbers ------------------------------------------------------------------------------------------
+
+
+def summarize(seconds: Sequence[float]) -> dict[str, float]:
+    """n, p50, p95, mean, max of durations given in seconds, as milliseconds."""
+    if not seconds:
+        return {"n": 0, "p50": float("nan"), "p95": float("nan"), "mean": float("nan"), "max": float("nan")}
+    ms = [s * 1000 for s in seconds]
+    if len(ms) == 1:
+        p50 = p95 = ms[0]
+    else:
+        cuts = statistics.quantiles(ms, n=100, method="inclusive")
+        p50, p95 = cuts[49], cuts[94]
+    return {"n": len(ms), "p50": p50, "p95": p95, "mean": statistics.fmean(ms), "max": max(ms)}
+
+
+# -- memory -------------------------------------------------------------------------------------------
+
+
+def _status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def rss_mb() -> float | None:
+    """The process's resident set now (Linux)."""
+    return _status_mb("VmRSS")
+
+
+def peak_rss_mb() -> float | None:
+    """The resident set's high-water mark since start or since the last reset_peak() (Linux)."""
+    return _status_mb("VmHWM")
+
+
+def reset_peak() -> bool:
+    """Restart the high-water mark at the current resident set (Linux ≥ 4.0); False where not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def ru_maxrss_mb() -> float:
+    """getrusage's peak resident set of the whole process, however long it has run."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+async def postgres_unreachable(server_url: str) -> str | None:
+    """Why the PostgreSQL server cannot be used, or None when it answers."""
+    try:
+        await asyncio.wait_for(_admin_execute(server_url, "SELECT 1"), 10)
+    except Exception as exc:  # any failure to connect means: not available
+        return f"{type(exc).__name__}: {exc}"
+    return None
