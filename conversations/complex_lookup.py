@@ -24,6 +24,7 @@ from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
+from core.housing import clean_query
 from core.values import ComplexCard, ComplexSummary, Page
 
 NAME = "complex_lookup"
@@ -108,7 +109,7 @@ async def run_search(update: Update, context: DongneContext, text: str, page: in
     except DongneError as error:
         await report(update, context, error)
         return
-    query = " ".join(text.split())
+    query = clean_query(text)
     assert context.user_data is not None
     context.user_data[QUERY_KEY] = query
     if results.total == 1 and page == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import asdict
 from typing import Any
 
 from core.clock import Clock
@@ -107,56 +108,12 @@ def _bundle_rows(bundle: ComplexBundle, dong_ids: Mapping[str, int], positions: 
         "remarks": c.remarks,
         "shares_buildings_with": bundle.shares_buildings_with,
     }
-    o = bundle.office
-    office = (
-        None
-        if o is None
-        else {
-            "phone": o.phone,
-            "fax": o.fax,
-            "manager_name": o.manager_name,
-            "manager_birth_date": o.manager_birth_date,
-            "manager_mobile": o.manager_mobile,
-            "manager_license_no": o.manager_license_no,
-            "manager_license_grade": o.manager_license_grade,
-            "manager_assigned_on": o.manager_assigned_on,
-        }
-    )
+    # Drafts name their fields as the columns do; only a representative's position becomes its id.
+    office = asdict(bundle.office) if bundle.office is not None else None
     representatives = [
-        {
-            "position_id": positions[r.position],
-            "name": r.name,
-            "gender": r.gender,
-            "birth_date": r.birth_date,
-            "building_unit": r.building_unit,
-            "phone": r.phone,
-            "term_start": r.term_start,
-            "term_end": r.term_end,
-        }
+        {**{k: v for k, v in asdict(r).items() if k != "position"}, "position_id": positions[r.position]}
         for r in bundle.representatives
     ]
-    groups = [
-        {
-            "kind": g.kind,
-            "name": g.name,
-            "leader_position": g.leader_position,
-            "leader_name": g.leader_name,
-            "leader_phone": g.leader_phone,
-            "leader_email": g.leader_email,
-            "member_count": g.member_count,
-            "formed_on": g.formed_on,
-        }
-        for g in bundle.groups
-    ]
-    projects = [
-        {
-            "kind": p.kind,
-            "name": p.name,
-            "period_start": p.period_start,
-            "period_end": p.period_end,
-            "amount": p.amount,
-            "returned_amount": p.returned_amount,
-        }
-        for p in bundle.projects
-    ]
+    groups = [asdict(g) for g in bundle.groups]
+    projects = [asdict(p) for p in bundle.projects]
     return ComplexRows(complex_values, office, representatives, groups, projects)
