@@ -28,8 +28,17 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    with (_LOCALES / f"{language}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    """All of a language's texts. Each dialogue keeps its texts in a file of its own under
+    ``locales/<language>/``; a key defined in two files is a mistake, refused here."""
+    merged: dict[str, str] = {}
+    for path in sorted((_LOCALES / language).glob("*.toml")):
+        with path.open("rb") as handle:
+            texts = _flatten(tomllib.load(handle))
+        clash = merged.keys() & texts.keys()
+        if clash:
+            raise ValueError(f"{path.name} defines texts already defined elsewhere: {sorted(clash)}")
+        merged.update(texts)
+    return merged
 
 
 def language_of(preferred: str | None) -> str:

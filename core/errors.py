@@ -52,3 +52,25 @@ class StaffInactive(DongneError):
 
 class DuplicateStaff(DongneError):
     code = "duplicate_staff"
+
+
+class CaseLocked(DongneError):
+    """The case's state does not allow this action; ``code`` says which rule, for the reply."""
+
+    def __init__(self, code: str, detail: str = "", **params: object) -> None:
+        super().__init__(detail or code, **params)
+        self.code = code
+
+
+class AlreadyDecided(DongneError):
+    """Approve or return on a case someone already decided: the reply names who and when."""
+
+    def __init__(self, approved: bool, **params: object) -> None:
+        super().__init__("", **params)
+        self.code = "case_already_approved" if approved else "case_already_returned"
+
+
+class NotYourCase(PermissionDenied):
+    """An executing department reaching for another department's case."""
+
+    code = "case_other_department"

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.benchmark.cases import CaseRegistry
+from core.benchmark.decisions import CaseDecisions
+from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing import HousingLookup
+from core.notifications import Notifications, OutboxSignal
 from core.staff import StaffDirectory
 from storage.uow import UnitOfWorkFactory
 
@@ -16,11 +20,20 @@ class Services:
     clock: Clock
     housing: HousingLookup
     staff: StaffDirectory
+    cases: CaseRegistry
+    decisions: CaseDecisions
+    statistics: BenchmarkStatistics
+    notifications: Notifications
 
     @classmethod
     def build(cls, uow: UnitOfWorkFactory, clock: Clock, *, link_code_ttl: timedelta) -> Services:
+        signal = OutboxSignal()
         return cls(
             clock=clock,
             housing=HousingLookup(uow, clock),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
+            cases=CaseRegistry(uow, clock, signal),
+            decisions=CaseDecisions(uow, clock, signal),
+            statistics=BenchmarkStatistics(uow, clock),
+            notifications=Notifications(uow, clock, signal),
         )

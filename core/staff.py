@@ -36,6 +36,7 @@ SYSTEM_ACTOR = StaffMember(
     saeol_id="system",
     name="system",
     department="",
+    department_id=0,
     active=True,
     telegram_user_id=None,
     language="ko",

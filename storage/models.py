@@ -256,3 +256,7 @@ class BotState(Base):
 
 
 Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)
+
+# The benchmarking tables live in their own module; importing it here registers them on Base.metadata for
+# everything that reads the schema (Alembic, the tests).
+from storage import models_benchmark as _models_benchmark  # noqa: E402, F401

@@ -12,6 +12,7 @@ class StaffRecord:
     saeol_id: str
     name: str
     department: str
+    department_id: int
     active: bool
     telegram_user_id: int | None
     language: str

@@ -8,7 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.bulk import BulkRepository
 from storage.db import WRITE_OPTION
-from storage.repositories import AuditRepository, BotStateRepository, HousingRepository, StaffRepository
+from storage.repositories import (
+    AuditRepository,
+    BenchmarkRepository,
+    BotStateRepository,
+    HousingRepository,
+    NotificationRepository,
+    StaffRepository,
+)
 
 
 class UnitOfWork:
@@ -17,6 +24,8 @@ class UnitOfWork:
     audit: AuditRepository
     bot_state: BotStateRepository
     bulk: BulkRepository
+    benchmark: BenchmarkRepository
+    notifications: NotificationRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -35,6 +44,8 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
         self.bulk = BulkRepository(session)
+        self.benchmark = BenchmarkRepository(session)
+        self.notifications = NotificationRepository(session)
         return self
 
     async def __aexit__(

@@ -1,6 +1,15 @@
 from storage.repositories.audit import AuditRepository
+from storage.repositories.benchmark import BenchmarkRepository
 from storage.repositories.bot_state import BotStateRepository
 from storage.repositories.housing import HousingRepository
+from storage.repositories.notifications import NotificationRepository
 from storage.repositories.staff import StaffRepository
 
-__all__ = ["AuditRepository", "BotStateRepository", "HousingRepository", "StaffRepository"]
+__all__ = [
+    "AuditRepository",
+    "BenchmarkRepository",
+    "BotStateRepository",
+    "HousingRepository",
+    "NotificationRepository",
+    "StaffRepository",
+]

@@ -34,6 +34,7 @@ class StaffRepository:
             saeol_id=staff.saeol_id,
             name=staff.name,
             department=department,
+            department_id=staff.department_id,
             active=staff.active,
             telegram_user_id=staff.telegram_user_id,
             language=staff.language,

@@ -1,0 +1,337 @@
+"""벤치마킹 등록 및 조회: registering cases, reading them, the lists, edits and attachments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.benchmark.attachments import MAX_ATTACHMENTS_PER_CASE, check_attachment
+from core.benchmark.common import (
+    LONG_TEXT_LIMIT,
+    SOURCE_LIMIT,
+    TITLE_LIMIT,
+    clean_block,
+    clean_line,
+    load_case,
+    notify,
+    record,
+    require_benchmark_role,
+    view_of,
+)
+from core.benchmark.numbering import case_number, number_prefix, quarter_of
+from core.benchmark.values import (
+    AttachmentFile,
+    AttachmentRecord,
+    CaseAction,
+    CaseDraft,
+    CaseEdit,
+    CaseFilter,
+    CaseListRecord,
+    CaseState,
+    CaseView,
+    EventRecord,
+    NamedRef,
+    OfficerRecord,
+    Registered,
+)
+from core.benchmark.workflow import check, is_coordinator
+from core.clock import Clock
+from core.errors import InvalidInput, NotFound, NotYourCase, StaleRecord
+from core.housing import clean_query
+from core.notifications import OutboxSignal
+from core.permissions import Permission, require
+from core.values import Page, StaffMember
+from storage.records_benchmark import CaseQuery
+from storage.repositories.housing import name_key
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+PAGE_SIZE = 8
+# A registration left unfinished keeps its files this long, then they are cleared.
+STAGED_FILES_KEPT = timedelta(days=2)
+
+
+class CaseRegistry:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, signal: OutboxSignal) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._signal = signal
+
+    # -- choices for the registration dialogue ---------------------------------------------------------
+
+    async def executing_departments(self, actor: StaffMember) -> list[NamedRef]:
+        """Departments with at least one active member who may review cases."""
+        require(actor, Permission.BENCHMARK_COORDINATE)
+        async with self._uow() as uow:
+            executors = await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value)
+            departments = await uow.benchmark.list_departments()
+        staffed = {e.department_id for e in executors}
+        return [d for d in departments if d.id in staffed]
+
+    async def officers(self, actor: StaffMember, department_id: int) -> list[OfficerRecord]:
+        require(actor, Permission.BENCHMARK_COORDINATE)
+        async with self._uow() as uow:
+            return await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value, department_id)
+
+    async def _check_assignment(
+        self, uow: UnitOfWork, department_id: int, officer_id: int | None
+    ) -> OfficerRecord | None:
+        if await uow.benchmark.get_department(department_id) is None:
+            raise NotFound(f"department {department_id}")
+        if officer_id is None:
+            return None
+        officers = await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value, department_id)
+        officer = next((o for o in officers if o.id == officer_id), None)
+        if officer is None:
+            raise InvalidInput("officer_not_in_department")
+        return officer
+
+    # -- registration ---------------------------------------------------------------------------------
+
+    async def stage_attachment(
+        self,
+        actor: StaffMember,
+        file_name: str | None,
+        content: bytes,
+        *,
+        photo: bool = False,
+        telegram_file_id: str | None = None,
+    ) -> AttachmentRecord:
+        """Keep a file sent while a registration is in progress; ``register`` attaches it to the case."""
+        require(actor, Permission.BENCHMARK_COORDINATE)
+        checked = check_attachment(file_name, content, photo=photo)
+        async with self._uow(write=True) as uow:
+            await uow.benchmark.forget_staged_attachments(self._clock.now() - STAGED_FILES_KEPT)
+            stored = await uow.benchmark.add_attachment(
+                case_id=None,
+                kind=checked.kind,
+                file_name=checked.file_name,
+                mime_type=checked.mime_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                content=content,
+                telegram_file_id=telegram_file_id,
+                uploaded_by_id=actor.id,
+                uploaded_at=self._clock.now(),
+            )
+            await uow.commit()
+        return stored
+
+    async def register(self, actor: StaffMember, draft: CaseDraft) -> Registered:
+        """벤치마킹 등록. The number comes from the registration date in the office's zone; the officer
+        is notified in the same transaction."""
+        require(actor, Permission.BENCHMARK_COORDINATE)
+        title = clean_line(draft.title, limit=TITLE_LIMIT, minimum=2)
+        summary = clean_block(draft.summary, limit=LONG_TEXT_LIMIT) if draft.summary else None
+        source = clean_line(draft.source, limit=SOURCE_LIMIT) if draft.source else None
+        if len(set(draft.attachment_ids)) > MAX_ATTACHMENTS_PER_CASE:
+            raise InvalidInput("too_many_attachments", limit=MAX_ATTACHMENTS_PER_CASE)
+        now = self._clock.now()
+        today = self._clock.local(now).date()
+        async with self._uow(write=True) as uow:
+            officer = await self._check_assignment(uow, draft.department_id, draft.officer_id)
+            staged = await uow.benchmark.list_staged_attachments(actor.id, draft.attachment_ids)
+            if len(staged) != len(set(draft.attachment_ids)):
+                raise InvalidInput("attachment_missing")
+            year, quarter = today.year, quarter_of(today)
+            serial = await uow.benchmark.take_next_serial(year, quarter)
+            case_id = await uow.benchmark.add_case(
+                case_no=case_number(year, quarter, serial),
+                year=year,
+                quarter=quarter,
+                serial=serial,
+                title=title,
+                title_key=name_key(title),
+                summary=summary,
+                source=source,
+                department_id=draft.department_id,
+                officer_id=draft.officer_id,
+                registered_by_id=actor.id,
+                registered_at=now,
+                state=CaseState.REGISTERED.value,
+                approval_round=0,
+                updated_at=now,
+                version=1,
+            )
+            await uow.benchmark.attach_staged(case_id, [a.id for a in staged])
+            await record(uow, self._clock, actor, case_id, CaseAction.REGISTER, state_from=None, state_to="registered")
+            case = await uow.benchmark.get_case(case_id)
+            assert case is not None
+            notified = bool(officer and officer.bound and officer.id != actor.id)
+            if notified and officer is not None:
+                await notify(uow, self._clock, actor, case, "case_assigned", [officer.id])
+            await uow.commit()
+        if notified:
+            self._signal.fire()
+        return Registered(case=view_of(actor, case), officer_notified=notified)
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    async def get(self, actor: StaffMember, case_id: int) -> CaseView:
+        async with self._uow() as uow:
+            return view_of(actor, await load_case(uow, actor, case_id))
+
+    async def find_by_number(self, actor: StaffMember, case_no: str) -> CaseView:
+        require_benchmark_role(actor)
+        async with self._uow() as uow:
+            case_id = await uow.benchmark.find_case_id_by_number(case_no.strip())
+            if case_id is None:
+                raise NotFound(f"case {case_no}")
+            return view_of(actor, await load_case(uow, actor, case_id))
+
+    def _query(self, actor: StaffMember, filters: CaseFilter) -> CaseQuery:
+        department_id = filters.department_id
+        if not is_coordinator(actor):
+            if filters.department_id not in (None, actor.department_id):
+                raise NotYourCase(f"{actor.saeol_id} may only list department {actor.department_id}")
+            department_id = actor.department_id
+        prefix = title_key = None
+        if filters.text:
+            text = clean_query(filters.text)
+            prefix = number_prefix(text)
+            title_key = None if prefix else name_key(text)
+        return CaseQuery(
+            year=filters.year,
+            quarter=filters.quarter,
+            department_id=department_id,
+            adoption=filters.adoption.value if filters.adoption else None,
+            state=filters.state.value if filters.state else None,
+            case_no_prefix=prefix,
+            title_key=title_key,
+        )
+
+    async def list_cases(self, actor: StaffMember, filters: CaseFilter, page: int = 0) -> Page[CaseListRecord]:
+        """검토결과 목록: coordinators see every case, a department its own; newest first, paged."""
+        require_benchmark_role(actor)
+        query = self._query(actor, filters)
+        page = max(page, 0)
+        async with self._uow() as uow:
+            rows, total = await uow.benchmark.list_cases(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        return Page(items=tuple(rows), number=page, size=PAGE_SIZE, total=total)
+
+    async def years(self, actor: StaffMember) -> list[int]:
+        require_benchmark_role(actor)
+        async with self._uow() as uow:
+            return await uow.benchmark.list_years()
+
+    async def history(self, actor: StaffMember, case_id: int) -> list[EventRecord]:
+        async with self._uow() as uow:
+            await load_case(uow, actor, case_id)
+            return await uow.benchmark.list_events(case_id)
+
+    # -- changes --------------------------------------------------------------------------------------
+
+    async def edit(self, actor: StaffMember, case_id: int, version: int, edit: CaseEdit) -> CaseView:
+        """The coordinator corrects a case or reassigns it. Old and new values go into the history; the
+        version the coordinator read must still be current."""
+        fresh: dict[str, object] = {}
+        if edit.title is not None:
+            fresh["title"] = clean_line(edit.title, limit=TITLE_LIMIT, minimum=2)
+        if edit.summary is not None:
+            fresh["summary"] = clean_block(edit.summary, limit=LONG_TEXT_LIMIT)
+        if edit.source is not None:
+            fresh["source"] = clean_line(edit.source, limit=SOURCE_LIMIT)
+        if edit.department_id is not None:
+            fresh["department_id"] = edit.department_id
+            fresh["officer_id"] = edit.officer_id
+        elif edit.officer_id is not None:
+            fresh["officer_id"] = edit.officer_id
+        async with self._uow(write=True) as uow:
+            case = await load_case(uow, actor, case_id)
+            state = CaseState(case.state)
+            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.EDIT)
+            officer = None
+            if "department_id" in fresh or "officer_id" in fresh:
+                department_id = int(str(fresh.get("department_id", case.department.id)))
+                officer_id = fresh.get("officer_id")
+                officer = await self._check_assignment(
+                    uow, department_id, int(str(officer_id)) if officer_id is not None else None
+                )
+            before = {
+                "title": case.title,
+                "summary": case.summary,
+                "source": case.source,
+                "department_id": case.department.id,
+                "officer_id": case.officer.id if case.officer else None,
+            }
+            changes: dict[str, object] = {k: [before[k], v] for k, v in fresh.items() if before[k] != v}
+            if not changes:
+                return view_of(actor, case)
+            values = dict(fresh)
+            if "title" in values:
+                values["title_key"] = name_key(str(values["title"]))
+            values["updated_at"] = self._clock.now()
+            if not await uow.benchmark.change_case(
+                case_id, from_states=[state.value], values=values, expected_version=version
+            ):
+                raise StaleRecord(f"case {case_id} changed since version {version}")
+            await record(
+                uow, self._clock, actor, case_id, CaseAction.EDIT, state_from=state, state_to=state, changes=changes
+            )
+            updated = await uow.benchmark.get_case(case_id)
+            assert updated is not None
+            reassigned = "officer_id" in changes and officer is not None and officer.bound
+            if reassigned and officer is not None:
+                await notify(uow, self._clock, actor, updated, "case_assigned", [officer.id])
+            await uow.commit()
+        if reassigned:
+            self._signal.fire()
+        return view_of(actor, updated)
+
+    async def add_attachment(
+        self,
+        actor: StaffMember,
+        case_id: int,
+        version: int,
+        file_name: str | None,
+        content: bytes,
+        *,
+        photo: bool = False,
+        telegram_file_id: str | None = None,
+    ) -> AttachmentRecord:
+        checked = check_attachment(file_name, content, photo=photo)
+        async with self._uow(write=True) as uow:
+            case = await load_case(uow, actor, case_id)
+            state = CaseState(case.state)
+            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.ATTACH)
+            if len(case.attachments) >= MAX_ATTACHMENTS_PER_CASE:
+                raise InvalidInput("too_many_attachments", limit=MAX_ATTACHMENTS_PER_CASE)
+            # Raising the version makes a concurrent change by someone else fail instead of racing this one.
+            if not await uow.benchmark.change_case(
+                case_id, from_states=[state.value], values={"updated_at": self._clock.now()}, expected_version=version
+            ):
+                raise StaleRecord(f"case {case_id} changed since version {version}")
+            stored = await uow.benchmark.add_attachment(
+                case_id=case_id,
+                kind=checked.kind,
+                file_name=checked.file_name,
+                mime_type=checked.mime_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                content=content,
+                telegram_file_id=telegram_file_id,
+                uploaded_by_id=actor.id,
+                uploaded_at=self._clock.now(),
+            )
+            await record(
+                uow,
+                self._clock,
+                actor,
+                case_id,
+                CaseAction.ATTACH,
+                state_from=state,
+                state_to=state,
+                note=checked.file_name,
+            )
+            await uow.commit()
+        return stored
+
+    async def attachment(self, actor: StaffMember, attachment_id: int) -> AttachmentFile:
+        async with self._uow() as uow:
+            found = await uow.benchmark.get_attachment_file(attachment_id)
+            if found is None:
+                raise NotFound(f"attachment {attachment_id}")
+            if found.info.case_id is None:
+                if found.info.uploaded_by_id != actor.id:
+                    raise NotFound(f"attachment {attachment_id}")
+            else:
+                await load_case(uow, actor, found.info.case_id)
+        return AttachmentFile(info=found.info, content=found.content)

@@ -1,0 +1,86 @@
+"""The benchmarking workflow as rules: who may do what to a case in which state.
+
+    registered ──review──> reviewed ──request──> approval requested ──approve──> approved
+         ^                   ^  │                   │    │
+         └── (department revises) ◄──── returned ◄─┘    └─withdraw─> reviewed
+
+The coordinator (``benchmark.coordinate``) registers, edits and decides; the executing department
+(``benchmark.execute`` in the case's department) reviews, reports progress and asks for approval. A case
+waiting for approval is frozen for the department (it may withdraw the request); an approved case is
+frozen for everyone. These functions are pure, so every rule is tested without a database."""
+
+from __future__ import annotations
+
+from core.benchmark.values import CaseAction, CaseState
+from core.errors import CaseLocked, NotYourCase, PermissionDenied
+from core.permissions import Permission, can
+from core.values import StaffMember
+
+EDITABLE = frozenset({CaseState.REGISTERED, CaseState.REVIEWED, CaseState.RETURNED})
+COORDINATOR_ACTIONS = frozenset({CaseAction.EDIT, CaseAction.ATTACH, CaseAction.APPROVE, CaseAction.RETURN})
+DEPARTMENT_ACTIONS = frozenset(
+    {
+        CaseAction.ATTACH,
+        CaseAction.SAVE_DRAFT,
+        CaseAction.REVIEW,
+        CaseAction.REQUEST_APPROVAL,
+        CaseAction.WITHDRAW,
+    }
+)
+
+
+def is_coordinator(actor: StaffMember) -> bool:
+    return can(actor, Permission.BENCHMARK_COORDINATE)
+
+
+def is_executor_of(actor: StaffMember, department_id: int) -> bool:
+    return can(actor, Permission.BENCHMARK_EXECUTE) and actor.department_id == department_id
+
+
+def may_view(actor: StaffMember, department_id: int) -> bool:
+    return is_coordinator(actor) or is_executor_of(actor, department_id)
+
+
+def allowed_actions(
+    actor: StaffMember, state: CaseState, department_id: int, *, has_review: bool
+) -> frozenset[CaseAction]:
+    actions: set[CaseAction] = set()
+    if is_coordinator(actor):
+        if state in EDITABLE:
+            actions |= {CaseAction.EDIT, CaseAction.ATTACH}
+        if state is CaseState.APPROVAL_REQUESTED:
+            actions |= {CaseAction.APPROVE, CaseAction.RETURN}
+    if is_executor_of(actor, department_id):
+        if state in EDITABLE:
+            actions |= {CaseAction.ATTACH, CaseAction.SAVE_DRAFT, CaseAction.REVIEW}
+        if state in {CaseState.REVIEWED, CaseState.RETURNED} and has_review:
+            actions.add(CaseAction.REQUEST_APPROVAL)
+        if state is CaseState.APPROVAL_REQUESTED:
+            actions.add(CaseAction.WITHDRAW)
+    return frozenset(actions)
+
+
+def check(actor: StaffMember, state: CaseState, department_id: int, *, has_review: bool, action: CaseAction) -> None:
+    """Refuse ``action`` unless the rules allow it, saying why: not the actor's role or case (permission),
+    or not in this state (the case is locked, not yet reviewed, not waiting for approval)."""
+    if action in allowed_actions(actor, state, department_id, has_review=has_review):
+        return
+    role_actions: set[CaseAction] = set()
+    if is_coordinator(actor):
+        role_actions |= COORDINATOR_ACTIONS
+    if is_executor_of(actor, department_id):
+        role_actions |= DEPARTMENT_ACTIONS
+    if action not in role_actions:
+        if can(actor, Permission.BENCHMARK_EXECUTE) and not is_coordinator(actor) and action in DEPARTMENT_ACTIONS:
+            raise NotYourCase(f"{actor.saeol_id} is not in department {department_id}")
+        required = Permission.BENCHMARK_COORDINATE if action in COORDINATOR_ACTIONS else Permission.BENCHMARK_EXECUTE
+        raise PermissionDenied(f"{actor.saeol_id} may not {action.value}", permission=required.value)
+    if state is CaseState.APPROVED:
+        raise CaseLocked("case_locked_approved")
+    if action in {CaseAction.APPROVE, CaseAction.RETURN, CaseAction.WITHDRAW}:
+        raise CaseLocked("case_not_requested")
+    if state is CaseState.APPROVAL_REQUESTED:
+        raise CaseLocked("case_locked_pending")
+    if action is CaseAction.REQUEST_APPROVAL:
+        raise CaseLocked("case_needs_review")
+    raise CaseLocked("case_transition", action=action.value, state=state.value)
