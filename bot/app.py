@@ -13,10 +13,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.errors import on_error
 from bot.gate import GATE_GROUP, build_gate
+from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor
 from bot.settings import Settings
 from conversations.context import CONTEXT_TYPES, SERVICES_KEY
+from conversations.dialogue import DialogueFocus
 from conversations.handlers import STATE_TYPES, build_handlers
 from conversations.i18n import LANGUAGES, t_plain
 from conversations.menu import COMMANDS
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 # Telegram answers a long poll as soon as an update arrives; the timeout only bounds an idle wait.
 POLL_TIMEOUT = 10
+NOTIFIER_KEY = "notifier"
 
 
 @dataclass
@@ -80,8 +83,11 @@ def build_application(runtime: Runtime, *, token: str, api_root: str) -> Applica
         .build()
     )
     app.bot_data[SERVICES_KEY] = runtime.services
+    app.bot_data[NOTIFIER_KEY] = Notifier(runtime.services.notifications, app.bot)
+    focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
-    app.add_handlers(build_handlers(), group=0)
+    app.add_handlers(build_handlers(focus), group=0)
+    focus.attach(app)
     app.add_error_handler(on_error)
     return app
 
@@ -92,10 +98,13 @@ async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+    # Notifications queued while the bot was down go out now.
+    await app.bot_data[NOTIFIER_KEY].start()
 
 
 async def stop_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """A clean stop: the last persistence flush happens here, so no dialogue is lost."""
+    await app.bot_data[NOTIFIER_KEY].stop()
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

@@ -20,6 +20,7 @@ from telegram.warnings import PTBUserWarning
 
 from conversations.complex_card import SECTIONS, render_card, render_section, summary_line
 from conversations.context import DongneContext
+from conversations.dialogue import DialogueFocus, Focused, enter
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, report, say, show
@@ -83,6 +84,7 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
 async def start(update: Update, context: DongneContext) -> State:
     """/complex [name], or 단지 조회 from the menu."""
     await answer(update, context)
+    enter(context, NAME)
     text = " ".join(context.args or []) if update.message else ""
     if text.strip():
         await run_search(update, context, text)
@@ -248,7 +250,7 @@ async def cancel(update: Update, context: DongneContext) -> int:
     return ConversationHandler.END
 
 
-def build_handler() -> ConversationHandler[DongneContext]:
+def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
     # Our buttons carry their own target in the data and are matched per chat, not per message, so
     # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
     with warnings.catch_warnings():
@@ -261,13 +263,17 @@ def build_handler() -> ConversationHandler[DongneContext]:
             ],
             states={
                 State.AWAIT_QUERY: [
-                    MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text),
+                    Focused(
+                        focus,
+                        NAME,
+                        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text),
+                    ),
                     CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
                     CommandHandler("complex", start),
                     CallbackQueryHandler(start, pattern=r"^menu:complex$"),
                 ],
             },
-            fallbacks=[CommandHandler("cancel", cancel)],
+            fallbacks=[Focused(focus, NAME, CommandHandler("cancel", cancel))],
             name=NAME,
             persistent=True,
             allow_reentry=True,

@@ -5,13 +5,41 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from conversations import complex_lookup, start
+from conversations import (
+    benchmark_approval,
+    benchmark_cases,
+    benchmark_edit,
+    benchmark_register,
+    benchmark_review,
+    benchmark_stats,
+    complex_lookup,
+    start,
+)
 from conversations.context import DongneContext
+from conversations.dialogue import DialogueFocus
 
 
-def build_handlers() -> list[BaseHandler[Update, DongneContext, object]]:
-    return [complex_lookup.build_handler(), *start.build_handlers(), *start.build_fallbacks()]
+def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneContext, object]]:
+    """``focus`` decides which dialogue a typed text belongs to; attach it to the Application."""
+    return [
+        complex_lookup.build_handler(focus),
+        benchmark_register.build_handler(focus),
+        *benchmark_review.build_handlers(focus),
+        *benchmark_approval.build_handlers(focus),
+        benchmark_edit.build_handler(focus),
+        *benchmark_stats.build_handlers(focus),
+        benchmark_cases.build_handler(focus),
+        *start.build_handlers(),
+        *start.build_fallbacks(),
+    ]
 
 
 # What each persistent dialogue's states are, so persisted states come back as the same members.
-STATE_TYPES = {complex_lookup.NAME: complex_lookup.State}
+STATE_TYPES = {
+    complex_lookup.NAME: complex_lookup.State,
+    benchmark_register.NAME: benchmark_register.State,
+    benchmark_review.NAME: benchmark_review.State,
+    benchmark_approval.NAME: benchmark_approval.State,
+    benchmark_edit.NAME: benchmark_edit.State,
+    benchmark_cases.NAME: benchmark_cases.State,
+}

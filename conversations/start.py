@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from conversations.context import DongneContext
@@ -36,9 +36,14 @@ async def start(update: Update, context: DongneContext) -> None:
     await send_menu(update, context)
 
 
+async def menu_for(context: DongneContext) -> InlineKeyboardMarkup:
+    actor = context.staff()
+    return main_menu(context.lang, actor, await context.services.decisions.waiting_count(actor))
+
+
 async def send_menu(update: Update, context: DongneContext) -> None:
     actor = context.staff()
-    await say(update, context, t(context.lang, "start.menu", name=actor.name), main_menu(context.lang, actor))
+    await say(update, context, t(context.lang, "start.menu", name=actor.name), await menu_for(context))
 
 
 async def help_command(update: Update, context: DongneContext) -> None:
@@ -79,7 +84,7 @@ async def unknown_command(update: Update, context: DongneContext) -> None:
 
 async def stray_message(update: Update, context: DongneContext) -> None:
     """Text or a file outside any dialogue: show where to start instead of guessing."""
-    await say(update, context, t(context.lang, "common.use_menu"), main_menu(context.lang, context.staff()))
+    await say(update, context, t(context.lang, "common.use_menu"), await menu_for(context))
 
 
 async def noop_button(update: Update, context: DongneContext) -> None:

@@ -252,9 +252,16 @@ class CaseRegistry:
                 "department_id": case.department.id,
                 "officer_id": case.officer.id if case.officer else None,
             }
-            changes: dict[str, object] = {k: [before[k], v] for k, v in fresh.items() if before[k] != v}
-            if not changes:
+            changed = {k: v for k, v in fresh.items() if before[k] != v}
+            if not changed:
                 return view_of(actor, case)
+            # History shows names, as staff read them, rather than ids.
+            changes: dict[str, object] = {k: [before[k], v] for k, v in changed.items() if not k.endswith("_id")}
+            if "department_id" in changed:
+                department = await uow.benchmark.get_department(int(str(changed["department_id"])))
+                changes["department"] = [case.department.name, department.name if department else None]
+            if "officer_id" in changed:
+                changes["officer"] = [case.officer.name if case.officer else None, officer.name if officer else None]
             values = dict(fresh)
             if "title" in values:
                 values["title_key"] = name_key(str(values["title"]))
@@ -268,7 +275,7 @@ class CaseRegistry:
             )
             updated = await uow.benchmark.get_case(case_id)
             assert updated is not None
-            reassigned = "officer_id" in changes and officer is not None and officer.bound
+            reassigned = "officer_id" in changed and officer is not None and officer.bound
             if reassigned and officer is not None:
                 await notify(uow, self._clock, actor, updated, "case_assigned", [officer.id])
             await uow.commit()

@@ -76,4 +76,8 @@ async def test_the_command_menu_is_registered_in_korean_and_english(bot, emulato
     english = dict(emulator.commands(language_code="en"))
     assert korean["complex"] == "공동주택 단지 조회"
     assert english["complex"] == "Look up a housing complex"
-    assert set(korean) == set(english) == {"start", "complex", "language", "help", "cancel"}
+    assert (
+        set(korean)
+        == set(english)
+        == {"start", "complex", "cases", "newcase", "approvals", "stats", "language", "help", "cancel"}
+    )

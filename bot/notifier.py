@@ -1,0 +1,94 @@
+"""Sends queued staff notifications (core.notifications) through the bot.
+
+Woken at once when a transaction queues something, and every ``POLL`` seconds otherwise to retry what
+failed and to pick up what another process queued (the admin endpoint shares the database). It runs
+beside the Application in the same event loop, started after it and stopped before it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from conversations.benchmark_notices import render_notification
+from core.notifications import Notifications
+
+log = logging.getLogger(__name__)
+
+POLL = 5.0
+
+
+class Notifier:
+    def __init__(self, notifications: Notifications, bot: Any) -> None:
+        self._notifications = notifications
+        self._bot = bot
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._unsubscribe: Any = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+
+        # Services may fire from any task of this loop; setting the event is thread-safe this way too.
+        def wake_from_anywhere() -> None:
+            loop.call_soon_threadsafe(self._wake.set)
+
+        self._unsubscribe = self._notifications.signal.subscribe(wake_from_anywhere)
+        self._task = asyncio.create_task(self._run(), name="dongne-notifier")
+
+    async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.send_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not end the sender; the next round retries
+                log.exception("sending notifications failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL)
+            self._wake.clear()
+
+    async def send_due(self) -> int:
+        sent = 0
+        while due := await self._notifications.due():
+            for notification in due:
+                text, keyboard = render_notification(notification)
+                try:
+                    message = await self._bot.send_message(
+                        notification.telegram_user_id,
+                        text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard,
+                        disable_web_page_preview=True,
+                    )
+                except (Forbidden, BadRequest) as error:
+                    # Blocked the bot, or a chat that no longer exists: retrying cannot help.
+                    log.warning("notification %s abandoned: %s", notification.id, error)
+                    await self._notifications.failed(notification, str(error), permanent=True)
+                    continue
+                except TelegramError as error:
+                    log.warning("notification %s failed, will retry: %s", notification.id, error)
+                    await self._notifications.failed(notification, str(error), permanent=False)
+                    continue
+                await self._notifications.delivered(notification.id, message.message_id)
+                sent += 1
+            if len(due) < 50:
+                break
+        return sent

@@ -1,0 +1,176 @@
+"""벤치마킹, as the planning department's coordinator and an executing department's officer live it:
+register, notify, review, report progress, approve by button, return with a reason."""
+
+import asyncio
+
+import pytest
+
+from core.benchmark.values import CaseState
+from tests.builders import advance_case, make_case, make_coordinator, make_executor
+from tests.conversations.conftest import shown
+
+COORDINATOR_TG, OFFICER_TG, SECOND_COORDINATOR_TG = 2001, 2002, 2003
+PDF = b"%PDF-1.4\n% a benchmarking plan\n"
+
+
+@pytest.fixture
+async def team(bot, services, emulator):
+    """기획예산과's coordinator and 총무과's officer, both bound to Telegram."""
+    coordinator = await make_coordinator(services, telegram_id=COORDINATOR_TG)
+    officer = await make_executor(services, telegram_id=OFFICER_TG)
+    chats = emulator.user(COORDINATOR_TG, first_name="기획관"), emulator.user(OFFICER_TG, first_name="숙영")
+    for chat in chats:  # Telegram lets a bot write only to those who started a chat with it
+        await chat.send("/start")
+    return (coordinator, officer, *chats)
+
+
+async def test_a_case_goes_from_registration_to_approval_in_the_chat(team, services):
+    _, _, coordinator, officer = team
+    asked = await coordinator.send("/newcase")
+    assert asked[-1].text == shown("ko", "bm.new.ask_title", limit=150)
+    await coordinator.send("구내식당 페이백 시스템")
+    await coordinator.send("구내식당 이용 실적에 따라 지역화폐로 돌려주는 제도")
+    departments = (await coordinator.press("⏭ 건너뛰기"))[-1]
+    assert departments.button_texts()[0] == "총무과"
+    await coordinator.press("총무과")
+    files = (await coordinator.press("이숙영"))[-1]
+    assert files.text == shown("ko", "bm.new.ask_files", limit=10)
+    saved = (await coordinator.send_document("추진계획.pdf", PDF, "application/pdf"))[-1]
+    assert saved.text.startswith("📎 추진계획.pdf 파일을 받았습니다. (1/10)")
+    summary = (await coordinator.press("✅ 완료"))[-1]
+    assert "사업명: 구내식당 페이백 시스템" in summary.text and "관련자료: 추진계획.pdf" in summary.text
+    registered = await coordinator.press("✅ 등록")
+    assert registered[0].text == shown("ko", "bm.new.registered_notified", case_no="2026-4-1", officer="이숙영")
+    assert registered[-1].text.startswith("📋 2026-4-1 구내식당 페이백 시스템")
+
+    notice = await officer.wait_for_message()
+    assert notice.text.startswith("📌 벤치마킹 사업이 배정되었습니다\n2026-4-1 구내식당 페이백 시스템")
+    card = (await officer.press("📋 사업 열기", message=notice))[-1]
+    assert "진행상태: 등록" in card.text and card.has_button("📝 검토결과 입력")
+    file_list = (await officer.press("📎 관련자료 (1)"))[-1]
+    sent = (await officer.press(file_list.button_texts()[0]))[-1]
+    assert sent.kind == "document" and sent.file_name == "추진계획.pdf" and sent.file_bytes == PDF
+    back = (await officer.press("◀ 사업 정보로"))[-1]
+    assert back.message_id == card.message_id and back.text == card.text
+
+    await officer.press("📝 검토결과 입력")
+    await officer.press("수정도입")
+    confirm = (await officer.send("식권 대신 지역화폐로 돌려주도록 고쳐 도입합니다."))[-1]
+    assert confirm.text.startswith("2026-4-1 검토결과를 확인해 주십시오.\n채택구분: 수정도입")
+    reviewed = (await officer.press("✅ 제출"))[-1]
+    assert "진행상태: 검토완료" in reviewed.text and "채택구분: 수정도입" in reviewed.text
+    await officer.press("📤 추진사항 입력·승인요청")
+    await officer.press("추진중")
+    await officer.send("1월부터 시범 운영 중입니다.")
+    requested = await officer.press("📤 승인요청")
+    assert requested[0].text == shown("ko", "bm.work.request_sent", case_no="2026-4-1")
+    assert not requested[-1].has_button("📝 검토결과 수정")  # frozen while the request waits
+
+    request = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
+    assert "추진결과: 추진중" in request.text and request.button_texts()[:2] == ["✅ 승인", "↩️ 반려"]
+    menu = (await coordinator.send("/start"))[-1]
+    assert "✅ 내 승인 대기 (1)" in menu.button_texts()
+    approved = (await coordinator.press("✅ 승인", message=request))[-1]
+    assert approved.message_id == request.message_id  # the request itself turns into the decided case
+    assert "진행상태: 승인" in approved.text and "✅ 승인: 2026-11-25 10:00 기획관" in approved.text
+    assert not approved.has_button("✅ 승인")
+    assert coordinator.callback_answers[-1] == (shown("ko", "bm.approval.approved_toast", case_no="2026-4-1"), False)
+
+    outcome = await officer.wait_for_message(lambda m: m.text.startswith("✅ 승인되었습니다"))
+    assert "2026-4-1 구내식당 페이백 시스템" in outcome.text
+    history = (await officer.press("🕘 이력"))[-1]
+    for step in ("등록 → 등록", "검토결과 입력 → 검토완료", "추진사항 승인요청 → 승인요청", "승인 → 승인"):
+        assert step in history.text, step
+
+
+async def test_a_returned_case_is_revised_and_resubmitted(team, services):
+    coordinator_staff, officer_staff, coordinator, officer = team
+    case = await make_case(services, coordinator_staff, officer_staff)
+    await advance_case(services, case, officer_staff, coordinator_staff, to=CaseState.APPROVAL_REQUESTED)
+    request = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
+    ask = (await coordinator.press("↩️ 반려", message=request))[-1]
+    assert ask.text.startswith("↩️ 2026-4-1 구내식당 페이백 시스템\n반려 사유를 입력해 주십시오.")
+    too_short = (await coordinator.send("x"))[-1]
+    assert too_short.text == shown("ko", "error.text_too_short", minimum=2)
+    returned = await coordinator.send("예산 산출 근거를 보완해 주십시오.")
+    assert returned[0].text == shown("ko", "bm.approval.returned", case_no="2026-4-1")
+
+    notice = await officer.wait_for_message(lambda m: m.text.startswith("↩️ 반려되었습니다"))
+    assert "사유: 예산 산출 근거를 보완해 주십시오." in notice.text
+    card = (await officer.press("📋 사업 열기", message=notice))[-1]
+    assert "진행상태: 반려" in card.text and "반려 사유: 예산 산출 근거를 보완해 주십시오." in card.text
+    await officer.press("📤 추진사항 입력·승인요청")
+    await officer.press("추진완료")
+    kept = (await officer.send("예산 근거를 보완하여 12월부터 시행했습니다."))[-1]
+    assert "추진결과: 추진완료" in kept.text
+    await officer.press("📤 승인요청")
+
+    second = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
+    stale = await coordinator.press("✅ 승인", message=request)  # the first request's message
+    assert coordinator.callback_answers[-1] == (
+        shown("ko", "error.approval_round_stale", case_no="2026-4-1"),
+        True,
+    )
+    assert stale == [] or "진행상태: 승인요청" in stale[-1].text
+    approved = (await coordinator.press("✅ 승인", message=second))[-1]
+    assert "진행상태: 승인" in approved.text
+    assert (await services.cases.get(coordinator_staff, case.id)).approval_round == 2
+
+
+async def test_two_approvers_tapping_at_once_approve_once(team, services, emulator):
+    coordinator_staff, officer_staff, coordinator, _ = team
+    await make_coordinator(services, saeol_id="plan02", name="예산관", telegram_id=SECOND_COORDINATOR_TG)
+    colleague = emulator.user(SECOND_COORDINATOR_TG, first_name="예산관")
+    await colleague.send("/start")
+    case = await make_case(services, coordinator_staff, officer_staff)
+    await advance_case(services, case, officer_staff, coordinator_staff, to=CaseState.APPROVAL_REQUESTED)
+    mine = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
+    theirs = await colleague.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
+
+    await asyncio.gather(
+        coordinator.press("✅ 승인", message=mine, expect_reply=False),
+        colleague.press("✅ 승인", message=theirs, expect_reply=False),
+    )
+    history = await services.cases.history(coordinator_staff, case.id)
+    assert [e.action for e in history].count("approve") == 1
+    answers = [coordinator.callback_answers[-1], colleague.callback_answers[-1]]
+    winner = next(e.actor.name for e in history if e.action == "approve")
+    assert sum(1 for text, alert in answers if not alert) == 1
+    loser_text = next(text for text, alert in answers if alert)
+    assert loser_text.startswith(f"2026-4-1은(는) 이미 {winner} 님이 2026-11-25 10:00에 승인했습니다")
+    # A third tap, on an old message, changes nothing either.
+    await coordinator.press("✅ 승인", message=mine, expect_reply=False)
+    assert [e.action for e in await services.cases.history(coordinator_staff, case.id)].count("approve") == 1
+
+
+async def test_a_department_sees_only_its_own_cases_and_searches_them(team, services, emulator):
+    coordinator_staff, officer_staff, coordinator, officer = team
+    other = await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
+    await make_case(services, coordinator_staff, officer_staff, title="구내식당 페이백 시스템")
+    await make_case(services, coordinator_staff, other, title="지식도시락(책) 배달 사업")
+    mine = (await officer.send("/cases"))[-1]
+    assert mine.text.startswith("총무과 벤치마킹 목록 · 전체 · 1건")
+    assert "구내식당" in mine.text and "지식도시락" not in mine.text
+    everything = (await coordinator.send("/cases"))[-1]
+    assert everything.text.startswith("벤치마킹 목록 · 전체 · 2건")
+    assert "2026-4-2 · 문화체육과 · 김영준" in everything.text
+    found = (await coordinator.send("도시락"))[-1]  # typing while the list is open searches
+    assert found.text.startswith("📋 2026-4-2 지식도시락(책) 배달 사업")
+    by_number = (await coordinator.send("/cases 2026-4-1"))[-1]
+    assert by_number.text.startswith("📋 2026-4-1 구내식당 페이백 시스템")
+    refused = (await officer.send("/cases 2026-4-2"))[-1]
+    assert refused.text.startswith("총무과 벤치마킹 목록 · “2026-4-2” · 0건")  # another department's number
+
+
+async def test_filters_narrow_the_list(team, services):
+    coordinator_staff, officer_staff, coordinator, _ = team
+    for i in range(3):
+        await make_case(services, coordinator_staff, officer_staff, title=f"사업 {i}")
+    case = await make_case(services, coordinator_staff, officer_staff, title="검토된 사업")
+    await advance_case(services, case, officer_staff, coordinator_staff, to=CaseState.REVIEWED)
+    await coordinator.send("/cases")
+    await coordinator.press("진행상태")
+    narrowed = (await coordinator.press("검토완료"))[-1]
+    assert narrowed.text.startswith("벤치마킹 목록 · 검토완료 · 1건") and "검토된 사업" in narrowed.text
+    cleared = (await coordinator.press("↺ 조건 초기화"))[-1]
+    assert cleared.text.startswith("벤치마킹 목록 · 전체 · 4건")
