@@ -195,15 +195,12 @@ async def on_department(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
     match = re.fullmatch(r"bm:dept:(\d{1,9})", query.data or "")
-    if match is None:
-        await answer(update, context, "common.button_invalid", alert=True)
-        return State.DEPARTMENT
-    await answer(update, context)
-    departments = await context.services.cases.executing_departments(context.staff())
-    chosen = next((d for d in departments if d.id == int(match[1])), None)
+    departments = await context.services.cases.executing_departments(context.staff()) if match else []
+    chosen = next((d for d in departments if match and d.id == int(match[1])), None)
     if chosen is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.DEPARTMENT
+    await answer(update, context)
     draft = _draft(context)
     draft.update(department_id=chosen.id, department=chosen.name)
     draft.pop("officer_id", None)
@@ -267,6 +264,10 @@ async def files_expected(update: Update, context: DongneContext) -> State:
         markup([button(t_plain(context.lang, "bm.new.files_done"), "bm:done")], _cancel_row(context.lang)),
     )
     return State.FILES
+
+
+async def text_expected(update: Update, context: DongneContext) -> None:
+    await say(update, context, t(context.lang, "bm.new.text_expected"))
 
 
 async def buttons_expected(update: Update, context: DongneContext) -> None:
@@ -336,6 +337,7 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
 
     files = filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
     other = Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, buttons_expected))
+    not_text = Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, text_expected))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         return ConversationHandler(
@@ -344,16 +346,16 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
                 CallbackQueryHandler(start, pattern=r"^menu:bm_new$"),
             ],
             states={
-                State.TITLE: [typed(on_title), other],
+                State.TITLE: [typed(on_title), not_text],
                 State.SUMMARY: [
                     typed(on_summary),
                     CallbackQueryHandler(on_skip_summary, pattern=r"^bm:skip:summary$"),
-                    other,
+                    not_text,
                 ],
                 State.SOURCE: [
                     typed(on_source),
                     CallbackQueryHandler(on_skip_source, pattern=r"^bm:skip:source$"),
-                    other,
+                    not_text,
                 ],
                 State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^bm:dept:"), other],
                 State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^bm:off:"), other],

@@ -47,10 +47,14 @@ async def enqueue(
     payload: dict[str, object],
     skip: int | None = None,
 ) -> int:
-    """Queue one notification per distinct recipient (but not ``skip``, the actor themselves)."""
+    """Queue one notification per distinct recipient (but not ``skip``, the actor themselves, nor anyone
+    who cannot receive it now: not bound to Telegram, or deactivated)."""
     count = 0
     for recipient in dict.fromkeys(recipients):
         if recipient == skip:
+            continue
+        staff = await uow.staff.get_staff(recipient)
+        if staff is None or not staff.active or staff.telegram_user_id is None:
             continue
         await uow.notifications.add_notification(
             recipient_id=recipient, kind=kind, case_id=case_id, payload=payload, now=clock.now()

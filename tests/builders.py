@@ -1,4 +1,5 @@
-"""Builders for the world a test needs: staff members, dongs and complexes with their sections."""
+"""Builders for the world a test needs: staff members, dongs and complexes with their sections, and
+benchmarking coordinators, executing departments and their cases."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from core.benchmark.values import Adoption, CaseDraft, CaseState, CaseView, ProgressResult
 from core.services import Services
 from core.staff import SYSTEM_ACTOR
 from core.values import StaffMember
@@ -154,3 +156,87 @@ async def make_complex(
             )
         await uow.commit()
         return complex_.id
+
+
+async def make_coordinator(
+    services: Services, *, saeol_id: str = "plan01", name: str = "기획관", telegram_id: int | None = None
+) -> StaffMember:
+    """총괄부서: a 기획예산과 member who registers benchmarking cases and decides on them."""
+    return await make_staff(
+        services,
+        saeol_id=saeol_id,
+        name=name,
+        department="기획예산과",
+        roles=("benchmark.coordinate",),
+        telegram_id=telegram_id,
+    )
+
+
+async def make_executor(
+    services: Services,
+    *,
+    saeol_id: str = "exec01",
+    name: str = "이숙영",
+    department: str = "총무과",
+    telegram_id: int | None = None,
+) -> StaffMember:
+    """추진부서: a member of an executing department who reviews its cases."""
+    return await make_staff(
+        services,
+        saeol_id=saeol_id,
+        name=name,
+        department=department,
+        roles=("benchmark.execute",),
+        telegram_id=telegram_id,
+    )
+
+
+async def make_case(
+    services: Services,
+    coordinator: StaffMember,
+    officer: StaffMember,
+    *,
+    title: str = "구내식당 페이백 시스템",
+    summary: str | None = "구내식당 이용 실적에 따라 지역화폐로 돌려주는 제도",
+    source: str | None = "서울 강동구",
+    attachments: tuple[int, ...] = (),
+) -> CaseView:
+    """A case registered by ``coordinator`` for ``officer``'s department, with ``officer`` in charge."""
+    registered = await services.cases.register(
+        coordinator,
+        CaseDraft(
+            title=title,
+            summary=summary,
+            source=source,
+            department_id=officer.department_id,
+            officer_id=officer.id,
+            attachment_ids=tuple(attachments),
+        ),
+    )
+    return registered.case
+
+
+async def advance_case(
+    services: Services, case: CaseView, officer: StaffMember, coordinator: StaffMember, *, to: CaseState
+) -> CaseView:
+    """Walk ``case`` along the workflow to ``to`` with the real services: the officer reviews and asks for
+    approval, the coordinator approves or returns. A returned case asked to go further is resubmitted."""
+    if case.state is CaseState.REGISTERED and to is not CaseState.REGISTERED:
+        case = await services.decisions.submit_review(
+            officer, case.id, case.version, Adoption.ADOPT, "우리 구에도 도입할 만합니다."
+        )
+    decided = {CaseState.APPROVED, CaseState.RETURNED}
+    if (case.state is CaseState.REVIEWED and to in {CaseState.APPROVAL_REQUESTED, *decided}) or (
+        case.state is CaseState.RETURNED and to in {CaseState.APPROVAL_REQUESTED, CaseState.APPROVED}
+    ):
+        case = await services.decisions.request_approval(
+            officer, case.id, case.version, ProgressResult.IN_PROGRESS, "업체 선정 중입니다."
+        )
+    if case.state is CaseState.APPROVAL_REQUESTED and to is CaseState.APPROVED:
+        case = await services.decisions.approve(coordinator, case.id, case.approval_round)
+    if case.state is CaseState.APPROVAL_REQUESTED and to is CaseState.RETURNED:
+        case = await services.decisions.return_case(
+            coordinator, case.id, case.approval_round, "예산 근거를 보완하세요."
+        )
+    assert case.state is to, f"could not bring case {case.case_no} from {case.state} to {to}"
+    return case

@@ -91,7 +91,8 @@ def check_attachment(file_name: str | None, content: bytes, *, photo: bool = Fal
         extension = "png" if content.startswith(_SIGNATURES["png"][0]) else "jpg"
         file_name = file_name or f"사진.{extension}"
     else:
-        extension = PurePath(file_name or "").suffix.lower().lstrip(".")
+        # Judged on the name as it will be kept: "보고서.pdf " is a PDF too.
+        extension = PurePath((file_name or "").strip()).suffix.lower().lstrip(".")
     if extension not in _SIGNATURES:
         raise InvalidInput("attachment_kind", allowed=allowed)
     signatures = _SIGNATURES[extension]

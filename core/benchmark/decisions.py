@@ -249,12 +249,14 @@ class CaseDecisions:
             at = self._clock.local(case.decided_at).strftime("%Y-%m-%d %H:%M") if case.decided_at else ""
             name = case.decided_by.name if case.decided_by else ""
             return AlreadyDecided(True, by=name, at=at, case_no=case.case_no)
-        if round_ != case.approval_round:
+        if round_ < case.approval_round:
             return CaseLocked("approval_round_stale", case_no=case.case_no)
         try:
             check(actor, state, case.department.id, has_review=case.adoption is not None, action=action)
         except DongneError as error:
             return error
+        if round_ != case.approval_round:  # a round not yet requested: no message ever carried it
+            return CaseLocked("case_not_requested")
         return StaleRecord(f"case {case.id} changed during the decision")
 
     async def _decide(

@@ -174,3 +174,40 @@ async def test_filters_narrow_the_list(team, services):
     assert narrowed.text.startswith("벤치마킹 목록 · 검토완료 · 1건") and "검토된 사업" in narrowed.text
     cleared = (await coordinator.press("↺ 조건 초기화"))[-1]
     assert cleared.text.startswith("벤치마킹 목록 · 전체 · 4건")
+
+
+async def test_the_coordinator_corrects_a_case_and_hands_it_to_another_officer(team, services, emulator):
+    coordinator_staff, officer_staff, coordinator, officer = team
+    await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과", telegram_id=2004)
+    newcomer = emulator.user(2004)
+    await newcomer.send("/start")
+    case = await make_case(services, coordinator_staff, officer_staff, title="구내식당 패이백 시스템")
+    await coordinator.send(f"/cases {case.case_no}")
+    await coordinator.press("✏️ 수정")
+    await coordinator.press("사업명")
+    saved = await coordinator.send("구내식당 페이백 시스템")
+    assert saved[0].text == shown("ko", "bm.edit.saved", case_no=case.case_no)
+    assert saved[-1].text.startswith(f"📋 {case.case_no} 구내식당 페이백 시스템")
+    await coordinator.press("✏️ 수정", message=saved[-1])
+    await coordinator.press("추진부서·담당자")
+    await coordinator.press("문화체육과")
+    reassigned = (await coordinator.press("김영준"))[-1]
+    assert "추진부서: 문화체육과 · 담당자: 김영준" in reassigned.text
+    assert (await newcomer.wait_for_message()).text.startswith("📌 벤치마킹 사업이 배정되었습니다")
+    history = (await coordinator.press("🕘 이력", message=reassigned))[-1]
+    assert "사업명: 구내식당 패이백 시스템 → 구내식당 페이백 시스템" in history.text
+    assert "추진부서: 총무과 → 문화체육과" in history.text and "담당자: 이숙영 → 김영준" in history.text
+    gone = (await officer.send(f"/cases {case.case_no}"))[-1]  # no longer the first department's case
+    assert gone.text.startswith("총무과 벤치마킹 목록")
+
+
+async def test_the_department_adds_a_file_to_its_case(team, services):
+    coordinator_staff, officer_staff, _, officer = team
+    case = await make_case(services, coordinator_staff, officer_staff)
+    await officer.send(f"/cases {case.case_no}")
+    asked = (await officer.press("📎 자료 추가"))[-1]
+    assert asked.text == shown("ko", "bm.attach.ask", case_no=case.case_no)
+    assert (await officer.send("글"))[-1].text == shown("ko", "bm.attach.expected")
+    replies = await officer.send_document("결과보고.hwpx", b"PK\x03\x04 hwpx body")
+    assert replies[0].text == shown("ko", "bm.attach.saved", name="결과보고.hwpx")
+    assert "📎 관련자료 1건" in replies[-1].text

@@ -1,0 +1,83 @@
+"""A restart loses no registration half typed and no notification queued while the bot was down."""
+
+import io
+
+import openpyxl
+import pytest
+
+from core.benchmark.values import CaseState
+from tests.builders import advance_case, make_case, make_coordinator, make_executor
+from tests.conversations.conftest import shown
+
+COORDINATOR_TG, OFFICER_TG = 4101, 4102
+
+
+@pytest.fixture
+async def team(bot, services, emulator):
+    coordinator = await make_coordinator(services, telegram_id=COORDINATOR_TG)
+    officer = await make_executor(services, telegram_id=OFFICER_TG)
+    chats = emulator.user(COORDINATOR_TG), emulator.user(OFFICER_TG)
+    for chat in chats:
+        await chat.send("/start")
+    return (coordinator, officer, *chats)
+
+
+async def test_a_registration_survives_a_restart_half_way(team, bot):
+    _, _, coordinator, officer = team
+    await coordinator.send("/newcase")
+    await coordinator.send("찾아가는 생활체육교실")
+    await bot.restart()
+    source = (await coordinator.send("대학교 협약 학생 재능기부로 운영"))[-1]
+    assert source.text == shown("ko", "bm.new.ask_source", limit=200)
+    await coordinator.send("경기 수원시")
+    await coordinator.press("총무과")
+    await coordinator.press("이숙영")
+    await coordinator.press("✅ 완료")
+    registered = await coordinator.press("✅ 등록")
+    assert registered[0].text.startswith("✅ 등록되었습니다. 관리번호는 2026-4-1입니다.")
+    assert (await officer.wait_for_message()).text.startswith("📌 벤치마킹 사업이 배정되었습니다")
+
+
+async def test_notifications_queued_while_the_bot_is_down_go_out_when_it_is_back(team, bot, services):
+    coordinator_staff, officer_staff, _, officer = team
+    await bot.stop()
+    case = await make_case(services, coordinator_staff, officer_staff, title="느린 우체통")
+    await bot.start()
+    notice = await officer.wait_for_message()
+    assert notice.text.startswith(f"📌 벤치마킹 사업이 배정되었습니다\n{case.case_no} 느린 우체통")
+
+
+async def test_an_english_speaking_officer_is_notified_in_english(team, services):
+    coordinator_staff, officer_staff, _, officer = team
+    await services.staff.set_language(officer_staff, "en")
+    case = await make_case(services, coordinator_staff, officer_staff, title="Kids-mom harbour")
+    notice = await officer.wait_for_message()
+    assert notice.text.startswith(f"📌 A benchmarking case is assigned to you\n{case.case_no} Kids-mom harbour")
+    assert notice.button_texts() == ["📋 Open the case"]
+
+
+async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, services):
+    coordinator_staff, officer_staff, coordinator, _ = team
+    culture = await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
+    approved = await make_case(services, coordinator_staff, officer_staff, title="승인된 사업")
+    await advance_case(services, approved, officer_staff, coordinator_staff, to=CaseState.APPROVED)
+    reviewed = await make_case(services, coordinator_staff, culture, title="검토된 사업")
+    await advance_case(services, reviewed, culture, coordinator_staff, to=CaseState.REVIEWED)
+    await make_case(services, coordinator_staff, culture, title="등록만 된 사업")
+    # Notifications of the reviews may arrive in between; the statistics are the message that starts so.
+    stats = next(m for m in await coordinator.send("/stats") if m.text.startswith("📊"))
+    assert stats.text.startswith("📊 벤치마킹 통계 · 전체 연도")
+    assert (
+        "채택현황 (검토결과 제출 2건)" in stats.text
+        and "합계: 도입 2 · 수정도입 0 · 장기검토 0 · 미도입 0" in stats.text
+    )
+    assert "· 문화체육과: 도입 1 (계 1)" in stats.text and "추진결과 (승인 1건)" in stats.text
+    assert "진행상태 (전체 3건)" in stats.text
+    chart = (await coordinator.press("📈 차트"))[-1]
+    assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG")
+    excel = (await coordinator.press("📥 엑셀"))[-1]
+    assert excel.kind == "document" and excel.file_name.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(excel.file_bytes))
+    assert workbook.sheetnames[0] == "채택현황(부서별)"
+    narrowed = (await coordinator.press("2026년", message=stats))[-1]
+    assert narrowed.text.startswith("📊 벤치마킹 통계 · 2026년")
