@@ -16,12 +16,18 @@ from bot.app import build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator, run_console
 from bot.settings import Settings
 from conversations.i18n import t_plain
-from core.demo_data import load_demo_district
+from core.demo_data import COORDINATING_DEPARTMENT, load_demo_district
+from core.permissions import Permission
 from core.staff import SYSTEM_ACTOR
 from storage.migrate import upgrade
 
 DEMO_TOKEN = "100200300:DEMO-offline-token-not-for-telegram"
 DEMO_USER_ID = 10001
+DEMO_SAEOL_ID = "demo01"
+# The persona sits in 기획예산과 and holds both benchmarking roles, so one chat reaches every benchmarking
+# dialogue: registering and deciding as the coordinator, reviewing and reporting as the executing officer.
+DEMO_DEPARTMENT = COORDINATING_DEPARTMENT
+BENCHMARK_ROLES = (Permission.BENCHMARK_COORDINATE.value, Permission.BENCHMARK_EXECUTE.value)
 
 
 async def run_demo(
@@ -51,17 +57,19 @@ async def run_demo(
     try:
         print(t_plain(language, "demo.preparing"), flush=True)
         await upgrade(runtime.engine)
-        summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed)
-        roles = ["housing.read", *(["pii.view"] if pii else [])]
+        roles = [Permission.HOUSING_READ.value, *([Permission.PII_VIEW.value] if pii else []), *BENCHMARK_ROLES]
         staff, _ = await runtime.services.staff.add_staff(
             SYSTEM_ACTOR,
-            saeol_id="demo01",
+            saeol_id=DEMO_SAEOL_ID,
             name=t_plain(language, "demo.staff_name"),
-            department="공동주택과",
+            department=DEMO_DEPARTMENT,
             permissions=roles,
             telegram_user_id=DEMO_USER_ID,
         )
         await runtime.services.staff.set_language(staff, language)
+        # The persona exists first so the demo's desk cases (to review, to report on, returned, waiting for
+        # approval) are loaded as theirs.
+        summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed, persona=staff.saeol_id)
         async with BotApiEmulator(token=DEMO_TOKEN, bot_username="dongne_demo_bot") as emulator:
             app = build_application(runtime, token=DEMO_TOKEN, api_root=emulator.api_root)
             await start_bot(app)

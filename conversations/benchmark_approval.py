@@ -9,17 +9,15 @@ the menu, with the count) lists what waits."""
 from __future__ import annotations
 
 import re
-import warnings
 from enum import StrEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from conversations.benchmark_view import case_button, case_keyboard, list_line, render_card
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, Focused, enter
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.i18n import has_text, t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, report, say, show
@@ -126,11 +124,7 @@ async def reason_expected(update: Update, context: DongneContext) -> None:
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
-    await answer(update, context)
-    if context.user_data is not None:
-        context.user_data.pop(RETURN_KEY, None)
-    await say(update, context, t(context.lang, "common.cancelled"))
-    return ConversationHandler.END
+    return await leave(update, context, RETURN_KEY)
 
 
 async def show_pending(update: Update, context: DongneContext) -> None:
@@ -173,27 +167,19 @@ async def show_pending(update: Update, context: DongneContext) -> None:
 
 
 def build_handlers(focus: DialogueFocus) -> list[Any]:
-    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        conversation = ConversationHandler(
-            entry_points=[CallbackQueryHandler(start_return, pattern=r"^ap:rt:")],
-            states={
-                State.AWAIT_REASON: [
-                    Focused(focus, NAME, MessageHandler(text, on_reason)),
-                    Focused(
-                        focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, reason_expected)
-                    ),
-                ],
-            },
-            fallbacks=[
-                CallbackQueryHandler(cancel, pattern=r"^ap:cancel$"),
-                Focused(focus, NAME, CommandHandler("cancel", cancel)),
+    conversation = dialogue(
+        NAME,
+        focus,
+        entry_points=[CallbackQueryHandler(start_return, pattern=r"^ap:rt:")],
+        states={
+            State.AWAIT_REASON: [
+                on_message(focus, NAME, TEXT, on_reason),
+                on_message(focus, NAME, ANY_MESSAGE, reason_expected),
             ],
-            name=NAME,
-            persistent=True,
-            allow_reentry=True,
-        )
+        },
+        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^ap:cancel$")],
+        cancel=cancel,
+    )
     return [
         conversation,
         CallbackQueryHandler(on_approve, pattern=r"^ap:ok:"),

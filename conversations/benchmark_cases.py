@@ -11,13 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import warnings
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from conversations.benchmark_view import (
     adoption_label,
@@ -30,7 +28,7 @@ from conversations.benchmark_view import (
     state_label,
 )
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, Focused, enter
+from conversations.dialogue import ANY_MESSAGE, FILES, TEXT, DialogueFocus, dialogue, enter, leave, on_message, route
 from conversations.files import receive_file, send_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
@@ -307,51 +305,50 @@ async def on_button(update: Update, context: DongneContext) -> State:
     """Every bl:/bc: button, parsed like typed input: forged or malformed data changes nothing."""
     query = update.callback_query
     assert query is not None
-    data = query.data or ""
-    route, match = next(((name, m) for name, rx in _ROUTES.items() if (m := rx.match(data))), (None, None))
-    if route is None or match is None:
+    found = route(_ROUTES, query.data)
+    if found is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.BROWSE
     await answer(update, context)
     enter(context, NAME)
     try:
-        return await _route(update, context, route, match)
+        return await _route(update, context, *found)
     except DongneError as error:
         await report(update, context, error)
         return State.BROWSE
 
 
-async def _route(update: Update, context: DongneContext, route: str, match: re.Match[str]) -> State:
-    if route == "page":
+async def _route(update: Update, context: DongneContext, action: str, match: re.Match[str]) -> State:
+    if action == "page":
         if filter_token(_filter(context)) != match[2]:
             raise InvalidInput("stale_case_list")
         await show_list(update, context, int(match[1]))
-    elif route == "back":
+    elif action == "back":
         await show_list(update, context, edit=False)
-    elif route == "pick":
+    elif action == "pick":
         await show_picker(update, context, match[1])
-    elif route == "set":
+    elif action == "set":
         await set_filter(update, context, match[1], match[2])
-    elif route == "search":
+    elif action == "search":
         await say(update, context, t(context.lang, "bm.filter.ask_search"))
-    elif route == "reset":
+    elif action == "reset":
         _filter(context).clear()
         await show_list(update, context)
-    elif route == "open":
+    elif action == "open":
         await open_case(update, context, int(match[1]))
-    elif route == "card":
+    elif action == "card":
         await open_case(update, context, int(match[1]), edit=True)
-    elif route == "hist":
+    elif action == "hist":
         await show_history(update, context, int(match[1]))
-    elif route == "files":
+    elif action == "files":
         await show_files(update, context, int(match[1]))
-    elif route == "file":
+    elif action == "file":
         await send_attachment(update, context, int(match[1]))
-    elif route == "full":
+    elif action == "full":
         await send_full_texts(update, context, int(match[1]))
-    elif route == "attach":
+    elif action == "attach":
         return await ask_for_file(update, context, int(match[1]), int(match[2]))
-    elif route == "stop":
+    elif action == "stop":
         await say(update, context, t(context.lang, "bm.attach.stopped"))
     return State.BROWSE
 
@@ -388,37 +385,30 @@ async def file_expected(update: Update, context: DongneContext) -> State:
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(ATTACH_KEY, None)
-    await say(update, context, t(context.lang, "common.cancelled"))
-    return ConversationHandler.END
+    return await leave(update, context, ATTACH_KEY)
 
 
 CALLBACK_PATTERN = r"^(bl|bc):"
 
 
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    files = filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
     entry: list[BaseHandler[Update, DongneContext, object]] = [
         CommandHandler("cases", start),
         CallbackQueryHandler(start, pattern=r"^menu:bm_list$"),
         CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
     ]
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=entry,
-            states={
-                State.BROWSE: [Focused(focus, NAME, MessageHandler(text, on_text)), *entry],
-                State.AWAIT_FILE: [
-                    Focused(focus, NAME, MessageHandler(files, on_file)),
-                    Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, file_expected)),
-                    *entry,
-                ],
-            },
-            fallbacks=[Focused(focus, NAME, CommandHandler("cancel", cancel))],
-            name=NAME,
-            persistent=True,
-            allow_reentry=True,
-        )
+    return dialogue(
+        NAME,
+        focus,
+        entry_points=entry,
+        states={
+            State.BROWSE: [on_message(focus, NAME, TEXT, on_text), *entry],
+            State.AWAIT_FILE: [
+                on_message(focus, NAME, FILES, on_file),
+                on_message(focus, NAME, ANY_MESSAGE, file_expected),
+                *entry,
+            ],
+        },
+        fallbacks=[],
+        cancel=cancel,
+    )

@@ -9,17 +9,15 @@ waiting for approval cannot be edited."""
 from __future__ import annotations
 
 import re
-import warnings
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from conversations.benchmark_view import case_keyboard, render_card
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, Focused, enter
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
@@ -181,31 +179,21 @@ async def use_buttons(update: Update, context: DongneContext) -> None:
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
-    await answer(update, context)
-    if context.user_data is not None:
-        context.user_data.pop(EDIT_KEY, None)
-    await say(update, context, t(context.lang, "common.cancelled"))
-    return ConversationHandler.END
+    return await leave(update, context, EDIT_KEY)
 
 
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    other = Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, use_buttons))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[CallbackQueryHandler(start, pattern=r"^be:go:")],
-            states={
-                State.FIELD: [CallbackQueryHandler(on_field, pattern=r"^be:f:"), other],
-                State.TEXT: [Focused(focus, NAME, MessageHandler(text, on_text)), other],
-                State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^be:d:"), other],
-                State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^be:o:"), other],
-            },
-            fallbacks=[
-                CallbackQueryHandler(cancel, pattern=r"^be:cancel$"),
-                Focused(focus, NAME, CommandHandler("cancel", cancel)),
-            ],
-            name=NAME,
-            persistent=True,
-            allow_reentry=True,
-        )
+    other = on_message(focus, NAME, ANY_MESSAGE, use_buttons)
+    return dialogue(
+        NAME,
+        focus,
+        entry_points=[CallbackQueryHandler(start, pattern=r"^be:go:")],
+        states={
+            State.FIELD: [CallbackQueryHandler(on_field, pattern=r"^be:f:"), other],
+            State.TEXT: [on_message(focus, NAME, TEXT, on_text), other],
+            State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^be:d:"), other],
+            State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^be:o:"), other],
+        },
+        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^be:cancel$")],
+        cancel=cancel,
+    )

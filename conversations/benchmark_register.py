@@ -9,18 +9,16 @@ lives in the user's data, so a restart in the middle loses nothing."""
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from conversations.benchmark_view import case_keyboard, render_card
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, Focused, enter
+from conversations.dialogue import ANY_MESSAGE, FILES, TEXT, DialogueFocus, Focused, dialogue, enter, leave, on_message
 from conversations.files import receive_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
@@ -322,59 +320,44 @@ async def on_register(update: Update, context: DongneContext) -> State | int:
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
-    await answer(update, context)
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT_KEY, None)
-    await say(update, context, t(context.lang, "common.cancelled"))
-    return ConversationHandler.END
+    return await leave(update, context, DRAFT_KEY)
 
 
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-
     def typed(callback: Any) -> Focused:
-        return Focused(focus, NAME, MessageHandler(text, callback))
+        return on_message(focus, NAME, TEXT, callback)
 
-    files = filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
-    other = Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, buttons_expected))
-    not_text = Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, text_expected))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("newcase", start),
-                CallbackQueryHandler(start, pattern=r"^menu:bm_new$"),
+    other = on_message(focus, NAME, ANY_MESSAGE, buttons_expected)
+    not_text = on_message(focus, NAME, ANY_MESSAGE, text_expected)
+    return dialogue(
+        NAME,
+        focus,
+        entry_points=[CommandHandler("newcase", start), CallbackQueryHandler(start, pattern=r"^menu:bm_new$")],
+        states={
+            State.TITLE: [typed(on_title), not_text],
+            State.SUMMARY: [
+                typed(on_summary),
+                CallbackQueryHandler(on_skip_summary, pattern=r"^bm:skip:summary$"),
+                not_text,
             ],
-            states={
-                State.TITLE: [typed(on_title), not_text],
-                State.SUMMARY: [
-                    typed(on_summary),
-                    CallbackQueryHandler(on_skip_summary, pattern=r"^bm:skip:summary$"),
-                    not_text,
-                ],
-                State.SOURCE: [
-                    typed(on_source),
-                    CallbackQueryHandler(on_skip_source, pattern=r"^bm:skip:source$"),
-                    not_text,
-                ],
-                State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^bm:dept:"), other],
-                State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^bm:off:"), other],
-                State.FILES: [
-                    Focused(focus, NAME, MessageHandler(files, on_file)),
-                    CallbackQueryHandler(on_files_done, pattern=r"^bm:done$"),
-                    Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, files_expected)),
-                ],
-                State.CONFIRM: [
-                    CallbackQueryHandler(on_register, pattern=r"^bm:ok$"),
-                    CallbackQueryHandler(on_edit, pattern=r"^bm:ed:"),
-                    other,
-                ],
-            },
-            fallbacks=[
-                CallbackQueryHandler(cancel, pattern=r"^bm:cancel$"),
-                Focused(focus, NAME, CommandHandler("cancel", cancel)),
+            State.SOURCE: [
+                typed(on_source),
+                CallbackQueryHandler(on_skip_source, pattern=r"^bm:skip:source$"),
+                not_text,
             ],
-            name=NAME,
-            persistent=True,
-            allow_reentry=True,
-        )
+            State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^bm:dept:"), other],
+            State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^bm:off:"), other],
+            State.FILES: [
+                on_message(focus, NAME, FILES, on_file),
+                CallbackQueryHandler(on_files_done, pattern=r"^bm:done$"),
+                on_message(focus, NAME, ANY_MESSAGE, files_expected),
+            ],
+            State.CONFIRM: [
+                CallbackQueryHandler(on_register, pattern=r"^bm:ok$"),
+                CallbackQueryHandler(on_edit, pattern=r"^bm:ed:"),
+                other,
+            ],
+        },
+        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^bm:cancel$")],
+        cancel=cancel,
+    )

@@ -9,18 +9,16 @@ request waits the case is frozen for the department; 승인요청 철회 takes i
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from conversations.benchmark_view import adoption_label, case_keyboard, render_card, result_label
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, Focused, enter
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
@@ -293,49 +291,31 @@ async def texts_expected(update: Update, context: DongneContext) -> None:
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
-    await answer(update, context)
-    if context.user_data is not None:
-        context.user_data.pop(WORK_KEY, None)
-    await say(update, context, t(context.lang, "common.cancelled"))
-    return ConversationHandler.END
+    return await leave(update, context, WORK_KEY)
 
 
 def build_handlers(focus: DialogueFocus) -> list[Any]:
-    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    other = Focused(focus, NAME, MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, texts_expected))
-    entry: list[BaseHandler[Update, DongneContext, object]] = [
-        CallbackQueryHandler(start_review, pattern=r"^br:rv:"),
-        CallbackQueryHandler(start_progress, pattern=r"^br:pg:"),
-    ]
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        conversation = ConversationHandler(
-            entry_points=entry,
-            states={
-                State.ADOPTION: [CallbackQueryHandler(on_adoption, pattern=r"^br:ad:"), other],
-                State.OPINION: [
-                    Focused(focus, NAME, MessageHandler(text, on_opinion)),
-                    CallbackQueryHandler(on_keep, pattern=r"^br:keep$"),
-                    other,
-                ],
-                State.RESULT: [CallbackQueryHandler(on_result, pattern=r"^br:rs:"), other],
-                State.NOTE: [
-                    Focused(focus, NAME, MessageHandler(text, on_note)),
-                    CallbackQueryHandler(on_keep, pattern=r"^br:keep$"),
-                    other,
-                ],
-                State.CONFIRM: [
-                    CallbackQueryHandler(on_submit, pattern=r"^br:submit$"),
-                    CallbackQueryHandler(on_save, pattern=r"^br:save$"),
-                    other,
-                ],
-            },
-            fallbacks=[
-                CallbackQueryHandler(cancel, pattern=r"^br:cancel$"),
-                Focused(focus, NAME, CommandHandler("cancel", cancel)),
+    other = on_message(focus, NAME, ANY_MESSAGE, texts_expected)
+    keep = CallbackQueryHandler(on_keep, pattern=r"^br:keep$")
+    conversation = dialogue(
+        NAME,
+        focus,
+        entry_points=[
+            CallbackQueryHandler(start_review, pattern=r"^br:rv:"),
+            CallbackQueryHandler(start_progress, pattern=r"^br:pg:"),
+        ],
+        states={
+            State.ADOPTION: [CallbackQueryHandler(on_adoption, pattern=r"^br:ad:"), other],
+            State.OPINION: [on_message(focus, NAME, TEXT, on_opinion), keep, other],
+            State.RESULT: [CallbackQueryHandler(on_result, pattern=r"^br:rs:"), other],
+            State.NOTE: [on_message(focus, NAME, TEXT, on_note), keep, other],
+            State.CONFIRM: [
+                CallbackQueryHandler(on_submit, pattern=r"^br:submit$"),
+                CallbackQueryHandler(on_save, pattern=r"^br:save$"),
+                other,
             ],
-            name=NAME,
-            persistent=True,
-            allow_reentry=True,
-        )
+        },
+        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^br:cancel$")],
+        cancel=cancel,
+    )
     return [conversation, CallbackQueryHandler(on_withdraw, pattern=r"^br:wd:")]

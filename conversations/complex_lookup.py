@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings
 from enum import StrEnum
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from conversations.complex_card import SECTIONS, render_card, render_section, summary_line
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, Focused, enter
+from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message, route
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, report, say, show
@@ -215,32 +213,32 @@ async def on_button(update: Update, context: DongneContext) -> State:
     """Every cx: button, parsed like any user input: forged or malformed data changes nothing."""
     query = update.callback_query
     assert query is not None
-    data = query.data or ""
-    route, match = next(((name, m) for name, rx in _ROUTES.items() if (m := rx.match(data))), (None, None))
-    if route is None or match is None:
+    found = route(_ROUTES, query.data)
+    if found is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.AWAIT_QUERY
     await answer(update, context)
+    action, match = found
     lang = context.lang
-    if route == "dongs":
+    if action == "dongs":
         await show_dongs(update, context)
-    elif route == "new":
+    elif action == "new":
         await say(
             update, context, t(lang, "lookup.ask_name"), markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")])
         )
-    elif route == "open":
+    elif action == "open":
         await send_card(update, context, int(match[1]))
-    elif route == "card":
+    elif action == "card":
         await send_card(update, context, int(match[1]), edit=True)
-    elif route == "dong":
+    elif action == "dong":
         await show_dong(update, context, int(match[1]), int(match[2]))
-    elif route == "q":
+    elif action == "q":
         stored = (context.user_data or {}).get(QUERY_KEY)
         if not stored or query_token(stored) != match[2]:
             await report(update, context, InvalidInput("stale_search"))
         else:
             await run_search(update, context, stored, int(match[1]))
-    elif route == "sec":
+    elif action == "sec":
         await show_section(update, context, int(match[1]), match[2], int(match[3]))
     return State.AWAIT_QUERY
 
@@ -251,30 +249,16 @@ async def cancel(update: Update, context: DongneContext) -> int:
 
 
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    # Our buttons carry their own target in the data and are matched per chat, not per message, so
-    # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("complex", start),
-                CallbackQueryHandler(start, pattern=r"^menu:complex$"),
-                CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
-            ],
-            states={
-                State.AWAIT_QUERY: [
-                    Focused(
-                        focus,
-                        NAME,
-                        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text),
-                    ),
-                    CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
-                    CommandHandler("complex", start),
-                    CallbackQueryHandler(start, pattern=r"^menu:complex$"),
-                ],
-            },
-            fallbacks=[Focused(focus, NAME, CommandHandler("cancel", cancel))],
-            name=NAME,
-            persistent=True,
-            allow_reentry=True,
-        )
+    entry = [
+        CommandHandler("complex", start),
+        CallbackQueryHandler(start, pattern=r"^menu:complex$"),
+        CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
+    ]
+    return dialogue(
+        NAME,
+        focus,
+        entry_points=entry,
+        states={State.AWAIT_QUERY: [on_message(focus, NAME, TEXT, on_text), *entry]},
+        fallbacks=[],
+        cancel=cancel,
+    )

@@ -8,13 +8,25 @@ carry their own namespace and need no focus."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
 from conversations.context import DongneContext
+from conversations.i18n import t
+from conversations.replies import answer, say
 
 FOCUS_KEY = "dialogue"
 
@@ -61,3 +73,57 @@ class Focused(BaseHandler[Update, DongneContext, object]):
         context: DongneContext,
     ) -> object:
         return await self.inner.handle_update(update, application, check_result, context)
+
+
+TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+ANY_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
+FILES = filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
+
+
+def on_message(
+    focus: DialogueFocus, name: str, which: filters.BaseFilter, callback: Callable[[Update, DongneContext], Any]
+) -> Focused:
+    """A message handler of dialogue ``name`` that only sees messages while it holds the focus."""
+    return Focused(focus, name, MessageHandler(which, callback))
+
+
+def dialogue(
+    name: str,
+    focus: DialogueFocus,
+    *,
+    entry_points: Sequence[BaseHandler[Update, DongneContext, Any]],
+    states: Mapping[object, Sequence[BaseHandler[Update, DongneContext, Any]]],
+    fallbacks: Sequence[BaseHandler[Update, DongneContext, Any]],
+    cancel: Callable[[Update, DongneContext], Any],
+) -> ConversationHandler[DongneContext]:
+    """A named, persistent dialogue that can be re-entered and that ``/cancel`` ends while it has focus."""
+    # Our buttons carry their own target in the data and are matched per chat, not per message, so
+    # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=list(entry_points),
+            states={state: list(handlers) for state, handlers in states.items()},
+            fallbacks=[*fallbacks, Focused(focus, name, CommandHandler("cancel", cancel))],
+            name=name,
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+async def leave(update: Update, context: DongneContext, *keys: str) -> int:
+    """End a dialogue at the staff member's wish, forgetting what it kept in their data."""
+    await answer(update, context)
+    if context.user_data is not None:
+        for key in keys:
+            context.user_data.pop(key, None)
+    await say(update, context, t(context.lang, "common.cancelled"))
+    return ConversationHandler.END
+
+
+def route(routes: Mapping[str, re.Pattern[str]], data: str | None) -> tuple[str, re.Match[str]] | None:
+    """Which of a dialogue's buttons ``data`` is, parsed like typed input; None for forged or stale data."""
+    for name, pattern in routes.items():
+        if match := pattern.match(data or ""):
+            return name, match
+    return None

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.bulk import BulkRepository
 from storage.db import WRITE_OPTION
+from storage.demo_benchmark_rows import DemoBenchmarkRows
 from storage.repositories import (
     AuditRepository,
     BenchmarkRepository,
@@ -26,6 +27,7 @@ class UnitOfWork:
     bulk: BulkRepository
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
+    demo_benchmark: DemoBenchmarkRows
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -46,6 +48,7 @@ class UnitOfWork:
         self.bulk = BulkRepository(session)
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)
+        self.demo_benchmark = DemoBenchmarkRows(session)
         return self
 
     async def __aexit__(

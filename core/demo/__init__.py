@@ -1,6 +1,10 @@
-"""Demo and benchmark data: a deterministic Seongdong-gu that reproduces the seed report's tables, and a
-nation-sized registry for performance runs. Pure generation in ``build_*``; ``load_*`` writes it."""
+"""Demo and benchmark data: a deterministic Seongdong-gu that reproduces the seed report's tables, with a
+decade of benchmarking cases, and a nation-sized registry for performance runs. Pure generation in
+``build_*``; ``load_*`` writes it."""
 
+from core.demo.benchmark import build_demo_benchmark
+from core.demo.benchmark_history import check_benchmark, replay
+from core.demo.benchmark_words import COORDINATING_DEPARTMENT, SEED_CASES
 from core.demo.load import check_district, load_demo_district, load_district
 from core.demo.national import build_national_dataset
 from core.demo.seongdong import (
@@ -15,26 +19,49 @@ from core.demo.seongdong import (
     build_demo_district,
     example_complex,
 )
-from core.demo.types import AdminDongDraft, ComplexBundle, DemoDistrict, DemoSummary, Totals
+from core.demo.types import (
+    AdminDongDraft,
+    BenchmarkCounts,
+    ComplexBundle,
+    DemoAttachment,
+    DemoBenchmark,
+    DemoCase,
+    DemoDistrict,
+    DemoEvent,
+    DemoStaff,
+    DemoSummary,
+    Totals,
+)
 
 __all__ = [
+    "COORDINATING_DEPARTMENT",
     "DEFAULT_SEED",
     "ESCAPING_NAME",
     "EXAMPLE_NAME",
     "SEED_APARTMENT_TOTALS",
+    "SEED_CASES",
     "SEED_GRAND_TOTALS",
     "SEED_REPRESENTATIVES",
     "SEED_SHARED_BUILDINGS",
     "SEED_TOTALS",
     "AdminDongDraft",
+    "BenchmarkCounts",
     "ComplexBundle",
+    "DemoAttachment",
+    "DemoBenchmark",
+    "DemoCase",
     "DemoDistrict",
+    "DemoEvent",
+    "DemoStaff",
     "DemoSummary",
     "Totals",
+    "build_demo_benchmark",
     "build_demo_district",
     "build_national_dataset",
+    "check_benchmark",
     "check_district",
     "example_complex",
     "load_demo_district",
     "load_district",
+    "replay",
 ]

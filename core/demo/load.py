@@ -1,4 +1,8 @@
-"""Writing a generated district into an empty database, in one transaction, through the bulk loader."""
+"""Writing a generated district into an empty database, in one transaction, through the bulk loader.
+
+The demo's benchmarking goes into the same transaction as its housing: a demo that is half there (complexes
+but no cases, or cases without their staff) could neither be completed by loading again (refused: the
+database is not empty) nor told apart from real records to be cleaned up by hand."""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from dataclasses import asdict
 from typing import Any
 
 from core.clock import Clock
+from core.demo.benchmark import build_demo_benchmark
+from core.demo.benchmark_history import check_benchmark
+from core.demo.load_benchmark import write_benchmark
 from core.demo.seongdong import DEFAULT_SEED, build_demo_district
-from core.demo.types import ComplexBundle, DemoDistrict, DemoSummary
+from core.demo.types import BenchmarkCounts, ComplexBundle, DemoBenchmark, DemoDistrict, DemoSummary
 from core.errors import InvalidInput
 from core.validation import (
     check_complex,
@@ -21,18 +28,32 @@ from storage.bulk import AdminDongRow, ComplexRows
 from storage.uow import UnitOfWorkFactory
 
 
-async def load_demo_district(uow_factory: UnitOfWorkFactory, clock: Clock, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Seongdong-gu's demo data into an empty database; refused (``database_not_empty``) if any complex exists."""
-    return await load_district(uow_factory, clock, build_demo_district(seed))
+async def load_demo_district(
+    uow_factory: UnitOfWorkFactory, clock: Clock, seed: int = DEFAULT_SEED, *, persona: str | None = None
+) -> DemoSummary:
+    """Seongdong-gu's demo data into an empty database: its housing, and its benchmarking office with cases
+    up to now (``clock``). Refused (``database_not_empty``) if any complex or case exists. ``persona``: the
+    Saeol ID of an existing 기획예산과 officer who takes over the demo desk's cases (``dongne demo``)."""
+    benchmark = build_demo_benchmark(seed, until=clock.now(), zone=clock.zone)
+    return await load_district(uow_factory, clock, build_demo_district(seed), benchmark=benchmark, persona=persona)
 
 
 async def load_district(
-    uow_factory: UnitOfWorkFactory, clock: Clock, district: DemoDistrict, *, validate: bool = True
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    district: DemoDistrict,
+    *,
+    validate: bool = True,
+    benchmark: DemoBenchmark | None = None,
+    persona: str | None = None,
 ) -> DemoSummary:
-    """Any generated district, all or nothing. Demo data is for an empty registry only: loading it twice, or
-    over real records, would leave duplicates nobody could tell from the real ones."""
+    """Any generated district (and benchmarking, if given), all or nothing. Demo data is for an empty
+    registry only: loading it twice, or over real records, would leave duplicates nobody could tell from the
+    real ones."""
     if validate:
         check_district(district)
+        if benchmark is not None:
+            check_benchmark(benchmark)
     async with uow_factory(write=True) as uow:
         bulk = uow.bulk
         await bulk.lock_complexes()
@@ -50,6 +71,9 @@ async def load_district(
         if unknown_dongs:
             raise InvalidInput("unknown_admin_dong", admin_dongs=", ".join(unknown_dongs))
         counts = await bulk.insert_complexes(_rows(district, dong_ids, positions), updated_at=clock.now())
+        benchmark_counts = BenchmarkCounts()
+        if benchmark is not None:
+            benchmark_counts = await write_benchmark(uow, benchmark, persona=persona)
         await uow.commit()
     return DemoSummary(
         admin_dongs=len(district.admin_dongs),
@@ -62,6 +86,7 @@ async def load_district(
         representatives=counts.representatives,
         groups=counts.groups,
         projects=counts.projects,
+        benchmark=benchmark_counts,
     )
 
 

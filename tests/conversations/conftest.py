@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -84,3 +85,14 @@ async def officer(bot: RunningBot, services: Services, emulator: BotApiEmulator)
     """A housing officer (공동주택과) already bound to Telegram, without the right to see personal data."""
     await make_staff(services, telegram_id=STAFF_TELEGRAM_ID)
     return emulator.user(STAFF_TELEGRAM_ID, first_name="길동")
+
+
+async def notifications_settled(services: Services, within: float = 5.0) -> None:
+    """Wait until every queued notification has gone out, so that it cannot land in the middle of the
+    replies a test is about to read."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while await services.notifications.undelivered_count():
+        if loop.time() > deadline:
+            raise TimeoutError("notifications still queued")
+        await asyncio.sleep(0.02)

@@ -4,7 +4,7 @@ import pytest
 
 from core.benchmark.values import CaseFilter, CaseState
 from tests.builders import advance_case, make_case, make_coordinator, make_executor, make_staff
-from tests.conversations.conftest import shown
+from tests.conversations.conftest import notifications_settled, shown
 
 COORDINATOR_TG, OFFICER_TG, HOUSING_TG = 3001, 3002, 3003
 EXE = b"MZ\x90\x00" + b"\x00" * 60
@@ -96,6 +96,7 @@ async def test_forged_and_stale_buttons_change_nothing(team, services):
     other = await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
     theirs = await make_case(services, coordinator_staff, other, title="다른 부서 사업")
     mine = await make_case(services, coordinator_staff, officer_staff)
+    await notifications_settled(services)
     screen = (await officer.send("/cases"))[-1]
     for data, answer in (
         (f"bc:open:{theirs.id}", "error.case_other_department"),
@@ -122,6 +123,7 @@ async def test_a_pending_case_is_frozen_for_the_department_until_it_withdraws(te
     coordinator_staff, officer_staff, _, officer = team
     case = await make_case(services, coordinator_staff, officer_staff)
     requested = await advance_case(services, case, officer_staff, coordinator_staff, to=CaseState.APPROVAL_REQUESTED)
+    await notifications_settled(services)
     card = (await officer.send(f"/cases {requested.case_no}"))[-1]
     assert not card.has_button("📝 검토결과 수정") and card.has_button("↩️ 승인요청 철회")
     old_button = await officer.press_data(card, f"br:rv:{case.id}:{requested.version}")

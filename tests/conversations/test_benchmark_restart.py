@@ -7,7 +7,7 @@ import pytest
 
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_coordinator, make_executor
-from tests.conversations.conftest import shown
+from tests.conversations.conftest import notifications_settled, shown
 
 COORDINATOR_TG, OFFICER_TG = 4101, 4102
 
@@ -64,8 +64,8 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     reviewed = await make_case(services, coordinator_staff, culture, title="검토된 사업")
     await advance_case(services, reviewed, culture, coordinator_staff, to=CaseState.REVIEWED)
     await make_case(services, coordinator_staff, culture, title="등록만 된 사업")
-    # Notifications of the reviews may arrive in between; the statistics are the message that starts so.
-    stats = next(m for m in await coordinator.send("/stats") if m.text.startswith("📊"))
+    await notifications_settled(services)
+    stats = (await coordinator.send("/stats"))[-1]
     assert stats.text.startswith("📊 벤치마킹 통계 · 전체 연도")
     assert (
         "채택현황 (검토결과 제출 2건)" in stats.text

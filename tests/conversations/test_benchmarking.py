@@ -7,7 +7,7 @@ import pytest
 
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_coordinator, make_executor
-from tests.conversations.conftest import shown
+from tests.conversations.conftest import notifications_settled, shown
 
 COORDINATOR_TG, OFFICER_TG, SECOND_COORDINATOR_TG = 2001, 2002, 2003
 PDF = b"%PDF-1.4\n% a benchmarking plan\n"
@@ -148,6 +148,7 @@ async def test_a_department_sees_only_its_own_cases_and_searches_them(team, serv
     other = await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
     await make_case(services, coordinator_staff, officer_staff, title="구내식당 페이백 시스템")
     await make_case(services, coordinator_staff, other, title="지식도시락(책) 배달 사업")
+    await notifications_settled(services)
     mine = (await officer.send("/cases"))[-1]
     assert mine.text.startswith("총무과 벤치마킹 목록 · 전체 · 1건")
     assert "구내식당" in mine.text and "지식도시락" not in mine.text
@@ -168,6 +169,7 @@ async def test_filters_narrow_the_list(team, services):
         await make_case(services, coordinator_staff, officer_staff, title=f"사업 {i}")
     case = await make_case(services, coordinator_staff, officer_staff, title="검토된 사업")
     await advance_case(services, case, officer_staff, coordinator_staff, to=CaseState.REVIEWED)
+    await notifications_settled(services)
     await coordinator.send("/cases")
     await coordinator.press("진행상태")
     narrowed = (await coordinator.press("검토완료"))[-1]
@@ -182,6 +184,7 @@ async def test_the_coordinator_corrects_a_case_and_hands_it_to_another_officer(t
     newcomer = emulator.user(2004)
     await newcomer.send("/start")
     case = await make_case(services, coordinator_staff, officer_staff, title="구내식당 패이백 시스템")
+    await notifications_settled(services)
     await coordinator.send(f"/cases {case.case_no}")
     await coordinator.press("✏️ 수정")
     await coordinator.press("사업명")
@@ -204,6 +207,7 @@ async def test_the_coordinator_corrects_a_case_and_hands_it_to_another_officer(t
 async def test_the_department_adds_a_file_to_its_case(team, services):
     coordinator_staff, officer_staff, _, officer = team
     case = await make_case(services, coordinator_staff, officer_staff)
+    await notifications_settled(services)
     await officer.send(f"/cases {case.case_no}")
     asked = (await officer.press("📎 자료 추가"))[-1]
     assert asked.text == shown("ko", "bm.attach.ask", case_no=case.case_no)
@@ -211,3 +215,18 @@ async def test_the_department_adds_a_file_to_its_case(team, services):
     replies = await officer.send_document("결과보고.hwpx", b"PK\x03\x04 hwpx body")
     assert replies[0].text == shown("ko", "bm.attach.saved", name="결과보고.hwpx")
     assert "📎 관련자료 1건" in replies[-1].text
+
+
+async def test_typed_text_goes_to_the_dialogue_opened_last(team):
+    _, _, coordinator, _ = team
+    await coordinator.send("/newcase")
+    await coordinator.send("반쯤 쓰다 만 사업")  # left half-way for a phone call
+    await coordinator.send("/cancel")
+    await coordinator.send("/cases")  # a list left open: typing there searches cases
+    await coordinator.send("/newcase")
+    title_asked = (await coordinator.send("키즈맘 행복항구"))[-1]
+    assert title_asked.text == shown("ko", "bm.new.ask_summary", limit=2000)
+    listing = (await coordinator.send("/cases"))[-1]
+    assert listing.text.startswith("벤치마킹 목록")
+    searched = (await coordinator.send("키즈맘"))[-1]  # now it is a search again, not the summary
+    assert searched.text.startswith("벤치마킹 목록 · “키즈맘” · 0건")
