@@ -15,7 +15,7 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.benchmark_view import adoption_label, excerpt, result_label, state_label
+from conversations.benchmark_view import adoption_label, fit_lines, result_label, state_label
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.i18n import t, t_plain
@@ -104,7 +104,7 @@ def render_tables(lang: str, tables: BenchmarkTables) -> str:
     lines.append(
         t(lang, "bm.stats.overall", cells=_cells(states, states.totals, dict(labels.state_values), all_columns=True))
     )
-    return excerpt("\n".join(lines), 4000)
+    return fit_lines(lang, lines)
 
 
 async def _keyboard(context: DongneContext, year: int | None) -> Any:

@@ -16,6 +16,8 @@ from core.clock import Clock
 # nears Telegram's 4096 characters.
 EXCERPT = 600
 TITLE_ON_BUTTON = 28
+# Telegram's 4096 characters, less room for the note that lines were left out.
+MESSAGE_BUDGET = 3900
 
 
 def when(clock: Clock, instant: datetime | None) -> str:
@@ -26,6 +28,20 @@ def excerpt(text: str | None, limit: int = EXCERPT) -> str:
     if not text:
         return ""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fit_lines(lang: str, lines: list[str], limit: int = MESSAGE_BUDGET) -> str:
+    """Whole lines of HTML up to Telegram's message length; a note says when some were left out. Lines are
+    never cut, so no tag is left open."""
+    kept: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        if size + len(line) + 1 > limit:
+            kept.append(t(lang, "bm.more_lines", count=len(lines) - index))
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
 
 
 def state_label(lang: str, state: str) -> str:
@@ -181,7 +197,7 @@ def render_history(lang: str, clock: Clock, case: CaseView, events: list[EventRe
         if event.note and not event.changes:
             line += "\n" + t(lang, "bm.history.note", note=excerpt(event.note, 200))
         lines.append(line)
-    return excerpt("\n".join(lines), 4000)
+    return fit_lines(lang, lines)
 
 
 def _shown(lang: str, field: str, value: object) -> str:

@@ -78,20 +78,20 @@ class Notifications:
 
     async def due(self, limit: int = 50) -> list[NotificationView]:
         """Notifications to send now. Those whose recipient can no longer receive them (unbound or
-        deactivated) are set aside with the reason instead."""
-        async with self._uow(write=True) as uow:
+        deactivated since they were queued) are set aside with the reason instead. Reading comes first
+        and alone: the sender polls, and an idle poll should not take SQLite's write lock."""
+        async with self._uow() as uow:
             due = await uow.notifications.list_due_notifications(self._clock.now(), limit)
-            ready = []
-            for notification in due:
-                if notification.telegram_user_id is None or not notification.recipient_active:
+        unreachable = [n for n in due if n.telegram_user_id is None or not n.recipient_active]
+        if unreachable:
+            async with self._uow(write=True) as uow:
+                for notification in unreachable:
                     reason = (
-                        "recipient not bound to Telegram" if notification.recipient_active else "recipient inactive"
+                        "recipient inactive" if not notification.recipient_active else "recipient not bound to Telegram"
                     )
                     await uow.notifications.abandon_notification(notification.id, reason, self._clock.now())
-                else:
-                    ready.append(notification)
-            await uow.commit()
-        return ready
+                await uow.commit()
+        return [n for n in due if n not in unreachable]
 
     async def delivered(self, notification_id: int, message_id: int | None) -> None:
         async with self._uow(write=True) as uow:
