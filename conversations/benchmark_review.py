@@ -286,8 +286,12 @@ async def on_withdraw(update: Update, context: DongneContext) -> None:
     await say(update, context, t(lang, "bm.work.withdrawn", case_no=case.case_no))
 
 
-async def texts_expected(update: Update, context: DongneContext) -> None:
+async def buttons_expected(update: Update, context: DongneContext) -> None:
     await say(update, context, t(context.lang, "bm.work.use_buttons"))
+
+
+async def text_expected(update: Update, context: DongneContext) -> None:
+    await say(update, context, t(context.lang, "bm.new.text_expected"))
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
@@ -295,7 +299,8 @@ async def cancel(update: Update, context: DongneContext) -> int:
 
 
 def build_handlers(focus: DialogueFocus) -> list[Any]:
-    other = on_message(focus, NAME, ANY_MESSAGE, texts_expected)
+    other = on_message(focus, NAME, ANY_MESSAGE, buttons_expected)
+    not_text = on_message(focus, NAME, ANY_MESSAGE, text_expected)
     keep = CallbackQueryHandler(on_keep, pattern=r"^br:keep$")
     conversation = dialogue(
         NAME,
@@ -306,9 +311,9 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
         ],
         states={
             State.ADOPTION: [CallbackQueryHandler(on_adoption, pattern=r"^br:ad:"), other],
-            State.OPINION: [on_message(focus, NAME, TEXT, on_opinion), keep, other],
+            State.OPINION: [on_message(focus, NAME, TEXT, on_opinion), keep, not_text],
             State.RESULT: [CallbackQueryHandler(on_result, pattern=r"^br:rs:"), other],
-            State.NOTE: [on_message(focus, NAME, TEXT, on_note), keep, other],
+            State.NOTE: [on_message(focus, NAME, TEXT, on_note), keep, not_text],
             State.CONFIRM: [
                 CallbackQueryHandler(on_submit, pattern=r"^br:submit$"),
                 CallbackQueryHandler(on_save, pattern=r"^br:save$"),

@@ -132,3 +132,27 @@ async def test_a_pending_case_is_frozen_for_the_department_until_it_withdraws(te
     assert withdrawn[-1].text == shown("ko", "bm.work.withdrawn", case_no=case.case_no)
     reopened = next(m for m in withdrawn if m.message_id == card.message_id)
     assert "진행상태: 검토완료" in reopened.text and reopened.has_button("📝 검토결과 수정")
+
+
+async def test_the_review_refuses_garbage_at_every_step(team, services):
+    coordinator_staff, officer_staff, _, officer = team
+    case = await make_case(services, coordinator_staff, officer_staff)
+    await notifications_settled(services)
+    await officer.send(f"/cases {case.case_no}")
+    asked = (await officer.press("📝 검토결과 입력"))[-1]
+    assert (await officer.send("수정도입"))[-1].text == shown("ko", "bm.work.use_buttons")  # typed, not pressed
+    await officer.press_data(asked, "br:ad:adopt_everything", expect_reply=False)
+    assert officer.callback_answers[-1] == (shown("ko", "common.button_invalid"), True)
+    await officer.press("장기검토", message=asked)
+    photo = (await officer.send_photo(b"\xff\xd8\xff\xe0" + b"\x00" * 32))[-1]
+    assert photo.text == shown("ko", "bm.new.text_expected")
+    too_long = (await officer.send("가" * 2001))[-1]
+    assert too_long.text == shown("ko", "error.text_too_long", limit=2000, length=2001)
+    assert (await officer.send("?"))[-1].text == shown("ko", "error.text_too_short", minimum=2)
+    confirm = (await officer.send("예산 확보 후 다시 검토하겠습니다."))[-1]
+    assert "채택구분: 장기검토" in confirm.text
+    saved = await officer.press("💾 임시저장")
+    assert saved[0].text == shown("ko", "bm.work.draft_saved", case_no=case.case_no)
+    assert "📝 임시저장된 작성 내용이 있습니다." in saved[-1].text
+    unchanged = await services.cases.get(coordinator_staff, case.id)
+    assert unchanged.state is CaseState.REGISTERED and unchanged.adoption is None  # a draft is not a review
