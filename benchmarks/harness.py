@@ -11,8 +11,9 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,18 @@ async def wait_idle(app: Any, limit: float = 2.0) -> None:
 
 
 # -- numbers ------------------------------------------------------------------------------------------
+
+
+async def time_calls(call: Callable[[int], Awaitable[object]], runs: int, warmup: int = 0) -> list[float]:
+    """Seconds each of ``runs`` awaited calls took, one after another, after ``warmup`` uncounted ones;
+    ``call`` gets the call's index (warm-up included), to vary its arguments."""
+    durations = []
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        await call(i)
+        if i >= warmup:
+            durations.append(time.perf_counter() - start)
+    return durations
 
 
 def summarize(seconds: Sequence[float]) -> dict[str, float]:
