@@ -300,6 +300,13 @@ class EmulatedUser:
         payload = parse_start_link(url, self._bot_username)
         return await self.send(f"/start {payload}", timeout=timeout, settle=settle, expect_reply=expect_reply)
 
+    async def wait_for_answers(self, count: int, timeout: float = 5.0) -> None:
+        """Until ``count`` of this user's button presses have been answered (the bot has decided them),
+        for presses sent with ``expect_reply=False``."""
+        deadline = self._world.loop_time() + timeout
+        if not await wait_until(self._world.pulse, lambda: len(self.callback_answers) >= count, deadline):
+            raise TimeoutError(f"only {len(self.callback_answers)} of {count} presses answered in chat {self.id}")
+
     async def wait_for_message(
         self, predicate: Callable[[BotMessage], bool] | None = None, timeout: float = 5.0
     ) -> BotMessage:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
-from bot.emulator import BotApiEmulator, EmulatedUser, parse_html
+from bot.emulator import BotApiEmulator, BotMessage, EmulatedUser, parse_html
 from bot.settings import Settings
 from conversations.i18n import t
 from core.clock import FixedClock
@@ -96,3 +96,11 @@ async def notifications_settled(services: Services, within: float = 5.0) -> None
         if loop.time() > deadline:
             raise TimeoutError("notifications still queued")
         await asyncio.sleep(0.02)
+
+
+async def answer_to(chat: EmulatedUser, message: BotMessage, data: str) -> tuple[str | None, bool]:
+    """Press a button (real, replayed or forged) and return the bot's callback answer: (text, as alert)."""
+    before = len(chat.callback_answers)
+    await chat.press_data(message, data, expect_reply=False)
+    await chat.wait_for_answers(before + 1)
+    return chat.callback_answers[before]

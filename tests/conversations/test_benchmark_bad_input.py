@@ -4,7 +4,7 @@ import pytest
 
 from core.benchmark.values import CaseFilter, CaseState
 from tests.builders import advance_case, make_case, make_coordinator, make_executor, make_staff
-from tests.conversations.conftest import notifications_settled, shown
+from tests.conversations.conftest import answer_to, notifications_settled, shown
 
 COORDINATOR_TG, OFFICER_TG, HOUSING_TG = 3001, 3002, 3003
 EXE = b"MZ\x90\x00" + b"\x00" * 60
@@ -40,12 +40,10 @@ async def test_every_registration_step_refuses_garbage_and_keeps_asking(team, se
     typed = (await coordinator.send("총무과"))[-1]  # a department is chosen by button
     assert typed.text == shown("ko", "bm.new.use_buttons")
     departments = next(m for m in reversed(coordinator.messages) if m.has_button("총무과"))
-    await coordinator.press_data(departments, "bm:dept:999999")
-    assert coordinator.callback_answers[-1] == (shown("ko", "common.button_invalid"), True)
+    assert await answer_to(coordinator, departments, "bm:dept:999999") == (shown("ko", "common.button_invalid"), True)
     await coordinator.press("총무과", message=departments)
     officers = next(m for m in reversed(coordinator.messages) if m.has_button("이숙영"))
-    await coordinator.press_data(officers, "bm:off:999999")
-    assert coordinator.callback_answers[-1] == (shown("ko", "common.button_invalid"), True)
+    assert await answer_to(coordinator, officers, "bm:off:999999") == (shown("ko", "common.button_invalid"), True)
     await coordinator.press("이숙영")
     allowed = "pdf, hwp, hwpx, doc, docx, xls, xlsx, ppt, pptx, jpg, jpeg, png, txt"
     program = (await coordinator.send_document("setup.exe", EXE))[-1]
@@ -58,8 +56,8 @@ async def test_every_registration_step_refuses_garbage_and_keeps_asking(team, se
     assert "사업명: 구내식당 페이백 시스템" in summary.text and "관련자료: 없음" in summary.text
     assert await count_cases(services, coordinator_staff) == 0
     await coordinator.press("✅ 등록")
-    again = await coordinator.press("✅ 등록", message=summary, expect_reply=False)  # a second tap
-    assert again == [] and coordinator.callback_answers[-1] == (shown("ko", "common.button_invalid"), True)
+    again = await answer_to(coordinator, summary, "bm:ok")  # a second tap
+    assert again == (shown("ko", "common.button_invalid"), True)
     assert await count_cases(services, coordinator_staff) == 1
 
 
@@ -84,8 +82,8 @@ async def test_staff_without_a_benchmarking_role_are_refused_everywhere(team, se
     assert not any("벤치마킹" in text or "승인" in text for text in menu.button_texts())
     for command in ("/newcase", "/cases", "/stats", "/approvals"):
         assert (await housing.send(command))[-1].text == shown("ko", "error.permission_denied"), command
-    await housing.press_data(menu, f"ap:ok:{case.id}:{case.approval_round}", expect_reply=False)
-    assert housing.callback_answers[-1] == (shown("ko", "error.permission_denied"), True)
+    refused = await answer_to(housing, menu, f"ap:ok:{case.id}:{case.approval_round}")
+    assert refused == (shown("ko", "error.permission_denied"), True)
     refused = await housing.press_data(menu, f"br:rv:{case.id}:{case.version}")
     assert refused[-1].text == shown("ko", "error.permission_denied")
     assert (await services.cases.get(coordinator_staff, case.id)).state is CaseState.APPROVAL_REQUESTED
@@ -106,17 +104,12 @@ async def test_forged_and_stale_buttons_change_nothing(team, services):
         replies = await officer.press_data(screen, data)
         assert replies[-1].text == shown("ko", answer), data
     for data in ("bc:open:abc", "ap:ok:1", "br:rv:1", "bl:s:year:2026;drop", "bs:chart:19999"):
-        await officer.press_data(screen, data, expect_reply=False)
-        assert officer.callback_answers[-1] == (shown("ko", "common.button_invalid"), True), data
+        assert await answer_to(officer, screen, data) == (shown("ko", "common.button_invalid"), True), data
     stale = await officer.press_data(screen, f"br:rv:{mine.id}:{mine.version + 5}")
     assert stale[-1].text == shown("ko", "error.stale_record")
-    await coordinator.press_data(screen_of(coordinator), f"ap:ok:{mine.id}:1", expect_reply=False)
-    assert coordinator.callback_answers[-1] == (shown("ko", "error.case_not_requested"), True)
+    forged = await answer_to(coordinator, coordinator.last_message, f"ap:ok:{mine.id}:1")
+    assert forged == (shown("ko", "error.case_not_requested"), True)
     assert (await services.cases.get(coordinator_staff, mine.id)).state is CaseState.REGISTERED
-
-
-def screen_of(chat):
-    return chat.last_message
 
 
 async def test_a_pending_case_is_frozen_for_the_department_until_it_withdraws(team, services):
@@ -141,8 +134,7 @@ async def test_the_review_refuses_garbage_at_every_step(team, services):
     await officer.send(f"/cases {case.case_no}")
     asked = (await officer.press("📝 검토결과 입력"))[-1]
     assert (await officer.send("수정도입"))[-1].text == shown("ko", "bm.work.use_buttons")  # typed, not pressed
-    await officer.press_data(asked, "br:ad:adopt_everything", expect_reply=False)
-    assert officer.callback_answers[-1] == (shown("ko", "common.button_invalid"), True)
+    assert await answer_to(officer, asked, "br:ad:adopt_everything") == (shown("ko", "common.button_invalid"), True)
     await officer.press("장기검토", message=asked)
     photo = (await officer.send_photo(b"\xff\xd8\xff\xe0" + b"\x00" * 32))[-1]
     assert photo.text == shown("ko", "bm.new.text_expected")

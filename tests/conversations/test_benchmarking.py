@@ -127,10 +127,13 @@ async def test_two_approvers_tapping_at_once_approve_once(team, services, emulat
     mine = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
     theirs = await colleague.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
 
+    answered = len(coordinator.callback_answers), len(colleague.callback_answers)
     await asyncio.gather(
         coordinator.press("✅ 승인", message=mine, expect_reply=False),
         colleague.press("✅ 승인", message=theirs, expect_reply=False),
     )
+    await coordinator.wait_for_answers(answered[0] + 1)
+    await colleague.wait_for_answers(answered[1] + 1)
     history = await services.cases.history(coordinator_staff, case.id)
     assert [e.action for e in history].count("approve") == 1
     answers = [coordinator.callback_answers[-1], colleague.callback_answers[-1]]
@@ -140,6 +143,8 @@ async def test_two_approvers_tapping_at_once_approve_once(team, services, emulat
     assert loser_text.startswith(f"2026-4-1은(는) 이미 {winner} 님이 2026-11-25 10:00에 승인했습니다")
     # A third tap, on an old message, changes nothing either.
     await coordinator.press("✅ 승인", message=mine, expect_reply=False)
+    await coordinator.wait_for_answers(answered[0] + 2)
+    assert coordinator.callback_answers[-1][1]  # told, as an alert, who approved
     assert [e.action for e in await services.cases.history(coordinator_staff, case.id)].count("approve") == 1
 
 
