@@ -28,7 +28,18 @@ from conversations.benchmark_view import (
     state_label,
 )
 from conversations.context import DongneContext
-from conversations.dialogue import ANY_MESSAGE, FILES, TEXT, DialogueFocus, dialogue, enter, leave, on_message, route
+from conversations.dialogue import (
+    ANY_MESSAGE,
+    FILES,
+    TEXT,
+    DialogueFocus,
+    dialogue,
+    enter,
+    leave,
+    on_message,
+    route,
+    scratch,
+)
 from conversations.files import receive_file, send_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
@@ -53,9 +64,7 @@ class State(StrEnum):
 
 
 def _filter(context: DongneContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    stored: dict[str, Any] = context.user_data.setdefault(FILTER_KEY, {})
-    return stored
+    return scratch(context, FILTER_KEY)
 
 
 def filter_token(stored: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from conversations.benchmark_view import case_keyboard, render_card
 from conversations.context import DongneContext
-from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message, scratch
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
@@ -38,9 +38,7 @@ class State(StrEnum):
 
 
 def _edit(context: DongneContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    edit: dict[str, Any] = context.user_data.setdefault(EDIT_KEY, {})
-    return edit
+    return scratch(context, EDIT_KEY)
 
 
 def _cancel_row(lang: str) -> list[InlineKeyboardButton]:

@@ -18,7 +18,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations.benchmark_view import case_keyboard, render_card
 from conversations.context import DongneContext
-from conversations.dialogue import ANY_MESSAGE, FILES, TEXT, DialogueFocus, Focused, dialogue, enter, leave, on_message
+from conversations.dialogue import (
+    ANY_MESSAGE,
+    FILES,
+    TEXT,
+    DialogueFocus,
+    Focused,
+    dialogue,
+    enter,
+    leave,
+    on_message,
+    scratch,
+)
 from conversations.files import receive_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
@@ -43,9 +54,7 @@ class State(StrEnum):
 
 
 def _draft(context: DongneContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft: dict[str, Any] = context.user_data.setdefault(DRAFT_KEY, {})
-    return draft
+    return scratch(context, DRAFT_KEY)
 
 
 def _cancel_row(lang: str) -> list[Any]:

@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from conversations.benchmark_view import adoption_label, case_keyboard, render_card, result_label
 from conversations.context import DongneContext
-from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message, scratch
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
@@ -39,9 +39,7 @@ class State(StrEnum):
 
 
 def _work(context: DongneContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    work: dict[str, Any] = context.user_data.setdefault(WORK_KEY, {})
-    return work
+    return scratch(context, WORK_KEY)
 
 
 def _cancel_row(lang: str) -> list[InlineKeyboardButton]:

@@ -121,6 +121,13 @@ async def leave(update: Update, context: DongneContext, *keys: str) -> int:
     return ConversationHandler.END
 
 
+def scratch(context: DongneContext, key: str) -> dict[str, Any]:
+    """What a dialogue keeps between steps, in the user's data so a restart keeps it too."""
+    assert context.user_data is not None
+    kept: dict[str, Any] = context.user_data.setdefault(key, {})
+    return kept
+
+
 def route(routes: Mapping[str, re.Pattern[str]], data: str | None) -> tuple[str, re.Match[str]] | None:
     """Which of a dialogue's buttons ``data`` is, parsed like typed input; None for forged or stale data."""
     for name, pattern in routes.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.benchmark.attachments import MAX_ATTACHMENTS_PER_CASE, check_attachment
+from core.benchmark.attachments import MAX_ATTACHMENTS_PER_CASE, CheckedFile, check_attachment
 from core.benchmark.common import (
     LONG_TEXT_LIMIT,
     SOURCE_LIMIT,
@@ -100,20 +100,31 @@ class CaseRegistry:
         checked = check_attachment(file_name, content, photo=photo)
         async with self._uow(write=True) as uow:
             await uow.benchmark.forget_staged_attachments(self._clock.now() - STAGED_FILES_KEPT)
-            stored = await uow.benchmark.add_attachment(
-                case_id=None,
-                kind=checked.kind,
-                file_name=checked.file_name,
-                mime_type=checked.mime_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                content=content,
-                telegram_file_id=telegram_file_id,
-                uploaded_by_id=actor.id,
-                uploaded_at=self._clock.now(),
-            )
+            stored = await self._store_file(uow, actor, None, checked, content, telegram_file_id)
             await uow.commit()
         return stored
+
+    async def _store_file(
+        self,
+        uow: UnitOfWork,
+        actor: StaffMember,
+        case_id: int | None,
+        checked: CheckedFile,
+        content: bytes,
+        telegram_file_id: str | None,
+    ) -> AttachmentRecord:
+        return await uow.benchmark.add_attachment(
+            case_id=case_id,
+            kind=checked.kind,
+            file_name=checked.file_name,
+            mime_type=checked.mime_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            content=content,
+            telegram_file_id=telegram_file_id,
+            uploaded_by_id=actor.id,
+            uploaded_at=self._clock.now(),
+        )
 
     async def register(self, actor: StaffMember, draft: CaseDraft) -> Registered:
         """벤치마킹 등록. The number comes from the registration date in the office's zone; the officer
@@ -306,18 +317,7 @@ class CaseRegistry:
                 case_id, from_states=[state.value], values={"updated_at": self._clock.now()}, expected_version=version
             ):
                 raise StaleRecord(f"case {case_id} changed since version {version}")
-            stored = await uow.benchmark.add_attachment(
-                case_id=case_id,
-                kind=checked.kind,
-                file_name=checked.file_name,
-                mime_type=checked.mime_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                content=content,
-                telegram_file_id=telegram_file_id,
-                uploaded_by_id=actor.id,
-                uploaded_at=self._clock.now(),
-            )
+            stored = await self._store_file(uow, actor, case_id, checked, content, telegram_file_id)
             await record(
                 uow,
                 self._clock,
