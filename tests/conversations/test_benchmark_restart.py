@@ -73,9 +73,10 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     )
     assert "· 문화체육과: 도입 1 (계 1)" in stats.text and "추진결과 (승인 1건)" in stats.text
     assert "진행상태 (전체 3건)" in stats.text
-    chart = (await coordinator.press("📈 차트"))[-1]
+    # Drawing loads matplotlib on first use: allow a slow, busy machine more than the usual 5 s.
+    chart = (await coordinator.press("📈 차트", timeout=30))[-1]
     assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG")
-    excel = (await coordinator.press("📥 엑셀"))[-1]
+    excel = (await coordinator.press("📥 엑셀", timeout=30))[-1]
     assert excel.kind == "document" and excel.file_name.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(excel.file_bytes))
     assert workbook.sheetnames[0] == "채택현황(부서별)"
