@@ -2,7 +2,8 @@
 """Set up and run Dongne on a fresh machine that has nothing but Python 3.11+.
 
     python3 dev.py demo     # virtualenv + install, then the offline terminal demo (SQLite, local emulator)
-    python3 dev.py test     # virtualenv + install with test tools, then the whole suite (SQLite and PostgreSQL)
+    python3 dev.py test     # virtualenv + install with test tools (and Debian's chromium where apt-get may install
+                            # it), then the whole suite (SQLite and PostgreSQL)
     python3 dev.py lint     # ruff, mypy and the import-layer contracts
 
 The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes. Extra arguments after
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -39,6 +41,30 @@ def ensure_environment(extras: str) -> None:
     marker.write_text(fingerprint)
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium; Playwright never downloads a browser here. Where chromium is
+    missing and apt-get may run (as root, or through password-less sudo), install it; elsewhere those tests skip
+    and say how to install it. A failed attempt is remembered in the virtualenv, so later runs don't repeat it."""
+    tried = VENV / ".dongne-chromium-tried"
+    if shutil.which("chromium") or shutil.which("chromium-browser") or tried.exists() or not shutil.which("apt-get"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if sudo and (not shutil.which("sudo") or subprocess.run([*sudo, "true"], capture_output=True).returncode):
+        return
+    apt = [*sudo, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y"]
+    install = [*apt, "install", "--no-install-recommends", "chromium"]
+    print("Installing Debian's chromium for the browser tests (apt-get install chromium) ...", flush=True)
+    done = subprocess.run(install, capture_output=True, text=True)
+    if done.returncode:  # no package lists yet (a slim image) or stale ones: update them and try once more
+        done = subprocess.run([*apt, "update"], capture_output=True, text=True)
+        if done.returncode == 0:
+            done = subprocess.run(install, capture_output=True, text=True)
+    if done.returncode:
+        tried.write_text(done.stderr)
+        print(f"Could not install chromium; the browser tests will be skipped (delete {tried} to retry):")
+        print(done.stderr.strip()[-1500:], flush=True)
+
+
 def run(*command: str) -> int:
     return subprocess.run(list(command), cwd=ROOT).returncode
 
@@ -53,6 +79,7 @@ def main(argv: list[str]) -> int:
         return run(str(BIN / "dongne"), "demo", *rest)
     ensure_environment("test")
     if command == "test":
+        ensure_chromium()
         return run(str(BIN / "python"), "-m", "pytest", *rest)
     for step in (
         [str(BIN / "ruff"), "check", "."],

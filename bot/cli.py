@@ -5,6 +5,9 @@ dongne staff add --saeol-id hong01 --name 홍길동 --department 공동주택과
 dongne staff link-code --saeol-id hong01
 dongne demo-data [--seed N]
 dongne demo
+dongne admin create --username kimit [--name 김전산] [--department 전산정보과] [--password-stdin]
+dongne admin password --username kimit [--password-stdin]
+dongne admin serve
 dongne run
 """
 
@@ -17,6 +20,9 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import SettingsError, load_settings
+
+# 전산정보과, the IT department, grants permissions; its staff are the usual admins.
+ADMIN_DEPARTMENT = "전산정보과"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +50,26 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--english", action="store_true", help="chat in English")
     demo.add_argument("--pii", action="store_true", help="demo staff may see unmasked personal data")
 
-    commands.add_parser("run", help="run the bot")
+    admin = commands.add_parser("admin", help="the admin web endpoint").add_subparsers(
+        dest="admin_command", required=True
+    )
+    create = admin.add_parser("create", help="make a staff member an admin (creating them if missing) with a password")
+    create.add_argument("--username", required=True, help="새올 아이디, the admin's sign-in name")
+    create.add_argument("--name", help="needed when the staff member does not exist yet")
+    create.add_argument(
+        "--department", default=ADMIN_DEPARTMENT, help=f"for a new staff member (default {ADMIN_DEPARTMENT})"
+    )
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input (one line)"
+    )
+    password = admin.add_parser("password", help="set a new password for an admin (ends their sessions)")
+    password.add_argument("--username", required=True, help="새올 아이디")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input (one line)"
+    )
+    admin.add_parser("serve", help="serve only the admin endpoint, without the bot")
+
+    commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser
 
 

@@ -4,24 +4,51 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
+import getpass
+import hmac
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 from telegram import Bot
 from telegram.error import TelegramError
+from telegram.ext import Application
 
+from bot.admin.app import AdminServer, build_admin_app
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.settings import Settings
 from conversations.i18n import DEFAULT_LANGUAGE, has_text, t_plain
-from core.errors import DongneError
-from core.staff import SYSTEM_ACTOR
-from core.values import LinkCodeIssued
+from core.admin.access import check_password
+from core.admin.staff_admin import GrantRequest
+from core.errors import DongneError, InvalidInput, NotFound, StaffInactive
+from core.permissions import Permission, can
+from core.staff import SAEOL_ID, SYSTEM_ACTOR
+from core.values import LinkCodeIssued, StaffMember
 from storage.migrate import is_up_to_date, upgrade
+
+# Two typos are forgiven; a third miss means the operator should start over rather than keep guessing.
+PASSWORD_TRIES = 3
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Listening on every address: this machine itself answers on loopback, which is what the printed URL needs.
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 
 
 def say(key: str, **params: object) -> None:
     print(t_plain(DEFAULT_LANGUAGE, f"cli.{key}", **params))
+
+
+def complain(key: str, **params: object) -> None:
+    print(t_plain(DEFAULT_LANGUAGE, f"cli_error.{key}", **params), file=sys.stderr)
+
+
+def explain(error: DongneError) -> None:
+    """A domain error in the operator's words: its own text where the catalog has one."""
+    key = error.code if has_text(DEFAULT_LANGUAGE, f"cli_error.{error.code}") else "other"
+    complain(key, **{**error.params, "detail": str(error)})
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,12 +74,12 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)
             say("demo_data_loaded", **summary.figures())
             return 0
+        if args.command == "admin":
+            return await _admin(args, runtime)
         if args.command == "run":
             return await _run(runtime)
     except DongneError as error:
-        key = f"cli_error.{error.code}"
-        key = key if has_text(DEFAULT_LANGUAGE, key) else "cli_error.other"
-        print(t_plain(DEFAULT_LANGUAGE, key, detail=str(error)), file=sys.stderr)
+        explain(error)
         return 1
     finally:
         await runtime.close()
@@ -113,15 +140,180 @@ async def _run(runtime: Runtime) -> int:
     settings = runtime.settings
     token = settings.require_token()
     app = build_application(runtime, token=token, api_root=settings.telegram_api_url)
+    with stop_on_signals() as stop:
+        return await run_bot_with_admin(runtime, app, stop)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[asyncio.Event]:
+    """An event set by SIGINT (Ctrl+C) or SIGTERM (systemd, docker stop): the way to end a serving command."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
+    try:
+        yield stop
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+
+
+async def run_bot_with_admin(
+    runtime: Runtime, app: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+) -> int:
+    """``dongne run`` once the Application is built: the bot, then the admin endpoint beside it in the same
+    event loop, until ``stop``; the endpoint stops first, so its health check never outlives the bot."""
     await start_bot(app)
-    say("running", username=app.bot.username)
+    try:
+        server = admin_server(
+            runtime,
+            bot_running=lambda: bool(app.running),
+            bot_username=lambda: runtime.settings.bot_username or app.bot.username,
+        )
+        if not await start_admin(server, runtime.settings):
+            return 2
+        say("running", username=app.bot.username)
+        try:
+            await stop.wait()
+        finally:
+            await server.stop()
+    finally:
+        await stop_bot(app)
+    say("stopped")
+    return 0
+
+
+async def serve_admin(runtime: Runtime, stop: asyncio.Event) -> int:
+    """``dongne admin serve``: only the endpoint, until ``stop``; its health check expects no bot."""
+    username = await bot_username(runtime.settings)  # for deep links, asked of Telegram once if not set
+    server = admin_server(runtime, bot_username=lambda: username)
+    if not await start_admin(server, runtime.settings):
+        return 2
     try:
         await stop.wait()
     finally:
-        await stop_bot(app)
-        say("stopped")
+        await server.stop()
+        say("admin_stopped")
     return 0
+
+
+def admin_server(
+    runtime: Runtime,
+    *,
+    bot_running: Callable[[], bool] | None = None,
+    bot_username: Callable[[], str | None] | None = None,
+) -> AdminServer:
+    """The endpoint as configured. Link-code pages show the deep link and its QR code when the bot's
+    @username is known: from settings, or from the running bot."""
+    settings = runtime.settings
+    app = build_admin_app(
+        runtime.services,
+        runtime.engine,
+        secure_cookies=settings.admin_secure_cookies,
+        bot_running=bot_running,
+        bot_username=bot_username or (lambda: settings.bot_username),
+    )
+    return AdminServer(app, settings.admin_host, settings.admin_port)
+
+
+async def start_admin(server: AdminServer, settings: Settings) -> bool:
+    """Start listening, or say in one line why not (a port in use is the usual reason)."""
+    try:
+        await server.start()
+    except OSError as error:
+        await server.stop()
+        where = {"host": settings.admin_host, "port": settings.admin_port}
+        if error.errno == errno.EADDRINUSE:
+            complain("admin_port_taken", **where)
+        else:
+            complain("admin_cannot_listen", **where, detail=error.strerror or str(error))
+        return False
+    say("admin_serving", url=admin_url(settings, server.port))
+    if settings.admin_secure_cookies:
+        say("admin_behind_proxy")
+    return True
+
+
+def admin_url(settings: Settings, port: int | None = None, path: str = "/") -> str:
+    host = "127.0.0.1" if settings.admin_host in WILDCARD_HOSTS else settings.admin_host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.admin_port if port is None else port}{path}"
+
+
+# -- dongne admin create / password ---------------------------------------------------------------------
+
+
+async def _admin(args: argparse.Namespace, runtime: Runtime) -> int:
+    if args.admin_command == "serve":
+        with stop_on_signals() as stop:
+            return await serve_admin(runtime, stop)
+    username = args.username.strip().lower()
+    if not SAEOL_ID.match(username):
+        raise InvalidInput("invalid_saeol_id", username)
+    # Everything that can be refused is refused before the password is typed twice.
+    staff = await _find_staff(runtime, username)
+    creating = args.admin_command == "create"
+    if staff is None and not creating:
+        raise NotFound(username)
+    if staff is not None and not staff.active:
+        raise StaffInactive(username)
+    if staff is None and not (args.name or "").strip():
+        complain("admin_name_needed", saeol_id=username)
+        return 1
+    if not creating and staff is not None and not can(staff, Permission.ADMIN):
+        complain("not_admin", saeol_id=username)
+        return 1
+    password = read_password(from_stdin=args.password_stdin)
+    if password is None:
+        return 1
+    if staff is None:
+        staff, _ = await runtime.services.staff.add_staff(
+            SYSTEM_ACTOR,
+            saeol_id=username,
+            name=args.name,
+            department=args.department,
+            permissions=[Permission.ADMIN.value],
+        )
+        say("admin_created", name=staff.name, saeol_id=staff.saeol_id, department=staff.department)
+    elif not can(staff, Permission.ADMIN):
+        # Held everywhere: ``admin`` takes no scope. Audited as a grant by the operator at the shell.
+        await runtime.services.staff_admin.grant(SYSTEM_ACTOR, staff.id, GrantRequest(Permission.ADMIN.value))
+        say("admin_granted", name=staff.name, saeol_id=staff.saeol_id, department=staff.department)
+    await runtime.services.admin_access.set_password(SYSTEM_ACTOR, username, password)
+    say("admin_password_set", name=staff.name, saeol_id=staff.saeol_id)
+    say("admin_sign_in", url=admin_url(runtime.settings, path="/sign-in"), saeol_id=staff.saeol_id)
+    return 0
+
+
+def read_password(*, from_stdin: bool) -> str | None:
+    """The new password: one line of stdin for scripts, else typed twice without echo. None when refused."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        try:
+            return check_password(line)
+        except InvalidInput as error:
+            explain(error)
+            return None
+    try:
+        for _ in range(PASSWORD_TRIES):
+            first = getpass.getpass(t_plain(DEFAULT_LANGUAGE, "cli.password_prompt"))
+            try:
+                check_password(first)
+            except InvalidInput as error:
+                explain(error)
+                continue
+            again = getpass.getpass(t_plain(DEFAULT_LANGUAGE, "cli.password_again"))
+            if hmac.compare_digest(first.encode(), again.encode()):
+                return first
+            complain("password_mismatch")
+    except EOFError:  # no terminal and nothing on stdin: a script that forgot --password-stdin
+        print(file=sys.stderr)
+        complain("password_no_terminal")
+        return None
+    complain("password_tries", tries=PASSWORD_TRIES)
+    return None
+
+
+async def _find_staff(runtime: Runtime, saeol_id: str) -> StaffMember | None:
+    async with runtime.uow() as uow:
+        return await uow.staff.find_staff_by_saeol_id(saeol_id)

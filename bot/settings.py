@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     telegram_messages_per_second: float = Field(default=30.0, ge=0, le=1000)
     link_code_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     log_level: str = "INFO"
+    # The admin endpoint (staff, roles, audit log). Loopback by default: put a TLS proxy in front of it
+    # before opening it to the office network, and set admin_secure_cookies then.
+    admin_host: str = "127.0.0.1"
+    admin_port: int = Field(default=8080, ge=0, le=65535)
+    admin_secure_cookies: bool = False
 
     @field_validator("timezone")
     @classmethod

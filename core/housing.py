@@ -1,11 +1,18 @@
-"""공동주택 조회: finding a complex and reading its one-screen card."""
+"""공동주택 조회: finding a complex and reading its one-screen card.
+
+A ``housing.read`` grant scoped to dongs shows only those dongs: search results, the dong list and its
+counts, a dong's complexes and cards. Another dong's list or card is refused with ``PermissionDenied``
+rather than ``NotFound``: the dongs and complexes are the district's public registry, so pretending they do
+not exist hides nothing, and the refusal tells the officer to ask 전산정보과 for a wider grant instead of
+suggesting the record was deleted. Unmasked personal data also needs ``pii.view`` covering the complex's
+dong; otherwise the card is masked, as for anyone without ``pii.view``."""
 
 from __future__ import annotations
 
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.masking import mask_email, mask_phone
-from core.permissions import Permission, can, require
+from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.values import (
     AdminDong,
     BirthDate,
@@ -42,19 +49,25 @@ class HousingLookup:
         require(actor, Permission.HOUSING_READ)
         query = clean_query(text)
         page = max(0, page)
+        dongs = dong_scope(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
-            items, total = await uow.housing.find_complexes_by_name(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+            items, total = await uow.housing.find_complexes_by_name(
+                query, offset=page * PAGE_SIZE, limit=PAGE_SIZE, admin_dong_ids=dongs
+            )
         return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
 
     async def list_admin_dongs(self, actor: StaffMember) -> list[AdminDong]:
+        """The dongs the reader covers (all, unless the grant is scoped), with their complex counts."""
         require(actor, Permission.HOUSING_READ)
+        dongs = dong_scope(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
-            return await uow.housing.list_admin_dongs_with_counts()
+            return await uow.housing.list_admin_dongs_with_counts(dongs)
 
     async def list_complexes_in_dong(
         self, actor: StaffMember, admin_dong_id: int, page: int = 0
     ) -> tuple[AdminDong, Page[ComplexSummary]]:
         require(actor, Permission.HOUSING_READ)
+        _require_dong(actor, admin_dong_id, f"admin dong {admin_dong_id}")
         page = max(0, page)
         async with self._uow() as uow:
             dong = await uow.housing.get_admin_dong(admin_dong_id)
@@ -67,11 +80,17 @@ class HousingLookup:
 
     async def get_complex_card(self, actor: StaffMember, complex_id: int) -> ComplexCard:
         require(actor, Permission.HOUSING_READ)
-        unmasked = can(actor, Permission.PII_VIEW)
-        async with self._uow(write=unmasked) as uow:
-            sections = await uow.housing.load_complex_sections(complex_id)
-            if sections is None:
+        # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only
+        # after the first query; a pii.view holder's unit of work is ready to write the audit entry.
+        async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
+            detail = await uow.housing.load_complex_detail(complex_id)
+            if detail is None:
                 raise NotFound(f"complex {complex_id}")
+            # Refused before any personal data is read; the card stays six queries in all.
+            _require_dong(actor, detail.admin_dong_id, f"complex {complex_id}")
+            sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
+            assert sections is not None
+            unmasked = covers_dong(actor, Permission.PII_VIEW, detail.admin_dong_id)
             card = build_card(sections, masked=not unmasked)
             if unmasked and card_has_personal_data(card):
                 await uow.audit.record(
@@ -84,6 +103,13 @@ class HousingLookup:
                 )
                 await uow.commit()
         return card
+
+
+def _require_dong(actor: StaffMember, admin_dong_id: int, what: str) -> None:
+    if not covers_dong(actor, Permission.HOUSING_READ, admin_dong_id):
+        raise PermissionDenied(
+            f"{actor.saeol_id} does not cover the dong of {what}", permission=Permission.HOUSING_READ.value
+        )
 
 
 def card_has_personal_data(card: ComplexCard) -> bool:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.admin.access import AdminAccess
+from core.admin.audit_log import AuditLog
+from core.admin.reference import ReferenceLists
+from core.admin.staff_admin import StaffAdministration
 from core.benchmark.cases import CaseRegistry
 from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
@@ -24,6 +28,10 @@ class Services:
     decisions: CaseDecisions
     statistics: BenchmarkStatistics
     notifications: Notifications
+    admin_access: AdminAccess
+    staff_admin: StaffAdministration
+    reference: ReferenceLists
+    audit_log: AuditLog
 
     @classmethod
     def build(cls, uow: UnitOfWorkFactory, clock: Clock, *, link_code_ttl: timedelta) -> Services:
@@ -36,4 +44,8 @@ class Services:
             decisions=CaseDecisions(uow, clock, signal),
             statistics=BenchmarkStatistics(uow, clock),
             notifications=Notifications(uow, clock, signal),
+            admin_access=AdminAccess(uow, clock),
+            staff_admin=StaffAdministration(uow, clock, link_code_ttl=link_code_ttl),
+            reference=ReferenceLists(uow, clock),
+            audit_log=AuditLog(uow, clock),
         )

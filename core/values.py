@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from storage.records import AdminDongRecord, ComplexDetail, ComplexSummary, StaffRecord, SupportProjectRecord
+from storage.records import (
+    AdminDongRecord,
+    ComplexDetail,
+    ComplexSummary,
+    GrantRecord,
+    GrantScope,
+    StaffRecord,
+    SupportProjectRecord,
+)
 
 StaffMember = StaffRecord
 AdminDong = AdminDongRecord
@@ -20,6 +28,8 @@ __all__ = [
     "ComplexCard",
     "ComplexDetail",
     "ComplexSummary",
+    "GrantRecord",
+    "GrantScope",
     "GroupView",
     "LinkCodeIssued",
     "ManagerView",

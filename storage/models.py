@@ -65,6 +65,10 @@ class Staff(Base):
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     language: Mapped[str] = mapped_column(String(5), default="ko")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # argon2 hash; only admins (전산정보과) sign in to the admin endpoint with a password.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Optimistic lock for edits from the admin endpoint.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RoleGrant(Base):
@@ -74,6 +78,8 @@ class RoleGrant(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     permission: Mapped[str] = mapped_column(String(40))
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Scope: one department (benchmarking), or the dongs in role_grant_dong; neither means everywhere.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
 
 
 class LinkCode(Base):
@@ -256,7 +262,9 @@ class BotState(Base):
 
 
 Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)
+Index("ix_audit_log_action_at", AuditEntry.action, AuditEntry.at)
 
 # The benchmarking tables live in their own module; importing it here registers them on Base.metadata for
 # everything that reads the schema (Alembic, the tests).
+from storage import models_admin as _models_admin  # noqa: E402, F401
 from storage import models_benchmark as _models_benchmark  # noqa: E402, F401

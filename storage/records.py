@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GrantScope:
+    """Where a grant applies: one department (benchmarking), or some administrative dongs (housing and
+    personal data). Neither means everywhere, as every grant made before scopes existed."""
+
+    department_id: int | None = None
+    admin_dong_ids: frozenset[int] = frozenset()
+
+    @property
+    def unlimited(self) -> bool:
+        return self.department_id is None and not self.admin_dong_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +31,19 @@ class StaffRecord:
     telegram_user_id: int | None
     language: str
     permissions: frozenset[str]
+    # permission -> its grant's scope, only for scoped grants: a permission absent here holds everywhere.
+    # Left out of the hash (a mapping has none); equality still compares it.
+    scopes: Mapping[str, GrantScope] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRecord:
+    """One role grant of a staff member as the admin endpoint lists it."""
+
+    staff_id: int
+    permission: str
+    scope: GrantScope
+    granted_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +71,7 @@ class ComplexDetail:
     management_type: str | None
     kapt_code: str | None
     kapt_management_mode: str | None
+    admin_dong_id: int
     admin_dong: str
     admin_dong_short: str
     address: str

@@ -10,13 +10,17 @@ from storage.bulk import BulkRepository
 from storage.db import WRITE_OPTION
 from storage.demo_benchmark_rows import DemoBenchmarkRows
 from storage.repositories import (
+    AdminRepository,
     AuditRepository,
     BenchmarkRepository,
     BotStateRepository,
+    GrantRepository,
     HousingRepository,
     NotificationRepository,
     StaffRepository,
 )
+from storage.repositories.reference import ReferenceRepository
+from storage.repositories.staff_admin import StaffAdminRepository
 
 
 class UnitOfWork:
@@ -28,6 +32,10 @@ class UnitOfWork:
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
     demo_benchmark: DemoBenchmarkRows
+    grants: GrantRepository
+    admin: AdminRepository
+    staff_admin: StaffAdminRepository
+    reference: ReferenceRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -49,6 +57,10 @@ class UnitOfWork:
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)
         self.demo_benchmark = DemoBenchmarkRows(session)
+        self.grants = GrantRepository(session)
+        self.admin = AdminRepository(session)
+        self.staff_admin = StaffAdminRepository(session)
+        self.reference = ReferenceRepository(session)
         return self
 
     async def __aexit__(

@@ -240,3 +240,22 @@ async def advance_case(
         )
     assert case.state is to, f"could not bring case {case.case_no} from {case.state} to {to}"
     return case
+
+
+async def grant(
+    uow_factory: UnitOfWorkFactory,
+    staff: StaffMember,
+    permission: str,
+    *,
+    dongs: tuple[int, ...] = (),
+    department: int | None = None,
+) -> StaffMember:
+    """Grant ``permission`` to ``staff`` scoped as given (replacing a held grant's scope), as the admin
+    endpoint would; returns the member as the bot's next update reads them."""
+    async with uow_factory(write=True) as uow:
+        await uow.grants.set_grant(staff.id, permission, department_id=department, dong_ids=dongs, now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        member = await uow.staff.get_staff(staff.id)
+    assert member is not None
+    return member

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from core.benchmark.attachments import MAX_ATTACHMENTS_PER_CASE, CheckedFile, check_attachment
@@ -33,7 +34,7 @@ from core.benchmark.values import (
     OfficerRecord,
     Registered,
 )
-from core.benchmark.workflow import check, is_coordinator
+from core.benchmark.workflow import check, coordinated_department, executing_department, is_coordinator, may_view
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, StaleRecord
 from core.housing import clean_query
@@ -58,18 +59,20 @@ class CaseRegistry:
     # -- choices for the registration dialogue ---------------------------------------------------------
 
     async def executing_departments(self, actor: StaffMember) -> list[NamedRef]:
-        """Departments with at least one active member who may review cases."""
+        """Departments with at least one active member who may review cases (for a coordinator scoped to
+        a department, only that one)."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         async with self._uow() as uow:
-            executors = await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value)
+            executors = await _executors(uow)
             departments = await uow.benchmark.list_departments()
         staffed = {e.department_id for e in executors}
-        return [d for d in departments if d.id in staffed]
+        return [d for d in departments if d.id in staffed and is_coordinator(actor, d.id)]
 
     async def officers(self, actor: StaffMember, department_id: int) -> list[OfficerRecord]:
         require(actor, Permission.BENCHMARK_COORDINATE)
+        _require_coordinates(actor, department_id)
         async with self._uow() as uow:
-            return await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value, department_id)
+            return await _executors(uow, department_id)
 
     async def _check_assignment(
         self, uow: UnitOfWork, department_id: int, officer_id: int | None
@@ -78,7 +81,7 @@ class CaseRegistry:
             raise NotFound(f"department {department_id}")
         if officer_id is None:
             return None
-        officers = await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value, department_id)
+        officers = await _executors(uow, department_id)
         officer = next((o for o in officers if o.id == officer_id), None)
         if officer is None:
             raise InvalidInput("officer_not_in_department")
@@ -135,6 +138,7 @@ class CaseRegistry:
         source = clean_line(draft.source, limit=SOURCE_LIMIT) if draft.source else None
         if len(set(draft.attachment_ids)) > MAX_ATTACHMENTS_PER_CASE:
             raise InvalidInput("too_many_attachments", limit=MAX_ATTACHMENTS_PER_CASE)
+        _require_coordinates(actor, draft.department_id)
         now = self._clock.now()
         today = self._clock.local(now).date()
         async with self._uow(write=True) as uow:
@@ -189,11 +193,17 @@ class CaseRegistry:
             return view_of(actor, await load_case(uow, actor, case_id))
 
     def _query(self, actor: StaffMember, filters: CaseFilter) -> CaseQuery:
+        """The list's filters, within what the actor may see: an unscoped coordinator every department, a
+        scoped one its department, an executor the department it executes for. A department asked for
+        explicitly must be one the actor may see."""
         department_id = filters.department_id
-        if not is_coordinator(actor):
-            if filters.department_id not in (None, actor.department_id):
-                raise NotYourCase(f"{actor.saeol_id} may only list department {actor.department_id}")
-            department_id = actor.department_id
+        if department_id is not None:
+            if not may_view(actor, department_id):
+                raise NotYourCase(f"{actor.saeol_id} may not list department {department_id}")
+        elif is_coordinator(actor):
+            department_id = coordinated_department(actor)
+        else:
+            department_id = executing_department(actor)
         prefix = title_key = None
         if filters.text:
             text = clean_query(filters.text)
@@ -252,6 +262,7 @@ class CaseRegistry:
             officer = None
             if "department_id" in fresh or "officer_id" in fresh:
                 department_id = int(str(fresh.get("department_id", case.department.id)))
+                _require_coordinates(actor, department_id)
                 officer_id = fresh.get("officer_id")
                 officer = await self._check_assignment(
                     uow, department_id, int(str(officer_id)) if officer_id is not None else None
@@ -342,3 +353,18 @@ class CaseRegistry:
             else:
                 await load_case(uow, actor, found.info.case_id)
         return AttachmentFile(info=found.info, content=found.content)
+
+
+def _require_coordinates(actor: StaffMember, department_id: int) -> None:
+    """A coordinator scoped to a department registers and assigns only that department's cases."""
+    if not is_coordinator(actor, department_id):
+        raise NotYourCase(f"{actor.saeol_id} does not coordinate department {department_id}")
+
+
+async def _executors(uow: UnitOfWork, department_id: int | None = None) -> list[OfficerRecord]:
+    """Active staff who execute cases, each with the department they execute for (a scoped grant's, else
+    their own); only those executing for ``department_id``, if given."""
+    executors = await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value)
+    scoped = await uow.grants.department_scopes(Permission.BENCHMARK_EXECUTE.value)
+    placed = [replace(e, department_id=scoped.get(e.id, e.department_id)) for e in executors]
+    return [e for e in placed if department_id is None or e.department_id == department_id]

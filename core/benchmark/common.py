@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from core.benchmark.values import Adoption, CaseState, CaseView, ProgressResult, WorkDraft
-from core.benchmark.workflow import allowed_actions, is_coordinator, may_view
+from core.benchmark.workflow import allowed_actions, is_coordinator, is_executor_of, may_view
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, PermissionDenied
 from core.notifications import enqueue
@@ -63,7 +63,7 @@ def view_of(actor: StaffMember, case: CaseRecord) -> CaseView:
     state = CaseState(case.state)
     actions = allowed_actions(actor, state, case.department.id, has_review=case.adoption is not None)
     # A draft is the department's unsent work: shown to those who work on the case, not to others.
-    draft_visible = actor.department_id == case.department.id or is_coordinator(actor)
+    draft_visible = is_executor_of(actor, case.department.id) or is_coordinator(actor, case.department.id)
     return CaseView(
         id=case.id,
         case_no=case.case_no,

@@ -28,7 +28,7 @@ from core.benchmark.values import (
     ProgressResult,
     WorkDraft,
 )
-from core.benchmark.workflow import EDITABLE, check, is_coordinator
+from core.benchmark.workflow import EDITABLE, check, coordinated_department, executing_department, is_coordinator
 from core.clock import Clock
 from core.errors import AlreadyDecided, CaseLocked, DongneError, StaleRecord
 from core.notifications import OutboxSignal
@@ -202,7 +202,7 @@ class CaseDecisions:
                 actor,
                 updated,
                 "approval_requested",
-                await coordinator_ids(uow),
+                await _coordinators_of(uow, case.department.id),
                 adoption=updated.adoption,
                 progress_result=result.value,
                 progress_note=text,
@@ -228,7 +228,9 @@ class CaseDecisions:
                 values={},
                 round_=case.approval_round,
             )
-            notified = await notify(uow, self._clock, actor, updated, "approval_withdrawn", await coordinator_ids(uow))
+            notified = await notify(
+                uow, self._clock, actor, updated, "approval_withdrawn", await _coordinators_of(uow, case.department.id)
+            )
             await uow.commit()
         if notified:
             self._signal.fire()
@@ -274,6 +276,8 @@ class CaseDecisions:
             case = await load_case(uow, actor, case_id)
             if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
                 raise self._why_not_decidable(actor, case, round_, action)
+            # A coordinator scoped to another department may still see the case (as its executor), not decide.
+            check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
             try:
                 updated = await self._change(
                     uow,
@@ -315,15 +319,18 @@ class CaseDecisions:
             case = await load_case(uow, actor, case_id)
             if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
                 raise self._why_not_decidable(actor, case, round_, CaseAction.RETURN)
+            state = CaseState(case.state)
+            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.RETURN)
             return view_of(actor, case)
 
     # -- what waits for whom --------------------------------------------------------------------------
 
     async def pending_approvals(self, actor: StaffMember, page: int = 0) -> Page[CaseListRecord]:
-        """내 승인 대기: requests waiting for a coordinator's decision, newest first."""
+        """내 승인 대기: requests waiting for a coordinator's decision (in the department a scoped coordinator
+        coordinates), newest first."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         page = max(page, 0)
-        query = CaseQuery(state=CaseState.APPROVAL_REQUESTED.value)
+        query = CaseQuery(state=CaseState.APPROVAL_REQUESTED.value, department_id=coordinated_department(actor))
         async with self._uow() as uow:
             rows, total = await uow.benchmark.list_cases(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         return Page(items=tuple(rows), number=page, size=PAGE_SIZE, total=total)
@@ -333,11 +340,21 @@ class CaseDecisions:
         review or revision. Zero for anyone without a benchmarking role."""
         async with self._uow() as uow:
             if is_coordinator(actor):
-                return await uow.benchmark.count_cases(CaseQuery(state=CaseState.APPROVAL_REQUESTED.value))
+                waiting = CaseQuery(
+                    state=CaseState.APPROVAL_REQUESTED.value, department_id=coordinated_department(actor)
+                )
+                return await uow.benchmark.count_cases(waiting)
             if can(actor, Permission.BENCHMARK_EXECUTE):
                 states = (CaseState.REGISTERED.value, CaseState.RETURNED.value)
-                return await uow.benchmark.count_cases(CaseQuery(department_id=actor.department_id, states=states))
+                to_do = CaseQuery(department_id=executing_department(actor), states=states)
+                return await uow.benchmark.count_cases(to_do)
         return 0
+
+
+async def _coordinators_of(uow: UnitOfWork, department_id: int) -> list[int]:
+    """Bound coordinators who may decide on ``department_id``'s cases: unscoped ones and those scoped to it."""
+    scoped = await uow.grants.department_scopes(Permission.BENCHMARK_COORDINATE.value)
+    return [c for c in await coordinator_ids(uow) if scoped.get(c, department_id) == department_id]
 
 
 __all__ = ["EDITABLE", "REVIEW_ACTIONS", "CaseDecisions"]

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from core.benchmark.values import Adoption, CaseState, CountRow, ProgressResult
+from core.benchmark.workflow import coordinated_department
 from core.clock import Clock
 from core.permissions import Permission, require
 from core.values import StaffMember
@@ -75,14 +76,23 @@ class BenchmarkStatistics:
         self._clock = clock
 
     async def tables(self, actor: StaffMember, year: int | None = None) -> BenchmarkTables:
-        """The coordinator's statistics screen (총괄부서: 벤치마킹 통계)."""
+        """The coordinator's statistics screen (총괄부서: 벤치마킹 통계); a coordinator scoped to a department
+        sees only that department's cases counted."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         adoption_columns = [a.value for a in Adoption]
         progress_columns = [p.value for p in ProgressResult]
+        scoped = coordinated_department(actor)
         async with self._uow() as uow:
             adoption = await uow.benchmark.count_by("adoption", states=REVIEWED_STATES, year=year)
             progress = await uow.benchmark.count_by("progress_result", states=(CaseState.APPROVED.value,), year=year)
             states = await uow.benchmark.count_by("state", states=ALL_STATES, year=year)
+            department = await uow.benchmark.get_department(scoped) if scoped is not None else None
+        if scoped is not None:
+            # The counts carry department names, which are unique; an unknown department counts nothing.
+            name = department.name if department is not None else None
+            adoption, progress, states = (
+                [r for r in rows if r.department == name] for rows in (adoption, progress, states)
+            )
         return BenchmarkTables(
             year=year,
             adoption_by_department=build_table(adoption, adoption_columns, by="department"),

@@ -7,13 +7,18 @@
 The coordinator (``benchmark.coordinate``) registers, edits and decides; the executing department
 (``benchmark.execute`` in the case's department) reviews, reports progress and asks for approval. A case
 waiting for approval is frozen for the department (it may withdraw the request); an approved case is
-frozen for everyone. These functions are pure, so every rule is tested without a database."""
+frozen for everyone. These functions are pure, so every rule is tested without a database.
+
+A grant scoped to a department narrows it: a coordinator grant scoped to one department coordinates only
+that department's cases; an executor grant scoped to a department executes for that department instead of
+the member's own. Unscoped grants behave as before: coordinators everywhere, executors in their own
+department."""
 
 from __future__ import annotations
 
 from core.benchmark.values import CaseAction, CaseState
 from core.errors import CaseLocked, NotYourCase, PermissionDenied
-from core.permissions import Permission, can
+from core.permissions import Permission, can, covers_department, department_scope
 from core.values import StaffMember
 
 EDITABLE = frozenset({CaseState.REGISTERED, CaseState.REVIEWED, CaseState.RETURNED})
@@ -29,23 +34,37 @@ DEPARTMENT_ACTIONS = frozenset(
 )
 
 
-def is_coordinator(actor: StaffMember) -> bool:
-    return can(actor, Permission.BENCHMARK_COORDINATE)
+def is_coordinator(actor: StaffMember, department_id: int | None = None) -> bool:
+    """Coordinates ``department_id``'s cases; without a department, coordinates anywhere at all."""
+    if department_id is None:
+        return can(actor, Permission.BENCHMARK_COORDINATE)
+    return covers_department(actor, Permission.BENCHMARK_COORDINATE, department_id)
+
+
+def coordinated_department(actor: StaffMember) -> int | None:
+    """The one department a scoped coordinator coordinates; None for an unscoped one (every department)."""
+    return department_scope(actor, Permission.BENCHMARK_COORDINATE)
+
+
+def executing_department(actor: StaffMember) -> int:
+    """The department the actor executes for: the grant's scope, else the member's own department."""
+    scoped = department_scope(actor, Permission.BENCHMARK_EXECUTE)
+    return actor.department_id if scoped is None else scoped
 
 
 def is_executor_of(actor: StaffMember, department_id: int) -> bool:
-    return can(actor, Permission.BENCHMARK_EXECUTE) and actor.department_id == department_id
+    return can(actor, Permission.BENCHMARK_EXECUTE) and executing_department(actor) == department_id
 
 
 def may_view(actor: StaffMember, department_id: int) -> bool:
-    return is_coordinator(actor) or is_executor_of(actor, department_id)
+    return is_coordinator(actor, department_id) or is_executor_of(actor, department_id)
 
 
 def allowed_actions(
     actor: StaffMember, state: CaseState, department_id: int, *, has_review: bool
 ) -> frozenset[CaseAction]:
     actions: set[CaseAction] = set()
-    if is_coordinator(actor):
+    if is_coordinator(actor, department_id):
         if state in EDITABLE:
             actions |= {CaseAction.EDIT, CaseAction.ATTACH}
         if state is CaseState.APPROVAL_REQUESTED:
@@ -66,13 +85,15 @@ def check(actor: StaffMember, state: CaseState, department_id: int, *, has_revie
     if action in allowed_actions(actor, state, department_id, has_review=has_review):
         return
     role_actions: set[CaseAction] = set()
-    if is_coordinator(actor):
+    if is_coordinator(actor, department_id):
         role_actions |= COORDINATOR_ACTIONS
     if is_executor_of(actor, department_id):
         role_actions |= DEPARTMENT_ACTIONS
     if action not in role_actions:
         if can(actor, Permission.BENCHMARK_EXECUTE) and not is_coordinator(actor) and action in DEPARTMENT_ACTIONS:
             raise NotYourCase(f"{actor.saeol_id} is not in department {department_id}")
+        if action in COORDINATOR_ACTIONS and is_coordinator(actor) and not is_coordinator(actor, department_id):
+            raise NotYourCase(f"{actor.saeol_id} does not coordinate department {department_id}")
         required = Permission.BENCHMARK_COORDINATE if action in COORDINATOR_ACTIONS else Permission.BENCHMARK_EXECUTE
         raise PermissionDenied(f"{actor.saeol_id} may not {action.value}", permission=required.value)
     if state is CaseState.APPROVED:

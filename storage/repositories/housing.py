@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -48,10 +48,13 @@ class HousingRepository:
         self._session = session
 
     async def find_complexes_by_name(
-        self, fragment: str, *, offset: int, limit: int
+        self, fragment: str, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None = None
     ) -> tuple[list[ComplexSummary], int]:
-        """Complexes whose name contains the fragment, by name; and how many match in all."""
-        condition = Complex.name_key.like(_like_fragment(name_key(fragment)), escape="\\")
+        """Complexes whose name contains the fragment, by name; and how many match in all. With
+        ``admin_dong_ids``, only complexes in those dongs (a reader's scope); None means every dong."""
+        condition: ColumnElement[bool] = Complex.name_key.like(_like_fragment(name_key(fragment)), escape="\\")
+        if admin_dong_ids is not None:
+            condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
         return await self._page(condition, offset=offset, limit=limit)
 
     async def list_complexes_in_dong(
@@ -81,13 +84,17 @@ class HousingRepository:
         total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
         return items, int(total or 0)
 
-    async def list_admin_dongs_with_counts(self) -> list[AdminDongRecord]:
-        rows = await self._session.execute(
+    async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongRecord]:
+        """Every dong (or only ``admin_dong_ids``) with how many complexes it has, in the district's order."""
+        statement = (
             select(AdminDong.id, AdminDong.name, AdminDong.short_name, func.count(Complex.id))
             .outerjoin(Complex, Complex.admin_dong_id == AdminDong.id)
             .group_by(AdminDong.id, AdminDong.name, AdminDong.short_name, AdminDong.sort_order)
             .order_by(AdminDong.sort_order, AdminDong.id)
         )
+        if admin_dong_ids is not None:
+            statement = statement.where(AdminDong.id.in_(sorted(admin_dong_ids)))
+        rows = await self._session.execute(statement)
         return [AdminDongRecord(id=r[0], name=r[1], short_name=r[2], complex_count=r[3]) for r in rows]
 
     async def get_admin_dong(self, admin_dong_id: int) -> AdminDongRecord | None:
@@ -103,8 +110,8 @@ class HousingRepository:
         )
         return AdminDongRecord(id=row[0], name=row[1], short_name=row[2], complex_count=int(count or 0))
 
-    async def load_complex_sections(self, complex_id: int) -> ComplexSections | None:
-        """The whole card in six queries, however many sections a complex has."""
+    async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
+        """The card's head (one query): enough to decide whether the reader may open the rest."""
         row = (
             await self._session.execute(
                 select(Complex, AdminDong.name, AdminDong.short_name)
@@ -115,13 +122,14 @@ class HousingRepository:
         if row is None:
             return None
         c, dong_name, dong_short = row
-        detail = ComplexDetail(
+        return ComplexDetail(
             id=c.id,
             name=c.name,
             kind=c.kind,
             management_type=c.management_type,
             kapt_code=c.kapt_code,
             kapt_management_mode=c.kapt_management_mode,
+            admin_dong_id=c.admin_dong_id,
             admin_dong=dong_name,
             admin_dong_short=dong_short,
             address=c.address,
@@ -141,6 +149,16 @@ class HousingRepository:
             version=c.version,
             updated_at=c.updated_at,
         )
+
+    async def load_complex_sections(
+        self, complex_id: int, *, detail: ComplexDetail | None = None
+    ) -> ComplexSections | None:
+        """The whole card in six queries, however many sections a complex has; five when the caller
+        already read the head with ``load_complex_detail``."""
+        if detail is None:
+            detail = await self.load_complex_detail(complex_id)
+            if detail is None:
+                return None
         office_row = await self._session.scalar(
             select(ManagementOffice).where(ManagementOffice.complex_id == complex_id)
         )

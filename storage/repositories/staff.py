@@ -8,7 +8,9 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Department, LinkAttempt, LinkCode, RoleGrant, Staff
+from storage.models_admin import RoleGrantDong
 from storage.records import StaffRecord
+from storage.repositories.grants import scopes_from_rows
 
 
 class StaffRepository:
@@ -16,19 +18,24 @@ class StaffRepository:
         self._session = session
 
     async def _find(self, condition: ColumnElement[bool]) -> StaffRecord | None:
-        """One staff member with department and permissions in a single query: the access gate asks this
-        on every update, so it is one round trip however many roles a member holds."""
+        """One staff member with department, permissions and their scopes in a single query: the access gate
+        asks this on every update, so it is one round trip however many roles (and scoped dongs) a member
+        holds. A row per grant and scoped dong: a handful of rows at most (17 dongs in the district)."""
         rows = (
             await self._session.execute(
-                select(Staff, Department.name, RoleGrant.permission)
+                select(
+                    Staff, Department.name, RoleGrant.permission, RoleGrant.department_id, RoleGrantDong.admin_dong_id
+                )
                 .join(Department, Department.id == Staff.department_id)
                 .outerjoin(RoleGrant, RoleGrant.staff_id == Staff.id)
+                .outerjoin(RoleGrantDong, RoleGrantDong.grant_id == RoleGrant.id)
                 .where(condition)
             )
         ).all()
         if not rows:
             return None
-        staff, department, _ = rows[0]
+        staff, department = rows[0][0], rows[0][1]
+        grants = [(permission, scoped_department, dong) for _, _, permission, scoped_department, dong in rows]
         return StaffRecord(
             id=staff.id,
             saeol_id=staff.saeol_id,
@@ -38,7 +45,8 @@ class StaffRepository:
             active=staff.active,
             telegram_user_id=staff.telegram_user_id,
             language=staff.language,
-            permissions=frozenset(permission for _, _, permission in rows if permission is not None),
+            permissions=frozenset(permission for permission, _, _ in grants if permission is not None),
+            scopes=scopes_from_rows(grants),
         )
 
     async def find_staff_by_telegram_id(self, telegram_user_id: int) -> StaffRecord | None:

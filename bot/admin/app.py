@@ -1,0 +1,74 @@
+"""The admin endpoint's app factory and its server lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.admin import health, views_auth
+from bot.admin.routing import Access, Route
+from bot.admin.security import ACCESS, SECURE_COOKIES, SERVICES, authenticate, errors, headers
+from core.services import Services
+
+# Forms are small; the largest request is an API call with a few fields.
+MAX_REQUEST_BYTES = 64 * 1024
+# The bot's @username for t.me deep links in link codes: a setting, or asked of the running bot (getMe).
+BOT_USERNAME = web.AppKey("bot_username", object)
+
+
+def all_routes() -> list[Route]:
+    """Every route the endpoint serves, from each view module's table."""
+    from bot.admin import view_modules
+
+    routes: list[Route] = [*views_auth.ROUTES, *health.ROUTES]
+    for module in view_modules():
+        routes.extend(module.ROUTES)
+    return routes
+
+
+def build_admin_app(
+    services: Services,
+    engine: AsyncEngine,
+    *,
+    secure_cookies: bool = False,
+    bot_running: Callable[[], bool] | None = None,
+    routes: Iterable[Route] | None = None,
+    bot_username: str | Callable[[], str | None] | None = None,
+) -> web.Application:
+    app = web.Application(middlewares=[errors, headers, authenticate], client_max_size=MAX_REQUEST_BYTES)
+    app[SERVICES] = services
+    app[SECURE_COOKIES] = secure_cookies
+    app[health.ENGINE] = engine
+    app[health.BOT_RUNNING] = bot_running
+    app[BOT_USERNAME] = bot_username
+    access: dict[str, Access] = {}
+    for entry in routes if routes is not None else all_routes():
+        app.router.add_route(entry.method, entry.path, entry.handler, name=entry.name)
+        access[entry.name] = entry.access
+    app[ACCESS] = access
+    return app
+
+
+class AdminServer:
+    """Runs the endpoint on host:port inside the current event loop (beside the bot, or alone)."""
+
+    def __init__(self, app: web.Application, host: str, port: int) -> None:
+        self._runner = web.AppRunner(app, access_log=None)
+        self._host, self._port = host, port
+        self.port = port
+
+    async def start(self) -> None:
+        await self._runner.setup()
+        try:
+            await web.TCPSite(self._runner, self._host, self._port).start()
+        except OSError:
+            await self._runner.cleanup()  # nothing half-open is left behind when the port is taken
+            raise
+        addresses = self._runner.addresses  # the real port when 0 was asked for
+        if addresses:
+            self.port = int(addresses[0][1])
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()

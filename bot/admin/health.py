@@ -1,0 +1,41 @@
+"""``GET /healthz``: is the database reachable, the schema current and the bot running?"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.admin.routing import Access, Route, route
+from storage.migrate import is_up_to_date
+
+log = logging.getLogger("dongne.admin")
+
+ENGINE = web.AppKey("engine", AsyncEngine)
+# None when the endpoint runs alone (``dongne admin serve``): then no bot is expected.
+BOT_RUNNING = web.AppKey("bot_running", object)
+
+
+@route("GET", "/healthz", "healthz", Access.PUBLIC)
+async def healthz(request: web.Request) -> web.StreamResponse:
+    checks: dict[str, object] = {}
+    try:
+        async with request.app[ENGINE].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        checks["schema"] = "ok" if await is_up_to_date(request.app[ENGINE]) else "outdated"
+    except Exception as error:  # the report says what failed; the log has the details
+        log.warning("health check: database unreachable: %s", error)
+        checks["database"], checks["schema"] = "unreachable", "unknown"
+    bot_running = request.app[BOT_RUNNING]
+    if callable(bot_running):
+        checks["bot"] = "running" if bot_running() else "stopped"
+    else:
+        checks["bot"] = "not_expected"
+    healthy = checks["database"] == "ok" and checks["schema"] == "ok" and checks["bot"] != "stopped"
+    return web.json_response({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
+
+
+ROUTES: list[Route] = [healthz]

@@ -1,0 +1,67 @@
+"""HTML pages: Jinja templates with autoescaping, texts from the catalogs, the CSRF token in every form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from bot.admin.keys import ACTOR, PRE_CSRF, SESSION
+from conversations.i18n import LANGUAGES, language_of, t_plain
+
+TEMPLATES = Path(__file__).with_name("templates")
+ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+LANG_KEY = web.AppKey("admin_lang_cookie", str)
+CSRF_FIELD = "csrf"
+
+
+def request_language(request: web.Request) -> str:
+    """The admin's own language once signed in, else ``?lang=``, a cookie, or the browser's wish."""
+    actor = request.get(ACTOR)
+    if actor is not None:
+        return language_of(actor.language)
+    for candidate in (request.query.get("lang"), request.cookies.get("dongne_lang")):
+        if candidate in LANGUAGES:
+            return candidate
+    accepted = request.headers.get("Accept-Language", "")
+    first = accepted.split(",")[0].strip() if accepted else ""
+    return language_of(first or None)
+
+
+def navigation(lang: str) -> list[dict[str, str]]:
+    """The menu: each view module names its pages as (catalog key, address)."""
+    from bot.admin import view_modules
+
+    return [
+        {"label": t_plain(lang, f"admin.{key}"), "href": href}
+        for module in view_modules()
+        for key, href in getattr(module, "NAV", [])
+    ]
+
+
+def render(request: web.Request, template: str, *, status: int = 200, **context: Any) -> web.Response:
+    lang = request_language(request)
+
+    def text(key: str, **params: Any) -> str:
+        return t_plain(lang, f"admin.{key}", **params)
+
+    session = request.get(SESSION)
+    context.setdefault("nav_links", navigation(lang) if request.get(ACTOR) is not None else [])
+    body = ENVIRONMENT.get_template(template).render(
+        t=text,
+        lang=lang,
+        actor=request.get(ACTOR),
+        csrf=session.csrf_token if session is not None else request.get(PRE_CSRF, ""),
+        csrf_field=CSRF_FIELD,
+        request=request,
+        **context,
+    )
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")

@@ -1,0 +1,34 @@
+"""The route table: every route says how it is authenticated, so a test can walk the table and prove
+that none is open by mistake."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # sign-in, health, the API description
+    SESSION = "session"  # HTML pages: a signed-in admin; forms carry the session's CSRF token
+    TOKEN = "token"  # the JSON API: an admin's API token (Authorization: Bearer dn_…)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    name: str
+    access: Access
+
+
+def route(method: str, path: str, name: str, access: Access = Access.SESSION) -> Callable[[Handler], Route]:
+    def register(handler: Handler) -> Route:
+        return Route(method, path, handler, name, access)
+
+    return register

@@ -1,0 +1,182 @@
+"""The audit log: entries newest first, filtered by staff member, action and dates, a page at a time, and
+the same selection as an Excel workbook (``/audit/export.xlsx``).
+
+The filter is a GET form, so a filtered view can be bookmarked or sent to a colleague; it carries no CSRF
+token (a token in an address would end up in browser history and server logs) and changes nothing. A
+malformed filter is answered with the page, a polite message and no entries, never an error page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from bot.admin.keys import ACTOR
+from bot.admin.pages import render, request_language
+from bot.admin.routing import Route, route
+from bot.admin.security import SERVICES, error_message, status_of
+from conversations.i18n import catalog, t_plain
+from core.admin.audit_log import (
+    ACTION_PATTERN,
+    EXPORT_LIMIT,
+    AuditFilter,
+    AuditLabels,
+    AuditLine,
+    AuditLog,
+    actor_text,
+    describe_details,
+    target_text,
+)
+from core.errors import InvalidInput
+
+NAV = [("audit.nav", "/audit")]
+FILTER_FIELDS = ("staff", "action", "from", "to")
+# Longer values are no staff id, action or date; cut before parsing so a message never echoes a novel.
+FIELD_LIMIT = 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Detail keys whose codes are translated by another catalog's list: key -> catalog prefix.
+VALUE_CATALOGS = {
+    "state": "bm.state.",
+    "adoption": "bm.adoption.",
+    "progress_result": "bm.result.",
+}
+
+
+def _log(request: web.Request) -> AuditLog:
+    return request.app[SERVICES].audit_log
+
+
+def _prefixed(lang: str, prefix: str, *, dots: bool = False) -> dict[str, str]:
+    """Catalog texts under ``prefix``, keyed by the rest of their key."""
+    texts = catalog(lang)
+    found = {key[len(prefix) :]: value for key, value in texts.items() if key.startswith(prefix)}
+    if dots:
+        return found
+    return {key: value for key, value in found.items() if "." not in key}
+
+
+def labels_for(lang: str) -> AuditLabels:
+    def text(key: str) -> str:
+        return t_plain(lang, f"admin.audit.{key}")
+
+    values: dict[str, Mapping[str, str]] = {k: _prefixed(lang, prefix) for k, prefix in VALUE_CATALOGS.items()}
+    values["permission"] = values["permissions"] = _prefixed(lang, "admin.audit.permissions.", dots=True)
+    values["via"] = _prefixed(lang, "admin.audit.values.")
+    fields = {**_prefixed(lang, "bm.field."), **_prefixed(lang, "admin.audit.fields.")}
+    return AuditLabels(
+        sheet=text("sheet"),
+        conditions_sheet=text("conditions_sheet"),
+        headers=(
+            text("at"),
+            text("staff"),
+            text("saeol_id"),
+            text("action"),
+            text("target"),
+            text("details"),
+            text("action_code"),
+        ),
+        condition_names=(text("staff"), text("action"), text("period"), text("fields.count"), text("generated_at")),
+        any=text("any"),
+        system=text("system"),
+        unknown_user=t_plain(lang, "admin.audit.unknown_user", username="{username}"),
+        empty=text("empty"),
+        yes=text("yes"),
+        no=text("no"),
+        actions=_prefixed(lang, "admin.audit.actions.", dots=True),
+        action_groups=_prefixed(lang, "admin.audit.groups."),
+        targets=_prefixed(lang, "admin.audit.targets."),
+        fields=fields,
+        values=values,
+    )
+
+
+def raw_filter(request: web.Request) -> dict[str, str]:
+    return {name: request.query.get(name, "")[:FIELD_LIMIT] for name in FILTER_FIELDS}
+
+
+def parse_filter(raw: Mapping[str, str]) -> AuditFilter:
+    return AuditFilter.parse(staff=raw["staff"], action=raw["action"], date_from=raw["from"], date_to=raw["to"])
+
+
+def page_number(raw: str) -> int:
+    """The 1-based ``page`` of the address as a 0-based number; anything odd is the first page."""
+    return int(raw) - 1 if raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 else 0
+
+
+def link(raw: Mapping[str, str], path: str = "/audit", **extra: object) -> str:
+    query = {k: v for k, v in raw.items() if v}
+    query.update({k: str(v) for k, v in extra.items()})
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _row(line: AuditLine, labels: AuditLabels) -> dict[str, Any]:
+    return {
+        "at": line.at.strftime("%Y-%m-%d %H:%M:%S"),
+        "actor": actor_text(line, labels),
+        "saeol_id": line.actor_saeol_id,
+        "action": labels.action(line.action),
+        "code": line.action,
+        "target": target_text(line, labels),
+        "details": describe_details(line, labels),
+    }
+
+
+@route("GET", "/audit", "audit")
+async def audit(request: web.Request) -> web.StreamResponse:
+    lang = request_language(request)
+    labels = labels_for(lang)
+    raw = raw_filter(request)
+    options = await _log(request).options(request[ACTOR])
+    # The chosen action stays chosen even when the log holds none of it (the list says what the log holds).
+    chosen = [raw["action"]] if ACTION_PATTERN.fullmatch(raw["action"]) else []
+    actions = {*options.actions, *chosen}
+    context: dict[str, Any] = {
+        "raw": raw,
+        "staff_options": options.staff,
+        "action_options": sorted(((code, labels.action(code)) for code in actions), key=lambda pair: pair[1]),
+        "export_limit": f"{EXPORT_LIMIT:,}",
+        "rows": [],
+        "page": None,
+        "error": None,
+    }
+    try:
+        wanted = parse_filter(raw)
+    except InvalidInput as error:
+        context["error"] = error_message(lang, error)
+        return render(request, "audit.html", status=status_of(error), **context)
+    page = await _log(request).page(request[ACTOR], wanted, page_number(request.query.get("page", "")))
+    context.update(
+        rows=[_row(line, labels) for line in page.items],
+        page=page,
+        total=f"{page.total:,}",
+        previous=link(raw, page=page.number) if page.has_previous else None,
+        next=link(raw, page=page.number + 2) if page.has_next else None,
+        export=link(raw, "/audit/export.xlsx"),
+    )
+    return render(request, "audit.html", **context)
+
+
+def content_disposition(name: str, day: datetime) -> str:
+    """An attachment with a Korean file name (RFC 6266 ``filename*``) and an ASCII one for old clients."""
+    stamp = day.strftime("%Y%m%d-%H%M")
+    readable = f"{name}_{stamp}.xlsx"
+    return f"attachment; filename=\"audit-log-{stamp}.xlsx\"; filename*=UTF-8''{quote(readable, safe='')}"
+
+
+@route("GET", "/audit/export.xlsx", "audit_export")
+async def audit_export(request: web.Request) -> web.StreamResponse:
+    lang = request_language(request)
+    wanted = parse_filter(raw_filter(request))  # a malformed filter: the error page says what to fix
+    workbook = await _log(request).export(request[ACTOR], wanted, labels_for(lang))
+    now = request.app[SERVICES].clock.local()
+    return web.Response(
+        body=workbook,
+        content_type=XLSX,
+        headers={"Content-Disposition": content_disposition(t_plain(lang, "admin.audit.file_name"), now)},
+    )
+
+
+ROUTES: list[Route] = [audit, audit_export]

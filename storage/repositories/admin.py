@@ -1,0 +1,136 @@
+"""Admin sign-in: passwords, sessions, throttling records and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Staff
+from storage.models_admin import AdminSession, ApiToken, SignInAttempt
+from storage.records_admin import ApiTokenRecord, SessionRecord
+
+
+class AdminRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find_password_hash(self, staff_id: int) -> str | None:
+        return await self._session.scalar(select(Staff.password_hash).where(Staff.id == staff_id))
+
+    async def set_password_hash(self, staff_id: int, password_hash: str) -> None:
+        await self._session.execute(update(Staff).where(Staff.id == staff_id).values(password_hash=password_hash))
+
+    async def record_sign_in_attempt(self, username: str, address: str, at: datetime, succeeded: bool) -> None:
+        self._session.add(SignInAttempt(username=username, address=address, at=at, succeeded=succeeded))
+        await self._session.flush()
+
+    async def count_failed_sign_ins(
+        self, *, since: datetime, username: str | None = None, address: str | None = None
+    ) -> int:
+        statement = (
+            select(func.count())
+            .select_from(SignInAttempt)
+            .where(SignInAttempt.at >= since, SignInAttempt.succeeded.is_(False))
+        )
+        if username is not None:
+            statement = statement.where(SignInAttempt.username == username)
+        if address is not None:
+            statement = statement.where(SignInAttempt.address == address)
+        return int(await self._session.scalar(statement) or 0)
+
+    async def forget_sign_in_attempts(self, before: datetime) -> None:
+        await self._session.execute(delete(SignInAttempt).where(SignInAttempt.at < before))
+
+    async def add_session(
+        self, *, staff_id: int, token_hash: str, csrf_token: str, address: str, now: datetime, expires_at: datetime
+    ) -> None:
+        self._session.add(
+            AdminSession(
+                staff_id=staff_id,
+                token_hash=token_hash,
+                csrf_token=csrf_token,
+                address=address,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=expires_at,
+            )
+        )
+        await self._session.flush()
+
+    async def find_session(self, token_hash: str) -> SessionRecord | None:
+        row = (
+            await self._session.execute(
+                select(
+                    AdminSession.id,
+                    AdminSession.staff_id,
+                    AdminSession.csrf_token,
+                    AdminSession.created_at,
+                    AdminSession.last_seen_at,
+                    AdminSession.expires_at,
+                ).where(AdminSession.token_hash == token_hash)
+            )
+        ).first()
+        return SessionRecord(*row) if row else None
+
+    async def touch_session(self, session_id: int, now: datetime) -> None:
+        await self._session.execute(update(AdminSession).where(AdminSession.id == session_id).values(last_seen_at=now))
+
+    async def delete_session(self, session_id: int) -> None:
+        await self._session.execute(delete(AdminSession).where(AdminSession.id == session_id))
+
+    async def delete_sessions_of(self, staff_id: int) -> None:
+        await self._session.execute(delete(AdminSession).where(AdminSession.staff_id == staff_id))
+
+    async def forget_expired_sessions(self, now: datetime) -> None:
+        await self._session.execute(delete(AdminSession).where(AdminSession.expires_at < now))
+
+    async def add_api_token(self, *, name: str, token_hash: str, created_by_id: int, now: datetime) -> int:
+        token = ApiToken(name=name, token_hash=token_hash, created_by_id=created_by_id, created_at=now)
+        self._session.add(token)
+        await self._session.flush()
+        return token.id
+
+    async def find_api_token(self, token_hash: str) -> ApiTokenRecord | None:
+        row = (
+            await self._session.execute(
+                select(
+                    ApiToken.id,
+                    ApiToken.name,
+                    ApiToken.created_by_id,
+                    Staff.name,
+                    ApiToken.created_at,
+                    ApiToken.last_used_at,
+                    ApiToken.revoked_at,
+                )
+                .join(Staff, Staff.id == ApiToken.created_by_id)
+                .where(ApiToken.token_hash == token_hash)
+            )
+        ).first()
+        return ApiTokenRecord(*row) if row else None
+
+    async def list_api_tokens(self) -> list[ApiTokenRecord]:
+        rows = await self._session.execute(
+            select(
+                ApiToken.id,
+                ApiToken.name,
+                ApiToken.created_by_id,
+                Staff.name,
+                ApiToken.created_at,
+                ApiToken.last_used_at,
+                ApiToken.revoked_at,
+            )
+            .join(Staff, Staff.id == ApiToken.created_by_id)
+            .order_by(ApiToken.id.desc())
+        )
+        return [ApiTokenRecord(*row) for row in rows]
+
+    async def mark_api_token_used(self, token_id: int, now: datetime) -> None:
+        await self._session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+    async def revoke_api_token(self, token_id: int, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)

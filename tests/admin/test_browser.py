@@ -1,0 +1,118 @@
+"""In a real browser: headless Debian chromium, driven by Playwright, against the endpoint on a loopback port,
+beside the real bot polling the local Bot API emulator, as ``dongne run`` serves both.
+
+Each test starts a fresh chromium (about half a second) and runs on both database engines like the rest: the
+file takes about ten seconds in all."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Page, Response, expect
+
+from bot.admin.views_staff import permission_key
+from bot.emulator import BotApiEmulator
+from conversations.i18n import t_plain
+from core.services import Services
+from tests.admin.conftest import ADMIN_PASSWORD, make_admin
+from tests.builders import make_staff
+from tests.conversations.conftest import shown
+
+MEMBER_TELEGRAM_ID = 2001
+
+
+def text(key: str, **params: object) -> str:
+    return t_plain("ko", f"admin.{key}", **params)
+
+
+def watch_for_server_errors(page: Page) -> list[str]:
+    """Every answer of 500 or more the browser receives, to assert at the end that there were none."""
+    failures: list[str] = []
+
+    def check(response: Response) -> None:
+        if response.status >= 500:
+            failures.append(f"{response.status} {response.url}")
+
+    page.on("response", check)
+    return failures
+
+
+async def assert_no_traceback(page: Page) -> None:
+    body = await page.content()
+    assert "Traceback" not in body and 'File "' not in body
+
+
+async def sign_in(page: Page, site: str) -> None:
+    await page.goto(f"{site}/sign-in")
+    await page.get_by_label(text("sign_in.username")).fill("itadmin")
+    await page.get_by_label(text("sign_in.password")).fill(ADMIN_PASSWORD)
+    await page.get_by_role("button", name=text("sign_in.submit")).click()
+    await page.wait_for_url(f"{site}/")
+
+
+async def test_an_admin_signs_in_through_the_browser_after_a_polite_refusal(page, admin_site, services: Services):
+    await make_admin(services)
+    failures = watch_for_server_errors(page)
+    await page.goto(f"{admin_site}/")  # a stranger is sent to the sign-in page
+    assert page.url == f"{admin_site}/sign-in"
+
+    # A wrong password, with markup typed as the ID: refused politely, the ID shown back as typed, inert.
+    typed = '"><b id="injected">x</b>'
+    await page.get_by_label(text("sign_in.username")).fill(typed)
+    await page.get_by_label(text("sign_in.password")).fill("not the password")
+    await page.get_by_role("button", name=text("sign_in.submit")).click()
+    await expect(page.get_by_role("alert")).to_have_text(text("error.sign_in_refused"))
+    assert await page.get_by_label(text("sign_in.username")).input_value() == typed
+    assert await page.locator("#injected").count() == 0
+    await assert_no_traceback(page)
+
+    await page.get_by_label(text("sign_in.username")).fill("itadmin")
+    await page.get_by_label(text("sign_in.password")).fill(ADMIN_PASSWORD)
+    await page.get_by_role("button", name=text("sign_in.submit")).click()
+    await page.wait_for_url(f"{admin_site}/")
+    assert await page.get_by_role("heading", level=1).inner_text() == text("home.title", name="임희철")
+    await assert_no_traceback(page)
+    assert failures == []
+
+
+async def test_a_grant_made_in_the_browser_shows_in_the_members_next_bot_menu(
+    page, admin_site, bot, emulator: BotApiEmulator, services: Services
+):
+    await make_admin(services)
+    await make_staff(services, department="기획예산과", roles=("housing.read",), telegram_id=MEMBER_TELEGRAM_ID)
+    member = emulator.user(MEMBER_TELEGRAM_ID, first_name="길동")
+    coordinators_items = [shown("ko", "menu.approvals", count=0), shown("ko", "menu.bm_new")]
+    before = (await member.send("/start"))[-1].button_texts()
+    assert not set(coordinators_items) & set(before)
+
+    failures = watch_for_server_errors(page)
+    await sign_in(page, admin_site)
+    await page.get_by_role("link", name=text("staff.nav")).first.click()
+    await page.get_by_label(text("staff.search_label")).fill("hong01")
+    await page.get_by_role("button", name=text("staff.search"), exact=True).click()
+    await expect(page).to_have_url(re.compile(r"q=hong01"))
+    await page.get_by_role("link", name="홍길동").click()
+    await page.wait_for_url(f"{admin_site}/staff/*")
+
+    # Markup typed as a name is kept as typed and shown as text, never run as markup.
+    typed = '<b id="injected">홍길동</b>'
+    await page.get_by_label(text("staff.name"), exact=True).fill(typed)
+    await page.get_by_role("button", name=text("staff.save"), exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text(text("staff.notice.saved"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"{typed} (hong01)")
+    assert await page.locator("#injected").count() == 0
+
+    coordinate = text(permission_key("benchmark.coordinate"))
+    await page.get_by_label(text("roles.permission"), exact=True).select_option(label=coordinate)
+    await page.get_by_label(text("roles.scope_none"), exact=True).check()
+    await page.get_by_role("button", name=text("roles.grant"), exact=True).click()
+    # The page before still shows the "saved" notice: expect() waits for the page after the grant.
+    await expect(page.get_by_role("status")).to_have_text(text("staff.notice.granted"))
+    await expect(page.get_by_role("row").filter(has_text=coordinate)).to_have_count(1)  # the member's grants
+    await assert_no_traceback(page)
+    assert failures == []
+
+    # The member's very next update, with the bot never restarted, shows the coordinator's menu.
+    replies = await member.send("/start")
+    assert replies[-1].text == shown("ko", "start.menu", name=typed)
+    assert set(coordinators_items) <= set(replies[-1].button_texts())
