@@ -31,8 +31,9 @@ from core.admin.reference import (
     ReferenceInUse,
     ReferenceKind,
     ReferenceLists,
+    fingerprint,
 )
-from core.errors import DongneError, InvalidInput
+from core.errors import DongneError, InvalidInput, StaleRecord
 
 NAV = [("reference.nav", "/reference")]
 # The lists' addresses, in the menu's order.
@@ -45,7 +46,7 @@ SLUGS: dict[str, ReferenceKind] = {
 SLUG_OF = {kind: slug for slug, kind in SLUGS.items()}
 NOTICES = frozenset({"added", "saved", "moved", "deleted"})
 # What a form can be refused for and shown again; an unknown id or a missing permission is an error page.
-FORM_ERRORS = (InvalidInput, DuplicateReference, ReferenceInUse)
+FORM_ERRORS = (InvalidInput, DuplicateReference, ReferenceInUse, StaleRecord)
 AMOUNT = re.compile(r"\d{1,3}(,\d{3})*|\d+")
 
 
@@ -206,6 +207,7 @@ async def _entry_page(
         kind=kind.value,
         slug=SLUG_OF[kind],
         entry=row,
+        seen=fingerprint(entry),
         error=error,
         form=shown,
         limits=_limits(),
@@ -222,7 +224,7 @@ async def reference_edit(request: web.Request) -> web.StreamResponse:
     kind, entry_id = kind_of(request), entry_id_of(request)
     form = await read_form(request)
     try:
-        await _lists(request).edit(request[ACTOR], kind, entry_id, draft_of(form))
+        await _lists(request).edit(request[ACTOR], kind, entry_id, draft_of(form), seen=form.get("seen"))
     except FORM_ERRORS as error:
         message = message_of(request_language(request), error)
         return await _entry_page(request, kind, entry_id, status=status_of(error), error=message, form=form)

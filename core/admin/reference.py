@@ -8,13 +8,14 @@ it. Every change is audited as ``reference.<add|edit|move|delete>`` with old and
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from core.clock import Clock
-from core.errors import DongneError, InvalidInput, NotFound
+from core.errors import DongneError, InvalidInput, NotFound, StaleRecord
 from core.permissions import Permission, require
 from core.values import StaffMember
 from storage.repositories.reference import ReferenceRecord, is_ordered
@@ -126,6 +127,12 @@ def values_of(kind: ReferenceKind, draft: ReferenceDraft) -> dict[str, object]:
     return values
 
 
+def fingerprint(entry: ReferenceEntry) -> str:
+    """What an edit form saw of the entry; an edit naming another fingerprint was made on stale data."""
+    seen = repr((entry.name, entry.short_name, entry.description, entry.max_amount))
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
 def _current(entry: ReferenceEntry, columns: list[str]) -> dict[str, object]:
     return {column: getattr(entry, column) for column in columns}
 
@@ -177,9 +184,17 @@ class ReferenceLists:
         return entry
 
     async def edit(
-        self, actor: StaffMember, kind: ReferenceKind, entry_id: int, draft: ReferenceDraft
+        self,
+        actor: StaffMember,
+        kind: ReferenceKind,
+        entry_id: int,
+        draft: ReferenceDraft,
+        *,
+        seen: str | None = None,
     ) -> ReferenceEntry:
-        """Rename or change an entry; records using it show the new name at once (they refer by id)."""
+        """Rename or change an entry; records using it show the new name at once (they refer by id).
+        ``seen`` is the fingerprint of the entry the form showed: if another admin changed it since, the
+        edit is refused rather than silently overwriting theirs."""
         require(actor, Permission.ADMIN)
         check_id(kind, entry_id)
         values = values_of(kind, draft)
@@ -188,6 +203,8 @@ class ReferenceLists:
             entry = await repository.get_entry(kind.value, entry_id, lock=True)
             if entry is None:
                 raise NotFound(f"{kind.value} {entry_id}")
+            if seen is not None and seen != fingerprint(entry):
+                raise StaleRecord(f"{kind.value} {entry_id} changed since the form was shown")
             before = _current(entry, list(values))
             changes = {k: [before[k], v] for k, v in values.items() if before[k] != v}
             if not changes:

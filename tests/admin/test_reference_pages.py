@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, update
 
 from bot.admin import views_reference
 from conversations.i18n import catalog, t_plain
-from core.admin.reference import ReferenceKind
+from core.admin.reference import ReferenceDraft, ReferenceKind
 from storage.models import AuditEntry, Position, Representative
 from tests.admin.conftest import csrf_of
 from tests.builders import make_complex
@@ -296,3 +296,23 @@ async def test_every_text_the_pages_name_exists_in_both_languages():
             for prefix in ("list", "about"):
                 assert f"admin.reference.{prefix}.{kind.value}" in catalog(language)
             assert f"admin.error.already_in_use_{kind.value}" in catalog(language)
+
+
+async def test_an_edit_made_on_a_stale_page_is_refused_not_silently_applied(client, admin, services):
+    entry = await services.reference.add(admin, ReferenceKind.SUPPORT_CRITERION, ReferenceDraft(name="승강기 교체"))
+    page = await client.get(f"/reference/criteria/{entry.id}")
+    html = await page.text()
+    seen = re.search(r'name="seen" value="([^"]+)"', html)[1]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', html)[1]
+    # Meanwhile another admin renames it.
+    await services.reference.edit(
+        admin, ReferenceKind.SUPPORT_CRITERION, entry.id, ReferenceDraft(name="승강기 교체·보수")
+    )
+    stale = await client.post(
+        f"/reference/criteria/{entry.id}",
+        data={"csrf": csrf, "seen": seen, "name": "승강기 전면 교체"},
+        allow_redirects=False,
+    )
+    assert stale.status == 409
+    current = await services.reference.get(admin, ReferenceKind.SUPPORT_CRITERION, entry.id)
+    assert current.name == "승강기 교체·보수"
