@@ -6,6 +6,7 @@ their next request is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -45,6 +46,13 @@ class SignInRefused(DongneError):
 
 class SignInThrottled(DongneError):
     code = "sign_in_throttled"
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return bool(HASHER.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _digest(token: str) -> str:
@@ -92,7 +100,7 @@ class AdminAccess:
     async def set_password(self, actor: StaffMember, saeol_id: str, password: str) -> StaffMember:
         """The CLI's ``admin create``/``admin password``: the staff member must hold ``admin``."""
         require(actor, Permission.ADMIN)
-        hashed = HASHER.hash(check_password(password))
+        hashed = await asyncio.to_thread(HASHER.hash, check_password(password))
         async with self._uow(write=True) as uow:
             staff = await uow.staff.find_staff_by_saeol_id(saeol_id.strip().lower())
             if staff is None:
@@ -115,18 +123,20 @@ class AdminAccess:
         name = username.strip().lower()[:40]
         now = self._clock.now()
         since = now - THROTTLE_WINDOW
-        async with self._uow(write=True) as uow:
+        # Read, then verify with no transaction open: the hash's ~0.1 s of memory-hard work runs in a thread
+        # so the bot beside it keeps answering, and SQLite's write lock is not held meanwhile.
+        async with self._uow() as uow:
             by_account = await uow.admin.count_failed_sign_ins(since=since, username=name)
             by_address = await uow.admin.count_failed_sign_ins(since=since, address=address)
             if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
                 raise SignInThrottled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
             staff = await uow.staff.find_staff_by_saeol_id(name) if SAEOL_ID.match(name) else None
             stored = await uow.admin.find_password_hash(staff.id) if staff is not None else None
-            verified = False
-            try:
-                verified = HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
-            except (VerificationError, InvalidHashError):
-                verified = False
+        verified = await asyncio.to_thread(_verify, stored or _DUMMY_HASH, password) and stored is not None
+        rehashed = None
+        if verified and stored is not None and HASHER.check_needs_rehash(stored):
+            rehashed = await asyncio.to_thread(HASHER.hash, password)
+        async with self._uow(write=True) as uow:
             if staff is None or not verified or not can(staff, Permission.ADMIN):
                 await uow.admin.record_sign_in_attempt(name, address, now, False)
                 await uow.audit.record(
@@ -137,9 +147,8 @@ class AdminAccess:
                 )
                 await uow.commit()
                 raise SignInRefused(name)
-            assert stored is not None
-            if HASHER.check_needs_rehash(stored):
-                await uow.admin.set_password_hash(staff.id, HASHER.hash(password))
+            if rehashed is not None:
+                await uow.admin.set_password_hash(staff.id, rehashed)
             token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
             expires_at = now + SESSION_LONGEST
             await uow.admin.forget_expired_sessions(now)
