@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -28,7 +28,7 @@ from core.clock import FixedClock
 from core.services import Services
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.models import Base, Position, Representative
 from storage.uow import UnitOfWorkFactory
 
 T = TypeVar("T")
@@ -133,3 +133,28 @@ def clock() -> FixedClock:
 @pytest.fixture
 def services(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> Services:
     return Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24))
+
+
+@pytest.fixture
+async def positions_restored(uow_factory: Any) -> AsyncIterator[None]:
+    """The first migration seeds the positions and the PostgreSQL half keeps them between tests (see
+    tests/conftest.py), so a test that changes them puts them back as they were."""
+    async with uow_factory() as uow:
+        before = await uow.reference.list_entries("position")
+    yield
+    async with uow_factory(write=True) as uow:
+        session = uow._session
+        kept = [entry.id for entry in before]
+        await session.execute(delete(Representative).where(Representative.position_id.not_in(kept)))
+        await session.execute(delete(Position).where(Position.id.not_in(kept)))
+        present = set(await session.scalars(select(Position.id)))
+        for entry in before:  # first out of each other's way: a swap of names must not clash
+            if entry.id in present:
+                await session.execute(update(Position).where(Position.id == entry.id).values(name=f"~{entry.id}"))
+        for entry in before:
+            values = {"name": entry.name, "sort_order": entry.sort_order}
+            if entry.id in present:
+                await session.execute(update(Position).where(Position.id == entry.id).values(**values))
+            else:
+                await session.execute(insert(Position).values(id=entry.id, **values))
+        await uow.commit()

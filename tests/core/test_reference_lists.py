@@ -5,7 +5,7 @@ with its old and new values."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 
 from core.admin.reference import (
     LARGEST_ID,
@@ -16,7 +16,7 @@ from core.admin.reference import (
     ReferenceKind,
 )
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from storage.models import AuditEntry, Position, Representative
+from storage.models import AuditEntry
 from tests.builders import grant, make_case, make_complex, make_coordinator, make_dong, make_executor, make_staff
 
 POSITION = ReferenceKind.POSITION
@@ -26,29 +26,7 @@ DONG = ReferenceKind.ADMIN_DONG
 SEEDED_POSITIONS = ["회장", "부회장", "감사", "이사", "총무"]
 
 
-@pytest.fixture(autouse=True)
-async def positions_restored(uow_factory):
-    """The first migration seeds the positions and the PostgreSQL half keeps them between tests (see
-    tests/conftest.py), so a test that changes them puts them back as they were."""
-    async with uow_factory() as uow:
-        before = await uow.reference.list_entries("position")
-    yield
-    async with uow_factory(write=True) as uow:
-        session = uow._session
-        kept = [entry.id for entry in before]
-        await session.execute(delete(Representative).where(Representative.position_id.not_in(kept)))
-        await session.execute(delete(Position).where(Position.id.not_in(kept)))
-        present = set(await session.scalars(select(Position.id)))
-        for entry in before:  # first out of each other's way: a swap of names must not clash
-            if entry.id in present:
-                await session.execute(update(Position).where(Position.id == entry.id).values(name=f"~{entry.id}"))
-        for entry in before:
-            values = {"name": entry.name, "sort_order": entry.sort_order}
-            if entry.id in present:
-                await session.execute(update(Position).where(Position.id == entry.id).values(**values))
-            else:
-                await session.execute(insert(Position).values(id=entry.id, **values))
-        await uow.commit()
+pytestmark = pytest.mark.usefixtures("positions_restored")
 
 
 @pytest.fixture
