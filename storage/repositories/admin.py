@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Staff
 from storage.models_admin import AdminSession, ApiToken, SignInAttempt
 from storage.records_admin import ApiTokenRecord, SessionRecord
 
-
-def _tokens() -> Select[Any]:
-    """Tokens with their creator's name, in ``ApiTokenRecord``'s field order."""
-    return select(
-        ApiToken.id,
-        ApiToken.name,
-        ApiToken.created_by_id,
-        Staff.name,
-        ApiToken.created_at,
-        ApiToken.last_used_at,
-        ApiToken.revoked_at,
-    ).join(Staff, Staff.id == ApiToken.created_by_id)
+# Tokens with their creator's name, in ApiTokenRecord's field order (statements are immutable: safe to share).
+_TOKENS = select(
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.created_by_id,
+    Staff.name,
+    ApiToken.created_at,
+    ApiToken.last_used_at,
+    ApiToken.revoked_at,
+).join(Staff, Staff.id == ApiToken.created_by_id)
 
 
 class AdminRepository:
@@ -107,11 +104,11 @@ class AdminRepository:
         return token.id
 
     async def find_api_token(self, token_hash: str) -> ApiTokenRecord | None:
-        row = (await self._session.execute(_tokens().where(ApiToken.token_hash == token_hash))).first()
+        row = (await self._session.execute(_TOKENS.where(ApiToken.token_hash == token_hash))).first()
         return ApiTokenRecord(*row) if row else None
 
     async def list_api_tokens(self) -> list[ApiTokenRecord]:
-        rows = await self._session.execute(_tokens().order_by(ApiToken.id.desc()))
+        rows = await self._session.execute(_TOKENS.order_by(ApiToken.id.desc()))
         return [ApiTokenRecord(*row) for row in rows]
 
     async def mark_api_token_used(self, token_id: int, now: datetime) -> None:
