@@ -141,8 +141,10 @@ class StaffDirectory:
         return LinkCodeIssued(staff=staff, code=code, expires_at=self._clock.local(now + self._ttl))
 
     async def _new_code(self, uow: UnitOfWork, staff_id: int) -> str:
+        """A fresh code; the member's earlier unused codes stop working, so only the newest one binds."""
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         now = self._clock.now()
+        await uow.staff.retire_unused_link_codes(staff_id, now)
         await uow.staff.add_link_code(staff_id, hash_code(code), now, now + self._ttl)
         return code
 

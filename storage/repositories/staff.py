@@ -93,6 +93,14 @@ class StaffRepository:
         self._session.add(LinkCode(staff_id=staff_id, code_hash=code_hash, created_at=now, expires_at=expires_at))
         await self._session.flush()
 
+    async def retire_unused_link_codes(self, staff_id: int, now: datetime) -> None:
+        """Codes issued earlier and never used stop working (a lost phone's code, a code sent twice)."""
+        await self._session.execute(
+            update(LinkCode)
+            .where(LinkCode.staff_id == staff_id, LinkCode.used_at.is_(None), LinkCode.expires_at > now)
+            .values(expires_at=now)
+        )
+
     async def find_link_code(self, code_hash: str) -> tuple[int, int, datetime, datetime | None] | None:
         """(code id, staff id, expires at, used at) of the code with this hash."""
         row = (

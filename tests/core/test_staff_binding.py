@@ -110,3 +110,11 @@ async def test_a_unit_of_work_left_without_commit_rolls_back(uow_factory, clock)
         await uow.staff.add_staff(saeol_id="ghost", name="유령", department_id=department_id, now=clock.now())
     async with uow_factory() as uow:
         assert await uow.staff.find_staff_by_saeol_id("ghost") is None
+
+
+async def test_only_the_newest_code_binds(services):
+    staff, first = await add_with_code(services)
+    second = await services.staff.issue_link_code(SYSTEM_ACTOR, staff.saeol_id)
+    with pytest.raises(LinkCodeRejected):  # e.g. the first was sent to a phone that was then lost
+        await services.staff.bind_by_code(5101, first.code)
+    assert (await services.staff.bind_by_code(5102, second.code)).id == staff.id
