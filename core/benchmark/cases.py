@@ -229,9 +229,14 @@ class CaseRegistry:
         return Page(items=tuple(rows), number=page, size=PAGE_SIZE, total=total)
 
     async def years(self, actor: StaffMember) -> list[int]:
+        """The years to filter by: of every case for an unscoped coordinator, else of the actor's department."""
         require_benchmark_role(actor)
+        if is_coordinator(actor):
+            department = coordinated_department(actor)
+        else:
+            department = executing_department(actor)
         async with self._uow() as uow:
-            return await uow.benchmark.list_years()
+            return await uow.benchmark.list_years(department)
 
     async def history(self, actor: StaffMember, case_id: int) -> list[EventRecord]:
         async with self._uow() as uow:

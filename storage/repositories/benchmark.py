@@ -237,9 +237,12 @@ class BenchmarkRepository:
         )
         return int(count or 0)
 
-    async def list_years(self) -> list[int]:
-        years = await self._session.scalars(select(BenchmarkCase.year).distinct().order_by(BenchmarkCase.year.desc()))
-        return list(years)
+    async def list_years(self, department_id: int | None = None) -> list[int]:
+        """Years that have cases (of one department, if given), newest first."""
+        statement = select(BenchmarkCase.year).distinct().order_by(BenchmarkCase.year.desc())
+        if department_id is not None:
+            statement = statement.where(BenchmarkCase.department_id == department_id)
+        return list(await self._session.scalars(statement))
 
     # -- history --------------------------------------------------------------------------------------
 

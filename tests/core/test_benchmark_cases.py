@@ -239,6 +239,7 @@ async def test_the_list_filters_by_year_quarter_department_adoption_state_number
     assert await numbers(text="%") == []
     assert await numbers(year=2026, department_id=officer.department_id, text="우산") == []
     assert await services.cases.years(coordinator) == [2026, 2025]
+    assert await services.cases.years(welfare) == [2026]  # a department's years are its own cases' years
     assert old.case_no == "2025-2-1"
 
 
