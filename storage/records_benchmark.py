@@ -102,6 +102,8 @@ class CaseQuery:
     states: tuple[str, ...] | None = None
     case_no_prefix: str | None = None
     title_key: str | None = None
+    # Leave out requests this staff member made (an approver's queue holds only what others asked).
+    not_requested_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

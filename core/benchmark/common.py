@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.benchmark.values import Adoption, CaseState, CaseView, ProgressResult, WorkDraft
+from core.benchmark.values import Adoption, CaseAction, CaseState, CaseView, ProgressResult, WorkDraft
 from core.benchmark.workflow import allowed_actions, is_coordinator, is_executor_of, may_view
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, PermissionDenied
@@ -62,6 +62,8 @@ async def load_case(uow: UnitOfWork, actor: StaffMember, case_id: int) -> CaseRe
 def view_of(actor: StaffMember, case: CaseRecord) -> CaseView:
     state = CaseState(case.state)
     actions = allowed_actions(actor, state, case.department.id, has_review=case.adoption is not None)
+    if case.approval_requested_by is not None and case.approval_requested_by.id == actor.id:
+        actions -= {CaseAction.APPROVE, CaseAction.RETURN}  # nobody decides on their own request
     # A draft is the department's unsent work: shown to those who work on the case, not to others.
     draft_visible = is_executor_of(actor, case.department.id) or is_coordinator(actor, case.department.id)
     return CaseView(

@@ -41,6 +41,13 @@ PAGE_SIZE = 8
 REVIEW_ACTIONS = frozenset({CaseAction.REVIEW, CaseAction.SAVE_DRAFT, CaseAction.REQUEST_APPROVAL})
 
 
+def refuse_own_request(actor: StaffMember, case: CaseRecord) -> None:
+    """Nobody decides on a request they made themselves (a coordinator who also executes for a department
+    asks another coordinator): the four-eyes rule the old approval screen kept by having two roles."""
+    if case.approval_requested_by is not None and case.approval_requested_by.id == actor.id:
+        raise CaseLocked("own_request", case_no=case.case_no)
+
+
 class CaseDecisions:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, signal: OutboxSignal) -> None:
         self._uow = uow
@@ -278,6 +285,7 @@ class CaseDecisions:
                 raise self._why_not_decidable(actor, case, round_, action)
             # A coordinator scoped to another department may still see the case (as its executor), not decide.
             check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
+            refuse_own_request(actor, case)
             try:
                 updated = await self._change(
                     uow,
@@ -321,16 +329,21 @@ class CaseDecisions:
                 raise self._why_not_decidable(actor, case, round_, CaseAction.RETURN)
             state = CaseState(case.state)
             check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.RETURN)
+            refuse_own_request(actor, case)
             return view_of(actor, case)
 
     # -- what waits for whom --------------------------------------------------------------------------
 
     async def pending_approvals(self, actor: StaffMember, page: int = 0) -> Page[CaseListRecord]:
         """내 승인 대기: requests waiting for a coordinator's decision (in the department a scoped coordinator
-        coordinates), newest first."""
+        coordinates; not the coordinator's own requests, which another must decide), newest first."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         page = max(page, 0)
-        query = CaseQuery(state=CaseState.APPROVAL_REQUESTED.value, department_id=coordinated_department(actor))
+        query = CaseQuery(
+            state=CaseState.APPROVAL_REQUESTED.value,
+            department_id=coordinated_department(actor),
+            not_requested_by=actor.id,
+        )
         async with self._uow() as uow:
             rows, total = await uow.benchmark.list_cases(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         return Page(items=tuple(rows), number=page, size=PAGE_SIZE, total=total)
@@ -341,7 +354,9 @@ class CaseDecisions:
         async with self._uow() as uow:
             if is_coordinator(actor):
                 waiting = CaseQuery(
-                    state=CaseState.APPROVAL_REQUESTED.value, department_id=coordinated_department(actor)
+                    state=CaseState.APPROVAL_REQUESTED.value,
+                    department_id=coordinated_department(actor),
+                    not_requested_by=actor.id,
                 )
                 return await uow.benchmark.count_cases(waiting)
             if can(actor, Permission.BENCHMARK_EXECUTE):

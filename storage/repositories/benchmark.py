@@ -189,6 +189,11 @@ class BenchmarkRepository:
             conditions.append(
                 (BenchmarkCase.case_no == query.case_no_prefix) | BenchmarkCase.case_no.like(f"{prefix}-%", escape="\\")
             )
+        if query.not_requested_by is not None:
+            conditions.append(
+                BenchmarkCase.approval_requested_by_id.is_(None)
+                | (BenchmarkCase.approval_requested_by_id != query.not_requested_by)
+            )
         if query.title_key:
             conditions.append(BenchmarkCase.title_key.like(f"%{_escape_like(query.title_key)}%", escape="\\"))
         return conditions

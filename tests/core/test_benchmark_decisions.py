@@ -92,14 +92,15 @@ async def test_nobody_is_told_of_their_own_action_and_unbound_staff_are_not_queu
     assert await queued(uow_factory) == []
     case = await advance_case(services, case, planner, other_coordinator, to=CaseState.APPROVAL_REQUESTED)
     assert await queued(uow_factory) == [(other_coordinator.id, "approval_requested")]
-    await services.decisions.approve(planner, case.id, case.approval_round)  # a coordinator approving their own
-    assert await queued(uow_factory, 1) == []
+    await services.decisions.approve(other_coordinator, case.id, case.approval_round)
+    # The planner was both the officer and the requester: told once.
+    assert await queued(uow_factory, 1) == [(planner.id, "case_approved")]
 
     unattended = await make_case(services, other_coordinator, unbound_officer)
-    assert await queued(uow_factory, 1) == []  # the unbound officer would never receive it
+    assert await queued(uow_factory, 2) == []  # the unbound officer would never receive it
     unattended = await advance_case(services, unattended, unbound_officer, planner, to=CaseState.RETURNED)
     # Review -> the registrar; request -> the other coordinator (the planner is one too); return -> nobody bound.
-    assert await queued(uow_factory, 1) == [
+    assert await queued(uow_factory, 2) == [
         (other_coordinator.id, "case_reviewed"),
         (other_coordinator.id, "approval_requested"),
         (planner.id, "approval_requested"),
@@ -331,3 +332,29 @@ async def test_a_department_cannot_decide_and_cannot_touch_another_departments_c
     assert pending.value.code == "case_locked_pending"
     assert (await services.decisions.check_decidable(coordinator, case.id, case.approval_round)).id == case.id
     assert (await services.cases.get(coordinator, case.id)).state is CaseState.APPROVAL_REQUESTED
+
+
+async def test_nobody_decides_on_a_request_they_made_themselves(services):
+    """기획예산과's coordinator may also execute its own cases; its requests go to another coordinator."""
+    both = await make_staff(
+        services,
+        saeol_id="plan09",
+        name="김동네",
+        department="기획예산과",
+        roles=("benchmark.coordinate", "benchmark.execute"),
+    )
+    colleague = await make_coordinator(services, saeol_id="plan02", name="예산관")
+    case = await make_case(services, colleague, both, title="규제 개선 신문고")
+    requested = await advance_case(services, case, both, colleague, to=CaseState.APPROVAL_REQUESTED)
+    assert (await services.decisions.pending_approvals(both)).total == 0  # not in their own queue
+    assert await services.decisions.waiting_count(both) == 0
+    assert (await services.decisions.pending_approvals(colleague)).total == 1
+    seen_by_requester = await services.cases.get(both, case.id)
+    assert not seen_by_requester.may(CaseAction.APPROVE) and not seen_by_requester.may(CaseAction.RETURN)
+    with pytest.raises(CaseLocked) as refused:
+        await services.decisions.approve(both, case.id, requested.approval_round)
+    assert refused.value.code == "own_request"
+    with pytest.raises(CaseLocked):
+        await services.decisions.return_case(both, case.id, requested.approval_round, "스스로 반려")
+    approved = await services.decisions.approve(colleague, case.id, requested.approval_round)
+    assert approved.state is CaseState.APPROVED and approved.decided_by.name == "예산관"

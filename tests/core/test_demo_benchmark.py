@@ -351,7 +351,9 @@ async def test_the_demo_persona_takes_over_the_desk_and_can_act_on_it(services, 
             break
         page += 1
     assert set(states) == {s.value for s in CaseState}
-    assert await services.decisions.waiting_count(persona) == dict(summary.benchmark.by_state)["approval_requested"]
+    requested = dict(summary.benchmark.by_state)["approval_requested"]
+    own_requests = states["approval_requested"]  # the desk's own requests wait for another coordinator
+    assert await services.decisions.waiting_count(persona) == requested - own_requests
     # Review a case at the desk, and decide another department's request: both work as for typed-in cases.
     [to_review] = [
         r
