@@ -17,6 +17,7 @@ from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor
 from bot.settings import Settings
+from bot.ums.wiring import build_sms_dispatch
 from conversations.context import CONTEXT_TYPES, SERVICES_KEY
 from conversations.dialogue import DialogueFocus
 from conversations.handlers import STATE_TYPES, build_handlers
@@ -24,6 +25,7 @@ from conversations.i18n import LANGUAGES, t_plain
 from conversations.menu import COMMANDS
 from core.clock import Clock
 from core.services import Services
+from core.sms.dispatch import SmsDispatch
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -42,8 +44,13 @@ class Runtime:
     engine: AsyncEngine
     uow: UnitOfWorkFactory
     services: Services
+    sms_dispatch: SmsDispatch | None = None
 
     async def close(self) -> None:
+        if self.sms_dispatch is not None:
+            close = getattr(self.sms_dispatch.gateway, "close", None)
+            if close is not None:
+                await close()
         await self.engine.dispose()
 
 
@@ -51,8 +58,15 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     engine = create_engine(settings.effective_database_url)
     uow = UnitOfWorkFactory(create_session_factory(engine))
     clock = clock or Clock(zone=settings.zone)
-    services = Services.build(uow, clock, link_code_ttl=timedelta(hours=settings.link_code_ttl_hours))
-    return Runtime(settings=settings, engine=engine, uow=uow, services=services)
+    services = Services.build(
+        uow,
+        clock,
+        link_code_ttl=timedelta(hours=settings.link_code_ttl_hours),
+        sms_sender_number=settings.ums_sender_number,
+        ums_configured=settings.ums_url is not None,
+    )
+    dispatch = build_sms_dispatch(settings, uow, clock, services.notifications.signal)
+    return Runtime(settings=settings, engine=engine, uow=uow, services=services, sms_dispatch=dispatch)
 
 
 async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.admin.app import AdminServer, build_admin_app
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.settings import Settings
+from bot.ums.wiring import attach_report_inbox, sms_dispatcher
 from conversations.i18n import DEFAULT_LANGUAGE, has_text, t_plain
 from core.admin.access import check_password
 from core.admin.staff_admin import GrantRequest
@@ -164,6 +165,8 @@ async def run_bot_with_admin(
     """``dongne run`` once the Application is built: the bot, then the admin endpoint beside it in the same
     event loop, until ``stop``; the endpoint stops first, so its health check never outlives the bot."""
     await start_bot(app)
+    dispatcher = sms_dispatcher(runtime)
+    dispatcher.start()
     try:
         server = admin_server(
             runtime,
@@ -178,6 +181,7 @@ async def run_bot_with_admin(
         finally:
             await server.stop()
     finally:
+        await dispatcher.stop()
         await stop_bot(app)
     say("stopped")
     return 0
@@ -213,6 +217,7 @@ def admin_server(
         bot_running=bot_running,
         bot_username=bot_username or (lambda: settings.bot_username),
     )
+    attach_report_inbox(app, runtime)
     return AdminServer(app, settings.admin_host, settings.admin_port)
 
 

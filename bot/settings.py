@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     admin_host: str = "127.0.0.1"
     admin_port: int = Field(default=8080, ge=0, le=65535)
     admin_secure_cookies: bool = False
+    # The government UMS (통합메시징시스템) that sends SMS; see docs/ums.md. Unset: messages are recorded and
+    # not sent, and every result screen says so.
+    ums_url: str | None = None
+    # Shared with the UMS operator: signs delivery reports posted to /ums/reports (HMAC-SHA256).
+    ums_secret: SecretStr | None = None
+    # The office's registered callback number (발신번호): carriers refuse unregistered senders.
+    ums_sender_number: str = "02-2286-5114"
+    # Submissions per second the UMS contract allows; 0 means no pacing.
+    ums_messages_per_second: float = Field(default=20.0, ge=0, le=10000)
+    ums_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # A message accepted by the UMS with no delivery report after this long is shown as "unknown".
+    ums_report_timeout_minutes: float = Field(default=24 * 60, gt=0)
+    # A message due but not accepted by the UMS this long after its time raises an alert.
+    ums_due_grace_minutes: float = Field(default=15.0, gt=0)
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +74,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("ums_url")
+    @classmethod
+    def _ums_http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else None
 
     @property
     def zone(self) -> ZoneInfo:

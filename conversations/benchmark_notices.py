@@ -16,6 +16,9 @@ KINDS = ("case_assigned", "case_reviewed", "approval_requested", "approval_withd
 def render_notification(notification: NotificationView) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = language_of(notification.language)
     p = notification.payload
+    if notification.kind == "sms_overdue":  # from the SMS dispatcher (core/sms/dispatch.py)
+        fields = {k: p.get(k, "") for k in ("batch_id", "overdue", "due_at")}
+        return t(lang, "sms.notice.sms_overdue", **fields), None
     kind = notification.kind if notification.kind in KINDS else "unknown"
     text = t(
         lang,

@@ -13,6 +13,9 @@ from conversations import (
     benchmark_review,
     benchmark_stats,
     complex_lookup,
+    sms_compose,
+    sms_draft,
+    sms_results,
     start,
 )
 from conversations.context import DongneContext
@@ -29,6 +32,8 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         benchmark_edit.build_handler(focus),
         *benchmark_stats.build_handlers(focus),
         benchmark_cases.build_handler(focus),
+        *sms_compose.build_handlers(focus),
+        *sms_results.build_handlers(focus),
         *start.build_handlers(),
         *start.build_fallbacks(),
     ]
@@ -42,4 +47,5 @@ STATE_TYPES = {
     benchmark_approval.NAME: benchmark_approval.State,
     benchmark_edit.NAME: benchmark_edit.State,
     benchmark_cases.NAME: benchmark_cases.State,
+    sms_compose.NAME: sms_draft.State,
 }

@@ -26,12 +26,25 @@ MENU = (
     MenuItem("bm_list", "menu:bm_list", (COORDINATE, EXECUTE)),
     MenuItem("bm_new", "menu:bm_new", (COORDINATE,)),
     MenuItem("bm_stats", "menu:bm_stats", (COORDINATE,)),
+    MenuItem("sms", "menu:sms", (Permission.SMS_SEND,)),
     MenuItem("language", "menu:language"),
     MenuItem("help", "menu:help"),
 )
 
 # Bot commands shown in Telegram's menu, with their catalog keys (command.<name>).
-COMMANDS = ("start", "complex", "cases", "newcase", "approvals", "stats", "language", "help", "cancel")
+COMMANDS = (
+    "start",
+    "complex",
+    "cases",
+    "newcase",
+    "approvals",
+    "stats",
+    "sms",
+    "sms_results",
+    "language",
+    "help",
+    "cancel",
+)
 
 
 def _label(lang: str, item: MenuItem, actor: StaffMember, waiting: int) -> str:

@@ -15,6 +15,7 @@ from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing import HousingLookup
 from core.notifications import Notifications, OutboxSignal
+from core.sms.service import SmsService
 from core.staff import StaffDirectory
 from storage.uow import UnitOfWorkFactory
 
@@ -32,9 +33,18 @@ class Services:
     staff_admin: StaffAdministration
     reference: ReferenceLists
     audit_log: AuditLog
+    sms: SmsService
 
     @classmethod
-    def build(cls, uow: UnitOfWorkFactory, clock: Clock, *, link_code_ttl: timedelta) -> Services:
+    def build(
+        cls,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        link_code_ttl: timedelta,
+        sms_sender_number: str = "",
+        ums_configured: bool = False,
+    ) -> Services:
         signal = OutboxSignal()
         return cls(
             clock=clock,
@@ -48,4 +58,5 @@ class Services:
             staff_admin=StaffAdministration(uow, clock, link_code_ttl=link_code_ttl),
             reference=ReferenceLists(uow, clock),
             audit_log=AuditLog(uow, clock),
+            sms=SmsService(uow, clock, sender_number=sms_sender_number, ums_configured=ums_configured),
         )

@@ -268,3 +268,4 @@ Index("ix_audit_log_action_at", AuditEntry.action, AuditEntry.at)
 # everything that reads the schema (Alembic, the tests).
 from storage import models_admin as _models_admin  # noqa: E402, F401
 from storage import models_benchmark as _models_benchmark  # noqa: E402, F401
+from storage import models_sms as _models_sms  # noqa: E402, F401

@@ -20,6 +20,7 @@ from storage.repositories import (
     StaffRepository,
 )
 from storage.repositories.reference import ReferenceRepository
+from storage.repositories.sms import SmsRepository
 from storage.repositories.staff_admin import StaffAdminRepository
 
 
@@ -36,6 +37,7 @@ class UnitOfWork:
     admin: AdminRepository
     staff_admin: StaffAdminRepository
     reference: ReferenceRepository
+    sms: SmsRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.admin = AdminRepository(session)
         self.staff_admin = StaffAdminRepository(session)
         self.reference = ReferenceRepository(session)
+        self.sms = SmsRepository(session)
         return self
 
     async def __aexit__(

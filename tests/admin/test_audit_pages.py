@@ -151,10 +151,11 @@ async def test_the_filters_choose_staff_action_and_days(client, admin, services,
     assert f'<option value="{member.id}" selected>' in views_today
     assert '<option value="pii.view" selected>' in views_today
     assert 'name="from" value="2026-11-25"' in views_today
-    nothing = await (await client.get("/audit?action=sms.send")).text()
+    nothing = await (await client.get("/audit?action=community.add")).text()
     assert table(nothing) == [] and text("audit.none") in nothing
     # The chosen action stays chosen though the log holds none of it, named by its group.
-    assert f'<option value="sms.send" selected>{text("audit.groups.sms")} (sms.send)</option>' in nothing
+    label = f"{text('audit.groups.community')} (community.add)"
+    assert f'<option value="community.add" selected>{label}</option>' in nothing
 
 
 async def test_a_malformed_filter_gets_a_polite_message_not_an_error_page(client, admin):

@@ -79,5 +79,17 @@ async def test_the_command_menu_is_registered_in_korean_and_english(bot, emulato
     assert (
         set(korean)
         == set(english)
-        == {"start", "complex", "cases", "newcase", "approvals", "stats", "language", "help", "cancel"}
+        == {
+            "start",
+            "complex",
+            "cases",
+            "newcase",
+            "approvals",
+            "stats",
+            "sms",
+            "sms_results",
+            "language",
+            "help",
+            "cancel",
+        }
     )

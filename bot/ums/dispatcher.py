@@ -1,0 +1,82 @@
+"""The background SMS dispatcher that ``dongne run`` starts beside the bot and the notifier: submits due
+messages at the configured rate, does housekeeping (unreported → unknown, overdue alerts) and, when the
+UMS does not push reports, polls them. All state is in the database, so the task can be cancelled at any
+instant (see core/sms/dispatch.py for why that is safe)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from core.sms.dispatch import SmsDispatch
+from core.sms.gateway import GatewayUnavailable
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_SECONDS = 2.0
+HOUSEKEEPING_SECONDS = 30.0
+UNLIMITED_BATCH = 500
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        dispatch: SmsDispatch,
+        *,
+        messages_per_second: float,
+        poll_reports: bool = False,
+        idle_seconds: float = IDLE_POLL_SECONDS,
+        housekeeping_seconds: float = HOUSEKEEPING_SECONDS,
+    ) -> None:
+        self._dispatch = dispatch
+        self._rate = messages_per_second
+        self._poll_reports = poll_reports
+        self._idle = idle_seconds
+        self._housekeeping = housekeeping_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="sms-dispatcher")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _run(self) -> None:
+        last_housekeeping = 0.0
+        while True:
+            try:
+                if time.monotonic() - last_housekeeping >= self._housekeeping:
+                    last_housekeeping = time.monotonic()
+                    await self._dispatch.housekeeping()
+                    if self._poll_reports:
+                        with contextlib.suppress(GatewayUnavailable):
+                            await self._dispatch.poll_reports()
+                claimed = await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not end the dispatcher; the rows wait for the next round
+                log.exception("SMS dispatch round failed")
+                claimed = 0
+            if claimed == 0:
+                await asyncio.sleep(self._idle)
+
+    async def tick(self) -> int:
+        """One round at the configured rate: claim at most a second's worth, submit, and wait out the rest of
+        the second. Returns how many messages were claimed."""
+        started = time.monotonic()
+        limit = max(1, int(self._rate)) if self._rate > 0 else UNLIMITED_BATCH
+        claimed = await self._dispatch.dispatch_once(limit)
+        if claimed and self._rate > 0:
+            await asyncio.sleep(max(0.0, claimed / self._rate - (time.monotonic() - started)))
+        return claimed

@@ -1,0 +1,143 @@
+"""A fake UMS for the demo and the tests, speaking the contract of docs/ums.md. It accepts, delays and fails
+on demand, counts what it receives per idempotency key, and reports deliveries (pushed, signed, to a
+report URL; or kept for polling).
+
+``sent`` counts how many times each key was actually sent to a phone: a key is sent once however often it
+is submitted, which is the property the dispatcher relies on; tests assert ``sent[key] == 1``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+
+from bot.ums.signing import signed_headers
+
+
+@dataclass
+class Faults:
+    down: bool = False  # every submit answers 503
+    fail_next: int = 0  # the next n submits answer 500 without accepting anything
+    lose_answer_next: int = 0  # the next n submits accept the messages, then answer 500 (answer lost)
+    delay_seconds: float = 0.0  # every submit accepts, then waits this long before answering
+    reject_numbers: set[str] = field(default_factory=set)  # numbers refused permanently
+    failed_numbers: set[str] = field(default_factory=set)  # accepted, then reported as failed
+
+
+class FakeUms:
+    def __init__(
+        self, *, report_url: str | None = None, secret: bytes | None = None, report_delay: float = 0.0
+    ) -> None:
+        self.faults = Faults()
+        self.report_url = report_url
+        self.secret = secret
+        self.report_delay = report_delay
+        self.submissions: Counter[str] = Counter()  # requests naming a key, repeats included
+        self.sent: Counter[str] = Counter()  # times a key was sent to a phone (must stay at 1)
+        self.accepted: dict[str, str] = {}  # key -> message id
+        self.texts: dict[str, str] = {}
+        self.reports: list[dict[str, object]] = []  # every report made, for polling
+        self.pushed_ok = 0
+        self._ids = itertools.count(1)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self.url = ""
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/messages", self._submit)
+        app.router.add_get("/reports", self._poll)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound = self._runner.addresses[0][1]
+        self.url = f"http://{host}:{bound}"
+        return self.url
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _submit(self, request: web.Request) -> web.Response:
+        if self.faults.down:
+            return web.json_response({"error": "down"}, status=503)
+        if self.faults.fail_next > 0:
+            self.faults.fail_next -= 1
+            return web.json_response({"error": "internal"}, status=500)
+        payload = await request.json()
+        results = []
+        for message in payload["messages"]:
+            key = message["idempotency_key"]
+            self.submissions[key] += 1
+            if message["to"] in self.faults.reject_numbers:
+                results.append(
+                    {"idempotency_key": key, "status": "rejected", "error": "invalid_number", "permanent": True}
+                )
+                continue
+            if key not in self.accepted:
+                self.accepted[key] = f"ums-{next(self._ids)}"
+                self.sent[key] += 1
+                self.texts[key] = message["text"]
+                self._report(key, message["to"])
+            results.append({"idempotency_key": key, "status": "accepted", "message_id": self.accepted[key]})
+        # Slow after accepting: a caller that gives up meanwhile has had its messages accepted all the same.
+        if self.faults.delay_seconds:
+            await asyncio.sleep(self.faults.delay_seconds)
+        if self.faults.lose_answer_next > 0:
+            self.faults.lose_answer_next -= 1
+            return web.json_response({"error": "internal"}, status=500)
+        return web.json_response({"results": results})
+
+    def _report(self, key: str, phone: str) -> None:
+        delivered = phone not in self.faults.failed_numbers
+        report: dict[str, object] = {
+            "report_id": f"r-{self.accepted[key]}",
+            "message_id": self.accepted[key],
+            "idempotency_key": key,
+            "status": "delivered" if delivered else "failed",
+            "reason": None if delivered else "handset unreachable",
+        }
+        self.reports.append(report)
+        if self.report_url and self.secret:
+            task = asyncio.create_task(self._push([report]))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _push(self, reports: list[dict[str, object]]) -> None:
+        await asyncio.sleep(self.report_delay)
+        assert self.report_url is not None and self.secret is not None
+        body = json.dumps({"reports": reports}).encode()
+        if self._client is None:
+            self._client = aiohttp.ClientSession()
+        for _ in range(20):  # pushes until acknowledged, as a real UMS would
+            try:
+                headers = {"Content-Type": "application/json", **signed_headers(self.secret, body)}
+                async with self._client.post(self.report_url, data=body, headers=headers) as response:
+                    if response.status in (200, 409):
+                        self.pushed_ok += 1
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+
+    async def _poll(self, request: web.Request) -> web.Response:
+        after = int(request.query.get("after", "0") or 0)
+        return web.json_response({"reports": self.reports[after:], "cursor": str(len(self.reports))})

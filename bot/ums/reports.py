@@ -1,0 +1,62 @@
+"""``POST /ums/reports``: delivery reports pushed by the UMS, signed with the shared secret (docs/ums.md).
+
+Unsigned, wrongly signed or stale requests get 401; the very same signed request again (a replay) 409; a
+report id already applied is acknowledged and changes nothing. With no secret configured the receiver is
+off (503): an unsigned report is never trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.admin.routing import Access, Route, route
+from bot.ums.client import parse_reports
+from bot.ums.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from core.sms.dispatch import SmsDispatch
+
+log = logging.getLogger(__name__)
+MAX_REPORT_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReportInbox:
+    dispatch: SmsDispatch
+    secret: bytes | None
+
+
+INBOX = web.AppKey("ums_report_inbox", ReportInbox)
+
+
+def _error(status: int, code: str) -> web.Response:
+    return web.json_response({"error": code}, status=status)
+
+
+@route("POST", "/ums/reports", "ums_reports", Access.PUBLIC)
+async def receive_reports(request: web.Request) -> web.Response:
+    inbox = request.app.get(INBOX)
+    if inbox is None or not inbox.secret:
+        return _error(503, "ums_reports_disabled")
+    body = await request.content.read(MAX_REPORT_BYTES + 1)
+    if len(body) > MAX_REPORT_BYTES:
+        return _error(413, "too_large")
+    given = request.headers.get(SIGNATURE_HEADER)
+    problem = verify(inbox.secret, request.headers.get(TIMESTAMP_HEADER), given, body)
+    if problem is not None:
+        log.warning("UMS report refused: %s", problem)
+        return _error(401, "bad_signature")
+    try:
+        reports = parse_reports(json.loads(body))
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        return _error(400, f"malformed: {error}")
+    assert given is not None
+    if not await inbox.dispatch.remember_request(hashlib.sha256(given.encode()).hexdigest()):
+        return _error(409, "replayed")
+    applied = await inbox.dispatch.apply_reports(reports)
+    return web.json_response({"received": len(reports), "applied": applied})
+
+
+ROUTES: list[Route] = [receive_reports]

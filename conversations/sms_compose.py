@@ -1,0 +1,405 @@
+"""문자 보내기 — a staff member with ``sms.send`` texts managers, representatives or group leaders.
+
+The journey: ``/sms`` (or 문자 보내기 in the menu) asks whom to reach (관리소장, 입주자대표, 공동체활성화
+단체장), then where (every complex, one dong, or complexes found by name and ticked), and for
+representatives which position (e.g. only 회장). The resolved list follows: how many people, duplicates
+merged, invalid numbers listed and left out, people without a mobile. The staff member types the text; the
+preview shows the count, SMS or LMS by EUC-KR bytes, the sender number and the text as the first person
+will read it. 지금 보내기 or 예약 발송 (a day, an hour and a minute from buttons) lead to a last
+confirmation; 보내기 there sends once, however often it is tapped. The draft lives in the user's data, so a
+restart loses nothing."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from conversations import sms_schedule as picker
+from conversations.context import DongneContext
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
+from conversations.i18n import t, t_plain
+from conversations.keyboards import button, markup, pager_row, rows
+from conversations.replies import answer, report, say, show
+from conversations.sms_draft import (
+    DRAFT_KEY,
+    MAX_COMPLEXES,
+    POSITIONS,
+    State,
+    after_scope,
+    ask_kind,
+    cancel_row,
+    confirm,
+    draft_of,
+    preview_of,
+    resolved,
+    selection_of,
+    show_preview,
+)
+from core.errors import DongneError
+from core.permissions import Permission, require
+from core.sms.values import RECIPIENT_KINDS
+
+NAME = "sms_compose"
+SENT_KEY = "sms_sent"
+
+
+# -- handlers ----------------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: DongneContext) -> State | int:
+    await answer(update, context)
+    enter(context, NAME)
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {}
+    try:
+        # Said now, before any choice, to a staff member without the role; core checks again on every call.
+        require(context.staff(), Permission.SMS_SEND)
+    except DongneError as error:
+        await report(update, context, error)
+        return ConversationHandler.END
+    return await ask_kind(update, context)
+
+
+def _invalid(update: Update, context: DongneContext) -> Any:
+    return answer(update, context, "common.button_invalid", alert=True)
+
+
+async def on_kind(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    match = re.fullmatch(r"sm:k:(\w{1,20})", query.data or "")
+    if match is None or match[1] not in RECIPIENT_KINDS:
+        await _invalid(update, context)
+        return State.KIND
+    await answer(update, context)
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {"kind": match[1]}
+    lang = context.lang
+    scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), f"sm:s:{s}") for s in ("all", "dong", "cx")]
+    text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{match[1]}"))
+    await show(update, context, text, markup(scopes, cancel_row(lang)))
+    return State.SCOPE
+
+
+async def on_scope(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    scope = (query.data or "").removeprefix("sm:s:")
+    if scope not in ("all", "dong", "cx"):
+        await _invalid(update, context)
+        return State.SCOPE
+    await answer(update, context)
+    lang, draft = context.lang, draft_of(context)
+    draft.update(scope=scope, complexes={}, position=None)
+    if scope == "all":
+        return await after_scope(update, context)
+    if scope == "cx":
+        await say(update, context, t(lang, "sms.new.ask_complex", limit=MAX_COMPLEXES), markup(cancel_row(lang)))
+        return State.COMPLEXES
+    try:
+        dongs = await context.services.housing.list_admin_dongs(context.staff())
+    except DongneError as error:
+        await report(update, context, error)
+        return State.SCOPE
+    picks = [button(d.name, f"sm:d:{d.id}") for d in dongs]
+    await say(update, context, t(lang, "sms.new.ask_dong"), markup(*rows(picks, 2), cancel_row(lang)))
+    return State.DONG
+
+
+async def on_dong(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    match = re.fullmatch(r"sm:d:(\d{1,9})", query.data or "")
+    try:
+        dongs = await context.services.housing.list_admin_dongs(context.staff()) if match else []
+    except DongneError as error:
+        await report(update, context, error)
+        return State.DONG
+    chosen = next((d for d in dongs if match and d.id == int(match[1])), None)
+    if chosen is None:
+        await _invalid(update, context)
+        return State.DONG
+    await answer(update, context)
+    draft_of(context).update(dong_id=chosen.id, dong_name=chosen.name)
+    await show(update, context, t(context.lang, "sms.new.chosen_dong", dong=chosen.name))
+    return await after_scope(update, context)
+
+
+async def _complex_page(update: Update, context: DongneContext, page: int, *, edit: bool) -> State:
+    lang, draft = context.lang, draft_of(context)
+    try:
+        found = await context.services.housing.search_complexes(context.staff(), str(draft.get("query", "")), page)
+    except DongneError as error:
+        await report(update, context, error)
+        return State.COMPLEXES
+    chosen: dict[str, str] = draft.setdefault("complexes", {})
+    picks = [
+        button(("✅ " if str(c.id) in chosen else "▫️ ") + c.name, f"sm:c:{c.id}:{found.number}") for c in found.items
+    ]
+    pager = pager_row(
+        lang,
+        has_previous=found.has_previous,
+        has_next=found.has_next,
+        number=found.number,
+        count=found.count,
+        data_for=(f"sm:cp:{page - 1}", f"sm:cp:{page + 1}"),
+    )
+    done = button(t_plain(lang, "sms.new.complexes_done", count=len(chosen)), "sm:cd")
+    body = t(lang, "sms.new.complex_results", query=draft.get("query", ""), total=found.total, count=len(chosen))
+    await (show if edit else say)(update, context, body, markup(*rows(picks, 1), pager, [done], cancel_row(lang)))
+    return State.COMPLEXES
+
+
+async def on_complex_query(update: Update, context: DongneContext) -> State:
+    assert update.message is not None
+    draft_of(context)["query"] = update.message.text or ""
+    return await _complex_page(update, context, 0, edit=False)
+
+
+async def on_complex_button(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    if page := re.fullmatch(r"sm:cp:(\d{1,4})", query.data or ""):
+        await answer(update, context)
+        return await _complex_page(update, context, int(page[1]), edit=True)
+    match = re.fullmatch(r"sm:c:(\d{1,9}):(\d{1,4})", query.data or "")
+    found = None
+    if match and draft.get("query"):
+        try:
+            results = await context.services.housing.search_complexes(context.staff(), draft["query"], int(match[2]))
+            found = next((c for c in results.items if c.id == int(match[1])), None)
+        except DongneError:
+            found = None
+    chosen: dict[str, str] = draft.setdefault("complexes", {})
+    if found is None or match is None:
+        await _invalid(update, context)
+        return State.COMPLEXES
+    if str(found.id) in chosen:
+        chosen.pop(str(found.id))
+    elif len(chosen) >= MAX_COMPLEXES:
+        await answer(update, context, "sms.new.too_many_complexes", alert=True, limit=MAX_COMPLEXES)
+        return State.COMPLEXES
+    else:
+        chosen[str(found.id)] = found.name
+    await answer(update, context)
+    return await _complex_page(update, context, int(match[2]), edit=True)
+
+
+async def on_complexes_done(update: Update, context: DongneContext) -> State:
+    if not draft_of(context).get("complexes"):
+        await answer(update, context, "sms.new.none_chosen", alert=True)
+        return State.COMPLEXES
+    await answer(update, context)
+    return await after_scope(update, context)
+
+
+async def on_position(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    position = (query.data or "").removeprefix("sm:p:")
+    if position != "*" and position not in POSITIONS:
+        await _invalid(update, context)
+        return State.POSITION
+    await answer(update, context)
+    draft_of(context)["position"] = None if position == "*" else position
+    return await resolved(update, context)
+
+
+async def on_text(update: Update, context: DongneContext) -> State:
+    assert update.message is not None
+    draft = draft_of(context)
+    try:
+        await preview_of(context, update.message.text or "")
+    except DongneError as error:
+        await report(update, context, error)
+        return State.TEXT
+    draft["text"] = update.message.text or ""
+    return await show_preview(update, context)
+
+
+async def on_repick(update: Update, context: DongneContext) -> State:
+    await answer(update, context)
+    draft = draft_of(context)
+    kept = draft.get("text")
+    draft.clear()
+    if kept:
+        draft["text"] = kept  # a new choice of people keeps what was written
+    return await ask_kind(update, context)
+
+
+async def on_retext(update: Update, context: DongneContext) -> State:
+    await answer(update, context)
+    lang = context.lang
+    await say(update, context, t(lang, "sms.new.ask_text"), markup(cancel_row(lang)))
+    return State.TEXT
+
+
+async def on_back_preview(update: Update, context: DongneContext) -> State:
+    await answer(update, context)
+    return await show_preview(update, context, edit=True)
+
+
+async def on_send_now(update: Update, context: DongneContext) -> State:
+    await answer(update, context)
+    try:
+        return await confirm(update, context, None)
+    except DongneError as error:
+        await report(update, context, error)
+        return State.PREVIEW
+
+
+async def on_schedule_button(update: Update, context: DongneContext) -> State:
+    """예약 발송, and every step of the picker: day page, day, hour, minute."""
+    query = update.callback_query
+    assert query is not None
+    data, lang = query.data or "", context.lang
+    now = context.services.clock.local()
+    page = picker.DAY_PAGE.match(data)
+    if data == "sm:sch" or page:
+        await answer(update, context)
+        number = int(page[1]) if page else 0
+        await show(update, context, t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), number))
+        return State.SCHEDULE
+    if (day_match := picker.DAY.match(data)) and (day := picker.parse_day(day_match[1])):
+        await answer(update, context)
+        label = picker.day_label(lang, day, now.date())
+        await show(update, context, t(lang, "sms.schedule.ask_hour", day=label), picker.hour_keyboard(lang, day, now))
+        return State.SCHEDULE
+    if (hour_match := picker.HOUR.match(data)) and (day := picker.parse_day(hour_match[1])) and int(hour_match[2]) < 24:
+        await answer(update, context)
+        hour, label = int(hour_match[2]), picker.day_label(lang, day, now.date())
+        keyboard = picker.minute_keyboard(lang, day, hour)
+        await show(update, context, t(lang, "sms.schedule.ask_minute", day=label, hour=hour), keyboard)
+        return State.SCHEDULE
+    instant = picker.picked(data, context.services.clock.zone)
+    if instant is None:
+        await _invalid(update, context)
+        return State.SCHEDULE
+    await answer(update, context)
+    try:
+        return await confirm(update, context, instant)
+    except DongneError as error:
+        await report(update, context, error)
+        await say(update, context, t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), 0))
+        return State.SCHEDULE
+
+
+async def on_send(update: Update, context: DongneContext) -> State | int:
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    draft = draft_of(context)
+    nonce = (query.data or "").removeprefix("sm:go:")
+    if not draft.get("nonce") or not secrets.compare_digest(str(draft["nonce"]), nonce):
+        await _invalid(update, context)
+        return State.CONFIRM
+    await answer(update, context)
+    # Forgotten before the send is awaited: a second tap finds nothing to send.
+    draft.pop("nonce")
+    scheduled = datetime.fromisoformat(draft["scheduled_at"]) if draft.get("scheduled_at") else None
+    try:
+        batch = await context.services.sms.send(
+            context.staff(), selection_of(draft), str(draft.get("text", "")), scheduled
+        )
+    except DongneError as error:
+        await report(update, context, error)
+        return await show_preview(update, context)
+    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data[SENT_KEY] = [nonce, batch.id]
+    lang, clock = context.lang, context.services.clock
+    if batch.scheduled_at is not None:
+        text = t(
+            lang,
+            "sms.new.scheduled_done",
+            id=batch.id,
+            count=batch.counts.total,
+            at=clock.local(batch.scheduled_at).strftime("%Y-%m-%d %H:%M"),
+        )
+    else:
+        text = t(lang, "sms.new.sent", id=batch.id, count=batch.counts.total)
+    if not batch.ums_configured:
+        text += "\n" + t(lang, "sms.ums_not_configured")
+    follow = [button(t_plain(lang, "sms.new.open_batch"), f"sr:b:{batch.id}:0")]
+    if batch.cancellable and batch.scheduled_at is not None:
+        follow.append(button(t_plain(lang, "sms.results.cancel"), f"sr:c:{batch.id}"))
+    await show(update, context, text, markup(follow))
+    return ConversationHandler.END
+
+
+async def already_sent(update: Update, context: DongneContext) -> None:
+    """보내기 tapped again after the batch went (a double tap, or an old confirmation)."""
+    query = update.callback_query
+    assert query is not None
+    sent = (context.user_data or {}).get(SENT_KEY)
+    nonce = (query.data or "").removeprefix("sm:go:")
+    if sent and secrets.compare_digest(str(sent[0]), nonce):
+        await answer(update, context, "sms.new.already_sent", alert=True, id=sent[1])
+    else:
+        await _invalid(update, context)
+
+
+async def buttons_expected(update: Update, context: DongneContext) -> None:
+    await say(update, context, t(context.lang, "sms.new.use_buttons"))
+
+
+async def text_expected(update: Update, context: DongneContext) -> None:
+    await say(update, context, t(context.lang, "sms.new.text_expected"))
+
+
+async def cancel(update: Update, context: DongneContext) -> int:
+    return await leave(update, context, DRAFT_KEY)
+
+
+def build_handlers(focus: DialogueFocus) -> list[Any]:
+    def typed(callback: Any) -> Any:
+        return on_message(focus, NAME, TEXT, callback)
+
+    def pressed(callback: Any, pattern: str) -> CallbackQueryHandler[DongneContext, Any]:
+        return CallbackQueryHandler(callback, pattern=pattern)
+
+    other = on_message(focus, NAME, ANY_MESSAGE, buttons_expected)
+    repick = pressed(on_repick, r"^sm:re$")
+    conversation = dialogue(
+        NAME,
+        focus,
+        entry_points=[CommandHandler("sms", start), pressed(start, r"^menu:sms$")],
+        states={
+            State.KIND: [pressed(on_kind, r"^sm:k:"), other],
+            State.SCOPE: [pressed(on_scope, r"^sm:s:"), other],
+            State.DONG: [pressed(on_dong, r"^sm:d:"), other],
+            State.COMPLEXES: [
+                typed(on_complex_query),
+                pressed(on_complex_button, r"^sm:(c|cp):"),
+                pressed(on_complexes_done, r"^sm:cd$"),
+                on_message(focus, NAME, ANY_MESSAGE, text_expected),
+            ],
+            State.POSITION: [pressed(on_position, r"^sm:p:"), other],
+            State.TEXT: [typed(on_text), repick, on_message(focus, NAME, ANY_MESSAGE, text_expected)],
+            State.PREVIEW: [
+                typed(on_text),
+                pressed(on_send_now, r"^sm:now$"),
+                pressed(on_schedule_button, r"^sm:sch$"),
+                pressed(on_retext, r"^sm:rt$"),
+                repick,
+                other,
+            ],
+            State.SCHEDULE: [
+                pressed(on_schedule_button, r"^sm:(dp|dh|hm|at):"),
+                pressed(on_back_preview, r"^sm:pv$"),
+                other,
+            ],
+            State.CONFIRM: [
+                pressed(on_send, r"^sm:go:"),
+                pressed(on_back_preview, r"^sm:pv$"),
+                other,
+            ],
+        },
+        fallbacks=[pressed(cancel, r"^sm:cancel$")],
+        cancel=cancel,
+    )
+    return [conversation, CallbackQueryHandler(already_sent, pattern=r"^sm:go:")]

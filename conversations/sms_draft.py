@@ -1,0 +1,145 @@
+"""The 문자 보내기 draft (who, where, which position, the text, when) and the screens the dialogue shows
+between its steps. The draft lives in the user's data, so a restart loses nothing."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from telegram import InlineKeyboardButton, Update
+
+from conversations.context import DongneContext
+from conversations.dialogue import scratch
+from conversations.i18n import t, t_plain
+from conversations.keyboards import button, markup, rows
+from conversations.replies import report, say, show
+from conversations.sms_view import render_confirm, render_preview, render_resolved, scope_text
+from core.errors import DongneError, InvalidInput
+from core.permissions import Permission, can
+from core.sms.values import RECIPIENT_KINDS, RecipientKind, RecipientSelection, SmsPreview
+
+DRAFT_KEY = "sms_new"
+# Representatives' positions as the first migration seeds them. Core has no list of positions for a
+# sender (the reference list is admin-only); a position admins add later is reached through "all".
+POSITIONS = ("회장", "부회장", "감사", "이사", "총무")
+# A selection of complexes by name stays a short list; a wider one is a dong or every complex.
+MAX_COMPLEXES = 30
+# What the resolved counts are measured with before any text is written: core's preview needs a text.
+PROBE_TEXT = "."
+
+
+class State(StrEnum):
+    KIND = "kind"
+    SCOPE = "scope"
+    DONG = "dong"
+    COMPLEXES = "complexes"
+    POSITION = "position"
+    TEXT = "text"
+    PREVIEW = "preview"
+    SCHEDULE = "schedule"
+    CONFIRM = "confirm"
+
+
+def draft_of(context: DongneContext) -> dict[str, Any]:
+    return scratch(context, DRAFT_KEY)
+
+
+def cancel_row(lang: str, *extra: InlineKeyboardButton) -> list[InlineKeyboardButton]:
+    return [*extra, button(t_plain(lang, "sms.new.cancel"), "sm:cancel")]
+
+
+def selection_of(draft: dict[str, Any]) -> RecipientSelection:
+    kind = draft.get("kind")
+    if kind not in RECIPIENT_KINDS:
+        raise InvalidInput("sms_selection_incomplete")
+    scope = draft.get("scope")
+    return RecipientSelection(
+        kind=cast(RecipientKind, kind),
+        complex_ids=tuple(int(i) for i in draft.get("complexes", {})) if scope == "cx" else (),
+        admin_dong_id=int(draft["dong_id"]) if scope == "dong" else None,
+        position=draft.get("position") if kind == "representatives" else None,
+    )
+
+
+def masked(context: DongneContext) -> bool:
+    return not can(context.staff(), Permission.PII_VIEW)
+
+
+async def preview_of(context: DongneContext, text: str, scheduled_at: datetime | None = None) -> SmsPreview:
+    return await context.services.sms.preview(context.staff(), selection_of(draft_of(context)), text, scheduled_at)
+
+
+# -- screens -----------------------------------------------------------------------------------------
+
+
+async def ask_kind(update: Update, context: DongneContext) -> State:
+    lang = context.lang
+    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), f"sm:k:{kind}") for kind in RECIPIENT_KINDS]
+    results = [
+        button(t_plain(lang, "sms.new.results"), "sr:l:0"),
+        button(t_plain(lang, "sms.new.scheduled"), "sr:s:0"),
+    ]
+    await say(update, context, t(lang, "sms.new.ask_kind"), markup(*rows(kinds, 1), results, cancel_row(lang)))
+    return State.KIND
+
+
+async def after_scope(update: Update, context: DongneContext) -> State:
+    lang, draft = context.lang, draft_of(context)
+    if draft.get("kind") == "representatives":
+        picks = [button(t_plain(lang, "sms.scope.all_positions"), "sm:p:*")]
+        picks += [button(p, f"sm:p:{p}") for p in POSITIONS]
+        await say(update, context, t(lang, "sms.new.ask_position"), markup(*rows(picks, 3), cancel_row(lang)))
+        return State.POSITION
+    return await resolved(update, context)
+
+
+async def resolved(update: Update, context: DongneContext) -> State:
+    """The selection resolved, then the request for the text (or a new choice when nobody is reachable)."""
+    lang, draft = context.lang, draft_of(context)
+    try:
+        found = await preview_of(context, PROBE_TEXT)
+    except DongneError as error:
+        await report(update, context, error)
+        return await ask_kind(update, context)
+    body = render_resolved(lang, scope_text(lang, draft), found, masked=masked(context))
+    repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
+    if not found.recipient_count:
+        await say(update, context, body + "\n" + t(lang, "sms.new.nobody"), markup(cancel_row(lang, repick)))
+        return State.TEXT
+    await say(update, context, body + "\n\n" + t(lang, "sms.new.ask_text"), markup(cancel_row(lang, repick)))
+    return State.TEXT
+
+
+async def show_preview(update: Update, context: DongneContext, *, edit: bool = False) -> State:
+    lang, draft = context.lang, draft_of(context)
+    try:
+        preview = await preview_of(context, str(draft.get("text", "")))
+    except DongneError as error:
+        await report(update, context, error)
+        return State.TEXT
+    draft.pop("scheduled_at", None)
+    body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview, masked=masked(context))
+    keyboard = markup(
+        [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],
+        [button(t_plain(lang, "sms.new.retext"), "sm:rt"), button(t_plain(lang, "sms.new.repick"), "sm:re")],
+        cancel_row(lang),
+    )
+    await (show if edit else say)(update, context, body, keyboard)
+    return State.PREVIEW
+
+
+async def confirm(update: Update, context: DongneContext, scheduled_at: datetime | None) -> State:
+    lang, draft = context.lang, draft_of(context)
+    preview = await preview_of(context, str(draft.get("text", "")), scheduled_at)
+    draft["scheduled_at"] = preview.scheduled_at.isoformat() if preview.scheduled_at else None
+    draft["nonce"] = secrets.token_hex(4)
+    keyboard = markup(
+        [button(t_plain(lang, "sms.new.send"), f"sm:go:{draft['nonce']}")],
+        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), "sm:pv")),
+    )
+    await show(
+        update, context, render_confirm(lang, context.services.clock, scope_text(lang, draft), preview), keyboard
+    )
+    return State.CONFIRM

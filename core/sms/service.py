@@ -1,0 +1,264 @@
+"""문자전송: compose, preview, send or schedule, list, cancel and read results. Every use case checks
+``sms.send`` (within its dong scope, if any) and every send and cancel is audited.
+
+Visibility: a staff member sees the batches they sent; an admin sees every batch."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from core.clock import Clock
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.masking import mask_phone
+from core.permissions import Permission, can, dong_scope, require
+from core.sms.export import results_workbook
+from core.sms.recipients import build_recipient_list, display_phone
+from core.sms.schedule import at_night, check_schedule
+from core.sms.text import measure_batch, personalise
+from core.sms.values import (
+    NOT_SENT_STATES,
+    BatchSummary,
+    BatchView,
+    MessageState,
+    MessageType,
+    MessageView,
+    RecipientList,
+    RecipientSelection,
+    SmsPreview,
+    StateCounts,
+)
+from core.values import Page, StaffMember
+from storage.records_sms import NewSmsMessage, SmsBatchRecord
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+PAGE_SIZE = 10
+TEXT_HEAD = 20
+PREVIEW_RECIPIENTS = 20
+
+
+class SmsService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, sender_number: str, ums_configured: bool) -> None:
+        self._uow = uow
+        self._clock = clock
+        self.sender_number = sender_number
+        self.ums_configured = ums_configured
+
+    # -- compose ------------------------------------------------------------------------------------
+
+    async def _resolve(self, uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
+        if selection.kind not in ("managers", "representatives", "group_leaders"):
+            raise InvalidInput("sms_unknown_recipient_kind", kind=selection.kind)
+        dongs = dong_scope(actor, Permission.SMS_SEND)
+        if selection.admin_dong_id is not None:
+            if dongs is not None and selection.admin_dong_id not in dongs:
+                raise PermissionDenied("dong outside the sms.send scope", permission=Permission.SMS_SEND.value)
+            dongs = frozenset({selection.admin_dong_id})
+        candidates = await uow.sms.list_sms_candidates(
+            selection.kind,
+            complex_ids=selection.complex_ids,
+            admin_dong_ids=dongs,
+            position=selection.position,
+        )
+        return build_recipient_list(candidates)
+
+    async def preview(
+        self, actor: StaffMember, selection: RecipientSelection, text: str, scheduled_at: datetime | None = None
+    ) -> SmsPreview:
+        require(actor, Permission.SMS_SEND)
+        instant = check_schedule(self._clock, scheduled_at)
+        async with self._uow() as uow:
+            found = await self._resolve(uow, actor, selection)
+        size = measure_batch(text, found.recipients)
+        first = found.recipients[0] if found.recipients else None
+        return SmsPreview(
+            recipient_count=len(found.recipients),
+            recipients=found.recipients[:PREVIEW_RECIPIENTS],
+            invalid=found.invalid,
+            without_phone=found.without_phone,
+            duplicates_merged=found.duplicates_merged,
+            size=size,
+            sender_number=self.sender_number,
+            sample=personalise(text, first) if first is not None else None,
+            scheduled_at=instant,
+            night_warning=at_night(self._clock, instant),
+            ums_configured=self.ums_configured,
+        )
+
+    async def send(
+        self, actor: StaffMember, selection: RecipientSelection, text: str, scheduled_at: datetime | None = None
+    ) -> BatchView:
+        """Write the batch and one outbox row per recipient in one transaction; the dispatcher sends them."""
+        require(actor, Permission.SMS_SEND)
+        instant = check_schedule(self._clock, scheduled_at)
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            found = await self._resolve(uow, actor, selection)
+            if not found.recipients:
+                raise InvalidInput("sms_no_recipients")
+            size = measure_batch(text, found.recipients)
+            messages = [
+                NewSmsMessage(r.name, r.phone, r.complex_name, personalise(text, r), secrets.token_hex(16))
+                for r in found.recipients
+            ]
+            description: dict[str, object] = {
+                "kind": selection.kind,
+                "complex_ids": list(selection.complex_ids),
+                "admin_dong_id": selection.admin_dong_id,
+                "position": selection.position,
+                "invalid": len(found.invalid),
+                "without_phone": found.without_phone,
+                "duplicates_merged": found.duplicates_merged,
+            }
+            batch_id = await uow.sms.add_batch(
+                created_by_id=actor.id,
+                now=now,
+                text=text,
+                message_type=size.message_type.value,
+                byte_length=size.byte_length,
+                sender_number=self.sender_number,
+                scheduled_at=instant,
+                description=description,
+                messages=messages,
+            )
+            await uow.audit.record(
+                at=now,
+                actor_staff_id=actor.id,
+                action="sms.send",
+                target_type="sms_batch",
+                target_id=batch_id,
+                details={
+                    "recipients": len(messages),
+                    "message_type": size.message_type.value,
+                    "scheduled_at": instant.isoformat() if instant else None,
+                    **description,
+                },
+            )
+            await uow.commit()
+            return await self._view(uow, actor, batch_id)
+
+    # -- read -----------------------------------------------------------------------------------------
+
+    def _visible_to(self, actor: StaffMember, batch: SmsBatchRecord) -> bool:
+        return batch.created_by_id == actor.id or can(actor, Permission.ADMIN)
+
+    async def _load(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> SmsBatchRecord:
+        batch = await uow.sms.get_batch(batch_id)
+        if batch is None or not self._visible_to(actor, batch):
+            raise NotFound(f"sms batch {batch_id}")
+        return batch
+
+    async def _view(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> BatchView:
+        batch = await self._load(uow, actor, batch_id)
+        raw = (await uow.sms.count_states([batch_id]))[batch_id]
+        counts = StateCounts.of(raw, raw.get("failed_after_submit", 0))
+        return BatchView(
+            id=batch.id,
+            created_at=batch.created_at,
+            created_by_id=batch.created_by_id,
+            created_by_name=batch.created_by_name,
+            text=batch.text,
+            message_type=MessageType(batch.message_type),
+            byte_length=batch.byte_length,
+            sender_number=batch.sender_number,
+            scheduled_at=batch.scheduled_at,
+            cancelled_at=batch.cancelled_at,
+            description=batch.description,
+            counts=counts,
+            ums_configured=self.ums_configured,
+            cancellable=batch.cancelled_at is None and counts.pending == counts.total and counts.total > 0,
+        )
+
+    async def batch(self, actor: StaffMember, batch_id: int) -> BatchView:
+        require(actor, Permission.SMS_SEND)
+        async with self._uow() as uow:
+            return await self._view(uow, actor, batch_id)
+
+    async def list_batches(self, actor: StaffMember, page: int = 0, scheduled_only: bool = False) -> Page[BatchSummary]:
+        require(actor, Permission.SMS_SEND)
+        page = max(page, 0)
+        async with self._uow() as uow:
+            batches, total = await uow.sms.list_batches(
+                created_by_id=None if can(actor, Permission.ADMIN) else actor.id,
+                scheduled_only=scheduled_only,
+                offset=page * PAGE_SIZE,
+                limit=PAGE_SIZE,
+            )
+            counts = await uow.sms.count_states([b.id for b in batches])
+        items = tuple(
+            BatchSummary(
+                id=b.id,
+                created_at=b.created_at,
+                created_by_name=b.created_by_name,
+                text_head=b.text[:TEXT_HEAD],
+                message_type=MessageType(b.message_type),
+                scheduled_at=b.scheduled_at,
+                cancelled_at=b.cancelled_at,
+                counts=StateCounts.of(counts[b.id], counts[b.id].get("failed_after_submit", 0)),
+                ums_configured=self.ums_configured,
+            )
+            for b in batches
+        )
+        return Page(items, page, PAGE_SIZE, total)
+
+    async def recipients(self, actor: StaffMember, batch_id: int, page: int = 0) -> Page[MessageView]:
+        require(actor, Permission.SMS_SEND)
+        page = max(page, 0)
+        async with self._uow() as uow:
+            await self._load(uow, actor, batch_id)
+            rows, total = await uow.sms.list_messages(batch_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        masked = not can(actor, Permission.PII_VIEW)
+        items = tuple(
+            MessageView(
+                id=m.id,
+                name=m.name,
+                phone=(mask_phone(display_phone(m.phone)) or "") if masked else display_phone(m.phone),
+                complex_name=m.complex_name,
+                state=MessageState(m.state),
+                state_changed_at=m.state_changed_at,
+                attempts=m.attempts,
+                failure_reason=m.failure_reason,
+                due_at=m.due_at,
+            )
+            for m in rows
+        )
+        return Page(items, page, PAGE_SIZE, total)
+
+    # -- change ---------------------------------------------------------------------------------------
+
+    async def cancel(self, actor: StaffMember, batch_id: int) -> BatchView:
+        """Cancel a batch none of whose messages went out; refused with the reason otherwise."""
+        require(actor, Permission.SMS_SEND)
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            batch = await self._load(uow, actor, batch_id)
+            if batch.cancelled_at is not None:
+                raise InvalidInput("sms_already_cancelled")
+            cancelled = await uow.sms.cancel_batch(batch_id, actor.id, now)
+            if cancelled is None:
+                raise InvalidInput("sms_already_sent")
+            await uow.audit.record(
+                at=now,
+                actor_staff_id=actor.id,
+                action="sms.cancel",
+                target_type="sms_batch",
+                target_id=batch_id,
+                details={
+                    "messages": cancelled,
+                    "scheduled_at": batch.scheduled_at.isoformat() if batch.scheduled_at else None,
+                },
+            )
+            await uow.commit()
+            return await self._view(uow, actor, batch_id)
+
+    async def export_results(self, actor: StaffMember, batch_id: int) -> bytes:
+        """전송결과 상세: every recipient with state and failure reason, as an Excel workbook."""
+        require(actor, Permission.SMS_SEND)
+        async with self._uow() as uow:
+            batch = await self._load(uow, actor, batch_id)
+            rows, _ = await uow.sms.list_messages(batch_id, offset=0, limit=None)
+        masked = not can(actor, Permission.PII_VIEW)
+        return results_workbook(batch, rows, self._clock, masked=masked, ums_configured=self.ums_configured)
+
+
+__all__ = ["NOT_SENT_STATES", "SmsService"]

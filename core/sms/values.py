@@ -1,0 +1,186 @@
+"""What the SMS services take and return (문자전송). Plain values; the dialogue and the admin endpoint code
+against these names.
+
+States of one message (one recipient of a batch)::
+
+    scheduled -> queued -> submitted -> delivered | failed
+        \\-> cancelled            \\-> unknown (no report within the configured time)
+
+"submitted" means the UMS accepted the message; it is never shown as delivered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+RecipientKind = Literal["managers", "representatives", "group_leaders"]
+RECIPIENT_KINDS: tuple[RecipientKind, ...] = ("managers", "representatives", "group_leaders")
+
+
+class MessageType(StrEnum):
+    SMS = "sms"  # up to 90 EUC-KR bytes
+    LMS = "lms"  # up to 2,000 EUC-KR bytes
+
+
+class MessageState(StrEnum):
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    SUBMITTED = "submitted"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+# Not yet handed to the UMS: a batch can still be cancelled while every message is in one of these.
+NOT_SENT_STATES = frozenset({MessageState.SCHEDULED, MessageState.QUEUED})
+FINAL_STATES = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageState.CANCELLED, MessageState.UNKNOWN})
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientSelection:
+    """Who a batch goes to: a kind of person, narrowed to complexes, one dong or (representatives) one
+    position such as 회장. Empty ``complex_ids`` and no dong mean every complex the actor may reach."""
+
+    kind: RecipientKind
+    complex_ids: tuple[int, ...] = ()
+    admin_dong_id: int | None = None
+    position: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextSize:
+    """The message type a text needs, by its length in EUC-KR bytes (what the carriers count)."""
+
+    message_type: MessageType
+    byte_length: int
+    byte_limit: int  # of that type
+    unencodable: tuple[str, ...]  # characters EUC-KR cannot carry (emoji, rare Hanja): shown as '?' on phones
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    name: str
+    phone: str  # national form, digits only: 01012345678
+    complex_id: int | None
+    complex_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRecipient:
+    """Someone selected but left out: the number given is not a Korean mobile."""
+
+    name: str
+    complex_name: str | None
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientList:
+    recipients: tuple[Recipient, ...]
+    invalid: tuple[InvalidRecipient, ...]
+    without_phone: int  # selected people with no number at all
+    duplicates_merged: int  # extra rows for a phone already in the list
+
+
+@dataclass(frozen=True, slots=True)
+class SmsPreview:
+    recipient_count: int
+    recipients: tuple[Recipient, ...]
+    invalid: tuple[InvalidRecipient, ...]
+    without_phone: int
+    duplicates_merged: int
+    size: TextSize
+    sender_number: str
+    sample: str | None  # the text personalised for the first recipient
+    scheduled_at: datetime | None  # None: now
+    night_warning: bool  # goes out between 21:00 and 08:00 office time
+    ums_configured: bool
+
+    @property
+    def message_type(self) -> MessageType:
+        return self.size.message_type
+
+
+@dataclass(frozen=True, slots=True)
+class StateCounts:
+    scheduled: int = 0
+    queued: int = 0
+    submitted: int = 0
+    delivered: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        return (
+            self.scheduled + self.queued + self.submitted + self.delivered + self.failed + self.cancelled + self.unknown
+        )
+
+    @property
+    def pending(self) -> int:
+        """Not yet out of our hands (scheduled or queued)."""
+        return self.scheduled + self.queued
+
+    @property
+    def sent(self) -> int:
+        """Accepted by the UMS, whatever became of them afterwards."""
+        return self.submitted + self.delivered + self.failed_after_submit + self.unknown
+
+    # Failed messages are counted once under ``failed``; those failed before the UMS accepted them are
+    # not "sent". The service fills this in from the rows.
+    failed_after_submit: int = 0
+
+    @classmethod
+    def of(cls, counts: dict[str, int], failed_after_submit: int = 0) -> StateCounts:
+        return cls(
+            **{state.value: counts.get(state.value, 0) for state in MessageState},
+            failed_after_submit=failed_after_submit,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    id: int
+    created_at: datetime
+    created_by_name: str
+    text_head: str  # first characters, for a list
+    message_type: MessageType
+    scheduled_at: datetime | None
+    cancelled_at: datetime | None
+    counts: StateCounts
+    ums_configured: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BatchView:
+    id: int
+    created_at: datetime
+    created_by_id: int
+    created_by_name: str
+    text: str
+    message_type: MessageType
+    byte_length: int
+    sender_number: str
+    scheduled_at: datetime | None
+    cancelled_at: datetime | None
+    description: dict[str, object]  # the selection, invalid / without-phone counts at send time
+    counts: StateCounts
+    ums_configured: bool  # False: "UMS not configured: not sent"
+    cancellable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    id: int
+    name: str
+    phone: str  # masked unless the reader holds pii.view
+    complex_name: str | None
+    state: MessageState
+    state_changed_at: datetime
+    attempts: int
+    failure_reason: str | None
+    due_at: datetime

@@ -1,0 +1,70 @@
+"""Plain values the SMS outbox repository hands back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SmsCandidate:
+    """A person a selection reaches, before phone validation."""
+
+    name: str
+    phone: str | None
+    complex_id: int
+    complex_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewSmsMessage:
+    name: str
+    phone: str
+    complex_name: str | None
+    body: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SmsBatchRecord:
+    id: int
+    created_by_id: int
+    created_by_name: str
+    created_at: datetime
+    text: str
+    message_type: str
+    byte_length: int
+    sender_number: str
+    scheduled_at: datetime | None
+    description: dict[str, object]
+    recipient_count: int
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SmsMessageRecord:
+    id: int
+    batch_id: int
+    name: str
+    phone: str
+    complex_name: str | None
+    body: str
+    idempotency_key: str
+    state: str
+    due_at: datetime
+    attempts: int
+    last_error: str | None
+    state_changed_at: datetime
+    submitted_at: datetime | None
+    ums_message_id: str | None
+    failure_reason: str | None
+    message_type: str = "sms"
+    sender_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueBatch:
+    batch_id: int
+    created_by_id: int
+    overdue: int
+    due_at: datetime

@@ -1,0 +1,125 @@
+"""Delivery reports pushed to POST /ums/reports: signed ones applied once; unsigned, forged, stale and
+replayed ones refused."""
+
+import json
+import time
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.admin.app import build_admin_app
+from bot.ums.fake import FakeUms
+from bot.ums.reports import INBOX, ROUTES, ReportInbox
+from bot.ums.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signed_headers
+from core.sms.dispatch import DispatchSettings, SmsDispatch
+from core.sms.values import RecipientSelection
+from tests.builders import make_complex, make_staff
+
+SECRET = b"shared-with-the-ums-operator"
+
+
+@pytest.fixture
+async def receiver(services, engine, uow_factory, clock):
+    dispatch = SmsDispatch(uow_factory, clock, None, DispatchSettings())  # type: ignore[arg-type]
+    app = build_admin_app(services, engine, routes=ROUTES)
+    app[INBOX] = ReportInbox(dispatch, SECRET)
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+async def accepted_message(services, uow_factory, clock) -> tuple[Any, Any, str]:
+    """One message the UMS has accepted, with the report the UMS would send for it."""
+    from bot.ums.client import UmsGateway
+
+    await make_complex(uow_factory, representatives=1)
+    actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
+    batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
+    fake = FakeUms()
+    await fake.start()
+    gateway = UmsGateway(fake.url, secret=None, timeout=2)
+    try:
+        await SmsDispatch(uow_factory, clock, gateway, DispatchSettings()).dispatch_once()
+    finally:
+        await gateway.close()
+        await fake.stop()
+    body = json.dumps({"reports": fake.reports})
+    return actor, batch, body
+
+
+async def post(client: TestClient, body: str, headers: dict[str, str]):
+    return await client.post(
+        "/ums/reports", data=body.encode(), headers={"Content-Type": "application/json", **headers}
+    )
+
+
+async def test_a_signed_report_is_applied_once_and_a_replay_refused(receiver, services, uow_factory, clock):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    headers = signed_headers(SECRET, body.encode())
+    first = await post(receiver, body, headers)
+    assert first.status == 200 and (await first.json())["applied"] == 1
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 1
+    replay = await post(receiver, body, headers)
+    assert replay.status == 409
+    again = await post(receiver, body, signed_headers(SECRET, body.encode(), now=time.time() + 1))
+    assert again.status == 200 and (await again.json())["applied"] == 0  # a repeated report, applied once
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {TIMESTAMP_HEADER: str(int(time.time())), SIGNATURE_HEADER: "0" * 64},
+        signed_headers(b"not the secret", b"{}"),
+    ],
+    ids=["unsigned", "forged", "wrong secret"],
+)
+async def test_unsigned_and_forged_reports_are_refused(receiver, services, uow_factory, clock, headers):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    response = await post(receiver, body, headers)
+    assert response.status == 401
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
+
+
+async def test_a_stale_report_is_refused(receiver, services, uow_factory, clock):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    response = await post(receiver, body, signed_headers(SECRET, body.encode(), now=time.time() - 600))
+    assert response.status == 401
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
+
+
+async def test_a_tampered_body_is_refused(receiver, services, uow_factory, clock):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    headers = signed_headers(SECRET, body.encode())
+    response = await post(receiver, body.replace("delivered", "failed"), headers)
+    assert response.status == 401
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
+
+
+async def test_the_fake_ums_pushes_signed_reports_that_settle_messages(services, engine, uow_factory, clock):
+    from bot.ums.client import UmsGateway
+
+    await make_complex(uow_factory, representatives=3)
+    actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
+    batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
+    app = build_admin_app(services, engine, routes=ROUTES)
+    fake = FakeUms(secret=SECRET)
+    gateway = UmsGateway("http://placeholder", secret=SECRET, timeout=2)
+    dispatch = SmsDispatch(uow_factory, clock, gateway, DispatchSettings())
+    app[INBOX] = ReportInbox(dispatch, SECRET)
+    async with TestClient(TestServer(app)) as client:
+        fake.report_url = str(client.make_url("/ums/reports"))
+        await fake.start()
+        gateway._url = fake.url
+        try:
+            await dispatch.dispatch_once()
+            for _ in range(50):
+                if fake.pushed_ok == 3:
+                    break
+                import asyncio
+
+                await asyncio.sleep(0.05)
+        finally:
+            await gateway.close()
+            await fake.stop()
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 3

@@ -1,0 +1,162 @@
+"""문자 보내기, as a housing officer with the SMS role lives it: choose who, write, preview, send or schedule,
+then read the results; and what is refused on the way."""
+
+import pytest
+
+from tests.builders import make_complex, make_staff
+from tests.conversations.conftest import answer_to, shown
+
+SENDER_TG, PLAIN_TG = 3001, 3002
+LMS_FILLER = "가" * 1000  # 2,000 EUC-KR bytes: the longest LMS
+
+
+@pytest.fixture
+async def sender(bot, services, emulator, uow_factory):
+    """공동주택과's officer with sms.send, and two complexes whose managers have mobiles."""
+    await make_complex(uow_factory, name="성동삼성쉐르빌(주상복합)", with_office=True, representatives=3)
+    await make_complex(uow_factory, name="금호대우아파트", dong="금호1가동", dong_short="금1", with_office=True)
+    await make_staff(
+        services, saeol_id="sms01", name="문자담당", roles=("housing.read", "sms.send"), telegram_id=SENDER_TG
+    )
+    chat = emulator.user(SENDER_TG, first_name="문자")
+    await chat.send("/start")
+    return chat
+
+
+async def test_a_message_to_every_manager_is_previewed_sent_and_shown_in_the_results(sender):
+    asked = (await sender.send("/sms"))[-1]
+    assert asked.text == shown("ko", "sms.new.ask_kind")
+    await sender.press("🏢 관리소장")
+    resolved = (await sender.press("전체 단지"))[-1]
+    # Both managers are on the builder's one number: it gets the message once.
+    assert "받으실 분: 1명" in resolved.text and shown("ko", "sms.resolved.duplicates", count=1) in resolved.text
+    preview = (await sender.send("{이름} 소장님, 관리비 점검 일정 안내드립니다. {단지명}"))[-1]
+    assert "문자 유형: SMS(단문)" in preview.text and "받는 분: 관리소장 · 전체 단지 — 1명" in preview.text
+    assert "이정호 님께 보낼 문자" in preview.text and "이정호 소장님, 관리비 점검 일정 안내드립니다." in preview.text
+    assert shown("ko", "sms.ums_not_configured_yet") in preview.text
+    confirm = (await sender.press("📤 지금 보내기"))[-1]
+    assert confirm.text.endswith(shown("ko", "sms.confirm.ask"))
+
+    sent = await answer_to(sender, confirm, confirm.button("✅ 보내기").callback_data)
+    assert sent == (None, False)
+    done = sender.last_message
+    assert done.text.startswith("✅ 문자 #1") and shown("ko", "sms.ums_not_configured") in done.text
+    again = await answer_to(sender, confirm, confirm.button("✅ 보내기").callback_data)  # the double tap
+    assert again == (shown("ko", "sms.new.already_sent", id=1), True)
+
+    results = (await sender.send("/sms_results"))[-1]
+    assert results.text.startswith(shown("ko", "sms.results.head", total=1))
+    assert shown("ko", "sms.ums_not_configured") in results.text
+    assert "대상 1 ·" in results.text and "전달 0" in results.text  # nothing was delivered
+    detail = (await sender.press("#1 상세"))[-1]
+    assert detail.text.startswith(shown("ko", "sms.detail.head", id=1))
+    assert "1. 이정호 (" in detail.text and "010-****-5678 — 발송 대기" in detail.text  # masked without pii.view
+    assert shown("ko", "sms.state.delivered") not in detail.text
+    workbook = (await sender.press("📥 엑셀 다운로드"))[-1]
+    assert workbook.kind == "document" and workbook.file_name.endswith(".xlsx")
+    assert workbook.file_bytes.startswith(b"PK")
+
+
+async def test_representatives_by_position_are_reached_through_the_dong(sender):
+    await sender.send("/sms")
+    await sender.press("👥 입주자대표")
+    await sender.press("동별")
+    await sender.press("왕십리도선동")
+    resolved = (await sender.press("회장"))[-1]
+    assert "입주자대표 · 왕십리도선동 · 회장" in resolved.text and "받으실 분: 1명" in resolved.text
+
+
+async def test_complexes_are_picked_by_name(sender):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("단지 선택")
+    found = (await sender.send("금호"))[-1]
+    ticked = (await sender.press(found.button_texts()[0]))[-1]
+    assert ticked.button_texts()[0] == "✅ 금호대우아파트"
+    resolved = (await sender.press("✅ 선택 완료 (1)"))[-1]
+    assert "받으실 분: 1명" in resolved.text
+
+
+async def test_a_scheduled_message_is_listed_and_cancelled(sender, services):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    await sender.send("내일 점검이 있습니다.")
+    days = (await sender.press("🕘 예약 발송"))[-1]
+    assert days.button_texts()[0] == "11/25(수) 오늘"
+    hours = (await sender.press("11/26(목)"))[-1]
+    assert "22시 🌙" in hours.button_texts()
+    await sender.press("9시")
+    confirm = (await sender.press("09:30"))[-1]
+    assert "예약 발송: 2026-11-26 09:30" in confirm.text
+    assert shown("ko", "sms.confirm.night") not in confirm.text
+    done = (await sender.press("✅ 보내기"))[-1]
+    assert done.text.startswith("🕘 문자 #1을(를) 2026-11-26 09:30에 1명에게")
+
+    listed = (await sender.press("🕘 전송예약 조회", message=(await sender.send("/sms"))[-1]))[-1]
+    assert (
+        listed.text.startswith(shown("ko", "sms.scheduled.head", total=1)) and "🕘 예약 2026-11-26 09:30" in listed.text
+    )
+    ask = (await sender.press("✖ #1 예약 취소"))[-1]
+    assert ask.text == shown("ko", "sms.results.cancel_ask", id=1, count=1, at="2026-11-26 09:30")
+    cancelled = await sender.press("✅ 예, 취소합니다")
+    assert cancelled[0].text == shown("ko", "sms.results.cancelled", id=1)
+    assert "취소 1" in cancelled[-1].text and not cancelled[-1].has_button("✖ 예약 취소")
+    again = (await answer_to(sender, ask, "sr:cy:1"), sender.messages[-2].text)
+    assert again[1] == shown("ko", "error.sms_already_cancelled")
+
+
+async def test_a_night_schedule_is_warned_about(sender):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    await sender.send("야간 안내")
+    await sender.press("🕘 예약 발송")
+    await sender.press("11/26(목)")
+    await sender.press("22시 🌙")
+    confirm = (await sender.press("22:00"))[-1]
+    assert shown("ko", "sms.confirm.night") in confirm.text
+
+
+async def test_bad_text_and_times_are_refused_with_the_reason(sender):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    empty = (await sender.send("   "))[-1]
+    assert empty.text == shown("ko", "error.sms_text_empty")
+    too_long = (await sender.send(LMS_FILLER + "가"))[-1]
+    assert too_long.text == shown("ko", "error.sms_text_too_long", length=2002, limit=2000)
+    preview = (await sender.send(LMS_FILLER))[-1]
+    assert "문자 유형: LMS(장문) (2000/2000바이트)" in preview.text
+    days = (await sender.press("🕘 예약 발송"))[-1]
+    past = await sender.press_data(days, "sm:at:20261125:9:0")
+    assert past[0].text == shown("ko", "error.sms_schedule_past")
+    too_far = await sender.press_data(past[-1], "sm:at:20270101:9:0")
+    assert too_far[0].text == shown("ko", "error.sms_schedule_too_far", days=35)
+    forged = await answer_to(sender, too_far[-1], "sm:at:20261126:25:0")
+    assert forged == (shown("ko", "common.button_invalid"), True)
+    forged_kind = await answer_to(sender, too_far[-1], "sm:go:deadbeef")
+    assert forged_kind == (shown("ko", "common.button_invalid"), True)
+
+
+async def test_forged_buttons_change_nothing(sender):
+    asked = (await sender.send("/sms"))[-1]
+    assert await answer_to(sender, asked, "sm:k:everyone") == (shown("ko", "common.button_invalid"), True)
+    await sender.press("👥 입주자대표")
+    scopes = (await sender.press("전체 단지"))[-1]
+    assert await answer_to(sender, scopes, "sm:p:대통령") == (shown("ko", "common.button_invalid"), True)
+    assert await answer_to(sender, scopes, "sr:b:99999:0") == (None, False)
+    assert sender.last_message.text == shown("ko", "error.not_found")
+
+
+async def test_a_staff_member_without_the_sms_role_is_refused(bot, services, emulator):
+    await make_staff(services, saeol_id="plain01", name="일반직원", telegram_id=PLAIN_TG)
+    chat = emulator.user(PLAIN_TG, first_name="일반")
+    menu = (await chat.send("/start"))[-1]
+    assert not menu.has_button("✉️ 문자 보내기")
+    refused = (await chat.send("/sms"))[-1]
+    assert refused.text == shown("ko", "error.permission_denied")
+    results = (await chat.send("/sms_results"))[-1]
+    assert results.text == shown("ko", "error.permission_denied")
+    assert await answer_to(chat, menu, "sr:x:1") == (None, False)
+    assert chat.last_message.text == shown("ko", "error.permission_denied")

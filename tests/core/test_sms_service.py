@@ -1,0 +1,138 @@
+"""문자전송 through the service: preview, send, list, cancel, results, on both engines."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.sms.dispatch import DispatchSettings, SmsDispatch
+from core.sms.gateway import UnconfiguredGateway
+from core.sms.values import MessageState, MessageType, RecipientSelection
+from storage.models import AuditEntry, Representative
+from storage.models_sms import SmsMessage
+from tests.builders import make_complex, make_staff
+
+REPS = RecipientSelection("representatives")
+
+
+async def sender(services, saeol_id="sms01", roles=("sms.send",)):
+    return await make_staff(services, saeol_id=saeol_id, name="문자담당", roles=roles)
+
+
+async def test_preview_counts_recipients_merges_duplicates_and_lists_invalid_numbers(services, uow_factory):
+    complex_id = await make_complex(uow_factory, representatives=3)
+    async with uow_factory(write=True) as uow:
+        reps = list(await uow._session.scalars(select(Representative).order_by(Representative.id)))
+        reps[1].phone = reps[0].phone
+        reps[2].phone = "02-2292-1234"
+        await uow.commit()
+    actor = await sender(services)
+    preview = await services.sms.preview(
+        actor, RecipientSelection("representatives", (complex_id,)), "{이름}님 안녕하세요"
+    )
+    assert preview.recipient_count == 1
+    assert preview.duplicates_merged == 1
+    assert [i.phone for i in preview.invalid] == ["02-2292-1234"]
+    assert preview.sample == "김대표1님 안녕하세요"
+    assert preview.message_type is MessageType.SMS
+    assert not preview.ums_configured
+
+
+async def test_sending_writes_one_outbox_row_per_recipient_and_an_audit_entry(services, uow_factory):
+    await make_complex(uow_factory, representatives=2, with_office=True)
+    actor = await sender(services)
+    batch = await services.sms.send(actor, REPS, "회의 안내")
+    assert batch.counts.queued == 2 and batch.counts.total == 2
+    assert batch.cancellable and not batch.ums_configured
+    managers = await services.sms.preview(actor, RecipientSelection("managers"), "x")
+    assert managers.recipient_count == 1
+    async with uow_factory() as uow:
+        keys = set(await uow._session.scalars(select(SmsMessage.idempotency_key)))
+        actions = list(
+            await uow._session.scalars(select(AuditEntry.action).where(AuditEntry.target_type == "sms_batch"))
+        )
+    assert len(keys) == 2
+    assert actions == ["sms.send"]
+    page = await services.sms.list_batches(actor)
+    assert [b.id for b in page.items] == [batch.id]
+
+
+async def test_sending_needs_sms_send_and_someone_to_send_to(services, uow_factory):
+    reader = await make_staff(services, saeol_id="reader1", roles=("housing.read",))
+    with pytest.raises(PermissionDenied):
+        await services.sms.preview(reader, REPS, "x")
+    actor = await sender(services)
+    with pytest.raises(InvalidInput) as refused:
+        await services.sms.send(actor, REPS, "x")
+    assert refused.value.code == "sms_no_recipients"
+
+
+async def test_a_dong_outside_the_senders_scope_is_refused(services, uow_factory):
+    from tests.builders import grant, make_dong
+
+    await make_complex(uow_factory, representatives=1)
+    other = await make_dong(uow_factory, "성수1가1동", "성수1")
+    actor = await sender(services)
+    scoped = await grant(uow_factory, actor, "sms.send", dongs=(other,))
+    assert (await services.sms.preview(scoped, REPS, "x")).recipient_count == 0
+    with pytest.raises(PermissionDenied):
+        await services.sms.preview(scoped, RecipientSelection("representatives", admin_dong_id=other + 1000), "x")
+
+
+async def test_a_scheduled_batch_can_be_cancelled_while_nothing_went_out(services, uow_factory, clock):
+    await make_complex(uow_factory, representatives=2)
+    actor = await sender(services)
+    batch = await services.sms.send(actor, REPS, "예약 문자", scheduled_at=clock.now() + timedelta(days=1))
+    assert batch.counts.scheduled == 2
+    assert [b.id for b in (await services.sms.list_batches(actor, scheduled_only=True)).items] == [batch.id]
+    cancelled = await services.sms.cancel(actor, batch.id)
+    assert cancelled.counts.cancelled == 2 and cancelled.cancelled_at is not None
+    assert (await services.sms.list_batches(actor, scheduled_only=True)).total == 0
+    with pytest.raises(InvalidInput) as again:
+        await services.sms.cancel(actor, batch.id)
+    assert again.value.code == "sms_already_cancelled"
+
+
+async def test_cancelling_after_a_message_went_out_is_refused_with_the_reason(services, uow_factory, clock):
+    await make_complex(uow_factory, representatives=2)
+    actor = await sender(services)
+    batch = await services.sms.send(actor, REPS, "지금 보냄")
+    async with uow_factory(write=True) as uow:
+        first = await uow._session.scalar(select(SmsMessage.id).order_by(SmsMessage.id).limit(1))
+        await uow._session.execute(update(SmsMessage).where(SmsMessage.id == first).values(state="submitted"))
+        await uow.commit()
+    with pytest.raises(InvalidInput) as refused:
+        await services.sms.cancel(actor, batch.id)
+    assert refused.value.code == "sms_already_sent"
+    assert (await services.sms.batch(actor, batch.id)).counts.cancelled == 0
+
+
+async def test_without_a_ums_messages_are_recorded_as_not_sent(services, uow_factory, clock):
+    await make_complex(uow_factory, representatives=1)
+    actor = await sender(services)
+    batch = await services.sms.send(actor, REPS, "안내")
+    dispatch = SmsDispatch(uow_factory, clock, UnconfiguredGateway(), DispatchSettings())
+    assert await dispatch.dispatch_once() == 1
+    view = await services.sms.batch(actor, batch.id)
+    assert view.counts.failed == 1 and view.counts.sent == 0 and not view.ums_configured
+    page = await services.sms.recipients(actor, batch.id)
+    assert page.items[0].state is MessageState.FAILED
+    assert page.items[0].failure_reason == "ums_not_configured"
+    assert page.items[0].phone == "010-****-5000"  # masked without pii.view
+    book = load_workbook(BytesIO(await services.sms.export_results(actor, batch.id)))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
+    assert "ums_not_configured" in cells
+
+
+async def test_someone_elses_batch_is_not_found(services, uow_factory):
+    await make_complex(uow_factory, representatives=1)
+    actor = await sender(services)
+    batch = await services.sms.send(actor, REPS, "안내")
+    other = await sender(services, saeol_id="sms02")
+    with pytest.raises(NotFound):
+        await services.sms.batch(other, batch.id)
+    admin = await sender(services, saeol_id="adm01", roles=("sms.send", "admin"))
+    assert (await services.sms.batch(admin, batch.id)).id == batch.id
