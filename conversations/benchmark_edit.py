@@ -23,7 +23,7 @@ from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.common import LONG_TEXT_LIMIT, SOURCE_LIMIT, TITLE_LIMIT
 from core.benchmark.values import CaseAction, CaseEdit
-from core.errors import CaseLocked, DongneError, StaleRecord
+from core.errors import DongneError
 
 NAME = "benchmark_edit"
 EDIT_KEY = "bm_edit"
@@ -56,11 +56,7 @@ async def start(update: Update, context: DongneContext) -> State | int:
     enter(context, NAME)
     lang = context.lang
     try:
-        case = await context.services.cases.get(context.staff(), int(match[1]))
-        if not case.may(CaseAction.EDIT):
-            raise CaseLocked("case_locked_approved" if case.state == "approved" else "case_locked_pending")
-        if case.version != int(match[2]):
-            raise StaleRecord("the card is older than the case")
+        case = await context.services.cases.open_for(context.staff(), int(match[1]), CaseAction.EDIT, int(match[2]))
     except DongneError as error:
         await report(update, context, error)
         return ConversationHandler.END

@@ -58,12 +58,8 @@ async def _begin(update: Update, context: DongneContext, mode: str) -> State | i
     enter(context, NAME)
     lang = context.lang
     try:
-        case = await context.services.cases.get(context.staff(), int(match[2]))
         action = CaseAction.REVIEW if mode == "rv" else CaseAction.REQUEST_APPROVAL
-        if not case.may(action):
-            _refuse(case, action)
-        if case.version != int(match[3]):
-            raise StaleRecord("the card is older than the case")
+        case = await context.services.cases.open_for(context.staff(), int(match[2]), action, int(match[3]))
     except DongneError as error:
         await report(update, context, error)
         return ConversationHandler.END
@@ -96,17 +92,6 @@ async def _begin(update: Update, context: DongneContext, mode: str) -> State | i
         markup(*rows(picks, 3), _cancel_row(lang)),
     )
     return State.RESULT
-
-
-def _refuse(case: CaseView, action: CaseAction) -> None:
-    """Say why the button no longer applies (the card it was on may be old)."""
-    if case.state == "approved":
-        raise CaseLocked("case_locked_approved")
-    if case.state == "approval_requested":
-        raise CaseLocked("case_locked_pending")
-    if action is CaseAction.REQUEST_APPROVAL and case.adoption is None:
-        raise CaseLocked("case_needs_review")
-    raise CaseLocked("case_transition")
 
 
 async def start_review(update: Update, context: DongneContext) -> State | int:

@@ -52,7 +52,7 @@ def normalize_code(raw: str) -> str:
     return "".join(raw.split()).upper()
 
 
-def _clean_text(value: str, field: str, limit: int) -> str:
+def clean_text(value: str, field: str, limit: int) -> str:
     text = " ".join(value.split())
     if not text or len(text) > limit:
         raise InvalidInput(f"invalid_{field}", value, limit=limit)
@@ -85,8 +85,8 @@ class StaffDirectory:
         saeol_id = saeol_id.strip().lower()
         if not SAEOL_ID.match(saeol_id):
             raise InvalidInput("invalid_saeol_id", saeol_id)
-        clean_name = _clean_text(name, "name", 50)
-        clean_department = _clean_text(department, "department", 50)
+        clean_name = clean_text(name, "name", 50)
+        clean_department = clean_text(department, "department", 50)
         granted = parse_permissions(tuple(permissions))
         now = self._clock.now()
         async with self._uow(write=True) as uow:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from core.clock import Clock
 from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, StaleRecord
 from core.permissions import Permission, require
-from core.staff import SAEOL_ID, StaffDirectory, _clean_text
+from core.staff import SAEOL_ID, StaffDirectory, clean_text
 from core.values import GrantRecord, GrantScope, LinkCodeIssued, Page, StaffMember
 from storage.repositories.staff_admin import NamedRow, StaffRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -234,8 +234,8 @@ class StaffAdministration:
         saeol_id = draft.saeol_id.strip().lower()
         if not SAEOL_ID.match(saeol_id):
             raise InvalidInput("invalid_saeol_id", saeol_id[:60])
-        name = _clean_text(draft.name, "name", NAME_LIMIT)
-        department = _clean_text(draft.department, "department", DEPARTMENT_LIMIT)
+        name = clean_text(draft.name, "name", NAME_LIMIT)
+        department = clean_text(draft.department, "department", DEPARTMENT_LIMIT)
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             if await uow.staff.find_staff_by_saeol_id(saeol_id) is not None:
@@ -259,9 +259,9 @@ class StaffAdministration:
         the member since, the edit is refused (StaleRecord) rather than silently undoing their change."""
         require(actor, Permission.ADMIN)
         check_id(staff_id)
-        name = _clean_text(change.name, "name", NAME_LIMIT) if change.name is not None else None
+        name = clean_text(change.name, "name", NAME_LIMIT) if change.name is not None else None
         department = (
-            _clean_text(change.department, "department", DEPARTMENT_LIMIT) if change.department is not None else None
+            clean_text(change.department, "department", DEPARTMENT_LIMIT) if change.department is not None else None
         )
         async with self._uow(write=True) as uow:
             row = await self._row(uow, staff_id)

@@ -184,6 +184,16 @@ class CaseRegistry:
         async with self._uow() as uow:
             return view_of(actor, await load_case(uow, actor, case_id))
 
+    async def open_for(self, actor: StaffMember, case_id: int, action: CaseAction, version: int) -> CaseView:
+        """The case as a dialogue starts ``action`` on it from a card showing ``version``: refused with the
+        workflow's reason if the action is not open to the actor now, or if the case changed since."""
+        async with self._uow() as uow:
+            case = await load_case(uow, actor, case_id)
+        check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
+        if case.version != version:
+            raise StaleRecord(f"case {case_id} changed since version {version}")
+        return view_of(actor, case)
+
     async def find_by_number(self, actor: StaffMember, case_no: str) -> CaseView:
         require_benchmark_role(actor)
         async with self._uow() as uow:

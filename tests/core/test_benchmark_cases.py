@@ -392,3 +392,22 @@ async def test_registering_editing_and_attaching_are_written_to_the_audit_log(se
     ]
     assert entries[0].details == {"state_from": None, "state_to": "registered"}
     assert entries[1].details["changes"] == {"source": ["서울 강동구", "강동구청"]}
+
+
+async def test_a_dialogue_opens_an_action_only_when_the_workflow_allows_it_on_the_card_shown(services):
+    coordinator = await make_coordinator(services)
+    officer = await make_executor(services)
+    case = await make_case(services, coordinator, officer)
+    opened = await services.cases.open_for(officer, case.id, CaseAction.REVIEW, case.version)
+    assert opened.id == case.id
+    with pytest.raises(StaleRecord):
+        await services.cases.open_for(officer, case.id, CaseAction.REVIEW, case.version - 1)
+    with pytest.raises(PermissionDenied):  # reviewing is the department's work
+        await services.cases.open_for(coordinator, case.id, CaseAction.REVIEW, case.version)
+    with pytest.raises(CaseLocked) as refused:
+        await services.cases.open_for(officer, case.id, CaseAction.REQUEST_APPROVAL, case.version)
+    assert refused.value.code == "case_needs_review"
+    pending = await advance_case(services, case, officer, coordinator, to=CaseState.APPROVAL_REQUESTED)
+    with pytest.raises(CaseLocked) as locked:
+        await services.cases.open_for(coordinator, case.id, CaseAction.EDIT, pending.version)
+    assert locked.value.code == "case_locked_pending"
