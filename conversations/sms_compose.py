@@ -1,13 +1,14 @@
-"""문자 보내기 — a staff member with ``sms.send`` texts managers, representatives or group leaders.
+"""문자 보내기 — a staff member with ``sms.send`` texts managers, representatives or group leaders, or
+the people of a list they saved.
 
 The journey: ``/sms`` (or 문자 보내기 in the menu) asks whom to reach (관리소장, 입주자대표, 공동체활성화
-단체장), then where (every complex, one dong, or complexes found by name and ticked), and for
-representatives which position (e.g. only 회장). The resolved list follows: how many people, duplicates
-merged, invalid numbers listed and left out, people without a mobile. The staff member types the text; the
-preview shows the count, SMS or LMS by EUC-KR bytes, the sender number and the text as the first person
-will read it. 지금 보내기 or 예약 발송 (a day, an hour and a minute from buttons) lead to a last
-confirmation; 보내기 there sends once, however often it is tapped. The draft lives in the user's data, so a
-restart loses nothing."""
+단체장, or a saved list: see sms_lists.py), then where (every complex, one dong, or complexes found by
+name and ticked), and for representatives which position (e.g. only 회장). The resolved list follows:
+how many people, duplicates merged, invalid numbers listed and left out, people without a mobile. The
+staff member types the text; the preview shows the count, SMS or LMS by EUC-KR bytes, the sender number
+and the text as the first person will read it. 지금 보내기 or 예약 발송 (a day, an hour and a minute from
+buttons) lead to a last confirmation; 보내기 there sends once, however often it is tapped. The draft
+lives in the user's data, so a restart loses nothing."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from conversations import sms_lists as lists
 from conversations import sms_schedule as picker
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
@@ -28,7 +30,6 @@ from conversations.replies import answer, report, say, show
 from conversations.sms_draft import (
     DRAFT_KEY,
     MAX_COMPLEXES,
-    POSITIONS,
     State,
     after_scope,
     ask_kind,
@@ -202,12 +203,14 @@ async def on_complexes_done(update: Update, context: DongneContext) -> State:
 async def on_position(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    position = (query.data or "").removeprefix("sm:p:")
-    if position != "*" and position not in POSITIONS:
+    draft = draft_of(context)
+    offered: list[str] = draft.get("positions") or []
+    match = re.fullmatch(r"sm:p:(\*|\d{1,3})", query.data or "")
+    if match is None or (match[1] != "*" and int(match[1]) >= len(offered)):
         await _invalid(update, context)
         return State.POSITION
     await answer(update, context)
-    draft_of(context)["position"] = None if position == "*" else position
+    draft["position"] = None if match[1] == "*" else offered[int(match[1])]
     return await resolved(update, context)
 
 
@@ -304,7 +307,11 @@ async def on_send(update: Update, context: DongneContext) -> State | int:
     scheduled = datetime.fromisoformat(draft["scheduled_at"]) if draft.get("scheduled_at") else None
     try:
         batch = await context.services.sms.send(
-            context.staff(), selection_of(draft), str(draft.get("text", "")), scheduled
+            context.staff(),
+            selection_of(draft),
+            str(draft.get("text", "")),
+            scheduled,
+            request_key=draft.get("request_key"),
         )
     except DongneError as error:
         await report(update, context, error)
@@ -364,12 +371,24 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
 
     other = on_message(focus, NAME, ANY_MESSAGE, buttons_expected)
     repick = pressed(on_repick, r"^sm:re$")
+    save = pressed(lists.on_save, r"^sm:sv$")
     conversation = dialogue(
         NAME,
         focus,
         entry_points=[CommandHandler("sms", start), pressed(start, r"^menu:sms$")],
         states={
-            State.KIND: [pressed(on_kind, r"^sm:k:"), other],
+            State.KIND: [pressed(lists.on_open, r"^sm:k:saved$"), pressed(on_kind, r"^sm:k:"), other],
+            State.LISTS: [
+                pressed(lists.on_list_button, r"^sm:(l|ld|lx):"),
+                pressed(lists.on_open, r"^sm:k:saved$"),
+                pressed(lists.on_back, r"^sm:lb$"),
+                other,
+            ],
+            State.LIST_NAME: [
+                typed(lists.on_name),
+                pressed(lists.on_save_back, r"^sm:svb$"),
+                on_message(focus, NAME, ANY_MESSAGE, text_expected),
+            ],
             State.SCOPE: [pressed(on_scope, r"^sm:s:"), other],
             State.DONG: [pressed(on_dong, r"^sm:d:"), other],
             State.COMPLEXES: [
@@ -379,13 +398,14 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
             State.POSITION: [pressed(on_position, r"^sm:p:"), other],
-            State.TEXT: [typed(on_text), repick, on_message(focus, NAME, ANY_MESSAGE, text_expected)],
+            State.TEXT: [typed(on_text), repick, save, on_message(focus, NAME, ANY_MESSAGE, text_expected)],
             State.PREVIEW: [
                 typed(on_text),
                 pressed(on_send_now, r"^sm:now$"),
                 pressed(on_schedule_button, r"^sm:sch$"),
                 pressed(on_retext, r"^sm:rt$"),
                 repick,
+                save,
                 other,
             ],
             State.SCHEDULE: [

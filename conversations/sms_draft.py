@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from conversations.context import DongneContext
 from conversations.dialogue import scratch
@@ -18,16 +18,11 @@ from conversations.replies import report, say, show
 from conversations.sms_view import render_confirm, render_preview, render_resolved, scope_text
 from core.errors import DongneError, InvalidInput
 from core.permissions import Permission, can
-from core.sms.values import RECIPIENT_KINDS, RecipientKind, RecipientSelection, SmsPreview
+from core.sms.values import RECIPIENT_KINDS, SELECTION_KINDS, RecipientKind, RecipientSelection, SmsPreview
 
 DRAFT_KEY = "sms_new"
-# Representatives' positions as the first migration seeds them. Core has no list of positions for a
-# sender (the reference list is admin-only); a position admins add later is reached through "all".
-POSITIONS = ("회장", "부회장", "감사", "이사", "총무")
 # A selection of complexes by name stays a short list; a wider one is a dong or every complex.
 MAX_COMPLEXES = 30
-# What the resolved counts are measured with before any text is written: core's preview needs a text.
-PROBE_TEXT = "."
 
 
 class State(StrEnum):
@@ -40,6 +35,8 @@ class State(StrEnum):
     PREVIEW = "preview"
     SCHEDULE = "schedule"
     CONFIRM = "confirm"
+    LISTS = "lists"  # the staff member's saved lists, to choose or delete one
+    LIST_NAME = "list_name"  # the name to save the chosen people under
 
 
 def draft_of(context: DongneContext) -> dict[str, Any]:
@@ -52,6 +49,8 @@ def cancel_row(lang: str, *extra: InlineKeyboardButton) -> list[InlineKeyboardBu
 
 def selection_of(draft: dict[str, Any]) -> RecipientSelection:
     kind = draft.get("kind")
+    if kind == "saved" and draft.get("list_id") is not None:
+        return RecipientSelection(kind="saved", list_id=int(draft["list_id"]))
     if kind not in RECIPIENT_KINDS:
         raise InvalidInput("sms_selection_incomplete")
     scope = draft.get("scope")
@@ -76,7 +75,7 @@ async def preview_of(context: DongneContext, text: str, scheduled_at: datetime |
 
 async def ask_kind(update: Update, context: DongneContext) -> State:
     lang = context.lang
-    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), f"sm:k:{kind}") for kind in RECIPIENT_KINDS]
+    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), f"sm:k:{kind}") for kind in SELECTION_KINDS]
     results = [
         button(t_plain(lang, "sms.new.results"), "sr:l:0"),
         button(t_plain(lang, "sms.new.scheduled"), "sr:s:0"),
@@ -88,27 +87,40 @@ async def ask_kind(update: Update, context: DongneContext) -> State:
 async def after_scope(update: Update, context: DongneContext) -> State:
     lang, draft = context.lang, draft_of(context)
     if draft.get("kind") == "representatives":
+        try:
+            positions = await context.services.sms.positions(context.staff())
+        except DongneError as error:
+            await report(update, context, error)
+            return await ask_kind(update, context)
+        # Offered by index: a position's name may not fit in a button's 64 bytes of data.
+        draft["positions"] = list(positions)
         picks = [button(t_plain(lang, "sms.scope.all_positions"), "sm:p:*")]
-        picks += [button(p, f"sm:p:{p}") for p in POSITIONS]
+        picks += [button(p, f"sm:p:{i}") for i, p in enumerate(positions)]
         await say(update, context, t(lang, "sms.new.ask_position"), markup(*rows(picks, 3), cancel_row(lang)))
         return State.POSITION
     return await resolved(update, context)
+
+
+def text_prompt_keyboard(lang: str, draft: dict[str, Any]) -> InlineKeyboardMarkup:
+    repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
+    save = [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
+    return markup(save, cancel_row(lang, repick))
 
 
 async def resolved(update: Update, context: DongneContext) -> State:
     """The selection resolved, then the request for the text (or a new choice when nobody is reachable)."""
     lang, draft = context.lang, draft_of(context)
     try:
-        found = await preview_of(context, PROBE_TEXT)
+        found = await context.services.sms.resolve(context.staff(), selection_of(draft))
     except DongneError as error:
         await report(update, context, error)
         return await ask_kind(update, context)
     body = render_resolved(lang, scope_text(lang, draft), found, masked=masked(context))
-    repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
-    if not found.recipient_count:
+    if not found.recipients:
+        repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
         await say(update, context, body + "\n" + t(lang, "sms.new.nobody"), markup(cancel_row(lang, repick)))
         return State.TEXT
-    await say(update, context, body + "\n\n" + t(lang, "sms.new.ask_text"), markup(cancel_row(lang, repick)))
+    await say(update, context, body + "\n\n" + t(lang, "sms.new.ask_text"), text_prompt_keyboard(lang, draft))
     return State.TEXT
 
 
@@ -121,9 +133,11 @@ async def show_preview(update: Update, context: DongneContext, *, edit: bool = F
         return State.TEXT
     draft.pop("scheduled_at", None)
     body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview, masked=masked(context))
+    save = [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
     keyboard = markup(
         [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],
         [button(t_plain(lang, "sms.new.retext"), "sm:rt"), button(t_plain(lang, "sms.new.repick"), "sm:re")],
+        save,
         cancel_row(lang),
     )
     await (show if edit else say)(update, context, body, keyboard)
@@ -135,6 +149,8 @@ async def confirm(update: Update, context: DongneContext, scheduled_at: datetime
     preview = await preview_of(context, str(draft.get("text", "")), scheduled_at)
     draft["scheduled_at"] = preview.scheduled_at.isoformat() if preview.scheduled_at else None
     draft["nonce"] = secrets.token_hex(4)
+    # Kept with the draft (and so across a restart): a send repeated after a crash returns the same batch.
+    draft.setdefault("request_key", "bot-" + secrets.token_hex(16))
     keyboard = markup(
         [button(t_plain(lang, "sms.new.send"), f"sm:go:{draft['nonce']}")],
         cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), "sm:pv")),

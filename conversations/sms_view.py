@@ -20,6 +20,7 @@ from core.sms.values import (
     InvalidRecipient,
     MessageState,
     MessageView,
+    RecipientList,
     SmsPreview,
     StateCounts,
 )
@@ -47,6 +48,8 @@ def not_configured(lang: str, *, done: bool = True) -> str:
 
 def scope_text(lang: str, draft: Mapping[str, Any]) -> str:
     """Who the draft reaches, in words: kind, then where, then (representatives) which position."""
+    if draft.get("kind") == "saved":
+        return t_plain(lang, "sms.scope.saved", name=draft.get("list_name", ""))
     parts = [kind_label(lang, draft.get("kind"))]
     scope = draft.get("scope")
     if scope == "dong":
@@ -68,7 +71,7 @@ def _invalid_line(lang: str, person: InvalidRecipient, masked: bool) -> str:
     return t(lang, "sms.resolved.invalid_line", name=person.name, complex=person.complex_name or "-", phone=phone)
 
 
-def resolution_lines(lang: str, preview: SmsPreview, *, masked: bool) -> list[str]:
+def resolution_lines(lang: str, preview: SmsPreview | RecipientList, *, masked: bool) -> list[str]:
     """The selection as resolved: merged duplicates, numbers left out (listed), people without a mobile."""
     lines: list[str] = []
     if preview.duplicates_merged:
@@ -83,9 +86,9 @@ def resolution_lines(lang: str, preview: SmsPreview, *, masked: bool) -> list[st
     return lines
 
 
-def render_resolved(lang: str, who: str, preview: SmsPreview, *, masked: bool) -> str:
-    lines = [t(lang, "sms.resolved.head", who=who, count=preview.recipient_count)]
-    lines += resolution_lines(lang, preview, masked=masked)
+def render_resolved(lang: str, who: str, found: RecipientList, *, masked: bool) -> str:
+    lines = [t(lang, "sms.resolved.head", who=who, count=len(found.recipients))]
+    lines += resolution_lines(lang, found, masked=masked)
     return fit_lines(lang, lines)
 
 

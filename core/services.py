@@ -15,6 +15,7 @@ from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing import HousingLookup
 from core.notifications import Notifications, OutboxSignal
+from core.sms.lists import SavedLists
 from core.sms.service import SmsService
 from core.staff import StaffDirectory
 from storage.uow import UnitOfWorkFactory
@@ -34,6 +35,7 @@ class Services:
     reference: ReferenceLists
     audit_log: AuditLog
     sms: SmsService
+    sms_lists: SavedLists
 
     @classmethod
     def build(
@@ -59,4 +61,5 @@ class Services:
             reference=ReferenceLists(uow, clock),
             audit_log=AuditLog(uow, clock),
             sms=SmsService(uow, clock, sender_number=sms_sender_number, ums_configured=ums_configured),
+            sms_lists=SavedLists(uow, clock),
         )

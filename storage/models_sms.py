@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UtcDateTime
@@ -14,6 +14,8 @@ from storage.models import Base, UtcDateTime
 
 class SmsBatch(Base):
     __tablename__ = "sms_batch"
+    # A caller's key for one send request: the same key again returns the batch it made, never a second one.
+    __table_args__ = (UniqueConstraint("created_by_id", "request_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
@@ -29,6 +31,9 @@ class SmsBatch(Base):
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # When the "due but not sent" alert went out, so it goes out once per batch.
     alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    request_key: Mapped[str | None] = mapped_column(String(80))
+    # What the request asked for, so the same key with a different request is refused, not confused.
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class SmsMessage(Base):
@@ -50,6 +55,30 @@ class SmsMessage(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ums_message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     failure_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class SmsSavedList(Base):
+    """A named list of recipients a staff member saved (저장된 수신자 목록), to reach the same people again."""
+
+    __tablename__ = "sms_saved_list"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    entry_count: Mapped[int] = mapped_column(Integer)
+
+
+class SmsSavedListEntry(Base):
+    """One person of a saved list, as they were when it was saved (numbers are checked again at send time)."""
+
+    __tablename__ = "sms_saved_list_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("sms_saved_list.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))
+    complex_id: Mapped[int | None] = mapped_column(Integer)
+    complex_name: Mapped[str | None] = mapped_column(String(100))
 
 
 class SmsReport(Base):

@@ -12,8 +12,8 @@ class SmsCandidate:
 
     name: str
     phone: str | None
-    complex_id: int
-    complex_name: str
+    complex_id: int | None
+    complex_name: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class SmsBatchRecord:
     description: dict[str, object]
     recipient_count: int
     cancelled_at: datetime | None
+    request_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +69,20 @@ class OverdueBatch:
     created_by_id: int
     overdue: int
     due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SavedListRecord:
+    id: int
+    owner_id: int
+    name: str
+    created_at: datetime
+    entry_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SavedEntry:
+    name: str
+    phone: str
+    complex_id: int | None
+    complex_name: str | None

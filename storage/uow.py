@@ -21,6 +21,7 @@ from storage.repositories import (
 )
 from storage.repositories.reference import ReferenceRepository
 from storage.repositories.sms import SmsRepository
+from storage.repositories.sms_lists import SmsListRepository
 from storage.repositories.staff_admin import StaffAdminRepository
 
 
@@ -38,6 +39,7 @@ class UnitOfWork:
     staff_admin: StaffAdminRepository
     reference: ReferenceRepository
     sms: SmsRepository
+    sms_lists: SmsListRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.staff_admin = StaffAdminRepository(session)
         self.reference = ReferenceRepository(session)
         self.sms = SmsRepository(session)
+        self.sms_lists = SmsListRepository(session)
         return self
 
     async def __aexit__(

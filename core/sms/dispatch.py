@@ -25,6 +25,9 @@ from storage.uow import UnitOfWorkFactory
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(minutes=10)
 OVERDUE_KIND = "sms_overdue"
+# Report ids are remembered so a repeated report is applied once. After a week a repeat could only settle a
+# message already settled (a report moves only submitted or unknown messages), so older ids are let go.
+REPORT_MEMORY = timedelta(days=7)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -108,10 +111,12 @@ class SmsDispatch:
         return len(claimed)
 
     async def housekeeping(self) -> None:
-        """Stop waiting for reports that did not come; alert about overdue messages (once per batch)."""
+        """Stop waiting for reports that did not come; alert about overdue messages (once per batch); forget
+        old report ids."""
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             await uow.sms.expire_unreported(now - self.settings.report_timeout, now)
+            await uow.sms.forget_reports_before(now - REPORT_MEMORY)
             overdue = await uow.sms.list_overdue_batches(now - self.settings.due_grace)
             alerted = 0
             if overdue:

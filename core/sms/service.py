@@ -5,16 +5,19 @@ Visibility: a staff member sees the batches they sent; an admin sees every batch
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import replace
 from datetime import datetime
 
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound
 from core.masking import mask_phone
-from core.permissions import Permission, can, dong_scope, require
+from core.permissions import Permission, can, require
 from core.sms.export import results_workbook
-from core.sms.recipients import build_recipient_list, display_phone
+from core.sms.recipients import display_phone
 from core.sms.schedule import at_night, check_schedule
+from core.sms.selection import describe, request_digest, resolve_selection
 from core.sms.text import measure_batch, personalise
 from core.sms.values import (
     NOT_SENT_STATES,
@@ -35,6 +38,15 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 PAGE_SIZE = 10
 TEXT_HEAD = 20
 PREVIEW_RECIPIENTS = 20
+REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,80}")  # printable ASCII, as HTTP's Idempotency-Key header carries
+
+
+def check_request_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not REQUEST_KEY.fullmatch(key):
+        raise InvalidInput("sms_request_key", limit=80)
+    return key
 
 
 class SmsService:
@@ -46,21 +58,17 @@ class SmsService:
 
     # -- compose ------------------------------------------------------------------------------------
 
-    async def _resolve(self, uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
-        if selection.kind not in ("managers", "representatives", "group_leaders"):
-            raise InvalidInput("sms_unknown_recipient_kind", kind=selection.kind)
-        dongs = dong_scope(actor, Permission.SMS_SEND)
-        if selection.admin_dong_id is not None:
-            if dongs is not None and selection.admin_dong_id not in dongs:
-                raise PermissionDenied("dong outside the sms.send scope", permission=Permission.SMS_SEND.value)
-            dongs = frozenset({selection.admin_dong_id})
-        candidates = await uow.sms.list_sms_candidates(
-            selection.kind,
-            complex_ids=selection.complex_ids,
-            admin_dong_ids=dongs,
-            position=selection.position,
-        )
-        return build_recipient_list(candidates)
+    async def resolve(self, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
+        """Who a selection reaches, before any text is written: counts, invalid numbers, duplicates."""
+        require(actor, Permission.SMS_SEND)
+        async with self._uow() as uow:
+            return await resolve_selection(uow, actor, selection)
+
+    async def positions(self, actor: StaffMember) -> tuple[str, ...]:
+        """The representatives' positions (직위) a sender may narrow to, in the admins' order."""
+        require(actor, Permission.SMS_SEND)
+        async with self._uow() as uow:
+            return tuple(await uow.sms.list_position_names())
 
     async def preview(
         self, actor: StaffMember, selection: RecipientSelection, text: str, scheduled_at: datetime | None = None
@@ -68,7 +76,7 @@ class SmsService:
         require(actor, Permission.SMS_SEND)
         instant = check_schedule(self._clock, scheduled_at)
         async with self._uow() as uow:
-            found = await self._resolve(uow, actor, selection)
+            found = await resolve_selection(uow, actor, selection)
         size = measure_batch(text, found.recipients)
         first = found.recipients[0] if found.recipients else None
         return SmsPreview(
@@ -86,14 +94,28 @@ class SmsService:
         )
 
     async def send(
-        self, actor: StaffMember, selection: RecipientSelection, text: str, scheduled_at: datetime | None = None
+        self,
+        actor: StaffMember,
+        selection: RecipientSelection,
+        text: str,
+        scheduled_at: datetime | None = None,
+        *,
+        request_key: str | None = None,
     ) -> BatchView:
-        """Write the batch and one outbox row per recipient in one transaction; the dispatcher sends them."""
+        """Write the batch and one outbox row per recipient in one transaction; the dispatcher sends them.
+
+        With a ``request_key`` the same request made again (a retry after a lost answer, a second tap)
+        returns the batch the first one made, marked ``replayed``; the key with a different request is
+        refused."""
         require(actor, Permission.SMS_SEND)
         instant = check_schedule(self._clock, scheduled_at)
+        key = check_request_key(request_key)
+        digest = request_digest(selection, text, instant) if key is not None else None
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            found = await self._resolve(uow, actor, selection)
+            if key is not None and (earlier := await uow.sms.find_batch_by_request_key(actor.id, key)):
+                return await self._replay(uow, actor, earlier, digest)
+            found = await resolve_selection(uow, actor, selection)
             if not found.recipients:
                 raise InvalidInput("sms_no_recipients")
             size = measure_batch(text, found.recipients)
@@ -102,10 +124,7 @@ class SmsService:
                 for r in found.recipients
             ]
             description: dict[str, object] = {
-                "kind": selection.kind,
-                "complex_ids": list(selection.complex_ids),
-                "admin_dong_id": selection.admin_dong_id,
-                "position": selection.position,
+                **describe(selection),
                 "invalid": len(found.invalid),
                 "without_phone": found.without_phone,
                 "duplicates_merged": found.duplicates_merged,
@@ -120,7 +139,13 @@ class SmsService:
                 scheduled_at=instant,
                 description=description,
                 messages=messages,
+                request_key=key,
+                request_digest=digest,
             )
+            if batch_id is None:  # the same key, sent at the same moment by a retry that won the race
+                earlier = await uow.sms.find_batch_by_request_key(actor.id, key or "")
+                assert earlier is not None
+                return await self._replay(uow, actor, earlier, digest)
             await uow.audit.record(
                 at=now,
                 actor_staff_id=actor.id,
@@ -136,6 +161,13 @@ class SmsService:
             )
             await uow.commit()
             return await self._view(uow, actor, batch_id)
+
+    async def _replay(
+        self, uow: UnitOfWork, actor: StaffMember, earlier: SmsBatchRecord, digest: str | None
+    ) -> BatchView:
+        if earlier.request_digest != digest:
+            raise InvalidInput("sms_request_key_reused", batch_id=earlier.id)
+        return replace(await self._view(uow, actor, earlier.id), replayed=True)
 
     # -- read -----------------------------------------------------------------------------------------
 

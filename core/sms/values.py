@@ -15,8 +15,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-RecipientKind = Literal["managers", "representatives", "group_leaders"]
+RecipientKind = Literal["managers", "representatives", "group_leaders", "saved"]
+# The kinds of person a selection reaches from the registry; "saved" is a staff member's saved list.
 RECIPIENT_KINDS: tuple[RecipientKind, ...] = ("managers", "representatives", "group_leaders")
+SELECTION_KINDS: tuple[RecipientKind, ...] = (*RECIPIENT_KINDS, "saved")
 
 
 class MessageType(StrEnum):
@@ -42,12 +44,14 @@ FINAL_STATES = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageSt
 @dataclass(frozen=True, slots=True)
 class RecipientSelection:
     """Who a batch goes to: a kind of person, narrowed to complexes, one dong or (representatives) one
-    position such as 회장. Empty ``complex_ids`` and no dong mean every complex the actor may reach."""
+    position such as 회장. Empty ``complex_ids`` and no dong mean every complex the actor may reach.
+    ``kind="saved"`` names one of the actor's saved lists by ``list_id`` instead."""
 
     kind: RecipientKind
     complex_ids: tuple[int, ...] = ()
     admin_dong_id: int | None = None
     position: str | None = None
+    list_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +175,7 @@ class BatchView:
     counts: StateCounts
     ums_configured: bool  # False: "UMS not configured: not sent"
     cancellable: bool
+    replayed: bool = False  # the answer to a request made before under the same request key
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +189,32 @@ class MessageView:
     attempts: int
     failure_reason: str | None
     due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SavedList:
+    """A saved recipient list (저장된 수신자 목록), owned by the staff member who saved it."""
+
+    id: int
+    name: str
+    created_at: datetime
+    entry_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SavedListResult:
+    """A list just saved, with the people left out of it (numbers that are not Korean mobiles)."""
+
+    saved: SavedList
+    invalid: tuple[InvalidRecipient, ...]
+    without_phone: int
+    duplicates_merged: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One person given by hand (the JSON API), before the recipient rules check the number."""
+
+    name: str
+    phone: str
+    complex_name: str | None = None

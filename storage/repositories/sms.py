@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,7 +82,10 @@ class SmsRepository:
         scheduled_at: datetime | None,
         description: dict[str, object],
         messages: Sequence[NewSmsMessage],
-    ) -> int:
+        request_key: str | None = None,
+        request_digest: str | None = None,
+    ) -> int | None:
+        """The new batch's id; None when the creator already made a batch with this request key."""
         batch = SmsBatch(
             created_by_id=created_by_id,
             created_at=now,
@@ -93,9 +96,15 @@ class SmsRepository:
             scheduled_at=scheduled_at,
             description=description,
             recipient_count=len(messages),
+            request_key=request_key,
+            request_digest=request_digest,
         )
-        self._session.add(batch)
-        await self._session.flush()
+        try:
+            async with self._session.begin_nested():
+                self._session.add(batch)
+                await self._session.flush()
+        except IntegrityError:
+            return None
         due = scheduled_at or now
         state = "scheduled" if scheduled_at is not None else "queued"
         rows = [
@@ -136,11 +145,23 @@ class SmsRepository:
             description=dict(batch.description),
             recipient_count=batch.recipient_count,
             cancelled_at=batch.cancelled_at,
+            request_digest=batch.request_digest,
         )
 
     async def get_batch(self, batch_id: int) -> SmsBatchRecord | None:
         row = (await self._session.execute(self._batch_query().where(SmsBatch.id == batch_id))).first()
         return self._batch_record(row[0], row[1]) if row is not None else None
+
+    async def find_batch_by_request_key(self, created_by_id: int, request_key: str) -> SmsBatchRecord | None:
+        statement = self._batch_query().where(
+            SmsBatch.created_by_id == created_by_id, SmsBatch.request_key == request_key
+        )
+        row = (await self._session.execute(statement)).first()
+        return self._batch_record(row[0], row[1]) if row is not None else None
+
+    async def list_position_names(self) -> list[str]:
+        """직위 in the admins' order, for choosing which representatives to text."""
+        return list(await self._session.scalars(select(Position.name).order_by(Position.sort_order, Position.name)))
 
     async def list_batches(
         self, *, created_by_id: int | None, scheduled_only: bool, offset: int, limit: int
@@ -310,6 +331,10 @@ class SmsRepository:
         except IntegrityError:
             return False
         return True
+
+    async def forget_reports_before(self, before: datetime) -> int:
+        result = await self._session.execute(delete(SmsReport).where(SmsReport.received_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def apply_report(
         self,

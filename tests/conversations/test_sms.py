@@ -3,6 +3,8 @@ then read the results; and what is refused on the way."""
 
 import pytest
 
+from core.sms.values import RecipientSelection
+from storage.models import Position
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, shown
 
@@ -160,3 +162,65 @@ async def test_a_staff_member_without_the_sms_role_is_refused(bot, services, emu
     assert results.text == shown("ko", "error.permission_denied")
     assert await answer_to(chat, menu, "sr:x:1") == (None, False)
     assert chat.last_message.text == shown("ko", "error.permission_denied")
+
+
+async def test_the_people_chosen_are_saved_as_a_list_and_texted_again_later(sender):
+    await sender.send("/sms")
+    await sender.press("👥 입주자대표")
+    await sender.press("전체 단지")
+    resolved = (await sender.press("회장"))[-1]
+    asked = (await sender.press("💾 이 분들을 목록으로 저장", message=resolved))[-1]
+    assert asked.text == shown("ko", "sms.lists.ask_name", limit=40)
+    too_long = (await sender.send("가" * 41))[-1]
+    assert too_long.text == shown("ko", "error.invalid_sms_list_name", limit=40)
+    saved = await sender.send("회장단")
+    assert saved[0].text == shown("ko", "sms.lists.saved", name="회장단", count=1)
+    assert saved[-1].text.startswith(shown("ko", "sms.new.ask_text").splitlines()[0])
+    taken = await sender.press("💾 이 분들을 목록으로 저장", message=saved[-1])
+    assert (await sender.send("회장단"))[-1].text == shown("ko", "error.sms_list_name_taken", name="회장단")
+    await sender.press("◀ 저장하지 않고 돌아가기", message=taken[-1])
+
+    kinds = (await sender.send("/sms"))[-1]
+    lists = (await sender.press("📋 저장된 목록", message=kinds))[-1]
+    assert lists.text == shown("ko", "sms.lists.head", count=1)
+    chosen = (await sender.press("회장단 (1명)"))[-1]
+    assert "저장된 목록 「회장단」" in chosen.text and "받으실 분: 1명" in chosen.text
+    assert not chosen.has_button("💾 이 분들을 목록으로 저장")
+    preview = (await sender.send("{이름}님, 회장단 회의 안내드립니다."))[-1]
+    assert "받는 분: 저장된 목록 「회장단」 — 1명" in preview.text and "김대표1님, 회장단 회의" in preview.text
+    await sender.press("📤 지금 보내기")
+    done = (await sender.press("✅ 보내기"))[-1]
+    assert done.text.startswith("✅ 문자 #1을(를) 1명에게")
+
+
+async def test_a_saved_list_is_deleted_only_after_asking(sender, services):
+    kinds = (await sender.send("/sms"))[-1]
+    empty = (await sender.press("📋 저장된 목록", message=kinds))[-1]
+    assert empty.text == shown("ko", "sms.lists.empty")
+    staff = await services.staff.identify(SENDER_TG)
+    await services.sms_lists.save_selection(staff, "관리소장 전체", RecipientSelection("managers"))
+    await sender.press("◀ 받는 분 구분으로", message=empty)
+    lists = (await sender.press("📋 저장된 목록"))[-1]
+    assert lists.button_texts()[:2] == ["관리소장 전체 (1명)", "🗑"]
+    assert await answer_to(sender, lists, "sm:l:99999") == (shown("ko", "common.button_invalid"), True)
+    ask = (await sender.press("🗑", message=lists))[-1]
+    assert ask.text == shown("ko", "sms.lists.delete_ask", name="관리소장 전체")
+    kept = (await sender.press("◀ 아니요"))[-1]
+    assert kept.text == shown("ko", "sms.lists.head", count=1)
+    await sender.press("🗑")
+    gone = await answer_to(sender, ask, ask.button("🗑 예, 지웁니다").callback_data)
+    assert gone == (shown("ko", "sms.lists.deleted", name="관리소장 전체"), False)
+    assert await services.sms_lists.list_saved(staff) == ()
+    assert sender.last_message.text == shown("ko", "sms.lists.empty")
+
+
+async def test_positions_offered_are_the_office_reference_list(sender, uow_factory):
+    async with uow_factory(write=True) as uow:
+        uow._session.add(Position(name="동대표", sort_order=99))
+        await uow.commit()
+    await sender.send("/sms")
+    await sender.press("👥 입주자대표")
+    positions = (await sender.press("전체 단지"))[-1]
+    assert positions.button_texts()[:2] == ["전체 직위", "회장"] and "동대표" in positions.button_texts()
+    nobody = (await sender.press("동대표"))[-1]
+    assert shown("ko", "sms.new.nobody") in nobody.text

@@ -8,11 +8,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.sms.dispatch import DispatchSettings, SmsDispatch
+from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import MessageState, MessageType, RecipientSelection
 from storage.models import AuditEntry, Representative
-from storage.models_sms import SmsMessage
+from storage.models_sms import SmsMessage, SmsReport
 from tests.builders import make_complex, make_staff
 
 REPS = RecipientSelection("representatives")
@@ -136,3 +136,14 @@ async def test_someone_elses_batch_is_not_found(services, uow_factory):
         await services.sms.batch(other, batch.id)
     admin = await sender(services, saeol_id="adm01", roles=("sms.send", "admin"))
     assert (await services.sms.batch(admin, batch.id)).id == batch.id
+
+
+async def test_report_ids_are_forgotten_after_a_week_and_no_sooner(uow_factory, clock):
+    dispatch = SmsDispatch(uow_factory, clock, UnconfiguredGateway(), DispatchSettings())
+    async with uow_factory(write=True) as uow:
+        assert await uow.sms.remember_report("r-old", clock.now() - REPORT_MEMORY - timedelta(minutes=1))
+        assert await uow.sms.remember_report("r-new", clock.now() - REPORT_MEMORY + timedelta(minutes=1))
+        await uow.commit()
+    await dispatch.housekeeping()
+    async with uow_factory() as uow:
+        assert set(await uow._session.scalars(select(SmsReport.report_id))) == {"r-new"}

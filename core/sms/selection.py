@@ -1,0 +1,57 @@
+"""From a selection to the people it reaches: registry kinds within the sender's dong scope, or one of the
+sender's saved lists. Numbers are checked every time, so a saved list never sends to a number that has
+since become invalid."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.permissions import Permission, dong_scope
+from core.sms.recipients import build_recipient_list
+from core.sms.values import RECIPIENT_KINDS, RecipientList, RecipientSelection
+from core.values import StaffMember
+from storage.uow import UnitOfWork
+
+
+async def resolve_selection(uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
+    if selection.kind == "saved":
+        saved = await uow.sms_lists.get_saved_list(selection.list_id) if selection.list_id is not None else None
+        if saved is None or saved.owner_id != actor.id:
+            raise NotFound(f"saved list {selection.list_id}")
+        return build_recipient_list(await uow.sms_lists.list_saved_candidates(saved.id))
+    if selection.kind not in RECIPIENT_KINDS:
+        raise InvalidInput("sms_unknown_recipient_kind", kind=selection.kind)
+    dongs = dong_scope(actor, Permission.SMS_SEND)
+    if selection.admin_dong_id is not None:
+        if dongs is not None and selection.admin_dong_id not in dongs:
+            raise PermissionDenied("dong outside the sms.send scope", permission=Permission.SMS_SEND.value)
+        dongs = frozenset({selection.admin_dong_id})
+    candidates = await uow.sms.list_sms_candidates(
+        selection.kind,
+        complex_ids=selection.complex_ids,
+        admin_dong_ids=dongs,
+        position=selection.position,
+    )
+    return build_recipient_list(candidates)
+
+
+def describe(selection: RecipientSelection) -> dict[str, object]:
+    """The selection as the batch keeps it (and the audit log records it)."""
+    described: dict[str, object] = {
+        "kind": selection.kind,
+        "complex_ids": list(selection.complex_ids),
+        "admin_dong_id": selection.admin_dong_id,
+        "position": selection.position,
+    }
+    if selection.list_id is not None:
+        described["list_id"] = selection.list_id
+    return described
+
+
+def request_digest(selection: RecipientSelection, text: str, scheduled_at: datetime | None) -> str:
+    """A fingerprint of one send request, to tell a retried request from a different one under the same key."""
+    request = {**describe(selection), "text": text, "scheduled_at": scheduled_at.isoformat() if scheduled_at else None}
+    return hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
