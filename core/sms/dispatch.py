@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.clock import Clock
 from core.notifications import OutboxSignal, enqueue
@@ -77,31 +77,33 @@ class SmsDispatch:
         except (GatewayUnavailable, TimeoutError) as error:
             await self._postpone_all(claimed, str(error) or type(error).__name__)
             return 0
-        accepted = 0
         now = self._clock.now()
+        accepted: list[tuple[int, str]] = []
+        postponed: list[tuple[int, str, datetime]] = []
+        refused: list[tuple[int, str]] = []
+        for message in claimed:
+            result = results.get(message.idempotency_key)
+            retry_at = now + retry_delay(message.attempts + 1)
+            if result is None:
+                postponed.append((message.id, "no answer for this message", retry_at))
+            elif result.ums_message_id is not None:
+                accepted.append((message.id, result.ums_message_id))
+            elif result.permanent:
+                refused.append((message.id, result.error or "refused"))
+            else:
+                postponed.append((message.id, result.error or "transient error", retry_at))
         async with self._uow(write=True) as uow:
-            for message in claimed:
-                result = results.get(message.idempotency_key)
-                if result is None:
-                    await uow.sms.postpone_message(
-                        message.id, "no answer for this message", now + retry_delay(message.attempts + 1)
-                    )
-                elif result.ums_message_id is not None:
-                    accepted += await uow.sms.mark_submitted(message.id, result.ums_message_id, now)
-                elif result.permanent:
-                    await uow.sms.fail_message(message.id, result.error or "refused", now)
-                else:
-                    await uow.sms.postpone_message(
-                        message.id, result.error or "transient error", now + retry_delay(message.attempts + 1)
-                    )
+            await uow.sms.mark_submitted(accepted, now)
+            await uow.sms.postpone_messages(postponed)
+            for message_id, reason in refused:
+                await uow.sms.fail_message(message_id, reason, now)
             await uow.commit()
-        return accepted
+        return len(accepted)
 
     async def _postpone_all(self, claimed: Sequence[SmsMessageRecord], error: str) -> None:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            for message in claimed:
-                await uow.sms.postpone_message(message.id, error, now + retry_delay(message.attempts + 1))
+            await uow.sms.postpone_messages([(m.id, error, now + retry_delay(m.attempts + 1)) for m in claimed])
             await uow.commit()
 
     async def dispatch_once(self, limit: int | None = None) -> int:

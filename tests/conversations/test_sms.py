@@ -214,7 +214,7 @@ async def test_a_saved_list_is_deleted_only_after_asking(sender, services):
     assert sender.last_message.text == shown("ko", "sms.lists.empty")
 
 
-async def test_positions_offered_are_the_office_reference_list(sender, uow_factory):
+async def test_positions_offered_are_the_office_reference_list(sender, uow_factory, positions_restored):
     async with uow_factory(write=True) as uow:
         uow._session.add(Position(name="동대표", sort_order=99))
         await uow.commit()

@@ -123,7 +123,7 @@ async def test_a_list_is_its_owners_alone(services, uow_factory):
         await services.sms.send(owner, saved(mine.id), "x")
 
 
-async def test_positions_are_the_reference_list_in_its_order(services, uow_factory):
+async def test_positions_are_the_reference_list_in_its_order(services, uow_factory, positions_restored):
     actor = await sender(services)
     async with uow_factory(write=True) as uow:
         uow._session.add(Position(name="동대표", sort_order=99))
