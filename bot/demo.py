@@ -2,19 +2,30 @@
 
 It builds a throwaway SQLite database with the demo district, starts the local Bot API emulator and
 the real bot against it, and opens a chat as a demo staff member: type messages, or a button's number
-to press it. No token, no internet."""
+to press it. No token, no internet.
+
+Text messages go to the fake UMS (bot/ums/fake.py) on loopback, through the same dispatcher and signed
+delivery-report receiver as ``dongne run``, so ``/sms`` and ``/sms_results`` show the whole loop: accepted,
+then delivered, or failed with the reason for the few numbers the fake is told to fail."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.app import build_application, build_runtime, start_bot, stop_bot
+from pydantic import SecretStr
+
+from bot.admin.app import AdminServer, build_admin_app
+from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator, run_console
 from bot.settings import Settings
+from bot.ums import reports as ums_reports
+from bot.ums.fake import FakeUms
+from bot.ums.wiring import attach_report_inbox, sms_dispatcher
 from conversations.i18n import t_plain
 from core.demo_data import COORDINATING_DEPARTMENT, load_demo_district
 from core.permissions import Permission
@@ -26,8 +37,15 @@ DEMO_USER_ID = 10001
 DEMO_SAEOL_ID = "demo01"
 # The persona sits in 기획예산과 and holds both benchmarking roles, so one chat reaches every benchmarking
 # dialogue: registering and deciding as the coordinator, reviewing and reporting as the executing officer.
+# With sms.send it also sends text messages, which the fake UMS below receives.
 DEMO_DEPARTMENT = COORDINATING_DEPARTMENT
 BENCHMARK_ROLES = (Permission.BENCHMARK_COORDINATE.value, Permission.BENCHMARK_EXECUTE.value)
+DEMO_HOST = "127.0.0.1"
+# Shared by the fake UMS and the report receiver only; both listen on loopback for the demo's lifetime.
+DEMO_UMS_SECRET = "dongne-demo-ums-secret"
+# The seed's example complex (성동삼성쉐르빌, the same in every demo district): its manager 이상훈 and its 회장
+# 이정숙 are "unreachable" at the fake UMS, so the results show a failure and its reason beside the deliveries.
+DEMO_FAILED_NUMBERS = frozenset({"01044182307", "01032914475"})
 
 
 async def run_demo(
@@ -47,51 +65,78 @@ async def run_demo(
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.handlers = [file_handler]
     root.setLevel(logging.INFO)
-    demo_settings = settings.model_copy(
-        update={
-            "database_url": f"sqlite+aiosqlite:///{workdir / 'demo.sqlite3'}",
-            "persistence_interval": 1.0,
-        }
-    )
-    runtime = build_runtime(demo_settings)
     try:
-        print(t_plain(language, "demo.preparing"), flush=True)
-        await upgrade(runtime.engine)
-        roles = [Permission.HOUSING_READ.value, *([Permission.PII_VIEW.value] if pii else []), *BENCHMARK_ROLES]
-        staff, _ = await runtime.services.staff.add_staff(
-            SYSTEM_ACTOR,
-            saeol_id=DEMO_SAEOL_ID,
-            name=t_plain(language, "demo.staff_name"),
-            department=DEMO_DEPARTMENT,
-            permissions=roles,
-            telegram_user_id=DEMO_USER_ID,
-        )
-        await runtime.services.staff.set_language(staff, language)
-        # The persona exists first so the demo's desk cases (to review, to report on, returned, waiting for
-        # approval) are loaded as theirs.
-        summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed, persona=staff.saeol_id)
-        async with BotApiEmulator(token=DEMO_TOKEN, bot_username="dongne_demo_bot") as emulator:
+        async with contextlib.AsyncExitStack() as stack:
+            ums = FakeUms(secret=DEMO_UMS_SECRET.encode())
+            ums.faults.failed_numbers.update(DEMO_FAILED_NUMBERS)
+            stack.push_async_callback(ums.stop)
+            await ums.start(DEMO_HOST)
+            demo_settings = settings.model_copy(
+                update={
+                    "database_url": f"sqlite+aiosqlite:///{workdir / 'demo.sqlite3'}",
+                    "persistence_interval": 1.0,
+                    "ums_url": ums.url,
+                    "ums_secret": SecretStr(DEMO_UMS_SECRET),
+                    # The fake has no contract rate to respect: a batch to every manager goes out at once.
+                    "ums_messages_per_second": 0.0,
+                }
+            )
+            runtime = build_runtime(demo_settings)
+            stack.push_async_callback(runtime.close)
+            print(t_plain(language, "demo.preparing"), flush=True)
+            await upgrade(runtime.engine)
+            roles = [
+                Permission.HOUSING_READ.value,
+                *([Permission.PII_VIEW.value] if pii else []),
+                *BENCHMARK_ROLES,
+                Permission.SMS_SEND.value,
+            ]
+            staff, _ = await runtime.services.staff.add_staff(
+                SYSTEM_ACTOR,
+                saeol_id=DEMO_SAEOL_ID,
+                name=t_plain(language, "demo.staff_name"),
+                department=DEMO_DEPARTMENT,
+                permissions=roles,
+                telegram_user_id=DEMO_USER_ID,
+            )
+            await runtime.services.staff.set_language(staff, language)
+            # The persona exists first so the demo's desk cases (to review, to report on, returned, waiting for
+            # approval) are loaded as theirs.
+            summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed, persona=staff.saeol_id)
+            ums.report_url = await _receive_reports(stack, runtime)
+            emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username="dongne_demo_bot"))
             app = build_application(runtime, token=DEMO_TOKEN, api_root=emulator.api_root)
             await start_bot(app)
-            try:
-                user = emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
-                await run_console(
-                    user,
-                    greeting=t_plain(
-                        language,
-                        "demo.intro",
-                        data=t_plain(language, "cli.demo_data_loaded", **summary.figures()),
-                        roles=", ".join(roles),
-                        log=log_file,
-                    ),
-                    language=language,
-                    read_line=read_line,
-                )
-            finally:
-                await stop_bot(app)
+            stack.push_async_callback(stop_bot, app)
+            dispatcher = sms_dispatcher(runtime)
+            dispatcher.start()
+            stack.push_async_callback(dispatcher.stop)
+            user = emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
+            await run_console(
+                user,
+                greeting=t_plain(
+                    language,
+                    "demo.intro",
+                    data=t_plain(language, "cli.demo_data_loaded", **summary.figures()),
+                    roles=", ".join(roles),
+                    log=log_file,
+                ),
+                language=language,
+                read_line=read_line,
+            )
     finally:
-        await runtime.close()
         root.handlers, root.level = saved_handlers, saved_level
         file_handler.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+async def _receive_reports(stack: contextlib.AsyncExitStack, runtime: Runtime) -> str:
+    """The admin endpoint's ``POST /ums/reports`` alone, on an ephemeral loopback port: the demo has no admin
+    account, so it serves none of the admin pages. Returns the URL the fake UMS pushes its reports to."""
+    app = build_admin_app(runtime.services, runtime.engine, routes=ums_reports.ROUTES)
+    attach_report_inbox(app, runtime)
+    server = AdminServer(app, DEMO_HOST, 0)
+    await server.start()
+    stack.push_async_callback(server.stop)
+    return f"http://{DEMO_HOST}:{server.port}{ums_reports.receive_reports.path}"

@@ -9,7 +9,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
+from core.notifications import OutboxSignal
 from core.sms.dispatch import SmsDispatch
 from core.sms.gateway import GatewayUnavailable
 
@@ -29,6 +31,7 @@ class Dispatcher:
         poll_reports: bool = False,
         idle_seconds: float = IDLE_POLL_SECONDS,
         housekeeping_seconds: float = HOUSEKEEPING_SECONDS,
+        wake: OutboxSignal | None = None,
     ) -> None:
         self._dispatch = dispatch
         self._rate = messages_per_second
@@ -36,12 +39,26 @@ class Dispatcher:
         self._idle = idle_seconds
         self._housekeeping = housekeeping_seconds
         self._task: asyncio.Task[None] | None = None
+        # A batch to send now wakes the dispatcher, so it goes out at once instead of after the idle pause.
+        self._signal = wake
+        self._woken = asyncio.Event()
+        self._unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
         if self._task is None:
+            loop = asyncio.get_running_loop()
+
+            def wake() -> None:
+                loop.call_soon_threadsafe(self._woken.set)
+
+            if self._signal is not None:
+                self._unsubscribe = self._signal.subscribe(wake)
             self._task = asyncio.create_task(self._run(), name="sms-dispatcher")
 
     async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -69,7 +86,9 @@ class Dispatcher:
                 log.exception("SMS dispatch round failed")
                 claimed = 0
             if claimed == 0:
-                await asyncio.sleep(self._idle)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._woken.wait(), self._idle)
+                self._woken.clear()
 
     async def tick(self) -> int:
         """One round at the configured rate: claim at most a second's worth, submit, and wait out the rest of

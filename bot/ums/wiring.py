@@ -48,7 +48,12 @@ def sms_dispatcher(runtime: Runtime) -> Dispatcher:
     settings = runtime.settings
     # Reports are polled when no secret is shared for pushed ones.
     poll = settings.ums_url is not None and secret_of(settings) is None
-    return Dispatcher(runtime.sms_dispatch, messages_per_second=settings.ums_messages_per_second, poll_reports=poll)
+    return Dispatcher(
+        runtime.sms_dispatch,
+        messages_per_second=settings.ums_messages_per_second,
+        poll_reports=poll,
+        wake=runtime.services.sms.signal,
+    )
 
 
 def attach_report_inbox(app: web.Application, runtime: Runtime) -> None:

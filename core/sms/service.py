@@ -13,6 +13,7 @@ from datetime import datetime
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.masking import mask_phone
+from core.notifications import OutboxSignal
 from core.permissions import Permission, can, require
 from core.sms.export import results_workbook
 from core.sms.recipients import display_phone
@@ -53,6 +54,8 @@ class SmsService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, sender_number: str, ums_configured: bool) -> None:
         self._uow = uow
         self._clock = clock
+        # Fired when a batch is written, so a dispatcher in this process submits it at once.
+        self.signal = OutboxSignal()
         self.sender_number = sender_number
         self.ums_configured = ums_configured
 
@@ -163,7 +166,9 @@ class SmsService:
                 },
             )
             await uow.commit()
-            return await self._view(uow, actor, batch_id)
+            view = await self._view(uow, actor, batch_id)
+        self.signal.fire()
+        return view
 
     async def _replay(
         self, uow: UnitOfWork, actor: StaffMember, earlier: SmsBatchRecord, digest: str | None
@@ -201,7 +206,11 @@ class SmsService:
             description=batch.description,
             counts=counts,
             ums_configured=self.ums_configured,
-            cancellable=batch.cancelled_at is None and counts.pending == counts.total and counts.total > 0,
+            # Only a reservation whose messages all still wait for their time: once the dispatcher has tried
+            # one, the UMS may have it, whatever our rows say.
+            cancellable=batch.cancelled_at is None
+            and batch.scheduled_at is not None
+            and counts.scheduled == counts.total > 0,
         )
 
     async def batch(self, actor: StaffMember, batch_id: int) -> BatchView:
@@ -262,13 +271,16 @@ class SmsService:
     # -- change ---------------------------------------------------------------------------------------
 
     async def cancel(self, actor: StaffMember, batch_id: int) -> BatchView:
-        """Cancel a batch none of whose messages went out; refused with the reason otherwise."""
+        """Cancel a reservation (문자예약) none of whose messages went out; refused with the reason otherwise.
+        A message to send now is not a reservation: it is handed to the UMS within seconds."""
         require(actor, Permission.SMS_SEND)
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             batch = await self._load(uow, actor, batch_id)
             if batch.cancelled_at is not None:
                 raise InvalidInput("sms_already_cancelled")
+            if batch.scheduled_at is None:
+                raise InvalidInput("sms_not_scheduled")
             cancelled = await uow.sms.cancel_batch(batch_id, actor.id, now)
             if cancelled is None:
                 raise InvalidInput("sms_already_sent")

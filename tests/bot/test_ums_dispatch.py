@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.ums.client import UmsGateway
+from bot.ums.dispatcher import Dispatcher
 from bot.ums.fake import FakeUms
 from core.sms.dispatch import DispatchSettings, SmsDispatch
 from core.sms.values import RecipientSelection
 from storage.models_sms import SmsMessage
 from tests.builders import make_complex, make_staff
+from tests.waiting import eventually
 
 LEASE = timedelta(seconds=60)
 
@@ -180,3 +182,22 @@ async def test_accepted_messages_without_a_report_become_unknown(services, uow_f
     clock.advance(timedelta(hours=25))
     await dispatch_for(uow_factory, clock, ums).housekeeping()
     assert (await services.sms.batch(actor, batch.id)).counts.unknown == 1
+
+
+async def test_a_batch_to_send_now_wakes_an_idle_dispatcher(services, uow_factory, clock, ums):
+    # Idle for a minute between empty rounds: only the wake-up can make it submit within the wait below.
+    dispatcher = Dispatcher(
+        dispatch_for(uow_factory, clock, ums),
+        messages_per_second=0,
+        idle_seconds=60,
+        housekeeping_seconds=3600,
+        wake=services.sms.signal,
+    )
+    dispatcher.start()
+    try:
+        await asyncio.sleep(0.2)  # the first, empty round is over and the dispatcher waits
+        await queue_batch(services, uow_factory, people=2)
+        await eventually(lambda: len(ums.sent) == 2, "the batch at the UMS", within=10)
+    finally:
+        await dispatcher.stop()
+    assert all(n == 1 for n in ums.sent.values())

@@ -46,7 +46,7 @@ async def test_sending_writes_one_outbox_row_per_recipient_and_an_audit_entry(se
     actor = await sender(services)
     batch = await services.sms.send(actor, REPS, "회의 안내")
     assert batch.counts.queued == 2 and batch.counts.total == 2
-    assert batch.cancellable and not batch.ums_configured
+    assert not batch.cancellable and not batch.ums_configured  # sent now: not a reservation to cancel
     managers = await services.sms.preview(actor, RecipientSelection("managers"), "x")
     assert managers.recipient_count == 1
     async with uow_factory() as uow:
@@ -99,11 +99,19 @@ async def test_a_scheduled_batch_can_be_cancelled_while_nothing_went_out(service
 async def test_cancelling_after_a_message_went_out_is_refused_with_the_reason(services, uow_factory, clock):
     await make_complex(uow_factory, representatives=2)
     actor = await sender(services)
-    batch = await services.sms.send(actor, REPS, "지금 보냄")
+    now = await services.sms.send(actor, REPS, "지금 보냄")
+    with pytest.raises(InvalidInput) as not_reserved:
+        await services.sms.cancel(actor, now.id)
+    assert not_reserved.value.code == "sms_not_scheduled"
+    batch = await services.sms.send(actor, REPS, "예약", clock.now() + timedelta(hours=1))
+    assert batch.cancellable
     async with uow_factory(write=True) as uow:
-        first = await uow._session.scalar(select(SmsMessage.id).order_by(SmsMessage.id).limit(1))
+        first = await uow._session.scalar(
+            select(SmsMessage.id).where(SmsMessage.batch_id == batch.id).order_by(SmsMessage.id).limit(1)
+        )
         await uow._session.execute(update(SmsMessage).where(SmsMessage.id == first).values(state="submitted"))
         await uow.commit()
+    assert not (await services.sms.batch(actor, batch.id)).cancellable
     with pytest.raises(InvalidInput) as refused:
         await services.sms.cancel(actor, batch.id)
     assert refused.value.code == "sms_already_sent"
