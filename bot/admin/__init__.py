@@ -8,7 +8,16 @@ from types import ModuleType
 
 def view_modules() -> list[ModuleType]:
     """The modules whose ROUTES the endpoint serves besides sign-in and health (added as they are built)."""
-    from bot.admin import api_staff, openapi, views_audit, views_reference, views_staff, views_tokens
+    from bot.admin import (
+        api_sms,
+        api_staff,
+        openapi,
+        views_audit,
+        views_reference,
+        views_sms,
+        views_staff,
+        views_tokens,
+    )
     from bot.ums import reports as ums_reports
 
     return [
@@ -18,5 +27,7 @@ def view_modules() -> list[ModuleType]:
         views_tokens,
         views_reference,
         views_audit,
+        views_sms,
+        api_sms,
         ums_reports,
     ]
