@@ -17,7 +17,6 @@ from conversations.keyboards import button, markup, rows
 from conversations.replies import report, say, show
 from conversations.sms_view import render_confirm, render_preview, render_resolved, scope_text
 from core.errors import DongneError, InvalidInput
-from core.permissions import Permission, can
 from core.sms.values import RECIPIENT_KINDS, SELECTION_KINDS, RecipientKind, RecipientSelection, SmsPreview
 
 DRAFT_KEY = "sms_new"
@@ -60,10 +59,6 @@ def selection_of(draft: dict[str, Any]) -> RecipientSelection:
         admin_dong_id=int(draft["dong_id"]) if scope == "dong" else None,
         position=draft.get("position") if kind == "representatives" else None,
     )
-
-
-def masked(context: DongneContext) -> bool:
-    return not can(context.staff(), Permission.PII_VIEW)
 
 
 async def preview_of(context: DongneContext, text: str, scheduled_at: datetime | None = None) -> SmsPreview:
@@ -115,7 +110,7 @@ async def resolved(update: Update, context: DongneContext) -> State:
     except DongneError as error:
         await report(update, context, error)
         return await ask_kind(update, context)
-    body = render_resolved(lang, scope_text(lang, draft), found, masked=masked(context))
+    body = render_resolved(lang, scope_text(lang, draft), found)
     if not found.recipients:
         repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
         await say(update, context, body + "\n" + t(lang, "sms.new.nobody"), markup(cancel_row(lang, repick)))
@@ -132,7 +127,7 @@ async def show_preview(update: Update, context: DongneContext, *, edit: bool = F
         await report(update, context, error)
         return State.TEXT
     draft.pop("scheduled_at", None)
-    body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview, masked=masked(context))
+    body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview)
     save = [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
     keyboard = markup(
         [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],

@@ -13,7 +13,6 @@ from typing import Any
 from conversations.benchmark_view import excerpt, fit_lines, when
 from conversations.i18n import has_text, t, t_plain
 from core.clock import Clock
-from core.masking import mask_phone
 from core.sms.values import (
     BatchSummary,
     BatchView,
@@ -66,19 +65,21 @@ def scope_text(lang: str, draft: Mapping[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _invalid_line(lang: str, person: InvalidRecipient, masked: bool) -> str:
-    phone = (mask_phone(person.phone) or "") if masked else person.phone
-    return t(lang, "sms.resolved.invalid_line", name=person.name, complex=person.complex_name or "-", phone=phone)
+def _invalid_line(lang: str, person: InvalidRecipient) -> str:
+    # Core has masked the number already for a reader without the right to see it.
+    return t(
+        lang, "sms.resolved.invalid_line", name=person.name, complex=person.complex_name or "-", phone=person.phone
+    )
 
 
-def resolution_lines(lang: str, preview: SmsPreview | RecipientList, *, masked: bool) -> list[str]:
+def resolution_lines(lang: str, preview: SmsPreview | RecipientList) -> list[str]:
     """The selection as resolved: merged duplicates, numbers left out (listed), people without a mobile."""
     lines: list[str] = []
     if preview.duplicates_merged:
         lines.append(t(lang, "sms.resolved.duplicates", count=preview.duplicates_merged))
     if preview.invalid:
         lines.append(t(lang, "sms.resolved.invalid", count=len(preview.invalid)))
-        lines += [_invalid_line(lang, person, masked) for person in preview.invalid[:LISTED_INVALID]]
+        lines += [_invalid_line(lang, person) for person in preview.invalid[:LISTED_INVALID]]
         if len(preview.invalid) > LISTED_INVALID:
             lines.append(t(lang, "sms.resolved.invalid_more", count=len(preview.invalid) - LISTED_INVALID))
     if preview.without_phone:
@@ -86,13 +87,13 @@ def resolution_lines(lang: str, preview: SmsPreview | RecipientList, *, masked: 
     return lines
 
 
-def render_resolved(lang: str, who: str, found: RecipientList, *, masked: bool) -> str:
+def render_resolved(lang: str, who: str, found: RecipientList) -> str:
     lines = [t(lang, "sms.resolved.head", who=who, count=len(found.recipients))]
-    lines += resolution_lines(lang, found, masked=masked)
+    lines += resolution_lines(lang, found)
     return fit_lines(lang, lines)
 
 
-def render_preview(lang: str, clock: Clock, who: str, preview: SmsPreview, *, masked: bool) -> str:
+def render_preview(lang: str, clock: Clock, who: str, preview: SmsPreview) -> str:
     size = preview.size
     lines = [
         t(lang, "sms.preview.head"),
@@ -108,7 +109,7 @@ def render_preview(lang: str, clock: Clock, who: str, preview: SmsPreview, *, ma
     ]
     if size.unencodable:
         lines.append(t(lang, "sms.preview.unencodable", chars=" ".join(size.unencodable)))
-    lines += resolution_lines(lang, preview, masked=masked)
+    lines += resolution_lines(lang, preview)
     if preview.sample is not None and preview.recipients:
         lines.append(t(lang, "sms.preview.sample", name=preview.recipients[0].name, text=preview.sample))
     if not preview.ums_configured:

@@ -25,6 +25,7 @@ from bot.admin.api_sms_json import (
     preview_json,
     query_flag,
     query_page,
+    query_size,
     read_json,
     saved_json,
     saved_result_json,
@@ -38,9 +39,8 @@ from bot.admin.security import SERVICES, json_error
 from bot.admin.views_sms import results_workbook_response
 from conversations.i18n import t_plain
 from core.clock import Clock
-from core.permissions import Permission, can
 from core.sms.lists import SavedLists
-from core.sms.service import REQUEST_KEY, SmsService, check_request_key
+from core.sms.service import MAX_PAGE_SIZE, PAGE_SIZE, REQUEST_KEY, SmsService, check_request_key
 
 SMS = "/api/v1/sms"
 BATCHES = SMS + "/batches"
@@ -51,7 +51,11 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 # A saved list of the district's size (thousands of people) is larger than the endpoint's usual 64 KiB.
 LIST_BODY_LIMIT = 2 * 1024 * 1024
 BATCH_ANSWER = {200: ("The batch as it is now", "SmsBatch")}
-PAGE = Parameter("page", {"type": "integer", "minimum": 1, "default": 1}, "1-based; 10 per page")
+PAGE = Parameter("page", {"type": "integer", "minimum": 1, "default": 1}, "1-based")
+SCHEDULED = Parameter("scheduled", {"type": "string", "enum": ["true", "false"]}, "Only scheduled ones")
+SIZE = Parameter(
+    "size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE}, "Items per page"
+)
 
 
 def _sms(request: web.Request) -> SmsService:
@@ -64,10 +68,6 @@ def _lists(request: web.Request) -> SavedLists:
 
 def _clock(request: web.Request) -> Clock:
     return request.app[SERVICES].clock
-
-
-def _masked(request: web.Request) -> bool:
-    return not can(request[ACTOR], Permission.PII_VIEW)
 
 
 @api_route(
@@ -84,13 +84,13 @@ def _masked(request: web.Request) -> bool:
         ),
         body="SmsRequest",
         answers={200: ("The preview", "SmsPreview")},
-        errors=(400, 404, 422),
+        errors=(404, 422),
     ),
 )
 async def api_sms_preview(request: web.Request) -> web.StreamResponse:
     selection, text, scheduled_at = dispatch_request(await read_json(request))
     preview = await _sms(request).preview(request[ACTOR], selection, text, scheduled_at)
-    return web.json_response(preview_json(_clock(request), preview, masked=_masked(request)))
+    return web.json_response(preview_json(_clock(request), preview))
 
 
 @api_route(
@@ -120,7 +120,7 @@ async def api_sms_preview(request: web.Request) -> web.StreamResponse:
             200: ("The batch an earlier request with this key made (replayed: true)", "SmsBatch"),
             428: ("No Idempotency-Key header", "Error"),
         },
-        errors=(400, 404, 422),
+        errors=(404, 422),
     ),
 )
 async def api_sms_send(request: web.Request) -> web.StreamResponse:
@@ -145,14 +145,20 @@ async def api_sms_send(request: web.Request) -> web.StreamResponse:
         summary="The batches sent, newest first",
         tag=TAG,
         description="An admin sees every batch. scheduled=true lists only batches scheduled for later.",
-        query=(PAGE, Parameter("scheduled", {"type": "string", "enum": ["true", "false"]}, "Only scheduled ones")),
+        query=(
+            PAGE,
+            SIZE,
+            Parameter("scheduled", {"type": "string", "enum": ["true", "false"]}, "Only scheduled ones"),
+        ),
         answers={200: ("A page of batches with their counts", "SmsBatchPage")},
         errors=(422,),
     ),
 )
 async def api_sms_batches(request: web.Request) -> web.StreamResponse:
     page_number, scheduled = query_page(request), query_flag(request, "scheduled")
-    page = await _sms(request).list_batches(request[ACTOR], page_number, scheduled_only=scheduled)
+    page = await _sms(request).list_batches(
+        request[ACTOR], page_number, scheduled_only=scheduled, size=query_size(request)
+    )
     clock = _clock(request)
     return web.json_response(page_json(page, [summary_json(clock, b) for b in page.items]))
 
@@ -176,14 +182,14 @@ async def api_sms_batch(request: web.Request) -> web.StreamResponse:
         summary="Each recipient's message: state, attempts, failure reason",
         tag=TAG,
         description="Phones are masked unless the token's admin holds pii.view.",
-        query=(PAGE,),
+        query=(PAGE, SIZE),
         answers={200: ("A page of messages", "SmsMessagePage")},
         errors=(404, 422),
     ),
 )
 async def api_sms_messages(request: web.Request) -> web.StreamResponse:
     batch_id, page_number = path_id(request, "batch_id"), query_page(request)
-    page = await _sms(request).recipients(request[ACTOR], batch_id, page_number)
+    page = await _sms(request).recipients(request[ACTOR], batch_id, page_number, size=query_size(request))
     clock = _clock(request)
     return web.json_response(page_json(page, [message_json(clock, m) for m in page.items]))
 
@@ -269,7 +275,7 @@ async def api_sms_lists(request: web.Request) -> web.StreamResponse:
         ),
         body="SmsListCreate",
         answers={201: ("Saved; with the people left out", "SmsSavedListResult")},
-        errors=(400, 404, 413, 422),
+        errors=(404, 413, 422),
     ),
 )
 async def api_sms_list_save(request: web.Request) -> web.StreamResponse:
@@ -279,7 +285,7 @@ async def api_sms_list_save(request: web.Request) -> web.StreamResponse:
         result = await lists.save_entries(request[ACTOR], name, people)
     else:
         result = await lists.save_selection(request[ACTOR], name, people)
-    answer = saved_result_json(_clock(request), result, masked=_masked(request))
+    answer = saved_result_json(_clock(request), result)
     return web.json_response(answer, status=201, headers={"Location": f"{LISTS}/{result.saved.id}"})
 
 

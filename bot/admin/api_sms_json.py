@@ -2,12 +2,12 @@
 
 Reading is strict because the callers are other systems: an unknown field, a wrong type, an unknown recipient
 kind or an overlong value is refused with 422 and a message naming the field, rather than silently ignored
-(a typo in ``scheduled_at`` must not turn a scheduled send into one that goes out now). Bodies that are not
-JSON at all answer 400. The rules themselves (text length, schedule window, scopes) stay the services'."""
+(a typo in ``scheduled_at`` must not turn a scheduled send into one that goes out now); so is a body that is
+not JSON at all, as in the staff API. The rules themselves (text length, schedule window, scopes) stay the
+services'."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -15,11 +15,12 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.admin.api_json import parse_json
 from bot.admin.api_staff import invalid
 from core.clock import Clock
-from core.errors import DongneError, InvalidInput, NotFound
-from core.masking import mask_phone
+from core.errors import InvalidInput, NotFound
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
+from core.sms.service import MAX_PAGE_SIZE, PAGE_SIZE
 from core.sms.values import (
     SELECTION_KINDS,
     BatchSummary,
@@ -51,26 +52,7 @@ COUNT_NAMES = (*STATES, "total", "sent", "pending")
 KINDS_EXPECTED = "one of " + ", ".join(SELECTION_KINDS)
 
 
-class JsonSyntaxError(DongneError):
-    """A body that is not JSON at all (400, unlike a JSON body of the wrong shape, 422)."""
-
-    code = "api_json_invalid"
-
-
 # -- reading ---------------------------------------------------------------------------------------------
-
-
-def parse_json(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object; an empty body is an empty object."""
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise JsonSyntaxError() from None
-    if not isinstance(body, dict):
-        raise InvalidInput("api_json_invalid")
-    return body
 
 
 async def read_json(request: web.Request, limit: int | None = None) -> dict[str, Any]:
@@ -215,6 +197,16 @@ def query_page(request: web.Request) -> int:
     return int(raw) - 1
 
 
+def query_size(request: web.Request) -> int:
+    """How many items a page holds (``size``), within what the service allows."""
+    raw = request.query.get("size")
+    if raw is None:
+        return PAGE_SIZE
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 3 or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise invalid("size", f"integer 1-{MAX_PAGE_SIZE}")
+    return int(raw)
+
+
 def query_flag(request: web.Request, name: str) -> bool:
     raw = request.query.get(name, "false")
     if raw not in ("true", "false"):
@@ -238,25 +230,25 @@ def page_json(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"items": items, "page": page.number + 1, "size": page.size, "total": page.total, "pages": page.count}
 
 
-def invalid_json(people: tuple[InvalidRecipient, ...], *, masked: bool) -> list[dict[str, Any]]:
+def invalid_json(people: tuple[InvalidRecipient, ...]) -> list[dict[str, Any]]:
     return [
         {
             "name": p.name,
             "complex_name": p.complex_name,
-            "phone": (mask_phone(p.phone) or "") if masked else p.phone,
+            "phone": p.phone,  # masked by core unless the admin may see it
         }
         for p in people[:INVALID_LISTED]
     ]
 
 
-def preview_json(clock: Clock, preview: SmsPreview, *, masked: bool) -> dict[str, Any]:
+def preview_json(clock: Clock, preview: SmsPreview) -> dict[str, Any]:
     size = preview.size
     return {
         "recipient_count": preview.recipient_count,
         "invalid_count": len(preview.invalid),
         "without_phone": preview.without_phone,
         "duplicates_merged": preview.duplicates_merged,
-        "invalid": invalid_json(preview.invalid, masked=masked),
+        "invalid": invalid_json(preview.invalid),
         "message_type": size.message_type.value,
         "byte_length": size.byte_length,
         "byte_limit": size.byte_limit,
@@ -332,11 +324,11 @@ def saved_json(clock: Clock, saved: SavedList) -> dict[str, Any]:
     }
 
 
-def saved_result_json(clock: Clock, result: SavedListResult, *, masked: bool) -> dict[str, Any]:
+def saved_result_json(clock: Clock, result: SavedListResult) -> dict[str, Any]:
     return {
         "list": saved_json(clock, result.saved),
         "invalid_count": len(result.invalid),
-        "invalid": invalid_json(result.invalid, masked=masked),
+        "invalid": invalid_json(result.invalid),
         "without_phone": result.without_phone,
         "duplicates_merged": result.duplicates_merged,
     }

@@ -5,12 +5,12 @@ pages, authenticated with an admin's API token. Input is checked here only for i
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from bot.admin.api_json import json_body
 from bot.admin.keys import ACTOR
 from bot.admin.openapi import Operation, Parameter, api_route, define_schemas, ref
 from bot.admin.routing import Route
@@ -208,20 +208,6 @@ def _summary_json(staff: StaffSummary) -> dict[str, Any]:
 
 def invalid(field: str, expected: str) -> InvalidInput:
     return InvalidInput("api_field_invalid", field, field=field, expected=expected)
-
-
-async def json_body(request: web.Request) -> dict[str, Any]:
-    """The body as a JSON object; an empty body is an empty object."""
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise InvalidInput("api_json_invalid") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("api_json_invalid")
-    return body
 
 
 def text_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:

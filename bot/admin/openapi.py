@@ -155,9 +155,11 @@ def describe(routes: Iterable[Route]) -> dict[str, Any]:
             "title": "Dongne admin API",
             "version": API_VERSION,
             "description": (
-                "Staff and role administration for scripts and other systems. Authenticate with an API token an "
-                "admin creates on the admin pages: `Authorization: Bearer dn_…`. The token acts as that admin for "
-                'as long as they are an active admin. Errors answer `{"error": code, "message": text}`.'
+                "Staff and role administration, and text messages through the UMS (문자전송: send, schedule, "
+                "cancel, results, saved recipient lists), for scripts and other systems. Authenticate with an API "
+                "token an admin creates on the admin pages: `Authorization: Bearer dn_…`. The token acts as that "
+                "admin for as long as they are an active admin (and, for messages, hold sms.send). Errors answer "
+                '`{"error": code, "message": text}`.'
             ),
         },
         "paths": dict(sorted(paths.items())),

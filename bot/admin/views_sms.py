@@ -28,6 +28,10 @@ NAV = [("sms.nav", "/sms")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTICES = frozenset({"cancelled"})
 
+# A screen holds more than a chat message: a council or a dong's managers fit on one or two pages.
+BATCHES_PER_PAGE = 20
+RECIPIENTS_PER_PAGE = 50
+
 
 def _sms(request: web.Request) -> SmsService:
     return request.app[SERVICES].sms
@@ -93,7 +97,7 @@ def _labels(request: web.Request) -> Labels:
 async def sms_list(request: web.Request) -> web.StreamResponse:
     scheduled = request.query.get("scheduled") == "1"
     page = await _sms(request).list_batches(
-        request[ACTOR], page_number(request.query.get("page")), scheduled_only=scheduled
+        request[ACTOR], page_number(request.query.get("page")), scheduled_only=scheduled, size=BATCHES_PER_PAGE
     )
 
     def href(number: int) -> str:
@@ -128,7 +132,7 @@ async def _detail(
     service = _sms(request)
     batch = await service.batch(request[ACTOR], batch_id)
     number = page_number(request.query.get("page"))
-    recipients = await service.recipients(request[ACTOR], batch_id, number)
+    recipients = await service.recipients(request[ACTOR], batch_id, number, size=RECIPIENTS_PER_PAGE)
     notice = request.query.get("notice", "")
 
     def href(page: int) -> str:

@@ -113,7 +113,7 @@ class FakeUms:
             "message_id": self.accepted[key],
             "idempotency_key": key,
             "status": "delivered" if delivered else "failed",
-            "reason": None if delivered else "handset unreachable",
+            "reason": None if delivered else "단말기 전원 꺼짐",
         }
         self.reports.append(report)
         if self.report_url and self.secret:

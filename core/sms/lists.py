@@ -10,7 +10,7 @@ from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.permissions import Permission, require
 from core.sms.recipients import build_recipient_list
-from core.sms.selection import resolve_selection
+from core.sms.selection import as_shown_to, resolve_selection, sees_phones
 from core.sms.values import ListEntry, RecipientList, RecipientSelection, SavedList, SavedListResult
 from core.staff import clean_text
 from core.values import StaffMember
@@ -80,11 +80,19 @@ class SavedLists:
             action="sms.list_save",
             target_type="sms_saved_list",
             target_id=list_id,
-            details={"name": name, "entries": len(entries), "invalid": len(found.invalid), **details},
+            details={
+                "name": name,
+                "entries": len(entries),
+                "invalid": len(found.invalid),
+                # The invalid numbers are listed back unmasked to a pii.view holder: this is that view's record.
+                "invalid_unmasked": bool(found.invalid) and sees_phones(actor),
+                **details,
+            },
         )
         await uow.commit()
         saved = SavedList(list_id, name, now, len(entries))
-        return SavedListResult(saved, found.invalid, found.without_phone, found.duplicates_merged)
+        shown = as_shown_to(actor, found)
+        return SavedListResult(saved, shown.invalid, shown.without_phone, shown.duplicates_merged)
 
     async def delete(self, actor: StaffMember, list_id: int) -> SavedList:
         require(actor, Permission.SMS_SEND)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from dataclasses import replace
 from datetime import datetime
 
+from core.clock import Clock
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.permissions import Permission, dong_scope
+from core.masking import mask_phone
+from core.permissions import Permission, can, dong_scope
 from core.sms.recipients import build_recipient_list
 from core.sms.values import RECIPIENT_KINDS, RecipientList, RecipientSelection
 from core.values import StaffMember
@@ -47,6 +50,32 @@ async def check_numbers(candidates: list[SmsCandidate]) -> RecipientList:
     if len(candidates) > CHECKED_INLINE:
         return await asyncio.to_thread(build_recipient_list, candidates)
     return build_recipient_list(candidates)
+
+
+def sees_phones(actor: StaffMember) -> bool:
+    """Numbers are shown unmasked only to ``pii.view`` over every dong: one batch's people come from many."""
+    return can(actor, Permission.PII_VIEW) and dong_scope(actor, Permission.PII_VIEW) is None
+
+
+def as_shown_to(actor: StaffMember, found: RecipientList) -> RecipientList:
+    """The invalid numbers listed back to the sender, masked unless they may see them."""
+    if sees_phones(actor):
+        return found
+    return replace(found, invalid=tuple(replace(i, phone=mask_phone(i.phone) or "") for i in found.invalid))
+
+
+async def record_phone_view(
+    uow: UnitOfWork, clock: Clock, actor: StaffMember, *, via: str, target_type: str, target_id: int | None, count: int
+) -> None:
+    """An unmasked look at people's numbers, for the audit log (the caller commits)."""
+    await uow.audit.record(
+        at=clock.now(),
+        actor_staff_id=actor.id,
+        action="pii.view",
+        target_type=target_type,
+        target_id=target_id,
+        details={"via": via, "phones": count},
+    )
 
 
 def describe(selection: RecipientSelection) -> dict[str, object]:

@@ -18,8 +18,15 @@ from core.permissions import Permission, can, require
 from core.sms.export import results_workbook
 from core.sms.recipients import display_phone
 from core.sms.schedule import at_night, check_schedule
-from core.sms.selection import describe, request_digest, resolve_selection
-from core.sms.text import measure_batch, personalise
+from core.sms.selection import (
+    as_shown_to,
+    describe,
+    record_phone_view,
+    request_digest,
+    resolve_selection,
+    sees_phones,
+)
+from core.sms.text import measure, measure_batch, personalise
 from core.sms.values import (
     NOT_SENT_STATES,
     BatchSummary,
@@ -36,7 +43,8 @@ from core.values import Page, StaffMember
 from storage.records_sms import NewSmsMessage, SmsBatchRecord
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
-PAGE_SIZE = 10
+PAGE_SIZE = 10  # the chat's pages
+MAX_PAGE_SIZE = 100  # the admin endpoint's, at most
 TEXT_HEAD = 20
 PREVIEW_RECIPIENTS = 20
 REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,80}")  # printable ASCII, as HTTP's Idempotency-Key header carries
@@ -64,8 +72,25 @@ class SmsService:
     async def resolve(self, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
         """Who a selection reaches, before any text is written: counts, invalid numbers, duplicates."""
         require(actor, Permission.SMS_SEND)
-        async with self._uow() as uow:
-            return await resolve_selection(uow, actor, selection)
+        return await self._resolve_shown(actor, selection, via="sms_resolve")
+
+    async def _resolve_shown(self, actor: StaffMember, selection: RecipientSelection, *, via: str) -> RecipientList:
+        """Resolve for showing: invalid numbers masked, or (for those who may see them) their view audited."""
+        sees = sees_phones(actor)
+        async with self._uow(write=sees) as uow:
+            found = await resolve_selection(uow, actor, selection)
+            if sees and found.invalid:
+                await record_phone_view(
+                    uow,
+                    self._clock,
+                    actor,
+                    via=via,
+                    target_type="sms_selection",
+                    target_id=None,
+                    count=len(found.invalid),
+                )
+                await uow.commit()
+        return as_shown_to(actor, found)
 
     async def positions(self, actor: StaffMember) -> tuple[str, ...]:
         """The representatives' positions (직위) a sender may narrow to, in the admins' order."""
@@ -78,8 +103,8 @@ class SmsService:
     ) -> SmsPreview:
         require(actor, Permission.SMS_SEND)
         instant = check_schedule(self._clock, scheduled_at)
-        async with self._uow() as uow:
-            found = await resolve_selection(uow, actor, selection)
+        measure(text)  # a bad text is refused before anyone is looked up, in preview and send alike
+        found = await self._resolve_shown(actor, selection, via="sms_preview")
         size = measure_batch(text, found.recipients)
         first = found.recipients[0] if found.recipients else None
         return SmsPreview(
@@ -112,6 +137,7 @@ class SmsService:
         refused."""
         require(actor, Permission.SMS_SEND)
         instant = check_schedule(self._clock, scheduled_at)
+        measure(text)  # a bad text is refused before anyone is looked up, in preview and send alike
         key = check_request_key(request_key)
         digest = request_digest(selection, text, instant) if key is not None else None
         # People are found and numbers checked before the write transaction: on SQLite checking 10,000
@@ -218,15 +244,18 @@ class SmsService:
         async with self._uow() as uow:
             return await self._view(uow, actor, batch_id)
 
-    async def list_batches(self, actor: StaffMember, page: int = 0, scheduled_only: bool = False) -> Page[BatchSummary]:
+    async def list_batches(
+        self, actor: StaffMember, page: int = 0, scheduled_only: bool = False, size: int = PAGE_SIZE
+    ) -> Page[BatchSummary]:
         require(actor, Permission.SMS_SEND)
         page = max(page, 0)
+        size = min(max(size, 1), MAX_PAGE_SIZE)
         async with self._uow() as uow:
             batches, total = await uow.sms.list_batches(
                 created_by_id=None if can(actor, Permission.ADMIN) else actor.id,
                 scheduled_only=scheduled_only,
-                offset=page * PAGE_SIZE,
-                limit=PAGE_SIZE,
+                offset=page * size,
+                limit=size,
             )
             counts = await uow.sms.count_states([b.id for b in batches])
         items = tuple(
@@ -243,15 +272,30 @@ class SmsService:
             )
             for b in batches
         )
-        return Page(items, page, PAGE_SIZE, total)
+        return Page(items, page, size, total)
 
-    async def recipients(self, actor: StaffMember, batch_id: int, page: int = 0) -> Page[MessageView]:
+    async def recipients(
+        self, actor: StaffMember, batch_id: int, page: int = 0, size: int = PAGE_SIZE
+    ) -> Page[MessageView]:
         require(actor, Permission.SMS_SEND)
         page = max(page, 0)
-        async with self._uow() as uow:
+        size = min(max(size, 1), MAX_PAGE_SIZE)
+        sees = sees_phones(actor)
+        async with self._uow(write=sees) as uow:
             await self._load(uow, actor, batch_id)
-            rows, total = await uow.sms.list_messages(batch_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-        masked = not can(actor, Permission.PII_VIEW)
+            rows, total = await uow.sms.list_messages(batch_id, offset=page * size, limit=size)
+            if sees and rows:
+                await record_phone_view(
+                    uow,
+                    self._clock,
+                    actor,
+                    via="sms_results",
+                    target_type="sms_batch",
+                    target_id=batch_id,
+                    count=len(rows),
+                )
+                await uow.commit()
+        masked = not sees
         items = tuple(
             MessageView(
                 id=m.id,
@@ -266,7 +310,7 @@ class SmsService:
             )
             for m in rows
         )
-        return Page(items, page, PAGE_SIZE, total)
+        return Page(items, page, size, total)
 
     # -- change ---------------------------------------------------------------------------------------
 
@@ -301,11 +345,22 @@ class SmsService:
     async def export_results(self, actor: StaffMember, batch_id: int) -> bytes:
         """전송결과 상세: every recipient with state and failure reason, as an Excel workbook."""
         require(actor, Permission.SMS_SEND)
-        async with self._uow() as uow:
+        sees = sees_phones(actor)
+        async with self._uow(write=sees) as uow:
             batch = await self._load(uow, actor, batch_id)
             rows, _ = await uow.sms.list_messages(batch_id, offset=0, limit=None)
-        masked = not can(actor, Permission.PII_VIEW)
-        return results_workbook(batch, rows, self._clock, masked=masked, ums_configured=self.ums_configured)
+            if sees and rows:
+                await record_phone_view(
+                    uow,
+                    self._clock,
+                    actor,
+                    via="sms_export",
+                    target_type="sms_batch",
+                    target_id=batch_id,
+                    count=len(rows),
+                )
+                await uow.commit()
+        return results_workbook(batch, rows, self._clock, masked=not sees, ums_configured=self.ums_configured)
 
 
 __all__ = ["NOT_SENT_STATES", "SmsService"]

@@ -15,9 +15,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-RecipientKind = Literal["managers", "representatives", "group_leaders", "saved"]
+RecipientKind = Literal["managers", "representatives", "group_leaders", "other_group_leaders", "saved"]
 # The kinds of person a selection reaches from the registry; "saved" is a staff member's saved list.
-RECIPIENT_KINDS: tuple[RecipientKind, ...] = ("managers", "representatives", "group_leaders")
+# group_leaders: 공동체활성화 단체; other_group_leaders: 기타 자생단체 (the seed's two kinds of residents' group).
+RECIPIENT_KINDS: tuple[RecipientKind, ...] = ("managers", "representatives", "group_leaders", "other_group_leaders")
 SELECTION_KINDS: tuple[RecipientKind, ...] = (*RECIPIENT_KINDS, "saved")
 
 

@@ -21,6 +21,8 @@ from storage.models_sms import SmsBatch, SmsMessage, SmsReport
 from storage.records_sms import NewSmsMessage, OverdueBatch, SmsBatchRecord, SmsCandidate, SmsMessageRecord
 
 WAITING = ("scheduled", "queued")
+# Whose leaders a recipient kind reaches: 공동체활성화 단체, or the other residents' groups (기타 자생단체).
+GROUP_KINDS = {"group_leaders": "community_activation", "other_group_leaders": "other"}
 MESSAGES = cast(Table, SmsMessage.__table__)  # the Core table, for executemany UPDATEs
 
 
@@ -55,10 +57,10 @@ class SmsRepository:
                     Position.name == position
                 )
             order = Representative.name  # type: ignore[assignment]
-        elif kind == "group_leaders":
+        elif kind in GROUP_KINDS:
             statement = select(ResidentGroup.leader_name, ResidentGroup.leader_phone, Complex.id, Complex.name)
             statement = statement.join(Complex, Complex.id == ResidentGroup.complex_id).where(
-                ResidentGroup.leader_name.is_not(None)
+                ResidentGroup.leader_name.is_not(None), ResidentGroup.kind == GROUP_KINDS[kind]
             )
             order = ResidentGroup.leader_name  # type: ignore[assignment]
         else:

@@ -27,7 +27,7 @@ from tests.builders import grant, make_complex, make_staff
 SEND = "/api/v1/sms/batches"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPRESENTATIVES = {"kind": "representatives"}
-KINDS = "managers, representatives, group_leaders, saved"
+KINDS = "managers, representatives, group_leaders, other_group_leaders, saved"
 ISO = "ISO 8601 date-time, e.g. 2026-11-26T10:00:00+09:00"
 LONGER_THAN_50 = "string of at most 50 characters"
 LONGER_THAN_40 = "string of at most 40 characters"
@@ -201,7 +201,7 @@ async def test_malformed_requests_name_the_field_in_the_admins_language(sender, 
             assert answer == {"error": code, "message": message(catalog_key, **params)}, (path, body)
         for raw in (b"{not json", b"\xff\xfe", b"[" * 10_000):
             status, answer = await sender("POST", path, raw=raw, key=key)
-            assert status == 400 and answer == {
+            assert status == 422 and answer == {  # as the staff API answers
                 "error": "api_json_invalid",
                 "message": message("admin.error.api_json_invalid"),
             }
@@ -301,7 +301,7 @@ async def test_a_scheduled_batch_is_cancelled_and_one_the_ums_accepted_cannot_be
     by_phone = {m["phone"]: m for m in messages["items"]}
     assert set(by_phone) == {"010-****-5000", "010-****-5001", "010-****-5002"}  # no pii.view: masked
     failed = by_phone["010-****-5001"]
-    assert failed["state"] == "failed" and failed["failure_reason"] == "handset unreachable"
+    assert failed["state"] == "failed" and failed["failure_reason"] == "단말기 전원 꺼짐"
     assert failed["attempts"] == 1 and failed["state_changed_at"] == "2026-11-25T10:31:00+09:00"
     assert by_phone["010-****-5000"]["state"] == "delivered" and by_phone["010-****-5000"]["failure_reason"] is None
     _, settled = await sender("GET", f"{SEND}/{soon['id']}")
@@ -311,7 +311,7 @@ async def test_a_scheduled_batch_is_cancelled_and_one_the_ums_accepted_cannot_be
     assert download.status == 200 and download.content_type == XLSX
     sheet = openpyxl.load_workbook(io.BytesIO(await download.read())).active
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in (1, 2, 3)]
-    assert sorted(r[7] or "" for r in rows) == ["", "", "handset unreachable"]
+    assert sorted(r[7] or "" for r in rows) == ["", "", "단말기 전원 꺼짐"]
 
 
 async def test_saved_lists_leave_out_invalid_numbers_and_can_be_texted(sender, services, uow_factory, admin):

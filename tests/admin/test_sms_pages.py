@@ -13,13 +13,16 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from markupsafe import escape
 from playwright.async_api import expect
+from sqlalchemy import select
 
+from bot.admin import views_sms
 from bot.admin.app import build_admin_app
 from bot.app import build_runtime
 from bot.settings import Settings
 from bot.ums.fake import FakeUms
 from conversations.i18n import has_text, t_plain
 from core.sms.values import ListEntry, RecipientSelection, StateCounts
+from storage.models import AuditEntry
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 from tests.builders import grant, make_complex
 
@@ -70,12 +73,19 @@ async def deliver(runtime) -> None:
     await runtime.sms_dispatch.poll_reports()
 
 
+@pytest.fixture
+def ten_per_page(monkeypatch):
+    """Pages of ten, so paging shows with a few batches and people."""
+    monkeypatch.setattr(views_sms, "BATCHES_PER_PAGE", 10)
+    monkeypatch.setattr(views_sms, "RECIPIENTS_PER_PAGE", 10)
+
+
 def rows(page: str) -> list[str]:
     return re.findall(r"<tr>\s*<td>.*?</tr>", page, flags=re.S)
 
 
 async def test_the_list_shows_each_batch_with_its_counts_and_filters_the_scheduled(
-    client, sender, services, uow_factory, runtime, fake_ums
+    client, sender, services, uow_factory, runtime, fake_ums, ten_per_page
 ):
     await make_complex(uow_factory, representatives=3)
     fake_ums.faults.failed_numbers = {"01012345001"}
@@ -108,7 +118,7 @@ async def test_the_list_shows_each_batch_with_its_counts_and_filters_the_schedul
 
 
 async def test_the_detail_shows_each_recipients_state_and_failure_with_masked_phones(
-    client, sender, services, uow_factory, runtime, fake_ums
+    client, sender, services, uow_factory, runtime, fake_ums, ten_per_page
 ):
     await make_complex(uow_factory, name="행당한진타운", representatives=12)
     fake_ums.faults.failed_numbers = {"01012345001"}
@@ -124,7 +134,7 @@ async def test_the_detail_shows_each_recipients_state_and_failure_with_masked_ph
     listed = rows(page)
     assert len(listed) == 10
     failed = next(row for row in listed if "김대표2<" in row)
-    assert "010-****-5001" in failed and text("sms.state.failed") in failed and "handset unreachable" in failed
+    assert "010-****-5001" in failed and text("sms.state.failed") in failed and "단말기 전원 꺼짐" in failed
     assert "2026-11-25 10:00" in failed and "<td>1</td>" in failed
     assert all(text("sms.state.delivered") in row for row in listed if row is not failed)
     assert "010-1234-" not in page  # no pii.view: every phone masked
@@ -138,6 +148,15 @@ async def test_the_detail_shows_each_recipients_state_and_failure_with_masked_ph
     await grant(uow_factory, sender, "pii.view")
     unmasked = await (await client.get(f"/sms/{batch.id}")).text()
     assert "010-1234-5001" in unmasked
+    async with uow_factory() as uow:
+        viewed = await uow._session.execute(
+            select(AuditEntry.target_type, AuditEntry.target_id, AuditEntry.details).where(
+                AuditEntry.action == "pii.view"
+            )
+        )
+        assert [(kind, target, details["via"]) for kind, target, details in viewed] == [
+            ("sms_batch", batch.id, "sms_results")
+        ]
 
 
 async def test_a_scheduled_batch_is_cancelled_with_the_form_and_never_without_its_token(

@@ -39,7 +39,7 @@ HOST = "127.0.0.1"
 # healthy run needs (a round trip through the dispatcher, the fake and the receiver takes milliseconds).
 # 김대표2's handset is unreachable at the fake UMS (representatives are on 010-1234-5000, -5001, -5002).
 UNREACHABLE = "01012345001"
-FAKE_REASON = "handset unreachable"
+FAKE_REASON = "단말기 전원 꺼짐"
 # Past the dispatcher's pause before a fourth try (40 s) and well within the overdue alert's 15 minutes.
 RETRY_DUE = timedelta(minutes=1)
 

@@ -66,7 +66,7 @@ async def test_numbers_given_by_hand_are_checked_merged_and_saved(services, uow_
         ],
     )
     assert result.saved.entry_count == 1 and result.duplicates_merged == 1
-    assert [(i.name, i.phone) for i in result.invalid] == [("임꺽정", "12345")]
+    assert [(i.name, i.phone) for i in result.invalid] == [("임꺽정", "*2345")]  # masked without pii.view
     preview = await services.sms.preview(actor, saved(result.saved.id), "{이름}님, {단지명}")
     assert preview.recipient_count == 1 and preview.sample == "홍길동님, 행당동"
     with pytest.raises(InvalidInput) as nameless:

@@ -11,9 +11,9 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import MessageState, MessageType, RecipientSelection
-from storage.models import AuditEntry, Representative
+from storage.models import AuditEntry, Complex, Representative, ResidentGroup
 from storage.models_sms import SmsMessage, SmsReport
-from tests.builders import make_complex, make_staff
+from tests.builders import grant, make_complex, make_staff
 
 REPS = RecipientSelection("representatives")
 
@@ -35,7 +35,7 @@ async def test_preview_counts_recipients_merges_duplicates_and_lists_invalid_num
     )
     assert preview.recipient_count == 1
     assert preview.duplicates_merged == 1
-    assert [i.phone for i in preview.invalid] == ["02-2292-1234"]
+    assert [i.phone for i in preview.invalid] == ["02-****-1234"]  # masked without pii.view
     assert preview.sample == "김대표1님 안녕하세요"
     assert preview.message_type is MessageType.SMS
     assert not preview.ums_configured
@@ -155,3 +155,58 @@ async def test_report_ids_are_forgotten_after_a_week_and_no_sooner(uow_factory, 
     await dispatch.housekeeping()
     async with uow_factory() as uow:
         assert set(await uow._session.scalars(select(SmsReport.report_id))) == {"r-new"}
+
+
+async def test_numbers_are_shown_only_to_pii_view_over_every_dong_and_each_look_is_audited(services, uow_factory):
+    complex_id = await make_complex(uow_factory, representatives=2)
+    async with uow_factory(write=True) as uow:
+        await uow._session.execute(
+            update(Representative).where(Representative.name == "김대표2").values(phone="02-2292-1234")
+        )
+        dong_id = await uow._session.scalar(select(Complex.admin_dong_id).where(Complex.id == complex_id))
+        await uow.commit()
+    plain = await sender(services, roles=("sms.send", "admin"))
+    batch = await services.sms.send(plain, REPS, "안내")
+    assert (await services.sms.recipients(plain, batch.id)).items[0].phone == "010-****-5000"
+    assert (await services.sms.resolve(plain, REPS)).invalid[0].phone == "02-****-1234"
+    # pii.view over one dong is not enough: a batch's people come from many dongs.
+    scoped = await grant(uow_factory, plain, "pii.view", dongs=(dong_id,))
+    assert (await services.sms.recipients(scoped, batch.id)).items[0].phone == "010-****-5000"
+    assert await pii_views(uow_factory) == []
+
+    seer = await grant(uow_factory, plain, "pii.view")
+    assert (await services.sms.recipients(seer, batch.id)).items[0].phone == "010-1234-5000"
+    assert (await services.sms.preview(seer, REPS, "안내")).invalid[0].phone == "02-2292-1234"
+    book = load_workbook(BytesIO(await services.sms.export_results(seer, batch.id)))
+    assert "010-1234-5000" in [c for row in book.active.iter_rows(values_only=True) for c in row]
+    assert await pii_views(uow_factory) == [
+        ("sms_batch", batch.id, "sms_results"),
+        ("sms_selection", None, "sms_preview"),
+        ("sms_batch", batch.id, "sms_export"),
+    ]
+
+
+async def pii_views(uow_factory):
+    async with uow_factory() as uow:
+        rows = await uow._session.execute(
+            select(AuditEntry.target_type, AuditEntry.target_id, AuditEntry.details)
+            .where(AuditEntry.action == "pii.view")
+            .order_by(AuditEntry.id)
+        )
+        return [(kind, target, details["via"]) for kind, target, details in rows]
+
+
+async def test_community_activation_and_other_groups_are_reached_apart(services, uow_factory):
+    await make_complex(uow_factory, groups=2)
+    async with uow_factory(write=True) as uow:
+        await uow._session.execute(
+            update(ResidentGroup)
+            .where(ResidentGroup.kind == "other")
+            .values(leader_name="최총무", leader_phone="010-5555-1212")
+        )
+        await uow.commit()
+    actor = await sender(services)
+    activation = await services.sms.resolve(actor, RecipientSelection("group_leaders"))
+    others = await services.sms.resolve(actor, RecipientSelection("other_group_leaders"))
+    assert [(r.name, r.phone) for r in activation.recipients] == [("박회장", "01098765432")]
+    assert [(r.name, r.phone) for r in others.recipients] == [("최총무", "01055551212")]
