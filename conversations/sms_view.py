@@ -6,7 +6,7 @@ nothing was sent."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -131,22 +131,24 @@ def render_confirm(lang: str, clock: Clock, who: str, preview: SmsPreview) -> st
     return "\n".join(lines)
 
 
-def counts_text(lang: str, counts: StateCounts) -> str:
-    """전송결과 조회's columns: 대상, 발송, 전달, 실패, 대기; accepted-but-unreported and the rest when any."""
-    parts = [
-        t(
-            lang,
-            "sms.counts",
-            total=counts.total,
-            sent=counts.sent,
-            delivered=counts.delivered,
-            failed=counts.failed,
-            pending=counts.pending,
-        )
-    ]
+def count_parts(lang: str, counts: StateCounts, render: Callable[..., str] = t) -> list[str]:
+    """전송결과 조회's columns: 대상, 발송, 전달, 실패, 대기; accepted-but-unreported and the rest when any.
+    ``render`` is ``t`` for the chat's HTML, ``t_plain`` for a page that escapes for itself."""
+    head = render(
+        lang,
+        "sms.counts",
+        total=counts.total,
+        sent=counts.sent,
+        delivered=counts.delivered,
+        failed=counts.failed,
+        pending=counts.pending,
+    )
     extras = {"submitted": counts.submitted, "unknown": counts.unknown, "cancelled": counts.cancelled}
-    parts += [t(lang, f"sms.counts_extra.{name}", count=n) for name, n in extras.items() if n]
-    return " · ".join(parts)
+    return [head, *(render(lang, f"sms.counts_extra.{name}", count=n) for name, n in extras.items() if n)]
+
+
+def counts_text(lang: str, counts: StateCounts) -> str:
+    return " · ".join(count_parts(lang, counts))
 
 
 def _status(lang: str, clock: Clock, scheduled_at: datetime | None, cancelled_at: datetime | None) -> str:

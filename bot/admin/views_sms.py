@@ -19,6 +19,7 @@ from bot.admin.pages import render, request_language
 from bot.admin.routing import Route, route
 from bot.admin.security import SERVICES, error_message, status_of
 from conversations.i18n import has_text, t_plain
+from conversations.sms_view import count_parts, failure_text
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.sms.service import SmsService
@@ -69,24 +70,10 @@ class Labels:
         return str(kind)
 
     def reason(self, reason: str | None) -> str:
-        if not reason:
-            return ""
-        key = f"sms.reason.{reason}"
-        return t_plain(self.lang, key) if has_text(self.lang, key) else reason
+        return failure_text(self.lang, reason)
 
     def counts(self, counts: StateCounts) -> list[str]:
-        """대상, 발송, 전달, 실패, 대기; then accepted-but-unreported, unknown and cancelled when there are any."""
-        head = t_plain(
-            self.lang,
-            "sms.counts",
-            total=counts.total,
-            sent=counts.sent,
-            delivered=counts.delivered,
-            failed=counts.failed,
-            pending=counts.pending,
-        )
-        extras = {"submitted": counts.submitted, "unknown": counts.unknown, "cancelled": counts.cancelled}
-        return [head, *(t_plain(self.lang, f"sms.counts_extra.{k}", count=n) for k, n in extras.items() if n)]
+        return count_parts(self.lang, counts, t_plain)
 
 
 def _labels(request: web.Request) -> Labels:

@@ -17,7 +17,6 @@ from bot.admin.api_sms import LIST_BODY_LIMIT
 from bot.admin.app import MAX_REQUEST_BYTES, build_admin_app
 from bot.app import build_runtime
 from bot.settings import Settings
-from bot.ums.fake import FakeUms
 from conversations.i18n import has_text, t_plain
 from core.sms.text import measure
 from storage.models import Representative
@@ -36,23 +35,6 @@ MEETING = "{이름}님, 11월 26일 10시 입주자대표회의에 참석해 주
 
 def message(key: str, lang: str = "ko", **params: Any) -> str:
     return t_plain(lang, key, **params)
-
-
-@pytest.fixture
-async def fake_ums():
-    ums = FakeUms()
-    await ums.start()
-    yield ums
-    await ums.stop()
-
-
-@pytest.fixture
-async def runtime(database_url, clock, fake_ums):
-    """The office as deployed with a UMS: the fake one, polled for reports (no shared secret)."""
-    settings = Settings(_env_file=None, database_url=database_url, ums_url=fake_ums.url)  # type: ignore[call-arg]
-    runtime = build_runtime(settings, clock=clock)
-    yield runtime
-    await runtime.close()
 
 
 class Caller:

@@ -19,7 +19,6 @@ from bot.admin import views_sms
 from bot.admin.app import build_admin_app
 from bot.app import build_runtime
 from bot.settings import Settings
-from bot.ums.fake import FakeUms
 from conversations.i18n import has_text, t_plain
 from core.sms.values import ListEntry, RecipientSelection, StateCounts
 from storage.models import AuditEntry
@@ -42,23 +41,6 @@ def counts_line(lang: str = "ko", **counts: int) -> str:
     return text(
         "sms.counts", lang, total=c.total, sent=c.sent, delivered=c.delivered, failed=c.failed, pending=c.pending
     )
-
-
-@pytest.fixture
-async def fake_ums():
-    ums = FakeUms()
-    await ums.start()
-    yield ums
-    await ums.stop()
-
-
-@pytest.fixture
-async def runtime(database_url, clock, fake_ums):
-    """The office as deployed with a UMS: the fake one, polled for reports (no shared secret)."""
-    settings = Settings(_env_file=None, database_url=database_url, ums_url=fake_ums.url)  # type: ignore[call-arg]
-    runtime = build_runtime(settings, clock=clock)
-    yield runtime
-    await runtime.close()
 
 
 @pytest.fixture
