@@ -56,6 +56,13 @@ async def test_an_english_speaking_officer_is_notified_in_english(team, services
     assert notice.button_texts() == ["📋 Open the case"]
 
 
+async def file_from(chat, button, kind):
+    """The file a button sends. Drawing loads matplotlib on first use and can outlast the emulator's wait
+    after the "sending a photo" action on a slow, busy machine; the file then arrives after the press."""
+    sent = [m for m in await chat.press(button, timeout=30) if m.kind == kind]
+    return sent[-1] if sent else await chat.wait_for_message(lambda m: m.kind == kind, timeout=60)
+
+
 async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, services):
     coordinator_staff, officer_staff, coordinator, _ = team
     culture = await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
@@ -73,10 +80,9 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     )
     assert "· 문화체육과: 도입 1 (계 1)" in stats.text and "추진결과 (승인 1건)" in stats.text
     assert "진행상태 (전체 3건)" in stats.text
-    # Drawing loads matplotlib on first use: allow a slow, busy machine more than the usual 5 s.
-    chart = (await coordinator.press("📈 차트", timeout=30))[-1]
+    chart = await file_from(coordinator, "📈 차트", "photo")
     assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG")
-    excel = (await coordinator.press("📥 엑셀", timeout=30))[-1]
+    excel = await file_from(coordinator, "📥 엑셀", "document")
     assert excel.kind == "document" and excel.file_name.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(excel.file_bytes))
     assert workbook.sheetnames[0] == "채택현황(부서별)"
