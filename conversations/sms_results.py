@@ -23,21 +23,16 @@ from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, error_text, report, say, show
 from conversations.sms_view import batch_line, not_configured, render_batch
 from core.errors import DongneError
-from core.sms.values import BatchSummary
+from core.sms.values import MessageState
 
 _ROUTES = {
     "list": re.compile(r"^sr:l:(-?\d{1,4})$"),
     "scheduled": re.compile(r"^sr:s:(-?\d{1,4})$"),
-    "batch": re.compile(r"^sr:b:(\d{1,9}):(-?\d{1,4})$"),
+    "batch": re.compile(r"^sr:b:(\d{1,9}):(-?\d{1,4})(:f)?$"),  # :f — only the failed recipients
     "excel": re.compile(r"^sr:x:(\d{1,9})$"),
     "cancel": re.compile(r"^sr:c:(\d{1,9})$"),
     "confirm_cancel": re.compile(r"^sr:cy:(\d{1,9})$"),
 }
-
-
-def _cancellable(batch: BatchSummary) -> bool:
-    counts = batch.counts
-    return batch.cancelled_at is None and counts.total > 0 and counts.pending == counts.total
 
 
 async def show_list(update: Update, context: DongneContext, page: int, *, scheduled: bool, edit: bool) -> None:
@@ -57,7 +52,7 @@ async def show_list(update: Update, context: DongneContext, page: int, *, schedu
     picks: list[InlineKeyboardButton] = []
     for b in found.items:
         picks.append(button(t_plain(lang, "sms.results.open", id=b.id), f"sr:b:{b.id}:0"))
-        if scheduled and _cancellable(b):
+        if scheduled and b.cancellable:
             picks.append(button(t_plain(lang, "sms.results.cancel_one", id=b.id), f"sr:c:{b.id}"))
     prefix = "sr:s" if scheduled else "sr:l"
     pager = pager_row(
@@ -79,27 +74,37 @@ async def show_list(update: Update, context: DongneContext, page: int, *, schedu
     await (show if edit else say)(update, context, "\n".join(lines), keyboard)
 
 
-async def show_batch(update: Update, context: DongneContext, batch_id: int, page: int, *, edit: bool = True) -> None:
+async def show_batch(
+    update: Update, context: DongneContext, batch_id: int, page: int, *, edit: bool = True, failed_only: bool = False
+) -> None:
     lang = context.lang
+    state = MessageState.FAILED if failed_only else None
     try:
         batch = await context.services.sms.batch(context.staff(), batch_id)
-        messages = await context.services.sms.recipients(context.staff(), batch_id, max(page, 0))
+        messages = await context.services.sms.recipients(context.staff(), batch_id, max(page, 0), state=state)
     except DongneError as error:
         await report(update, context, error)
         return
-    text = render_batch(lang, context.services.clock, batch, messages.items, messages.number * messages.size + 1)
+    first = messages.number * messages.size + 1
+    text = render_batch(lang, context.services.clock, batch, messages.items, first, failed_only=failed_only)
+    flag = ":f" if failed_only else ""
     pager = pager_row(
         lang,
         has_previous=messages.has_previous,
         has_next=messages.has_next,
         number=messages.number,
         count=messages.count,
-        data_for=(f"sr:b:{batch_id}:{messages.number - 1}", f"sr:b:{batch_id}:{messages.number + 1}"),
+        data_for=(f"sr:b:{batch_id}:{messages.number - 1}{flag}", f"sr:b:{batch_id}:{messages.number + 1}{flag}"),
     )
     work = [
         button(t_plain(lang, "sms.results.excel"), f"sr:x:{batch_id}"),
-        button(t_plain(lang, "sms.results.refresh"), f"sr:b:{batch_id}:{messages.number}"),
+        button(t_plain(lang, "sms.results.refresh"), f"sr:b:{batch_id}:{messages.number}{flag}"),
     ]
+    # In a batch to hundreds, the few failures would sit pages apart: they can be listed alone.
+    if failed_only:
+        work.append(button(t_plain(lang, "sms.results.show_all"), f"sr:b:{batch_id}:0"))
+    elif batch.counts.failed:
+        work.append(button(t_plain(lang, "sms.results.failed_only", count=batch.counts.failed), f"sr:b:{batch_id}:0:f"))
     if batch.cancellable:
         work.append(button(t_plain(lang, "sms.results.cancel"), f"sr:c:{batch_id}"))
     back = [button(t_plain(lang, "sms.results.back"), "sr:l:0")]
@@ -177,7 +182,7 @@ async def on_button(update: Update, context: DongneContext) -> None:
     if action in ("list", "scheduled"):
         await show_list(update, context, int(match[1]), scheduled=action == "scheduled", edit=True)
     elif action == "batch":
-        await show_batch(update, context, int(match[1]), int(match[2]))
+        await show_batch(update, context, int(match[1]), int(match[2]), failed_only=bool(match[3]))
     elif action == "excel":
         await send_excel(update, context, int(match[1]))
     elif action == "cancel":

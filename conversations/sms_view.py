@@ -193,8 +193,10 @@ def message_line(lang: str, number: int, message: MessageView) -> str:
     return line
 
 
-def render_batch(lang: str, clock: Clock, batch: BatchView, messages: tuple[MessageView, ...], first: int) -> str:
-    """전송결과 상세조회: the batch, its counts, then one line per recipient of this page."""
+def render_batch(
+    lang: str, clock: Clock, batch: BatchView, messages: tuple[MessageView, ...], first: int, *, failed_only: bool
+) -> str:
+    """전송결과 상세조회: the batch, its counts, then one line per recipient of this page (or of the failed)."""
     lines = [t(lang, "sms.detail.head", id=batch.id)]
     if not batch.ums_configured:
         lines.append(not_configured(lang))
@@ -213,6 +215,6 @@ def render_batch(lang: str, clock: Clock, batch: BatchView, messages: tuple[Mess
         lines.append(status)
     lines.append(counts_text(lang, batch.counts))
     lines.append(t(lang, "sms.detail.text", text=excerpt(batch.text, 300)))
-    lines.append(t(lang, "sms.detail.recipients"))
+    lines.append(t(lang, "sms.detail.failed_only" if failed_only else "sms.detail.recipients"))
     lines += [message_line(lang, first + offset, m) for offset, m in enumerate(messages)]
     return fit_lines(lang, lines)

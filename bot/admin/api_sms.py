@@ -26,6 +26,7 @@ from bot.admin.api_sms_json import (
     query_flag,
     query_page,
     query_size,
+    query_state,
     read_json,
     saved_json,
     saved_result_json,
@@ -41,6 +42,7 @@ from conversations.i18n import t_plain
 from core.clock import Clock
 from core.sms.lists import SavedLists
 from core.sms.service import MAX_PAGE_SIZE, PAGE_SIZE, REQUEST_KEY, SmsService, check_request_key
+from core.sms.values import MessageState
 
 SMS = "/api/v1/sms"
 BATCHES = SMS + "/batches"
@@ -53,6 +55,9 @@ LIST_BODY_LIMIT = 2 * 1024 * 1024
 BATCH_ANSWER = {200: ("The batch as it is now", "SmsBatch")}
 PAGE = Parameter("page", {"type": "integer", "minimum": 1, "default": 1}, "1-based")
 SCHEDULED = Parameter("scheduled", {"type": "string", "enum": ["true", "false"]}, "Only scheduled ones")
+STATE = Parameter(
+    "state", {"type": "string", "enum": [s.value for s in MessageState]}, "Only the messages in this state"
+)
 SIZE = Parameter(
     "size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE}, "Items per page"
 )
@@ -182,14 +187,16 @@ async def api_sms_batch(request: web.Request) -> web.StreamResponse:
         summary="Each recipient's message: state, attempts, failure reason",
         tag=TAG,
         description="Phones are masked unless the token's admin holds pii.view.",
-        query=(PAGE, SIZE),
+        query=(PAGE, SIZE, STATE),
         answers={200: ("A page of messages", "SmsMessagePage")},
         errors=(404, 422),
     ),
 )
 async def api_sms_messages(request: web.Request) -> web.StreamResponse:
     batch_id, page_number = path_id(request, "batch_id"), query_page(request)
-    page = await _sms(request).recipients(request[ACTOR], batch_id, page_number, size=query_size(request))
+    page = await _sms(request).recipients(
+        request[ACTOR], batch_id, page_number, size=query_size(request), state=query_state(request)
+    )
     clock = _clock(request)
     return web.json_response(page_json(page, [message_json(clock, m) for m in page.items]))
 

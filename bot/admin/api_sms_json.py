@@ -207,6 +207,16 @@ def query_size(request: web.Request) -> int:
     return int(raw)
 
 
+def query_state(request: web.Request) -> MessageState | None:
+    """``state``: only the messages in that state (e.g. ``failed``)."""
+    raw = request.query.get("state")
+    if raw is None:
+        return None
+    if raw not in {s.value for s in MessageState}:
+        raise invalid("state", "one of " + ", ".join(s.value for s in MessageState))
+    return MessageState(raw)
+
+
 def query_flag(request: web.Request, name: str) -> bool:
     raw = request.query.get(name, "false")
     if raw not in ("true", "false"):

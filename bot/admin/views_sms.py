@@ -119,11 +119,13 @@ async def _detail(
     service = _sms(request)
     batch = await service.batch(request[ACTOR], batch_id)
     number = page_number(request.query.get("page"))
-    recipients = await service.recipients(request[ACTOR], batch_id, number, size=RECIPIENTS_PER_PAGE)
+    failed_only = request.query.get("failed") == "1"
+    state = MessageState.FAILED if failed_only else None
+    recipients = await service.recipients(request[ACTOR], batch_id, number, size=RECIPIENTS_PER_PAGE, state=state)
     notice = request.query.get("notice", "")
 
     def href(page: int) -> str:
-        return f"/sms/{batch_id}?" + urlencode({"page": page + 1})
+        return f"/sms/{batch_id}?" + urlencode({**({"failed": "1"} if failed_only else {}), "page": page + 1})
 
     return render(
         request,
@@ -132,6 +134,7 @@ async def _detail(
         batch=batch,
         recipients=recipients,
         first=recipients.number * recipients.size + 1,
+        failed_only=failed_only,
         labels=_labels(request),
         refusal=refusal(batch),
         message=message,

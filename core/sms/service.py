@@ -38,6 +38,7 @@ from core.sms.values import (
     RecipientSelection,
     SmsPreview,
     StateCounts,
+    cancellable,
 )
 from core.values import Page, StaffMember
 from storage.records_sms import NewSmsMessage, SmsBatchRecord
@@ -217,7 +218,7 @@ class SmsService:
     async def _view(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> BatchView:
         batch = await self._load(uow, actor, batch_id)
         raw = (await uow.sms.count_states([batch_id]))[batch_id]
-        counts = StateCounts.of(raw, raw.get("failed_after_submit", 0))
+        counts = StateCounts.of(raw)
         return BatchView(
             id=batch.id,
             created_at=batch.created_at,
@@ -232,17 +233,27 @@ class SmsService:
             description=batch.description,
             counts=counts,
             ums_configured=self.ums_configured,
-            # Only a reservation whose messages all still wait for their time: once the dispatcher has tried
-            # one, the UMS may have it, whatever our rows say.
-            cancellable=batch.cancelled_at is None
-            and batch.scheduled_at is not None
-            and counts.scheduled == counts.total > 0,
+            cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
         )
 
     async def batch(self, actor: StaffMember, batch_id: int) -> BatchView:
         require(actor, Permission.SMS_SEND)
         async with self._uow() as uow:
             return await self._view(uow, actor, batch_id)
+
+    def _summary(self, batch: SmsBatchRecord, counts: StateCounts) -> BatchSummary:
+        return BatchSummary(
+            id=batch.id,
+            created_at=batch.created_at,
+            created_by_name=batch.created_by_name,
+            text_head=batch.text[:TEXT_HEAD],
+            message_type=MessageType(batch.message_type),
+            scheduled_at=batch.scheduled_at,
+            cancelled_at=batch.cancelled_at,
+            counts=counts,
+            ums_configured=self.ums_configured,
+            cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
+        )
 
     async def list_batches(
         self, actor: StaffMember, page: int = 0, scheduled_only: bool = False, size: int = PAGE_SIZE
@@ -258,32 +269,27 @@ class SmsService:
                 limit=size,
             )
             counts = await uow.sms.count_states([b.id for b in batches])
-        items = tuple(
-            BatchSummary(
-                id=b.id,
-                created_at=b.created_at,
-                created_by_name=b.created_by_name,
-                text_head=b.text[:TEXT_HEAD],
-                message_type=MessageType(b.message_type),
-                scheduled_at=b.scheduled_at,
-                cancelled_at=b.cancelled_at,
-                counts=StateCounts.of(counts[b.id], counts[b.id].get("failed_after_submit", 0)),
-                ums_configured=self.ums_configured,
-            )
-            for b in batches
-        )
+        items = tuple(self._summary(b, StateCounts.of(counts[b.id])) for b in batches)
         return Page(items, page, size, total)
 
     async def recipients(
-        self, actor: StaffMember, batch_id: int, page: int = 0, size: int = PAGE_SIZE
+        self,
+        actor: StaffMember,
+        batch_id: int,
+        page: int = 0,
+        size: int = PAGE_SIZE,
+        state: MessageState | None = None,
     ) -> Page[MessageView]:
+        """전송결과 상세: a page of the batch's recipients, all or only those in ``state`` (the failed, say)."""
         require(actor, Permission.SMS_SEND)
         page = max(page, 0)
         size = min(max(size, 1), MAX_PAGE_SIZE)
         sees = sees_phones(actor)
         async with self._uow(write=sees) as uow:
             await self._load(uow, actor, batch_id)
-            rows, total = await uow.sms.list_messages(batch_id, offset=page * size, limit=size)
+            rows, total = await uow.sms.list_messages(
+                batch_id, offset=page * size, limit=size, state=state.value if state else None
+            )
             if sees and rows:
                 await record_phone_view(
                     uow,

@@ -201,12 +201,12 @@ class SmsRepository:
         return counts
 
     async def list_messages(
-        self, batch_id: int, *, offset: int, limit: int | None
+        self, batch_id: int, *, offset: int, limit: int | None, state: str | None = None
     ) -> tuple[list[SmsMessageRecord], int]:
-        total = await self._session.scalar(
-            select(func.count()).select_from(SmsMessage).where(SmsMessage.batch_id == batch_id)
-        )
-        statement = select(SmsMessage).where(SmsMessage.batch_id == batch_id).order_by(SmsMessage.id).offset(offset)
+        """A batch's messages in recipient order, all or only those in ``state`` (e.g. the failed ones)."""
+        conditions = [SmsMessage.batch_id == batch_id, *([SmsMessage.state == state] if state else [])]
+        total = await self._session.scalar(select(func.count()).select_from(SmsMessage).where(*conditions))
+        statement = select(SmsMessage).where(*conditions).order_by(SmsMessage.id).offset(offset)
         if limit is not None:
             statement = statement.limit(limit)
         rows = await self._session.scalars(statement)

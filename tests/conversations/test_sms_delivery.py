@@ -210,6 +210,12 @@ async def test_a_message_sent_now_is_accepted_then_reported_delivered_or_failed_
     assert "1. 김대표1 (성동삼성쉐르빌(주상복합)) 010-****-5000 — 전달 완료" in refreshed.text
     assert f"2. 김대표2 (성동삼성쉐르빌(주상복합)) 010-****-5001 — 실패\n   사유: {FAKE_REASON}" in refreshed.text
     assert "3. 김대표3 (성동삼성쉐르빌(주상복합)) 010-****-5002 — 전달 완료" in refreshed.text
+    failures = (await sender.press("❗ 실패만 보기 (1)"))[-1]
+    assert shown("ko", "sms.detail.failed_only") in failures.text
+    assert f"1. 김대표2 (성동삼성쉐르빌(주상복합)) 010-****-5001 — 실패\n   사유: {FAKE_REASON}" in failures.text
+    assert "김대표1" not in failures.text and "김대표3" not in failures.text
+    everyone = (await sender.press("📋 전체 보기"))[-1]
+    assert "1. 김대표1" in everyone.text and "3. 김대표3" in everyone.text
     listed = (await sender.send("/sms_results"))[-1]
     assert counts(3, sent=3, delivered=2, failed=1) in listed.text
     assert shown("ko", "sms.ums_not_configured") not in listed.text

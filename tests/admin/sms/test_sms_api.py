@@ -286,6 +286,11 @@ async def test_a_scheduled_batch_is_cancelled_and_one_the_ums_accepted_cannot_be
     assert failed["state"] == "failed" and failed["failure_reason"] == "단말기 전원 꺼짐"
     assert failed["attempts"] == 1 and failed["state_changed_at"] == "2026-11-25T10:31:00+09:00"
     assert by_phone["010-****-5000"]["state"] == "delivered" and by_phone["010-****-5000"]["failure_reason"] is None
+    status, failures = await sender("GET", f"{SEND}/{soon['id']}/messages?state=failed&size=2")
+    assert status == 200 and failures["total"] == 1 and failures["size"] == 2
+    assert [m["phone"] for m in failures["items"]] == ["010-****-5001"]
+    assert (await sender("GET", f"{SEND}/{soon['id']}/messages?state=lost"))[0] == 422
+    assert (await sender("GET", f"{SEND}/{soon['id']}/messages?size=101"))[0] == 422
     _, settled = await sender("GET", f"{SEND}/{soon['id']}")
     assert settled["counts"] == {**counts, "submitted": 0, "delivered": 2, "failed": 1}
 

@@ -126,6 +126,11 @@ async def test_the_detail_shows_each_recipients_state_and_failure_with_masked_ph
 
     second = await (await client.get(f"/sms/{batch.id}?page=2")).text()
     assert len(rows(second)) == 2 and "<td>11</td>" in second and "<td>12</td>" in second
+    assert f'href="/sms/{batch.id}?failed=1"' in page
+    failures = await (await client.get(f"/sms/{batch.id}?failed=1")).text()
+    assert text("admin.sms.recipients_failed", count=1) in failures
+    assert len(rows(failures)) == 1 and "김대표2<" in rows(failures)[0]
+    assert f'<a href="/sms/{batch.id}">{text("admin.sms.all_recipients")}</a>' in failures
 
     await grant(uow_factory, sender, "pii.view")
     unmasked = await (await client.get(f"/sms/{batch.id}")).text()
