@@ -2,9 +2,10 @@
 then read the results; and what is refused on the way."""
 
 import pytest
+from sqlalchemy import delete, select
 
 from core.sms.values import RecipientSelection
-from storage.models import Position
+from storage.models import BotState, Position
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, shown
 
@@ -224,3 +225,59 @@ async def test_positions_offered_are_the_office_reference_list(sender, uow_facto
     assert positions.button_texts()[:2] == ["전체 직위", "회장"] and "동대표" in positions.button_texts()
     nobody = (await sender.press("동대표"))[-1]
     assert shown("ko", "sms.new.nobody") in nobody.text
+
+
+async def test_a_send_repeated_after_a_crash_makes_no_second_batch(sender, bot, services, uow_factory):
+    """The batch is written, then the process dies before the dialogue's state is flushed: after the restart
+    the confirmation still offers 보내기, and tapping it returns the batch already made, not a second one."""
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    await sender.send("점검 안내")
+    confirm = (await sender.press("📤 지금 보내기"))[-1]
+    await bot.app.update_persistence()
+    flushed = await bot_state(uow_factory)  # the dialogue as the last flush before 보내기 left it
+    sent = (await sender.press("✅ 보내기", message=confirm))[-1]
+    assert sent.text.startswith("✅ 문자 #1을(를) 1명에게")
+    await bot.stop()
+    await bot_state(uow_factory, restore=flushed)  # the kill: what came after that flush is lost
+    await bot.start()
+    # The restored dialogue sends again (it answers no "already sent": it does not know it sent) ...
+    again = await answer_to(sender, confirm, confirm.button("✅ 보내기").callback_data)
+    assert again == (None, False)
+    # ... and core answers with the batch the request key already made.
+    assert sender.last_message.text.startswith("✅ 문자 #1을(를) 1명에게")
+    staff = await services.staff.identify(SENDER_TG)
+    assert (await services.sms.list_batches(staff)).total == 1
+
+
+async def bot_state(uow_factory, restore=None):
+    """The bot's persisted state (dialogues, user data), or put back a copy taken earlier."""
+    async with uow_factory(write=True) as uow:
+        session = uow._session
+        if restore is not None:
+            await session.execute(delete(BotState))
+            session.add_all(BotState(**row) for row in restore)
+            await uow.commit()
+            return restore
+        rows = await session.execute(
+            select(BotState.kind, BotState.name, BotState.key, BotState.data, BotState.updated_at)
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+async def test_an_english_speaking_sender_is_answered_in_english(bot, services, emulator, uow_factory):
+    await make_complex(uow_factory, with_office=True)
+    staff = await make_staff(services, saeol_id="sms09", name="Kim", roles=("sms.send",), telegram_id=3009)
+    await services.staff.set_language(staff, "en")
+    chat = emulator.user(3009, first_name="Kim", language_code="en")
+    asked = (await chat.send("/sms"))[-1]
+    assert asked.text == shown("en", "sms.new.ask_kind")
+    await chat.press("🏢 Complex managers")
+    await chat.press("All complexes")
+    preview = (await chat.send("Inspection notice for {단지명}"))[-1]
+    assert preview.text.startswith(shown("en", "sms.preview.head"))
+    assert "Type: SMS" in preview.text and "To: Complex managers · all complexes — 1" in preview.text
+    await chat.press("📤 Send now")
+    done = (await chat.press("✅ Send"))[-1]
+    assert done.text.startswith(shown("en", "sms.new.sent", id=1, count=1))
