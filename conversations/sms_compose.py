@@ -33,9 +33,9 @@ from conversations.sms_draft import (
     State,
     ask_kind,
     cancel_row,
+    choose_anew,
     confirm,
     draft_of,
-    preview_of,
     selection_of,
     show_preview,
 )
@@ -76,8 +76,7 @@ async def on_kind(update: Update, context: DongneContext) -> State:
         await _invalid(update, context)
         return State.KIND
     await answer(update, context)
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {"kind": match[1]}
+    choose_anew(context, kind=match[1])
     lang = context.lang
     scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), f"sm:s:{s}") for s in ("all", "dong", "cx")]
     text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{match[1]}"))
@@ -87,23 +86,12 @@ async def on_kind(update: Update, context: DongneContext) -> State:
 
 async def on_text(update: Update, context: DongneContext) -> State:
     assert update.message is not None
-    draft = draft_of(context)
-    try:
-        await preview_of(context, update.message.text or "")
-    except DongneError as error:
-        await report(update, context, error)
-        return State.TEXT
-    draft["text"] = update.message.text or ""
-    return await show_preview(update, context)
+    return await show_preview(update, context, text=update.message.text or "")
 
 
 async def on_repick(update: Update, context: DongneContext) -> State:
     await answer(update, context)
-    draft = draft_of(context)
-    kept = draft.get("text")
-    draft.clear()
-    if kept:
-        draft["text"] = kept  # a new choice of people keeps what was written
+    choose_anew(context)
     return await ask_kind(update, context)
 
 

@@ -46,6 +46,17 @@ def cancel_row(lang: str, *extra: InlineKeyboardButton) -> list[InlineKeyboardBu
     return [*extra, button(t_plain(lang, "sms.new.cancel"), "sm:cancel")]
 
 
+def choose_anew(context: DongneContext, **choice: Any) -> dict[str, Any]:
+    """A new choice of people (``choice``, maybe none yet) in place of the old; what was written is kept."""
+    draft = draft_of(context)
+    kept = draft.get("text")
+    draft.clear()
+    draft.update(choice)
+    if kept:
+        draft["text"] = kept
+    return draft
+
+
 def selection_of(draft: dict[str, Any]) -> RecipientSelection:
     kind = draft.get("kind")
     if kind == "saved" and draft.get("list_id") is not None:
@@ -96,10 +107,14 @@ async def after_scope(update: Update, context: DongneContext) -> State:
     return await resolved(update, context)
 
 
+def save_row(lang: str, draft: dict[str, Any]) -> list[InlineKeyboardButton]:
+    """💾 목록 저장, unless the people already are a saved list."""
+    return [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
+
+
 def text_prompt_keyboard(lang: str, draft: dict[str, Any]) -> InlineKeyboardMarkup:
     repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
-    save = [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
-    return markup(save, cancel_row(lang, repick))
+    return markup(save_row(lang, draft), cancel_row(lang, repick))
 
 
 async def resolved(update: Update, context: DongneContext) -> State:
@@ -119,20 +134,22 @@ async def resolved(update: Update, context: DongneContext) -> State:
     return State.TEXT
 
 
-async def show_preview(update: Update, context: DongneContext, *, edit: bool = False) -> State:
+async def show_preview(update: Update, context: DongneContext, *, edit: bool = False, text: str | None = None) -> State:
+    """The preview of the draft's text, or of a new ``text``, which the draft keeps once core accepts it."""
     lang, draft = context.lang, draft_of(context)
+    candidate = str(draft.get("text", "")) if text is None else text
     try:
-        preview = await preview_of(context, str(draft.get("text", "")))
+        preview = await preview_of(context, candidate)
     except DongneError as error:
         await report(update, context, error)
         return State.TEXT
+    draft["text"] = candidate
     draft.pop("scheduled_at", None)
     body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview)
-    save = [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
     keyboard = markup(
         [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],
         [button(t_plain(lang, "sms.new.retext"), "sm:rt"), button(t_plain(lang, "sms.new.repick"), "sm:re")],
-        save,
+        save_row(lang, draft),
         cancel_row(lang),
     )
     await (show if edit else say)(update, context, body, keyboard)

@@ -16,6 +16,7 @@ from conversations.sms_draft import (
     State,
     ask_kind,
     cancel_row,
+    choose_anew,
     draft_of,
     resolved,
     selection_of,
@@ -99,12 +100,7 @@ async def on_list_button(update: Update, context: DongneContext) -> State:
         await answer(update, context, "sms.lists.deleted", name=chosen.name)
         return await _show_lists(update, context, edit=True)
     await answer(update, context)
-    draft = draft_of(context)
-    kept = draft.get("text")
-    draft.clear()
-    draft.update(kind="saved", list_id=chosen.id, list_name=chosen.name)
-    if kept:
-        draft["text"] = kept
+    choose_anew(context, kind="saved", list_id=chosen.id, list_name=chosen.name)
     return await resolved(update, context)
 
 
