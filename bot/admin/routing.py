@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from aiohttp import web
 
+from core.admin.staff_admin import LARGEST_ID
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -32,3 +34,12 @@ def route(method: str, path: str, name: str, access: Access = Access.SESSION) ->
         return Route(method, path, handler, name, access)
 
     return register
+
+
+def path_id(request: web.Request, name: str) -> int:
+    """The path's id (digits only, by the route); a longer number than an id can be names nothing, and is
+    refused before ``int`` meets it (Python refuses to convert more than 4,300 digits)."""
+    digits = request.match_info[name]
+    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
+        raise web.HTTPNotFound()
+    return int(digits)

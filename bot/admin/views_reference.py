@@ -16,12 +16,11 @@ from aiohttp import web
 
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, route
+from bot.admin.routing import Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
 from conversations.i18n import has_text, t_plain
 from core.admin.reference import (
     DESCRIPTION_LIMIT,
-    LARGEST_ID,
     MAX_AMOUNT,
     NAME_LIMITS,
     SHORT_NAME_LIMIT,
@@ -59,14 +58,6 @@ def kind_of(request: web.Request) -> ReferenceKind:
     if kind is None:
         raise web.HTTPNotFound()
     return kind
-
-
-def entry_id_of(request: web.Request) -> int:
-    """The path's id (digits only, by the route); a longer number than an id can be names nothing."""
-    digits = request.match_info["entry_id"]
-    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
-        raise web.HTTPNotFound()
-    return int(digits)
 
 
 def parse_amount(raw: str) -> int | None:
@@ -216,12 +207,12 @@ async def _entry_page(
 
 @route("GET", r"/reference/{kind}/{entry_id:\d+}", "reference_entry")
 async def reference_entry(request: web.Request) -> web.StreamResponse:
-    return await _entry_page(request, kind_of(request), entry_id_of(request))
+    return await _entry_page(request, kind_of(request), path_id(request, "entry_id"))
 
 
 @route("POST", r"/reference/{kind}/{entry_id:\d+}", "reference_edit")
 async def reference_edit(request: web.Request) -> web.StreamResponse:
-    kind, entry_id = kind_of(request), entry_id_of(request)
+    kind, entry_id = kind_of(request), path_id(request, "entry_id")
     form = await read_form(request)
     try:
         await _lists(request).edit(request[ACTOR], kind, entry_id, draft_of(form), seen=form.get("seen"))
@@ -233,7 +224,7 @@ async def reference_edit(request: web.Request) -> web.StreamResponse:
 
 @route("POST", r"/reference/{kind}/{entry_id:\d+}/move", "reference_move")
 async def reference_move(request: web.Request) -> web.StreamResponse:
-    kind, entry_id = kind_of(request), entry_id_of(request)
+    kind, entry_id = kind_of(request), path_id(request, "entry_id")
     form = await read_form(request)
     offset = {"up": -1, "down": 1}.get(form.get("direction", ""), 0)
     try:
@@ -246,7 +237,7 @@ async def reference_move(request: web.Request) -> web.StreamResponse:
 
 @route("POST", r"/reference/{kind}/{entry_id:\d+}/delete", "reference_delete")
 async def reference_delete(request: web.Request) -> web.StreamResponse:
-    kind, entry_id = kind_of(request), entry_id_of(request)
+    kind, entry_id = kind_of(request), path_id(request, "entry_id")
     try:
         await _lists(request).delete(request[ACTOR], kind, entry_id)
     except FORM_ERRORS as error:

@@ -12,15 +12,13 @@ from aiohttp import web
 
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, route
+from bot.admin.routing import Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
 from core.admin.access import TOKEN_NAME_LIMIT, IssuedToken
 from core.errors import InvalidInput
 from storage.records_admin import ApiTokenRecord
 
 NAV = [("tokens.nav", "/tokens")]
-# Ids are database integers; a longer number names no token and must not reach the database.
-LARGEST_ID = 2**31 - 1
 NOTICES = {"revoked": "tokens.revoked_notice"}
 
 
@@ -84,10 +82,7 @@ async def create_token(request: web.Request) -> web.StreamResponse:
 
 @route("POST", r"/tokens/{token_id:\d+}/revoke", "token_revoke")
 async def revoke_token(request: web.Request) -> web.StreamResponse:
-    digits = request.match_info["token_id"]
-    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
-        raise web.HTTPNotFound()
-    token_id = int(digits)
+    token_id = path_id(request, "token_id")  # a longer number names no token and must not reach the database
     try:
         await request.app[SERVICES].admin_access.revoke_token(request[ACTOR], token_id)
     except InvalidInput as error:  # revoked already (a second tap, a colleague) or no such token

@@ -242,12 +242,12 @@ class StaffAdministration:
                 raise DuplicateStaff(saeol_id, saeol_id=saeol_id)
             department_id = await uow.staff.ensure_department(department)
             staff_id = await uow.staff.add_staff(saeol_id=saeol_id, name=name, department_id=department_id, now=now)
-            await uow.audit.record(
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
                 at=now,
-                actor_staff_id=actor.id or None,
                 action="staff.add",
-                target_type="staff",
-                target_id=staff_id,
                 details={"old": None, "new": {"saeol_id": saeol_id, "name": name, "department": department}},
             )
             detail = await self._detail(uow, staff_id)
@@ -278,12 +278,11 @@ class StaffAdministration:
             ):
                 raise StaleRecord(str(staff_id))
             changed = [key for key in old if old[key] != new[key]]
-            await uow.audit.record(
-                at=self._clock.now(),
-                actor_staff_id=actor.id or None,
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
                 action="staff.edit",
-                target_type="staff",
-                target_id=staff_id,
                 details={"old": {k: old[k] for k in changed}, "new": {k: new[k] for k in changed}},
             )
             detail = await self._detail(uow, staff_id)
@@ -310,12 +309,11 @@ class StaffAdministration:
                 raise AlreadyDone("already_active" if active else "already_inactive", str(staff_id))
             if not active:
                 await uow.admin.delete_sessions_of(staff_id)
-            await uow.audit.record(
-                at=self._clock.now(),
-                actor_staff_id=actor.id or None,
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
                 action="staff.activate" if active else "staff.deactivate",
-                target_type="staff",
-                target_id=staff_id,
                 details={"old": {"active": not active}, "new": {"active": active}},
             )
             detail = await self._detail(uow, staff_id)
@@ -330,12 +328,11 @@ class StaffAdministration:
             row = await self._row(uow, staff_id)
             if not await uow.staff_admin.unbind_telegram(staff_id):
                 raise AlreadyDone("already_unbound", str(staff_id))
-            await uow.audit.record(
-                at=self._clock.now(),
-                actor_staff_id=actor.id or None,
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
                 action="staff.unbind",
-                target_type="staff",
-                target_id=staff_id,
                 details={"old": {"telegram_user_id": row.telegram_user_id}, "new": {"telegram_user_id": None}},
             )
             detail = await self._detail(uow, staff_id)
@@ -373,12 +370,11 @@ class StaffAdministration:
                 dong_ids=sorted(request.dong_ids),
                 now=self._clock.now(),
             )
-            await uow.audit.record(
-                at=self._clock.now(),
-                actor_staff_id=actor.id or None,
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
                 action="role.grant",
-                target_type="staff",
-                target_id=staff_id,
                 details={
                     "permission": permission.value,
                     "old": _scope_details(held.scope) if held is not None else None,
@@ -403,12 +399,11 @@ class StaffAdministration:
                 raise AlreadyDone("already_revoked", permission.value, permission=permission.value)
             if permission is Permission.ADMIN:
                 await uow.admin.delete_sessions_of(staff_id)
-            await uow.audit.record(
-                at=self._clock.now(),
-                actor_staff_id=actor.id or None,
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
                 action="role.revoke",
-                target_type="staff",
-                target_id=staff_id,
                 details={"permission": permission.value, "old": _scope_details(held.scope), "new": None},
             )
             detail = await self._detail(uow, staff_id)
@@ -422,6 +417,26 @@ class StaffAdministration:
         if row is None:
             raise NotFound(str(staff_id))
         return row
+
+    async def _audit(
+        self,
+        uow: UnitOfWork,
+        actor: StaffMember,
+        staff_id: int,
+        *,
+        action: str,
+        details: dict[str, object],
+        at: datetime | None = None,
+    ) -> None:
+        """An audit entry about the member, by ``actor``, at ``at`` (default: now)."""
+        await uow.audit.record(
+            at=at or self._clock.now(),
+            actor_staff_id=actor.id or None,
+            action=action,
+            target_type="staff",
+            target_id=staff_id,
+            details=details,
+        )
 
     async def _check_scope_ids(self, uow: UnitOfWork, request: GrantRequest) -> None:
         if request.department_id is not None:
