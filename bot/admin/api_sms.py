@@ -21,7 +21,6 @@ from bot.admin.api_sms_json import (
     list_request,
     message_json,
     page_json,
-    path_id,
     preview_json,
     query_flag,
     query_page,
@@ -35,7 +34,7 @@ from bot.admin.api_sms_json import (
 from bot.admin.keys import ACTOR
 from bot.admin.openapi import Operation, Parameter, api_route
 from bot.admin.pages import request_language
-from bot.admin.routing import Route
+from bot.admin.routing import Route, path_id
 from bot.admin.security import SERVICES, json_error
 from bot.admin.views_sms import results_workbook_response
 from conversations.i18n import t_plain

@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.admin.api_json import parse_json
 from bot.admin.api_staff import invalid
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
 from core.sms.service import MAX_PAGE_SIZE, PAGE_SIZE
 from core.sms.values import (
@@ -94,14 +94,6 @@ def identifier(value: Any, field: str, *, required: bool = False) -> int | None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= LARGEST_ID:
         raise invalid(field, ID_EXPECTED)
-    return value
-
-
-def path_id(request: web.Request, name: str) -> int:
-    """The path's id (the route allows digits only); one larger than any id is a record that is not there."""
-    value = int(request.match_info[name])
-    if not 1 <= value <= LARGEST_ID:
-        raise NotFound(f"{name} {value}")
     return value
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from aiohttp import web
 
 from core.admin.staff_admin import LARGEST_ID
+from core.errors import NotFound
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -40,6 +41,6 @@ def path_id(request: web.Request, name: str) -> int:
     """The path's id (digits only, by the route); a longer number than an id can be names nothing, and is
     refused before ``int`` meets it (Python refuses to convert more than 4,300 digits)."""
     digits = request.match_info[name]
-    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
-        raise web.HTTPNotFound()
+    if len(digits) > len(str(LARGEST_ID)) or not 0 < int(digits) <= LARGEST_ID:
+        raise NotFound(f"{name} {digits[:20]}")
     return int(digits)

@@ -13,10 +13,9 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.admin.api_sms_json import path_id
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, route
+from bot.admin.routing import Route, path_id, route
 from bot.admin.security import SERVICES, error_message, status_of
 from conversations.i18n import has_text, t_plain
 from conversations.sms_view import count_parts, failure_text

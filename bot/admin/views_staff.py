@@ -19,7 +19,7 @@ from aiohttp import web
 from bot.admin.app import BOT_USERNAME
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, route
+from bot.admin.routing import Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
 from core.admin.staff_admin import (
     DEPARTMENT_LIMIT,
@@ -56,8 +56,7 @@ def _staff_admin(request: web.Request) -> StaffAdministration:
 
 
 def staff_id_of(request: web.Request) -> int:
-    """The path's id; the route allows digits only, and the service answers NotFound for any it cannot hold."""
-    return int(request.match_info["staff_id"])
+    return path_id(request, "staff_id")
 
 
 def bot_username(request: web.Request) -> str | None:

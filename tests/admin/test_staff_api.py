@@ -217,6 +217,8 @@ async def test_duplicates_unknown_ids_and_strangers(api, services, client):
     for method, path in [
         ("GET", "/api/v1/staff/424242"),
         ("GET", "/api/v1/staff/99999999999999999999"),
+        ("GET", "/api/v1/staff/" + "9" * 5000),  # beyond what int() converts: not a 500
+        ("POST", "/api/v1/staff/" + "9" * 5000 + "/deactivate"),
         ("PATCH", "/api/v1/staff/424242"),
         ("POST", "/api/v1/staff/424242/deactivate"),
         ("POST", "/api/v1/staff/424242/link-code"),

@@ -207,7 +207,7 @@ async def test_strangers_unknown_batches_and_admins_without_sms_send(client, adm
     refused = await client.get("/sms")
     assert refused.status == 403  # an admin who does not send text messages
     await grant(uow_factory, admin, "sms.send")
-    for path in ("/sms/424242", "/sms/99999999999", "/sms/424242/results.xlsx"):
+    for path in ("/sms/424242", "/sms/99999999999", "/sms/" + "9" * 5000, "/sms/424242/results.xlsx"):
         assert (await client.get(path)).status == 404, path
     empty = await (await client.get("/sms?page=banana")).text()
     assert text("admin.sms.none") in empty
