@@ -1,4 +1,5 @@
-"""Reading a JSON API request's body, the same for every API: an object, or nothing."""
+"""Reading a JSON API request, the same for every API: the body (an object, or nothing) and the query's
+numbers; a refusal names the field and what was expected."""
 
 from __future__ import annotations
 
@@ -26,3 +27,21 @@ def parse_json(raw: bytes) -> dict[str, Any]:
 async def json_body(request: web.Request) -> dict[str, Any]:
     """The body as a JSON object; an empty body is an empty object."""
     return parse_json(await request.read())
+
+
+def invalid(field: str, expected: str) -> InvalidInput:
+    return InvalidInput("api_field_invalid", field, field=field, expected=expected)
+
+
+def query_integer(request: web.Request, name: str, default: int, lowest: int, highest: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or not lowest <= int(raw) <= highest:
+        raise invalid(name, f"integer {lowest}-{highest}")
+    return int(raw)
+
+
+def query_page(request: web.Request) -> int:
+    """The 1-based ``page`` of the address, as the services' 0-based number."""
+    return query_integer(request, "page", 1, 1, 999_999) - 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.admin import api_sms_schema  # noqa: F401  (files the JSON shapes in the OpenAPI description)
+from bot.admin.api_json import query_page
 from bot.admin.api_sms_json import (
     batch_json,
     dispatch_request,
@@ -23,7 +24,6 @@ from bot.admin.api_sms_json import (
     page_json,
     preview_json,
     query_flag,
-    query_page,
     query_size,
     query_state,
     read_json,

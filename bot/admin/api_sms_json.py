@@ -15,8 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.admin.api_json import parse_json
-from bot.admin.api_staff import invalid
+from bot.admin.api_json import invalid, parse_json, query_integer
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
@@ -179,24 +178,9 @@ def list_request(body: Mapping[str, Any]) -> tuple[str, list[ListEntry] | Recipi
     return name, entries_of(body["entries"]) if "entries" in body else selection_of(body["recipients"])
 
 
-def query_page(request: web.Request) -> int:
-    """The 1-based ``page`` of the address, as the service's 0-based number."""
-    raw = request.query.get("page")
-    if raw is None:
-        return 0
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        raise invalid("page", "integer 1-999999")
-    return int(raw) - 1
-
-
 def query_size(request: web.Request) -> int:
     """How many items a page holds (``size``), within what the service allows."""
-    raw = request.query.get("size")
-    if raw is None:
-        return PAGE_SIZE
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 3 or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        raise invalid("size", f"integer 1-{MAX_PAGE_SIZE}")
-    return int(raw)
+    return query_integer(request, "size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
 
 
 def query_state(request: web.Request) -> MessageState | None:

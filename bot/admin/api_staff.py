@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.admin.api_json import json_body
+from bot.admin.api_json import invalid, json_body, query_integer, query_page
 from bot.admin.keys import ACTOR
 from bot.admin.openapi import Operation, Parameter, api_route, define_schemas, ref
 from bot.admin.routing import Route
@@ -29,7 +29,6 @@ from core.admin.staff_admin import (
     StaffQuery,
     StaffSummary,
 )
-from core.errors import InvalidInput
 from core.permissions import Permission
 
 STAFF = "/api/v1/staff"
@@ -206,10 +205,6 @@ def _summary_json(staff: StaffSummary) -> dict[str, Any]:
 # -- reading the request ---------------------------------------------------------------------------------
 
 
-def invalid(field: str, expected: str) -> InvalidInput:
-    return InvalidInput("api_field_invalid", field, field=field, expected=expected)
-
-
 def text_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
     value = body.get(name)
     if value is None and not required:
@@ -226,15 +221,6 @@ def integer_field(body: dict[str, Any], name: str, *, required: bool) -> int | N
     if not isinstance(value, int) or isinstance(value, bool):
         raise invalid(name, "integer")
     return value
-
-
-def _query_integer(request: web.Request, name: str, default: int, lowest: int, highest: int) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or not lowest <= int(raw) <= highest:
-        raise invalid(name, f"integer {lowest}-{highest}")
-    return int(raw)
 
 
 # -- the routes ------------------------------------------------------------------------------------------
@@ -267,8 +253,8 @@ async def api_staff_list(request: web.Request) -> web.StreamResponse:
     query = StaffQuery(
         text=request.query.get("q", "")[:200],
         active=None if active_raw is None else active_raw == "true",
-        page=_query_integer(request, "page", 1, 1, 999_999) - 1,
-        size=_query_integer(request, "size", PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        page=query_page(request),
+        size=query_integer(request, "size", PAGE_SIZE, 1, MAX_PAGE_SIZE),
     )
     page = await _staff_admin(request).list_staff(request[ACTOR], query)
     return web.json_response(
