@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from conversations.benchmark_notices import render_notification
-from core.notifications import Notifications
+from core.notifications import BATCH, Notifications
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,6 @@ class Notifier:
                     continue
                 await self._notifications.delivered(notification.id, message.message_id)
                 sent += 1
-            if len(due) < 50:
+            if len(due) < BATCH:
                 break
         return sent

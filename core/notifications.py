@@ -15,6 +15,7 @@ from storage.records_benchmark import NotificationRecord
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 MAX_ATTEMPTS = 8
+BATCH = 50  # notifications read per round of the sender
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
 
@@ -76,7 +77,7 @@ class Notifications:
         self._clock = clock
         self.signal = signal
 
-    async def due(self, limit: int = 50) -> list[NotificationView]:
+    async def due(self, limit: int = BATCH) -> list[NotificationView]:
         """Notifications to send now. Those whose recipient can no longer receive them (unbound or
         deactivated since they were queued) are set aside with the reason instead. Reading comes first
         and alone: the sender polls, and an idle poll should not take SQLite's write lock."""

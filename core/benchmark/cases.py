@@ -34,7 +34,7 @@ from core.benchmark.values import (
     OfficerRecord,
     Registered,
 )
-from core.benchmark.workflow import check, coordinated_department, executing_department, is_coordinator, may_view
+from core.benchmark.workflow import check, is_coordinator, listed_department, may_view
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, StaleRecord
 from core.housing import clean_query
@@ -76,16 +76,18 @@ class CaseRegistry:
 
     async def _check_assignment(
         self, uow: UnitOfWork, department_id: int, officer_id: int | None
-    ) -> OfficerRecord | None:
-        if await uow.benchmark.get_department(department_id) is None:
+    ) -> tuple[NamedRef, OfficerRecord | None]:
+        """The department and, if one is named, its officer; refused if either is not there."""
+        department = await uow.benchmark.get_department(department_id)
+        if department is None:
             raise NotFound(f"department {department_id}")
         if officer_id is None:
-            return None
+            return department, None
         officers = await _executors(uow, department_id)
         officer = next((o for o in officers if o.id == officer_id), None)
         if officer is None:
             raise InvalidInput("officer_not_in_department")
-        return officer
+        return department, officer
 
     # -- registration ---------------------------------------------------------------------------------
 
@@ -142,7 +144,7 @@ class CaseRegistry:
         now = self._clock.now()
         today = self._clock.local(now).date()
         async with self._uow(write=True) as uow:
-            officer = await self._check_assignment(uow, draft.department_id, draft.officer_id)
+            _, officer = await self._check_assignment(uow, draft.department_id, draft.officer_id)
             staged = await uow.benchmark.list_staged_attachments(actor.id, draft.attachment_ids)
             if len(staged) != len(set(draft.attachment_ids)):
                 raise InvalidInput("attachment_missing")
@@ -210,10 +212,8 @@ class CaseRegistry:
         if department_id is not None:
             if not may_view(actor, department_id):
                 raise NotYourCase(f"{actor.saeol_id} may not list department {department_id}")
-        elif is_coordinator(actor):
-            department_id = coordinated_department(actor)
         else:
-            department_id = executing_department(actor)
+            department_id = listed_department(actor)
         prefix = title_key = None
         if filters.text:
             text = clean_query(filters.text)
@@ -241,12 +241,8 @@ class CaseRegistry:
     async def years(self, actor: StaffMember) -> list[int]:
         """The years to filter by: of every case for an unscoped coordinator, else of the actor's department."""
         require_benchmark_role(actor)
-        if is_coordinator(actor):
-            department = coordinated_department(actor)
-        else:
-            department = executing_department(actor)
         async with self._uow() as uow:
-            return await uow.benchmark.list_years(department)
+            return await uow.benchmark.list_years(listed_department(actor))
 
     async def history(self, actor: StaffMember, case_id: int) -> list[EventRecord]:
         async with self._uow() as uow:
@@ -274,12 +270,12 @@ class CaseRegistry:
             case = await load_case(uow, actor, case_id)
             state = CaseState(case.state)
             check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.EDIT)
-            officer = None
+            department, officer = case.department, None
             if "department_id" in fresh or "officer_id" in fresh:
                 department_id = int(str(fresh.get("department_id", case.department.id)))
                 _require_coordinates(actor, department_id)
                 officer_id = fresh.get("officer_id")
-                officer = await self._check_assignment(
+                department, officer = await self._check_assignment(
                     uow, department_id, int(str(officer_id)) if officer_id is not None else None
                 )
             before = {
@@ -295,8 +291,7 @@ class CaseRegistry:
             # History shows names, as staff read them, rather than ids.
             changes: dict[str, object] = {k: [before[k], v] for k, v in changed.items() if not k.endswith("_id")}
             if "department_id" in changed:
-                department = await uow.benchmark.get_department(int(str(changed["department_id"])))
-                changes["department"] = [case.department.name, department.name if department else None]
+                changes["department"] = [case.department.name, department.name]
             if "officer_id" in changed:
                 changes["officer"] = [case.officer.name if case.officer else None, officer.name if officer else None]
             values = dict(fresh)

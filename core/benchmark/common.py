@@ -59,10 +59,15 @@ async def load_case(uow: UnitOfWork, actor: StaffMember, case_id: int) -> CaseRe
     return case
 
 
+def is_own_request(actor: StaffMember, case: CaseRecord) -> bool:
+    """The case's approval request is the actor's own, which another coordinator must decide."""
+    return case.approval_requested_by is not None and case.approval_requested_by.id == actor.id
+
+
 def view_of(actor: StaffMember, case: CaseRecord) -> CaseView:
     state = CaseState(case.state)
     actions = allowed_actions(actor, state, case.department.id, has_review=case.adoption is not None)
-    if case.approval_requested_by is not None and case.approval_requested_by.id == actor.id:
+    if is_own_request(actor, case):
         actions -= {CaseAction.APPROVE, CaseAction.RETURN}  # nobody decides on their own request
     # A draft is the department's unsent work: shown to those who work on the case, not to others.
     draft_visible = is_executor_of(actor, case.department.id) or is_coordinator(actor, case.department.id)

@@ -14,6 +14,7 @@ from core.benchmark.common import (
     REASON_LIMIT,
     clean_block,
     coordinator_ids,
+    is_own_request,
     load_case,
     notify,
     record,
@@ -44,7 +45,7 @@ REVIEW_ACTIONS = frozenset({CaseAction.REVIEW, CaseAction.SAVE_DRAFT, CaseAction
 def refuse_own_request(actor: StaffMember, case: CaseRecord) -> None:
     """Nobody decides on a request they made themselves (a coordinator who also executes for a department
     asks another coordinator): the four-eyes rule the old approval screen kept by having two roles."""
-    if case.approval_requested_by is not None and case.approval_requested_by.id == actor.id:
+    if is_own_request(actor, case):
         raise CaseLocked("own_request", case_no=case.case_no)
 
 
@@ -219,10 +220,13 @@ class CaseDecisions:
             self._signal.fire()
         return view_of(actor, updated)
 
-    async def withdraw(self, actor: StaffMember, case_id: int) -> CaseView:
-        """승인요청 철회: the department takes its request back to change it."""
+    async def withdraw(self, actor: StaffMember, case_id: int, round_: int | None = None) -> CaseView:
+        """승인요청 철회: the department takes its request back to change it. ``round_``, if given, is the
+        request the withdrawing button belongs to: a later request is not taken back by an older button."""
         async with self._uow(write=True) as uow:
             case = await load_case(uow, actor, case_id)
+            if round_ is not None and round_ != case.approval_round:
+                raise CaseLocked("approval_round_stale", case_no=case.case_no)
             state = CaseState(case.state)
             check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.WITHDRAW)
             updated = await self._change(
@@ -268,6 +272,18 @@ class CaseDecisions:
             return CaseLocked("case_not_requested")
         return StaleRecord(f"case {case.id} changed during the decision")
 
+    async def _open_request(
+        self, uow: UnitOfWork, actor: StaffMember, case_id: int, round_: int, action: CaseAction
+    ) -> CaseRecord:
+        """The case, if request ``round_`` is still open and the actor may decide it with ``action``."""
+        case = await load_case(uow, actor, case_id)
+        if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
+            raise self._why_not_decidable(actor, case, round_, action)
+        # A coordinator scoped to another department may still see the case (as its executor), not decide.
+        check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
+        refuse_own_request(actor, case)
+        return case
+
     async def _decide(
         self,
         actor: StaffMember,
@@ -280,12 +296,7 @@ class CaseDecisions:
         require(actor, Permission.BENCHMARK_COORDINATE)
         approved = action is CaseAction.APPROVE
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
-                raise self._why_not_decidable(actor, case, round_, action)
-            # A coordinator scoped to another department may still see the case (as its executor), not decide.
-            check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
-            refuse_own_request(actor, case)
+            case = await self._open_request(uow, actor, case_id, round_, action)
             try:
                 updated = await self._change(
                     uow,
@@ -324,13 +335,7 @@ class CaseDecisions:
         """Before asking an approver for a return reason: is the request still open?"""
         require(actor, Permission.BENCHMARK_COORDINATE)
         async with self._uow() as uow:
-            case = await load_case(uow, actor, case_id)
-            if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
-                raise self._why_not_decidable(actor, case, round_, CaseAction.RETURN)
-            state = CaseState(case.state)
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.RETURN)
-            refuse_own_request(actor, case)
-            return view_of(actor, case)
+            return view_of(actor, await self._open_request(uow, actor, case_id, round_, CaseAction.RETURN))
 
     # -- what waits for whom --------------------------------------------------------------------------
 
@@ -339,13 +344,8 @@ class CaseDecisions:
         coordinates; not the coordinator's own requests, which another must decide), newest first."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         page = max(page, 0)
-        query = CaseQuery(
-            state=CaseState.APPROVAL_REQUESTED.value,
-            department_id=coordinated_department(actor),
-            not_requested_by=actor.id,
-        )
         async with self._uow() as uow:
-            rows, total = await uow.benchmark.list_cases(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+            rows, total = await uow.benchmark.list_cases(_awaiting(actor), offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         return Page(items=tuple(rows), number=page, size=PAGE_SIZE, total=total)
 
     async def waiting_count(self, actor: StaffMember) -> int:
@@ -353,17 +353,22 @@ class CaseDecisions:
         review or revision. Zero for anyone without a benchmarking role."""
         async with self._uow() as uow:
             if is_coordinator(actor):
-                waiting = CaseQuery(
-                    state=CaseState.APPROVAL_REQUESTED.value,
-                    department_id=coordinated_department(actor),
-                    not_requested_by=actor.id,
-                )
-                return await uow.benchmark.count_cases(waiting)
+                return await uow.benchmark.count_cases(_awaiting(actor))
             if can(actor, Permission.BENCHMARK_EXECUTE):
                 states = (CaseState.REGISTERED.value, CaseState.RETURNED.value)
                 to_do = CaseQuery(department_id=executing_department(actor), states=states)
                 return await uow.benchmark.count_cases(to_do)
         return 0
+
+
+def _awaiting(actor: StaffMember) -> CaseQuery:
+    """Requests waiting for this coordinator: in the department a scoped one coordinates, and not the
+    coordinator's own, which another must decide."""
+    return CaseQuery(
+        state=CaseState.APPROVAL_REQUESTED.value,
+        department_id=coordinated_department(actor),
+        not_requested_by=actor.id,
+    )
 
 
 async def _coordinators_of(uow: UnitOfWork, department_id: int) -> list[int]:

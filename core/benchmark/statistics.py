@@ -83,16 +83,11 @@ class BenchmarkStatistics:
         progress_columns = [p.value for p in ProgressResult]
         scoped = coordinated_department(actor)
         async with self._uow() as uow:
-            adoption = await uow.benchmark.count_by("adoption", states=REVIEWED_STATES, year=year)
-            progress = await uow.benchmark.count_by("progress_result", states=(CaseState.APPROVED.value,), year=year)
-            states = await uow.benchmark.count_by("state", states=ALL_STATES, year=year)
-            department = await uow.benchmark.get_department(scoped) if scoped is not None else None
-        if scoped is not None:
-            # The counts carry department names, which are unique; an unknown department counts nothing.
-            name = department.name if department is not None else None
-            adoption, progress, states = (
-                [r for r in rows if r.department == name] for rows in (adoption, progress, states)
+            adoption = await uow.benchmark.count_by("adoption", states=REVIEWED_STATES, year=year, department_id=scoped)
+            progress = await uow.benchmark.count_by(
+                "progress_result", states=(CaseState.APPROVED.value,), year=year, department_id=scoped
             )
+            states = await uow.benchmark.count_by("state", states=ALL_STATES, year=year, department_id=scoped)
         return BenchmarkTables(
             year=year,
             adoption_by_department=build_table(adoption, adoption_columns, by="department"),

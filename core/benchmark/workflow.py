@@ -52,6 +52,12 @@ def executing_department(actor: StaffMember) -> int:
     return actor.department_id if scoped is None else scoped
 
 
+def listed_department(actor: StaffMember) -> int | None:
+    """The department the actor's case lists are confined to: a coordinator's scope (None, every department,
+    when unscoped), else the department the actor executes for."""
+    return coordinated_department(actor) if is_coordinator(actor) else executing_department(actor)
+
+
 def is_executor_of(actor: StaffMember, department_id: int) -> bool:
     return can(actor, Permission.BENCHMARK_EXECUTE) and executing_department(actor) == department_id
 

@@ -379,9 +379,11 @@ class BenchmarkRepository:
 
     # -- statistics -----------------------------------------------------------------------------------
 
-    async def count_by(self, column: str, *, states: Sequence[str], year: int | None = None) -> list[CountRow]:
+    async def count_by(
+        self, column: str, *, states: Sequence[str], year: int | None = None, department_id: int | None = None
+    ) -> list[CountRow]:
         """Cases per year, department and value of ``column`` (adoption or progress_result), counting only
-        cases in ``states``: a submitted review or report, never a draft."""
+        cases in ``states``: a submitted review or report, never a draft; of one department, if given."""
         value = getattr(BenchmarkCase, column)
         statement = (
             select(BenchmarkCase.year, Department.name, value, func.count())
@@ -391,5 +393,7 @@ class BenchmarkRepository:
         )
         if year is not None:
             statement = statement.where(BenchmarkCase.year == year)
+        if department_id is not None:
+            statement = statement.where(BenchmarkCase.department_id == department_id)
         rows = await self._session.execute(statement)
         return [CountRow(int(y), department, v, int(count)) for y, department, v, count in rows]
