@@ -18,9 +18,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations.benchmark_view import case_button, case_keyboard, list_line, render_card
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
-from conversations.i18n import has_text, t, t_plain
-from conversations.keyboards import button, markup, pager_row, rows
-from conversations.replies import answer, report, say, show
+from conversations.i18n import t, t_plain
+from conversations.keyboards import button, markup, page_row, rows
+from conversations.replies import answer, error_key, report, say, show
 from core.benchmark.common import REASON_LIMIT
 from core.errors import AlreadyDecided, DongneError
 
@@ -34,10 +34,7 @@ class State(StrEnum):
 
 
 async def _answer_error(update: Update, context: DongneContext, error: DongneError) -> None:
-    key = f"error.{error.code}"
-    await answer(
-        update, context, key if has_text(context.lang, key) else "error.unexpected", alert=True, **error.params
-    )
+    await answer(update, context, error_key(context.lang, error), alert=True, **error.params)
 
 
 async def _show_current(update: Update, context: DongneContext, case_id: int) -> None:
@@ -151,14 +148,7 @@ async def show_pending(update: Update, context: DongneContext) -> None:
         lines.append(list_line(lang, page * found.size + offset + 1, row))
     keyboard = markup(
         *rows([case_button(row) for row in found.items], 1),
-        pager_row(
-            lang,
-            has_previous=found.has_previous,
-            has_next=found.has_next,
-            number=found.number,
-            count=found.count,
-            data_for=(f"ap:p:{page - 1}", f"ap:p:{page + 1}"),
-        ),
+        page_row(lang, found, (f"ap:p:{page - 1}", f"ap:p:{page + 1}")),
     )
     if query is not None and query.data != "menu:approvals":
         await show(update, context, "\n".join(lines), keyboard)

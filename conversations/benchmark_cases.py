@@ -42,9 +42,9 @@ from conversations.dialogue import (
 )
 from conversations.files import receive_file, send_file
 from conversations.i18n import t, t_plain
-from conversations.keyboards import button, markup, pager_row, rows
+from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, report, say, show
-from core.benchmark.values import Adoption, CaseFilter, CaseListRecord, CaseState
+from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseListRecord, CaseState
 from core.benchmark.workflow import is_coordinator
 from core.errors import DongneError, InvalidInput
 from core.values import Page
@@ -139,14 +139,7 @@ async def show_list(update: Update, context: DongneContext, page: int = 0, *, ed
     ]
     keyboard = markup(
         *rows([case_button(row) for row in found.items], 1),
-        pager_row(
-            lang,
-            has_previous=found.has_previous,
-            has_next=found.has_next,
-            number=found.number,
-            count=found.count,
-            data_for=(f"bl:p:{page - 1}:{token}", f"bl:p:{page + 1}:{token}"),
-        ),
+        page_row(lang, found, (f"bl:p:{page - 1}:{token}", f"bl:p:{page + 1}:{token}")),
         *rows(filter_buttons, 3),
         [button(t_plain(lang, "bm.filter.search"), "bl:search"), button(t_plain(lang, "bm.filter.reset"), "bl:reset")],
     )
@@ -255,9 +248,7 @@ async def send_full_texts(update: Update, context: DongneContext, case_id: int) 
 
 
 async def ask_for_file(update: Update, context: DongneContext, case_id: int, version: int) -> State:
-    case = await context.services.cases.get(context.staff(), case_id)
-    if version != case.version:
-        raise InvalidInput("stale_case_screen")
+    case = await context.services.cases.open_for(context.staff(), case_id, CaseAction.ATTACH, version)
     assert context.user_data is not None
     context.user_data[ATTACH_KEY] = [case_id, version]
     await say(update, context, t(context.lang, "bm.attach.ask", case_no=case.case_no), markup(_stop_row(context.lang)))

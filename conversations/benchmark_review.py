@@ -258,10 +258,7 @@ async def on_withdraw(update: Update, context: DongneContext) -> None:
     await answer(update, context)
     lang = context.lang
     try:
-        case = await context.services.cases.get(context.staff(), int(match[1]))
-        if case.approval_round != int(match[2]):
-            raise CaseLocked("approval_round_stale", case_no=case.case_no)
-        case = await context.services.decisions.withdraw(context.staff(), case.id)
+        case = await context.services.decisions.withdraw(context.staff(), int(match[1]), int(match[2]))
     except DongneError as error:
         await report(update, context, error)
         return

@@ -20,7 +20,7 @@ from conversations.complex_card import SECTIONS, render_card, render_section, su
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message, route
 from conversations.i18n import t, t_plain
-from conversations.keyboards import button, markup, pager_row, rows
+from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
 from core.housing import clean_query
@@ -49,17 +49,9 @@ def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str
         button(t_plain(lang, "lookup.result_button", name=c.name, dong=c.admin_dong), f"cx:open:{c.id}")
         for c in page.items
     ]
-    pager = pager_row(
-        lang,
-        has_previous=page.has_previous,
-        has_next=page.has_next,
-        number=page.number,
-        count=page.count,
-        data_for=page_data,
-    )
     return markup(
         *rows(picks, 1),
-        pager,
+        page_row(lang, page, page_data),
         [button(t_plain(lang, "lookup.by_dong"), "cx:dongs"), button(t_plain(lang, "lookup.new_search"), "cx:new")],
     )
 

@@ -5,10 +5,12 @@ Callback data is ``namespace:action:args`` and never longer than Telegram's 64 b
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from conversations.i18n import t_plain
+from core.values import Page
 
 MAX_CALLBACK_BYTES = 64
 
@@ -36,6 +38,18 @@ def pager_row(
     if has_next:
         row.append(button(t_plain(lang, "common.next"), next_data))
     return row
+
+
+def page_row(lang: str, page: Page[Any], data_for: Iterable[str]) -> list[InlineKeyboardButton]:
+    """The pager of a service's ``Page``: where it is and whether there is more either way."""
+    return pager_row(
+        lang,
+        has_previous=page.has_previous,
+        has_next=page.has_next,
+        number=page.number,
+        count=page.count,
+        data_for=data_for,
+    )
 
 
 def markup(*keyboard_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:

@@ -58,9 +58,14 @@ async def answer(
         log.info("callback answer failed: %s", exc.message)
 
 
-def error_text(lang: str, error: DongneError) -> str:
+def error_key(lang: str, error: DongneError) -> str:
+    """The catalog key that tells why: the error's own text, else the general apology."""
     key = f"error.{error.code}"
-    return t(lang, key if has_text(lang, key) else "error.unexpected", **error.params)
+    return key if has_text(lang, key) else "error.unexpected"
+
+
+def error_text(lang: str, error: DongneError) -> str:
+    return t(lang, error_key(lang, error), **error.params)
 
 
 async def report(update: Update, context: DongneContext, error: DongneError) -> None:
