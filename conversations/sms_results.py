@@ -19,7 +19,7 @@ from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus, route
 from conversations.files import send_file
 from conversations.i18n import t, t_plain
-from conversations.keyboards import button, markup, pager_row, rows
+from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, error_text, report, say, show
 from conversations.sms_view import batch_line, not_configured, render_batch
 from core.errors import DongneError
@@ -55,14 +55,7 @@ async def show_list(update: Update, context: DongneContext, page: int, *, schedu
         if scheduled and b.cancellable:
             picks.append(button(t_plain(lang, "sms.results.cancel_one", id=b.id), f"sr:c:{b.id}"))
     prefix = "sr:s" if scheduled else "sr:l"
-    pager = pager_row(
-        lang,
-        has_previous=found.has_previous,
-        has_next=found.has_next,
-        number=found.number,
-        count=found.count,
-        data_for=(f"{prefix}:{found.number - 1}", f"{prefix}:{found.number + 1}"),
-    )
+    pager = page_row(lang, found, (f"{prefix}:{found.number - 1}", f"{prefix}:{found.number + 1}"))
     other = (
         button(t_plain(lang, "sms.new.results"), "sr:l:0")
         if scheduled
@@ -88,13 +81,8 @@ async def show_batch(
     first = messages.number * messages.size + 1
     text = render_batch(lang, context.services.clock, batch, messages.items, first, failed_only=failed_only)
     flag = ":f" if failed_only else ""
-    pager = pager_row(
-        lang,
-        has_previous=messages.has_previous,
-        has_next=messages.has_next,
-        number=messages.number,
-        count=messages.count,
-        data_for=(f"sr:b:{batch_id}:{messages.number - 1}{flag}", f"sr:b:{batch_id}:{messages.number + 1}{flag}"),
+    pager = page_row(
+        lang, messages, (f"sr:b:{batch_id}:{messages.number - 1}{flag}", f"sr:b:{batch_id}:{messages.number + 1}{flag}")
     )
     work = [
         button(t_plain(lang, "sms.results.excel"), f"sr:x:{batch_id}"),

@@ -10,7 +10,7 @@ from telegram import Update
 
 from conversations.context import DongneContext
 from conversations.i18n import t, t_plain
-from conversations.keyboards import button, markup, pager_row, rows
+from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, report, say, show
 from conversations.sms_draft import MAX_COMPLEXES, State, after_scope, cancel_row, draft_of, resolved
 from core.errors import DongneError
@@ -75,14 +75,7 @@ async def _complex_page(update: Update, context: DongneContext, page: int, *, ed
     picks = [
         button(("✅ " if str(c.id) in chosen else "▫️ ") + c.name, f"sm:c:{c.id}:{found.number}") for c in found.items
     ]
-    pager = pager_row(
-        lang,
-        has_previous=found.has_previous,
-        has_next=found.has_next,
-        number=found.number,
-        count=found.count,
-        data_for=(f"sm:cp:{page - 1}", f"sm:cp:{page + 1}"),
-    )
+    pager = page_row(lang, found, (f"sm:cp:{page - 1}", f"sm:cp:{page + 1}"))
     done = button(t_plain(lang, "sms.new.complexes_done", count=len(chosen)), "sm:cd")
     body = t(lang, "sms.new.complex_results", query=draft.get("query", ""), total=found.total, count=len(chosen))
     await (show if edit else say)(update, context, body, markup(*rows(picks, 1), pager, [done], cancel_row(lang)))

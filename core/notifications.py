@@ -64,9 +64,10 @@ async def enqueue(
     return count
 
 
-def retry_delay(attempts: int) -> timedelta:
+def retry_delay(attempts: int, longest: timedelta = LONGEST_RETRY) -> timedelta:
+    """The pause before the next try after ``attempts`` failed ones: doubling from FIRST_RETRY, up to ``longest``."""
     delay: timedelta = FIRST_RETRY * (2 ** min(attempts, 16))
-    return min(delay, LONGEST_RETRY)
+    return min(delay, longest)
 
 
 class Notifications:

@@ -16,23 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.clock import Clock
-from core.notifications import OutboxSignal, enqueue
+from core.notifications import OutboxSignal, enqueue, retry_delay
 from core.permissions import Permission
 from core.sms.gateway import DeliveryReport, GatewayUnavailable, OutgoingSms, SmsGateway
 from storage.records_sms import SmsMessageRecord
 from storage.uow import UnitOfWorkFactory
 
-FIRST_RETRY = timedelta(seconds=5)
+# A message waits at most this long between tries (a notification, an hour): an outage ends, texts go out.
 LONGEST_RETRY = timedelta(minutes=10)
 OVERDUE_KIND = "sms_overdue"
 # Report ids are remembered so a repeated report is applied once. After a week a repeat could only settle a
 # message already settled (a report moves only submitted or unknown messages), so older ids are let go.
 REPORT_MEMORY = timedelta(days=7)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    delay: timedelta = FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16))
-    return min(delay, LONGEST_RETRY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +78,7 @@ class SmsDispatch:
         refused: list[tuple[int, str]] = []
         for message in claimed:
             result = results.get(message.idempotency_key)
-            retry_at = now + retry_delay(message.attempts + 1)
+            retry_at = now + retry_delay(message.attempts, LONGEST_RETRY)
             if result is None:
                 postponed.append((message.id, "no answer for this message", retry_at))
             elif result.ums_message_id is not None:
@@ -103,7 +98,9 @@ class SmsDispatch:
     async def _postpone_all(self, claimed: Sequence[SmsMessageRecord], error: str) -> None:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            await uow.sms.postpone_messages([(m.id, error, now + retry_delay(m.attempts + 1)) for m in claimed])
+            await uow.sms.postpone_messages(
+                [(m.id, error, now + retry_delay(m.attempts, LONGEST_RETRY)) for m in claimed]
+            )
             await uow.commit()
 
     async def dispatch_once(self, limit: int | None = None) -> int:
