@@ -15,7 +15,7 @@ from conversations.i18n import t
 from core.clock import FixedClock
 from core.services import Services
 from storage.uow import UnitOfWorkFactory
-from tests.builders import make_staff
+from tests.builders import make_coordinator, make_executor, make_staff
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 STAFF_TELEGRAM_ID = 1001
@@ -85,6 +85,24 @@ async def officer(bot: RunningBot, services: Services, emulator: BotApiEmulator)
     """A housing officer (공동주택과) already bound to Telegram, without the right to see personal data."""
     await make_staff(services, telegram_id=STAFF_TELEGRAM_ID)
     return emulator.user(STAFF_TELEGRAM_ID, first_name="길동")
+
+
+COORDINATOR_TG, OFFICER_TG = 2001, 2002
+Team = tuple[Any, Any, EmulatedUser, EmulatedUser]  # the coordinator's and officer's records, then their chats
+
+
+@pytest.fixture
+async def team(
+    bot: RunningBot, services: Services, emulator: BotApiEmulator
+) -> tuple[Any, Any, EmulatedUser, EmulatedUser]:
+    """기획예산과's coordinator and 총무과's officer, both bound to Telegram and in a chat with the bot:
+    (coordinator, officer, the coordinator's chat, the officer's chat)."""
+    coordinator = await make_coordinator(services, telegram_id=COORDINATOR_TG)
+    officer = await make_executor(services, telegram_id=OFFICER_TG)
+    chats = emulator.user(COORDINATOR_TG, first_name="기획관"), emulator.user(OFFICER_TG, first_name="숙영")
+    for chat in chats:  # Telegram lets a bot write only to those who started a chat with it
+        await chat.send("/start")
+    return (coordinator, officer, *chats)
 
 
 async def notifications_settled(services: Services, within: float = 5.0) -> None:

@@ -1,23 +1,11 @@
 """벤치마킹 given garbage, forged buttons and the wrong people: a polite answer, and nothing changes."""
 
-import pytest
-
 from core.benchmark.values import CaseFilter, CaseState
-from tests.builders import advance_case, make_case, make_coordinator, make_executor, make_staff
+from tests.builders import advance_case, make_case, make_executor, make_staff
 from tests.conversations.conftest import answer_to, notifications_settled, shown
 
-COORDINATOR_TG, OFFICER_TG, HOUSING_TG = 3001, 3002, 3003
+HOUSING_TG = 3003
 EXE = b"MZ\x90\x00" + b"\x00" * 60
-
-
-@pytest.fixture
-async def team(bot, services, emulator):
-    coordinator = await make_coordinator(services, telegram_id=COORDINATOR_TG)
-    officer = await make_executor(services, telegram_id=OFFICER_TG)
-    chats = emulator.user(COORDINATOR_TG), emulator.user(OFFICER_TG)
-    for chat in chats:
-        await chat.send("/start")
-    return (coordinator, officer, *chats)
 
 
 async def count_cases(services, coordinator) -> int:

@@ -3,23 +3,10 @@
 import io
 
 import openpyxl
-import pytest
 
 from core.benchmark.values import CaseState
-from tests.builders import advance_case, make_case, make_coordinator, make_executor
+from tests.builders import advance_case, make_case, make_executor
 from tests.conversations.conftest import notifications_settled, shown
-
-COORDINATOR_TG, OFFICER_TG = 4101, 4102
-
-
-@pytest.fixture
-async def team(bot, services, emulator):
-    coordinator = await make_coordinator(services, telegram_id=COORDINATOR_TG)
-    officer = await make_executor(services, telegram_id=OFFICER_TG)
-    chats = emulator.user(COORDINATOR_TG), emulator.user(OFFICER_TG)
-    for chat in chats:
-        await chat.send("/start")
-    return (coordinator, officer, *chats)
 
 
 async def test_a_registration_survives_a_restart_half_way(team, bot):

@@ -3,25 +3,12 @@ register, notify, review, report progress, approve by button, return with a reas
 
 import asyncio
 
-import pytest
-
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_coordinator, make_executor
 from tests.conversations.conftest import notifications_settled, shown
 
-COORDINATOR_TG, OFFICER_TG, SECOND_COORDINATOR_TG = 2001, 2002, 2003
+SECOND_COORDINATOR_TG = 2003
 PDF = b"%PDF-1.4\n% a benchmarking plan\n"
-
-
-@pytest.fixture
-async def team(bot, services, emulator):
-    """기획예산과's coordinator and 총무과's officer, both bound to Telegram."""
-    coordinator = await make_coordinator(services, telegram_id=COORDINATOR_TG)
-    officer = await make_executor(services, telegram_id=OFFICER_TG)
-    chats = emulator.user(COORDINATOR_TG, first_name="기획관"), emulator.user(OFFICER_TG, first_name="숙영")
-    for chat in chats:  # Telegram lets a bot write only to those who started a chat with it
-        await chat.send("/start")
-    return (coordinator, officer, *chats)
 
 
 async def test_a_case_goes_from_registration_to_approval_in_the_chat(team, services):
