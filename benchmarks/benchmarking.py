@@ -17,21 +17,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import hashlib
-import json
 import logging
-import os
-import platform
 import random
 import re
-import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -41,24 +36,32 @@ ROOT = THIS_FILE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy
-import telegram
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.harness import (
     DEFAULT_PG_SERVER,
+    ENGINE_LABELS,
+    ENGINES,
     Actor,
     Arrival,
     ReplyClock,
     StepFailed,
+    add_pg_server_argument,
+    analyze,
     button_data,
+    describe_environment,
+    environment,
     forget_history,
-    postgres_unreachable,
+    log,
+    run_engines,
+    run_main,
     summarize,
     throwaway_database,
     time_calls,
+    timing_calls,
     wait_idle,
+    write_figures,
 )
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator
@@ -78,8 +81,6 @@ TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 COORDINATOR_TG = 710_000_001  # taps ✅ 승인
 OFFICER_TG = 710_000_002  # asks for approval, receives "✅ 승인되었습니다"
 ECHO_USER = 810_000_001
-ENGINES = ("sqlite", "postgresql")
-ENGINE_LABELS = {"sqlite": "SQLite (temp file, aiosqlite)", "postgresql": "PostgreSQL (127.0.0.1, asyncpg)"}
 DB_TARGET_MS = 50.0  # the issue's target for every list and statistics call (p50 and p95)
 
 FIRST_YEAR = 2016
@@ -141,10 +142,6 @@ class Config:
 
 
 QUICK = Config(runs=30, warmup=5, render_runs=3, taps=20, tap_warmup=3)
-
-
-def log(message: str) -> None:
-    print(f"  · {message}", flush=True)
 
 
 # -- people and 1,000 cases ---------------------------------------------------------------------------
@@ -355,11 +352,7 @@ async def load_cases(runtime: Runtime, office: Office, cfg: Config) -> tuple[dic
     generated = time.perf_counter()
     await write_cases(runtime.engine, data)
     written = time.perf_counter()
-    if runtime.engine.dialect.name == "postgresql":
-        # What autovacuum does shortly after a bulk load in production; without it the planner guesses.
-        async with runtime.engine.connect() as connection:
-            await connection.execute(text("ANALYZE"))
-            await connection.commit()
+    await analyze(runtime.engine)
     analyzed = time.perf_counter()
     states = Counter(c["state"] for c in data.cases)
     return {
@@ -517,27 +510,6 @@ async def cases_waiting_for_approval(
     return waiting, took
 
 
-@contextlib.contextmanager
-def timing_approvals(runtime: Runtime, into: list[float]) -> Iterator[None]:
-    """Times every ``decisions.approve`` the bot makes (the database part of a tap), by wrapping the method
-    on the one CaseDecisions instance; nothing else changes, and the class's method shows through again after."""
-    decisions = runtime.services.decisions
-    original = decisions.approve
-
-    async def approve(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return await original(*args, **kwargs)
-        finally:
-            into.append(time.perf_counter() - start)
-
-    decisions.approve = approve  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        vars(decisions).pop("approve", None)
-
-
 async def until_delivered(runtime: Runtime, limit: float) -> None:
     """Until the notifier has sent every queued notification (the set-up's own: assigned, reviewed, requested)."""
     loop = asyncio.get_running_loop()
@@ -637,7 +609,8 @@ async def bot_phases(runtime: Runtime, office: Office, cfg: Config, result: dict
                 notice: list[float] = []
                 both: list[float] = []
                 service: list[float] = []
-                with timing_approvals(runtime, service):
+                # Every decisions.approve the bot makes: the database part of a tap.
+                with timing_calls(runtime.services.decisions, "approve", service):
                     for i, request in enumerate(requests):
                         times = await approve_once(emulator, clock, request, waiting, cfg.step_timeout)
                         await pause(app, cfg)
@@ -806,16 +779,6 @@ def print_summary(results: Sequence[dict[str, Any]]) -> None:
     line("render_workbook", lambda r: r["render"]["workbook"])
 
 
-def environment() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "python_telegram_bot": telegram.__version__,
-        "sqlalchemy": sqlalchemy.__version__,
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-    }
-
-
 # -- entry point --------------------------------------------------------------------------------------
 
 
@@ -827,11 +790,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config, 
     parser.add_argument("--runs", type=int, help="measured calls per database figure (default 200, quick 30)")
     parser.add_argument("--taps", type=int, help="measured approval and echo round trips (default 100, quick 20)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--pg-server",
-        default=os.environ.get("DONGNE_TEST_DATABASE_URL", DEFAULT_PG_SERVER),
-        help="PostgreSQL server URL on 127.0.0.1; a throwaway database is created there and dropped",
-    )
+    add_pg_server_argument(parser)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     backends = tuple(dict.fromkeys(b.strip() for b in args.backends.split(",") if b.strip()))
@@ -847,45 +806,25 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config, 
 
 
 async def main_async(args: argparse.Namespace, cfg: Config, backends: Sequence[str]) -> int:
-    task = asyncio.current_task()
-    if task is not None and hasattr(signal, "SIGTERM"):
-        # A SIGTERM unwinds like Ctrl+C does: the bot stops, every throwaway database is dropped.
-        with contextlib.suppress(NotImplementedError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    env = environment()
+    env = environment(telegram_bot=True)
     print(
         f"Dongne benchmarking-cases benchmark{' (quick)' if args.quick else ''}: {cfg.cases:,} cases; "
         f"{cfg.runs} runs per database figure (+{cfg.warmup} warm-up); {cfg.taps} approval taps "
         f"(+{cfg.tap_warmup} warm-up), {cfg.pace * 1000:.0f} ms between steps"
     )
-    print(
-        f"Python {env['python']}, python-telegram-bot {env['python_telegram_bot']}, SQLAlchemy {env['sqlalchemy']}, "
-        f"{env['platform']}, {env['cpus']} CPUs"
-    )
-    results: list[dict[str, Any]] = []
-    skipped: dict[str, str] = {}
-    status = 0
-    for kind in backends:
-        if kind == "postgresql":
-            reason = await postgres_unreachable(cfg.pg_server)
-            if reason is not None:
-                skipped[kind] = reason
-                print(f"\n━━ {ENGINE_LABELS[kind]}: skipped, server not reachable ({reason}) ━━")
-                status = 1 if backends == ("postgresql",) else status
-                continue
+    print(describe_environment(env))
+
+    async def bench(kind: str) -> dict[str, Any]:
         started = time.perf_counter()
-        try:
-            result = await bench_engine(kind, cfg)
-        except (TimeoutError, StepFailed) as exc:
-            print(f"\n━━ {ENGINE_LABELS[kind]}: FAILED: {type(exc).__name__}: {exc} ━━")
-            skipped[kind] = f"failed: {exc}"
-            status = 1
-            continue
+        result = await bench_engine(kind, cfg)
         result["elapsed_s"] = time.perf_counter() - started
-        results.append(result)
+        return result
+
+    def report(result: dict[str, Any], earlier: Sequence[dict[str, Any]]) -> bool:
         print_engine(result, cfg)
-        if result.get("failed_bot_calls"):
-            status = 1
+        return not result.get("failed_bot_calls")
+
+    results, skipped, status = await run_engines(backends, cfg.pg_server, bench, report)
     if results:
         print_summary(results)
     if args.json is not None:
@@ -894,20 +833,14 @@ async def main_async(args: argparse.Namespace, cfg: Config, backends: Sequence[s
                 {"figure": DB_LABELS[key], "p95_ms": result["db"][key]["p95"], "target_ms": DB_TARGET_MS, "pass": ok}
                 for key, ok in db_verdicts(result)
             ]
-        document = {"config": asdict(cfg), "environment": env, "results": results, "skipped": skipped}
-        args.json.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        print(f"\nfigures written to {args.json}")
+        write_figures(args.json, cfg, env, results, skipped)
     return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, cfg, backends = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return asyncio.run(main_async(args, cfg, backends))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("\ninterrupted; the throwaway databases were removed", file=sys.stderr)
-        return 130
+    return run_main(main_async(args, cfg, backends))
 
 
 if __name__ == "__main__":

@@ -1,31 +1,40 @@
 """What a benchmark needs besides the thing it measures: throwaway databases, the instant a reply reaches
-the emulated Telegram, users who act without waiting for quiet, percentiles and the process's memory."""
+the emulated Telegram, users who act without waiting for quiet, percentiles and the process's memory, and
+the run around it all (one engine after the other, the environment, the JSON file, Ctrl+C and SIGTERM)."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
+import json
 import os
+import platform
 import resource
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy
+import telegram
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.emulator import BotApiEmulator
 from bot.emulator.state import ChatState, StoredMessage
 
 DEFAULT_PG_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+ENGINES = ("sqlite", "postgresql")
+ENGINE_LABELS = {"sqlite": "SQLite (temp file, aiosqlite)", "postgresql": "PostgreSQL (127.0.0.1, asyncpg)"}
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 # The bot calls that put a reply in front of the user; answerCallbackQuery only stops the button's spinner.
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
@@ -62,6 +71,15 @@ async def throwaway_database(kind: str, pg_server: str) -> AsyncIterator[str]:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
         await _admin_execute(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def analyze(engine: AsyncEngine) -> None:
+    """After a bulk load on PostgreSQL, what autovacuum would do soon after it in production: ANALYZE, without
+    which the planner guesses. Nothing on SQLite."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as connection:
+            await connection.execute(text("ANALYZE"))
+            await connection.commit()
 
 
 # -- the emulated Telegram's side ---------------------------------------------------------------------
@@ -205,6 +223,26 @@ async def time_calls(call: Callable[[int], Awaitable[object]], runs: int, warmup
     return durations
 
 
+@contextlib.contextmanager
+def timing_calls(owner: object, name: str, into: list[float]) -> Iterator[None]:
+    """Appends the seconds of every call of the async method ``name`` to ``into``, by wrapping the method on
+    this one instance; nothing else changes, and the class's method shows through again on the way out."""
+    original: Callable[..., Awaitable[Any]] = getattr(owner, name)
+
+    async def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await original(*args, **kwargs)
+        finally:
+            into.append(time.perf_counter() - start)
+
+    setattr(owner, name, timed)
+    try:
+        yield
+    finally:
+        vars(owner).pop(name, None)
+
+
 def summarize(seconds: Sequence[float]) -> dict[str, float]:
     """n, p50, p95, mean, max of durations given in seconds, as milliseconds."""
     if not seconds:
@@ -265,3 +303,102 @@ async def postgres_unreachable(server_url: str) -> str | None:
     except Exception as exc:  # any failure to connect means: not available
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+# -- the run ------------------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    """A progress line, between the report's own."""
+    print(f"  · {message}", flush=True)
+
+
+def add_pg_server_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pg-server",
+        default=os.environ.get("DONGNE_TEST_DATABASE_URL", DEFAULT_PG_SERVER),
+        help="PostgreSQL server URL on 127.0.0.1; a throwaway database is created there and dropped",
+    )
+
+
+def environment(*, telegram_bot: bool) -> dict[str, Any]:
+    """The versions and the machine behind the figures (python-telegram-bot's where a bot is measured)."""
+    env: dict[str, Any] = {"python": platform.python_version()}
+    if telegram_bot:
+        env["python_telegram_bot"] = telegram.__version__
+    env.update(sqlalchemy=sqlalchemy.__version__, platform=platform.platform(), cpus=os.cpu_count())
+    return env
+
+
+def describe_environment(env: dict[str, Any]) -> str:
+    """``environment()`` as the line under a report's heading."""
+    bot = f", python-telegram-bot {env['python_telegram_bot']}" if "python_telegram_bot" in env else ""
+    return f"Python {env['python']}{bot}, SQLAlchemy {env['sqlalchemy']}, {env['platform']}, {env['cpus']} CPUs"
+
+
+async def run_engines(
+    engines: Sequence[str],
+    pg_server: str,
+    bench: Callable[[str], Awaitable[dict[str, Any]]],
+    report: Callable[[dict[str, Any], Sequence[dict[str, Any]]], bool],
+    *,
+    failures: tuple[type[Exception], ...] = (TimeoutError, StepFailed),
+    name_failure: bool = True,
+) -> tuple[list[dict[str, Any]], dict[str, str], int]:
+    """``bench`` each engine in turn, and ``report`` each result as it comes (given the results of the engines
+    before it); ``report`` returns False when the run, though complete, must fail the exit status.
+
+    PostgreSQL is skipped, with the reason, when its server does not answer. One of ``failures`` raised by
+    ``bench`` ends that engine's run with a message (naming the exception's type with ``name_failure``); the
+    next engine still runs. Returns the results, why an engine has none, and the exit status: 1 when a run
+    failed or was found at fault, or PostgreSQL was the only engine asked for and could not be reached."""
+    results: list[dict[str, Any]] = []
+    skipped: dict[str, str] = {}
+    status = 0
+    for kind in engines:
+        if kind == "postgresql":
+            reason = await postgres_unreachable(pg_server)
+            if reason is not None:
+                skipped[kind] = reason
+                print(f"\n━━ {ENGINE_LABELS[kind]}: skipped, server not reachable ({reason}) ━━")
+                status = 1 if tuple(engines) == ("postgresql",) else status
+                continue
+        try:
+            result = await bench(kind)
+        except failures as exc:
+            failure = f"{type(exc).__name__}: {exc}" if name_failure else str(exc)
+            print(f"\n━━ {ENGINE_LABELS[kind]}: FAILED: {failure} ━━")
+            skipped[kind] = f"failed: {exc}"
+            status = 1
+            continue
+        if not report(result, results):
+            status = 1
+        results.append(result)
+    return results, skipped, status
+
+
+def write_figures(
+    path: Path, config: Any, env: dict[str, Any], results: Sequence[dict[str, Any]], skipped: dict[str, str]
+) -> None:
+    """Every figure, the configuration (a dataclass) and the environment as JSON."""
+    document = {"config": asdict(config), "environment": env, "results": list(results), "skipped": skipped}
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    print(f"\nfigures written to {path}")
+
+
+def run_main(main: Coroutine[Any, Any, int]) -> int:
+    """``asyncio.run(main)``, where a SIGTERM unwinds like Ctrl+C does (bots and fakes stop, every throwaway
+    database is dropped); the exit status is main's, or 130 when interrupted."""
+
+    async def cancellable() -> int:
+        task = asyncio.current_task()
+        if task is not None and hasattr(signal, "SIGTERM"):
+            with contextlib.suppress(NotImplementedError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        return await main
+
+    try:
+        return asyncio.run(cancellable())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("\ninterrupted; the throwaway databases were removed", file=sys.stderr)
+        return 130

@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import json
 import logging
-import os
-import platform
 import random
 import re
-import signal
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,28 +32,36 @@ ROOT = THIS_FILE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy
-import telegram
-from sqlalchemy import select, text
+from sqlalchemy import select
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from benchmarks.harness import (
     DEFAULT_PG_SERVER,
+    ENGINE_LABELS,
+    ENGINES,
     Actor,
     Arrival,
     ReplyClock,
     StepFailed,
+    add_pg_server_argument,
+    analyze,
     button_data,
+    describe_environment,
+    environment,
     forget_history,
+    log,
     peak_rss_mb,
-    postgres_unreachable,
     reset_peak,
     rss_mb,
     ru_maxrss_mb,
+    run_engines,
+    run_main,
     summarize,
     throwaway_database,
+    time_calls,
     wait_idle,
+    write_figures,
 )
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator
@@ -83,8 +87,6 @@ from storage.repositories.housing import name_key
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 LOOKUP_USER = 700_000_000  # the staff member of (b); load staff follow it
 ECHO_USERS = 800_000_000
-ENGINES = ("sqlite", "postgresql")
-ENGINE_LABELS = {"sqlite": "SQLite (temp file, aiosqlite)", "postgresql": "PostgreSQL (127.0.0.1, asyncpg)"}
 MAX_LOAD_ERRORS = 50  # a load phase stops early once this many steps went wrong
 
 # Targets (printed as PASS/MISS; nothing fails on them).
@@ -113,10 +115,6 @@ class Config:
 
 
 QUICK = Config(complexes=2_000, representatives=20_000, runs=50, warmup=5, staff=20, duration=2.5, load_warmup=0.5)
-
-
-def log(message: str) -> None:
-    print(f"  · {message}", flush=True)
 
 
 # -- data ---------------------------------------------------------------------------------------------
@@ -157,11 +155,7 @@ async def load_data(runtime: Runtime, cfg: Config) -> dict[str, Any]:
     generated = time.perf_counter()
     summary = await load_district(runtime.uow, runtime.services.clock, district, validate=False)
     written = time.perf_counter()
-    if runtime.engine.dialect.name == "postgresql":
-        # What autovacuum does shortly after a bulk load in production; without it the planner guesses.
-        async with runtime.engine.connect() as connection:
-            await connection.execute(text("ANALYZE"))
-            await connection.commit()
+    await analyze(runtime.engine)
     analyzed = time.perf_counter()
     terms = search_terms(district, random.Random(cfg.seed), cfg.terms)
     del district
@@ -238,25 +232,16 @@ async def bind_staff(runtime: Runtime, count: int) -> list[StaffMember]:
 # -- (c) the database alone ---------------------------------------------------------------------------
 
 
-async def timed_runs(cfg: Config, call: Callable[[int], Awaitable[object]]) -> list[float]:
-    durations = []
-    for i in range(cfg.warmup + cfg.runs):
-        start = time.perf_counter()
-        await call(i)
-        if i >= cfg.warmup:
-            durations.append(time.perf_counter() - start)
-    return durations
-
-
 async def database_times(
     runtime: Runtime, actor: StaffMember, terms: Sequence[str], ids: Sequence[int], cfg: Config
 ) -> dict[str, list[float]]:
     housing, staff = runtime.services.housing, runtime.services.staff
     rng = random.Random(cfg.seed + 3)
+    runs, warmup = cfg.runs, cfg.warmup
     return {
-        "search": await timed_runs(cfg, lambda i: housing.search_complexes(actor, terms[i % len(terms)])),
-        "card": await timed_runs(cfg, lambda i: housing.get_complex_card(actor, rng.choice(ids))),
-        "identify": await timed_runs(cfg, lambda i: staff.identify(LOOKUP_USER + i % (cfg.staff + 1))),
+        "search": await time_calls(lambda i: housing.search_complexes(actor, terms[i % len(terms)]), runs, warmup),
+        "card": await time_calls(lambda i: housing.get_complex_card(actor, rng.choice(ids)), runs, warmup),
+        "identify": await time_calls(lambda i: staff.identify(LOOKUP_USER + i % (cfg.staff + 1)), runs, warmup),
     }
 
 
@@ -718,16 +703,6 @@ def print_summary(results: Sequence[dict[str, Any]]) -> None:
         print(f"  {name:<46}" + "".join(f"{verdict(row[i][2]):>14}" for row in rows))
 
 
-def environment() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "python_telegram_bot": telegram.__version__,
-        "sqlalchemy": sqlalchemy.__version__,
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-    }
-
-
 # -- entry point --------------------------------------------------------------------------------------
 
 
@@ -741,11 +716,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config]:
     parser.add_argument("--complexes", type=int, help="complexes to load (default 20,000, quick 2,000)")
     parser.add_argument("--representatives", type=int, help="representatives to load (default 200,000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--pg-server",
-        default=os.environ.get("DONGNE_TEST_DATABASE_URL", DEFAULT_PG_SERVER),
-        help="PostgreSQL server URL on 127.0.0.1; a throwaway database is created there and dropped",
-    )
+    add_pg_server_argument(parser)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
         "--isolated-load",
@@ -767,52 +738,26 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config]:
 
 
 async def main_async(args: argparse.Namespace, cfg: Config) -> int:
-    task = asyncio.current_task()
-    if task is not None and hasattr(signal, "SIGTERM"):
-        # A SIGTERM unwinds like Ctrl+C does: every bot stops, every throwaway database is dropped.
-        with contextlib.suppress(NotImplementedError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     engines = ENGINES if args.engine == "both" else (args.engine,)
-    env = environment()
+    env = environment(telegram_bot=True)
     print(
         f"Dongne lookup benchmark{' (quick)' if args.quick else ''}: {cfg.complexes:,} complexes, "
         f"{cfg.representatives:,} representatives; {cfg.runs} runs (+{cfg.warmup} warm-up), "
         f"{cfg.pace * 1000:.0f} ms between steps; load {cfg.staff} users × {cfg.duration:g} s"
     )
-    print(
-        f"Python {env['python']}, python-telegram-bot {env['python_telegram_bot']}, SQLAlchemy {env['sqlalchemy']}, "
-        f"{env['platform']}, {env['cpus']} CPUs; RSS after imports {_mb(rss_mb())}"
-    )
-    results: list[dict[str, Any]] = []
-    skipped: dict[str, str] = {}
-    status = 0
-    for kind in engines:
-        if kind == "postgresql":
-            reason = await postgres_unreachable(cfg.pg_server)
-            if reason is not None:
-                skipped[kind] = reason
-                print(f"\n━━ {ENGINE_LABELS[kind]}: skipped, server not reachable ({reason}) ━━")
-                status = 1 if args.engine == "postgresql" else status
-                continue
-        try:
-            result = await bench_engine(kind, cfg)
-            result["after_other_engine"] = bool(results)  # its memory figures start from the earlier run's heap
-        except (TimeoutError, StepFailed) as exc:
-            print(f"\n━━ {ENGINE_LABELS[kind]}: FAILED: {type(exc).__name__}: {exc} ━━")
-            skipped[kind] = f"failed: {exc}"
-            status = 1
-            continue
-        results.append(result)
+    print(f"{describe_environment(env)}; RSS after imports {_mb(rss_mb())}")
+
+    def report(result: dict[str, Any], earlier: Sequence[dict[str, Any]]) -> bool:
+        result["after_other_engine"] = bool(earlier)  # its memory figures start from the earlier run's heap
         print_engine(result, cfg)
-        if any(run["errors"] for run in result["load"].values()):
-            status = 1
+        return not any(run["errors"] for run in result["load"].values())
+
+    results, skipped, status = await run_engines(engines, cfg.pg_server, lambda kind: bench_engine(kind, cfg), report)
     print_summary(results)
     if args.json is not None:
-        document = {"config": asdict(cfg), "environment": env, "results": results, "skipped": skipped}
         for result in results:
             result["targets"] = [{"target": n, "figure": f, "pass": ok} for n, f, ok in targets(result)]
-        args.json.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
-        print(f"\nfigures written to {args.json}")
+        write_figures(args.json, cfg, env, results, skipped)
     return status
 
 
@@ -822,11 +767,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.load_into:
         print(json.dumps(asyncio.run(load_only(args.load_into, cfg)), ensure_ascii=False))
         return 0
-    try:
-        return asyncio.run(main_async(args, cfg))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("\ninterrupted; the throwaway databases were removed", file=sys.stderr)
-        return 130
+    return run_main(main_async(args, cfg))
 
 
 if __name__ == "__main__":

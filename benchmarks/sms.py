@@ -15,22 +15,17 @@ requested engine was unavailable, 130 when interrupted. See benchmarks/README.md
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
-import json
 import logging
-import os
-import platform
 import secrets
-import signal
 import statistics
 import sys
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +33,27 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 
 from benchmarks.harness import (
     DEFAULT_PG_SERVER,
+    ENGINE_LABELS,
+    ENGINES,
     StepFailed,
-    postgres_unreachable,
+    add_pg_server_argument,
+    analyze,
+    describe_environment,
+    environment,
+    log,
     rss_mb,
     ru_maxrss_mb,
+    run_engines,
+    run_main,
     summarize,
     throwaway_database,
     time_calls,
+    timing_calls,
+    write_figures,
 )
 from bot.app import Runtime, build_runtime
 from bot.settings import Settings
@@ -67,8 +71,6 @@ from core.values import StaffMember
 from storage.migrate import upgrade
 from storage.models_sms import SmsMessage
 
-ENGINES = ("sqlite", "postgresql")
-ENGINE_LABELS = {"sqlite": "SQLite (temp file, aiosqlite)", "postgresql": "PostgreSQL (127.0.0.1, asyncpg)"}
 TEXT = "{이름}님, 12월 입주자대표회의는 12일(목) 19시 관리사무소에서 열립니다. 성동구청"  # an SMS: ≤ 90 bytes
 EVERY_REPRESENTATIVE = RecipientSelection("representatives")
 BASELINE_STATE = "baseline"  # rows of the raw INSERT baseline: no dispatcher takes them, and they are deleted
@@ -85,10 +87,6 @@ class Config:
 
 
 QUICK = Config(recipients=1_000, rtt_runs=50)
-
-
-def log(message: str) -> None:
-    print(f"  · {message}", flush=True)
 
 
 # -- data ---------------------------------------------------------------------------------------------
@@ -119,10 +117,7 @@ async def load_recipients(runtime: Runtime, cfg: Config) -> dict[str, Any]:
     generated = time.perf_counter()
     summary = await load_district(runtime.uow, runtime.services.clock, district, validate=False)
     written = time.perf_counter()
-    if runtime.engine.dialect.name == "postgresql":  # what autovacuum would do soon after a bulk load
-        async with runtime.engine.connect() as connection:
-            await connection.execute(text("ANALYZE"))
-            await connection.commit()
+    await analyze(runtime.engine)
     del district, bundles
     gc.collect()
     timings = {"generate_s": generated - began, "write_s": written - generated, "total_s": time.perf_counter() - began}
@@ -158,20 +153,6 @@ async def enqueue(runtime: Runtime, actor: StaffMember, cfg: Config, traced: boo
     if preview.recipient_count != cfg.recipients or batch.counts.queued != cfg.recipients:
         raise StepFailed(f"{preview.recipient_count} previewed, {batch.counts.queued} queued, not {cfg.recipients}")
     return {"preview_s": previewed - began, "send_s": sent - previewed, "peak_mb": peak}, batch.id
-
-
-def clock_calls(owner: object, name: str, laps: list[float]) -> None:
-    """Wrap the async method ``name`` on this one instance so each call's duration lands in ``laps``."""
-    original: Callable[..., Awaitable[Any]] = getattr(owner, name)
-
-    async def timed(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return await original(*args, **kwargs)
-        finally:
-            laps.append(time.perf_counter() - start)
-
-    setattr(owner, name, timed)
 
 
 async def drain(dispatch: SmsDispatch, claims: list[float], calls: list[float]) -> dict[str, Any]:
@@ -268,8 +249,8 @@ async def bench_engine(kind: str, cfg: Config) -> dict[str, Any]:
         assert dispatch is not None
         claims: list[float] = []
         calls: list[float] = []
-        clock_calls(dispatch, "claim", claims)
-        clock_calls(dispatch.gateway, "submit", calls)
+        stack.enter_context(timing_calls(dispatch, "claim", claims))
+        stack.enter_context(timing_calls(dispatch.gateway, "submit", calls))
         phones = mobile_numbers(cfg.recipients)
 
         async def one_batch(traced: bool = False) -> tuple[dict[str, Any], dict[str, Any], int]:
@@ -365,11 +346,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config]:
     parser.add_argument("--recipients", type=int, help="recipients of each batch (default 10,000, quick 1,000)")
     parser.add_argument("--runs", type=int, help="measured batches per engine (default 3)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--pg-server",
-        default=os.environ.get("DONGNE_TEST_DATABASE_URL", DEFAULT_PG_SERVER),
-        help="PostgreSQL server URL on 127.0.0.1; a throwaway database is created there and dropped",
-    )
+    add_pg_server_argument(parser)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else Config()
@@ -380,58 +357,39 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config]:
     return args, cfg
 
 
+def report(result: dict[str, Any], earlier: Sequence[dict[str, Any]]) -> bool:
+    print_engine(result)
+    return True  # a failed check has raised StepFailed already
+
+
 async def main_async(args: argparse.Namespace, cfg: Config) -> int:
-    task = asyncio.current_task()
-    if task is not None and hasattr(signal, "SIGTERM"):
-        # A SIGTERM unwinds like Ctrl+C does: the fakes stop, every throwaway database is dropped.
-        with contextlib.suppress(NotImplementedError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     engines = ENGINES if args.engine == "both" else (args.engine,)
-    env = {"python": platform.python_version(), "sqlalchemy": sqlalchemy.__version__, "cpus": os.cpu_count()}
-    env["platform"] = platform.platform()
+    env = environment(telegram_bot=False)
     print(
         f"Dongne SMS outbox benchmark{' (quick)' if args.quick else ''}: {cfg.recipients:,} recipients, "
         f"{cfg.runs} measured batches (+1 warm-up, +1 under tracemalloc) per engine"
     )
-    print(f"Python {env['python']}, SQLAlchemy {env['sqlalchemy']}, {env['platform']}, {env['cpus']} CPUs")
-    results: list[dict[str, Any]] = []
-    skipped: dict[str, str] = {}
-    status = 0
-    for kind in engines:
-        if kind == "postgresql":
-            reason = await postgres_unreachable(cfg.pg_server)
-            if reason is not None:
-                skipped[kind] = reason
-                print(f"\n━━ {ENGINE_LABELS[kind]}: skipped, server not reachable ({reason}) ━━")
-                status = 1 if args.engine == "postgresql" else status
-                continue
-        try:
-            result = await bench_engine(kind, cfg)
-        except StepFailed as exc:
-            print(f"\n━━ {ENGINE_LABELS[kind]}: FAILED: {exc} ━━")
-            skipped[kind] = f"failed: {exc}"
-            status = 1
-            continue
-        results.append(result)
-        print_engine(result)
+    print(describe_environment(env))
+    results, skipped, status = await run_engines(
+        engines,
+        cfg.pg_server,
+        lambda kind: bench_engine(kind, cfg),
+        report,
+        failures=(StepFailed,),
+        name_failure=False,
+    )
     print_table(results, cfg)
     if args.json is not None:
         for result in results:
             result["figures"] = dict(figures(result, cfg))
-        document = {"config": asdict(cfg), "environment": env, "results": results, "skipped": skipped}
-        args.json.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
-        print(f"\nfigures written to {args.json}")
+        write_figures(args.json, cfg, env, results, skipped)
     return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, cfg = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return asyncio.run(main_async(args, cfg))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("\ninterrupted; the throwaway databases were removed", file=sys.stderr)
-        return 130
+    return run_main(main_async(args, cfg))
 
 
 if __name__ == "__main__":
