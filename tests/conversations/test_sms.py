@@ -211,6 +211,8 @@ async def test_a_saved_list_is_deleted_only_after_asking(sender, services):
     await sender.press("🗑")
     gone = await answer_to(sender, ask, ask.button("🗑 예, 지웁니다").callback_data)
     assert gone == (shown("ko", "sms.lists.deleted", name="관리소장 전체"), False)
+    twice = await answer_to(sender, ask, ask.button("🗑 예, 지웁니다").callback_data)  # pressed again
+    assert twice == (shown("ko", "common.button_invalid"), True)
     assert await services.sms_lists.list_saved(staff) == ()
     assert sender.last_message.text == shown("ko", "sms.lists.empty")
 
