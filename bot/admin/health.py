@@ -1,4 +1,5 @@
-"""``GET /healthz``: is the database reachable, the schema current and the bot running?"""
+"""``GET /healthz``: is the database reachable, the schema current, the pages' templates loadable and the bot
+running?"""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.admin.pages import template_problem
 from bot.admin.routing import Access, Route, route
 from storage.migrate import is_up_to_date
 
@@ -29,12 +31,16 @@ async def healthz(request: web.Request) -> web.StreamResponse:
     except Exception as error:  # the report says what failed; the log has the details
         log.warning("health check: database unreachable: %s", error)
         checks["database"], checks["schema"] = "unreachable", "unknown"
+    problem = template_problem()
+    if problem is not None:
+        log.error("health check: the admin pages cannot be shown: %s", problem)
+    checks["admin_pages"] = "ok" if problem is None else f"broken: {problem}"
     bot_running = request.app[BOT_RUNNING]
     if callable(bot_running):
         checks["bot"] = "running" if bot_running() else "stopped"
     else:
         checks["bot"] = "not_expected"
-    healthy = checks["database"] == "ok" and checks["schema"] == "ok" and checks["bot"] != "stopped"
+    healthy = all(checks[name] == "ok" for name in ("database", "schema", "admin_pages")) and checks["bot"] != "stopped"
     return web.json_response({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
 
 

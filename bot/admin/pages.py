@@ -19,8 +19,20 @@ ENVIRONMENT = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# The frame and the pages everyone meets (signing in, an error): without them no page can be shown at all.
+ESSENTIAL_TEMPLATES = ("base.html", "sign_in.html", "error.html", "home.html")
 LANG_KEY = web.AppKey("admin_lang_cookie", str)
 CSRF_FIELD = "csrf"
+
+
+def template_problem() -> str | None:
+    """Why the pages cannot be shown, or None: a template missing (an install that left them out) or broken."""
+    try:
+        for name in sorted({*ESSENTIAL_TEMPLATES, *ENVIRONMENT.list_templates()}):
+            ENVIRONMENT.get_template(name)
+    except jinja2.TemplateError as error:
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 def request_language(request: web.Request) -> str:

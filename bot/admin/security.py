@@ -8,6 +8,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 
+import jinja2
 from aiohttp import web
 
 from bot.admin.keys import ACTOR, FORM, PRE_CSRF, SESSION
@@ -62,6 +63,16 @@ def json_error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status)
 
 
+def error_page(request: web.Request, status: int, message: str) -> web.Response:
+    """The error page; plain text when the templates themselves cannot load, so a 404 stays a 404 (and /healthz
+    says what is broken) instead of every answer becoming a 500."""
+    try:
+        return render(request, "error.html", status=status, message=message)
+    except jinja2.TemplateError as error:
+        log.error("admin error page unavailable (%s): answering %s as plain text", error, status)
+        return web.Response(text=message, status=status, content_type="text/plain", charset="utf-8")
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
@@ -72,7 +83,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         log.info("refused %s %s: %s (%s)", request.method, request.path, error.code, error)
         if wants_json(request):
             return json_error(status, error.code, message)
-        return render(request, "error.html", status=status, message=message)
+        return error_page(request, status, message)
     except web.HTTPException as exc:
         if exc.status < 400 or (exc.status == 401 and "Location" in exc.headers):
             raise
@@ -83,13 +94,13 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         message = t_plain(lang, f"admin.error.{key}")
         if wants_json(request):
             return json_error(exc.status, key, message)
-        return render(request, "error.html", status=exc.status, message=message)
+        return error_page(request, exc.status, message)
     except Exception:
         log.exception("admin request failed: %s %s", request.method, request.path)
         message = t_plain(request_language(request), "admin.error.unexpected")
         if wants_json(request):
             return json_error(500, "unexpected", message)
-        return render(request, "error.html", status=500, message=message)
+        return error_page(request, 500, message)
 
 
 @web.middleware

@@ -99,7 +99,13 @@ async def test_a_deactivated_admin_is_signed_out_at_once(client, admin, uow_fact
 async def test_health_reports_database_schema_and_bot(client, runtime):
     response = await client.get("/healthz")
     assert response.status == 200
-    assert await response.json() == {"status": "ok", "database": "ok", "schema": "ok", "bot": "not_expected"}
+    assert await response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "schema": "ok",
+        "admin_pages": "ok",
+        "bot": "not_expected",
+    }
 
 
 async def test_health_fails_when_the_bot_has_stopped(runtime):

@@ -292,7 +292,13 @@ def test_admin_serve_answers_health_until_told_to_stop(cli_env, stop_signal):
     try:
         status, report = wait_for_health(port, process)
         assert status == 200
-        assert report == {"status": "ok", "database": "ok", "schema": "ok", "bot": "not_expected"}
+        assert report == {
+            "status": "ok",
+            "database": "ok",
+            "schema": "ok",
+            "admin_pages": "ok",
+            "bot": "not_expected",
+        }
         process.send_signal(stop_signal)
         out, err = process.communicate(timeout=20)
     finally:
