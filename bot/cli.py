@@ -1,7 +1,7 @@
 """``dongne``: the command line an IT admin and a developer use.
 
 dongne db upgrade
-dongne staff add --saeol-id hong01 --name 홍길동 --department 공동주택과 --role housing.read
+dongne staff add --saeol-id hong01 --name 홍길동 --department 공동주택과 [--new-department] --role housing.read
 dongne staff link-code --saeol-id hong01
 dongne demo-data [--seed N]
 dongne demo
@@ -17,16 +17,29 @@ import argparse
 import asyncio
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
-from bot.settings import SettingsError, load_settings
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from telegram.error import InvalidToken, NetworkError
+
+from bot.settings import Settings, SettingsError, load_settings
+from conversations.i18n import DEFAULT_LANGUAGE, t_plain
 
 # 전산정보과, the IT department, grants permissions; its staff are the usual admins.
 ADMIN_DEPARTMENT = "전산정보과"
+# The database drivers: an OSError raised inside them is the database's, whatever command was running.
+DATABASE_MODULES = ("asyncpg", "aiosqlite", "sqlite3", "sqlalchemy")
+
+log = logging.getLogger("dongne.cli")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dongne", description="Dongne (동네): district office records bot")
+    parser.add_argument(
+        "--verbose", action="store_true", help="when the database or Telegram cannot be used, print the traceback too"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
@@ -39,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--department", required=True)
     add.add_argument("--role", action="append", default=[], help="permission, e.g. housing.read (repeatable)")
     add.add_argument("--telegram-id", type=int, help="bind this Telegram user id directly instead of a code")
+    add.add_argument(
+        "--new-department", action="store_true", help="create the department if it does not exist yet (else refused)"
+    )
     code = staff.add_parser("link-code", help="issue a new one-time link code")
     code.add_argument("--saeol-id", required=True)
 
@@ -93,6 +109,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        line = setting_at_fault(error, settings)
+        if line is None:
+            raise
+        # The operator gets the setting to fix in one line; the traceback is for whoever digs further.
+        log.debug("dongne %s failed", args.command, exc_info=error)
+        print(f"dongne: {line}", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exception(error, file=sys.stderr)
+        return 2
+
+
+def setting_at_fault(error: BaseException, settings: Settings) -> str | None:
+    """One line naming the setting behind a failure to reach the database or Telegram, or None for any other
+    failure (a bug keeps its traceback). Every command meets these the same way, so they are told apart here."""
+    cause = _root_cause(error)
+    detail = " ".join(str(cause).split()) or type(cause).__name__
+    if isinstance(error, InvalidToken):
+        return _text("bot_token_refused", detail=detail)
+    if isinstance(error, NetworkError):
+        return _text("bot_api_unreachable", url=settings.telegram_api_url, detail=detail)
+    if isinstance(error, DBAPIError) or (isinstance(error, OSError) and _raised_in(error, DATABASE_MODULES)):
+        url = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        return _text("database_unreachable", url=url, detail=detail)
+    return None
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The driver's own error under SQLAlchemy's and PTB's wrappers: it says what actually happened."""
+    seen = {id(error)}
+    while error.__cause__ is not None and id(error.__cause__) not in seen:
+        error = error.__cause__
+        seen.add(id(error))
+    return error
+
+
+def _raised_in(error: BaseException, modules: tuple[str, ...]) -> bool:
+    frames = traceback.walk_tb(error.__traceback__)
+    return any(str(frame.f_globals.get("__name__", "")).startswith(modules) for frame, _ in frames)
+
+
+def _text(key: str, **params: object) -> str:
+    return t_plain(DEFAULT_LANGUAGE, f"cli_error.{key}", **params)
 
 
 if __name__ == "__main__":

@@ -91,14 +91,22 @@ async def _staff(args: argparse.Namespace, runtime: Runtime) -> int:
     directory = runtime.services.staff
     if args.staff_command == "add":
         roles = [part.strip() for value in args.role for part in value.split(",") if part.strip()]
-        staff, issued = await directory.add_staff(
-            SYSTEM_ACTOR,
-            saeol_id=args.saeol_id,
-            name=args.name,
-            department=args.department,
-            permissions=roles,
-            telegram_user_id=args.telegram_id,
-        )
+        try:
+            staff, issued = await directory.add_staff(
+                SYSTEM_ACTOR,
+                saeol_id=args.saeol_id,
+                name=args.name,
+                department=args.department,
+                permissions=roles,
+                telegram_user_id=args.telegram_id,
+                create_department=args.new_department,
+            )
+        except InvalidInput as error:
+            if error.code != "unknown_department":
+                raise
+            near = error.params.get("near")
+            complain("unknown_department" if near else "unknown_department_unlike_any", department=error, near=near)
+            return 1
         say("staff_added", name=staff.name, saeol_id=staff.saeol_id, roles=", ".join(sorted(staff.permissions)) or "-")
         if issued is None:
             say("staff_bound", telegram_id=args.telegram_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import secrets
@@ -28,6 +29,9 @@ CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes; with the throttle below, guessing is 
 MAX_FAILED_ATTEMPTS = 5
 ATTEMPT_WINDOW = timedelta(minutes=15)
 SAEOL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,29}$")
+# An unknown department is most often a typo of a known one ("공동주텍과"): these are offered instead.
+CLOSE_DEPARTMENTS = 3
+CLOSE_ENOUGH = 0.5
 LANGUAGES = ("ko", "en")
 
 # The operator at the server's shell (CLI): already trusted with the database itself.
@@ -79,8 +83,11 @@ class StaffDirectory:
         department: str,
         permissions: list[str],
         telegram_user_id: int | None = None,
+        create_department: bool = True,
     ) -> tuple[StaffMember, LinkCodeIssued | None]:
-        """Create a staff account; bind it directly when a Telegram id is given, else issue a code."""
+        """Create a staff account; bind it directly when a Telegram id is given, else issue a code. Without
+        ``create_department`` an unknown department is refused (``unknown_department``, with ``near``: the known
+        names closest to it) rather than quietly added beside the one that was meant."""
         require(actor, Permission.ADMIN)
         saeol_id = saeol_id.strip().lower()
         if not SAEOL_ID.match(saeol_id):
@@ -94,6 +101,11 @@ class StaffDirectory:
                 raise DuplicateStaff(saeol_id, saeol_id=saeol_id)
             if telegram_user_id is not None and await uow.staff.telegram_id_taken(telegram_user_id):
                 raise AlreadyBound(str(telegram_user_id))
+            if not create_department:
+                known = [row.name for row in await uow.staff_admin.list_departments()]
+                if clean_department not in known:
+                    near = difflib.get_close_matches(clean_department, known, CLOSE_DEPARTMENTS, CLOSE_ENOUGH)
+                    raise InvalidInput("unknown_department", clean_department, near=", ".join(near))
             department_id = await uow.staff.ensure_department(clean_department)
             staff_id = await uow.staff.add_staff(
                 saeol_id=saeol_id, name=clean_name, department_id=department_id, now=now

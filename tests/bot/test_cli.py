@@ -33,6 +33,7 @@ def test_an_admin_sets_up_the_database_and_adds_a_staff_member(cli_env, capsys):
                 "홍길동",
                 "--department",
                 "공동주택과",
+                "--new-department",
                 "--role",
                 "housing.read",
                 "--role",
@@ -62,6 +63,7 @@ def test_binding_directly_by_telegram_id(cli_env, capsys):
                 "이순신",
                 "--department",
                 "기획예산과",
+                "--new-department",
                 "--role",
                 "benchmark.coordinate",
                 "--telegram-id",
@@ -75,7 +77,17 @@ def test_binding_directly_by_telegram_id(cli_env, capsys):
 
 def test_mistakes_are_explained_and_change_nothing(cli_env, capsys):
     main(["db", "upgrade"])
-    args = ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과"]
+    args = [
+        "staff",
+        "add",
+        "--saeol-id",
+        "hong01",
+        "--name",
+        "홍길동",
+        "--department",
+        "공동주택과",
+        "--new-department",
+    ]
     assert main([*args, "--role", "housing.reed"]) == 1
     assert "알 수 없는 권한입니다: housing.reed" in capsys.readouterr().err
     assert main(args) == 0
@@ -100,3 +112,29 @@ def test_a_malformed_setting_stops_start_up_with_one_line(cli_env, capsys, monke
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("dongne: DONGNE_TIMEZONE is invalid") and "\n" not in err
+
+
+def test_an_unknown_department_is_refused_with_the_close_matches(cli_env, capsys):
+    main(["db", "upgrade"])
+    for saeol_id, department in (("kim01", "공동주택과"), ("lee01", "공동주택지원과"), ("park01", "총무과")):
+        args = ["staff", "add", "--saeol-id", saeol_id, "--name", "김동네", "--department", department]
+        assert main([*args, "--new-department"]) == 0
+    capsys.readouterr()
+
+    typo = ["staff", "add", "--saeol-id", "choi01", "--name", "최동네", "--department", "공동주텍과"]
+    assert main(typo) == 1
+    near = t_plain("ko", "cli_error.unknown_department", department="공동주텍과", near="공동주택과, 공동주택지원과")
+    assert capsys.readouterr().err.strip() == near
+    unlike = ["staff", "add", "--saeol-id", "choi01", "--name", "최동네", "--department", "없는과"]
+    assert main(unlike) == 1
+    nothing_near = t_plain("ko", "cli_error.unknown_department_unlike_any", department="없는과")
+    assert capsys.readouterr().err.strip() == nothing_near
+    # Nothing was created: the member, and the department, come only with --new-department.
+    assert main(["staff", "link-code", "--saeol-id", "choi01"]) == 1
+    assert main(unlike) == 1
+    capsys.readouterr()
+    assert main([*unlike, "--new-department"]) == 0
+    assert t_plain("ko", "cli.staff_added", name="최동네", saeol_id="choi01", roles="-") in capsys.readouterr().out
+    # A known department needs no flag, written with stray spaces or not.
+    known = ["staff", "add", "--saeol-id", "jung01", "--name", "정동네", "--department", " 없는과 "]
+    assert main(known) == 0

@@ -175,7 +175,17 @@ def test_a_weak_password_is_refused_with_the_catalog_text(cli_env, monkeypatch, 
 
 
 def test_an_existing_staff_member_becomes_an_admin_and_keeps_everything_else(cli_env, monkeypatch, capsys):
-    args = ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과"]
+    args = [
+        "staff",
+        "add",
+        "--saeol-id",
+        "hong01",
+        "--name",
+        "홍길동",
+        "--department",
+        "공동주택과",
+        "--new-department",
+    ]
     assert main([*args, "--role", "housing.read"]) == 0
     capsys.readouterr()
     piped(monkeypatch, PASSWORD + "\n")
@@ -218,7 +228,7 @@ def test_a_new_admin_needs_a_name_before_any_password_is_asked(cli_env, typed, c
 
 
 def test_a_suspended_staff_member_is_not_made_an_admin(cli_env, monkeypatch, capsys):
-    main(["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과"])
+    main(["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과", "--new-department"])
 
     async def suspend(runtime: Runtime) -> None:
         from sqlalchemy import update
@@ -246,7 +256,7 @@ def test_an_admin_changes_the_password(cli_env, monkeypatch, typed, capsys):
 
 
 def test_a_password_is_only_set_for_an_admin(cli_env, typed, capsys):
-    main(["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과"])
+    main(["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동주택과", "--new-department"])
     capsys.readouterr()
     assert main(["admin", "password", "--username", "hong01"]) == 1
     assert cli_error("not_admin", saeol_id="hong01") in capsys.readouterr().err
