@@ -25,7 +25,7 @@ from bot.ums.wiring import attach_report_inbox, sms_dispatcher
 from conversations.i18n import DEFAULT_LANGUAGE, has_text, t_plain
 from core.admin.access import check_password
 from core.admin.staff_admin import GrantRequest
-from core.errors import DongneError, InvalidInput, NotFound, StaffInactive
+from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, StaffInactive
 from core.permissions import Permission, can
 from core.staff import SAEOL_ID, SYSTEM_ACTOR
 from core.values import LinkCodeIssued, StaffMember
@@ -70,11 +70,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "staff":
             return await _staff(args, runtime)
         if args.command == "demo-data":
-            from core.demo_data import load_demo_district
-
-            summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)
-            say("demo_data_loaded", **summary.figures())
-            return 0
+            return await _demo_data(args, runtime)
         if args.command == "admin":
             return await _admin(args, runtime)
         if args.command == "run":
@@ -85,6 +81,24 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await runtime.close()
     return 2
+
+
+async def _demo_data(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Demo data goes into an empty database only; a database that is not is refused in one line, exit 2."""
+    from core.demo_data import load_demo_district
+
+    try:
+        summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)
+    except DuplicateStaff as error:  # real staff hold Saeol IDs the demo's staff would get
+        complain("demo_staff_taken", saeol_ids=error.params.get("saeol_id") or str(error))
+        return 2
+    except InvalidInput as error:
+        if error.code != "database_not_empty":
+            raise
+        complain("database_not_empty")
+        return 2
+    say("demo_data_loaded", **summary.figures())
+    return 0
 
 
 async def _staff(args: argparse.Namespace, runtime: Runtime) -> int:
