@@ -1,22 +1,7 @@
 """The command line an IT admin uses: schema, staff and link codes."""
 
-import os
-
-import pytest
-
 from bot.cli import main
 from conversations.i18n import t_plain
-
-
-@pytest.fixture
-def cli_env(monkeypatch, tmp_path):
-    for name in list(os.environ):
-        if name.startswith("DONGNE_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DONGNE_BOT_USERNAME", "dongne_office_bot")
-    return tmp_path
 
 
 def test_an_admin_sets_up_the_database_and_adds_a_staff_member(cli_env, capsys):
@@ -77,17 +62,7 @@ def test_binding_directly_by_telegram_id(cli_env, capsys):
 
 def test_mistakes_are_explained_and_change_nothing(cli_env, capsys):
     main(["db", "upgrade"])
-    args = [
-        "staff",
-        "add",
-        "--saeol-id",
-        "hong01",
-        "--name",
-        "홍길동",
-        "--department",
-        "공동주택과",
-        "--new-department",
-    ]
+    args = "staff add --saeol-id hong01 --name 홍길동 --department 공동주택과 --new-department".split()
     assert main([*args, "--role", "housing.reed"]) == 1
     assert "알 수 없는 권한입니다: housing.reed" in capsys.readouterr().err
     assert main(args) == 0

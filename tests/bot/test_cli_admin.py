@@ -28,6 +28,7 @@ from bot.settings import Settings
 from conversations.i18n import t_plain
 from core.admin.access import MIN_PASSWORD, SignInRefused
 from core.clock import FixedClock
+from tests.bot.conftest import free_port
 from tests.builders import make_staff
 
 PASSWORD = "correct horse battery"
@@ -43,22 +44,11 @@ def cli_error(key: str, **params: object) -> str:
     return t_plain("ko", f"cli_error.{key}", **params)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith("DONGNE_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DONGNE_BOT_USERNAME", "dongne_office_bot")
+def cli_env(cli_env: Path) -> Path:
+    """The command line's folder (tests/bot/conftest.py), its database migrated."""
     assert main(["db", "upgrade"]) == 0
-    return tmp_path
+    return cli_env
 
 
 @pytest.fixture
@@ -175,17 +165,7 @@ def test_a_weak_password_is_refused_with_the_catalog_text(cli_env, monkeypatch, 
 
 
 def test_an_existing_staff_member_becomes_an_admin_and_keeps_everything_else(cli_env, monkeypatch, capsys):
-    args = [
-        "staff",
-        "add",
-        "--saeol-id",
-        "hong01",
-        "--name",
-        "홍길동",
-        "--department",
-        "공동주택과",
-        "--new-department",
-    ]
+    args = "staff add --saeol-id hong01 --name 홍길동 --department 공동주택과 --new-department".split()
     assert main([*args, "--role", "housing.read"]) == 0
     capsys.readouterr()
     piped(monkeypatch, PASSWORD + "\n")

@@ -4,12 +4,9 @@ database that is not empty it refuses in one line that says so (issue 10)."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import shlex
 from pathlib import Path
-
-import pytest
 
 from bot.cli import main
 from conversations.i18n import t_plain
@@ -27,19 +24,8 @@ def readme_commands() -> list[list[str]]:
     return [shlex.split(line) for line in found]
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith("DONGNE_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DONGNE_BOT_USERNAME", "dongne_office_bot")
-    assert main(["db", "upgrade"]) == 0
-    return tmp_path
-
-
 def test_demo_data_loads_after_the_readme_example_staff_and_refuses_a_second_time(cli_env, monkeypatch, capsys):
+    assert main(["db", "upgrade"]) == 0
     commands = readme_commands()
     assert [c[:2] for c in commands].count(["staff", "add"]) >= 3 and ["admin", "create"] in [c[:2] for c in commands]
     for command in commands:
@@ -58,6 +44,7 @@ def test_demo_data_loads_after_the_readme_example_staff_and_refuses_a_second_tim
 
 
 def test_demo_data_over_staff_holding_the_demo_saeol_ids_says_the_database_is_not_empty(cli_env, capsys):
+    assert main(["db", "upgrade"]) == 0
     clock = Clock()
     demo_staff = build_demo_benchmark(until=clock.now(), zone=clock.zone).staff
     taken = demo_staff[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from bot.emulator import BotApiEmulator
+from tests.bot.conftest import free_port
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 COMMANDS = [
@@ -26,23 +26,11 @@ COMMANDS = [
 ]
 
 
-def closed_port() -> int:
-    """A loopback port nobody listens on: connecting to it is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith("DONGNE_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DONGNE_BOT_USERNAME", "dongne_office_bot")
+def clean_env(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The command line's folder with a token, so ``run`` gets as far as the database."""
     monkeypatch.setenv("DONGNE_BOT_TOKEN", TOKEN)
-    return tmp_path
+    return cli_env
 
 
 def one_line(err: str) -> str:
@@ -54,7 +42,7 @@ def one_line(err: str) -> str:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
 def test_an_unreachable_database_is_one_line_naming_the_setting(clean_env, monkeypatch, capsys, command):
-    port = closed_port()
+    port = free_port()
     monkeypatch.setenv("DONGNE_DATABASE_URL", f"postgresql+asyncpg://postgres:secret@127.0.0.1:{port}/dongne")
     assert main(command) == 2
     line = one_line(capsys.readouterr().err)
@@ -74,7 +62,7 @@ def test_a_database_that_does_not_exist_is_one_line_naming_it(
 
 
 def test_verbose_adds_the_traceback(clean_env, monkeypatch, capsys):
-    monkeypatch.setenv("DONGNE_DATABASE_URL", f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/dongne")
+    monkeypatch.setenv("DONGNE_DATABASE_URL", f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/dongne")
     assert main(["--verbose", "db", "upgrade"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dongne: ") and "DONGNE_DATABASE_URL" in err
@@ -119,7 +107,7 @@ async def test_a_malformed_token_is_one_line_naming_the_setting(tmp_path, emulat
 async def test_an_unreachable_bot_api_is_one_line_naming_the_setting(tmp_path):
     code, _, err = await run_command(tmp_path, "db", "upgrade")
     assert code == 0, err
-    api = f"http://127.0.0.1:{closed_port()}"
+    api = f"http://127.0.0.1:{free_port()}"
     code, _, err = await run_command(tmp_path, "run", DONGNE_BOT_TOKEN=TOKEN, DONGNE_TELEGRAM_API_URL=api)
     assert code == 2
     line = one_line(err)
