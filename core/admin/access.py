@@ -2,7 +2,8 @@
 
 Admins are staff members holding ``admin`` with a password (``dongne admin create``). A session or an
 API token is only as good as the staff member behind it: deactivate them, or take ``admin`` away, and
-their next request is refused."""
+their next request is refused; their API tokens are then revoked for good (``StaffAdministration``), so
+granting ``admin`` again does not revive a token left in some script."""
 
 from __future__ import annotations
 

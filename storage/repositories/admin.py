@@ -119,3 +119,13 @@ class AdminRepository:
             update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def revoke_api_tokens_of(self, staff_id: int, now: datetime) -> list[tuple[int, str]]:
+        """Revoke every live token the staff member created; the (id, name) of each one revoked."""
+        rows = await self._session.execute(
+            update(ApiToken)
+            .where(ApiToken.created_by_id == staff_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .returning(ApiToken.id, ApiToken.name)
+        )
+        return sorted((int(token_id), str(name)) for token_id, name in rows)
