@@ -238,6 +238,7 @@ def admin_server(
         secure_cookies=settings.admin_secure_cookies,
         bot_running=bot_running,
         bot_username=bot_username or (lambda: settings.bot_username),
+        trusted_proxies=settings.admin_trusted_proxies,
     )
     attach_report_inbox(app, runtime)
     return AdminServer(app, settings.admin_host, settings.admin_port)

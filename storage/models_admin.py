@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UtcDateTime
@@ -26,15 +26,17 @@ class AdminSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class SignInAttempt(Base):
-    """A sign-in attempt, kept to throttle guessing per account and per address."""
+class SignInCounter(Base):
+    """Sign-in attempts not (yet) proven right, counted before the password is checked: per account from one
+    client address, and per address over every account (the row with an empty ``username``; an empty
+    username is refused before counting). Locking the address's row makes concurrent attempts from one
+    address take their turn, so a burst cannot slip past the count."""
 
-    __tablename__ = "sign_in_attempt"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(40), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean)
+    __tablename__ = "sign_in_counter"
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class ApiToken(Base):

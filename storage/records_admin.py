@@ -25,3 +25,11 @@ class ApiTokenRecord:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInCount:
+    """Sign-in attempts not (yet) proven right, and when the last one was counted."""
+
+    attempts: int
+    last_attempt_at: datetime

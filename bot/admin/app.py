@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from ipaddress import IPv4Network, IPv6Network
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -36,6 +37,7 @@ def build_admin_app(
     bot_running: Callable[[], bool] | None = None,
     routes: Iterable[Route] | None = None,
     bot_username: str | Callable[[], str | None] | None = None,
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = (),
 ) -> web.Application:
     app = web.Application(middlewares=[errors, headers, authenticate], client_max_size=MAX_REQUEST_BYTES)
     app[SERVICES] = services
@@ -43,6 +45,7 @@ def build_admin_app(
     app[health.ENGINE] = engine
     app[health.BOT_RUNNING] = bot_running
     app[BOT_USERNAME] = bot_username
+    app[views_auth.TRUSTED_PROXIES] = trusted_proxies
     access: dict[str, Access] = {}
     for entry in routes if routes is not None else all_routes():
         app.router.add_route(entry.method, entry.path, entry.handler, name=entry.name)

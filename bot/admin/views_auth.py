@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+
 from aiohttp import web
 
 from bot.admin.keys import PRE_CSRF
@@ -17,12 +20,45 @@ from bot.admin.security import (
     read_form,
     status_of,
 )
+from conversations.i18n import t_plain
 from core.admin.access import SESSION_LONGEST
+from core.admin.throttle import SignInThrottled
 from core.errors import DongneError
+
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple[IPv4Network | IPv6Network, ...])
+
+
+def _address(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        address = ip_address(text.strip())
+    except ValueError:
+        return None
+    # A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; the settings name them as IPv4.
+    return address.ipv4_mapped or address if isinstance(address, IPv6Address) else address
 
 
 def client_address(request: web.Request) -> str:
-    return (request.remote or "unknown")[:64]
+    """Who is signing in, for throttling and the audit log: the connecting peer, or, when that peer is one of
+    our proxies, the right-most address in X-Forwarded-For that is not one. Each proxy appends the address it
+    saw, so what a client writes there itself stays on the left, where the walk never believes it."""
+    proxies = request.app[TRUSTED_PROXIES]
+
+    def trusted(address: IPv4Address | IPv6Address) -> bool:
+        return any(address in network for network in proxies)
+
+    peer = _address(request.remote or "")
+    if peer is None:
+        return (request.remote or "unknown")[:64]
+    client = peer
+    if trusted(peer):
+        hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+        for hop in map(_address, reversed(hops)):
+            if hop is None:
+                break  # not an address: the proxy to its right is the last hop known for sure
+            client = hop
+            if not trusted(hop):
+                break
+    return str(client)
 
 
 @route("GET", "/sign-in", "sign_in_form", Access.PUBLIC)
@@ -42,8 +78,14 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         )
     except DongneError as error:
         request[PRE_CSRF] = request.cookies.get(PRE_CSRF_COOKIE, "")
-        message = error_message(request_language(request), error)
-        return render(request, "sign_in.html", status=status_of(error), username=username, message=message)
+        lang = request_language(request)
+        message = error_message(lang, error)
+        if isinstance(error, SignInThrottled) and error.seconds >= 60:
+            message = t_plain(lang, "admin.error.sign_in_throttled_minutes", minutes=math.ceil(error.seconds / 60))
+        page = render(request, "sign_in.html", status=status_of(error), username=username, message=message)
+        if isinstance(error, SignInThrottled):
+            page.headers["Retry-After"] = str(error.seconds)
+        return page
     response = web.HTTPFound("/")
     response.set_cookie(
         SESSION_COOKIE,

@@ -1,7 +1,8 @@
 """API tokens for scripts and other systems: list, create (the secret is shown once), revoke.
 
-A token acts as the admin who created it, for as long as they are an active admin; only its hash is
-stored, so a lost token cannot be shown again, only revoked and replaced."""
+A token acts as the admin who created it, for as long as they are an active admin: taking ``admin`` away
+or deactivating them revokes their tokens for good. Only its hash is stored, so a lost token cannot be
+shown again, only revoked and replaced."""
 
 from __future__ import annotations
 

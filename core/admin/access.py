@@ -2,7 +2,8 @@
 
 Admins are staff members holding ``admin`` with a password (``dongne admin create``). A session or an
 API token is only as good as the staff member behind it: deactivate them, or take ``admin`` away, and
-their next request is refused."""
+their next request is refused; their API tokens are then revoked for good (``StaffAdministration``), so
+granting ``admin`` again does not revive a token left in some script."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core.admin.throttle import FORGET_AFTER, SignInThrottle, SignInThrottled
 from core.clock import Clock
 from core.errors import DongneError, InvalidInput, NotFound, PermissionDenied
 from core.permissions import Permission, can, require
@@ -30,9 +32,6 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 SESSION_IDLE = timedelta(minutes=30)  # a forgotten browser in a shared office signs itself out
 SESSION_LONGEST = timedelta(hours=10)  # one working day, then sign in again
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 TOKEN_NAME_LIMIT = 60
 # Spent on an unknown username too, so the reply time does not tell which usernames exist.
 _DUMMY_HASH = HASHER.hash("dongne-timing-equaliser")
@@ -44,15 +43,16 @@ class SignInRefused(DongneError):
     code = "sign_in_refused"
 
 
-class SignInThrottled(DongneError):
-    code = "sign_in_throttled"
-
-
 def _verify(stored: str, password: str) -> bool:
     try:
         return bool(HASHER.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def password_matches(stored: str, password: str) -> bool:
+    """The memory-hard check, in a thread so the bot beside the endpoint keeps answering meanwhile."""
+    return await asyncio.to_thread(_verify, stored, password)
 
 
 def _digest(token: str) -> str:
@@ -96,6 +96,7 @@ class AdminAccess:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
+        self._throttle = SignInThrottle(clock)
 
     async def set_password(self, actor: StaffMember, saeol_id: str, password: str) -> StaffMember:
         """The CLI's ``admin create``/``admin password``: the staff member must hold ``admin``."""
@@ -121,24 +122,32 @@ class AdminAccess:
 
     async def sign_in(self, username: str, password: str, address: str) -> IssuedSession:
         name = username.strip().lower()[:40]
+        if not name:
+            raise SignInRefused(name)  # names no account, so it guesses nothing: refused without counting
         now = self._clock.now()
-        since = now - THROTTLE_WINDOW
-        # Read, then verify with no transaction open: the hash's ~0.1 s of memory-hard work runs in a thread
-        # so the bot beside it keeps answering, and SQLite's write lock is not held meanwhile.
-        async with self._uow() as uow:
-            by_account = await uow.admin.count_failed_sign_ins(since=since, username=name)
-            by_address = await uow.admin.count_failed_sign_ins(since=since, address=address)
-            if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
-                raise SignInThrottled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+        # The attempt is counted before its password is checked (core.admin.throttle), in a short transaction;
+        # the check's ~0.1 s of memory-hard work runs with none open, so SQLite's write lock is not held meanwhile.
+        async with self._uow(write=True) as uow:
             staff = await uow.staff.find_staff_by_saeol_id(name) if SAEOL_ID.match(name) else None
             stored = await uow.admin.find_password_hash(staff.id) if staff is not None else None
-        verified = await asyncio.to_thread(_verify, stored or _DUMMY_HASH, password) and stored is not None
+            wait = await self._throttle.count_attempt(uow, name, address, now)
+            if wait:
+                throttled = SignInThrottled(wait)
+                await uow.audit.record(
+                    at=now,
+                    actor_staff_id=staff.id if staff else None,
+                    action="admin.sign_in_throttled",
+                    details={"username": name, "address": address, "wait_seconds": throttled.seconds},
+                )
+                await uow.commit()
+                raise throttled
+            await uow.commit()
+        verified = await password_matches(stored or _DUMMY_HASH, password) and stored is not None
         rehashed = None
         if verified and stored is not None and HASHER.check_needs_rehash(stored):
             rehashed = await asyncio.to_thread(HASHER.hash, password)
         async with self._uow(write=True) as uow:
             if staff is None or not verified or not can(staff, Permission.ADMIN):
-                await uow.admin.record_sign_in_attempt(name, address, now, False)
                 await uow.audit.record(
                     at=now,
                     actor_staff_id=staff.id if staff else None,
@@ -152,7 +161,8 @@ class AdminAccess:
             token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
             expires_at = now + SESSION_LONGEST
             await uow.admin.forget_expired_sessions(now)
-            await uow.admin.forget_sign_in_attempts(now - timedelta(days=30))
+            await SignInThrottle.proven_right(uow, name, address)
+            await uow.admin.forget_sign_in_counters(now - FORGET_AFTER)
             await uow.admin.add_session(
                 staff_id=staff.id,
                 token_hash=_digest(token),
@@ -161,7 +171,6 @@ class AdminAccess:
                 now=now,
                 expires_at=expires_at,
             )
-            await uow.admin.record_sign_in_attempt(name, address, now, True)
             await uow.audit.record(
                 at=now, actor_staff_id=staff.id, action="admin.sign_in", details={"address": address}
             )

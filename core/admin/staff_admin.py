@@ -309,6 +309,7 @@ class StaffAdministration:
                 raise AlreadyDone("already_active" if active else "already_inactive", str(staff_id))
             if not active:
                 await uow.admin.delete_sessions_of(staff_id)
+                await self._revoke_tokens(uow, actor, staff_id, via="staff_deactivated")
             await self._audit(
                 uow,
                 actor,
@@ -399,6 +400,7 @@ class StaffAdministration:
                 raise AlreadyDone("already_revoked", permission.value, permission=permission.value)
             if permission is Permission.ADMIN:
                 await uow.admin.delete_sessions_of(staff_id)
+                await self._revoke_tokens(uow, actor, staff_id, via="admin_revoked")
             await self._audit(
                 uow,
                 actor,
@@ -417,6 +419,20 @@ class StaffAdministration:
         if row is None:
             raise NotFound(str(staff_id))
         return row
+
+    async def _revoke_tokens(self, uow: UnitOfWork, actor: StaffMember, staff_id: int, *, via: str) -> None:
+        """Revoke the member's API tokens for good: a token is a standing secret in some script, so granting
+        ``admin`` again (or re-activating) must not bring it back; the admin issues a new one if still needed."""
+        now = self._clock.now()
+        for token_id, name in await uow.admin.revoke_api_tokens_of(staff_id, now):
+            await uow.audit.record(
+                at=now,
+                actor_staff_id=actor.id or None,
+                action="admin.token_revoke",
+                target_type="api_token",
+                target_id=token_id,
+                details={"name": name, "via": via},
+            )
 
     async def _audit(
         self,

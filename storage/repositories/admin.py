@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Staff
-from storage.models_admin import AdminSession, ApiToken, SignInAttempt
-from storage.records_admin import ApiTokenRecord, SessionRecord
+from storage.models_admin import AdminSession, ApiToken, SignInCounter
+from storage.records_admin import ApiTokenRecord, SessionRecord, SignInCount
 
 # Tokens with their creator's name, in ApiTokenRecord's field order (statements are immutable: safe to share).
 _TOKENS = select(
@@ -33,26 +34,54 @@ class AdminRepository:
     async def set_password_hash(self, staff_id: int, password_hash: str) -> None:
         await self._session.execute(update(Staff).where(Staff.id == staff_id).values(password_hash=password_hash))
 
-    async def record_sign_in_attempt(self, username: str, address: str, at: datetime, succeeded: bool) -> None:
-        self._session.add(SignInAttempt(username=username, address=address, at=at, succeeded=succeeded))
-        await self._session.flush()
+    async def lock_sign_in_counter(self, address: str, username: str, now: datetime) -> SignInCount:
+        """The counter, locked until the transaction ends (SQLite's write transaction holds the whole database);
+        a new one starts at zero. Two first attempts racing to create it: the loser's savepoint rolls back and
+        it waits for the winner's row instead."""
+        key = (SignInCounter.address == address, SignInCounter.username == username)
+        for _ in range(2):
+            row = (
+                await self._session.execute(
+                    select(SignInCounter.attempts, SignInCounter.last_attempt_at).where(*key).with_for_update()
+                )
+            ).first()
+            if row is not None:
+                return SignInCount(attempts=row.attempts, last_attempt_at=row.last_attempt_at)
+            try:
+                async with self._session.begin_nested():
+                    await self._session.execute(
+                        insert(SignInCounter).values(
+                            address=address, username=username, attempts=0, last_attempt_at=now
+                        )
+                    )
+                return SignInCount(attempts=0, last_attempt_at=now)
+            except IntegrityError:
+                continue
+        raise RuntimeError(f"could not count a sign-in from {address}")
 
-    async def count_failed_sign_ins(
-        self, *, since: datetime, username: str | None = None, address: str | None = None
-    ) -> int:
-        statement = (
-            select(func.count())
-            .select_from(SignInAttempt)
-            .where(SignInAttempt.at >= since, SignInAttempt.succeeded.is_(False))
+    async def set_sign_in_counter(self, address: str, username: str, attempts: int, now: datetime) -> None:
+        """Only under the lock of :meth:`lock_sign_in_counter`."""
+        await self._session.execute(
+            update(SignInCounter)
+            .where(SignInCounter.address == address, SignInCounter.username == username)
+            .values(attempts=attempts, last_attempt_at=now)
         )
-        if username is not None:
-            statement = statement.where(SignInAttempt.username == username)
-        if address is not None:
-            statement = statement.where(SignInAttempt.address == address)
-        return int(await self._session.scalar(statement) or 0)
 
-    async def forget_sign_in_attempts(self, before: datetime) -> None:
-        await self._session.execute(delete(SignInAttempt).where(SignInAttempt.at < before))
+    async def take_back_sign_in_attempt(self, address: str, username: str) -> None:
+        """An attempt proved right no longer counts against the counter (no lock needed: one atomic UPDATE)."""
+        await self._session.execute(
+            update(SignInCounter)
+            .where(SignInCounter.address == address, SignInCounter.username == username, SignInCounter.attempts > 0)
+            .values(attempts=SignInCounter.attempts - 1)
+        )
+
+    async def forget_sign_in_counter(self, address: str, username: str) -> None:
+        await self._session.execute(
+            delete(SignInCounter).where(SignInCounter.address == address, SignInCounter.username == username)
+        )
+
+    async def forget_sign_in_counters(self, before: datetime) -> None:
+        await self._session.execute(delete(SignInCounter).where(SignInCounter.last_attempt_at < before))
 
     async def add_session(
         self, *, staff_id: int, token_hash: str, csrf_token: str, address: str, now: datetime, expires_at: datetime
@@ -119,3 +148,13 @@ class AdminRepository:
             update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def revoke_api_tokens_of(self, staff_id: int, now: datetime) -> list[tuple[int, str]]:
+        """Revoke every live token the staff member created; the (id, name) of each one revoked."""
+        rows = await self._session.execute(
+            update(ApiToken)
+            .where(ApiToken.created_by_id == staff_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .returning(ApiToken.id, ApiToken.name)
+        )
+        return sorted((int(token_id), str(name)) for token_id, name in rows)

@@ -12,14 +12,15 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from markupsafe import escape
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.admin.app import all_routes, build_admin_app
 from bot.admin.keys import ACTOR
 from bot.admin.routing import Access, route
 from bot.app import Runtime
 from conversations.i18n import t_plain
-from storage.models import Staff
+from core.admin.staff_admin import GrantRequest
+from storage.models import AuditEntry, Staff
 from storage.repositories.grants import GrantRepository
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 
@@ -145,6 +146,45 @@ async def test_a_token_stops_working_when_its_admin_loses_the_role(client, admin
     assert (await sign_in(client, "itadmin2")).status == 302
     page = await (await client.get("/tokens")).text()
     assert "인사시스템 연동" in page and colleague.name in page
+
+
+async def test_taking_admin_away_revokes_the_token_for_good(client, admin, services, uow_factory):
+    colleague = await make_admin(services, saeol_id="itadmin2", name="박전산")
+    token = await create_token(client)
+    assert (await call_api(client, token)).status == 200
+    await services.staff_admin.revoke(colleague, admin.id, "admin")
+    await services.staff_admin.grant(colleague, admin.id, GrantRequest(permission="admin"))
+    refused = await call_api(client, token)  # admin again, but the old token stays revoked
+    assert refused.status == 401 and await services.admin_access.authenticate_token(token) is None
+    (listed,) = await services.admin_access.list_tokens(colleague)
+    assert listed.revoked_at is not None
+    assert ("admin.token_revoke", listed.id, {"name": "인사시스템 연동", "via": "admin_revoked"}) in (
+        await token_audit(uow_factory)
+    )
+
+
+async def test_deactivating_an_admin_revokes_the_token_for_good(client, admin, services, uow_factory):
+    colleague = await make_admin(services, saeol_id="itadmin2", name="박전산")
+    token = await create_token(client)
+    assert (await call_api(client, token)).status == 200
+    await services.staff_admin.deactivate(colleague, admin.id)
+    await services.staff_admin.activate(colleague, admin.id)
+    assert (await call_api(client, token)).status == 401
+    (listed,) = await services.admin_access.list_tokens(colleague)
+    assert listed.revoked_at is not None
+    assert ("admin.token_revoke", listed.id, {"name": "인사시스템 연동", "via": "staff_deactivated"}) in (
+        await token_audit(uow_factory)
+    )
+
+
+async def token_audit(uow_factory: Any) -> list[tuple[str, int | None, dict[str, object]]]:
+    async with uow_factory() as uow:
+        rows = await uow._session.execute(
+            select(AuditEntry.action, AuditEntry.target_id, AuditEntry.details).where(
+                AuditEntry.target_type == "api_token"
+            )
+        )
+        return [(action, target_id, dict(details or {})) for action, target_id, details in rows]
 
 
 async def test_a_token_needs_a_sensible_name(client, admin):

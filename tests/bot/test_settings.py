@@ -1,5 +1,7 @@
 """Start-up stops with one clear line naming a missing or malformed setting."""
 
+from ipaddress import ip_network
+
 import pytest
 
 from bot.settings import SettingsError, load_settings
@@ -29,6 +31,8 @@ def test_defaults_work_offline_on_sqlite(monkeypatch, tmp_path):
         ("DONGNE_DATABASE_URL", "mysql://root@localhost/dongne"),
         ("DONGNE_TELEGRAM_API_URL", "api.telegram.org"),
         ("DONGNE_PERSISTENCE_INTERVAL", "soon"),
+        ("DONGNE_ADMIN_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
+        ("DONGNE_ADMIN_TRUSTED_PROXIES", "10.0.0.1/24"),
     ],
 )
 def test_a_malformed_setting_is_named(monkeypatch, tmp_path, variable, value):
@@ -51,3 +55,14 @@ def test_settings_come_from_a_dotenv_file(monkeypatch, tmp_path):
     (tmp_path / ".env").write_text("DONGNE_TIMEZONE=UTC\nDONGNE_BOT_USERNAME=dongne_bot\n")
     settings = load_settings()
     assert (settings.timezone, settings.bot_username) == ("UTC", "dongne_bot")
+
+
+def test_trusted_proxies_are_a_comma_separated_list_of_addresses_and_networks(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().admin_trusted_proxies == ()  # no proxy: X-Forwarded-For is never believed
+    monkeypatch.setenv("DONGNE_ADMIN_TRUSTED_PROXIES", " 10.0.0.5, 192.168.10.0/24,,::1 ")
+    assert load_settings().admin_trusted_proxies == (
+        ip_network("10.0.0.5"),
+        ip_network("192.168.10.0/24"),
+        ip_network("::1"),
+    )
