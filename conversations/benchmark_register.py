@@ -136,6 +136,10 @@ async def _confirm(update: Update, context: DongneContext) -> State:
     return State.CONFIRM
 
 
+async def _reshow(update: Update, context: DongneContext, state: State) -> State:
+    return await _confirm(update, context) if state is State.CONFIRM else await _ask(update, context, state)
+
+
 EDITABLE = {
     "title": State.TITLE,
     "summary": State.SUMMARY,
@@ -370,4 +374,5 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
         },
         fallbacks=[CallbackQueryHandler(cancel, pattern=r"^bm:cancel$")],
         cancel=cancel,
+        reshow=_reshow,
     )

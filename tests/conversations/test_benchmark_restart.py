@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 
+from bot.app import NOTIFIER_KEY, stop_bot
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_executor
 from tests.conversations.conftest import notifications_settled, shown
@@ -75,3 +76,37 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     assert workbook.sheetnames[0] == "채택현황(부서별)"
     narrowed = (await coordinator.press("2026년", message=stats))[-1]
     assert narrowed.text.startswith("📊 벤치마킹 통계 · 2026년")
+
+
+async def nothing(*args, **kwargs):
+    return None
+
+
+async def test_a_press_on_a_step_a_kill_lost_shows_the_current_step_again(team, bot, monkeypatch):
+    _, _, coordinator, officer = team
+    await coordinator.send("/newcase")
+    await coordinator.send("찾아가는 생활체육교실")
+    await coordinator.press("⏭ 건너뛰기")
+    await coordinator.press("⏭ 건너뛰기")
+    await bot.app.update_persistence()  # the last periodic flush before the kill
+    first = bot.app
+    for method in ("update_conversation", "update_user_data"):  # from here on nothing reaches the database
+        monkeypatch.setattr(first.persistence, method, nothing)
+    officers = (await coordinator.press("총무과"))[-1]
+    assert officers.text == shown("ko", "bm.new.ask_officer", department="총무과")
+    # kill -9: the process stops where it is; a new one starts from what was flushed, a step behind.
+    await first.bot_data[NOTIFIER_KEY].stop()
+    await first.updater.stop()
+    bot.app = None
+    await bot.start()
+
+    again = await coordinator.press("이숙영", message=officers)
+    assert coordinator.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again[-1].text == shown("ko", "bm.new.ask_department") and again[-1].has_button("총무과")
+    await coordinator.press("총무과", message=again[-1])
+    await coordinator.press("이숙영")
+    await coordinator.press("✅ 완료")
+    registered = await coordinator.press("✅ 등록")
+    assert registered[0].text.startswith("✅ 등록되었습니다. 관리번호는 2026-4-1입니다.")
+    assert (await officer.wait_for_message()).text.startswith("📌 벤치마킹 사업이 배정되었습니다")
+    await stop_bot(first)
