@@ -3,6 +3,7 @@
 import io
 
 import openpyxl
+import pytest
 
 from bot.app import NOTIFIER_KEY, stop_bot
 from core.benchmark.values import CaseState
@@ -82,23 +83,42 @@ async def nothing(*args, **kwargs):
     return None
 
 
-async def test_a_press_on_a_step_a_kill_lost_shows_the_current_step_again(team, bot, monkeypatch):
+def stop_saving(bot, monkeypatch):
+    """From now on nothing this process changes reaches the database, as when it dies before its next
+    periodic flush."""
+    for method in ("update_conversation", "update_user_data"):
+        monkeypatch.setattr(bot.app.persistence, method, nothing)
+
+
+@pytest.fixture
+async def kill(bot):
+    """kill -9: the process stops where it is, and a new one starts from what was flushed. The dead one's
+    connections are closed when the test ends."""
+    dead = []
+
+    async def kill_and_restart():
+        dead.append(bot.app)
+        await bot.app.bot_data[NOTIFIER_KEY].stop()
+        await bot.app.updater.stop()
+        bot.app = None
+        await bot.start()
+
+    yield kill_and_restart
+    for app in dead:
+        await stop_bot(app)
+
+
+async def test_a_press_on_a_step_a_kill_lost_shows_the_current_step_again(team, bot, kill, monkeypatch):
     _, _, coordinator, officer = team
     await coordinator.send("/newcase")
     await coordinator.send("찾아가는 생활체육교실")
     await coordinator.press("⏭ 건너뛰기")
     await coordinator.press("⏭ 건너뛰기")
     await bot.app.update_persistence()  # the last periodic flush before the kill
-    first = bot.app
-    for method in ("update_conversation", "update_user_data"):  # from here on nothing reaches the database
-        monkeypatch.setattr(first.persistence, method, nothing)
+    stop_saving(bot, monkeypatch)
     officers = (await coordinator.press("총무과"))[-1]
     assert officers.text == shown("ko", "bm.new.ask_officer", department="총무과")
-    # kill -9: the process stops where it is; a new one starts from what was flushed, a step behind.
-    await first.bot_data[NOTIFIER_KEY].stop()
-    await first.updater.stop()
-    bot.app = None
-    await bot.start()
+    await kill()  # the dialogue is back at choosing the department
 
     again = await coordinator.press("이숙영", message=officers)
     assert coordinator.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
@@ -109,4 +129,24 @@ async def test_a_press_on_a_step_a_kill_lost_shows_the_current_step_again(team, 
     registered = await coordinator.press("✅ 등록")
     assert registered[0].text.startswith("✅ 등록되었습니다. 관리번호는 2026-4-1입니다.")
     assert (await officer.wait_for_message()).text.startswith("📌 벤치마킹 사업이 배정되었습니다")
-    await stop_bot(first)
+
+
+async def test_an_edit_a_kill_set_back_asks_its_current_step_again(team, bot, kill, services, monkeypatch):
+    coordinator_staff, officer_staff, coordinator, _ = team
+    await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
+    case = await make_case(services, coordinator_staff, officer_staff, title="느린 우체통")
+    await notifications_settled(services)
+    await coordinator.send(f"/cases {case.case_no}")
+    fields = (await coordinator.press("✏️ 수정"))[-1]
+    await bot.app.update_persistence()
+    stop_saving(bot, monkeypatch)
+    departments = (await coordinator.press("추진부서·담당자", message=fields))[-1]
+    await kill()  # the edit is back at choosing the field
+
+    again = (await coordinator.press("문화체육과", message=departments))[-1]
+    assert coordinator.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again.text == shown("ko", "bm.edit.pick", case_no=case.case_no, title="느린 우체통")
+    await coordinator.press("추진부서·담당자", message=again)
+    await coordinator.press("문화체육과")
+    reassigned = (await coordinator.press("김영준 ⚠"))[-1]  # not yet bound to Telegram
+    assert "추진부서: 문화체육과 · 담당자: 김영준" in reassigned.text
