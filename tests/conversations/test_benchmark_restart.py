@@ -150,3 +150,23 @@ async def test_an_edit_a_kill_set_back_asks_its_current_step_again(team, bot, ki
     await coordinator.press("문화체육과")
     reassigned = (await coordinator.press("김영준 ⚠"))[-1]  # not yet bound to Telegram
     assert "추진부서: 문화체육과 · 담당자: 김영준" in reassigned.text
+
+
+async def test_a_review_a_kill_set_back_asks_for_the_opinion_again(team, bot, kill, services, monkeypatch):
+    coordinator_staff, officer_staff, _, officer = team
+    case = await make_case(services, coordinator_staff, officer_staff, title="느린 우체통")
+    await notifications_settled(services)
+    await officer.send(f"/cases {case.case_no}")
+    await officer.press("📝 검토결과 입력")
+    await officer.press("도입")
+    await bot.app.update_persistence()
+    stop_saving(bot, monkeypatch)
+    confirm = (await officer.send("그대로 도입하겠습니다."))[-1]
+    await kill()  # the review is back at typing the opinion
+
+    again = (await officer.press("✅ 제출", message=confirm))[-1]
+    assert officer.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again.text == shown("ko", "bm.work.ask_opinion", limit=2000)
+    await officer.send("그대로 도입하겠습니다.")
+    reviewed = (await officer.press("✅ 제출"))[-1]
+    assert "진행상태: 검토완료" in reviewed.text and "채택구분: 도입" in reviewed.text
