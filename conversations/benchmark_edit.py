@@ -9,10 +9,11 @@ waiting for approval cannot be edited."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from conversations.benchmark_view import case_keyboard, render_card
@@ -22,7 +23,7 @@ from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.common import LONG_TEXT_LIMIT, SOURCE_LIMIT, TITLE_LIMIT
-from core.benchmark.values import CaseAction, CaseEdit
+from core.benchmark.values import CaseAction, CaseEdit, OfficerRecord
 from core.errors import DongneError
 
 NAME = "benchmark_edit"
@@ -54,50 +55,71 @@ async def start(update: Update, context: DongneContext) -> State | int:
         return ConversationHandler.END
     await answer(update, context)
     enter(context, NAME)
-    lang = context.lang
     try:
         case = await context.services.cases.open_for(context.staff(), int(match[1]), CaseAction.EDIT, int(match[2]))
     except DongneError as error:
         await report(update, context, error)
         return ConversationHandler.END
     assert context.user_data is not None
-    context.user_data[EDIT_KEY] = {"case_id": case.id, "version": case.version, "case_no": case.case_no}
-    fields = [button(t_plain(lang, f"bm.edit.field_{name}"), f"be:f:{name}") for name in (*TEXT_FIELDS, "assign")]
-    await say(
-        update,
-        context,
-        t(lang, "bm.edit.pick", case_no=case.case_no, title=case.title),
-        markup(*rows(fields, 2), _cancel_row(lang)),
-    )
-    return State.FIELD
+    context.user_data[EDIT_KEY] = {
+        "case_id": case.id,
+        "version": case.version,
+        "case_no": case.case_no,
+        "title": case.title,
+    }
+    return await _ask(update, context, State.FIELD, say)
+
+
+Reply = Callable[[Update, DongneContext, str, InlineKeyboardMarkup | None], Awaitable[object]]
+
+
+async def _ask(update: Update, context: DongneContext, state: State, reply: Reply = show) -> State:
+    """Ask for ``state``'s input: the field to change, its new text, the department or the officer."""
+    lang, edit = context.lang, _edit(context)
+    if state is State.FIELD:
+        fields = [button(t_plain(lang, f"bm.edit.field_{name}"), f"be:f:{name}") for name in (*TEXT_FIELDS, "assign")]
+        text = t(lang, "bm.edit.pick", case_no=edit["case_no"], title=edit.get("title", ""))
+        await reply(update, context, text, markup(*rows(fields, 2), _cancel_row(lang)))
+    elif state is State.TEXT:
+        field = edit["field"]
+        text = t(lang, "bm.edit.ask_text", field=t_plain(lang, f"bm.edit.field_{field}"), limit=TEXT_FIELDS[field])
+        await reply(update, context, text, markup(_cancel_row(lang)))
+    elif state is State.DEPARTMENT:
+        departments = await context.services.cases.executing_departments(context.staff())
+        picks = [button(d.name, f"be:d:{d.id}") for d in departments]
+        await reply(update, context, t(lang, "bm.new.ask_department"), markup(*rows(picks, 2), _cancel_row(lang)))
+    else:
+        officers = await context.services.cases.officers(context.staff(), int(edit["department_id"]))
+        await _ask_officer(update, context, officers, reply)
+    return state
+
+
+async def _ask_officer(update: Update, context: DongneContext, officers: Sequence[OfficerRecord], reply: Reply) -> None:
+    lang = context.lang
+    picks = [
+        button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), f"be:o:{o.id}")
+        for o in officers
+    ]
+    await reply(update, context, t(lang, "bm.edit.ask_officer"), markup(*rows(picks, 2), _cancel_row(lang)))
 
 
 async def on_field(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
     field = (query.data or "").removeprefix("be:f:")
-    lang, edit = context.lang, _edit(context)
+    edit = _edit(context)
     if field not in (*TEXT_FIELDS, "assign") or "case_id" not in edit:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.FIELD
     await answer(update, context)
     if field == "assign":
         try:
-            departments = await context.services.cases.executing_departments(context.staff())
+            return await _ask(update, context, State.DEPARTMENT)
         except DongneError as error:
             await report(update, context, error)
             return ConversationHandler.END
-        picks = [button(d.name, f"be:d:{d.id}") for d in departments]
-        await show(update, context, t(lang, "bm.new.ask_department"), markup(*rows(picks, 2), _cancel_row(lang)))
-        return State.DEPARTMENT
     edit["field"] = field
-    await show(
-        update,
-        context,
-        t(lang, "bm.edit.ask_text", field=t_plain(lang, f"bm.edit.field_{field}"), limit=TEXT_FIELDS[field]),
-        markup(_cancel_row(lang)),
-    )
-    return State.TEXT
+    return await _ask(update, context, State.TEXT)
 
 
 async def on_text(update: Update, context: DongneContext) -> State | int:
@@ -121,7 +143,7 @@ async def on_department(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
     match = re.fullmatch(r"be:d:(\d{1,9})", query.data or "")
-    lang, edit = context.lang, _edit(context)
+    edit = _edit(context)
     try:
         officers = await context.services.cases.officers(context.staff(), int(match[1])) if match else []
     except DongneError as error:
@@ -132,11 +154,7 @@ async def on_department(update: Update, context: DongneContext) -> State | int:
         return State.DEPARTMENT
     await answer(update, context)
     edit["department_id"] = int(match[1])
-    picks = [
-        button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), f"be:o:{o.id}")
-        for o in officers
-    ]
-    await show(update, context, t(lang, "bm.edit.ask_officer"), markup(*rows(picks, 2), _cancel_row(lang)))
+    await _ask_officer(update, context, officers, show)
     return State.OFFICER
 
 
@@ -190,4 +208,5 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
         },
         fallbacks=[CallbackQueryHandler(cancel, pattern=r"^be:cancel$")],
         cancel=cancel,
+        reshow=_ask,
     )

@@ -3,7 +3,7 @@
 The journey: ``/newcase`` (or 벤치마킹 등록 in the menu) asks for the title (사업명), then what it is
 (내용) and where it was seen (출처) — both may be skipped — then the executing department and its
 officer from buttons, then any documents or photos to attach. A summary follows with buttons to change
-any part; 등록 numbers the case (year-quarter-serial) and the officer is notified at once. The draft
+any part; 등록 numbers the case (year-quarter-serial) and a notice to the officer goes out at once. The draft
 lives in the user's data, so a restart in the middle loses nothing."""
 
 from __future__ import annotations
@@ -134,6 +134,10 @@ async def _confirm(update: Update, context: DongneContext) -> State:
         markup([button(t_plain(lang, "bm.new.register"), "bm:ok")], *rows(edits, 3), _cancel_row(lang)),
     )
     return State.CONFIRM
+
+
+async def _reshow(update: Update, context: DongneContext, state: State) -> State:
+    return await _confirm(update, context) if state is State.CONFIRM else await _ask(update, context, state)
 
 
 EDITABLE = {
@@ -322,7 +326,8 @@ async def on_register(update: Update, context: DongneContext) -> State | int:
     assert context.user_data is not None
     context.user_data.pop(DRAFT_KEY, None)
     case, lang = registered.case, context.lang
-    key = "bm.new.registered_notified" if registered.officer_notified else "bm.new.registered_not_notified"
+    # The notice is only queued now; the bot sends it after this reply, so "on its way" is all that is true yet.
+    key = "bm.new.registered_notice_queued" if registered.officer_notice_queued else "bm.new.registered_not_notified"
     await show(update, context, t(lang, key, case_no=case.case_no, officer=draft.get("officer", "")))
     await say(update, context, render_card(lang, context.services.clock, case), case_keyboard(lang, case, back=None))
     return ConversationHandler.END
@@ -369,4 +374,5 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
         },
         fallbacks=[CallbackQueryHandler(cancel, pattern=r"^bm:cancel$")],
         cancel=cancel,
+        reshow=_reshow,
     )

@@ -56,7 +56,6 @@ async def _begin(update: Update, context: DongneContext, mode: str) -> State | i
         return ConversationHandler.END
     await answer(update, context)
     enter(context, NAME)
-    lang = context.lang
     try:
         action = CaseAction.REVIEW if mode == "rv" else CaseAction.REQUEST_APPROVAL
         case = await context.services.cases.open_for(context.staff(), int(match[2]), action, int(match[3]))
@@ -69,29 +68,28 @@ async def _begin(update: Update, context: DongneContext, mode: str) -> State | i
         "mode": mode,
         "case_id": case.id,
         "case_no": case.case_no,
+        "title": case.title,
         "version": case.version,
         "adoption": (draft.adoption or case.adoption or None),
         "opinion": draft.opinion or case.review_opinion,
         "result": draft.progress_result or case.progress_result,
         "note": draft.progress_note or case.progress_note,
     }
-    if mode == "rv":
+    return await _ask_choice(update, context, State.ADOPTION if mode == "rv" else State.RESULT)
+
+
+async def _ask_choice(update: Update, context: DongneContext, state: State) -> State:
+    """The adoption (for a review) or the progress result (for a progress report), from buttons."""
+    lang, work = context.lang, _work(context)
+    if state is State.ADOPTION:
         picks = [button(adoption_label(lang, a.value), f"br:ad:{a.value}") for a in Adoption]
-        await say(
-            update,
-            context,
-            t(lang, "bm.work.ask_adoption", case_no=case.case_no, title=case.title),
-            markup(*rows(picks, 2), _cancel_row(lang)),
-        )
-        return State.ADOPTION
-    picks = [button(result_label(lang, r.value), f"br:rs:{r.value}") for r in ProgressResult]
-    await say(
-        update,
-        context,
-        t(lang, "bm.work.ask_result", case_no=case.case_no, title=case.title),
-        markup(*rows(picks, 3), _cancel_row(lang)),
-    )
-    return State.RESULT
+        key, width = "bm.work.ask_adoption", 2
+    else:
+        picks = [button(result_label(lang, r.value), f"br:rs:{r.value}") for r in ProgressResult]
+        key, width = "bm.work.ask_result", 3
+    text = t(lang, key, case_no=work["case_no"], title=work.get("title", ""))
+    await say(update, context, text, markup(*rows(picks, width), _cancel_row(lang)))
+    return state
 
 
 async def start_review(update: Update, context: DongneContext) -> State | int:
@@ -247,6 +245,14 @@ async def _finish(update: Update, context: DongneContext, done: str, case: CaseV
     return ConversationHandler.END
 
 
+async def _reshow(update: Update, context: DongneContext, state: State) -> State:
+    if state is State.OPINION or state is State.NOTE:
+        return await _ask_text(update, context, state.value, state)
+    if state is State.CONFIRM:
+        return await _confirm(update, context)
+    return await _ask_choice(update, context, state)
+
+
 async def on_withdraw(update: Update, context: DongneContext) -> None:
     """승인요청 철회, straight from the card's button."""
     query = update.callback_query
@@ -302,5 +308,6 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
         },
         fallbacks=[CallbackQueryHandler(cancel, pattern=r"^br:cancel$")],
         cancel=cancel,
+        reshow=_reshow,
     )
     return [conversation, CallbackQueryHandler(on_withdraw, pattern=r"^br:wd:")]

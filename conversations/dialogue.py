@@ -4,19 +4,25 @@ Each dialogue is its own persistent ConversationHandler, and one left half-way (
 finished, a registration abandoned for a phone call) would otherwise keep claiming every text typed
 afterwards. The dialogue opened last holds the focus: it is stored in the user's data (so it survives
 a restart) and only that dialogue's text, file and /cancel handlers see the user's messages. Buttons
-carry their own namespace and need no focus."""
+carry their own namespace and need no focus.
+
+A dialogue's button pressed on a screen of another of its steps (an old screen scrolled back to, or the
+newer screen of a step that a killed process had not yet saved, so that the dialogue came back one step
+behind) asks that step's question again rather than refusing the press: each dialogue says how to ask
+each of its steps (``reshow``)."""
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
     Application,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -26,7 +32,8 @@ from telegram.warnings import PTBUserWarning
 
 from conversations.context import DongneContext
 from conversations.i18n import t
-from conversations.replies import answer, say
+from conversations.replies import answer, report, say
+from core.errors import DongneError
 
 FOCUS_KEY = "dialogue"
 
@@ -87,6 +94,10 @@ def on_message(
     return Focused(focus, name, MessageHandler(which, callback))
 
 
+# Asks ``state``'s question again, with its keyboard, and returns the state the dialogue is then in.
+Reshow = Callable[[Update, DongneContext, Any], Awaitable[object]]
+
+
 def dialogue(
     name: str,
     focus: DialogueFocus,
@@ -95,8 +106,14 @@ def dialogue(
     states: Mapping[object, Sequence[BaseHandler[Update, DongneContext, Any]]],
     fallbacks: Sequence[BaseHandler[Update, DongneContext, Any]],
     cancel: Callable[[Update, DongneContext], Any],
+    reshow: Reshow | None = None,
 ) -> ConversationHandler[DongneContext]:
-    """A named, persistent dialogue that can be re-entered and that ``/cancel`` ends while it has focus."""
+    """A named, persistent dialogue that can be re-entered and that ``/cancel`` ends while it has focus.
+
+    With ``reshow``, a press of one of the dialogue's buttons that its current step does not expect shows
+    the current step again, with a short note that the screen was out of date."""
+    if reshow is not None:
+        states = _with_outdated_presses(name, states, fallbacks, reshow)
     # Our buttons carry their own target in the data and are matched per chat, not per message, so
     # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
     with warnings.catch_warnings():
@@ -109,6 +126,46 @@ def dialogue(
             persistent=True,
             allow_reentry=True,
         )
+
+
+def _with_outdated_presses(
+    name: str,
+    states: Mapping[object, Sequence[BaseHandler[Update, DongneContext, Any]]],
+    fallbacks: Sequence[BaseHandler[Update, DongneContext, Any]],
+    reshow: Reshow,
+) -> dict[object, list[BaseHandler[Update, DongneContext, Any]]]:
+    """Each state's handlers, then one that takes any other step's button (but not the fallbacks', such as
+    cancel, which every step accepts) and asks this state's question again."""
+
+    def patterns(handlers: Sequence[BaseHandler[Update, DongneContext, Any]]) -> list[re.Pattern[str]]:
+        return [
+            h.pattern for h in handlers if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)
+        ]
+
+    steps = [pattern for handlers in states.values() for pattern in patterns(handlers)]
+    always = patterns(fallbacks)
+
+    def of_another_step(data: object) -> bool:
+        if not isinstance(data, str):
+            return False
+        return any(p.match(data) for p in steps) and not any(p.match(data) for p in always)
+
+    def ask_again(state: object) -> Callable[[Update, DongneContext], Coroutine[Any, Any, object]]:
+        async def on_outdated(update: Update, context: DongneContext) -> object:
+            await answer(update, context, "common.screen_outdated")
+            enter(context, name)  # the step may expect typed text: it is for this dialogue again
+            try:
+                return await reshow(update, context, state)
+            except DongneError as error:
+                await report(update, context, error)
+                return state
+
+        return on_outdated
+
+    return {
+        state: [*handlers, CallbackQueryHandler(ask_again(state), pattern=of_another_step)]
+        for state, handlers in states.items()
+    }
 
 
 async def leave(update: Update, context: DongneContext, *keys: str) -> int:

@@ -15,19 +15,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.permissions import Permission, require
 from core.values import Page, StaffMember
+from core.workbook import Alignment, CellStyle, ExportBook, Font, PatternFill, Styled
 from storage.repositories.audit import AuditQuery, AuditRecord, AuditStaff
 from storage.uow import UnitOfWorkFactory
 
@@ -42,8 +35,6 @@ WRITE_SLICE = 200
 # An export holds its rows only as the workbook is written, but writing 100,000 rows takes a few seconds of
 # a worker thread; a larger log is exported a period at a time. (Excel's own limit is 1,048,576 rows.)
 EXPORT_LIMIT = 100_000
-# Excel refuses a cell longer than 32,767 characters.
-CELL_LIMIT = 32_000
 # A page shows each value's beginning; the workbook has it whole.
 PAGE_VALUE_LIMIT = 300
 ACTION_PATTERN = re.compile(r"[a-z0-9_.]{1,50}")
@@ -390,81 +381,43 @@ def _period_text(wanted: AuditFilter, labels: AuditLabels) -> str:
 
 # -- the workbook -----------------------------------------------------------------------------------------
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
+_HEADER = CellStyle(font=Font(bold=True), fill=PatternFill("solid", fgColor="EEF2F7"))
 _WIDTHS = (19, 14, 14, 24, 28, 70, 22)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_WRAP = CellStyle(alignment=Alignment(wrap_text=True, vertical="top"))
 
 
 class _AuditWorkbook:
-    """A write-only workbook filled a batch at a time (one thread at a time, in order).
+    """A workbook filled a batch at a time (one thread at a time, in order).
 
     Styled cells cost openpyxl about twice as much as plain values, so a row is plain values but for its
-    details (wrapped, as they run over several lines) and any text that would otherwise turn into a
-    formula."""
+    details, wrapped as they run over several lines."""
 
     def __init__(self, labels: AuditLabels, conditions: Sequence[str]) -> None:
         self._labels = labels
-        self._book = Workbook(write_only=True)
-        self._sheet = self._book.create_sheet(_sheet_title(labels.sheet))
-        for column, width in enumerate(_WIDTHS, start=1):
-            self._sheet.column_dimensions[get_column_letter(column)].width = width
-        self._sheet.freeze_panes = "A2"
-        self._sheet.append([self._header(text, self._sheet) for text in labels.headers])
-        summary = self._book.create_sheet(_sheet_title(labels.conditions_sheet))
-        summary.column_dimensions["A"].width = 14
-        summary.column_dimensions["B"].width = 40
+        self._book = ExportBook()
+        self._sheet = self._book.sheet(labels.sheet)
+        self._sheet.widths(_WIDTHS)
+        self._sheet.freeze("A2")
+        self._sheet.append([Styled(text, _HEADER) for text in labels.headers])
+        summary = self._book.sheet(labels.conditions_sheet)
+        summary.widths((14, 40))
         for name, value in zip(labels.condition_names, conditions, strict=True):
-            summary.append([self._header(name, summary), self._text(value, summary)])
-
-    def _header(self, text: str, sheet: WriteOnlyWorksheet) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=_cell_text(text))
-        cell.data_type = "s"
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        return cell
-
-    def _text(self, text: str, sheet: WriteOnlyWorksheet | None = None) -> str | WriteOnlyCell:
-        clean = _cell_text(text)
-        if not clean.startswith("="):
-            return clean
-        # Text is text: a name like "=HYPERLINK(…)" must not become a formula when the file is opened.
-        cell = WriteOnlyCell(sheet or self._sheet, value=clean)
-        cell.data_type = "s"
-        return cell
+            summary.append([Styled(name, _HEADER), value])
 
     def append(self, lines: Sequence[AuditLine]) -> None:
         labels = self._labels
         for line in lines:
-            details = WriteOnlyCell(
-                self._sheet, value=_cell_text("\n".join(describe_details(line, labels, limit=None)))
-            )
-            details.data_type = "s"
-            details.alignment = _WRAP
             self._sheet.append(
                 [
                     line.at.replace(tzinfo=None),  # Excel has no time zones; the office's time is what is meant
-                    self._text(actor_text(line, labels)),
-                    self._text(line.actor_saeol_id or ""),
-                    self._text(labels.action(line.action)),
-                    self._text(target_text(line, labels)),
-                    details,
-                    self._text(line.action),
+                    actor_text(line, labels),
+                    line.actor_saeol_id or "",
+                    labels.action(line.action),
+                    target_text(line, labels),
+                    Styled("\n".join(describe_details(line, labels, limit=None)), _WRAP),
+                    line.action,
                 ]
             )
 
     def save(self) -> bytes:
-        buffer = BytesIO()
-        self._book.save(buffer)
-        return buffer.getvalue()
-
-
-def _cell_text(text: str) -> str:
-    """What a cell may hold: no control characters (they make the file unreadable), at most Excel's limit."""
-    clean = str(ILLEGAL_CHARACTERS_RE.sub("", text))
-    return clean if len(clean) <= CELL_LIMIT else clean[: CELL_LIMIT - 1] + "…"
-
-
-def _sheet_title(text: str) -> str:
-    # Excel's rules for a sheet's name: at most 31 characters, none of []:*?/\
-    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31] or "Sheet"
+        return self._book.save()

@@ -178,7 +178,7 @@ class CaseRegistry:
             await uow.commit()
         if notified:
             self._signal.fire()
-        return Registered(case=view_of(actor, case), officer_notified=notified)
+        return Registered(case=view_of(actor, case), officer_notice_queued=notified)
 
     # -- reading --------------------------------------------------------------------------------------
 

@@ -13,17 +13,14 @@ import importlib.util
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from core.benchmark.statistics import BenchmarkTables, CountTable
+from core.workbook import Alignment, Border, CellStyle, ExportBook, Font, PatternFill, Side, Styled
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -314,16 +311,19 @@ def render_chart(tables: BenchmarkTables, labels: ReportLabels) -> bytes:
 
 # -- the workbook ---------------------------------------------------------------------------------------
 
-TITLE_ROW, CAPTION_ROW, HEADER_ROW = 1, 2, 4
+HEADER_ROW = 4  # below the title, the caption and an empty row
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 COUNT_FORMAT = "#,##0"
-# Excel's sheet names: at most 31 characters, none of these.
-SHEET_NAME_LIMIT = 31
-SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 MIN_COLUMN_WIDTH = 8
+TITLE_STYLE = CellStyle(font=Font(bold=True, size=14))
+CAPTION_STYLE = CellStyle(font=Font(color="595959"))
+NO_DATA_STYLE = CellStyle(font=Font(italic=True, color=MUTED.lstrip("#")))
+HEADER_STYLE = CellStyle(
+    font=Font(bold=True), fill=HEADER_FILL, border=BORDER, alignment=Alignment(horizontal="center", vertical="center")
+)
 
 
 def display_width(text: str) -> int:
@@ -331,12 +331,19 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
-def _sheet_name(text: str) -> str:
-    return text.translate(SHEET_NAME_FORBIDDEN).strip()[:SHEET_NAME_LIMIT] or "Sheet"
+def _body_style(value: str | int, *, first: bool, total: bool) -> CellStyle:
+    """A label (left-aligned) or a count (thousands separated); totals bold on a fill; all framed."""
+    return CellStyle(
+        font=Font(bold=True) if total else None,
+        fill=TOTAL_FILL if total else None,
+        border=BORDER,
+        alignment=Alignment(horizontal="left") if first else None,
+        number_format=COUNT_FORMAT if isinstance(value, int) and not first else None,
+    )
 
 
 def _write_table(
-    workbook: Workbook,
+    book: ExportBook,
     table: CountTable,
     labels: ReportLabels,
     *,
@@ -345,9 +352,6 @@ def _write_table(
     names: Mapping[str, str],
     caption: str,
 ) -> None:
-    sheet = workbook.create_sheet(_sheet_name(name))
-    sheet.cell(TITLE_ROW, 1, f"{labels.title} · {name}").font = Font(bold=True, size=14)
-    sheet.cell(CAPTION_ROW, 1, caption).font = Font(color="595959")
     header: list[str | int] = [
         labels.year if by_year else labels.department,
         *(names.get(c, c) for c in table.columns),
@@ -360,44 +364,38 @@ def _write_table(
     ]
     footer: list[str | int] = [labels.total, *table.totals, table.grand_total]
     rows: list[list[str | int]] = [header, *body, footer]
-    for offset, values in enumerate(rows):
-        r = HEADER_ROW + offset
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(r, c, value)
-            cell.border = BORDER
-            if isinstance(value, int) and c > 1:
-                cell.number_format = COUNT_FORMAT
-            if offset == 0:
-                cell.font = Font(bold=True)
-                cell.fill = HEADER_FILL
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-            elif offset == len(rows) - 1 or c == len(values):
-                cell.font = Font(bold=True)
-                cell.fill = TOTAL_FILL
-            if c == 1 and 0 < offset:
-                cell.alignment = Alignment(horizontal="left")
-    if not body:
-        sheet.cell(HEADER_ROW + len(rows), 1, labels.no_data).font = Font(italic=True, color=MUTED.lstrip("#"))
-    for c in range(1, len(header) + 1):
-        widest = max(display_width(str(values[c - 1])) for values in rows)
-        sheet.column_dimensions[get_column_letter(c)].width = max(widest + 3, MIN_COLUMN_WIDTH)
+    sheet = book.sheet(name)
+    sheet.widths(
+        max(max(display_width(str(values[c])) for values in rows) + 3, MIN_COLUMN_WIDTH) for c in range(len(header))
+    )
     # The header stays in view while scrolling down, the labels while scrolling right.
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.freeze(f"B{HEADER_ROW + 1}")
+    sheet.print_landscape(title_row=HEADER_ROW)
+    sheet.append([Styled(f"{labels.title} · {name}", TITLE_STYLE)])
+    sheet.append([Styled(caption, CAPTION_STYLE)])
+    sheet.append([])
+    sheet.append([Styled(value, HEADER_STYLE) for value in header])
+    for offset, values in enumerate(rows[1:], start=1):
+        last_row = offset == len(rows) - 1
+        sheet.append(
+            [
+                Styled(value, _body_style(value, first=c == 0, total=last_row or c == len(values) - 1))
+                for c, value in enumerate(values)
+            ]
+        )
+    if not body:
+        sheet.append([Styled(labels.no_data, NO_DATA_STYLE)])
 
 
 def render_workbook(tables: BenchmarkTables, labels: ReportLabels, generated_at: datetime) -> bytes:
     """An .xlsx with one sheet per table: title and caption, then the table with its totals.
 
-    ``generated_at`` is shown as given (``YYYY-MM-DD HH:MM``): pass the office's local time."""
+    ``generated_at`` is shown as given (``YYYY-MM-DD HH:MM``): pass the office's local time. Department
+    names are what admins typed, so the rows go through ``core.workbook``, which keeps text from turning
+    into formulas."""
     at = generated_at.strftime("%Y-%m-%d %H:%M")
     caption = f"{labels.period} · {labels.generated_at.replace('{at}', at)}"
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    book = ExportBook(title=labels.title, created=generated_at)
     sheets: list[tuple[CountTable, str, bool, Mapping[str, str]]] = [
         (tables.adoption_by_department, labels.adoption_by_department, False, labels.adoption_values),
         (tables.adoption_by_year, labels.adoption_by_year, True, labels.adoption_values),
@@ -406,12 +404,5 @@ def render_workbook(tables: BenchmarkTables, labels: ReportLabels, generated_at:
         (tables.state_by_department, labels.state_by_department, False, labels.state_values),
     ]
     for table, name, by_year, names in sheets:
-        _write_table(workbook, table, labels, name=name, by_year=by_year, names=names, caption=caption)
-    workbook.properties.title = labels.title
-    workbook.properties.creator = "Dongne"
-    # The file's own "created" stamp is UTC by the format's rule (openpyxl stamps "modified" on save).
-    created = generated_at.astimezone(UTC) if generated_at.tzinfo else generated_at
-    workbook.properties.created = created.replace(tzinfo=None)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        _write_table(book, table, labels, name=name, by_year=by_year, names=names, caption=caption)
+    return book.save()

@@ -179,7 +179,7 @@ class CaseView:
 @dataclass(frozen=True, slots=True)
 class Registered:
     case: CaseView
-    officer_notified: bool
+    officer_notice_queued: bool  # in the outbox, not yet delivered: the bot sends it after the commit
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from io import BytesIO
-
-from openpyxl import Workbook
 
 from core.clock import Clock
 from core.masking import mask_phone
 from core.sms.recipients import display_phone
+from core.workbook import ExportBook
 from storage.records_sms import SmsBatchRecord, SmsMessageRecord
 
 # Column titles in Korean: the workbook is an office document, read by the office.
@@ -25,8 +23,8 @@ def results_workbook(
     masked: bool,
     ums_configured: bool,
 ) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("전송결과")
+    book = ExportBook()
+    sheet = book.sheet("전송결과")
     sheet.append(("발송번호", batch.id, "발송자", batch.created_by_name, "유형", batch.message_type.upper()))
     sheet.append(("내용", batch.text))
     if not ums_configured:
@@ -46,6 +44,4 @@ def results_workbook(
                 m.failure_reason or "",
             )
         )
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.save()

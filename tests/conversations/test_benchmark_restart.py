@@ -3,7 +3,9 @@
 import io
 
 import openpyxl
+import pytest
 
+from bot.app import NOTIFIER_KEY, stop_bot
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_executor
 from tests.conversations.conftest import notifications_settled, shown
@@ -75,3 +77,96 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     assert workbook.sheetnames[0] == "채택현황(부서별)"
     narrowed = (await coordinator.press("2026년", message=stats))[-1]
     assert narrowed.text.startswith("📊 벤치마킹 통계 · 2026년")
+
+
+async def nothing(*args, **kwargs):
+    return None
+
+
+def stop_saving(bot, monkeypatch):
+    """From now on nothing this process changes reaches the database, as when it dies before its next
+    periodic flush."""
+    for method in ("update_conversation", "update_user_data"):
+        monkeypatch.setattr(bot.app.persistence, method, nothing)
+
+
+@pytest.fixture
+async def kill(bot):
+    """kill -9: the process stops where it is, and a new one starts from what was flushed. The dead one's
+    connections are closed when the test ends."""
+    dead = []
+
+    async def kill_and_restart():
+        dead.append(bot.app)
+        await bot.app.bot_data[NOTIFIER_KEY].stop()
+        await bot.app.updater.stop()
+        bot.app = None
+        await bot.start()
+
+    yield kill_and_restart
+    for app in dead:
+        await stop_bot(app)
+
+
+async def test_a_press_on_a_step_a_kill_lost_shows_the_current_step_again(team, bot, kill, monkeypatch):
+    _, _, coordinator, officer = team
+    await coordinator.send("/newcase")
+    await coordinator.send("찾아가는 생활체육교실")
+    await coordinator.press("⏭ 건너뛰기")
+    await coordinator.press("⏭ 건너뛰기")
+    await bot.app.update_persistence()  # the last periodic flush before the kill
+    stop_saving(bot, monkeypatch)
+    officers = (await coordinator.press("총무과"))[-1]
+    assert officers.text == shown("ko", "bm.new.ask_officer", department="총무과")
+    await kill()  # the dialogue is back at choosing the department
+
+    again = await coordinator.press("이숙영", message=officers)
+    assert coordinator.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again[-1].text == shown("ko", "bm.new.ask_department") and again[-1].has_button("총무과")
+    await coordinator.press("총무과", message=again[-1])
+    await coordinator.press("이숙영")
+    await coordinator.press("✅ 완료")
+    registered = await coordinator.press("✅ 등록")
+    assert registered[0].text.startswith("✅ 등록되었습니다. 관리번호는 2026-4-1입니다.")
+    assert (await officer.wait_for_message()).text.startswith("📌 벤치마킹 사업이 배정되었습니다")
+
+
+async def test_an_edit_a_kill_set_back_asks_its_current_step_again(team, bot, kill, services, monkeypatch):
+    coordinator_staff, officer_staff, coordinator, _ = team
+    await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
+    case = await make_case(services, coordinator_staff, officer_staff, title="느린 우체통")
+    await notifications_settled(services)
+    await coordinator.send(f"/cases {case.case_no}")
+    fields = (await coordinator.press("✏️ 수정"))[-1]
+    await bot.app.update_persistence()
+    stop_saving(bot, monkeypatch)
+    departments = (await coordinator.press("추진부서·담당자", message=fields))[-1]
+    await kill()  # the edit is back at choosing the field
+
+    again = (await coordinator.press("문화체육과", message=departments))[-1]
+    assert coordinator.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again.text == shown("ko", "bm.edit.pick", case_no=case.case_no, title="느린 우체통")
+    await coordinator.press("추진부서·담당자", message=again)
+    await coordinator.press("문화체육과")
+    reassigned = (await coordinator.press("김영준 ⚠"))[-1]  # not yet bound to Telegram
+    assert "추진부서: 문화체육과 · 담당자: 김영준" in reassigned.text
+
+
+async def test_a_review_a_kill_set_back_asks_for_the_opinion_again(team, bot, kill, services, monkeypatch):
+    coordinator_staff, officer_staff, _, officer = team
+    case = await make_case(services, coordinator_staff, officer_staff, title="느린 우체통")
+    await notifications_settled(services)
+    await officer.send(f"/cases {case.case_no}")
+    await officer.press("📝 검토결과 입력")
+    await officer.press("도입")
+    await bot.app.update_persistence()
+    stop_saving(bot, monkeypatch)
+    confirm = (await officer.send("그대로 도입하겠습니다."))[-1]
+    await kill()  # the review is back at typing the opinion
+
+    again = (await officer.press("✅ 제출", message=confirm))[-1]
+    assert officer.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again.text == shown("ko", "bm.work.ask_opinion", limit=2000)
+    await officer.send("그대로 도입하겠습니다.")
+    reviewed = (await officer.press("✅ 제출"))[-1]
+    assert "진행상태: 검토완료" in reviewed.text and "채택구분: 도입" in reviewed.text

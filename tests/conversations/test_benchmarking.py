@@ -27,7 +27,7 @@ async def test_a_case_goes_from_registration_to_approval_in_the_chat(team, servi
     summary = (await coordinator.press("✅ 완료"))[-1]
     assert "사업명: 구내식당 페이백 시스템" in summary.text and "관련자료: 추진계획.pdf" in summary.text
     registered = await coordinator.press("✅ 등록")
-    assert registered[0].text == shown("ko", "bm.new.registered_notified", case_no="2026-4-1", officer="이숙영")
+    assert registered[0].text == shown("ko", "bm.new.registered_notice_queued", case_no="2026-4-1", officer="이숙영")
     assert registered[-1].text.startswith("📋 2026-4-1 구내식당 페이백 시스템")
 
     notice = await officer.wait_for_message()
@@ -68,6 +68,23 @@ async def test_a_case_goes_from_registration_to_approval_in_the_chat(team, servi
     history = (await officer.press("🕘 이력"))[-1]
     for step in ("등록 → 등록", "검토결과 입력 → 검토완료", "추진사항 승인요청 → 승인요청", "승인 → 승인"):
         assert step in history.text, step
+
+
+async def test_the_coordinator_is_told_the_notice_is_on_its_way_not_that_it_arrived(team, services, emulator):
+    _, _, coordinator, officer = team
+    officer.block()  # the officer's Telegram refuses the bot: the notice cannot arrive
+    await coordinator.send("/newcase")
+    await coordinator.send("찾아가는 생활체육교실")
+    await coordinator.press("⏭ 건너뛰기")
+    await coordinator.press("⏭ 건너뛰기")
+    await coordinator.press("총무과")
+    await coordinator.press("이숙영")
+    await coordinator.press("✅ 완료")
+    registered = await coordinator.press("✅ 등록")
+    assert registered[0].text == shown("ko", "bm.new.registered_notice_queued", case_no="2026-4-1", officer="이숙영")
+    assert "알림을 보냈습니다" not in registered[0].text
+    await notifications_settled(services)  # tried once and set aside: a blocked chat cannot be retried
+    assert [m for m in officer.messages if m.text.startswith("📌")] == []
 
 
 async def test_a_returned_case_is_revised_and_resubmitted(team, services):

@@ -41,7 +41,7 @@ async def test_a_registered_case_carries_its_number_people_and_what_the_coordina
         ),
     )
     case = registered.case
-    assert registered.officer_notified
+    assert registered.officer_notice_queued
     assert (case.case_no, case.title, case.summary, case.source) == (
         "2026-4-1",
         "구내식당 페이백 시스템",
@@ -88,7 +88,7 @@ async def test_a_case_goes_to_a_known_department_and_an_officer_of_that_departme
         await services.cases.register(coordinator, draft(coordinator, officer_id=coordinator.id))
     assert not_an_executor.value.code == "officer_not_in_department"
     unassigned = await services.cases.register(coordinator, draft(officer, officer_id=None))
-    assert unassigned.case.officer is None and not unassigned.officer_notified
+    assert unassigned.case.officer is None and not unassigned.officer_notice_queued
 
 
 async def test_only_the_coordinator_registers_and_chooses_departments(services):
