@@ -192,7 +192,12 @@ async def run_bot_with_admin(
             await server.stop()
             say("stopped")
             return 0
-    await start_bot(app)
+    try:
+        await start_bot(app)
+    except BaseException:
+        if serving_admin:
+            await server.stop()
+        raise
     dispatcher = sms_dispatcher(runtime)
     dispatcher.start()
     watch = asyncio.create_task(instance.watch(stop), name="dongne-instance-watch")
@@ -220,9 +225,10 @@ async def run_bot_with_admin(
 def _username_if_known(app: Application[Any, Any, Any, Any, Any, Any]) -> str | None:
     """The bot's @username once it has asked Telegram (a standby has not yet)."""
     try:
-        return app.bot.username
+        username: str | None = app.bot.username
     except RuntimeError:
         return None
+    return username
 
 
 async def serve_admin(runtime: Runtime, stop: asyncio.Event) -> int:

@@ -15,8 +15,13 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from bot import commands
+from bot.app import build_application, build_runtime
 from bot.emulator import BotApiEmulator
+from bot.instance import Instance
+from bot.settings import Settings
 from conversations.i18n import t_plain
+from storage.instance_lock import FileLock
 from storage.models import BotState
 from tests.bot.test_cli_admin import TOKEN, free_port
 from tests.builders import make_staff
@@ -158,3 +163,28 @@ async def test_a_second_run_stands_by_and_takes_over_when_the_first_is_killed(
     [reply] = await officer.send("없는단지", timeout=15)
     assert reply.text == shown("ko", "lookup.no_match", query="없는단지")
     assert not [line for line in second.err if "Traceback" in line]
+
+
+async def test_an_active_instance_that_lost_its_lock_stops_serving(database_url, emulator, tmp_path, capsys):
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        bot_token=TOKEN,
+        telegram_api_url=emulator.api_root,
+        admin_port=free_port(),
+    )
+    runtime = build_runtime(settings)
+    lock = FileLock(tmp_path / "bot.lock")
+    instance = Instance(lock, check=0.05)
+    app = build_application(runtime, token=TOKEN, api_root=emulator.api_root)
+    try:
+        run = asyncio.create_task(commands.run_bot_with_admin(runtime, app, asyncio.Event(), instance))
+        await eventually(lambda: bool(app.running), "the bot to run")
+        # As when the lock's database session ended and another process took the lock meanwhile.
+        lock.path.unlink()
+        assert await asyncio.wait_for(run, 30) == 1
+    finally:
+        await lock.release()
+        await runtime.close()
+    assert capsys.readouterr().err.strip() == t_plain("ko", "cli_error.instance_lost")
+    assert not app.running
