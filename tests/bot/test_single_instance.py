@@ -16,14 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from bot import commands
-from bot.app import build_application, build_runtime
+from bot.app import build_application
 from bot.emulator import BotApiEmulator
 from bot.instance import Instance
-from bot.settings import Settings
 from conversations.i18n import t_plain
 from storage.instance_lock import FileLock
 from storage.models import BotState
-from tests.bot.test_cli_admin import TOKEN, free_port
+from tests.bot.conftest import TOKEN, free_port
 from tests.builders import make_staff
 from tests.conversations.conftest import shown
 from tests.waiting import eventually
@@ -72,12 +71,6 @@ class RunProcess:
             self.process.kill()
         await self.process.wait()
         await asyncio.gather(*self._readers)
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TOKEN, bot_username="dongne_test_bot") as emu:
-        yield emu
 
 
 @pytest.fixture
@@ -165,15 +158,8 @@ async def test_a_second_run_stands_by_and_takes_over_when_the_first_is_killed(
     assert not [line for line in second.err if "Traceback" in line]
 
 
-async def test_an_active_instance_that_lost_its_lock_stops_serving(database_url, emulator, tmp_path, capsys):
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        bot_token=TOKEN,
-        telegram_api_url=emulator.api_root,
-        admin_port=free_port(),
-    )
-    runtime = build_runtime(settings)
+async def test_an_active_instance_that_lost_its_lock_stops_serving(bot_runtime, emulator, tmp_path, capsys):
+    runtime = bot_runtime
     lock = FileLock(tmp_path / "bot.lock")
     instance = Instance(lock, check=0.05)
     app = build_application(runtime, token=TOKEN, api_root=emulator.api_root)
@@ -185,6 +171,5 @@ async def test_an_active_instance_that_lost_its_lock_stops_serving(database_url,
         assert await asyncio.wait_for(run, 30) == 1
     finally:
         await lock.release()
-        await runtime.close()
     assert capsys.readouterr().err.strip() == t_plain("ko", "cli_error.instance_lost")
     assert not app.running
