@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -39,6 +38,8 @@ log = logging.getLogger(__name__)
 KEEPALIVES = {"tcp_keepalives_idle": "5", "tcp_keepalives_interval": "2", "tcp_keepalives_count": "3"}
 # A check on a held lock that takes longer than this means the connection is gone.
 CHECK_TIMEOUT = 5.0
+APPLICATION_NAME = "dongne bot instance lock"  # how an operator finds the lock's session in pg_stat_activity
+UNREACHABLE = (DBAPIError, OSError, TimeoutError)
 
 
 class InstanceLock(Protocol):
@@ -72,11 +73,10 @@ class AdvisoryLock:
     def __init__(self, engine: AsyncEngine, key: int) -> None:
         # Its own engine without a pool: the lock lives as long as the session, so the connection must be
         # really closed on release, never handed back to a pool with the lock still on it.
-        url = make_url(engine.url.render_as_string(hide_password=False))
         self._engine = create_async_engine(
-            url,
+            engine.url,
             poolclass=NullPool,
-            connect_args={"server_settings": {**KEEPALIVES, "application_name": "dongne bot instance lock"}},
+            connect_args={"server_settings": {**KEEPALIVES, "application_name": APPLICATION_NAME}},
         )
         self._key = key
         self._connection: AsyncConnection | None = None
@@ -84,38 +84,50 @@ class AdvisoryLock:
 
     async def acquire(self) -> bool:
         try:
-            if self._connection is None:
-                self._connection = await self._engine.connect()
-            statement = text("SELECT pg_try_advisory_lock(:key)")
-            self._held = bool(await self._connection.scalar(statement, {"key": self._key}))
-            await self._connection.commit()  # the lock is the session's; no transaction stays open
-        except (DBAPIError, OSError) as error:
-            log.warning("instance lock: the database did not answer: %s", error)
+            return await self._take()
+        except UNREACHABLE as error:
+            log.warning("instance lock: the database does not answer: %s", error)
             await self._drop_connection()
-        return self._held
+            return False
 
     async def held(self) -> bool:
         if not self._held:
             return False
         try:
-            assert self._connection is not None
-            await asyncio.wait_for(self._connection.scalar(text("SELECT 1")), CHECK_TIMEOUT)
-            await self._connection.commit()
-            return True
-        except (DBAPIError, OSError, TimeoutError) as error:
+            if self._connection is not None:
+                await asyncio.wait_for(self._connection.scalar(text("SELECT 1")), CHECK_TIMEOUT)
+                await self._connection.commit()
+                return True
+        except UNREACHABLE as error:
             log.warning("instance lock: its connection broke, taking the lock again: %s", error)
             await self._drop_connection()
-            return await self.acquire()
+        try:
+            return await self._take()
+        except UNREACHABLE as error:
+            # Nobody can take the lock from an unreachable database either: serve on, and whoever reaches it
+            # first when it is back serves from then on (the other one stops, or goes on waiting).
+            log.warning("instance lock: the database does not answer, serving on until it does: %s", error)
+            await self._drop_connection()
+            return True
 
     async def release(self) -> None:
         if self._connection is not None and self._held:
-            with contextlib.suppress(DBAPIError, OSError):
+            with contextlib.suppress(*UNREACHABLE):
                 await self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
+        self._held = False
         await self._drop_connection()
         await self._engine.dispose()
 
+    async def _take(self) -> bool:
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        statement = text("SELECT pg_try_advisory_lock(:key)")
+        self._held = bool(await self._connection.scalar(statement, {"key": self._key}))
+        await self._connection.commit()  # the lock is the session's; no transaction stays open
+        return self._held
+
     async def _drop_connection(self) -> None:
-        connection, self._connection, self._held = self._connection, None, False
+        connection, self._connection = self._connection, None
         if connection is not None:
             # Thrown away, never reused: a broken connection may fail to close in any way, which changes nothing.
             with contextlib.suppress(Exception):

@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from storage.db import create_engine
-from storage.instance_lock import FileLock, InstanceLock, instance_lock
+from storage.instance_lock import AdvisoryLock, FileLock, InstanceLock, instance_lock
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
@@ -83,3 +84,18 @@ async def test_a_broken_connection_is_replaced_while_nobody_else_took_the_lock(l
         await end_lock_sessions(engine)
     assert await first.held()
     assert not await second.acquire()
+
+
+async def test_a_holder_serves_on_while_the_database_does_not_answer(locks, engine):
+    first = locks(TOKEN)
+    assert await first.acquire()
+    if isinstance(first, AdvisoryLock):  # a lock file cannot become unreachable
+        reachable = first._engine
+        await end_lock_sessions(engine)
+        first._engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/dongne", poolclass=NullPool)
+        # Nobody can take the lock meanwhile, so stopping the bot would only leave the office without one.
+        assert await first.held()
+        await first._engine.dispose()
+        first._engine = reachable
+    assert await first.held()  # the database is back: the lock is taken again on a new connection
+    assert not await locks(TOKEN).acquire()
