@@ -19,7 +19,9 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.admin.app import AdminServer, build_admin_app
+from bot.admin.health import BOT_ROLE
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.instance import Instance
 from bot.settings import Settings
 from bot.ums.wiring import attach_report_inbox, sms_dispatcher
 from conversations.i18n import DEFAULT_LANGUAGE, has_text, t_plain
@@ -29,6 +31,7 @@ from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, Sta
 from core.permissions import Permission, can
 from core.staff import SAEOL_ID, SYSTEM_ACTOR
 from core.values import LinkCodeIssued, StaffMember
+from storage.instance_lock import ProcessLock, instance_lock
 from storage.migrate import is_up_to_date, upgrade
 
 # Two typos are forgiven; a third miss means the operator should start over rather than keep guessing.
@@ -163,8 +166,12 @@ async def _run(runtime: Runtime) -> int:
     settings = runtime.settings
     token = settings.require_token()
     app = build_application(runtime, token=token, api_root=settings.telegram_api_url)
-    with stop_on_signals() as stop:
-        return await run_bot_with_admin(runtime, app, stop)
+    lock = instance_lock(runtime.engine, token)
+    try:
+        with stop_on_signals() as stop:
+            return await run_bot_with_admin(runtime, app, stop, Instance(lock))
+    finally:
+        await lock.release()  # after the bot's last persistence flush, so a standby loads current state
 
 
 @contextlib.contextmanager
@@ -182,20 +189,42 @@ def stop_on_signals() -> Iterator[asyncio.Event]:
 
 
 async def run_bot_with_admin(
-    runtime: Runtime, app: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+    runtime: Runtime,
+    app: Application[Any, Any, Any, Any, Any, Any],
+    stop: asyncio.Event,
+    instance: Instance | None = None,
 ) -> int:
     """``dongne run`` once the Application is built: the bot, then the admin endpoint beside it in the same
-    event loop, until ``stop``; the endpoint stops first, so its health check never outlives the bot."""
-    await start_bot(app)
+    event loop, until ``stop``; the endpoint stops first, so its health check never outlives the bot. While
+    another process serves the bot (``instance``), only the endpoint runs, as a standby, until it takes over."""
+    instance = instance or Instance(ProcessLock())
+    server = admin_server(
+        runtime,
+        bot_running=lambda: bool(app.running),
+        bot_username=lambda: runtime.settings.bot_username or _username_if_known(app),
+        bot_role=lambda: instance.role,
+    )
+    serving_admin = False
+    if not await instance.activate():
+        if not await start_admin(server, runtime.settings):
+            return 2
+        serving_admin = True
+        say("standby")
+        if not await instance.wait_until_active(stop):
+            await server.stop()
+            say("stopped")
+            return 0
+    try:
+        await start_bot(app)
+    except BaseException:
+        if serving_admin:
+            await server.stop()
+        raise
     dispatcher = sms_dispatcher(runtime)
     dispatcher.start()
+    watch = asyncio.create_task(instance.watch(stop), name="dongne-instance-watch")
     try:
-        server = admin_server(
-            runtime,
-            bot_running=lambda: bool(app.running),
-            bot_username=lambda: runtime.settings.bot_username or app.bot.username,
-        )
-        if not await start_admin(server, runtime.settings):
+        if not serving_admin and not await start_admin(server, runtime.settings):
             return 2
         say("running", username=app.bot.username)
         try:
@@ -203,10 +232,25 @@ async def run_bot_with_admin(
         finally:
             await server.stop()
     finally:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
         await dispatcher.stop()
         await stop_bot(app)
+    if instance.lost:
+        complain("instance_lost")
+        return 1
     say("stopped")
     return 0
+
+
+def _username_if_known(app: Application[Any, Any, Any, Any, Any, Any]) -> str | None:
+    """The bot's @username once it has asked Telegram (a standby has not yet)."""
+    try:
+        username: str | None = app.bot.username
+    except RuntimeError:
+        return None
+    return username
 
 
 async def serve_admin(runtime: Runtime, stop: asyncio.Event) -> int:
@@ -228,6 +272,7 @@ def admin_server(
     *,
     bot_running: Callable[[], bool] | None = None,
     bot_username: Callable[[], str | None] | None = None,
+    bot_role: Callable[[], str] | None = None,
 ) -> AdminServer:
     """The endpoint as configured. Link-code pages show the deep link and its QR code when the bot's
     @username is known: from settings, or from the running bot."""
@@ -240,6 +285,7 @@ def admin_server(
         bot_username=bot_username or (lambda: settings.bot_username),
         trusted_proxies=settings.admin_trusted_proxies,
     )
+    app[BOT_ROLE] = bot_role
     attach_report_inbox(app, runtime)
     return AdminServer(app, settings.admin_host, settings.admin_port)
 

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from conversations.benchmark_notices import render_notification
-from core.notifications import BATCH, Notifications
+from core.notifications import BATCH, Notifications, NotificationView
 
 log = logging.getLogger(__name__)
 
@@ -67,28 +67,39 @@ class Notifier:
 
     async def send_due(self) -> int:
         sent = 0
-        while due := await self._notifications.due():
-            for notification in due:
-                text, keyboard = render_notification(notification)
-                try:
-                    message = await self._bot.send_message(
-                        notification.telegram_user_id,
-                        text,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard,
-                        disable_web_page_preview=True,
-                    )
-                except (Forbidden, BadRequest) as error:
-                    # Blocked the bot, or a chat that no longer exists: retrying cannot help.
-                    log.warning("notification %s abandoned: %s", notification.id, error)
-                    await self._notifications.failed(notification, str(error), permanent=True)
-                    continue
-                except TelegramError as error:
-                    log.warning("notification %s failed, will retry: %s", notification.id, error)
-                    await self._notifications.failed(notification, str(error), permanent=False)
-                    continue
-                await self._notifications.delivered(notification.id, message.message_id)
-                sent += 1
-            if len(due) < BATCH:
+        while claimed := await self._notifications.claim():
+            unsent = {n.id for n in claimed}
+            try:
+                for notification in claimed:
+                    sent += await self._send(notification)
+                    unsent.discard(notification.id)
+            except asyncio.CancelledError:
+                # A clean stop (or a hand-over) puts back what it claimed and did not send, so it goes out
+                # at once from the next sender rather than when the lease ends.
+                await self._notifications.release(unsent)
+                raise
+            if len(claimed) < BATCH:
                 break
         return sent
+
+    async def _send(self, notification: NotificationView) -> int:
+        text, keyboard = render_notification(notification)
+        try:
+            message = await self._bot.send_message(
+                notification.telegram_user_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                disable_web_page_preview=True,
+            )
+        except (Forbidden, BadRequest) as error:
+            # Blocked the bot, or a chat that no longer exists: retrying cannot help.
+            log.warning("notification %s abandoned: %s", notification.id, error)
+            await self._notifications.failed(notification, str(error), permanent=True)
+            return 0
+        except TelegramError as error:
+            log.warning("notification %s failed, will retry: %s", notification.id, error)
+            await self._notifications.failed(notification, str(error), permanent=False)
+            return 0
+        await self._notifications.delivered(notification.id, message.message_id)
+        return 1

@@ -2,8 +2,10 @@
 
 A service that announces something (a case assigned, an approval requested) writes the notification in
 the same transaction as the change itself; the bot sends it afterwards and marks it sent. A crash or
-restart in between loses nothing: the row is still due. Sending is at least once: a crash after Telegram
-accepted a message but before it was marked sent repeats that one message."""
+restart in between loses nothing: the row is still due. Senders claim rows with a lease (see
+storage/repositories/notifications.py), so two bot processes, or a standby that just took over, never send
+one notification twice. Sending is at least once: a crash after Telegram accepted a message but before it
+was marked sent repeats that one message, after the lease."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ MAX_ATTEMPTS = 8
 BATCH = 50  # notifications read per round of the sender
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
+# How long a claimed notification stays out of the due set. Longer than a sender takes over one batch
+# (BATCH sends at Telegram's 30 a second, each bounded by PTB's timeouts); a sender that died meanwhile
+# leaves its rows to come due again after it.
+LEASE = timedelta(minutes=5)
 
 NotificationView = NotificationRecord
 
@@ -78,22 +84,24 @@ class Notifications:
         self._clock = clock
         self.signal = signal
 
-    async def due(self, limit: int = BATCH) -> list[NotificationView]:
-        """Notifications to send now. Those whose recipient can no longer receive them (unbound or
-        deactivated since they were queued) are set aside with the reason instead. Reading comes first
-        and alone: the sender polls, and an idle poll should not take SQLite's write lock."""
+    async def claim(self, limit: int = BATCH) -> list[NotificationView]:
+        """Notifications to send now, taken from the outbox for ``LEASE`` so no other sender sends them too.
+        Those whose recipient can no longer receive them (unbound or deactivated since they were queued) are
+        set aside with the reason instead. An idle poll only reads: it should not take SQLite's write lock."""
+        now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.notifications.list_due_notifications(self._clock.now(), limit)
-        unreachable = [n for n in due if n.telegram_user_id is None or not n.recipient_active]
-        if unreachable:
-            async with self._uow(write=True) as uow:
-                for notification in unreachable:
-                    reason = (
-                        "recipient inactive" if not notification.recipient_active else "recipient not bound to Telegram"
-                    )
-                    await uow.notifications.abandon_notification(notification.id, reason, self._clock.now())
-                await uow.commit()
-        return [n for n in due if n not in unreachable]
+            if not await uow.notifications.any_due_notification(now):
+                return []
+        async with self._uow(write=True) as uow:
+            claimed = await uow.notifications.claim_due_notifications(now, now + LEASE, limit)
+            unreachable = [n for n in claimed if n.telegram_user_id is None or not n.recipient_active]
+            for notification in unreachable:
+                reason = (
+                    "recipient inactive" if not notification.recipient_active else "recipient not bound to Telegram"
+                )
+                await uow.notifications.abandon_notification(notification.id, reason, now)
+            await uow.commit()
+        return [n for n in claimed if n not in unreachable]
 
     async def delivered(self, notification_id: int, message_id: int | None) -> None:
         async with self._uow(write=True) as uow:
@@ -109,6 +117,15 @@ class Notifications:
             else:
                 next_at = self._clock.now() + retry_delay(notification.attempts)
                 await uow.notifications.postpone_notification(notification.id, error, next_at)
+            await uow.commit()
+
+    async def release(self, notification_ids: Iterable[int]) -> None:
+        """Put claimed notifications that were not sent back in the due set at once, their try uncounted."""
+        ids = list(notification_ids)
+        if not ids:
+            return
+        async with self._uow(write=True) as uow:
+            await uow.notifications.release_notifications(ids, self._clock.now())
             await uow.commit()
 
     async def undelivered_count(self) -> int:

@@ -18,6 +18,8 @@ log = logging.getLogger("dongne.admin")
 ENGINE = web.AppKey("engine", AsyncEngine)
 # None when the endpoint runs alone (``dongne admin serve``): then no bot is expected.
 BOT_RUNNING = web.AppKey("bot_running", object)
+# In ``dongne run``: "active", or "standby" while another process serves the bot (bot/instance.py).
+BOT_ROLE = web.AppKey("bot_role", object)
 
 
 @route("GET", "/healthz", "healthz", Access.PUBLIC)
@@ -35,11 +37,15 @@ async def healthz(request: web.Request) -> web.StreamResponse:
     if problem is not None:
         log.error("health check: the admin pages cannot be shown: %s", problem)
     checks["admin_pages"] = "ok" if problem is None else f"broken: {problem}"
-    bot_running = request.app[BOT_RUNNING]
-    if callable(bot_running):
+    bot_running, role = request.app[BOT_RUNNING], request.app.get(BOT_ROLE)
+    if callable(role) and role() == "standby":
+        checks["bot"] = "standby"  # not serving, by design: it takes over when the active instance dies
+    elif callable(bot_running):
         checks["bot"] = "running" if bot_running() else "stopped"
     else:
         checks["bot"] = "not_expected"
+    if callable(role):
+        checks["role"] = str(role())
     healthy = all(checks[name] == "ok" for name in ("database", "schema", "admin_pages")) and checks["bot"] != "stopped"
     return web.json_response({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
 

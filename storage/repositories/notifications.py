@@ -1,10 +1,16 @@
-"""The staff notification outbox."""
+"""The staff notification outbox.
+
+Claiming works as the SMS queue's does (storage/repositories/sms.py): the sender takes due rows ``FOR UPDATE
+SKIP LOCKED`` (PostgreSQL; on SQLite the write transaction's ``BEGIN IMMEDIATE`` already makes the read and
+the update one step) and, in the same transaction, pushes their next attempt past a lease and counts the
+attempt. Two senders never take the same row; a sender killed after the claim leaves rows that come due
+again when the lease ends."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Staff
@@ -32,19 +38,34 @@ class NotificationRepository:
         )
         await self._session.flush()
 
-    async def list_due_notifications(self, now: datetime, limit: int) -> list[NotificationRecord]:
-        rows = await self._session.execute(
-            select(Notification, Staff.telegram_user_id, Staff.language, Staff.active)
-            .join(Staff, Staff.id == Notification.recipient_id)
-            .where(
-                Notification.sent_at.is_(None),
-                Notification.abandoned_at.is_(None),
-                Notification.next_attempt_at <= now,
-            )
-            .order_by(Notification.id)
-            .limit(limit)
+    def _due(self, now: datetime) -> ColumnElement[bool]:
+        return and_(
+            Notification.sent_at.is_(None),
+            Notification.abandoned_at.is_(None),
+            Notification.next_attempt_at <= now,
         )
-        return [
+
+    async def any_due_notification(self, now: datetime) -> bool:
+        return (await self._session.scalar(select(Notification.id).where(self._due(now)).limit(1))) is not None
+
+    async def claim_due_notifications(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[NotificationRecord]:
+        """Take up to ``limit`` due notifications, oldest first: they leave the due set until ``lease_until``.
+        Each record's ``attempts`` counts the tries before this one."""
+        rows = (
+            await self._session.execute(
+                select(Notification, Staff.telegram_user_id, Staff.language, Staff.active)
+                .join(Staff, Staff.id == Notification.recipient_id)
+                .where(self._due(now))
+                .order_by(Notification.id)
+                .limit(limit)
+                .with_for_update(of=Notification, skip_locked=True)
+            )
+        ).all()
+        if not rows:
+            return []
+        claimed = [
             NotificationRecord(
                 id=n.id,
                 recipient_id=n.recipient_id,
@@ -59,6 +80,25 @@ class NotificationRepository:
             )
             for n, telegram_user_id, language, active in rows
         ]
+        await self._session.execute(
+            update(Notification)
+            .where(Notification.id.in_([n.id for n in claimed]))
+            .values(next_attempt_at=lease_until, attempts=Notification.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return claimed
+
+    async def release_notifications(self, notification_ids: list[int], now: datetime) -> None:
+        """Claimed notifications handed back unsent (a sender stopping); one sent or set aside stays so."""
+        await self._session.execute(
+            update(Notification)
+            .where(
+                Notification.id.in_(notification_ids),
+                Notification.sent_at.is_(None),
+                Notification.abandoned_at.is_(None),
+            )
+            .values(next_attempt_at=now, attempts=Notification.attempts - 1)
+        )
 
     async def count_undelivered_notifications(self) -> int:
         count = await self._session.scalar(
@@ -72,19 +112,19 @@ class NotificationRepository:
         await self._session.execute(
             update(Notification)
             .where(Notification.id == notification_id)
-            .values(sent_at=now, telegram_message_id=message_id, attempts=Notification.attempts + 1)
+            .values(sent_at=now, telegram_message_id=message_id)
         )
 
     async def postpone_notification(self, notification_id: int, error: str, next_attempt_at: datetime) -> None:
         await self._session.execute(
             update(Notification)
             .where(Notification.id == notification_id)
-            .values(last_error=error[:300], next_attempt_at=next_attempt_at, attempts=Notification.attempts + 1)
+            .values(last_error=error[:300], next_attempt_at=next_attempt_at)
         )
 
     async def abandon_notification(self, notification_id: int, error: str, now: datetime) -> None:
         await self._session.execute(
             update(Notification)
             .where(Notification.id == notification_id)
-            .values(last_error=error[:300], abandoned_at=now, attempts=Notification.attempts + 1)
+            .values(last_error=error[:300], abandoned_at=now)
         )

@@ -1,12 +1,21 @@
-"""The command line's tests: each runs ``dongne`` with only the settings it gives, in a folder of its own."""
+"""What the bot's process tests share: the Bot API emulator, a runtime wired to it, and a clean command line
+(``dongne`` run with only the settings a test gives, in a folder of its own)."""
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
+from bot.app import Runtime, build_runtime
+from bot.emulator import BotApiEmulator
+from bot.settings import Settings
+from core.clock import FixedClock
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
 
 def free_port() -> int:
@@ -25,3 +34,24 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DONGNE_BOT_USERNAME", "dongne_office_bot")
     return tmp_path
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token=TOKEN, bot_username="dongne_test_bot") as emu:
+        yield emu
+
+
+@pytest.fixture
+async def bot_runtime(database_url: str, clock: FixedClock, emulator: BotApiEmulator) -> AsyncIterator[Runtime]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        bot_token=TOKEN,
+        telegram_api_url=emulator.api_root,
+        admin_port=free_port(),
+        persistence_interval=0.2,
+    )
+    runtime = build_runtime(settings, clock=clock)
+    yield runtime
+    await runtime.close()

@@ -13,7 +13,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +22,14 @@ import pytest
 from bot import commands
 from bot.app import Runtime, build_application, build_runtime
 from bot.cli import main
-from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from conversations.i18n import t_plain
 from core.admin.access import MIN_PASSWORD, SignInRefused
 from core.clock import FixedClock
-from tests.bot.conftest import free_port
+from tests.bot.conftest import TOKEN, free_port
 from tests.builders import make_staff
 
 PASSWORD = "correct horse battery"
-TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -332,27 +329,6 @@ async def test_serving_alone_stops_cleanly_and_frees_the_port(database_url, cloc
 
 
 # -- dongne run: the endpoint beside the bot ------------------------------------------------------------------
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TOKEN, bot_username="dongne_test_bot") as emu:
-        yield emu
-
-
-@pytest.fixture
-async def bot_runtime(database_url: str, clock: FixedClock, emulator: BotApiEmulator) -> AsyncIterator[Runtime]:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        bot_token=TOKEN,
-        telegram_api_url=emulator.api_root,
-        admin_port=free_port(),
-        persistence_interval=0.2,
-    )
-    runtime = build_runtime(settings, clock=clock)
-    yield runtime
-    await runtime.close()
 
 
 async def health_of(port: int, within: float = 10.0) -> tuple[int, dict[str, Any]]:

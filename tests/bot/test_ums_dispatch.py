@@ -171,8 +171,7 @@ async def test_a_message_due_and_not_sent_alerts_the_sender_and_admins(services,
     clock.advance(timedelta(minutes=20))
     await dispatch.housekeeping()
     await dispatch.housekeeping()  # once per batch
-    async with uow_factory() as uow:
-        due = await uow.notifications.list_due_notifications(clock.now(), 10)
+    due = await services.notifications.claim(limit=10)
     assert sorted(n.recipient_id for n in due if n.kind == "sms_overdue") == sorted([actor.id, actor.id + 1])
 
 

@@ -1,0 +1,103 @@
+"""Two senders on one outbox (two bot processes, or a standby that has just taken over) send every
+notification exactly once, and a sender stopped half-way through a batch hands back what it did not send."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from itertools import count
+
+import pytest
+
+from bot.notifier import Notifier
+from core.clock import FixedClock
+from core.notifications import Notifications, OutboxSignal, enqueue
+from core.services import Services
+from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory
+from tests.builders import make_staff
+from tests.waiting import eventually
+
+NOTIFICATIONS = 60
+
+
+@dataclass
+class Sent:
+    message_id: int
+
+
+class CountingBot:
+    """Stands in for Telegram: counts each text it is asked to send, and yields like a real request."""
+
+    def __init__(self, sends: Counter[str], ids: count[int], gate: asyncio.Event | None = None) -> None:
+        self._sends = sends
+        self._ids = ids
+        self._gate = gate
+
+    async def send_message(self, chat_id: int, text: str, **_options: object) -> Sent:
+        if self._gate is not None:
+            await self._gate.wait()
+        await asyncio.sleep(0)
+        self._sends[text] += 1
+        return Sent(next(self._ids))
+
+
+@pytest.fixture
+async def second_process(database_url: str) -> AsyncIterator[UnitOfWorkFactory]:
+    """The same database through an engine of its own, as another process would reach it."""
+    engine = create_engine(database_url)
+    yield UnitOfWorkFactory(create_session_factory(engine))
+    await engine.dispose()
+
+
+async def queue_cases(services: Services, uow_factory: UnitOfWorkFactory, clock: FixedClock, how_many: int) -> None:
+    lee = await make_staff(services, saeol_id="lee01", name="이숙영", telegram_id=7001)
+    async with uow_factory(write=True) as uow:
+        for number in range(how_many):
+            payload = {"case_no": f"2026-4-{number + 1}", "title": "구내식당"}
+            await enqueue(uow, clock, recipients=[lee.id], kind="case_assigned", case_id=None, payload=payload)
+        await uow.commit()
+
+
+async def test_two_senders_draining_one_outbox_send_each_notification_once(
+    services, uow_factory, second_process, clock
+):
+    await queue_cases(services, uow_factory, clock, NOTIFICATIONS)
+    sends: Counter[str] = Counter()
+    ids = count(1)
+    senders = [
+        Notifier(Notifications(uow, clock, OutboxSignal()), CountingBot(sends, ids))
+        for uow in (uow_factory, second_process)
+    ]
+    for sender in senders:
+        await sender.start()
+    try:
+        await eventually(lambda: drained(services), "the outbox to drain")
+    finally:
+        for sender in senders:
+            await sender.stop()
+    assert sorted(sends.values()) == [1] * NOTIFICATIONS  # every one sent, none twice
+
+
+async def drained(services: Services) -> bool:
+    return await services.notifications.undelivered_count() == 0
+
+
+async def test_a_sender_stopped_mid_batch_hands_back_what_it_did_not_send(services, uow_factory, clock):
+    await queue_cases(services, uow_factory, clock, 3)
+    sends: Counter[str] = Counter()
+    gate = asyncio.Event()  # Telegram does not answer: the stop comes while the first send is under way
+    sender = Notifier(services.notifications, CountingBot(sends, count(1), gate))
+    await sender.start()
+    await eventually(lambda: nothing_due(uow_factory, clock), "the sender to claim the batch")
+    await sender.stop()
+    # Due again at once (not after the lease), their try uncounted.
+    assert [n.attempts for n in await services.notifications.claim()] == [0, 0, 0]
+    assert not sends
+
+
+async def nothing_due(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> bool:
+    async with uow_factory() as uow:
+        return not await uow.notifications.any_due_notification(clock.now())
