@@ -1,6 +1,8 @@
 """Delivery reports pushed to POST /ums/reports: signed ones applied once; unsigned, forged, stale and
 replayed ones refused."""
 
+import asyncio
+import io
 import json
 import time
 from typing import Any
@@ -10,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.admin.app import build_admin_app
 from bot.ums.fake import FakeUms
-from bot.ums.reports import INBOX, ROUTES, ReportInbox
+from bot.ums.reports import INBOX, MAX_REPORT_BYTES, ROUTES, ReportInbox
 from bot.ums.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signed_headers
 from core.sms.dispatch import DispatchSettings, SmsDispatch
 from core.sms.values import RecipientSelection
@@ -123,3 +125,32 @@ async def test_the_fake_ums_pushes_signed_reports_that_settle_messages(services,
             await gateway.close()
             await fake.stop()
     assert (await services.sms.batch(actor, batch.id)).counts.delivered == 3
+
+
+async def trickle(body: bytes, chunk: int = 32 * 1024):
+    """The body in pieces with pauses between them, as a slow link delivers it (chunked, no length)."""
+    for start in range(0, len(body), chunk):
+        yield body[start : start + chunk]
+        await asyncio.sleep(0.001)
+
+
+@pytest.mark.parametrize("size", [160 * 1024, 480 * 1024, MAX_REPORT_BYTES - 1024])
+async def test_a_large_signed_report_arriving_slowly_is_read_whole(receiver, services, uow_factory, clock, size):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    padded = (body[:-1] + " " * (size - len(body.encode())) + body[-1]).encode()  # JSON allows the whitespace
+    headers = {"Content-Type": "application/json", **signed_headers(SECRET, padded)}
+    response = await receiver.post("/ums/reports", data=trickle(padded), headers=headers)
+    assert response.status == 200 and (await response.json())["applied"] == 1
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 1
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["streamed", "with length"])
+async def test_a_report_body_over_the_limit_is_refused_as_too_large(receiver, services, uow_factory, clock, chunked):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    padded = (body[:-1] + " " * (1400 * 1024) + body[-1]).encode()
+    headers = {"Content-Type": "application/json", **signed_headers(SECRET, padded)}
+    response = await receiver.post(
+        "/ums/reports", data=trickle(padded) if chunked else io.BytesIO(padded), headers=headers
+    )
+    assert response.status == 413
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
