@@ -57,9 +57,9 @@ async def receive_reports(request: web.Request) -> web.Response:
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         return _error(400, f"malformed: {error}")
     assert given is not None
-    if not await inbox.dispatch.remember_request(hashlib.sha256(given.encode()).hexdigest()):
+    applied = await inbox.dispatch.receive_reports(hashlib.sha256(given.encode()).hexdigest(), reports)
+    if applied is None:
         return _error(409, "replayed")
-    applied = await inbox.dispatch.apply_reports(reports)
     return web.json_response({"received": len(reports), "applied": applied})
 
 

@@ -5,17 +5,21 @@ import asyncio
 import io
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.admin.app import build_admin_app
+from bot.ums.client import UmsGateway
 from bot.ums.fake import FakeUms
 from bot.ums.reports import INBOX, MAX_REPORT_BYTES, ROUTES, ReportInbox
 from bot.ums.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signed_headers
-from core.sms.dispatch import DispatchSettings, SmsDispatch
+from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
+from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import RecipientSelection
+from storage.repositories.sms_reports import SmsReportRepository
 from tests.builders import make_complex, make_staff
 
 SECRET = b"shared-with-the-ums-operator"
@@ -32,8 +36,6 @@ async def receiver(services, engine, uow_factory, clock):
 
 async def accepted_message(services, uow_factory, clock) -> tuple[Any, Any, str]:
     """One message the UMS has accepted, with the report the UMS would send for it."""
-    from bot.ums.client import UmsGateway
-
     await make_complex(uow_factory, representatives=1)
     actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
     batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
@@ -99,8 +101,6 @@ async def test_a_tampered_body_is_refused(receiver, services, uow_factory, clock
 
 
 async def test_the_fake_ums_pushes_signed_reports_that_settle_messages(services, engine, uow_factory, clock):
-    from bot.ums.client import UmsGateway
-
     await make_complex(uow_factory, representatives=3)
     actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
     batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
@@ -118,8 +118,6 @@ async def test_the_fake_ums_pushes_signed_reports_that_settle_messages(services,
             for _ in range(50):
                 if fake.pushed_ok == 3:
                     break
-                import asyncio
-
                 await asyncio.sleep(0.05)
         finally:
             await gateway.close()
@@ -154,3 +152,68 @@ async def test_a_report_body_over_the_limit_is_refused_as_too_large(receiver, se
     )
     assert response.status == 413
     assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
+
+
+async def test_a_push_that_failed_while_being_applied_is_applied_when_retried(
+    receiver, services, uow_factory, clock, monkeypatch
+):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    apply = SmsReportRepository.apply_report
+
+    async def crash_once(self, **fields):
+        monkeypatch.setattr(SmsReportRepository, "apply_report", apply)
+        raise ConnectionResetError("the database went away after the request was recorded")
+
+    monkeypatch.setattr(SmsReportRepository, "apply_report", crash_once)
+    headers = signed_headers(SECRET, body.encode())
+    failed = await post(receiver, body, headers)
+    assert failed.status == 500
+    retry = await post(receiver, body, headers)  # the very same request: the UMS retries until 200 or 409
+    assert retry.status == 200 and (await retry.json())["applied"] == 1
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 1
+
+
+async def test_a_report_that_arrives_before_the_accept_is_recorded_settles_the_message_then(
+    receiver, services, uow_factory, clock
+):
+    await make_complex(uow_factory, representatives=5)
+    actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
+    batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
+    fake = FakeUms()
+    await fake.start()
+    gateway = UmsGateway(fake.url, secret=None, timeout=2)
+    dispatch = SmsDispatch(uow_factory, clock, gateway, DispatchSettings())
+    try:
+        fake.faults.lose_answer_next = 1
+        await dispatch.dispatch_once()  # the UMS took all five; Dongne never heard so
+        only_ids = [{k: v for k, v in r.items() if k != "idempotency_key"} for r in fake.reports]
+        body = json.dumps({"reports": only_ids})
+        early = await post(receiver, body, signed_headers(SECRET, body.encode()))
+        assert early.status == 200 and await early.json() == {"received": 5, "applied": 0}
+        assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
+        clock.advance(timedelta(minutes=1))
+        await dispatch.dispatch_once()  # resubmitted: the UMS names the same message ids
+    finally:
+        await gateway.close()
+        await fake.stop()
+    counts = (await services.sms.batch(actor, batch.id)).counts
+    assert counts.delivered == 5 and counts.submitted == 0
+    async with uow_factory() as uow:
+        assert await uow.sms_reports.count_kept_reports() == 0
+
+
+async def test_a_kept_report_whose_message_never_comes_is_forgotten_with_the_report_ids(
+    receiver, services, uow_factory, clock
+):
+    body = json.dumps({"reports": [{"report_id": "r-1", "message_id": "ums-unknown", "status": "delivered"}]})
+    response = await post(receiver, body, signed_headers(SECRET, body.encode()))
+    assert response.status == 200
+    dispatch = SmsDispatch(uow_factory, clock, UnconfiguredGateway(), DispatchSettings())
+    clock.advance(REPORT_MEMORY - timedelta(minutes=1))
+    await dispatch.housekeeping()
+    async with uow_factory() as uow:
+        assert await uow.sms_reports.count_kept_reports() == 1
+    clock.advance(timedelta(minutes=2))
+    await dispatch.housekeeping()
+    async with uow_factory() as uow:
+        assert await uow.sms_reports.count_kept_reports() == 0
