@@ -211,23 +211,10 @@ async def _apply(uow: UnitOfWork, reports: Sequence[DeliveryReport], now: dateti
     for report in reports:
         if not await uow.sms_reports.remember_report(report.report_id, now):
             continue
-        if await uow.sms_reports.apply_report(
-            ums_message_id=report.ums_message_id,
-            idempotency_key=report.idempotency_key,
-            delivered=report.delivered,
-            reason=report.reason,
-            now=now,
-        ):
+        if await uow.sms_reports.apply_report(report, now):
             applied += 1
-        elif not await uow.sms_reports.names_known_message(report.ums_message_id, report.idempotency_key):
-            await uow.sms_reports.keep_unmatched(
-                report_id=report.report_id,
-                ums_message_id=report.ums_message_id,
-                idempotency_key=report.idempotency_key,
-                delivered=report.delivered,
-                reason=report.reason,
-                now=now,
-            )
+        elif not await uow.sms_reports.names_known_message(report):
+            await uow.sms_reports.keep_unmatched(report, now)
     return applied
 
 

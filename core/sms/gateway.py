@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from storage.records_sms import DeliveryReport
+
+__all__ = ["DeliveryReport", "GatewayUnavailable", "OutgoingSms", "ReportPage", "SmsGateway", "SubmitResult"]
+
 NOT_CONFIGURED = "ums_not_configured"
 
 
@@ -36,15 +40,6 @@ class SubmitResult:
     @property
     def accepted(self) -> bool:
         return self.error is None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryReport:
-    report_id: str  # unique per report, for duplicate protection
-    ums_message_id: str | None
-    idempotency_key: str | None
-    delivered: bool
-    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

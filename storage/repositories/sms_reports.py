@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models_sms import SmsMessage, SmsPendingReport, SmsReport, SmsReportCursor
+from storage.records_sms import DeliveryReport
 
 # The states a report moves: a message the UMS has (or may have: queued after a lost answer), or one we
 # stopped waiting for. A delivered or failed message stays as its first report left it.
@@ -41,52 +42,35 @@ class SmsReportRepository:
         await self._session.execute(delete(SmsPendingReport).where(SmsPendingReport.received_at < before))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def apply_report(
-        self,
-        *,
-        ums_message_id: str | None,
-        idempotency_key: str | None,
-        delivered: bool,
-        reason: str | None,
-        now: datetime,
-    ) -> bool:
+    async def apply_report(self, report: DeliveryReport, now: datetime) -> bool:
         """A report settles a message the UMS accepted (or one we stopped waiting for)."""
-        match = _naming(ums_message_id, idempotency_key)
+        match = _naming(report)
         if match is None:
             return False
         result = await self._session.execute(
             update(SmsMessage)
             .where(match, SmsMessage.state.in_(SETTLEABLE))
             .values(
-                state="delivered" if delivered else "failed",
-                failure_reason=None if delivered else (reason or "")[:300],
+                state="delivered" if report.delivered else "failed",
+                failure_reason=None if report.delivered else (report.reason or "")[:300],
                 state_changed_at=now,
                 submitted_at=func.coalesce(SmsMessage.submitted_at, now),
             )
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def names_known_message(self, ums_message_id: str | None, idempotency_key: str | None) -> bool:
-        match = _naming(ums_message_id, idempotency_key)
+    async def names_known_message(self, report: DeliveryReport) -> bool:
+        match = _naming(report)
         return match is not None and bool(await self._session.scalar(select(exists().where(match))))
 
-    async def keep_unmatched(
-        self,
-        *,
-        report_id: str,
-        ums_message_id: str | None,
-        idempotency_key: str | None,
-        delivered: bool,
-        reason: str | None,
-        now: datetime,
-    ) -> None:
+    async def keep_unmatched(self, report: DeliveryReport, now: datetime) -> None:
         self._session.add(
             SmsPendingReport(
-                report_id=report_id,
-                ums_message_id=ums_message_id,
-                idempotency_key=idempotency_key,
-                delivered=delivered,
-                reason=(reason or None) and reason[:300],
+                report_id=report.report_id,
+                ums_message_id=report.ums_message_id,
+                idempotency_key=report.idempotency_key,
+                delivered=report.delivered,
+                reason=report.reason[:300] if report.reason else None,
                 received_at=now,
             )
         )
@@ -107,14 +91,9 @@ class SmsReportRepository:
             )
         )
         applied = 0
-        for report in kept:
-            applied += await self.apply_report(
-                ums_message_id=report.ums_message_id,
-                idempotency_key=report.idempotency_key,
-                delivered=report.delivered,
-                reason=report.reason,
-                now=now,
-            )
+        for row in kept:
+            report = DeliveryReport(row.report_id, row.ums_message_id, row.idempotency_key, row.delivered, row.reason)
+            applied += await self.apply_report(report, now)
         if kept:
             await self._session.execute(delete(SmsPendingReport).where(SmsPendingReport.id.in_([r.id for r in kept])))
         return applied
@@ -143,10 +122,10 @@ class SmsReportRepository:
             )
 
 
-def _naming(ums_message_id: str | None, idempotency_key: str | None) -> ColumnElement[bool] | None:
+def _naming(report: DeliveryReport) -> ColumnElement[bool] | None:
     match = []
-    if ums_message_id:
-        match.append(SmsMessage.ums_message_id == ums_message_id)
-    if idempotency_key:
-        match.append(SmsMessage.idempotency_key == idempotency_key)
+    if report.ums_message_id:
+        match.append(SmsMessage.ums_message_id == report.ums_message_id)
+    if report.idempotency_key:
+        match.append(SmsMessage.idempotency_key == report.idempotency_key)
     return or_(*match) if match else None

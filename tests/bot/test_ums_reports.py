@@ -2,6 +2,7 @@
 replayed ones refused."""
 
 import asyncio
+import contextlib
 import io
 import json
 import time
@@ -34,21 +35,33 @@ async def receiver(services, engine, uow_factory, clock):
         yield client
 
 
-async def accepted_message(services, uow_factory, clock) -> tuple[Any, Any, str]:
-    """One message the UMS has accepted, with the report the UMS would send for it."""
-    await make_complex(uow_factory, representatives=1)
+async def queued(services, uow_factory, people=1):
+    """A batch to the representatives of one complex, waiting for the dispatcher."""
+    await make_complex(uow_factory, representatives=people)
     actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
     batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
+    return actor, batch
+
+
+@contextlib.asynccontextmanager
+async def dispatch_to_fake(uow_factory, clock):
+    """A dispatch submitting to a fake UMS that keeps its reports (none pushed)."""
     fake = FakeUms()
     await fake.start()
     gateway = UmsGateway(fake.url, secret=None, timeout=2)
     try:
-        await SmsDispatch(uow_factory, clock, gateway, DispatchSettings()).dispatch_once()
+        yield fake, SmsDispatch(uow_factory, clock, gateway, DispatchSettings())
     finally:
         await gateway.close()
         await fake.stop()
-    body = json.dumps({"reports": fake.reports})
-    return actor, batch, body
+
+
+async def accepted_message(services, uow_factory, clock) -> tuple[Any, Any, str]:
+    """One message the UMS has accepted, with the report the UMS would send for it."""
+    actor, batch = await queued(services, uow_factory)
+    async with dispatch_to_fake(uow_factory, clock) as (fake, dispatch):
+        await dispatch.dispatch_once()
+    return actor, batch, json.dumps({"reports": fake.reports})
 
 
 async def post(client: TestClient, body: str, headers: dict[str, str]):
@@ -101,9 +114,7 @@ async def test_a_tampered_body_is_refused(receiver, services, uow_factory, clock
 
 
 async def test_the_fake_ums_pushes_signed_reports_that_settle_messages(services, engine, uow_factory, clock):
-    await make_complex(uow_factory, representatives=3)
-    actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
-    batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
+    actor, batch = await queued(services, uow_factory, people=3)
     app = build_admin_app(services, engine, routes=ROUTES)
     fake = FakeUms(secret=SECRET)
     gateway = UmsGateway("http://placeholder", secret=SECRET, timeout=2)
@@ -160,7 +171,7 @@ async def test_a_push_that_failed_while_being_applied_is_applied_when_retried(
     actor, batch, body = await accepted_message(services, uow_factory, clock)
     apply = SmsReportRepository.apply_report
 
-    async def crash_once(self, **fields):
+    async def crash_once(self, report, now):
         monkeypatch.setattr(SmsReportRepository, "apply_report", apply)
         raise ConnectionResetError("the database went away after the request was recorded")
 
@@ -176,14 +187,8 @@ async def test_a_push_that_failed_while_being_applied_is_applied_when_retried(
 async def test_a_report_that_arrives_before_the_accept_is_recorded_settles_the_message_then(
     receiver, services, uow_factory, clock
 ):
-    await make_complex(uow_factory, representatives=5)
-    actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
-    batch = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
-    fake = FakeUms()
-    await fake.start()
-    gateway = UmsGateway(fake.url, secret=None, timeout=2)
-    dispatch = SmsDispatch(uow_factory, clock, gateway, DispatchSettings())
-    try:
+    actor, batch = await queued(services, uow_factory, people=5)
+    async with dispatch_to_fake(uow_factory, clock) as (fake, dispatch):
         fake.faults.lose_answer_next = 1
         await dispatch.dispatch_once()  # the UMS took all five; Dongne never heard so
         only_ids = [{k: v for k, v in r.items() if k != "idempotency_key"} for r in fake.reports]
@@ -193,9 +198,6 @@ async def test_a_report_that_arrives_before_the_accept_is_recorded_settles_the_m
         assert (await services.sms.batch(actor, batch.id)).counts.delivered == 0
         clock.advance(timedelta(minutes=1))
         await dispatch.dispatch_once()  # resubmitted: the UMS names the same message ids
-    finally:
-        await gateway.close()
-        await fake.stop()
     counts = (await services.sms.batch(actor, batch.id)).counts
     assert counts.delivered == 5 and counts.submitted == 0
     async with uow_factory() as uow:
