@@ -1,8 +1,10 @@
 """``POST /ums/reports``: delivery reports pushed by the UMS, signed with the shared secret (docs/ums.md).
 
-Unsigned, wrongly signed or stale requests get 401; the very same signed request again (a replay) 409; a
-report id already applied is acknowledged and changes nothing. With no secret configured the receiver is
-off (503): an unsigned report is never trusted."""
+The body is read whole before the signature is checked (a slow push arrives in pieces); one over
+MAX_REPORT_BYTES gets 413. Unsigned, wrongly signed or stale requests get 401; the very same signed request
+again (a replay) 409, and it is remembered in the transaction that applies its reports, so a request that
+failed halfway is applied when retried. A report id already applied is acknowledged and changes nothing.
+With no secret configured the receiver is off (503): an unsigned report is never trusted."""
 
 from __future__ import annotations
 
