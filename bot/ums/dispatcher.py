@@ -1,7 +1,7 @@
 """The background SMS dispatcher that ``dongne run`` starts beside the bot and the notifier: submits due
-messages at the configured rate, does housekeeping (unreported → unknown, overdue alerts) and, when the
-UMS does not push reports, polls them. All state is in the database, so the task can be cancelled at any
-instant (see core/sms/dispatch.py for why that is safe)."""
+messages at the configured rate, does housekeeping (unreported → unknown, retries past their window
+stopped, overdue alerts) and, when the UMS does not push reports, polls them. All state is in the database,
+so the task can be cancelled at any instant (see core/sms/dispatch.py for why that is safe)."""
 
 from __future__ import annotations
 

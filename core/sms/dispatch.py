@@ -77,13 +77,10 @@ class SmsDispatch:
     async def claim(self, limit: int | None = None) -> list[SmsMessageRecord]:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            given_up = await uow.sms.give_up_retrying(now - RETRY_WINDOW, GAVE_UP, now)
             claimed = await uow.sms.claim_due_messages(
                 now, now + self.settings.lease, limit or self.settings.batch_size
             )
             await uow.commit()
-        if given_up:
-            log.warning("UMS retries stopped: %s", _described(given_up))
         return claimed
 
     async def submit(self, claimed: Sequence[SmsMessageRecord]) -> int:
@@ -139,11 +136,12 @@ class SmsDispatch:
         return len(claimed)
 
     async def housekeeping(self) -> None:
-        """Stop waiting for reports that did not come; alert about overdue messages (once per batch); forget
-        old report ids."""
+        """Stop waiting for reports that did not come, and retrying messages past RETRY_WINDOW; alert about
+        overdue messages (once per batch); forget old report ids."""
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             await uow.sms.expire_unreported(now - self.settings.report_timeout, now)
+            given_up = await uow.sms.give_up_retrying(now - RETRY_WINDOW, GAVE_UP, now)
             await uow.sms_reports.forget_reports_before(now - REPORT_MEMORY)
             overdue = await uow.sms.list_overdue_batches(now - self.settings.due_grace)
             alerted = 0
@@ -165,6 +163,8 @@ class SmsDispatch:
                         },
                     )
             await uow.commit()
+        if given_up:
+            log.warning("UMS retries stopped: %s", _described(given_up))
         if alerted and self._signal is not None:
             self._signal.fire()
 
