@@ -57,8 +57,7 @@ from benchmarks.harness import (
 )
 from bot.app import Runtime, build_runtime
 from bot.settings import Settings
-from bot.ums.client import UmsGateway
-from bot.ums.dispatcher import UNLIMITED_BATCH
+from bot.ums.client import MAX_SUBMIT_MESSAGES, UmsGateway
 from bot.ums.fake import FakeUms
 from core.demo.load import load_district
 from core.demo.national import build_national_dataset
@@ -161,7 +160,7 @@ async def drain(dispatch: SmsDispatch, claims: list[float], calls: list[float]) 
     calls.clear()
     rounds, began = 0, time.perf_counter()
     finished = began
-    while await dispatch.dispatch_once(UNLIMITED_BATCH):
+    while await dispatch.dispatch_once(MAX_SUBMIT_MESSAGES):
         rounds += 1
         finished = time.perf_counter()
     total = finished - began
@@ -218,8 +217,8 @@ async def gateway_alone(url: str, phones: Sequence[str], cfg: Config) -> dict[st
         for run in range(cfg.runs):
             batch = [OutgoingSms(f"bare-{run}-{i}", p, TEXT, "sms", "02-2286-5114") for i, p in enumerate(phones)]
             began = time.perf_counter()
-            for start in range(0, len(batch), UNLIMITED_BATCH):
-                await gateway.submit(batch[start : start + UNLIMITED_BATCH])
+            for start in range(0, len(batch), MAX_SUBMIT_MESSAGES):
+                await gateway.submit(batch[start : start + MAX_SUBMIT_MESSAGES])
             totals.append(time.perf_counter() - began)
     finally:
         await gateway.close()
@@ -299,7 +298,7 @@ def figures(result: dict[str, Any], cfg: Config) -> list[tuple[str, str]]:
         ("baseline: executemany INSERT + commit", f"{raw * 1000:,.0f} ms ({n / raw:,.0f}/s)"),
         ("    send / raw INSERT", f"{send / raw:.1f}×"),
         ("    send − preview (≈ the writing part of send)", f"{(send - preview) * 1000:,.0f} ms"),
-        (f"dispatch: drain in batches of {UNLIMITED_BATCH}", f"{total:.2f} s ({drained[0]['rounds']} rounds)"),
+        (f"dispatch: drain in batches of {MAX_SUBMIT_MESSAGES}", f"{total:.2f} s ({drained[0]['rounds']} rounds)"),
         ("    messages per second", f"{n / total:,.0f}/s"),
         ("    claim / UMS call / recording (s)", f"{claim:.2f} / {ums:.2f} / {record:.2f}"),
         ("baseline: adapter + fake alone, same batches", f"{bare * 1000:,.0f} ms ({n / bare:,.0f}/s)"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UtcDateTime
@@ -88,6 +88,31 @@ class SmsReport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[str] = mapped_column(String(64), unique=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class SmsPendingReport(Base):
+    """A delivery report naming a message Dongne does not know yet: the UMS accepted it and reported before
+    Dongne recorded the accept (the answer to the submit was lost). It is applied in the transaction that
+    records the accept, and forgotten with the report ids when no accept comes."""
+
+    __tablename__ = "sms_pending_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(64), unique=True)
+    ums_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    delivered: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class SmsReportCursor(Base):
+    """Where polling for reports goes on, per UMS (its base URL): a restart continues, and another UMS starts
+    from its own beginning rather than from a cursor it never issued."""
+
+    __tablename__ = "sms_report_cursor"
+    source: Mapped[str] = mapped_column(String(300), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 # The dispatcher's queries: what is due (by state and next attempt), what waits for a report too long,

@@ -86,3 +86,14 @@ class SavedEntry:
     phone: str
     complex_id: int | None
     complex_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """A delivery report as the UMS sent it (pushed or polled), naming its message either way."""
+
+    report_id: str  # unique per report, for duplicate protection
+    ums_message_id: str | None
+    idempotency_key: str | None
+    delivered: bool
+    reason: str | None = None

@@ -22,6 +22,7 @@ from storage.repositories import (
 from storage.repositories.reference import ReferenceRepository
 from storage.repositories.sms import SmsRepository
 from storage.repositories.sms_lists import SmsListRepository
+from storage.repositories.sms_reports import SmsReportRepository
 from storage.repositories.staff_admin import StaffAdminRepository
 
 
@@ -40,6 +41,7 @@ class UnitOfWork:
     reference: ReferenceRepository
     sms: SmsRepository
     sms_lists: SmsListRepository
+    sms_reports: SmsReportRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
         self._session_factory = session_factory
@@ -67,6 +69,7 @@ class UnitOfWork:
         self.reference = ReferenceRepository(session)
         self.sms = SmsRepository(session)
         self.sms_lists = SmsListRepository(session)
+        self.sms_reports = SmsReportRepository(session)
         return self
 
     async def __aexit__(

@@ -24,6 +24,19 @@ def parse_json(raw: bytes) -> dict[str, Any]:
     return body
 
 
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The whole body, however slowly it arrives, or 413 once it grows past ``limit`` (a declared length is
+    refused before reading). ``request.content.read(n)`` would stop at what has arrived so far."""
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+    return bytes(body)
+
+
 async def json_body(request: web.Request) -> dict[str, Any]:
     """The body as a JSON object; an empty body is an empty object."""
     return parse_json(await request.read())

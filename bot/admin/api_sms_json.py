@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.admin.api_json import invalid, parse_json, query_integer
+from bot.admin.api_json import invalid, parse_json, query_integer, read_body
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
@@ -58,14 +58,7 @@ async def read_json(request: web.Request, limit: int | None = None) -> dict[str,
     """The request's JSON object; ``limit`` reads a body larger than the endpoint's usual maximum."""
     if limit is None:
         return parse_json(await request.read())
-    if request.content_length is not None and request.content_length > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
-    body = bytearray()
-    while chunk := await request.content.read(64 * 1024):
-        body += chunk
-        if len(body) > limit:
-            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
-    return parse_json(bytes(body))
+    return parse_json(await read_body(request, limit))
 
 
 def only(body: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:

@@ -1,7 +1,7 @@
 """The background SMS dispatcher that ``dongne run`` starts beside the bot and the notifier: submits due
-messages at the configured rate, does housekeeping (unreported → unknown, overdue alerts) and, when the
-UMS does not push reports, polls them. All state is in the database, so the task can be cancelled at any
-instant (see core/sms/dispatch.py for why that is safe)."""
+messages at the configured rate, does housekeeping (unreported → unknown, retries past their window
+stopped, overdue alerts) and, when the UMS does not push reports, polls them. All state is in the database,
+so the task can be cancelled at any instant (see core/sms/dispatch.py for why that is safe)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from bot.ums.client import MAX_SUBMIT_MESSAGES
 from core.notifications import OutboxSignal
 from core.sms.dispatch import SmsDispatch
 from core.sms.gateway import GatewayUnavailable
@@ -18,8 +19,8 @@ from core.sms.gateway import GatewayUnavailable
 log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 2.0
+# Housekeeping and, when reports are not pushed, polling them (docs/ums.md): each poll drains what is waiting.
 HOUSEKEEPING_SECONDS = 30.0
-UNLIMITED_BATCH = 500
 
 
 class Dispatcher:
@@ -94,7 +95,8 @@ class Dispatcher:
         """One round at the configured rate: claim at most a second's worth, submit, and wait out the rest of
         the second. Returns how many messages were claimed."""
         started = time.monotonic()
-        limit = max(1, int(self._rate)) if self._rate > 0 else UNLIMITED_BATCH
+        # One claim is one submit call, so the claim's lease covers one call's timeout.
+        limit = min(max(1, int(self._rate)), MAX_SUBMIT_MESSAGES) if self._rate > 0 else MAX_SUBMIT_MESSAGES
         claimed = await self._dispatch.dispatch_once(limit)
         if claimed and self._rate > 0:
             await asyncio.sleep(max(0.0, claimed / self._rate - (time.monotonic() - started)))

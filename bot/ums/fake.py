@@ -25,7 +25,9 @@ class Faults:
     down: bool = False  # every submit answers 503
     fail_next: int = 0  # the next n submits answer 500 without accepting anything
     lose_answer_next: int = 0  # the next n submits accept the messages, then answer 500 (answer lost)
+    drop_next: int = 0  # the next n submits close the connection without an answer (nothing accepted)
     delay_seconds: float = 0.0  # every submit accepts, then waits this long before answering
+    no_message_id: bool = False  # accepts without naming a message_id (reports then name the key)
     reject_numbers: set[str] = field(default_factory=set)  # numbers refused permanently
     failed_numbers: set[str] = field(default_factory=set)  # accepted, then reported as failed
 
@@ -42,6 +44,9 @@ class FakeUms:
         self.sent: Counter[str] = Counter()  # times a key was sent to a phone (must stay at 1)
         self.accepted: dict[str, str] = {}  # key -> message id
         self.texts: dict[str, str] = {}
+        self.received: dict[str, dict[str, str]] = {}  # key -> the message as last submitted
+        self.calls: list[tuple[int, int]] = []  # per submit call: messages, body bytes
+        self.polls: list[dict[str, str]] = []  # the query of every poll
         self.reports: list[dict[str, object]] = []  # every report made, for polling
         self.pushed_ok = 0
         self._ids = itertools.count(1)
@@ -82,11 +87,19 @@ class FakeUms:
         if self.faults.fail_next > 0:
             self.faults.fail_next -= 1
             return web.json_response({"error": "internal"}, status=500)
-        payload = await request.json()
+        if self.faults.drop_next > 0:
+            self.faults.drop_next -= 1
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()  # never reaches the caller
+        body = await request.read()
+        payload = json.loads(body)
+        self.calls.append((len(payload["messages"]), len(body)))
         results = []
         for message in payload["messages"]:
             key = message["idempotency_key"]
             self.submissions[key] += 1
+            self.received[key] = message
             if message["to"] in self.faults.reject_numbers:
                 results.append(
                     {"idempotency_key": key, "status": "rejected", "error": "invalid_number", "permanent": True}
@@ -97,7 +110,10 @@ class FakeUms:
                 self.sent[key] += 1
                 self.texts[key] = message["text"]
                 self._report(key, message["to"])
-            results.append({"idempotency_key": key, "status": "accepted", "message_id": self.accepted[key]})
+            answer = {"idempotency_key": key, "status": "accepted", "message_id": self.accepted[key]}
+            if self.faults.no_message_id:
+                del answer["message_id"]
+            results.append(answer)
         # Slow after accepting: a caller that gives up meanwhile has had its messages accepted all the same.
         if self.faults.delay_seconds:
             await asyncio.sleep(self.faults.delay_seconds)
@@ -139,5 +155,8 @@ class FakeUms:
             await asyncio.sleep(0.2)
 
     async def _poll(self, request: web.Request) -> web.Response:
+        """Reports after the cursor (the count already served), at most ``limit`` of them."""
+        self.polls.append(dict(request.query))
         after = int(request.query.get("after", "0") or 0)
-        return web.json_response({"reports": self.reports[after:], "cursor": str(len(self.reports))})
+        page = self.reports[after : after + int(request.query.get("limit", "100"))]
+        return web.json_response({"reports": page, "cursor": str(after + len(page))})

@@ -1,8 +1,10 @@
 """``POST /ums/reports``: delivery reports pushed by the UMS, signed with the shared secret (docs/ums.md).
 
-Unsigned, wrongly signed or stale requests get 401; the very same signed request again (a replay) 409; a
-report id already applied is acknowledged and changes nothing. With no secret configured the receiver is
-off (503): an unsigned report is never trusted."""
+The body is read whole before the signature is checked (a slow push arrives in pieces); one over
+MAX_REPORT_BYTES gets 413. Unsigned, wrongly signed or stale requests get 401; the very same signed request
+again (a replay) 409, and it is remembered in the transaction that applies its reports, so a request that
+failed halfway is applied when retried. A report id already applied is acknowledged and changes nothing.
+With no secret configured the receiver is off (503): an unsigned report is never trusted."""
 
 from __future__ import annotations
 
@@ -13,12 +15,15 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.admin.api_json import read_body
 from bot.admin.routing import Access, Route, route
 from bot.ums.client import parse_reports
 from bot.ums.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from core.sms.dispatch import SmsDispatch
 
 log = logging.getLogger(__name__)
+# The largest push read (docs/ums.md): room for thousands of reports; a larger body is refused 413 unread, so
+# a UMS splits its backlog into several pushes.
 MAX_REPORT_BYTES = 1024 * 1024
 
 
@@ -40,8 +45,9 @@ async def receive_reports(request: web.Request) -> web.Response:
     inbox = request.app.get(INBOX)
     if inbox is None or not inbox.secret:
         return _error(503, "ums_reports_disabled")
-    body = await request.content.read(MAX_REPORT_BYTES + 1)
-    if len(body) > MAX_REPORT_BYTES:
+    try:
+        body = await read_body(request, MAX_REPORT_BYTES)
+    except web.HTTPRequestEntityTooLarge:
         return _error(413, "too_large")
     given = request.headers.get(SIGNATURE_HEADER)
     problem = verify(inbox.secret, request.headers.get(TIMESTAMP_HEADER), given, body)
@@ -53,9 +59,9 @@ async def receive_reports(request: web.Request) -> web.Response:
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         return _error(400, f"malformed: {error}")
     assert given is not None
-    if not await inbox.dispatch.remember_request(hashlib.sha256(given.encode()).hexdigest()):
+    applied = await inbox.dispatch.receive_reports(hashlib.sha256(given.encode()).hexdigest(), reports)
+    if applied is None:
         return _error(409, "replayed")
-    applied = await inbox.dispatch.apply_reports(reports)
     return web.json_response({"received": len(reports), "applied": applied})
 
 

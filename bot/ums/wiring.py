@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.ums.client import UmsGateway
+from bot.ums.client import MAX_SUBMIT_MESSAGES, UmsGateway
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.reports import INBOX, ReportInbox
 from core.clock import Clock
@@ -35,6 +35,7 @@ def build_sms_dispatch(settings: Settings, uow: UnitOfWorkFactory, clock: Clock,
     else:
         gateway = UnconfiguredGateway()
     dispatch_settings = DispatchSettings(
+        batch_size=MAX_SUBMIT_MESSAGES,
         # A claimed row comes due again after the lease: longer than a submit can take, with a margin.
         lease=timedelta(seconds=settings.ums_timeout_seconds * 2 + 30),
         report_timeout=timedelta(minutes=settings.ums_report_timeout_minutes),

@@ -6,11 +6,19 @@ Crash safety: the claim commits first (the rows leave the due set for a lease), 
 no transaction open, and the answers are recorded afterwards. Killed in between, the rows come due again
 when the lease ends and are submitted again under the same idempotency keys, which the UMS applies once.
 
-Transient failures (timeouts, server errors, the UMS down) are retried with growing pauses, for as long as
-it takes: an outage delays messages but loses none, and the overdue alert tells the sender."""
+Transient failures (timeouts, server errors, the UMS down) are retried with growing pauses (5 s doubling up
+to LONGEST_RETRY) and logged with the messages they concern: an outage delays messages but loses none, and
+the overdue alert tells the sender. Retries stop RETRY_WINDOW after a message was due, well before the UMS
+may forget its idempotency key (KEY_RETENTION): a later resubmission could send it a second time. Such a
+message becomes "unknown" (the UMS may have taken it with the answer lost); a late report still settles it.
+
+Reports: one transaction remembers a report's id and applies it, so a crash in between loses nothing; a
+report naming a message not yet recorded as accepted is kept and applied when the accept is recorded.
+Polling keeps its cursor in the database beside the reports it applied, and drains full pages at once."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,14 +28,27 @@ from core.notifications import OutboxSignal, enqueue, retry_delay
 from core.permissions import Permission
 from core.sms.gateway import DeliveryReport, GatewayUnavailable, OutgoingSms, SmsGateway
 from storage.records_sms import SmsMessageRecord
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 # A message waits at most this long between tries (a notification, an hour): an outage ends, texts go out.
 LONGEST_RETRY = timedelta(minutes=10)
 OVERDUE_KIND = "sms_overdue"
-# Report ids are remembered so a repeated report is applied once. After a week a repeat could only settle a
-# message already settled (a report moves only submitted or unknown messages), so older ids are let go.
+# How long the UMS must keep an idempotency key (docs/ums.md): a resubmission later than this could be sent
+# again, so every retry happens well within it.
+KEY_RETENTION = timedelta(days=7)
+# Retries stop this long after a message was due: an outage over a long weekend is waited out, and the last
+# retry (at most LONGEST_RETRY and a lease later) is days inside KEY_RETENTION.
+RETRY_WINDOW = timedelta(days=3)
+GAVE_UP = "ums_no_answer"  # the reason shown for a message whose retries stopped
+# Report ids are remembered so a repeated report is applied once, and a report naming a message not known
+# yet is kept as long. After a week a repeat could only settle a message already settled (a report moves
+# only submitted or unknown messages), and the accept of a kept report's message will not come any more.
 REPORT_MEMORY = timedelta(days=7)
+# A UMS that keeps answering full pages is polled at most this many times per round, so a misbehaving
+# cursor cannot hold the dispatcher in one round forever.
+MAX_PAGES_PER_POLL = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,37 +91,42 @@ class SmsDispatch:
         try:
             results = {r.idempotency_key: r for r in await self.gateway.submit(outgoing)}
         except (GatewayUnavailable, TimeoutError) as error:
-            await self._postpone_all(claimed, str(error) or type(error).__name__)
+            reason = str(error) or type(error).__name__
+            log.warning("UMS submit failed, retried later: %s; %s", reason, _described(claimed))
+            await self._postpone_all(claimed, reason)
             return 0
         now = self._clock.now()
-        accepted: list[tuple[int, str]] = []
+        accepted: list[SmsMessageRecord] = []
+        names: dict[int, str | None] = {}
         postponed: list[tuple[int, str, datetime]] = []
-        refused: list[tuple[int, str]] = []
+        refused: list[tuple[SmsMessageRecord, str]] = []
         for message in claimed:
             result = results.get(message.idempotency_key)
-            retry_at = now + retry_delay(message.attempts, LONGEST_RETRY)
             if result is None:
-                postponed.append((message.id, "no answer for this message", retry_at))
-            elif result.ums_message_id is not None:
-                accepted.append((message.id, result.ums_message_id))
+                postponed.append((message.id, "no answer for this message", _next_try(now, message)))
+            elif result.accepted:
+                accepted.append(message)
+                names[message.id] = result.ums_message_id
             elif result.permanent:
-                refused.append((message.id, result.error or "refused"))
+                refused.append((message, result.error or "refused"))
             else:
-                postponed.append((message.id, result.error or "transient error", retry_at))
+                postponed.append((message.id, result.error or "transient error", _next_try(now, message)))
         async with self._uow(write=True) as uow:
-            await uow.sms.mark_submitted(accepted, now)
+            await uow.sms.mark_submitted([(m.id, names[m.id]) for m in accepted], now)
+            # Reports the UMS sent before we knew its name for a message settle it now, in the same commit.
+            await uow.sms_reports.apply_kept_reports([(m.idempotency_key, names[m.id]) for m in accepted], now)
             await uow.sms.postpone_messages(postponed)
-            for message_id, reason in refused:
-                await uow.sms.fail_message(message_id, reason, now)
+            for message, reason in refused:
+                await uow.sms.fail_message(message.id, reason, now)
             await uow.commit()
+        if refused:
+            log.warning("UMS refused for good: %s; %s", refused[0][1], _described([message for message, _ in refused]))
         return len(accepted)
 
     async def _postpone_all(self, claimed: Sequence[SmsMessageRecord], error: str) -> None:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            await uow.sms.postpone_messages(
-                [(m.id, error, now + retry_delay(m.attempts, LONGEST_RETRY)) for m in claimed]
-            )
+            await uow.sms.postpone_messages([(m.id, error, _next_try(now, m)) for m in claimed])
             await uow.commit()
 
     async def dispatch_once(self, limit: int | None = None) -> int:
@@ -110,12 +136,13 @@ class SmsDispatch:
         return len(claimed)
 
     async def housekeeping(self) -> None:
-        """Stop waiting for reports that did not come; alert about overdue messages (once per batch); forget
-        old report ids."""
+        """Stop waiting for reports that did not come, and retrying messages past RETRY_WINDOW; alert about
+        overdue messages (once per batch); forget old report ids."""
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             await uow.sms.expire_unreported(now - self.settings.report_timeout, now)
-            await uow.sms.forget_reports_before(now - REPORT_MEMORY)
+            given_up = await uow.sms.give_up_retrying(now - RETRY_WINDOW, GAVE_UP, now)
+            await uow.sms_reports.forget_reports_before(now - REPORT_MEMORY)
             overdue = await uow.sms.list_overdue_batches(now - self.settings.due_grace)
             alerted = 0
             if overdue:
@@ -136,35 +163,71 @@ class SmsDispatch:
                         },
                     )
             await uow.commit()
+        if given_up:
+            log.warning("UMS retries stopped: %s", _described(given_up))
         if alerted and self._signal is not None:
             self._signal.fire()
 
     async def poll_reports(self) -> int:
-        return await self.apply_reports(await self.gateway.fetch_reports())
-
-    async def apply_reports(self, reports: Sequence[DeliveryReport]) -> int:
-        """Apply delivery reports; a report id seen before changes nothing. Returns how many applied."""
-        if not reports:
-            return 0
-        now = self._clock.now()
+        """Fetch reports after the stored cursor and apply them, page after page while pages come full;
+        each page's reports and the cursor past them commit together. Returns how many applied."""
+        source = self.gateway.source
+        async with self._uow() as uow:
+            cursor = await uow.sms_reports.report_cursor(source)
         applied = 0
+        for _ in range(MAX_PAGES_PER_POLL):
+            try:
+                page = await self.gateway.fetch_reports(cursor)
+            except GatewayUnavailable as error:
+                log.warning("UMS report poll failed, polled again later: %s; after cursor %r", error, cursor)
+                raise
+            now = self._clock.now()
+            async with self._uow(write=True) as uow:
+                applied += await _apply(uow, page.reports, now)
+                if page.cursor is not None and page.cursor != cursor:
+                    await uow.sms_reports.save_report_cursor(source, page.cursor, now)
+                await uow.commit()
+            if not page.full or page.cursor is None or page.cursor == cursor:
+                break
+            cursor = page.cursor
+        return applied
+
+    async def receive_reports(self, signature: str, reports: Sequence[DeliveryReport]) -> int | None:
+        """Apply pushed reports, remembering the signed request in the same transaction: None when the very
+        same request was received before (a replay), else how many reports applied. A failure rolls both
+        back, so the identical retry is applied rather than refused as a replay."""
+        now = self._clock.now()
         async with self._uow(write=True) as uow:
-            for report in reports:
-                if not await uow.sms.remember_report(report.report_id, now):
-                    continue
-                applied += await uow.sms.apply_report(
-                    ums_message_id=report.ums_message_id,
-                    idempotency_key=report.idempotency_key,
-                    delivered=report.delivered,
-                    reason=report.reason,
-                    now=now,
-                )
+            if not await uow.sms_reports.remember_report("request:" + signature[:56], now):
+                return None
+            applied = await _apply(uow, reports, now)
             await uow.commit()
         return applied
 
-    async def remember_request(self, signature: str) -> bool:
-        """Record a signed report request; False when the very same request was received before (a replay)."""
-        async with self._uow(write=True) as uow:
-            fresh = await uow.sms.remember_report("request:" + signature[:56], self._clock.now())
-            await uow.commit()
-        return fresh
+
+async def _apply(uow: UnitOfWork, reports: Sequence[DeliveryReport], now: datetime) -> int:
+    """Apply reports not seen before; keep those naming no message we know (yet). Returns how many applied."""
+    applied = 0
+    for report in reports:
+        if not await uow.sms_reports.remember_report(report.report_id, now):
+            continue
+        if await uow.sms_reports.apply_report(report, now):
+            applied += 1
+        elif not await uow.sms_reports.names_known_message(report):
+            await uow.sms_reports.keep_unmatched(report, now)
+    return applied
+
+
+def _next_try(now: datetime, message: SmsMessageRecord) -> datetime:
+    # ``attempts`` already counts the try that just failed: the first failure waits FIRST_RETRY.
+    return now + retry_delay(message.attempts - 1, LONGEST_RETRY)
+
+
+def _described(messages: Sequence[SmsMessageRecord]) -> str:
+    """Which messages a log line is about: batches, message ids (the first ten) and attempts."""
+    batches = ", ".join(str(b) for b in sorted({m.batch_id for m in messages}))
+    ids = [m.id for m in messages]
+    shown = ", ".join(str(i) for i in ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    attempts = sorted({m.attempts for m in messages})
+    tries = str(attempts[0]) if len(attempts) == 1 else f"{attempts[0]}-{attempts[-1]}"
+    return f"batch {batches}; message {shown}; attempt {tries}"

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from storage.records_sms import DeliveryReport
+
+__all__ = ["DeliveryReport", "GatewayUnavailable", "OutgoingSms", "ReportPage", "SmsGateway", "SubmitResult"]
+
 NOT_CONFIGURED = "ums_not_configured"
 
 
@@ -27,18 +31,25 @@ class OutgoingSms:
 @dataclass(frozen=True, slots=True)
 class SubmitResult:
     idempotency_key: str
-    ums_message_id: str | None  # set when accepted
-    error: str | None = None
+    # The UMS's name for an accepted message; an accept without one is still an accept (reports then name
+    # the message by its idempotency key).
+    ums_message_id: str | None
+    error: str | None = None  # None: accepted
     permanent: bool = False  # a permanent error will not succeed on retry (bad number, refused content)
+
+    @property
+    def accepted(self) -> bool:
+        return self.error is None
 
 
 @dataclass(frozen=True, slots=True)
-class DeliveryReport:
-    report_id: str  # unique per report, for duplicate protection
-    ums_message_id: str | None
-    idempotency_key: str | None
-    delivered: bool
-    reason: str | None = None
+class ReportPage:
+    """One page of polled reports: ``cursor`` asks for the next (None: keep the one we had); ``full`` says
+    the UMS may hold more right now."""
+
+    reports: list[DeliveryReport]
+    cursor: str | None
+    full: bool
 
 
 class GatewayUnavailable(Exception):
@@ -49,9 +60,14 @@ class SmsGateway(Protocol):
     @property
     def configured(self) -> bool: ...
 
+    @property
+    def source(self) -> str:
+        """Which UMS this is (its address): a polling cursor belongs to the UMS that issued it."""
+        ...
+
     async def submit(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]: ...
 
-    async def fetch_reports(self) -> list[DeliveryReport]: ...
+    async def fetch_reports(self, after: str | None) -> ReportPage: ...
 
 
 class UnconfiguredGateway:
@@ -59,9 +75,10 @@ class UnconfiguredGateway:
     with the reason ``ums_not_configured``, and views say "UMS not configured: not sent"."""
 
     configured = False
+    source = ""
 
     async def submit(self, messages: Sequence[OutgoingSms]) -> list[SubmitResult]:
         return [SubmitResult(m.idempotency_key, None, NOT_CONFIGURED, permanent=True) for m in messages]
 
-    async def fetch_reports(self) -> list[DeliveryReport]:
-        return []
+    async def fetch_reports(self, after: str | None) -> ReportPage:
+        return ReportPage([], None, full=False)

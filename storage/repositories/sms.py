@@ -12,12 +12,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Complex, ManagementOffice, Position, Representative, ResidentGroup, Staff
-from storage.models_sms import SmsBatch, SmsMessage, SmsReport
+from storage.models_sms import SmsBatch, SmsMessage
 from storage.records_sms import NewSmsMessage, OverdueBatch, SmsBatchRecord, SmsCandidate, SmsMessageRecord
 
 WAITING = ("scheduled", "queued")
@@ -268,11 +268,36 @@ class SmsRepository:
         )
         return claimed
 
+    async def give_up_retrying(self, due_before: datetime, reason: str, now: datetime) -> list[SmsMessageRecord]:
+        """Stop retrying messages tried before and due before ``due_before``: they become "unknown" (the UMS
+        may have taken one whose answer was lost). Rows another dispatcher holds are left to it."""
+        rows = list(
+            await self._session.scalars(
+                select(SmsMessage)
+                .where(
+                    SmsMessage.state == "queued",
+                    SmsMessage.attempts > 0,
+                    SmsMessage.next_attempt_at <= now,
+                    SmsMessage.due_at < due_before,
+                )
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if rows:
+            await self._session.execute(
+                update(SmsMessage)
+                .where(SmsMessage.id.in_([m.id for m in rows]), SmsMessage.state == "queued")
+                .values(state="unknown", failure_reason=reason, state_changed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return [_message_record(m) for m in rows]
+
     # The answers of one round are written with one statement each (executemany): per-row UPDATEs made
     # recording a round of 500 take ~0.3 s and held SQLite's write lock meanwhile (benchmarks/sms.py).
 
-    async def mark_submitted(self, accepted: Sequence[tuple[int, str]], now: datetime) -> None:
-        """Messages (id, UMS message id) the UMS accepted; one a report already settled is left as it is."""
+    async def mark_submitted(self, accepted: Sequence[tuple[int, str | None]], now: datetime) -> None:
+        """Messages (id, UMS message id if it gave one) the UMS accepted; one a report already settled is left
+        as it is."""
         if not accepted:
             return
         table = MESSAGES
@@ -335,51 +360,6 @@ class SmsRepository:
     async def mark_batch_alerted(self, batch_id: int, now: datetime) -> bool:
         result = await self._session.execute(
             update(SmsBatch).where(SmsBatch.id == batch_id, SmsBatch.alerted_at.is_(None)).values(alerted_at=now)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    # -- delivery reports -----------------------------------------------------------------------------
-
-    async def remember_report(self, report_id: str, now: datetime) -> bool:
-        """Record a report id; False when it was seen before (the report is then not applied again)."""
-        try:
-            async with self._session.begin_nested():
-                self._session.add(SmsReport(report_id=report_id, received_at=now))
-                await self._session.flush()
-        except IntegrityError:
-            return False
-        return True
-
-    async def forget_reports_before(self, before: datetime) -> int:
-        result = await self._session.execute(delete(SmsReport).where(SmsReport.received_at < before))
-        return int(getattr(result, "rowcount", 0) or 0)
-
-    async def apply_report(
-        self,
-        *,
-        ums_message_id: str | None,
-        idempotency_key: str | None,
-        delivered: bool,
-        reason: str | None,
-        now: datetime,
-    ) -> bool:
-        """A report settles a message the UMS accepted (or one we stopped waiting for)."""
-        match = []
-        if ums_message_id:
-            match.append(SmsMessage.ums_message_id == ums_message_id)
-        if idempotency_key:
-            match.append(SmsMessage.idempotency_key == idempotency_key)
-        if not match:
-            return False
-        result = await self._session.execute(
-            update(SmsMessage)
-            .where(or_(*match), SmsMessage.state.in_(("submitted", "unknown", "queued")))
-            .values(
-                state="delivered" if delivered else "failed",
-                failure_reason=None if delivered else (reason or "")[:300],
-                state_changed_at=now,
-                submitted_at=func.coalesce(SmsMessage.submitted_at, now),
-            )
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -2,6 +2,7 @@
 and commit, an outage), every message is sent exactly once (counted by idempotency key) and none is lost."""
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from bot.ums.client import UmsGateway
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.fake import FakeUms
 from core.sms.dispatch import DispatchSettings, SmsDispatch
+from core.sms.gateway import GatewayUnavailable
 from core.sms.values import RecipientSelection
 from storage.models_sms import SmsMessage
 from tests.builders import make_complex, make_staff
@@ -200,3 +202,57 @@ async def test_a_batch_to_send_now_wakes_an_idle_dispatcher(services, uow_factor
     finally:
         await dispatcher.stop()
     assert all(n == 1 for n in ums.sent.values())
+
+
+async def test_polling_continues_after_a_restart_from_the_stored_cursor(services, uow_factory, clock, ums):
+    actor, batch = await queue_batch(services, uow_factory, people=3)
+    first = dispatch_for(uow_factory, clock, ums)
+    await first.dispatch_once()
+    assert await first.poll_reports() == 3
+    restarted = dispatch_for(uow_factory, clock, ums)  # a new process: nothing in memory
+    assert await restarted.poll_reports() == 0
+    assert ums.polls[-1]["after"] == "3"  # not from the start
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 3
+
+
+async def test_one_poll_drains_a_backlog_of_full_pages(services, uow_factory, clock, ums):
+    actor, batch = await queue_batch(services, uow_factory, people=11)
+    gateway = UmsGateway(ums.url, secret=None, timeout=2, page_size=4)
+    ums.gateways.append(gateway)
+    dispatch = SmsDispatch(uow_factory, clock, gateway, DispatchSettings(batch_size=50, lease=LEASE))
+    await dispatch.dispatch_once()
+    assert await dispatch.poll_reports() == 11  # pages of 4, 4 and 3, in one poll
+    assert [p.get("after") for p in ums.polls] == [None, "4", "8"]
+    assert (await services.sms.batch(actor, batch.id)).counts.delivered == 11
+
+
+@pytest.mark.parametrize(
+    ("fault", "limit", "expected"),
+    [
+        ("fail_next", 2.0, "POST /messages answered 500"),
+        ("drop_next", 2.0, "POST /messages failed: ServerDisconnectedError"),
+        ("delay_seconds", 0.2, "POST /messages failed: TimeoutError"),
+    ],
+    ids=["server error", "dropped connection", "timeout"],
+)
+async def test_a_failed_submit_is_logged_with_the_messages_it_concerned(
+    services, uow_factory, clock, ums, caplog, fault, limit, expected
+):
+    actor, batch = await queue_batch(services, uow_factory, people=2)
+    setattr(ums.faults, fault, 1 if fault != "delay_seconds" else 0.5)
+    with caplog.at_level(logging.WARNING, logger="core.sms.dispatch"):
+        await dispatch_for(uow_factory, clock, ums, timeout=limit).dispatch_once()
+    page = await services.sms.recipients(actor, batch.id)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "core.sms.dispatch"]
+    assert expected in line
+    assert f"batch {batch.id};" in line and "attempt 1" in line
+    assert all(str(m.id) in line for m in page.items)
+
+
+async def test_a_failed_poll_is_logged_with_its_cursor(uow_factory, clock, ums, caplog):
+    dispatch = dispatch_for(uow_factory, clock, ums)
+    await ums.stop()
+    with caplog.at_level(logging.WARNING, logger="core.sms.dispatch"), pytest.raises(GatewayUnavailable):
+        await dispatch.poll_reports()
+    [line] = [r.getMessage() for r in caplog.records if r.name == "core.sms.dispatch"]
+    assert "GET /reports failed: ClientConnectorError" in line and "after cursor None" in line

@@ -149,8 +149,8 @@ async def test_someone_elses_batch_is_not_found(services, uow_factory):
 async def test_report_ids_are_forgotten_after_a_week_and_no_sooner(uow_factory, clock):
     dispatch = SmsDispatch(uow_factory, clock, UnconfiguredGateway(), DispatchSettings())
     async with uow_factory(write=True) as uow:
-        assert await uow.sms.remember_report("r-old", clock.now() - REPORT_MEMORY - timedelta(minutes=1))
-        assert await uow.sms.remember_report("r-new", clock.now() - REPORT_MEMORY + timedelta(minutes=1))
+        assert await uow.sms_reports.remember_report("r-old", clock.now() - REPORT_MEMORY - timedelta(minutes=1))
+        assert await uow.sms_reports.remember_report("r-new", clock.now() - REPORT_MEMORY + timedelta(minutes=1))
         await uow.commit()
     await dispatch.housekeeping()
     async with uow_factory() as uow:
