@@ -25,7 +25,6 @@ from bot.cli import main
 from bot.settings import Settings
 from conversations.i18n import t_plain
 from core.admin.access import MIN_PASSWORD, SignInRefused
-from core.clock import FixedClock
 from tests.bot.conftest import TOKEN, free_port
 from tests.builders import make_staff
 
