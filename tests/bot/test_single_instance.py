@@ -132,6 +132,7 @@ async def test_a_second_run_stands_by_and_takes_over_when_the_first_is_killed(
         "status": "ok",
         "database": "ok",
         "schema": "ok",
+        "admin_pages": "ok",
         "bot": "standby",
         "role": "standby",
     }
