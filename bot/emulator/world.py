@@ -225,7 +225,7 @@ class World:
                 f"{queue.dropped[update_id]!r} (it asked for {sorted(queue.allowed_updates)})"
             )
         if self.reports_handling:
-            await self._await_handled(chat, update_id, calls_mark=calls_mark, deadline=deadline, timeout=timeout)
+            await self._await_handled(chat, update_id, calls_mark=calls_mark, deadline=deadline, ceiling=timeout)
             if expect_reply and chat.calls == calls_mark:
                 raise TimeoutError(
                     f"the bot handled update {update_id} without a call for chat {chat.user.id} "
@@ -245,11 +245,11 @@ class World:
         return [m for m in (chat.live(mid) for mid in touched) if m is not None and m.from_bot]
 
     async def _await_handled(
-        self, chat: ChatState, update_id: int, *, calls_mark: int, deadline: float, timeout: float
+        self, chat: ChatState, update_id: int, *, calls_mark: int, deadline: float, ceiling: float
     ) -> None:
         if not await wait_until(self.pulse, lambda: update_id in self.handled, deadline):
             raise TimeoutError(
-                f"the bot fetched update {update_id} but did not finish handling it within {timeout}s "
+                f"the bot fetched update {update_id} but did not finish handling it within {ceiling}s "
                 f"({chat.calls - calls_mark} calls for chat {chat.user.id} so far)"
             )
         self.handled.discard(update_id)
@@ -261,14 +261,14 @@ class World:
         *,
         calls_mark: int,
         deadline: float,
-        timeout: float,
+        ceiling: float,
         settle: float,
         expect_reply: bool,
     ) -> None:
         if expect_reply and not await wait_until(self.pulse, lambda: chat.calls > calls_mark, deadline):
             raise TimeoutError(
                 f"the bot fetched update {update_id} but made no call for chat {chat.user.id} "
-                f"within {timeout}s (did its handler fail or not match?)"
+                f"within {ceiling}s (did its handler fail or not match?)"
             )
         # Bounded so that a bot that never stops talking still returns instead of hanging.
         hard_stop = max(deadline, self.loop_time()) + max(settle, self.chat_action_grace)

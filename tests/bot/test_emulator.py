@@ -263,7 +263,7 @@ async def test_a_user_waits_until_the_bot_has_handled_the_message_not_for_a_quie
     mine, theirs = await asyncio.gather(first.send("/two", settle=QUIET), second.send("/two", settle=QUIET))
     assert [m.text for m in mine] == [m.text for m in theirs] == ["접수했습니다", "처리했습니다"]
     assert await first.send("혼잣말", expect_reply=False) == []
-    with pytest.raises(TimeoutError, match="handled update .* without a call for chat 1001"):
+    with pytest.raises(TimeoutError, match=r"handled update .* without a call for chat 1001"):
         await first.send("혼잣말")
 
 

@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-
 from telegram import Chat, Message, Update, User
 
 from bot.processor import PerConversationUpdateProcessor
