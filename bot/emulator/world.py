@@ -237,7 +237,7 @@ class World:
                 update_id,
                 calls_mark=calls_mark,
                 deadline=deadline,
-                timeout=timeout,
+                ceiling=timeout,
                 settle=settle,
                 expect_reply=expect_reply,
             )
