@@ -100,3 +100,28 @@ def test_a_malformed_setting_stops_start_up_with_one_line(cli_env, capsys, monke
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("dongne: DONGNE_TIMEZONE is invalid") and "\n" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["staff", "add", "--saeol-id", "hong01", "--name", "홍\x00길동", "--department", "공동주택과"], "--name"),
+        (
+            ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동\x1b주택과"],
+            "--department",
+        ),
+        (
+            ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "과", "--role", "a\x00"],
+            "--role",
+        ),
+        # Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape).
+        (["staff", "add", "--saeol-id", "hong01", "--name", "홍\udcff", "--department", "공동주택과"], "--name"),
+        (["admin", "create", "--username", "kim\x00it", "--name", "김전산"], "--username"),
+    ],
+)
+def test_an_argument_with_a_control_character_is_refused_in_one_line(cli_env, capsys, argv, option):
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert capsys.readouterr().err == t_plain("ko", "cli_error.unsafe_text", option=option) + "\n"
+    assert main(["staff", "link-code", "--saeol-id", "hong01"]) != 0  # nobody was added
