@@ -15,7 +15,7 @@ from bot.errors import on_error
 from bot.gate import GATE_GROUP, build_gate
 from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
-from bot.processor import PerConversationUpdateProcessor
+from bot.processor import PerConversationUpdateProcessor, UpdateHandled
 from bot.settings import Settings
 from bot.ums.wiring import build_sms_dispatch
 from conversations.context import CONTEXT_TYPES, SERVICES_KEY
@@ -76,7 +76,10 @@ async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> N
         await app.bot.set_my_commands(commands, language_code=None if language == "ko" else language)
 
 
-def build_application(runtime: Runtime, *, token: str, api_root: str) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    runtime: Runtime, *, token: str, api_root: str, on_update_handled: UpdateHandled | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """`on_update_handled` hears each update_id once its handling ended (the emulator's user side waits on it)."""
     settings = runtime.settings
     persistence = DatabasePersistence(
         runtime.uow,
@@ -91,7 +94,9 @@ def build_application(runtime: Runtime, *, token: str, api_root: str) -> Applica
         .base_file_url(f"{api_root}/file/bot")
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
-        .concurrent_updates(PerConversationUpdateProcessor(settings.max_concurrent_updates))
+        .concurrent_updates(
+            PerConversationUpdateProcessor(settings.max_concurrent_updates, on_handled=on_update_handled)
+        )
         # Paces sends to Telegram's limit and waits out a 429 "retry after" instead of failing the request.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_messages_per_second, max_retries=3))
         .build()

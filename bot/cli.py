@@ -26,6 +26,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.i18n import DEFAULT_LANGUAGE, t_plain
+from core.safe_text import is_safe_text
 
 # 전산정보과, the IT department, grants permissions; its staff are the usual admins.
 ADMIN_DEPARTMENT = "전산정보과"
@@ -89,8 +90,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unsafe_option(args: argparse.Namespace) -> str | None:
+    """The first option whose value breaks the one text rule (core/safe_text.py), as typed: ``--name``.
+    A terminal can pass control characters, and bytes that are not UTF-8 arrive as lone surrogates."""
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and not is_safe_text(v) for v in values):
+            return "--" + dest.replace("_", "-")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    refused = unsafe_option(args)
+    if refused is not None:
+        print(t_plain(DEFAULT_LANGUAGE, "cli_error.unsafe_text", option=refused), file=sys.stderr)
+        return 2
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -105,7 +105,9 @@ async def run_demo(
             summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed, persona=staff.saeol_id)
             ums.report_url = await _receive_reports(stack, runtime)
             emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username="dongne_demo_bot"))
-            app = build_application(runtime, token=DEMO_TOKEN, api_root=emulator.api_root)
+            app = build_application(
+                runtime, token=DEMO_TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
+            )
             await start_bot(app)
             stack.push_async_callback(stop_bot, app)
             dispatcher = sms_dispatcher(runtime)

@@ -1,7 +1,9 @@
 """The access gate: runs before every other handler and lets only bound, active staff through.
 
 It also records who is acting on the update's context, so handlers and core services see the staff
-member's current roles: a grant or a deactivation takes effect on the very next update."""
+member's current roles: a grant or a deactivation takes effect on the very next update. And it is the
+bot's edge for the one text rule (core/safe_text.py): a message or button carrying a NUL or another control
+character is answered politely here and reaches no dialogue, whatever step it arrives at."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from conversations.context import DongneContext
 from conversations.i18n import t, t_plain
+from core.safe_text import is_safe_text
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,28 @@ def _is_binding_attempt(update: Update) -> bool:
         return False
     command, _, payload = message.text.partition(" ")
     return command.split("@")[0] == "/start" and bool(payload.strip())
+
+
+def _has_unsafe_text(update: Update) -> bool:
+    if update.callback_query is not None:
+        texts = [update.callback_query.data]
+    else:
+        message = update.message
+        texts = [message.text, message.caption] if message is not None else []
+    return any(text and not is_safe_text(text) for text in texts)
+
+
+async def _refuse_unsafe_text(update: Update, context: DongneContext) -> None:
+    if not _has_unsafe_text(update):
+        return
+    log.info("refused a control character from telegram user %s", update.effective_user and update.effective_user.id)
+    if update.callback_query is not None:
+        await update.callback_query.answer(t_plain(context.lang, "error.unsafe_text"), show_alert=True)
+    elif update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, t(context.lang, "error.unsafe_text"), parse_mode="HTML"
+        )
+    raise ApplicationHandlerStop
 
 
 async def gate(update: Update, context: DongneContext) -> None:
@@ -41,8 +66,10 @@ async def gate(update: Update, context: DongneContext) -> None:
                 update.edited_message.chat_id, t(context.lang, "common.edited_ignored"), parse_mode="HTML"
             )
             raise ApplicationHandlerStop
+        await _refuse_unsafe_text(update, context)
         return
     if staff is None and _is_binding_attempt(update):
+        await _refuse_unsafe_text(update, context)
         return
     key = "gate.inactive" if staff is not None else "gate.not_bound"
     log.info("refused telegram user %s (%s)", user.id, key)

@@ -2,12 +2,16 @@
 
 ConversationHandler assumes it sees one update at a time per conversation. Updates from different
 staff run concurrently (up to an overall cap, python-telegram-bot's semaphore), while updates of the
-same chat and user wait their turn in arrival order, so one person's slow step never stalls anyone else."""
+same chat and user wait their turn in arrival order, so one person's slow step never stalls anyone else.
+
+Whoever runs the bot may ask to hear when each update has been handled (every reply the handler
+awaited has been sent by then): the local Bot API emulator uses it so that a test's action returns
+exactly when the bot is done, rather than after a guessed quiet period."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -22,13 +26,24 @@ def update_key(update: object) -> tuple[int | None, int | None] | None:
     return (chat.id if chat else None, user.id if user else None)
 
 
+UpdateHandled = Callable[[int], None]
+
+
 class PerConversationUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, *, on_handled: UpdateHandled | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self._on_handled = on_handled
         self._locks: dict[tuple[int | None, int | None], asyncio.Lock] = {}
         self._waiting: dict[tuple[int | None, int | None], int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._serialised(update, coroutine)
+        finally:
+            if self._on_handled is not None and isinstance(update, Update):
+                self._on_handled(update.update_id)
+
+    async def _serialised(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = update_key(update)
         if key is None:
             await coroutine

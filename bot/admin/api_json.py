@@ -9,10 +9,12 @@ from typing import Any
 from aiohttp import web
 
 from core.errors import InvalidInput
+from core.safe_text import check_json
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object; an empty body is an empty object."""
+    """The body as a JSON object; an empty body is an empty object. Text the edges refuse (core/safe_text.py)
+    is refused here, wherever in the document it is."""
     if not raw.strip():
         return {}
     try:
@@ -21,6 +23,7 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise InvalidInput("api_json_invalid") from None
     if not isinstance(body, dict):
         raise InvalidInput("api_json_invalid")
+    check_json(body)
     return body
 
 

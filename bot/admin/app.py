@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin import health, views_auth
 from bot.admin.routing import Access, Route
-from bot.admin.security import ACCESS, SECURE_COOKIES, SERVICES, authenticate, errors, headers
+from bot.admin.security import ACCESS, SECURE_COOKIES, SERVICES, authenticate, errors, headers, refuse_unsafe_text
 from core.services import Services
 
 # Forms are small; the largest request is an API call with a few fields.
@@ -39,7 +39,9 @@ def build_admin_app(
     bot_username: str | Callable[[], str | None] | None = None,
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = (),
 ) -> web.Application:
-    app = web.Application(middlewares=[errors, headers, authenticate], client_max_size=MAX_REQUEST_BYTES)
+    # The text rule runs after authentication: a stranger learns nothing, not even that the input was refused.
+    app = web.Application(middlewares=[errors, authenticate, refuse_unsafe_text], client_max_size=MAX_REQUEST_BYTES)
+    app.on_response_prepare.append(headers)
     app[SERVICES] = services
     app[SECURE_COOKIES] = secure_cookies
     app[health.ENGINE] = engine

@@ -1,5 +1,7 @@
 """What every request passes through: errors turned into polite pages (never a traceback), security
-headers, who is asking (session cookie or API token) and the CSRF check on every form."""
+headers on every response (error pages and JSON refusals too), who is asking (session cookie or API
+token), the CSRF check on every form, and the one rule for text (core/safe_text.py) on the address and
+every form; JSON bodies meet it in bot/admin/api_json.py."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from bot.admin.pages import CSRF_FIELD, render, request_language
 from bot.admin.routing import Access, Handler
 from conversations.i18n import has_text, t_plain
 from core.errors import DongneError, InvalidInput, NotFound, PermissionDenied, StaleRecord
+from core.safe_text import check_fields
 from core.services import Services
 
 log = logging.getLogger("dongne.admin")
@@ -103,19 +106,28 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_page(request, 500, message)
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+async def headers(request: web.BaseRequest, response: web.StreamResponse) -> None:
+    """An ``on_response_prepare`` signal, not a middleware: it sees every response aiohttp sends, including
+    the ones built from an exception that left every middleware (a redirect, a 405 before any handler)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
 @web.middleware
-async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
+async def refuse_unsafe_text(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The address's parameters and query meet the text rule before any view reads them."""
+    check_fields([*request.match_info.items(), *request.query.items()])
+    return await handler(request)
 
 
 def _access_of(request: web.Request) -> Access:
@@ -175,9 +187,11 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 async def read_form(request: web.Request) -> Mapping[str, str]:
-    """The submitted form, read once and kept; overlong fields are refused."""
+    """The submitted form, read once and kept; overlong fields and text the edges refuse are refused (every
+    value, repeated fields too)."""
     if FORM not in request:
         data = await request.post()
+        check_fields([(key, value) for key, value in data.items() if isinstance(value, str)])
         form = {key: value for key, value in data.items() if isinstance(value, str)}
         if any(len(value) > MAX_FIELD for value in form.values()):
             raise InvalidInput("field_too_long", limit=MAX_FIELD)

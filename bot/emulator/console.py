@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from .user import BotMessage, EmulatedUser
+from .user import WAIT_CEILING, BotMessage, EmulatedUser
 
 STRINGS: dict[str, dict[str, str]] = {
     "ko": {
@@ -70,7 +70,7 @@ async def run_console(
     greeting: str | None = None,
     first_input: str | None = "/start",
     language: str = "ko",
-    reply_timeout: float = 10.0,
+    reply_timeout: float = WAIT_CEILING,
     settle: float = 0.3,
 ) -> None:
     strings = STRINGS[language]

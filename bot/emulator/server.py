@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -133,6 +134,11 @@ class BotApiEmulator:
         info = UserInfo(user_id, first_name, last_name, username, language_code)
         user = self._users[user_id] = EmulatedUser(self.world, self.world.user_chat(info), self.bot_username)
         return user
+
+    def connect_handling(self) -> Callable[[int], None]:
+        """For a bot running in this process: pass the returned callback to the bot's update processor,
+        which calls it with each update_id once handled, so a user's action returns exactly then."""
+        return self.world.connect_handling()
 
     def fail_next(self, method: str, kind: str, count: int = 1, retry_after: int = 1) -> None:
         """Make the next `count` calls of `method` fail with an injected error of `kind`."""

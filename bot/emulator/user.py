@@ -15,6 +15,10 @@ from .state import ChatState, StoredMessage
 from .updates import wait_until
 from .world import World
 
+# A ceiling, not an expected duration: a wait ends as soon as the bot is done (or the awaited message
+# arrives), so it only bounds a bot that hangs. Generous, because a loaded machine may take many
+# seconds over a first matplotlib import or a cold database.
+WAIT_CEILING = 30.0
 _START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _LINK_HOSTS = frozenset({"t.me", "www.t.me", "telegram.me", "www.telegram.me", "telegram.dog"})
 
@@ -167,7 +171,7 @@ class EmulatedUser:
         text: str,
         *,
         reply_to: int | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_CEILING,
         settle: float = 0.15,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
@@ -218,7 +222,7 @@ class EmulatedUser:
         text: str,
         *,
         message: BotMessage | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_CEILING,
         settle: float = 0.15,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
@@ -233,7 +237,7 @@ class EmulatedUser:
         message: BotMessage,
         data: str,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_CEILING,
         settle: float = 0.15,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
@@ -250,7 +254,7 @@ class EmulatedUser:
         message_id: int,
         text: str,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_CEILING,
         settle: float = 0.15,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
@@ -265,7 +269,7 @@ class EmulatedUser:
         mime_type: str | None = None,
         caption: str | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_CEILING,
         settle: float = 0.15,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
@@ -282,7 +286,7 @@ class EmulatedUser:
         content: bytes,
         caption: str | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_CEILING,
         settle: float = 0.15,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
@@ -295,12 +299,12 @@ class EmulatedUser:
         )
 
     async def open_start_link(
-        self, url: str, *, timeout: float = 5.0, settle: float = 0.15, expect_reply: bool = True
+        self, url: str, *, timeout: float = WAIT_CEILING, settle: float = 0.15, expect_reply: bool = True
     ) -> list[BotMessage]:
         payload = parse_start_link(url, self._bot_username)
         return await self.send(f"/start {payload}", timeout=timeout, settle=settle, expect_reply=expect_reply)
 
-    async def wait_for_answers(self, count: int, timeout: float = 5.0) -> None:
+    async def wait_for_answers(self, count: int, timeout: float = WAIT_CEILING) -> None:
         """Until ``count`` of this user's button presses have been answered (the bot has decided them),
         for presses sent with ``expect_reply=False``."""
         deadline = self._world.loop_time() + timeout
@@ -308,7 +312,7 @@ class EmulatedUser:
             raise TimeoutError(f"only {len(self.callback_answers)} of {count} presses answered in chat {self.id}")
 
     async def wait_for_message(
-        self, predicate: Callable[[BotMessage], bool] | None = None, timeout: float = 5.0
+        self, predicate: Callable[[BotMessage], bool] | None = None, timeout: float = WAIT_CEILING
     ) -> BotMessage:
         """The oldest bot message not yet seen by this user's calls (and matching `predicate`).
 

@@ -6,6 +6,7 @@ import asyncio
 import random
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .errors import bad_request, forbidden
@@ -42,6 +43,10 @@ class World:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.profile_texts: dict[tuple[str, str], str] = {}
         self._file_serial = 0
+        # Set once a bot in this process reports each update it has finished handling; until then the
+        # user side can only guess that from a quiet chat.
+        self.reports_handling = False
+        self.handled: set[int] = set()
 
     # -- shared helpers -------------------------------------------------------------------------
 
@@ -125,6 +130,18 @@ class World:
             chat.activity.append(message.message_id)
         return message
 
+    def connect_handling(self) -> Callable[[int], None]:
+        """The callback a bot in this process calls with each update_id it has finished handling.
+
+        Once connected, a user's action returns when the bot says so: every call the handler made is
+        recorded by then, however slow the machine, instead of when the chat has been quiet a while."""
+        self.reports_handling = True
+        return self.update_handled
+
+    def update_handled(self, update_id: int) -> None:
+        self.handled.add(update_id)
+        self.pulse.fire()
+
     # -- the user side --------------------------------------------------------------------------
 
     def user_chat(self, user: UserInfo) -> ChatState:
@@ -190,7 +207,8 @@ class World:
         settle: float,
         expect_reply: bool,
     ) -> list[StoredMessage]:
-        """Wait for the bot to fetch the update, react in this chat, then go quiet for `settle` s."""
+        """Wait for the bot to fetch the update and finish handling it (or, for a bot that does not
+        report that, to react in this chat and then go quiet for `settle` s); the bot's messages it touched."""
         start = self.loop_time()
         deadline = start + timeout
         queue = self.updates
@@ -206,10 +224,51 @@ class World:
                 f"the bot will never see update {update_id}: its allowed_updates exclude "
                 f"{queue.dropped[update_id]!r} (it asked for {sorted(queue.allowed_updates)})"
             )
+        if self.reports_handling:
+            await self._await_handled(chat, update_id, calls_mark=calls_mark, deadline=deadline, ceiling=timeout)
+            if expect_reply and chat.calls == calls_mark:
+                raise TimeoutError(
+                    f"the bot handled update {update_id} without a call for chat {chat.user.id} "
+                    "(did its handler fail or not match?)"
+                )
+        else:
+            await self._await_quiet(
+                chat,
+                update_id,
+                calls_mark=calls_mark,
+                deadline=deadline,
+                ceiling=timeout,
+                settle=settle,
+                expect_reply=expect_reply,
+            )
+        touched: dict[int, None] = dict.fromkeys(chat.activity[activity_mark:])
+        return [m for m in (chat.live(mid) for mid in touched) if m is not None and m.from_bot]
+
+    async def _await_handled(
+        self, chat: ChatState, update_id: int, *, calls_mark: int, deadline: float, ceiling: float
+    ) -> None:
+        if not await wait_until(self.pulse, lambda: update_id in self.handled, deadline):
+            raise TimeoutError(
+                f"the bot fetched update {update_id} but did not finish handling it within {ceiling}s "
+                f"({chat.calls - calls_mark} calls for chat {chat.user.id} so far)"
+            )
+        self.handled.discard(update_id)
+
+    async def _await_quiet(
+        self,
+        chat: ChatState,
+        update_id: int,
+        *,
+        calls_mark: int,
+        deadline: float,
+        ceiling: float,
+        settle: float,
+        expect_reply: bool,
+    ) -> None:
         if expect_reply and not await wait_until(self.pulse, lambda: chat.calls > calls_mark, deadline):
             raise TimeoutError(
                 f"the bot fetched update {update_id} but made no call for chat {chat.user.id} "
-                f"within {timeout}s (did its handler fail or not match?)"
+                f"within {ceiling}s (did its handler fail or not match?)"
             )
         # Bounded so that a bot that never stops talking still returns instead of hanging.
         hard_stop = max(deadline, self.loop_time()) + max(settle, self.chat_action_grace)
@@ -220,5 +279,3 @@ class World:
             if now >= quiet_at or now >= hard_stop:
                 break
             await self.pulse.wait(min(quiet_at, hard_stop) - now)
-        touched: dict[int, None] = dict.fromkeys(chat.activity[activity_mark:])
-        return [m for m in (chat.live(mid) for mid in touched) if m is not None and m.from_bot]

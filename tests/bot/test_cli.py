@@ -1,5 +1,7 @@
 """The command line an IT admin uses: schema, staff and link codes."""
 
+import pytest
+
 from bot.cli import main
 from conversations.i18n import t_plain
 
@@ -113,3 +115,28 @@ def test_an_unknown_department_is_refused_with_the_close_matches(cli_env, capsys
     # A known department needs no flag, written with stray spaces or not.
     known = ["staff", "add", "--saeol-id", "jung01", "--name", "정동네", "--department", " 없는과 "]
     assert main(known) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["staff", "add", "--saeol-id", "hong01", "--name", "홍\x00길동", "--department", "공동주택과"], "--name"),
+        (
+            ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "공동\x1b주택과"],
+            "--department",
+        ),
+        (
+            ["staff", "add", "--saeol-id", "hong01", "--name", "홍길동", "--department", "과", "--role", "a\x00"],
+            "--role",
+        ),
+        # Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape).
+        (["staff", "add", "--saeol-id", "hong01", "--name", "홍\udcff", "--department", "공동주택과"], "--name"),
+        (["admin", "create", "--username", "kim\x00it", "--name", "김전산"], "--username"),
+    ],
+)
+def test_an_argument_with_a_control_character_is_refused_in_one_line(cli_env, capsys, argv, option):
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert capsys.readouterr().err == t_plain("ko", "cli_error.unsafe_text", option=option) + "\n"
+    assert main(["staff", "link-code", "--saeol-id", "hong01"]) != 0  # nobody was added

@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.emulator import BotApiEmulator, run_console
 from bot.emulator.echo import build_echo_application, emulator_builder, start_polling_app, stop_polling_app
+from bot.processor import PerConversationUpdateProcessor
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 PAGES = 3
@@ -224,6 +225,46 @@ async def test_a_bot_that_stays_silent_times_out_with_a_reason(emu: BotApiEmulat
     with pytest.raises(TimeoutError, match="made no call for chat 1001"):
         await user.send("그냥 하는 말", timeout=0.3)
     assert await user.send("또 하는 말", expect_reply=False, settle=0.05) == []
+
+
+async def two_replies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Replies, works on for longer than a user's quiet period, then replies again."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("접수했습니다")
+    await asyncio.sleep(QUIET * 4)
+    await update.effective_message.reply_text("처리했습니다")
+
+
+async def silent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    return None
+
+
+QUIET = 0.1
+
+
+@pytest.fixture
+async def reporting_bot(emu: BotApiEmulator) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """A bot whose update processor tells the emulator when it has finished handling each update."""
+    processor = PerConversationUpdateProcessor(max_concurrent_updates=8, on_handled=emu.connect_handling())
+    app = emulator_builder(emu.api_root, emu.token).concurrent_updates(processor).build()
+    app.add_handler(CommandHandler("two", two_replies))
+    app.add_handler(MessageHandler(filters.TEXT, silent))
+    await start_polling_app(app)
+    try:
+        yield app
+    finally:
+        await stop_polling_app(app)
+
+
+async def test_a_user_waits_until_the_bot_has_handled_the_message_not_for_a_quiet_chat(
+    emu: BotApiEmulator, reporting_bot: Any
+) -> None:
+    first, second = emu.user(1001), emu.user(1002)
+    mine, theirs = await asyncio.gather(first.send("/two", settle=QUIET), second.send("/two", settle=QUIET))
+    assert [m.text for m in mine] == [m.text for m in theirs] == ["접수했습니다", "처리했습니다"]
+    assert await first.send("혼잣말", expect_reply=False) == []
+    with pytest.raises(TimeoutError, match=r"handled update .* without a call for chat 1001"):
+        await first.send("혼잣말")
 
 
 async def test_a_bot_that_is_not_polling_times_out_with_a_reason(emu: BotApiEmulator) -> None:

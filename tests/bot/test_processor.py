@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.processor import PerConversationUpdateProcessor
@@ -51,3 +52,23 @@ async def test_the_overall_cap_bounds_concurrency():
 
     await asyncio.gather(*(processor.process_update(text_update(i, 100 + i), work()) for i in range(12)))
     assert peak == 3
+
+
+async def test_whoever_runs_the_bot_hears_each_update_once_its_handling_ended_even_a_failed_one():
+    handled: list[int] = []
+    processor = PerConversationUpdateProcessor(max_concurrent_updates=4, on_handled=handled.append)
+    release = asyncio.Event()
+
+    async def waits() -> None:
+        await release.wait()
+
+    async def fails() -> None:
+        raise RuntimeError("the handler broke")
+
+    waiting = asyncio.create_task(processor.process_update(text_update(1, 7), waits()))
+    with pytest.raises(RuntimeError):
+        await processor.process_update(text_update(2, 8), fails())
+    assert handled == [2]  # the first is still being handled: not reported yet
+    release.set()
+    await waiting
+    assert handled == [2, 1]

@@ -59,7 +59,12 @@ class RunningBot:
         self.app: Any = None
 
     async def start(self) -> None:
-        self.app = build_application(self._runtime, token=TOKEN, api_root=self._emulator.api_root)
+        self.app = build_application(
+            self._runtime,
+            token=TOKEN,
+            api_root=self._emulator.api_root,
+            on_update_handled=self._emulator.connect_handling(),
+        )
         await start_bot(self.app)
 
     async def stop(self) -> None:
@@ -105,7 +110,7 @@ async def team(
     return (coordinator, officer, *chats)
 
 
-async def notifications_settled(services: Services, within: float = 5.0) -> None:
+async def notifications_settled(services: Services, within: float = 30.0) -> None:
     """Wait until every queued notification has gone out, so that it cannot land in the middle of the
     replies a test is about to read."""
     loop = asyncio.get_running_loop()

@@ -97,7 +97,21 @@ async def test_telegram_refusing_an_answer_or_an_edit_does_not_reach_the_user(of
 async def test_a_flood_limit_is_waited_out(officer, uow_factory, emulator):
     await make_complex(uow_factory)
     emulator.fail_next("sendMessage", "flood", retry_after=1)
-    await officer.send("/complex 쉐르빌", expect_reply=False)
-    card = await officer.wait_for_message(timeout=10)
+    # The reply comes once the bot has waited out the limit; the user's wait ends when it has.
+    *_, card = await officer.send("/complex 쉐르빌")
     assert card.text.startswith("🏢 성동삼성쉐르빌")
     assert [ok for name, _params, ok in emulator.call_log if name == "sendMessage"][-2:] == [False, True]
+
+
+@pytest.mark.parametrize("text", ["/complex 쉐르\x00빌", "쉐르\x00빌", "쉐르\x1b빌"])
+async def test_text_with_a_control_character_is_refused_politely_and_the_step_stays(officer, uow_factory, text):
+    await make_complex(uow_factory)
+    await officer.send("/complex")
+    assert [m.text for m in await officer.send(text)] == [shown("ko", "error.unsafe_text")]
+    assert (await officer.send("쉐르빌"))[-1].text.startswith("🏢 성동삼성쉐르빌")  # still in the search step
+
+
+async def test_a_button_with_a_control_character_is_refused_with_an_alert(officer):
+    menu = (await officer.send("/start"))[-1]
+    assert await officer.press_data(menu, "cx:q:0:\x00", expect_reply=False) == []
+    assert officer.callback_answers[-1] == (shown("ko", "error.unsafe_text"), True)
