@@ -10,45 +10,17 @@ from core.admin.staff_admin import GrantRequest, ScopeKind
 from core.errors import OutsideScope
 from core.sms.values import ListEntry, RecipientSelection
 from core.values import StaffMember
-from storage.models import Complex, ManagementOffice, Representative
+from storage.models import Complex
 from storage.models_sms import SmsMessage
-from tests.builders import make_complex, make_dong, make_staff
+from tests.builders import make_staff, make_two_dongs
 
 REPS = RecipientSelection("representatives")
 MANAGERS = RecipientSelection("managers")
 
 
-async def name_people(uow_factory, complex_id: int, prefix: str, first_digits: int) -> None:
-    """Give the complex's representatives and manager names and mobiles of their own (the builder reuses them)."""
-    async with uow_factory(write=True) as uow:
-        reps = await uow._session.scalars(
-            select(Representative).where(Representative.complex_id == complex_id).order_by(Representative.id)
-        )
-        for number, rep in enumerate(reps, 1):
-            rep.name, rep.phone = f"{prefix}대표{number}", f"010-{first_digits}-{1000 + number}"
-        await uow._session.execute(
-            update(ManagementOffice)
-            .where(ManagementOffice.complex_id == complex_id)
-            .values(manager_name=f"{prefix}소장", manager_mobile=f"010-{first_digits}-9999")
-        )
-        await uow.commit()
-
-
 @pytest.fixture
 async def district(uow_factory):
-    """Two dongs, one complex each, with three representatives and a manager apiece."""
-    seongsu_cx = await make_complex(
-        uow_factory, name="성수현대아파트", dong="성수1가제1동", dong_short="성수1", representatives=3, with_office=True
-    )
-    wangdo_cx = await make_complex(uow_factory, name="성동삼성쉐르빌", representatives=3, with_office=True)
-    await name_people(uow_factory, seongsu_cx, "성수", 3000)
-    await name_people(uow_factory, wangdo_cx, "왕도", 4000)
-    return {
-        "seongsu": await make_dong(uow_factory, "성수1가제1동", "성수1"),
-        "wangdo": await make_dong(uow_factory, "왕십리도선동", "왕도"),
-        "seongsu_cx": seongsu_cx,
-        "wangdo_cx": wangdo_cx,
-    }
+    return await make_two_dongs(uow_factory)
 
 
 @pytest.fixture
@@ -71,9 +43,9 @@ async def officer(services, uow_factory, district, admin):
     """성수1가제1동's officer: housing.read and sms.send, both scoped to 성수 by the admin service."""
     member = await make_staff(services, saeol_id="seongsu1", name="성수담당", roles=("housing.read", "sms.send"))
     await services.staff_admin.grant(
-        admin, member.id, GrantRequest("housing.read", dong_ids=frozenset({district["seongsu"]}))
+        admin, member.id, GrantRequest("housing.read", dong_ids=frozenset({district.seongsu}))
     )
-    return await scoped_to(services, uow_factory, admin, member, district["seongsu"])
+    return await scoped_to(services, uow_factory, admin, member, district.seongsu)
 
 
 async def test_every_complex_means_every_complex_in_the_senders_dongs(services, uow_factory, district, officer):
@@ -100,19 +72,17 @@ async def test_a_dong_or_complex_beyond_the_scope_is_refused_and_never_offered(s
     assert (await services.sms.find_complexes(officer, "쉐르빌")).total == 0
 
     with pytest.raises(OutsideScope) as dong:
-        await services.sms.preview(
-            officer, RecipientSelection("representatives", admin_dong_id=district["wangdo"]), "x"
-        )
-    assert dong.value.code == "sms_dong_outside_scope" and dong.value.params["dong"] == district["wangdo"]
-    for complexes in ((district["wangdo_cx"],), (district["seongsu_cx"], district["wangdo_cx"]), (999_999,)):
+        await services.sms.preview(officer, RecipientSelection("representatives", admin_dong_id=district.wangdo), "x")
+    assert dong.value.code == "sms_dong_outside_scope" and dong.value.params["dong"] == district.wangdo
+    for complexes in ((district.wangdo_complex,), (district.seongsu_complex, district.wangdo_complex), (999_999,)):
         with pytest.raises(OutsideScope) as refused:
             await services.sms.send(officer, RecipientSelection("managers", complex_ids=complexes), "x")
         assert refused.value.code == "sms_complexes_outside_scope" and refused.value.params["count"] == 1
     own = await services.sms.preview(
-        officer, RecipientSelection("managers", complex_ids=(district["seongsu_cx"],)), "x"
+        officer, RecipientSelection("managers", complex_ids=(district.seongsu_complex,)), "x"
     )
     assert own.recipient_count == 1
-    in_dong = RecipientSelection("representatives", admin_dong_id=district["seongsu"], position="회장")
+    in_dong = RecipientSelection("representatives", admin_dong_id=district.seongsu, position="회장")
     assert (await services.sms.preview(officer, in_dong, "x")).recipient_count == 1
 
 
@@ -127,7 +97,7 @@ async def test_a_saved_list_leaves_out_and_counts_people_beyond_the_senders_curr
     )
     assert wide.saved.entry_count == 6
 
-    officer = await scoped_to(services, uow_factory, admin, member, district["seongsu"])
+    officer = await scoped_to(services, uow_factory, admin, member, district.seongsu)
     preview = await services.sms.preview(officer, RecipientSelection("saved", list_id=wide.saved.id), "안내")
     assert [r.name for r in preview.recipients] == ["성수대표1", "성수대표2", "성수대표3"]
     assert preview.outside_scope == 3
@@ -140,7 +110,7 @@ async def test_a_saved_list_leaves_out_and_counts_people_beyond_the_senders_curr
     # A complex moved into 성수 since the list was saved is judged by where it lies now.
     async with uow_factory(write=True) as uow:
         await uow._session.execute(
-            update(Complex).where(Complex.id == district["wangdo_cx"]).values(admin_dong_id=district["seongsu"])
+            update(Complex).where(Complex.id == district.wangdo_complex).values(admin_dong_id=district.seongsu)
         )
         await uow.commit()
     moved = await services.sms.resolve(officer, RecipientSelection("saved", list_id=wide.saved.id))
@@ -151,7 +121,7 @@ async def test_the_admin_scopes_sms_send_to_dongs_as_it_scopes_housing_read(serv
     member = await make_staff(services, saeol_id="seongsu1", roles=("sms.send",))
     assert dict((await services.staff_admin.role_choices(admin)).permissions)["sms.send"] is ScopeKind.DONGS
     detail = await services.staff_admin.grant(
-        admin, member.id, GrantRequest("sms.send", dong_ids=frozenset({district["seongsu"]}))
+        admin, member.id, GrantRequest("sms.send", dong_ids=frozenset({district.seongsu}))
     )
     [scoped] = detail.grants
     assert (scoped.permission, scoped.scope, scoped.dongs) == ("sms.send", "dongs", ("성수1가제1동",))
