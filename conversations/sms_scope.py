@@ -1,6 +1,7 @@
 """Where a 문자 보내기 selection reaches: every complex, one dong, or complexes found by name and ticked;
 and for representatives, which position. Part of the ``sms_compose`` dialogue; its states are that
-dialogue's."""
+dialogue's. The dongs and complexes offered are those the sender's ``sms.send`` grant covers; a button for
+another (an old message, forged data) is refused, and core refuses it again."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ async def on_scope(update: Update, context: DongneContext) -> State:
         await say(update, context, t(lang, "sms.new.ask_complex", limit=MAX_COMPLEXES), markup(cancel_row(lang)))
         return State.COMPLEXES
     try:
-        dongs = await context.services.housing.list_admin_dongs(context.staff())
+        dongs = await context.services.sms.dongs(context.staff())
     except DongneError as error:
         await report(update, context, error)
         return State.SCOPE
@@ -50,7 +51,7 @@ async def on_dong(update: Update, context: DongneContext) -> State:
     assert query is not None
     match = re.fullmatch(r"sm:d:(\d{1,9})", query.data or "")
     try:
-        dongs = await context.services.housing.list_admin_dongs(context.staff()) if match else []
+        dongs = await context.services.sms.dongs(context.staff()) if match else []
     except DongneError as error:
         await report(update, context, error)
         return State.DONG
@@ -67,7 +68,7 @@ async def on_dong(update: Update, context: DongneContext) -> State:
 async def _complex_page(update: Update, context: DongneContext, page: int, *, edit: bool) -> State:
     lang, draft = context.lang, draft_of(context)
     try:
-        found = await context.services.housing.search_complexes(context.staff(), str(draft.get("query", "")), page)
+        found = await context.services.sms.find_complexes(context.staff(), str(draft.get("query", "")), page)
     except DongneError as error:
         await report(update, context, error)
         return State.COMPLEXES
@@ -99,7 +100,7 @@ async def on_complex_button(update: Update, context: DongneContext) -> State:
     found = None
     if match and draft.get("query"):
         try:
-            results = await context.services.housing.search_complexes(context.staff(), draft["query"], int(match[2]))
+            results = await context.services.sms.find_complexes(context.staff(), draft["query"], int(match[2]))
             found = next((c for c in results.items if c.id == int(match[1])), None)
         except DongneError:
             found = None

@@ -73,7 +73,8 @@ def _invalid_line(lang: str, person: InvalidRecipient) -> str:
 
 
 def resolution_lines(lang: str, preview: SmsPreview | RecipientList) -> list[str]:
-    """The selection as resolved: merged duplicates, numbers left out (listed), people without a mobile."""
+    """The selection as resolved: merged duplicates, numbers left out (listed), people without a mobile, and
+    a saved list's people beyond the sender's dongs."""
     lines: list[str] = []
     if preview.duplicates_merged:
         lines.append(t(lang, "sms.resolved.duplicates", count=preview.duplicates_merged))
@@ -84,6 +85,8 @@ def resolution_lines(lang: str, preview: SmsPreview | RecipientList) -> list[str
             lines.append(t(lang, "sms.resolved.invalid_more", count=len(preview.invalid) - LISTED_INVALID))
     if preview.without_phone:
         lines.append(t(lang, "sms.resolved.without_phone", count=preview.without_phone))
+    if preview.outside_scope:
+        lines.append(t(lang, "sms.resolved.outside_scope", count=preview.outside_scope))
     return lines
 
 

@@ -16,6 +16,15 @@ class PermissionDenied(DongneError):
     code = "permission_denied"
 
 
+class OutsideScope(PermissionDenied):
+    """A dong or complex beyond the dongs the actor's grant covers; ``code`` says which, so the reply can
+    name it instead of refusing the whole task."""
+
+    def __init__(self, code: str, detail: str = "", **params: object) -> None:
+        super().__init__(detail or code, **params)
+        self.code = code
+
+
 class NotFound(DongneError):
     code = "not_found"
 

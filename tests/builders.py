@@ -3,6 +3,7 @@ benchmarking coordinators, executing departments and their cases."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -156,6 +157,55 @@ async def make_complex(
             )
         await uow.commit()
         return complex_.id
+
+
+@dataclass(frozen=True, slots=True)
+class TwoDongs:
+    """성수1가제1동 and 왕십리도선동, one complex each, whose people are told apart by their dong's name."""
+
+    seongsu: int
+    wangdo: int
+    seongsu_complex: int
+    wangdo_complex: int
+
+
+async def name_people(uow_factory: UnitOfWorkFactory, complex_id: int, prefix: str, middle: int) -> None:
+    """Give a complex's representatives and manager names and mobiles of their own (``make_complex`` gives
+    every complex the same ones): ``{prefix}대표1``… and ``{prefix}소장``."""
+    async with uow_factory(write=True) as uow:
+        session = uow._session
+        assert session is not None
+        reps = await session.scalars(
+            select(Representative).where(Representative.complex_id == complex_id).order_by(Representative.id)
+        )
+        for number, rep in enumerate(reps, 1):
+            rep.name, rep.phone = f"{prefix}대표{number}", f"010-{middle}-{1000 + number}"
+        office = await session.scalar(select(ManagementOffice).where(ManagementOffice.complex_id == complex_id))
+        if office is not None:
+            office.manager_name, office.manager_mobile = f"{prefix}소장", f"010-{middle}-9999"
+        await uow.commit()
+
+
+async def make_two_dongs(uow_factory: UnitOfWorkFactory, representatives: int = 3) -> TwoDongs:
+    """성수현대아파트 in 성수1가제1동 (성수대표1…, 성수소장) and 성동삼성쉐르빌(주상복합) in 왕십리도선동
+    (왕도대표1…, 왕도소장)."""
+    seongsu_complex = await make_complex(
+        uow_factory,
+        name="성수현대아파트",
+        dong="성수1가제1동",
+        dong_short="성수1",
+        representatives=representatives,
+        with_office=True,
+    )
+    wangdo_complex = await make_complex(uow_factory, representatives=representatives, with_office=True)
+    await name_people(uow_factory, seongsu_complex, "성수", 3000)
+    await name_people(uow_factory, wangdo_complex, "왕도", 4000)
+    return TwoDongs(
+        seongsu=await make_dong(uow_factory, "성수1가제1동", "성수1"),
+        wangdo=await make_dong(uow_factory),
+        seongsu_complex=seongsu_complex,
+        wangdo_complex=wangdo_complex,
+    )
 
 
 async def make_coordinator(

@@ -49,6 +49,7 @@ DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 STATES = [s.value for s in MessageState]
 COUNT_NAMES = (*STATES, "total", "sent", "pending")
 KINDS_EXPECTED = "one of " + ", ".join(SELECTION_KINDS)
+LEFT_OUT = ("invalid", "without_phone", "duplicates_merged", "outside_scope")
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -227,6 +228,7 @@ def preview_json(clock: Clock, preview: SmsPreview) -> dict[str, Any]:
         "invalid_count": len(preview.invalid),
         "without_phone": preview.without_phone,
         "duplicates_merged": preview.duplicates_merged,
+        "outside_scope": preview.outside_scope,
         "invalid": invalid_json(preview.invalid),
         "message_type": size.message_type.value,
         "byte_length": size.byte_length,
@@ -258,7 +260,7 @@ def batch_json(clock: Clock, batch: BatchView) -> dict[str, Any]:
         "scheduled_at": when(clock, batch.scheduled_at),
         "cancelled_at": when(clock, batch.cancelled_at),
         "recipients": _selection_json(described),
-        "left_out": {name: described.get(name, 0) for name in ("invalid", "without_phone", "duplicates_merged")},
+        "left_out": {name: described.get(name, 0) for name in LEFT_OUT},
         "counts": counts_json(batch.counts),
         "cancellable": batch.cancellable,
         "ums_configured": batch.ums_configured,

@@ -38,7 +38,10 @@ define_schemas(
             "description": (
                 "Who a batch goes to. Registry kinds reach every complex in the sender's sms.send scope, narrowed "
                 "by complex_ids and/or admin_dong_id; position (직위, see /api/v1/sms/positions) narrows "
-                "representatives. kind saved names one of the sender's saved lists by list_id, and nothing else."
+                "representatives. kind saved names one of the sender's saved lists by list_id, and nothing else. "
+                "A sender whose sms.send is scoped to dongs is refused (403 sms_dong_outside_scope or "
+                "sms_complexes_outside_scope) a dong or complex outside them; a saved list's people outside them "
+                "are left out and counted (outside_scope)."
             ),
             "properties": {
                 "kind": {"type": "string", "enum": list(SELECTION_KINDS)},
@@ -78,6 +81,10 @@ define_schemas(
                 "invalid_count": COUNTED,
                 "without_phone": COUNTED,
                 "duplicates_merged": COUNTED,
+                "outside_scope": {
+                    **COUNTED,
+                    "description": "A saved list's people in complexes outside the sender's sms.send dongs, left out",
+                },
                 "invalid": {"type": "array", "items": ref("SmsLeftOut"), "maxItems": INVALID_LISTED},
                 "message_type": {"type": "string", "enum": [t.value for t in MessageType]},
                 "byte_length": COUNTED,

@@ -36,8 +36,9 @@ class ScopeKind(StrEnum):
 
 
 # Where a grant of each permission may be limited. The services read dong scopes for housing and personal data
-# (core/housing.py) and department scopes for benchmarking (core/benchmark/workflow.py); any other scope would
-# be stored and silently ignored, letting an admin believe a grant is narrower than it is, so it is refused.
+# (core/housing.py) and text messages (core/sms/selection.py), and department scopes for benchmarking
+# (core/benchmark/workflow.py); any other scope would be stored and silently ignored, letting an admin believe a
+# grant is narrower than it is, so it is refused.
 SCOPE_OF: dict[Permission, ScopeKind] = {
     Permission.HOUSING_READ: ScopeKind.DONGS,
     Permission.HOUSING_WRITE: ScopeKind.DONGS,
@@ -46,7 +47,7 @@ SCOPE_OF: dict[Permission, ScopeKind] = {
     Permission.COMMUNITY_WRITE: ScopeKind.NONE,
     Permission.BENCHMARK_EXECUTE: ScopeKind.DEPARTMENT,
     Permission.BENCHMARK_COORDINATE: ScopeKind.DEPARTMENT,
-    Permission.SMS_SEND: ScopeKind.NONE,
+    Permission.SMS_SEND: ScopeKind.DONGS,
     Permission.ADMIN: ScopeKind.NONE,
 }
 

@@ -1,6 +1,13 @@
 """From a selection to the people it reaches: registry kinds within the sender's dong scope, or one of the
 sender's saved lists. Numbers are checked every time, so a saved list never sends to a number that has
-since become invalid."""
+since become invalid.
+
+An ``sms.send`` grant scoped to dongs bounds every selection: "every complex" means every complex in those
+dongs; a dong or a complex beyond them is refused with ``OutsideScope`` (naming it), never quietly
+narrowed, so the sender knows why the list is shorter than they asked. A saved list is judged at send time
+by where its complexes lie now: people beyond the sender's current dongs are left out and counted, so a list
+saved under a wider grant still reaches the people the sender may reach, and the preview says how many it
+left out. People typed in by hand (no complex) are the sender's own, not the registry's, and stay."""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, OutsideScope
 from core.masking import mask_phone
 from core.permissions import Permission, can, dong_scope
 from core.sms.recipients import build_recipient_list
@@ -21,21 +28,26 @@ from storage.records_sms import SmsCandidate
 from storage.uow import UnitOfWork
 
 CHECKED_INLINE = 500
+OUTSIDE_NAMED = 10  # complex ids a refusal names; more are counted
 
 
 async def resolve_selection(uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
+    scope = dong_scope(actor, Permission.SMS_SEND)
     if selection.kind == "saved":
         saved = await uow.sms_lists.get_saved_list(selection.list_id) if selection.list_id is not None else None
         if saved is None or saved.owner_id != actor.id:
             raise NotFound(f"saved list {selection.list_id}")
-        return await check_numbers(await uow.sms_lists.list_saved_candidates(saved.id))
+        within = await uow.sms_lists.list_saved_candidates(saved.id, scope)
+        return replace(await check_numbers(within), outside_scope=saved.entry_count - len(within))
     if selection.kind not in RECIPIENT_KINDS:
         raise InvalidInput("sms_unknown_recipient_kind", kind=selection.kind)
-    dongs = dong_scope(actor, Permission.SMS_SEND)
-    if selection.admin_dong_id is not None:
-        if dongs is not None and selection.admin_dong_id not in dongs:
-            raise PermissionDenied("dong outside the sms.send scope", permission=Permission.SMS_SEND.value)
-        dongs = frozenset({selection.admin_dong_id})
+    if scope is not None and selection.admin_dong_id is not None and selection.admin_dong_id not in scope:
+        raise OutsideScope("sms_dong_outside_scope", f"dong {selection.admin_dong_id}", dong=selection.admin_dong_id)
+    if scope is not None and selection.complex_ids:
+        if outside := await uow.sms.complexes_outside(selection.complex_ids, scope):
+            named = ", ".join(str(i) for i in outside[:OUTSIDE_NAMED]) + ("…" if len(outside) > OUTSIDE_NAMED else "")
+            raise OutsideScope("sms_complexes_outside_scope", f"complexes {named}", ids=named, count=len(outside))
+    dongs = frozenset({selection.admin_dong_id}) if selection.admin_dong_id is not None else scope
     candidates = await uow.sms.list_sms_candidates(
         selection.kind,
         complex_ids=selection.complex_ids,

@@ -1,5 +1,6 @@
 """문자전송: compose, preview, send or schedule, list, cancel and read results. Every use case checks
-``sms.send`` (within its dong scope, if any) and every send and cancel is audited.
+``sms.send`` and every send and cancel is audited. A grant scoped to dongs bounds whom a batch reaches
+(core/sms/selection.py) and which dongs and complexes a sender is offered to choose from.
 
 Visibility: a staff member sees the batches they sent; an admin sees every batch."""
 
@@ -12,9 +13,11 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
+from core.housing import PAGE_SIZE as COMPLEX_PAGE_SIZE
+from core.housing import clean_query
 from core.masking import mask_phone
 from core.notifications import OutboxSignal
-from core.permissions import Permission, can, require
+from core.permissions import Permission, can, dong_scope, require
 from core.sms.export import results_workbook
 from core.sms.recipients import display_phone
 from core.sms.schedule import at_night, check_schedule
@@ -40,7 +43,7 @@ from core.sms.values import (
     StateCounts,
     cancellable,
 )
-from core.values import Page, StaffMember
+from core.values import AdminDong, ComplexSummary, Page, StaffMember
 from storage.records_sms import NewSmsMessage, SmsBatchRecord
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -93,6 +96,25 @@ class SmsService:
                 await uow.commit()
         return as_shown_to(actor, found)
 
+    async def dongs(self, actor: StaffMember) -> list[AdminDong]:
+        """The dongs a sender may choose: those their ``sms.send`` grant covers, with their complex counts."""
+        require(actor, Permission.SMS_SEND)
+        async with self._uow() as uow:
+            return await uow.housing.list_admin_dongs_with_counts(dong_scope(actor, Permission.SMS_SEND))
+
+    async def find_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
+        """Complexes by part of their name, among those the sender's ``sms.send`` grant covers."""
+        require(actor, Permission.SMS_SEND)
+        query, page = clean_query(text), max(0, page)
+        async with self._uow() as uow:
+            items, total = await uow.housing.find_complexes_by_name(
+                query,
+                offset=page * COMPLEX_PAGE_SIZE,
+                limit=COMPLEX_PAGE_SIZE,
+                admin_dong_ids=dong_scope(actor, Permission.SMS_SEND),
+            )
+        return Page(items=tuple(items), number=page, size=COMPLEX_PAGE_SIZE, total=total)
+
     async def positions(self, actor: StaffMember) -> tuple[str, ...]:
         """The representatives' positions (직위) a sender may narrow to, in the admins' order."""
         require(actor, Permission.SMS_SEND)
@@ -120,6 +142,7 @@ class SmsService:
             scheduled_at=instant,
             night_warning=at_night(self._clock, instant),
             ums_configured=self.ums_configured,
+            outside_scope=found.outside_scope,
         )
 
     async def send(
@@ -159,6 +182,7 @@ class SmsService:
             "invalid": len(found.invalid),
             "without_phone": found.without_phone,
             "duplicates_merged": found.duplicates_merged,
+            "outside_scope": found.outside_scope,
         }
         now = self._clock.now()
         async with self._uow(write=True) as uow:

@@ -88,6 +88,7 @@ class RecipientList:
     invalid: tuple[InvalidRecipient, ...]
     without_phone: int  # selected people with no number at all
     duplicates_merged: int  # extra rows for a phone already in the list
+    outside_scope: int = 0  # a saved list's people in complexes beyond the sender's sms.send dongs, left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class SmsPreview:
     scheduled_at: datetime | None  # None: now
     night_warning: bool  # goes out between 21:00 and 08:00 office time
     ums_configured: bool
+    outside_scope: int = 0
 
     @property
     def message_type(self) -> MessageType:

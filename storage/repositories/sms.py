@@ -72,6 +72,17 @@ class SmsRepository:
         rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, order))
         return [SmsCandidate(name or "", phone, cid, cname) for name, phone, cid, cname in rows]
 
+    async def complexes_outside(self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int]) -> list[int]:
+        """The ids among ``complex_ids`` naming no complex in these dongs (one elsewhere, or none at all)."""
+        inside = set(
+            await self._session.scalars(
+                select(Complex.id).where(
+                    Complex.id.in_(list(complex_ids)), Complex.admin_dong_id.in_(list(admin_dong_ids))
+                )
+            )
+        )
+        return [i for i in complex_ids if i not in inside]
+
     # -- batches --------------------------------------------------------------------------------------
 
     async def add_batch(

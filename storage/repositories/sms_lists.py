@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.models import Complex
 from storage.models_sms import SmsSavedList, SmsSavedListEntry
 from storage.records_sms import SavedEntry, SavedListRecord, SmsCandidate
 
@@ -67,9 +68,13 @@ class SmsListRepository:
         result = await self._session.execute(delete(SmsSavedList).where(SmsSavedList.id == list_id))
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def list_saved_candidates(self, list_id: int) -> list[SmsCandidate]:
-        """The people of a saved list in the order they were saved, for the recipient rules to check again."""
-        rows = await self._session.execute(
+    async def list_saved_candidates(
+        self, list_id: int, admin_dong_ids: Iterable[int] | None = None
+    ) -> list[SmsCandidate]:
+        """The people of a saved list in the order they were saved, for the recipient rules to check again;
+        with ``admin_dong_ids``, only those whose complex lies in these dongs now, and those typed in by hand
+        (no complex)."""
+        statement = (
             select(
                 SmsSavedListEntry.name,
                 SmsSavedListEntry.phone,
@@ -79,4 +84,11 @@ class SmsListRepository:
             .where(SmsSavedListEntry.list_id == list_id)
             .order_by(SmsSavedListEntry.id)
         )
+        if admin_dong_ids is not None:
+            # The complex's dong as the registry has it today: a complex moved to another dong, or deleted,
+            # since the list was saved is judged by where it is now.
+            statement = statement.outerjoin(Complex, Complex.id == SmsSavedListEntry.complex_id).where(
+                or_(SmsSavedListEntry.complex_id.is_(None), Complex.admin_dong_id.in_(list(admin_dong_ids)))
+            )
+        rows = await self._session.execute(statement)
         return [SmsCandidate(name, phone, complex_id, complex_name) for name, phone, complex_id, complex_name in rows]

@@ -114,6 +114,19 @@ async def test_dongs_are_granted_with_checkboxes_and_shown_by_name(client, admin
     assert "성수1가제1동" in body and "금호1가동" in body
 
 
+async def test_sending_text_messages_is_limited_to_dongs_with_the_same_form(client, admin, services, uow_factory):
+    seongsu = await make_dong(uow_factory, "성수1가제1동", "성수1")
+    member = await make_staff(services, roles=("sms.send",))
+    granted = await post(
+        client, f"/staff/{member.id}/grants", [("permission", "sms.send"), ("scope", "dongs"), ("dong", str(seongsu))]
+    )
+    assert granted.status == 302
+    [grant] = (await services.staff_admin.get(admin, member.id)).grants
+    assert (grant.permission, grant.dong_ids) == ("sms.send", (seongsu,))
+    body = await (await client.get(f"/staff/{member.id}")).text()
+    assert text("admin.roles.scope_dongs_value", names="성수1가제1동") in body
+
+
 async def test_a_new_link_code_shows_the_deep_link_and_its_qr_code(runtime, services):
     await make_admin(services)
     member = await make_staff(services)

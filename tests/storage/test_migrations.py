@@ -2,9 +2,11 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import select
 
 from storage.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
-from storage.models import Base
+from storage.models import AuditEntry, Base
+from tests.builders import grant, make_dong, make_staff
 
 
 async def test_migrations_walk_down_and_up_again(engine):
@@ -22,3 +24,33 @@ async def test_the_models_match_the_migrated_schema(engine):
 
     async with engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_sms_send_held_beside_a_dong_scoped_housing_read_is_narrowed_to_those_dongs(
+    engine, services, uow_factory
+):
+    """0008: until then sms.send could not be scoped; a holder whose housing.read covers only 성수 now texts
+    only 성수. One who reads the whole district, or does not read at all, keeps the district."""
+    seongsu = await make_dong(uow_factory, "성수1가제1동", "성수1")
+    officer = await make_staff(services, saeol_id="seongsu1", roles=("housing.read", "sms.send"))
+    await grant(uow_factory, officer, "housing.read", dongs=(seongsu,))
+    reader = await make_staff(services, saeol_id="district1", roles=("housing.read", "sms.send"))
+    sender = await make_staff(services, saeol_id="sender1", roles=("sms.send",))
+    await downgrade(engine, "0005")  # the grants as they stood before 0008
+
+    await upgrade(engine)
+    async with uow_factory() as uow:
+        narrowed = await uow.grants.get_grant(officer.id, "sms.send")
+        unchanged = [await uow.grants.get_grant(m.id, "sms.send") for m in (reader, sender)]
+        audited = (
+            await uow._session.execute(
+                select(AuditEntry.actor_staff_id, AuditEntry.target_id, AuditEntry.details).where(
+                    AuditEntry.action == "role.grant"
+                )
+            )
+        ).all()
+    assert narrowed is not None and narrowed.scope.admin_dong_ids == {seongsu}
+    assert all(g is not None and g.scope.unlimited for g in unchanged)
+    [(actor, target, details)] = audited
+    assert actor is None and target == officer.id
+    assert details["new"] == {"department_id": None, "dong_ids": [seongsu]} and details["via"] == "migration_0008"

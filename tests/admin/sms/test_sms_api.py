@@ -21,7 +21,7 @@ from conversations.i18n import has_text, t_plain
 from core.sms.text import measure
 from storage.models import Representative
 from storage.models_sms import SmsBatch, SmsMessage
-from tests.builders import grant, make_complex, make_staff
+from tests.builders import grant, make_complex, make_staff, make_two_dongs
 
 SEND = "/api/v1/sms/batches"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -429,3 +429,48 @@ async def test_the_openapi_description_documents_the_sms_api(client):
     assert "submitted" in counts["required"] and "never counted as delivered" in counts["description"]
     for path in ("/api/v1/sms/batches/{batch_id}/messages", "/api/v1/sms/lists/{list_id}", "/api/v1/sms/preview"):
         assert path in spec["paths"], path
+
+
+async def test_an_admin_whose_sms_send_is_scoped_to_a_dong_reaches_that_dong_alone(
+    client, admin, services, uow_factory
+):
+    """The admin scopes their own sms.send to 성수 through the staff API; from then on the SMS API reaches 성수
+    alone, refuses another dong or complex with the field named, and leaves a saved list's 왕십리 people out."""
+    district = await make_two_dongs(uow_factory)
+    api = Caller(client, (await services.admin_access.create_token(admin, "민원시스템")).token)
+    await grant(uow_factory, admin, "sms.send")
+    status, wide = await api("POST", "/api/v1/sms/lists", {"name": "대표 전원", "recipients": REPRESENTATIVES})
+    assert status == 201 and wide["list"]["entries"] == 6
+
+    status, scoped = await api("PUT", f"/api/v1/staff/{admin.id}/grants/sms.send", {"dong_ids": [district.seongsu]})
+    assert status == 200
+    [sms_send] = [g for g in scoped["grants"] if g["permission"] == "sms.send"]
+    assert sms_send["scope"] == "dongs" and sms_send["dongs"] == [{"id": district.seongsu, "name": "성수1가제1동"}]
+
+    status, preview = await api("POST", "/api/v1/sms/preview", {"recipients": REPRESENTATIVES, "text": MEETING})
+    assert status == 200 and preview["recipient_count"] == 3 and preview["outside_scope"] == 0
+    assert preview["sample"] == MEETING.replace("{이름}", "성수대표1")
+
+    other_dong = {"kind": "managers", "admin_dong_id": district.wangdo}
+    status, refused = await api("POST", "/api/v1/sms/preview", {"recipients": other_dong, "text": "안내"})
+    assert status == 403 and refused == {
+        "error": "sms_dong_outside_scope",
+        "message": message("admin.error.sms_dong_outside_scope", dong=district.wangdo),
+    }
+    assert refused["message"].startswith("recipients.admin_dong_id: ")
+    both = {"kind": "managers", "complex_ids": [district.seongsu_complex, district.wangdo_complex]}
+    status, refused = await api("POST", SEND, {"recipients": both, "text": "안내"}, key="scoped-1")
+    assert status == 403 and refused == {
+        "error": "sms_complexes_outside_scope",
+        "message": message("admin.error.sms_complexes_outside_scope", ids=str(district.wangdo_complex), count=1),
+    }
+    assert refused["message"].startswith("recipients.complex_ids: ")
+    assert await count_rows(uow_factory, SmsBatch) == 0
+
+    saved = {"kind": "saved", "list_id": wide["list"]["id"]}
+    status, preview = await api("POST", "/api/v1/sms/preview", {"recipients": saved, "text": MEETING})
+    assert status == 200 and preview["recipient_count"] == 3 and preview["outside_scope"] == 3
+    status, batch = await api("POST", SEND, {"recipients": saved, "text": MEETING}, key="scoped-2")
+    assert status == 201 and batch["counts"]["total"] == 3 and batch["left_out"]["outside_scope"] == 3
+    _, messages = await api("GET", f"{SEND}/{batch['id']}/messages")
+    assert {m["name"] for m in messages["items"]} == {"성수대표1", "성수대표2", "성수대표3"}
