@@ -21,8 +21,8 @@ async def test_every_registration_step_refuses_garbage_and_keeps_asking(team, se
     photo = (await coordinator.send_photo(b"\xff\xd8\xff\xe0" + b"\x00" * 32))[-1]
     assert photo.text == shown("ko", "bm.new.text_expected")
     await coordinator.send("  구내식당   페이백  시스템  ")  # spacing is tidied, not refused
-    await coordinator.send("\x00\x01")  # control characters only: nothing to keep
-    assert coordinator.last_message.text == shown("ko", "error.text_empty")
+    await coordinator.send("\x00\x01")  # control characters: refused at the gate, the step keeps asking
+    assert coordinator.last_message.text == shown("ko", "error.unsafe_text")
     await coordinator.press("⏭ 건너뛰기")
     await coordinator.press("⏭ 건너뛰기")
     typed = (await coordinator.send("총무과"))[-1]  # a department is chosen by button
