@@ -10,6 +10,8 @@ import aiohttp
 from yarl import URL
 
 from bot.ums.signing import signed_headers
+from core.errors import InvalidInput
+from core.safe_text import check_json
 from core.sms.gateway import DeliveryReport, GatewayUnavailable, OutgoingSms, ReportPage, SubmitResult
 
 # Statuses that say "try again later" rather than "this request is wrong".
@@ -36,6 +38,10 @@ def parse_reports(payload: Any) -> list[DeliveryReport]:
     """Delivery reports from a pushed or polled JSON document; raises ValueError when malformed."""
     if not isinstance(payload, dict) or not isinstance(payload.get("reports"), list):
         raise ValueError('expected {"reports": [...]}')
+    try:  # the one text rule of every edge: NUL or a lone surrogate would fail in PostgreSQL, not here
+        check_json(payload)
+    except InvalidInput as refused:
+        raise ValueError(str(refused)) from None
     reports = []
     for item in payload["reports"]:
         if not isinstance(item, dict) or not isinstance(item.get("report_id"), str):

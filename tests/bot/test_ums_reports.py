@@ -219,3 +219,20 @@ async def test_a_kept_report_whose_message_never_comes_is_forgotten_with_the_rep
     await dispatch.housekeeping()
     async with uow_factory() as uow:
         assert await uow.sms_reports.count_kept_reports() == 0
+
+
+@pytest.mark.parametrize("reason", ["전원\x00꺼짐", "전원\ud800꺼짐"])
+async def test_a_signed_report_carrying_a_control_character_is_refused_as_malformed(
+    receiver, services, uow_factory, clock, reason
+):
+    actor, batch, body = await accepted_message(services, uow_factory, clock)
+    reports = json.loads(body)["reports"]
+    for report in reports:
+        report.update(status="failed", reason=reason)
+    tainted = json.dumps({"reports": reports})  # ensure_ascii: NUL and the surrogate travel as \u escapes
+    answer = await post(receiver, tainted, signed_headers(SECRET, tainted.encode()))
+    assert answer.status == 400 and (await answer.json())["error"].startswith("malformed")
+    # Nothing was applied, and the honest report that follows still is.
+    assert (await services.sms.batch(actor, batch.id)).counts.failed == 0
+    clean = await post(receiver, body, signed_headers(SECRET, body.encode()))
+    assert clean.status == 200 and (await clean.json())["applied"] == 1
