@@ -221,6 +221,7 @@ async def test_the_preview_counts_recipients_sizes_the_text_and_masks_numbers_le
         "invalid_count": 1,
         "without_phone": 1,
         "duplicates_merged": 0,
+        "outside_scope": 0,
         "invalid": [{"name": "김대표2", "complex_name": "행당한진타운", "phone": "02-****-1234"}],
         "message_type": "sms",
         "byte_length": size.byte_length,
