@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from conversations import sms_lists as lists
@@ -31,11 +31,15 @@ from conversations.replies import answer, report, say, show
 from conversations.sms_draft import (
     DRAFT_KEY,
     State,
+    after_scope,
     ask_kind,
+    ask_scope,
     cancel_row,
     choose_anew,
     confirm,
     draft_of,
+    resolved,
+    scheduled_of,
     selection_of,
     show_preview,
 )
@@ -45,6 +49,7 @@ from core.sms.values import RECIPIENT_KINDS
 
 NAME = "sms_compose"
 SENT_KEY = "sms_sent"
+PICKER_KEY = "picker"  # in the draft: the picker's last screen, as the data of the button that led to it
 
 
 # -- handlers ----------------------------------------------------------------------------------------
@@ -77,11 +82,7 @@ async def on_kind(update: Update, context: DongneContext) -> State:
         return State.KIND
     await answer(update, context)
     choose_anew(context, kind=match[1])
-    lang = context.lang
-    scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), f"sm:s:{s}") for s in ("all", "dong", "cx")]
-    text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{match[1]}"))
-    await show(update, context, text, markup(scopes, cancel_row(lang)))
-    return State.SCOPE
+    return await ask_scope(update, context, edit=True)
 
 
 async def on_text(update: Update, context: DongneContext) -> State:
@@ -116,28 +117,33 @@ async def on_send_now(update: Update, context: DongneContext) -> State:
         return State.PREVIEW
 
 
+def _picker_screen(context: DongneContext, data: str) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The picker's screen a button leads to (the days of a page, a day's hours, an hour's minutes); None
+    for a button that picks the time itself, or that is no step of the picker."""
+    lang, now = context.lang, context.services.clock.local()
+    page = picker.DAY_PAGE.match(data)
+    if data == "sm:sch" or page:
+        number = int(page[1]) if page else 0
+        return t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), number)
+    if (day_match := picker.DAY.match(data)) and (day := picker.parse_day(day_match[1])):
+        label = picker.day_label(lang, day, now.date())
+        return t(lang, "sms.schedule.ask_hour", day=label), picker.hour_keyboard(lang, day, now)
+    if (hour_match := picker.HOUR.match(data)) and (day := picker.parse_day(hour_match[1])) and int(hour_match[2]) < 24:
+        hour, label = int(hour_match[2]), picker.day_label(lang, day, now.date())
+        return t(lang, "sms.schedule.ask_minute", day=label, hour=hour), picker.minute_keyboard(lang, day, hour)
+    return None
+
+
 async def on_schedule_button(update: Update, context: DongneContext) -> State:
     """예약 발송, and every step of the picker: day page, day, hour, minute."""
     query = update.callback_query
     assert query is not None
-    data, lang = query.data or "", context.lang
-    now = context.services.clock.local()
-    page = picker.DAY_PAGE.match(data)
-    if data == "sm:sch" or page:
+    data, draft = query.data or "", draft_of(context)
+    if screen := _picker_screen(context, data):
         await answer(update, context)
-        number = int(page[1]) if page else 0
-        await show(update, context, t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), number))
-        return State.SCHEDULE
-    if (day_match := picker.DAY.match(data)) and (day := picker.parse_day(day_match[1])):
-        await answer(update, context)
-        label = picker.day_label(lang, day, now.date())
-        await show(update, context, t(lang, "sms.schedule.ask_hour", day=label), picker.hour_keyboard(lang, day, now))
-        return State.SCHEDULE
-    if (hour_match := picker.HOUR.match(data)) and (day := picker.parse_day(hour_match[1])) and int(hour_match[2]) < 24:
-        await answer(update, context)
-        hour, label = int(hour_match[2]), picker.day_label(lang, day, now.date())
-        keyboard = picker.minute_keyboard(lang, day, hour)
-        await show(update, context, t(lang, "sms.schedule.ask_minute", day=label, hour=hour), keyboard)
+        # Kept with the draft, so the picker can be shown again where it was.
+        draft[PICKER_KEY] = data
+        await show(update, context, *screen)
         return State.SCHEDULE
     instant = picker.picked(data, context.services.clock.zone)
     if instant is None:
@@ -148,8 +154,39 @@ async def on_schedule_button(update: Update, context: DongneContext) -> State:
         return await confirm(update, context, instant)
     except DongneError as error:
         await report(update, context, error)
-        await say(update, context, t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), 0))
-        return State.SCHEDULE
+        draft[PICKER_KEY] = "sm:sch"
+        return await _ask_schedule(update, context)
+
+
+async def _ask_schedule(update: Update, context: DongneContext) -> State:
+    screen = _picker_screen(context, str(draft_of(context).get(PICKER_KEY, ""))) or _picker_screen(context, "sm:sch")
+    assert screen is not None
+    await say(update, context, *screen)
+    return State.SCHEDULE
+
+
+async def _ask_confirm(update: Update, context: DongneContext) -> State:
+    return await confirm(update, context, scheduled_of(draft_of(context)), again=True)
+
+
+# How each step is asked again when a button of another step is pressed (see dialogue.dialogue).
+_ASK: dict[State, Callable[[Update, DongneContext], Awaitable[State]]] = {
+    State.KIND: ask_kind,
+    State.LISTS: lists.show_lists,
+    State.LIST_NAME: lists.ask_name,
+    State.SCOPE: ask_scope,
+    State.DONG: scope.ask_dong,
+    State.COMPLEXES: scope.ask_complexes,
+    State.POSITION: after_scope,
+    State.TEXT: resolved,
+    State.PREVIEW: show_preview,
+    State.SCHEDULE: _ask_schedule,
+    State.CONFIRM: _ask_confirm,
+}
+
+
+async def _reshow(update: Update, context: DongneContext, state: State) -> State:
+    return await _ASK[state](update, context)
 
 
 async def on_send(update: Update, context: DongneContext) -> State | int:
@@ -163,13 +200,12 @@ async def on_send(update: Update, context: DongneContext) -> State | int:
     await answer(update, context)
     # Forgotten before the send is awaited: a second tap finds nothing to send.
     draft.pop("nonce")
-    scheduled = datetime.fromisoformat(draft["scheduled_at"]) if draft.get("scheduled_at") else None
     try:
         batch = await context.services.sms.send(
             context.staff(),
             selection_of(draft),
             str(draft.get("text", "")),
-            scheduled,
+            scheduled_of(draft),
             request_key=draft.get("request_key"),
         )
     except DongneError as error:
@@ -280,5 +316,6 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
         },
         fallbacks=[pressed(cancel, r"^sm:cancel$")],
         cancel=cancel,
+        reshow=_reshow,
     )
     return [conversation, CallbackQueryHandler(already_sent, pattern=r"^sm:go:")]

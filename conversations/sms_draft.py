@@ -90,6 +90,15 @@ async def ask_kind(update: Update, context: DongneContext) -> State:
     return State.KIND
 
 
+async def ask_scope(update: Update, context: DongneContext, *, edit: bool = False) -> State:
+    """Where the kind of people in the draft are to be reached: every complex, one dong, or by name."""
+    lang = context.lang
+    scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), f"sm:s:{s}") for s in ("all", "dong", "cx")]
+    text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{draft_of(context).get('kind')}"))
+    await (show if edit else say)(update, context, text, markup(scopes, cancel_row(lang)))
+    return State.SCOPE
+
+
 async def after_scope(update: Update, context: DongneContext) -> State:
     lang, draft = context.lang, draft_of(context)
     if draft.get("kind") == "representatives":
@@ -156,18 +165,26 @@ async def show_preview(update: Update, context: DongneContext, *, edit: bool = F
     return State.PREVIEW
 
 
-async def confirm(update: Update, context: DongneContext, scheduled_at: datetime | None) -> State:
+def scheduled_of(draft: dict[str, Any]) -> datetime | None:
+    return datetime.fromisoformat(draft["scheduled_at"]) if draft.get("scheduled_at") else None
+
+
+async def confirm(
+    update: Update, context: DongneContext, scheduled_at: datetime | None, *, again: bool = False
+) -> State:
+    """The last question before sending; ``again`` asks the draft's confirmation anew, below, and keeps its
+    보내기 (an earlier screen's included) valid."""
     lang, draft = context.lang, draft_of(context)
     preview = await preview_of(context, str(draft.get("text", "")), scheduled_at)
     draft["scheduled_at"] = preview.scheduled_at.isoformat() if preview.scheduled_at else None
-    draft["nonce"] = secrets.token_hex(4)
+    if not (again and draft.get("nonce")):
+        draft["nonce"] = secrets.token_hex(4)
     # Kept with the draft (and so across a restart): a send repeated after a crash returns the same batch.
     draft.setdefault("request_key", "bot-" + secrets.token_hex(16))
     keyboard = markup(
         [button(t_plain(lang, "sms.new.send"), f"sm:go:{draft['nonce']}")],
         cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), "sm:pv")),
     )
-    await show(
-        update, context, render_confirm(lang, context.services.clock, scope_text(lang, draft), preview), keyboard
-    )
+    body = render_confirm(lang, context.services.clock, scope_text(lang, draft), preview)
+    await (say if again else show)(update, context, body, keyboard)
     return State.CONFIRM

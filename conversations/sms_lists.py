@@ -38,7 +38,7 @@ async def _saved(update: Update, context: DongneContext) -> tuple[SavedList, ...
         return None
 
 
-async def _show_lists(update: Update, context: DongneContext, *, edit: bool) -> State:
+async def show_lists(update: Update, context: DongneContext, *, edit: bool = False) -> State:
     lang = context.lang
     saved = await _saved(update, context)
     if saved is None:
@@ -62,7 +62,7 @@ async def _show_lists(update: Update, context: DongneContext, *, edit: bool) -> 
 async def on_open(update: Update, context: DongneContext) -> State:
     """저장된 목록 pressed among the kinds (or 아니요 on a deletion)."""
     await answer(update, context)
-    return await _show_lists(update, context, edit=True)
+    return await show_lists(update, context, edit=True)
 
 
 async def on_back(update: Update, context: DongneContext) -> State:
@@ -98,7 +98,7 @@ async def on_list_button(update: Update, context: DongneContext) -> State:
             await report(update, context, error)
             return State.LISTS
         await answer(update, context, "sms.lists.deleted", name=chosen.name)
-        return await _show_lists(update, context, edit=True)
+        return await show_lists(update, context, edit=True)
     await answer(update, context)
     choose_anew(context, kind="saved", list_id=chosen.id, list_name=chosen.name)
     return await resolved(update, context)
@@ -107,6 +107,10 @@ async def on_list_button(update: Update, context: DongneContext) -> State:
 async def on_save(update: Update, context: DongneContext) -> State:
     """💾 목록 저장: ask for a name."""
     await answer(update, context)
+    return await ask_name(update, context)
+
+
+async def ask_name(update: Update, context: DongneContext) -> State:
     lang = context.lang
     back = button(t_plain(lang, "sms.lists.save_back"), "sm:svb")
     await say(update, context, t(lang, "sms.lists.ask_name", limit=NAME_LIMIT), markup(cancel_row(lang, back)))

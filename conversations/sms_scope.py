@@ -29,13 +29,18 @@ async def on_scope(update: Update, context: DongneContext) -> State:
         await _invalid(update, context)
         return State.SCOPE
     await answer(update, context)
-    lang, draft = context.lang, draft_of(context)
+    draft = draft_of(context)
     draft.update(scope=scope, complexes={}, position=None)
     if scope == "all":
         return await after_scope(update, context)
     if scope == "cx":
-        await say(update, context, t(lang, "sms.new.ask_complex", limit=MAX_COMPLEXES), markup(cancel_row(lang)))
-        return State.COMPLEXES
+        draft.pop("query", None)
+        return await ask_complexes(update, context)
+    return await ask_dong(update, context)
+
+
+async def ask_dong(update: Update, context: DongneContext) -> State:
+    lang = context.lang
     try:
         dongs = await context.services.sms.dongs(context.staff())
     except DongneError as error:
@@ -44,6 +49,16 @@ async def on_scope(update: Update, context: DongneContext) -> State:
     picks = [button(d.name, f"sm:d:{d.id}") for d in dongs]
     await say(update, context, t(lang, "sms.new.ask_dong"), markup(*rows(picks, 2), cancel_row(lang)))
     return State.DONG
+
+
+async def ask_complexes(update: Update, context: DongneContext) -> State:
+    """The name to search complexes by, or once one was typed, the page of them last shown."""
+    draft = draft_of(context)
+    if draft.get("query"):
+        return await _complex_page(update, context, int(draft.get("complex_page", 0)), edit=False)
+    lang = context.lang
+    await say(update, context, t(lang, "sms.new.ask_complex", limit=MAX_COMPLEXES), markup(cancel_row(lang)))
+    return State.COMPLEXES
 
 
 async def on_dong(update: Update, context: DongneContext) -> State:
@@ -72,6 +87,7 @@ async def _complex_page(update: Update, context: DongneContext, page: int, *, ed
     except DongneError as error:
         await report(update, context, error)
         return State.COMPLEXES
+    draft["complex_page"] = found.number
     chosen: dict[str, str] = draft.setdefault("complexes", {})
     picks = [
         button(("✅ " if str(c.id) in chosen else "▫️ ") + c.name, f"sm:c:{c.id}:{found.number}") for c in found.items
