@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.app import NOTIFIER_KEY, Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator, BotMessage, EmulatedUser, parse_html
 from bot.settings import Settings
 from conversations.i18n import t
@@ -127,3 +127,32 @@ async def answer_to(chat: EmulatedUser, message: BotMessage, data: str) -> tuple
     await chat.press_data(message, data, expect_reply=False)
     await chat.wait_for_answers(before + 1)
     return chat.callback_answers[before]
+
+
+async def nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def stop_saving(bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on nothing this process changes reaches the database, as when it dies before its next
+    periodic flush."""
+    for method in ("update_conversation", "update_user_data"):
+        monkeypatch.setattr(bot.app.persistence, method, nothing)
+
+
+@pytest.fixture
+async def kill(bot: RunningBot) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """kill -9: the process stops where it is, and a new one starts from what was flushed. The dead one's
+    connections are closed when the test ends."""
+    dead = []
+
+    async def kill_and_restart() -> None:
+        dead.append(bot.app)
+        await bot.app.bot_data[NOTIFIER_KEY].stop()
+        await bot.app.updater.stop()
+        bot.app = None
+        await bot.start()
+
+    yield kill_and_restart
+    for app in dead:
+        await stop_bot(app)

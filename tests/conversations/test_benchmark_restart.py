@@ -3,12 +3,10 @@
 import io
 
 import openpyxl
-import pytest
 
-from bot.app import NOTIFIER_KEY, stop_bot
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_executor
-from tests.conversations.conftest import notifications_settled, shown
+from tests.conversations.conftest import notifications_settled, shown, stop_saving
 
 
 async def test_a_registration_survives_a_restart_half_way(team, bot):
@@ -77,35 +75,6 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     assert workbook.sheetnames[0] == "채택현황(부서별)"
     narrowed = (await coordinator.press("2026년", message=stats))[-1]
     assert narrowed.text.startswith("📊 벤치마킹 통계 · 2026년")
-
-
-async def nothing(*args, **kwargs):
-    return None
-
-
-def stop_saving(bot, monkeypatch):
-    """From now on nothing this process changes reaches the database, as when it dies before its next
-    periodic flush."""
-    for method in ("update_conversation", "update_user_data"):
-        monkeypatch.setattr(bot.app.persistence, method, nothing)
-
-
-@pytest.fixture
-async def kill(bot):
-    """kill -9: the process stops where it is, and a new one starts from what was flushed. The dead one's
-    connections are closed when the test ends."""
-    dead = []
-
-    async def kill_and_restart():
-        dead.append(bot.app)
-        await bot.app.bot_data[NOTIFIER_KEY].stop()
-        await bot.app.updater.stop()
-        bot.app = None
-        await bot.start()
-
-    yield kill_and_restart
-    for app in dead:
-        await stop_bot(app)
 
 
 async def test_a_press_on_a_step_a_kill_lost_shows_the_current_step_again(team, bot, kill, monkeypatch):

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from core.sms.values import RecipientSelection
 from storage.models import BotState, Position
 from tests.builders import make_complex, make_staff
-from tests.conversations.conftest import answer_to, shown
+from tests.conversations.conftest import answer_to, shown, stop_saving
 
 SENDER_TG, PLAIN_TG = 3001, 3002
 LMS_FILLER = "가" * 1000  # 2,000 EUC-KR bytes: the longest LMS
@@ -138,8 +138,9 @@ async def test_bad_text_and_times_are_refused_with_the_reason(sender):
     assert too_far[0].text == shown("ko", "error.sms_schedule_too_far", days=35)
     forged = await answer_to(sender, too_far[-1], "sm:at:20261126:25:0")
     assert forged == (shown("ko", "common.button_invalid"), True)
-    forged_kind = await answer_to(sender, too_far[-1], "sm:go:deadbeef")
-    assert forged_kind == (shown("ko", "common.button_invalid"), True)
+    # A confirmation's 보내기 is no button of the picker: the picker is asked again, nothing is sent.
+    not_now = await answer_to(sender, too_far[-1], "sm:go:deadbeef")
+    assert not_now == (shown("ko", "common.screen_outdated"), False)
 
 
 async def test_forged_buttons_change_nothing(sender):
@@ -249,6 +250,72 @@ async def test_a_send_repeated_after_a_crash_makes_no_second_batch(sender, bot, 
     assert again == (None, False)
     # ... and core answers with the batch the request key already made.
     assert sender.last_message.text.startswith("✅ 문자 #1을(를) 1명에게")
+    staff = await services.staff.identify(SENDER_TG)
+    assert (await services.sms.list_batches(staff)).total == 1
+
+
+async def test_a_composition_a_kill_set_back_asks_its_current_step_again(sender, bot, kill, services, monkeypatch):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    await sender.send("점검 안내")
+    await bot.app.update_persistence()  # the last periodic flush before the kill
+    stop_saving(bot, monkeypatch)
+    confirm = (await sender.press("📤 지금 보내기"))[-1]
+    assert confirm.text.endswith(shown("ko", "sms.confirm.ask"))
+    await kill()  # the composition is back at the preview
+
+    again = (await sender.press("✅ 보내기", message=confirm))[-1]
+    assert sender.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert (
+        again.text.startswith(shown("ko", "sms.preview.head")) and "받는 분: 관리소장 · 전체 단지 — 1명" in again.text
+    )
+    assert again.has_button("📤 지금 보내기")
+    await sender.press("📤 지금 보내기", message=again)
+    sent = (await sender.press("✅ 보내기"))[-1]
+    assert sent.text.startswith("✅ 문자 #1을(를) 1명에게")
+    staff = await services.staff.identify(SENDER_TG)
+    assert (await services.sms.list_batches(staff)).total == 1
+
+
+async def test_a_kill_during_the_search_for_complexes_shows_the_page_searched(sender, bot, kill, monkeypatch):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("단지 선택")
+    found = (await sender.send("금호"))[-1]
+    await bot.app.update_persistence()
+    stop_saving(bot, monkeypatch)
+    await sender.press(found.button_texts()[0])
+    resolved = (await sender.press("✅ 선택 완료 (1)"))[-1]
+    await kill()  # back at ticking complexes, none ticked
+
+    again = (await sender.press("💾 이 분들을 목록으로 저장", message=resolved))[-1]
+    assert sender.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again.text == found.text and again.button_texts() == found.button_texts()
+    await sender.press(found.button_texts()[0], message=again)
+    resolved = (await sender.press("✅ 선택 완료 (1)"))[-1]
+    assert "받으실 분: 1명" in resolved.text
+
+
+async def test_a_button_of_an_older_screen_asks_the_current_step_again(sender, services):
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    resolved = (await sender.press("전체 단지"))[-1]
+    await sender.send("내일 점검이 있습니다.")
+    await sender.press("🕘 예약 발송")
+    hours = (await sender.press("11/26(목)"))[-1]
+
+    again = (await sender.press("💾 이 분들을 목록으로 저장", message=resolved))[-1]  # scrolled back to the list found
+    assert sender.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert again.text == hours.text and again.button_texts() == hours.button_texts()
+    await sender.press("9시", message=again)
+    confirm = (await sender.press("09:30"))[-1]
+    assert "예약 발송: 2026-11-26 09:30" in confirm.text
+    older = (await sender.press("👥 받는 분 다시 고르기", message=resolved))[-1]
+    assert sender.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert older.text == confirm.text
+    done = (await sender.press("✅ 보내기", message=confirm))[-1]
+    assert done.text.startswith("🕘 문자 #1을(를) 2026-11-26 09:30에 1명에게")
     staff = await services.staff.identify(SENDER_TG)
     assert (await services.sms.list_batches(staff)).total == 1
 
