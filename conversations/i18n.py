@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from conversations.particles import attach_particles
+
 DEFAULT_LANGUAGE = "ko"
 LANGUAGES = ("ko", "en")
 _LOCALES = Path(__file__).with_name("locales")
@@ -60,12 +62,17 @@ def _template(language: str, key: str) -> str:
 def t(language: str, key: str, **params: object) -> str:
     """An HTML text with parameters escaped."""
     safe = {name: html.escape(str(value), quote=False) for name, value in params.items()}
-    return _template(language, key).format(**safe)
+    return _particles(language, _template(language, key).format(**safe))
 
 
 def t_plain(language: str, key: str, **params: object) -> str:
     """A plain text (no HTML), e.g. for callback query answers."""
-    return _template(language, key).format(**params)
+    return _particles(language, _template(language, key).format(**params))
+
+
+def _particles(language: str, text: str) -> str:
+    """Korean texts choose 을/를, 은/는 ... by the word a parameter put before them."""
+    return attach_particles(text) if language_of(language) == "ko" else text
 
 
 def has_text(language: str, key: str) -> bool:

@@ -91,7 +91,7 @@ async def test_the_demo_sends_text_messages_to_a_fake_ums_and_shows_what_was_del
     screen()
     out = "".join(printed)
     assert "sms.send" in out  # the persona's roles, in the greeting
-    assert "✅ 문자 #1을(를) 13명에게 보내도록 등록했습니다." in out
+    assert "✅ 문자 #1을 13명에게 보내도록 등록했습니다." in out
     assert "1. 장정미 (KCC스위첸도선) 010-****-1864 — 전달 완료" in out
     assert "6. 이상훈 (성동삼성쉐르빌(주상복합)) 010-****-2307 — 실패\n   사유: 단말기 전원 꺼짐" in out
     assert "UMS 미설정" not in out  # a configured (fake) UMS: nothing says the messages were not sent

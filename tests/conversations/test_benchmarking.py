@@ -144,7 +144,7 @@ async def test_two_approvers_tapping_at_once_approve_once(team, services, emulat
     winner = next(e.actor.name for e in history if e.action == "approve")
     assert sum(1 for text, alert in answers if not alert) == 1
     loser_text = next(text for text, alert in answers if alert)
-    assert loser_text.startswith(f"2026-4-1은(는) 이미 {winner} 님이 2026-11-25 10:00에 승인했습니다")
+    assert loser_text.startswith(f"2026-4-1은 이미 {winner} 님이 2026-11-25 10:00에 승인했습니다")
     # A third tap, on an old message, changes nothing either.
     await coordinator.press("✅ 승인", message=mine, expect_reply=False)
     await coordinator.wait_for_answers(answered[0] + 2)

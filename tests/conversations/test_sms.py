@@ -94,7 +94,7 @@ async def test_a_scheduled_message_is_listed_and_cancelled(sender, services):
     assert "예약 발송: 2026-11-26 09:30" in confirm.text
     assert shown("ko", "sms.confirm.night") not in confirm.text
     done = (await sender.press("✅ 보내기"))[-1]
-    assert done.text.startswith("🕘 문자 #1을(를) 2026-11-26 09:30에 1명에게")
+    assert done.text.startswith("🕘 문자 #1을 2026-11-26 09:30에 1명에게")
 
     listed = (await sender.press("🕘 전송예약 조회", message=(await sender.send("/sms"))[-1]))[-1]
     assert (
@@ -192,7 +192,7 @@ async def test_the_people_chosen_are_saved_as_a_list_and_texted_again_later(send
     assert "받는 분: 저장된 목록 「회장단」 — 1명" in preview.text and "김대표1님, 회장단 회의" in preview.text
     await sender.press("📤 지금 보내기")
     done = (await sender.press("✅ 보내기"))[-1]
-    assert done.text.startswith("✅ 문자 #1을(를) 1명에게")
+    assert done.text.startswith("✅ 문자 #1을 1명에게")
 
 
 async def test_a_saved_list_is_deleted_only_after_asking(sender, services):
@@ -241,7 +241,7 @@ async def test_a_send_repeated_after_a_crash_makes_no_second_batch(sender, bot, 
     await bot.app.update_persistence()
     flushed = await bot_state(uow_factory)  # the dialogue as the last flush before 보내기 left it
     sent = (await sender.press("✅ 보내기", message=confirm))[-1]
-    assert sent.text.startswith("✅ 문자 #1을(를) 1명에게")
+    assert sent.text.startswith("✅ 문자 #1을 1명에게")
     await bot.stop()
     await bot_state(uow_factory, restore=flushed)  # the kill: what came after that flush is lost
     await bot.start()
@@ -249,7 +249,7 @@ async def test_a_send_repeated_after_a_crash_makes_no_second_batch(sender, bot, 
     again = await answer_to(sender, confirm, confirm.button("✅ 보내기").callback_data)
     assert again == (None, False)
     # ... and core answers with the batch the request key already made.
-    assert sender.last_message.text.startswith("✅ 문자 #1을(를) 1명에게")
+    assert sender.last_message.text.startswith("✅ 문자 #1을 1명에게")
     staff = await services.staff.identify(SENDER_TG)
     assert (await services.sms.list_batches(staff)).total == 1
 
@@ -273,7 +273,7 @@ async def test_a_composition_a_kill_set_back_asks_its_current_step_again(sender,
     assert again.has_button("📤 지금 보내기")
     await sender.press("📤 지금 보내기", message=again)
     sent = (await sender.press("✅ 보내기"))[-1]
-    assert sent.text.startswith("✅ 문자 #1을(를) 1명에게")
+    assert sent.text.startswith("✅ 문자 #1을 1명에게")
     staff = await services.staff.identify(SENDER_TG)
     assert (await services.sms.list_batches(staff)).total == 1
 
@@ -315,7 +315,7 @@ async def test_a_button_of_an_older_screen_asks_the_current_step_again(sender, s
     assert sender.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
     assert older.text == confirm.text
     done = (await sender.press("✅ 보내기", message=confirm))[-1]
-    assert done.text.startswith("🕘 문자 #1을(를) 2026-11-26 09:30에 1명에게")
+    assert done.text.startswith("🕘 문자 #1을 2026-11-26 09:30에 1명에게")
     staff = await services.staff.identify(SENDER_TG)
     assert (await services.sms.list_batches(staff)).total == 1
 

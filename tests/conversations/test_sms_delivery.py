@@ -181,7 +181,7 @@ async def schedule_at_ten_past_ten(chat: EmulatedUser) -> None:
     confirm = (await chat.press("10:10"))[-1]
     assert "예약 발송: 2026-11-25 10:10" in confirm.text
     done = (await chat.press("✅ 보내기"))[-1]
-    assert done.text.startswith("🕘 문자 #1을(를) 2026-11-25 10:10에 1명에게")
+    assert done.text.startswith("🕘 문자 #1을 2026-11-25 10:10에 1명에게")
 
 
 async def test_a_message_sent_now_is_accepted_then_reported_delivered_or_failed_with_the_reason(

@@ -53,7 +53,7 @@ async def test_every_complex_reaches_only_the_officers_dong_in_the_preview_and_t
     assert "성수대표1님, 입주자대표회의" in preview.text and "왕도" not in preview.text
     await officer.press("📤 지금 보내기")
     done = (await officer.press("✅ 보내기"))[-1]
-    assert done.text.startswith("✅ 문자 #1을(를) 3명에게")
+    assert done.text.startswith("✅ 문자 #1을 3명에게")
     member = await services.staff.identify(OFFICER_TG)
     assert member is not None
     names = {m.name for m in (await services.sms.recipients(member, 1)).items}
