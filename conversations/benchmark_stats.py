@@ -1,9 +1,12 @@
 """벤치마킹 통계 — the coordinator's figures.
 
-The journey: ``/stats`` (or 벤치마킹 통계 in the menu) shows adoption (채택현황) and progress results
-(추진결과) by department and by year, and where cases stand, as text; buttons narrow it to one year,
-send it as a chart image, or as an Excel workbook. Charts and workbooks are drawn in a worker thread,
-so other staff are not kept waiting meanwhile."""
+The journey: ``/stats`` (or 벤치마킹 통계 in the menu) shows the totals of adoption (채택현황), progress
+results (추진결과) and where cases stand, short enough for one phone screen; the tables by department and
+by year go to the chart image and the Excel workbook, which the buttons send. Year buttons, paged when
+there are many years, narrow everything to one year (the chosen one is ticked), and ``/stats 2016`` does
+the same by typing. Whatever arrives last (the text, the chart or the workbook) carries the buttons, and
+the message before it gives them up: the newest message is always where the next tap or typed number goes.
+Charts and workbooks are drawn in a worker thread, so other staff are not kept waiting meanwhile."""
 
 from __future__ import annotations
 
@@ -11,22 +14,32 @@ import asyncio
 import re
 from typing import Any
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatAction
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.benchmark_view import adoption_label, fit_lines, result_label, state_label
+from conversations.benchmark_view import adoption_label, result_label, state_label
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.i18n import t, t_plain
-from conversations.keyboards import button, markup, rows
+from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.reports import ReportLabels, render_chart, render_workbook
 from core.benchmark.statistics import BenchmarkTables, CountTable
 from core.benchmark.values import Adoption, CaseState, ProgressResult
 from core.errors import DongneError
 
-ROUTE = re.compile(r"^bs:(y|chart|xlsx):(all|\d{4})$")
+# bs:<action>:<year or all>[:<page of the year buttons>]
+ROUTE = re.compile(r"^bs:(y|chart|xlsx|p):(all|\d{4})(?::(\d{1,3}))?$")
+YEAR = re.compile(r"^(\d{4})(?:년)?$")
+ALL_YEARS_WORDS = frozenset({"전체", "all"})
+# Two rows of four: "✔ 2016년" still reads whole in a quarter of a 390-px phone's width.
+YEARS_PER_ROW = 4
+YEARS_PER_PAGE = 8
+# A line of totals is wrapped before it passes this width (a Hangul syllable counts two, anything else one):
+# about 20 syllables, what a 390-px phone shows on one line of a chat bubble.
+LINE_WIDTH = 40
 # Beyond this many departments the chart is taller than a phone shows a photo legibly.
 PHOTO_DEPARTMENTS = 15
 
@@ -55,92 +68,136 @@ def _period(lang: str, year: int | None) -> str:
     return t_plain(lang, "bm.stats.year_value", year=year) if year else t_plain(lang, "bm.stats.all_years")
 
 
-def _cells(table: CountTable, counts: tuple[int, ...], names: dict[str, str], *, all_columns: bool = False) -> str:
-    return " · ".join(f"{names[c]} {n}" for c, n in zip(table.columns, counts, strict=True) if n or all_columns)
+def _width(text: str) -> int:
+    return sum(2 if "\uac00" <= ch <= "\ud7a3" else 1 for ch in text)
 
 
-def _section(
-    lang: str, heading: str, by_department: CountTable, by_year: CountTable | None, names: dict[str, str]
-) -> list[str]:
-    lines = [t(lang, heading, total=by_department.grand_total)]
-    if not by_department.grand_total:
+def _balanced_lines(cells: list[str]) -> list[str]:
+    """The cells joined by " · " on as few lines as fit LINE_WIDTH, shared out evenly (2 + 2, not 3 + 1)."""
+    separator = " · "
+    for count in range(1, len(cells) + 1):
+        per_line = -(-len(cells) // count)
+        lines = [separator.join(cells[i : i + per_line]) for i in range(0, len(cells), per_line)]
+        if all(_width(line) <= LINE_WIDTH for line in lines):
+            return lines
+    return cells
+
+
+def _totals(lang: str, heading: str, table: CountTable, names: dict[str, str]) -> list[str]:
+    lines = [t(lang, heading, total=f"{table.grand_total:,}")]
+    if not table.grand_total:
         return [*lines, t(lang, "bm.stats.none_yet")]
-    lines.append(
-        t(lang, "bm.stats.overall", cells=_cells(by_department, by_department.totals, names, all_columns=True))
-    )
-    lines.append(t(lang, "bm.stats.by_department"))
-    lines += [
-        t(lang, "bm.stats.row", label=r.label, cells=_cells(by_department, r.counts, names), total=r.total)
-        for r in by_department.rows
+    cells = [
+        t(lang, "bm.stats.cell", name=names[column], count=f"{count:,}")
+        for column, count in zip(table.columns, table.totals, strict=True)
     ]
-    if by_year is not None and len(by_year.rows) > 1:
-        lines.append(t(lang, "bm.stats.by_year"))
-        lines += [
-            t(lang, "bm.stats.row", label=r.label, cells=_cells(by_year, r.counts, names), total=r.total)
-            for r in by_year.rows
-        ]
-    return lines
+    return lines + _balanced_lines(cells)
 
 
 def render_tables(lang: str, tables: BenchmarkTables) -> str:
+    """The totals only, for one phone screen; the tables by department and year are the chart's and the
+    workbook's, and the last line says so."""
     labels = labels_for(lang, tables.year)
     lines = [t(lang, "bm.stats.head", period=labels.period)]
-    lines += _section(
-        lang,
-        "bm.stats.adoption_head",
-        tables.adoption_by_department,
-        tables.adoption_by_year,
-        dict(labels.adoption_values),
-    )
-    lines += _section(
-        lang,
-        "bm.stats.progress_head",
-        tables.progress_by_department,
-        tables.progress_by_year,
-        dict(labels.progress_values),
-    )
-    states = tables.state_by_department
-    lines.append(t(lang, "bm.stats.state_head", total=states.grand_total))
-    lines.append(
-        t(lang, "bm.stats.overall", cells=_cells(states, states.totals, dict(labels.state_values), all_columns=True))
-    )
-    return fit_lines(lang, lines)
+    lines += _totals(lang, "bm.stats.adoption_head", tables.adoption_by_department, dict(labels.adoption_values))
+    lines += _totals(lang, "bm.stats.progress_head", tables.progress_by_department, dict(labels.progress_values))
+    lines += _totals(lang, "bm.stats.state_head", tables.state_by_department, dict(labels.state_values))
+    if tables.state_by_department.grand_total:
+        lines.append(t(lang, "bm.stats.tables_elsewhere"))
+    return "\n".join(lines)
 
 
-async def _keyboard(context: DongneContext, year: int | None) -> Any:
-    lang = context.lang
-    key = str(year) if year else "all"
-    years = await context.services.cases.years(context.staff())
-    picks = [button(t_plain(lang, "bm.stats.all_years"), "bs:y:all")] + [
-        button(_period(lang, y), f"bs:y:{y}") for y in years[:8]
-    ]
+def years_text(lang: str, years: tuple[int, ...]) -> str:
+    """2016~2018, 2020~2026년: runs of consecutive years as ranges, oldest first."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    spans = [str(run[0]) if len(run) == 1 else f"{run[0]}~{run[-1]}" for run in runs]
+    return t_plain(lang, "bm.stats.years_list", years=", ".join(spans))
+
+
+def _key(year: int | None) -> str:
+    return str(year) if year else "all"
+
+
+def _page_of(years: tuple[int, ...], year: int | None) -> int:
+    return years.index(year) // YEARS_PER_PAGE if year in years else 0
+
+
+def stats_keyboard(
+    lang: str, years: tuple[int, ...], year: int | None, page: int | None = None, *, actions: bool = True
+) -> InlineKeyboardMarkup:
+    """Chart and workbook of what is shown, then 전체 연도 and one page of years; the shown one is ticked.
+    ``page`` defaults to the page holding the shown year."""
+    key = _key(year)
+    pages = max(1, -(-len(years) // YEARS_PER_PAGE))
+    number = min(max(0, _page_of(years, year) if page is None else page), pages - 1)
+
+    def pick(label: str, chosen: bool, data: str) -> Any:
+        return button(t_plain(lang, "bm.stats.chosen", label=label) if chosen else label, data)
+
+    shown = years[number * YEARS_PER_PAGE : (number + 1) * YEARS_PER_PAGE]
+    picks = [pick(_period(lang, y), actions and y == year, f"bs:y:{y}") for y in shown]
     return markup(
         [
             button(t_plain(lang, "bm.stats.chart"), f"bs:chart:{key}"),
             button(t_plain(lang, "bm.stats.excel"), f"bs:xlsx:{key}"),
-        ],
-        *rows(picks, 3),
+        ]
+        if actions
+        else [],
+        [pick(t_plain(lang, "bm.stats.all_years"), actions and year is None, "bs:y:all")],
+        *rows(picks, YEARS_PER_ROW),
+        pager_row(
+            lang,
+            has_previous=number > 0,
+            has_next=number + 1 < pages,
+            number=number,
+            count=pages,
+            data_for=(f"bs:p:{key}:{number - 1}", f"bs:p:{key}:{number + 1}"),
+        ),
     )
 
 
+def _typed_year(args: list[str]) -> tuple[bool, int | None]:
+    """(understood, year) of what followed /stats: nothing or 전체 is every year."""
+    typed = " ".join(args).strip()
+    if not typed or typed.lower() in ALL_YEARS_WORDS:
+        return True, None
+    match = YEAR.match(typed)
+    return (True, int(match[1])) if match else (False, None)
+
+
 async def start(update: Update, context: DongneContext) -> None:
-    """/stats, or 벤치마킹 통계 from the menu."""
+    """/stats, /stats 2016, or 벤치마킹 통계 from the menu."""
     await answer(update, context)
-    await _show(update, context, None, edit=False)
-
-
-async def _show(update: Update, context: DongneContext, year: int | None, *, edit: bool) -> None:
+    args = list(context.args or []) if update.callback_query is None else []
+    understood, year = _typed_year(args)
     try:
         tables = await context.services.statistics.tables(context.staff(), year)
-        keyboard = await _keyboard(context, year)
     except DongneError as error:
         await report(update, context, error)
         return
-    text = render_tables(context.lang, tables)
-    if edit:
-        await show(update, context, text, keyboard)
-    else:
-        await say(update, context, text, keyboard)
+    lang = context.lang
+    if not understood or (year is not None and year not in tables.years):
+        # Nothing to count for what was typed: say so, and offer the years that have cases instead.
+        key = "bm.stats.year_unknown" if understood else "bm.stats.year_invalid"
+        listed = years_text(lang, tables.years) if tables.years else t_plain(lang, "bm.stats.no_years")
+        text = t(lang, key, value=" ".join(args), year=year or 0, years=listed)
+        await say(update, context, text, stats_keyboard(lang, tables.years, None, actions=False))
+        return
+    await say(update, context, render_tables(lang, tables), stats_keyboard(lang, tables.years, year))
+
+
+async def _let_go(message: Message) -> None:
+    """An older message gives up its buttons to the newest one."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 async def on_button(update: Update, context: DongneContext) -> None:
@@ -152,35 +209,74 @@ async def on_button(update: Update, context: DongneContext) -> None:
         return
     await answer(update, context)
     action, year = match[1], None if match[2] == "all" else int(match[2])
-    if action == "y":
-        await _show(update, context, year, edit=True)
-        return
-    chat = update.effective_chat
-    assert chat is not None
-    lang = context.lang
     try:
         tables = await context.services.statistics.tables(context.staff(), year)
     except DongneError as error:
         await report(update, context, error)
         return
-    labels = labels_for(lang, year)
-    caption = t(lang, "bm.stats.file_caption", period=labels.period)
-    suffix = str(year) if year else "all"
-    if action == "chart":
-        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-        png = await asyncio.to_thread(render_chart, tables, labels)
-        picture = InputFile(png, filename=f"benchmark-{suffix}.png")
-        if len(tables.adoption_by_department.rows) > PHOTO_DEPARTMENTS:
-            # Telegram shrinks tall photos until the labels cannot be read; a document keeps every pixel.
-            await context.bot.send_document(chat.id, picture, caption=caption, parse_mode="HTML")
-        else:
-            await context.bot.send_photo(chat.id, picture, caption=caption, parse_mode="HTML")
+    lang = context.lang
+    pressed = query.message if isinstance(query.message, Message) else None
+    if action == "p":
+        # Another page of years: only the buttons change, on a text, a chart or a workbook alike.
+        if pressed is not None:
+            page = int(match[3] or 0)
+            await pressed.edit_reply_markup(reply_markup=stats_keyboard(lang, tables.years, year, page))
+        return
+    keyboard = stats_keyboard(lang, tables.years, year)
+    if action == "y":
+        text = render_tables(lang, tables)
+        if pressed is not None and pressed.text is not None:
+            await show(update, context, text, keyboard)
+            return
+        # Pressed under a chart or a workbook, which have no text to replace: the figures come anew.
+        await say(update, context, text, keyboard)
+    elif action == "chart":
+        await _send_chart(update, context, tables, keyboard)
     else:
-        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
-        now = context.services.clock.local()
-        workbook = await asyncio.to_thread(render_workbook, tables, labels, now)
-        name = t_plain(lang, "bm.stats.file_name", period=suffix, date=now.strftime("%Y%m%d"))
-        await context.bot.send_document(chat.id, InputFile(workbook, filename=name), caption=caption, parse_mode="HTML")
+        await _send_workbook(update, context, tables, keyboard)
+    if pressed is not None:
+        await _let_go(pressed)
+
+
+def _file_stem(lang: str, year: int | None) -> str:
+    return t_plain(lang, "bm.stats.file_year", year=year) if year else t_plain(lang, "bm.stats.file_all")
+
+
+async def _send_chart(
+    update: Update, context: DongneContext, tables: BenchmarkTables, keyboard: InlineKeyboardMarkup
+) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    lang = context.lang
+    labels = labels_for(lang, tables.year)
+    caption = t(lang, "bm.stats.file_caption", period=labels.period)
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    png = await asyncio.to_thread(render_chart, tables, labels)
+    now = context.services.clock.local()
+    name = t_plain(lang, "bm.stats.chart_name", period=_file_stem(lang, tables.year), date=now.strftime("%Y%m%d"))
+    picture = InputFile(png, filename=name)
+    if len(tables.adoption_by_department.rows) > PHOTO_DEPARTMENTS:
+        # Telegram shrinks tall photos until the labels cannot be read; a document keeps every pixel.
+        await context.bot.send_document(chat.id, picture, caption=caption, parse_mode="HTML", reply_markup=keyboard)
+    else:
+        await context.bot.send_photo(chat.id, picture, caption=caption, parse_mode="HTML", reply_markup=keyboard)
+
+
+async def _send_workbook(
+    update: Update, context: DongneContext, tables: BenchmarkTables, keyboard: InlineKeyboardMarkup
+) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    lang = context.lang
+    labels = labels_for(lang, tables.year)
+    caption = t(lang, "bm.stats.file_caption", period=labels.period)
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+    now = context.services.clock.local()
+    workbook = await asyncio.to_thread(render_workbook, tables, labels, now)
+    name = t_plain(lang, "bm.stats.file_name", period=_file_stem(lang, tables.year), date=now.strftime("%Y%m%d"))
+    await context.bot.send_document(
+        chat.id, InputFile(workbook, filename=name), caption=caption, parse_mode="HTML", reply_markup=keyboard
+    )
 
 
 def build_handlers(focus: DialogueFocus) -> list[Any]:

@@ -54,6 +54,9 @@ class BenchmarkTables:
     progress_by_department: CountTable
     progress_by_year: CountTable
     state_by_department: CountTable
+    # Every year with cases in the actor's reach, newest first, whichever year the tables are for: the
+    # coordinator picks among them, and a year outside them has nothing to show.
+    years: tuple[int, ...] = ()
 
 
 def build_table(counts: Iterable[CountRow], columns: Sequence[str], *, by: str) -> CountTable:
@@ -88,6 +91,7 @@ class BenchmarkStatistics:
                 "progress_result", states=(CaseState.APPROVED.value,), year=year, department_id=scoped
             )
             states = await uow.benchmark.count_by("state", states=ALL_STATES, year=year, department_id=scoped)
+            years = await uow.benchmark.list_years(scoped)
         return BenchmarkTables(
             year=year,
             adoption_by_department=build_table(adoption, adoption_columns, by="department"),
@@ -95,4 +99,5 @@ class BenchmarkStatistics:
             progress_by_department=build_table(progress, progress_columns, by="department"),
             progress_by_year=build_table(progress, progress_columns, by="year"),
             state_by_department=build_table(states, list(ALL_STATES), by="department"),
+            years=tuple(years),
         )

@@ -129,6 +129,13 @@ async def answer_to(chat: EmulatedUser, message: BotMessage, data: str) -> tuple
     return chat.callback_answers[before]
 
 
+async def file_from(chat: EmulatedUser, button: str, kind: str, message: BotMessage | None = None) -> BotMessage:
+    """The file a button sends. Drawing loads matplotlib on first use and can outlast the emulator's wait
+    after the "sending a photo" action on a slow, busy machine; the file then arrives after the press."""
+    sent = [m for m in await chat.press(button, message=message, timeout=30) if m.kind == kind]
+    return sent[-1] if sent else await chat.wait_for_message(lambda m: m.kind == kind, timeout=60)
+
+
 async def nothing(*args: Any, **kwargs: Any) -> None:
     return None
 

@@ -6,7 +6,7 @@ import openpyxl
 
 from core.benchmark.values import CaseState
 from tests.builders import advance_case, make_case, make_executor
-from tests.conversations.conftest import notifications_settled, shown, stop_saving
+from tests.conversations.conftest import file_from, notifications_settled, shown, stop_saving
 
 
 async def test_a_registration_survives_a_restart_half_way(team, bot):
@@ -43,13 +43,6 @@ async def test_an_english_speaking_officer_is_notified_in_english(team, services
     assert notice.button_texts() == ["📋 Open the case"]
 
 
-async def file_from(chat, button, kind):
-    """The file a button sends. Drawing loads matplotlib on first use and can outlast the emulator's wait
-    after the "sending a photo" action on a slow, busy machine; the file then arrives after the press."""
-    sent = [m for m in await chat.press(button, timeout=30) if m.kind == kind]
-    return sent[-1] if sent else await chat.wait_for_message(lambda m: m.kind == kind, timeout=60)
-
-
 async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, services):
     coordinator_staff, officer_staff, coordinator, _ = team
     culture = await make_executor(services, saeol_id="culture1", name="김영준", department="문화체육과")
@@ -61,19 +54,17 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     await notifications_settled(services)
     stats = (await coordinator.send("/stats"))[-1]
     assert stats.text.startswith("📊 벤치마킹 통계 · 전체 연도")
-    assert (
-        "채택현황 (검토결과 제출 2건)" in stats.text
-        and "합계: 도입 2 · 수정도입 0 · 장기검토 0 · 미도입 0" in stats.text
-    )
-    assert "· 문화체육과: 도입 1 (계 1)" in stats.text and "추진결과 (승인 1건)" in stats.text
-    assert "진행상태 (전체 3건)" in stats.text
+    assert "채택현황 (검토결과 제출 2건)\n도입 2 · 수정도입 0\n장기검토 0 · 미도입 0" in stats.text
+    assert "추진결과 (승인 1건)" in stats.text and "진행상태 (전체 3건)" in stats.text
+    assert "문화체육과" not in stats.text  # the table by department is the chart's and the workbook's
     chart = await file_from(coordinator, "📈 차트", "photo")
     assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG")
     excel = await file_from(coordinator, "📥 엑셀", "document")
     assert excel.kind == "document" and excel.file_name.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(excel.file_bytes))
     assert workbook.sheetnames[0] == "채택현황(부서별)"
-    narrowed = (await coordinator.press("2026년", message=stats))[-1]
+    assert "문화체육과" in [cell.value for cell in workbook["채택현황(부서별)"]["A"]]
+    narrowed = next(m for m in await coordinator.press("2026년") if m.kind == "text")  # under the workbook
     assert narrowed.text.startswith("📊 벤치마킹 통계 · 2026년")
 
 

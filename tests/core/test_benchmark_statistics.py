@@ -269,6 +269,12 @@ async def test_a_year_without_cases_gives_empty_tables(services, district):
     ):
         assert table.rows == ()
         assert table.grand_total == 0
+    assert tables.years == (2026, 2025)  # what the coordinator may choose instead
+
+
+async def test_the_tables_name_every_year_with_cases_whichever_year_they_are_for(services, district):
+    assert (await services.statistics.tables(district)).years == (2026, 2025)
+    assert (await services.statistics.tables(district, year=2025)).years == (2026, 2025)
 
 
 @pytest.mark.parametrize(
