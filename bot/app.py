@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.errors import on_error
@@ -18,11 +18,10 @@ from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
 from bot.settings import Settings
 from bot.ums.wiring import build_sms_dispatch
+from conversations.command_menu import MENUS_KEY, CommandMenus, menus_of
 from conversations.context import CONTEXT_TYPES, SERVICES_KEY
 from conversations.dialogue import DialogueFocus
 from conversations.handlers import STATE_TYPES, build_handlers
-from conversations.i18n import LANGUAGES, t_plain
-from conversations.menu import COMMANDS
 from core.clock import Clock
 from core.services import Services
 from core.sms.dispatch import SmsDispatch
@@ -70,10 +69,20 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
 
 
 async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The command menu Telegram shows, in Korean by default and in English for English clients."""
-    for language in LANGUAGES:
-        commands = [BotCommand(name, t_plain(language, f"command.{name}")) for name in COMMANDS]
-        await app.bot.set_my_commands(commands, language_code=None if language == "ko" else language)
+    """The guest's command menu for every chat without its own (conversations/command_menu.py)."""
+    await menus_of(app.bot_data).set_default(app.bot)
+
+
+async def refresh_member_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Each bound member's own command menu, by their roles as they stand now. Runs beside the polling: an
+    office's few hundred members take a while at Telegram's pace, and nobody should wait for it."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    try:
+        members = await services.staff.members_in_telegram()
+        await menus_of(app.bot_data).refresh_members(app.bot, members)
+    except Exception:
+        # The menus are a convenience: the gate sets each member's on their next message anyway.
+        log.exception("could not set the members' command menus at start-up")
 
 
 def build_application(
@@ -103,6 +112,7 @@ def build_application(
     )
     app.bot_data[SERVICES_KEY] = runtime.services
     app.bot_data[NOTIFIER_KEY] = Notifier(runtime.services.notifications, app.bot)
+    app.bot_data[MENUS_KEY] = CommandMenus()
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)
@@ -115,6 +125,7 @@ async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.initialize()
     await register_commands(app)
     await app.start()
+    app.create_task(refresh_member_menus(app), name="command menus")
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
     # Notifications queued while the bot was down go out now.

@@ -1,7 +1,9 @@
-"""The access gate: runs before every other handler and lets only bound, active staff through.
+"""The access gate: runs before every other handler and lets only bound, active staff through (and, for
+someone not yet bound, the code to bind with and the guest's /help and /language).
 
 It also records who is acting on the update's context, so handlers and core services see the staff
-member's current roles: a grant or a deactivation takes effect on the very next update. And it is the
+member's current roles: a grant or a deactivation takes effect on the very next update, in the chat's
+command menu too (conversations/command_menu.py). And it is the
 bot's edge for the one text rule (core/safe_text.py): a message or button carrying a NUL or another control
 character is answered politely here and reaches no dialogue, whatever step it arrives at."""
 
@@ -12,8 +14,10 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from conversations.command_menu import menus_of
 from conversations.context import DongneContext
 from conversations.i18n import t, t_plain
+from conversations.menu import GUEST_COMMANDS
 from core.safe_text import is_safe_text
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,16 @@ def _is_binding_attempt(update: Update) -> bool:
         return False
     command, _, payload = message.text.partition(" ")
     return command.split("@")[0] == "/start" and bool(payload.strip())
+
+
+def _is_guest_command(update: Update) -> bool:
+    """/help and /language, which the guest's command menu offers before binding too."""
+    message = update.message
+    if message is None or not message.text:
+        return False
+    command = message.text.split(maxsplit=1)[0].split("@")[0]
+    # /start passes only with a code to try (_is_binding_attempt): without one there is nothing to do.
+    return command != "/start" and command in {f"/{c.name}" for c in GUEST_COMMANDS}
 
 
 def _has_unsafe_text(update: Update) -> bool:
@@ -57,6 +71,9 @@ async def gate(update: Update, context: DongneContext) -> None:
         raise ApplicationHandlerStop
     context.telegram_language = user.language_code
     staff = await context.services.staff.identify(user.id)
+    if update.effective_chat is not None and update.effective_chat.type == "private":
+        # The command menu follows roles granted or revoked elsewhere since this chat's was last set.
+        await menus_of(context.bot_data).refresh(context.bot, user.id, staff)
     if staff is not None and staff.active:
         context.actor = staff
         if update.edited_message is not None:
@@ -68,7 +85,7 @@ async def gate(update: Update, context: DongneContext) -> None:
             raise ApplicationHandlerStop
         await _refuse_unsafe_text(update, context)
         return
-    if staff is None and _is_binding_attempt(update):
+    if staff is None and (_is_binding_attempt(update) or _is_guest_command(update)):
         await _refuse_unsafe_text(update, context)
         return
     key = "gate.inactive" if staff is not None else "gate.not_bound"

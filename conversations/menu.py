@@ -31,20 +31,41 @@ MENU = (
     MenuItem("help", "menu:help"),
 )
 
-# Bot commands shown in Telegram's menu, with their catalog keys (command.<name>).
+
+@dataclass(frozen=True)
+class Command:
+    """A bot command; its texts are command.<name> (Telegram's command menu) and help.line.<name> (/help)."""
+
+    name: str
+    permissions: tuple[Permission, ...] = ()  # any one of them offers it; none: every active member
+    guest: bool = False  # offered before binding too: how to begin, and in which language
+
+
+# In the order Telegram's menu and /help list them.
 COMMANDS = (
-    "start",
-    "complex",
-    "cases",
-    "newcase",
-    "approvals",
-    "stats",
-    "sms",
-    "sms_results",
-    "language",
-    "help",
-    "cancel",
+    Command("start", guest=True),
+    Command("complex", (Permission.HOUSING_READ,)),
+    Command("cases", (COORDINATE, EXECUTE)),
+    Command("newcase", (COORDINATE,)),
+    Command("approvals", (COORDINATE,)),
+    Command("stats", (COORDINATE,)),
+    Command("sms", (Permission.SMS_SEND,)),
+    Command("sms_results", (Permission.SMS_SEND,)),
+    Command("language", guest=True),
+    Command("help", guest=True),
+    Command("cancel"),
 )
+GUEST_COMMANDS = tuple(command for command in COMMANDS if command.guest)
+
+
+def commands_for(actor: StaffMember | None) -> tuple[Command, ...]:
+    """What this member may use, by the roles they hold now; someone not (or no longer) an active member
+    gets only the guest's few."""
+    if actor is None or not actor.active:
+        return GUEST_COMMANDS
+    return tuple(
+        command for command in COMMANDS if not command.permissions or any(can(actor, p) for p in command.permissions)
+    )
 
 
 def _label(lang: str, item: MenuItem, actor: StaffMember, waiting: int) -> str:

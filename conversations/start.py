@@ -10,12 +10,15 @@ import re
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from conversations.command_menu import menus_of
 from conversations.context import DongneContext
 from conversations.i18n import LANGUAGES, t, t_plain
 from conversations.keyboards import button, markup
-from conversations.menu import main_menu
+from conversations.menu import commands_for, main_menu
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError
+from core.permissions import Permission, can
+from core.values import StaffMember
 
 
 async def start(update: Update, context: DongneContext) -> None:
@@ -33,6 +36,7 @@ async def start(update: Update, context: DongneContext) -> None:
             context,
             t(context.lang, "start.bound", name=context.actor.name, department=context.actor.department),
         )
+        await menus_of(context.bot_data).refresh(context.bot, user.id, context.actor)
     await send_menu(update, context)
 
 
@@ -46,13 +50,32 @@ async def send_menu(update: Update, context: DongneContext) -> None:
     await say(update, context, t(context.lang, "start.menu", name=actor.name), await menu_for(context))
 
 
+def help_text(lang: str, actor: StaffMember | None) -> str:
+    """The commands this member may use, as the command menu lists them, with a tip where one helps; a
+    guest learns how to begin."""
+    if actor is None:
+        return t(lang, "help.guest")
+    lines = [t(lang, "help.head")]
+    lines += [t(lang, f"help.line.{command.name}") for command in commands_for(actor)]
+    if can(actor, Permission.HOUSING_READ):
+        lines.append(t(lang, "help.tip_search"))
+        if not can(actor, Permission.PII_VIEW):
+            lines.append(t(lang, "help.tip_masked"))
+    lines.append(t(lang, "help.more_roles"))
+    return "\n".join(lines)
+
+
 async def help_command(update: Update, context: DongneContext) -> None:
     await answer(update, context)
-    await say(update, context, t(context.lang, "help.text"))
+    await say(update, context, help_text(context.lang, context.actor))
 
 
 async def language_command(update: Update, context: DongneContext) -> None:
     await answer(update, context)
+    if context.actor is None:
+        # Before binding there is no account to keep a choice in: the bot follows the Telegram app's language.
+        await say(update, context, t(context.lang, "language.guest"))
+        return
     choices = [button(t_plain(code, "language.name"), f"lang:{code}") for code in LANGUAGES]
     await say(update, context, t(context.lang, "language.ask"), markup(choices))
 
@@ -71,6 +94,9 @@ async def choose_language(update: Update, context: DongneContext) -> None:
         await report(update, context, error)
         return
     await show(update, context, t(context.lang, "language.changed"))
+    user = update.effective_user
+    if user is not None:
+        await menus_of(context.bot_data).refresh(context.bot, user.id, context.actor)
     await send_menu(update, context)
 
 

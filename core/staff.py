@@ -74,6 +74,12 @@ class StaffDirectory:
         async with self._uow() as uow:
             return await uow.staff.find_staff_by_telegram_id(telegram_user_id)
 
+    async def members_in_telegram(self) -> list[StaffMember]:
+        """Every active member bound to Telegram, with their roles: the bot sets each one's command menu at
+        start-up. Not an actor's view of the staff list (nothing here is shown to anyone), so no permission."""
+        async with self._uow() as uow:
+            return await uow.staff.list_members_in_telegram()
+
     async def add_staff(
         self,
         actor: StaffMember,

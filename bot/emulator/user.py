@@ -131,6 +131,18 @@ class EmulatedUser:
         messages = self.messages
         return messages[-1] if messages else None
 
+    def command_menu(self) -> list[tuple[str, str]]:
+        """The commands this user's client lists under "/", chosen as Telegram does for a private chat: the
+        most specific scope with any commands (this chat, then all private chats, then the default), and in
+        it the list for the client's language before the one for every language."""
+        language = (self._chat.user.language_code or "").split("-")[0]
+        for scope in (f"chat:{self.id}", "all_private_chats", "default"):
+            for code in (language, ""):
+                stored = self._world.commands.get((scope, code))
+                if stored:
+                    return [(c["command"], c["description"]) for c in stored]
+        return []
+
     @property
     def sent_message_ids(self) -> list[int]:
         return [m.message_id for m in self._chat.messages.values() if not m.from_bot]

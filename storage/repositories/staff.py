@@ -21,6 +21,10 @@ class StaffRepository:
         """One staff member with department, permissions and their scopes in a single query: the access gate
         asks this on every update, so it is one round trip however many roles (and scoped dongs) a member
         holds. A row per grant and scoped dong: a handful of rows at most (17 dongs in the district)."""
+        found = await self._select(condition)
+        return found[0] if found else None
+
+    async def _select(self, condition: ColumnElement[bool]) -> list[StaffRecord]:
         rows = (
             await self._session.execute(
                 select(
@@ -30,24 +34,31 @@ class StaffRepository:
                 .outerjoin(RoleGrant, RoleGrant.staff_id == Staff.id)
                 .outerjoin(RoleGrantDong, RoleGrantDong.grant_id == RoleGrant.id)
                 .where(condition)
+                .order_by(Staff.id)
             )
         ).all()
-        if not rows:
-            return None
-        staff, department = rows[0][0], rows[0][1]
-        grants = [(permission, scoped_department, dong) for _, _, permission, scoped_department, dong in rows]
-        return StaffRecord(
-            id=staff.id,
-            saeol_id=staff.saeol_id,
-            name=staff.name,
-            department=department,
-            department_id=staff.department_id,
-            active=staff.active,
-            telegram_user_id=staff.telegram_user_id,
-            language=staff.language,
-            permissions=frozenset(permission for permission, _, _ in grants if permission is not None),
-            scopes=scopes_from_rows(grants),
-        )
+        members: dict[int, tuple[Staff, str, list[tuple[str | None, int | None, int | None]]]] = {}
+        for staff, department, permission, scoped_department, dong in rows:
+            members.setdefault(staff.id, (staff, department, []))[2].append((permission, scoped_department, dong))
+        return [
+            StaffRecord(
+                id=staff.id,
+                saeol_id=staff.saeol_id,
+                name=staff.name,
+                department=department,
+                department_id=staff.department_id,
+                active=staff.active,
+                telegram_user_id=staff.telegram_user_id,
+                language=staff.language,
+                permissions=frozenset(permission for permission, _, _ in grants if permission is not None),
+                scopes=scopes_from_rows(grants),
+            )
+            for staff, department, grants in members.values()
+        ]
+
+    async def list_members_in_telegram(self) -> list[StaffRecord]:
+        """Every active staff member bound to a Telegram account."""
+        return await self._select(Staff.active.is_(True) & Staff.telegram_user_id.is_not(None))
 
     async def find_staff_by_telegram_id(self, telegram_user_id: int) -> StaffRecord | None:
         return await self._find(Staff.telegram_user_id == telegram_user_id)

@@ -395,6 +395,25 @@ async def test_commands_are_validated_and_kept_per_scope_and_language(bot: Clien
     assert emu.profile_text("description", "ko") == "동네 정보를 찾아 드립니다"
 
 
+async def test_a_user_sees_their_chats_own_commands_before_the_defaults_in_their_language(
+    bot: Client, emu: BotApiEmulator
+) -> None:
+    korean, english = emu.user(5001, language_code="ko"), emu.user(5002, language_code="en-US")
+    guest_ko = [{"command": "start", "description": "시작하기"}]
+    guest_en = [{"command": "start", "description": "Start"}]
+    assert await bot.ok("setMyCommands", commands=guest_ko)
+    assert await bot.ok("setMyCommands", commands=guest_en, language_code="en")
+    assert korean.command_menu() == [("start", "시작하기")]
+    assert english.command_menu() == [("start", "Start")]
+
+    member = [{"command": "stats", "description": "벤치마킹 통계"}]
+    assert await bot.ok("setMyCommands", commands=member, scope={"type": "chat", "chat_id": 5002})
+    assert english.command_menu() == [("stats", "벤치마킹 통계")]  # a chat's own list, whatever the client
+    assert korean.command_menu() == [("start", "시작하기")]
+    assert await bot.ok("deleteMyCommands", scope={"type": "chat", "chat_id": 5002})
+    assert english.command_menu() == [("start", "Start")]
+
+
 async def drain(bot: Client) -> int:
     """Fetch and confirm what is queued; returns the offset for the next poll."""
     updates = await bot.ok("getUpdates")

@@ -29,9 +29,11 @@ async def test_a_new_officer_taps_the_deep_link_and_is_bound(bot, services, emul
 async def test_strangers_are_refused_on_every_kind_of_update(bot, emulator):
     stranger = emulator.user(3001, language_code="ko")
     refusal = shown("ko", "gate.not_bound")
-    for text in ("안녕하세요", "/complex 쉐르빌", "/start", "/help"):
+    for text in ("안녕하세요", "/complex 쉐르빌", "/start", "/cancel"):
         replies = await stranger.send(text)
         assert [m.text for m in replies] == [refusal]
+    # Only what the guest's command menu offers answers: how to begin, and in which language.
+    assert [m.text for m in await stranger.send("/help")] == [shown("ko", "help.guest")]
     replies = await stranger.edit(stranger.sent_message_ids[0], "수정")
     assert [m.text for m in replies] == [refusal]
     english = emulator.user(3002, language_code="en-US")
@@ -71,25 +73,10 @@ async def test_a_deactivated_officer_is_refused_from_the_next_update_even_on_old
     assert officer.callback_answers[-1] == (shown("ko", "gate.inactive"), True)
 
 
-async def test_the_command_menu_is_registered_in_korean_and_english(bot, emulator):
+async def test_the_default_command_menu_is_the_guests_in_korean_and_english(bot, emulator):
+    """Each member's own menu, by their roles, is set per chat (tests/conversations/test_help.py)."""
     korean = dict(emulator.commands())
     english = dict(emulator.commands(language_code="en"))
-    assert korean["complex"] == "공동주택 단지 조회"
-    assert english["complex"] == "Look up a housing complex"
-    assert (
-        set(korean)
-        == set(english)
-        == {
-            "start",
-            "complex",
-            "cases",
-            "newcase",
-            "approvals",
-            "stats",
-            "sms",
-            "sms_results",
-            "language",
-            "help",
-            "cancel",
-        }
-    )
+    assert korean["help"] == "도움말"
+    assert english["help"] == "Help"
+    assert set(korean) == set(english) == {"start", "language", "help"}

@@ -108,4 +108,4 @@ async def test_english_on_request(officer, uow_factory):
     assert "Manager: 이정호 · Born: born 1965" in card.text
     await officer.send("/language")
     await officer.press("한국어")
-    assert (await officer.send("/help"))[-1].text == shown("ko", "help.text")
+    assert (await officer.send("/help"))[-1].text.startswith(shown("ko", "help.head"))
