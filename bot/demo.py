@@ -46,6 +46,7 @@ DEMO_UMS_SECRET = "dongne-demo-ums-secret"
 # The seed's example complex (성동삼성쉐르빌, the same in every demo district): its manager 이상훈 and its 회장
 # 이정숙 are "unreachable" at the fake UMS, so the results show a failure and its reason beside the deliveries.
 DEMO_FAILED_NUMBERS = frozenset({"01044182307", "01032914475"})
+LOG_NAME = "bot.log"
 
 
 async def run_demo(
@@ -57,13 +58,15 @@ async def run_demo(
     read_line: Callable[[], Awaitable[str | None]] | None = None,
 ) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="dongne-demo-"))
-    # The chat owns the terminal; the bot's log goes to a file that outlives the throwaway database.
-    log_file = Path(tempfile.gettempdir()) / "dongne-demo.log"
+    # The chat owns the terminal, so the bot logs into this run's own directory (never into a file another
+    # run shares). The greeting says where; a run that logged a warning keeps its log when it ends.
+    log_file = workdir / LOG_NAME
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
     file_handler = logging.FileHandler(log_file, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.handlers = [file_handler]
+    trouble = _Trouble()
+    root.handlers = [file_handler, trouble]
     root.setLevel(logging.INFO)
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -120,7 +123,7 @@ async def run_demo(
                     language,
                     "demo.intro",
                     data=t_plain(language, "cli.demo_data_loaded", **summary.figures()),
-                    roles=", ".join(roles),
+                    roles=", ".join(t_plain(language, f"admin.audit.permissions.{role}") for role in roles),
                     log=log_file,
                 ),
                 language=language,
@@ -129,8 +132,32 @@ async def run_demo(
     finally:
         root.handlers, root.level = saved_handlers, saved_level
         file_handler.close()
-        shutil.rmtree(workdir, ignore_errors=True)
+        _clean_up(workdir, log_file if trouble.noticed else None, language)
     return 0
+
+
+class _Trouble(logging.Handler):
+    """Notices whether anything went wrong, so the log is kept only when there is something to read in it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.noticed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.noticed = True
+
+
+def _clean_up(workdir: Path, keep: Path | None, language: str) -> None:
+    """The throwaway database goes; the log stays, and the terminal says where, when it recorded a problem."""
+    if keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return
+    for path in workdir.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path != keep:
+            path.unlink(missing_ok=True)
+    print(t_plain(language, "demo.log_kept", log=keep), flush=True)
 
 
 async def _receive_reports(stack: contextlib.AsyncExitStack, runtime: Runtime) -> str:

@@ -1,8 +1,10 @@
 """``dongne demo``: the offline terminal chat a newcomer tries first."""
 
 import asyncio
+import logging
 import os
 import re
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,6 +25,7 @@ def offline_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Setting
         if name.startswith("DONGNE_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # read once per process, so TMPDIR alone is late
     return Settings(_env_file=None)  # type: ignore[call-arg]
 
 
@@ -90,8 +93,67 @@ async def test_the_demo_sends_text_messages_to_a_fake_ums_and_shows_what_was_del
     assert await run_demo(offline_settings, seed=2016, language="ko", pii=False, read_line=type_next) == 0
     screen()
     out = "".join(printed)
-    assert "sms.send" in out  # the persona's roles, in the greeting
+    assert "권한 공동주택 조회, 벤치마킹 총괄, 벤치마킹 추진, 문자 발송" in out  # the persona's roles, in the greeting
     assert "✅ 문자 #1을 13명에게 보내도록 등록했습니다." in out
     assert "1. 장정미 (KCC스위첸도선) 010-****-1864 — 전달 완료" in out
     assert "6. 이상훈 (성동삼성쉐르빌(주상복합)) 010-****-2307 — 실패\n   사유: 단말기 전원 꺼짐" in out
     assert "UMS 미설정" not in out  # a configured (fake) UMS: nothing says the messages were not sent
+
+
+def greeting_log(out: str) -> Path:
+    found = re.search(r"^봇 로그: (.+)$", out, re.MULTILINE)
+    assert found, f"the greeting does not say where the log is:\n{out}"
+    return Path(found[1])
+
+
+async def test_the_greeting_names_the_roles_in_korean_and_each_run_logs_into_its_own_directory(
+    capsys: pytest.CaptureFixture[str], offline_settings: Settings, tmp_path: Path
+) -> None:
+    logs: list[Path] = []
+    for _ in range(2):
+        script = iter(["/stats 2016", "/quit"])
+
+        async def type_next() -> str | None:
+            line = next(script, None)
+            if line == "/stats 2016":  # the greeting is out: the log exists, in this run's own directory
+                greeting = capsys.readouterr().out
+                logs.append(greeting_log(greeting))
+                assert logs[-1].is_file() and logs[-1].parent.name.startswith("dongne-demo-")
+            return line
+
+        assert await run_demo(offline_settings, seed=2016, language="ko", pii=False, read_line=type_next) == 0
+        out = capsys.readouterr().out
+        assert "📊 벤치마킹 통계 · 2016년" in out
+    assert logs[0].parent != logs[1].parent and logs[0].parent.parent == tmp_path
+    assert not demo_leftovers(tmp_path)  # nothing went wrong, so nothing is left behind
+
+
+async def test_a_run_that_logged_a_problem_keeps_its_log_and_says_where(
+    capsys: pytest.CaptureFixture[str], offline_settings: Settings
+) -> None:
+    script = iter(["/quit"])
+
+    async def type_next() -> str | None:
+        logging.getLogger("bot.test").warning("예상하지 못한 응답")
+        return next(script, None)
+
+    assert await run_demo(offline_settings, seed=2016, language="ko", pii=False, read_line=type_next) == 0
+    out = capsys.readouterr().out
+    log = greeting_log(out)
+    assert f"봇 로그에 경고나 오류가 기록되어 로그를 남겨 두었습니다: {log}" in out
+    assert "예상하지 못한 응답" in log.read_text(encoding="utf-8")
+    assert [p.name for p in log.parent.iterdir()] == [log.name]  # the throwaway database is gone
+
+
+async def test_the_english_demo_names_the_roles_in_english(
+    capsys: pytest.CaptureFixture[str], offline_settings: Settings
+) -> None:
+    script = iter(["/quit"])
+
+    async def type_next() -> str | None:
+        return next(script, None)
+
+    assert await run_demo(offline_settings, seed=2016, language="en", pii=True, read_line=type_next) == 0
+    out = capsys.readouterr().out
+    assert "roles Housing: read, Personal data: view, Benchmarking: coordinate" in out
+    assert "benchmark.coordinate" not in out
