@@ -111,9 +111,8 @@ async def test_the_greeting_names_the_roles_in_korean_and_each_run_logs_into_its
 ) -> None:
     logs: list[Path] = []
     for _ in range(2):
-        script = iter(["/stats 2016", "/quit"])
 
-        async def type_next() -> str | None:
+        async def type_next(script=iter(["/stats 2016", "/quit"])) -> str | None:  # noqa: B008 (one per run)
             line = next(script, None)
             if line == "/stats 2016":  # the greeting is out: the log exists, in this run's own directory
                 greeting = capsys.readouterr().out
