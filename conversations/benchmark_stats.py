@@ -30,8 +30,10 @@ from core.benchmark.statistics import BenchmarkTables, CountTable
 from core.benchmark.values import Adoption, CaseState, ProgressResult
 from core.errors import DongneError
 
-# bs:<action>:<year or all>[:<page of the year buttons>]
-ROUTE = re.compile(r"^bs:(y|chart|xlsx|p):(all|\d{4})(?::(\d{1,3}))?$")
+# bs:<action>:<year or all>[:<page of the year buttons>]; a page turned under the reply to an unknown year
+# says "pick" instead of a year, as that reply shows no figures to chart or to tick.
+ROUTE = re.compile(r"^bs:(?:(y|chart|xlsx):(all|\d{4})|(p):(all|pick|\d{4}):(\d{1,3}))$")
+PICK = "pick"
 YEAR = re.compile(r"^(\d{4})(?:년)?$")
 ALL_YEARS_WORDS = frozenset({"전체", "all"})
 # Two rows of four: "✔ 2016년" still reads whole in a quarter of a 390-px phone's width.
@@ -132,7 +134,7 @@ def stats_keyboard(
 ) -> InlineKeyboardMarkup:
     """Chart and workbook of what is shown, then 전체 연도 and one page of years; the shown one is ticked.
     ``page`` defaults to the page holding the shown year."""
-    key = _key(year)
+    key = _key(year) if actions else PICK
     pages = max(1, -(-len(years) // YEARS_PER_PAGE))
     number = min(max(0, _page_of(years, year) if page is None else page), pages - 1)
 
@@ -191,11 +193,12 @@ async def start(update: Update, context: DongneContext) -> None:
     await say(update, context, render_tables(lang, tables), stats_keyboard(lang, tables.years, year))
 
 
-async def _let_go(message: Message) -> None:
-    """An older message gives up its buttons to the newest one."""
+async def _set_buttons(message: Message, keyboard: InlineKeyboardMarkup | None) -> None:
+    """New buttons on a message, or none when an older message gives them up to the newest one."""
     try:
-        await message.edit_reply_markup(reply_markup=None)
+        await message.edit_reply_markup(reply_markup=keyboard)
     except BadRequest as exc:
+        # A second tap asks for the buttons already there.
         if "not modified" not in exc.message.lower():
             raise
 
@@ -208,7 +211,8 @@ async def on_button(update: Update, context: DongneContext) -> None:
         await answer(update, context, "common.button_invalid", alert=True)
         return
     await answer(update, context)
-    action, year = match[1], None if match[2] == "all" else int(match[2])
+    action, key = (match[1], match[2]) if match[1] else (match[3], match[4])
+    year = None if key in ("all", PICK) else int(key)
     try:
         tables = await context.services.statistics.tables(context.staff(), year)
     except DongneError as error:
@@ -219,8 +223,8 @@ async def on_button(update: Update, context: DongneContext) -> None:
     if action == "p":
         # Another page of years: only the buttons change, on a text, a chart or a workbook alike.
         if pressed is not None:
-            page = int(match[3] or 0)
-            await pressed.edit_reply_markup(reply_markup=stats_keyboard(lang, tables.years, year, page))
+            keyboard = stats_keyboard(lang, tables.years, year, int(match[5]), actions=key != PICK)
+            await _set_buttons(pressed, keyboard)
         return
     keyboard = stats_keyboard(lang, tables.years, year)
     if action == "y":
@@ -235,7 +239,7 @@ async def on_button(update: Update, context: DongneContext) -> None:
     else:
         await _send_workbook(update, context, tables, keyboard)
     if pressed is not None:
-        await _let_go(pressed)
+        await _set_buttons(pressed, None)
 
 
 def _file_stem(lang: str, year: int | None) -> str:

@@ -75,15 +75,17 @@ async def run_console(
 ) -> None:
     strings = STRINGS[language]
     read = read_line or _stdin_reader(strings["prompt"])
-    shown: dict[int, int] = {}  # message id -> edit count already printed
+    shown: dict[int, str] = {}  # message id -> what was printed of it
 
     def show_new() -> None:
-        # Everything new or edited in the chat, including notifications caused by other users.
+        # Everything new or edited in the chat, including notifications caused by other users. An edit that
+        # only took a message's buttons away (they moved to a newer message) is not worth printing again.
         for message in user.messages:
-            if shown.get(message.message_id) == message.edit_count:
+            printed = render(message, strings)
+            if shown.get(message.message_id) == printed:
                 continue
             write(render(message, strings, edited=message.message_id in shown))
-            shown[message.message_id] = message.edit_count
+            shown[message.message_id] = printed
         latest = user.last_message
         if latest is not None and latest.buttons:
             write(render_buttons(latest))

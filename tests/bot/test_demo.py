@@ -112,7 +112,7 @@ async def test_the_greeting_names_the_roles_in_korean_and_each_run_logs_into_its
     logs: list[Path] = []
     for _ in range(2):
 
-        async def type_next(script=iter(["/stats 2016", "/quit"])) -> str | None:  # noqa: B008 (one per run)
+        async def type_next(script=iter(["/stats 2016", "1", "2", "/quit"])) -> str | None:  # noqa: B008 (one per run)
             line = next(script, None)
             if line == "/stats 2016":  # the greeting is out: the log exists, in this run's own directory
                 greeting = capsys.readouterr().out
@@ -123,6 +123,11 @@ async def test_the_greeting_names_the_roles_in_korean_and_each_run_logs_into_its
         assert await run_demo(offline_settings, seed=2016, language="ko", pii=False, read_line=type_next) == 0
         out = capsys.readouterr().out
         assert "📊 벤치마킹 통계 · 2016년" in out
+        # "1" drew the chart, which took the buttons, so "2" pressed the chart's 엑셀; the figures, which only
+        # gave their buttons up, are not printed again as if edited.
+        assert "[사진]\n📊 벤치마킹 통계 · 2016년\n[1] 📈 차트  [2] 📥 엑셀" in out
+        assert "[문서 벤치마킹통계_2016년_" in out
+        assert "(수정됨)" not in out
     assert logs[0].parent != logs[1].parent and logs[0].parent.parent == tmp_path
     assert not demo_leftovers(tmp_path)  # nothing went wrong, so nothing is left behind
 

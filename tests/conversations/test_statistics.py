@@ -77,7 +77,10 @@ async def test_a_typed_year_shows_that_year_and_a_year_without_cases_is_answered
     before_any = (await eleven_years.send("/stats 2015"))[-1]
     assert before_any.text == shown("ko", "bm.stats.year_unknown", year=2015, years="2016~2026년")
     assert before_any.has_button("2026년") and not before_any.has_button("📈 차트")
-    last_year = (await eleven_years.press("2025년"))[-1]
+    older = (await eleven_years.press("다음 ▶", message=before_any))[-1]
+    assert older.has_button("2016년") and not older.has_button("📈 차트")  # still nothing to chart: a choice
+    await eleven_years.press("◀ 이전", message=older)
+    last_year = (await eleven_years.press("2025년", message=before_any))[-1]
     assert last_year.text.startswith("📊 벤치마킹 통계 · 2025년") and last_year.has_button("✔ 2025년")
 
     garbled = (await eleven_years.send("/stats 작년"))[-1]
