@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, route
+from bot.admin.routing import NavLink, Route, route
 from bot.admin.security import SERVICES, error_message, status_of
 from conversations.i18n import catalog, t_plain
 from core.admin.audit_log import (
@@ -32,7 +32,7 @@ from core.admin.audit_log import (
 )
 from core.errors import InvalidInput
 
-NAV = [("audit.nav", "/audit")]
+NAV = [NavLink("audit.nav", "/audit")]
 FILTER_FIELDS = ("staff", "action", "from", "to")
 # Longer values are no staff id, action or date; cut before parsing so a message never echoes a novel.
 FIELD_LIMIT = 60
