@@ -57,7 +57,7 @@ async def test_the_staff_list_shows_each_members_roles_in_korean_with_their_scop
 
     page = await (await client.get("/staff")).text()
     assert f"<th>{text('admin.staff.roles')}</th>" in page
-    row = re.search(r'<tr>\s*<td><a href="/staff/%d">고지현</a>.*?</tr>' % member.id, page, re.S)
+    row = re.search(rf'<tr>\s*<td><a href="/staff/{member.id}">고지현</a>.*?</tr>', page, re.S)
     assert row, page
     assert "공동주택 조회(왕십리도선동, 행당1동)" in row[0]
     assert "문자 발송(왕십리도선동, 행당1동 외 1곳)" in row[0]
