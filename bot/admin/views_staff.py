@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import segno
 from aiohttp import web
 
-from bot.admin.app import BOT_USERNAME
+from bot.admin.app import BOT_LOOKUP, BOT_USERNAME
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
@@ -73,16 +73,27 @@ def staff_id_of(request: web.Request) -> int:
     return path_id(request, "staff_id")
 
 
-def bot_username(request: web.Request) -> str | None:
+def known_bot_username(request: web.Request) -> str | None:
+    """The username from settings or the running bot, without asking anyone."""
     configured = request.app.get(BOT_USERNAME)
     value = configured() if callable(configured) else configured
     name = str(value).strip().lstrip("@") if value else ""
     return name if BOT_USERNAME_RULE.fullmatch(name) else None
 
 
-def deep_link(request: web.Request, code: str) -> str | None:
+async def bot_username(request: web.Request) -> str | None:
+    """The bot's username: known, else asked of Telegram (getMe) once when a bot token is set."""
+    name = known_bot_username(request)
+    lookup = request.app.get(BOT_LOOKUP)
+    if name is None and lookup is not None:
+        asked = await lookup.username()
+        name = asked if asked and BOT_USERNAME_RULE.fullmatch(asked) else None
+    return name
+
+
+async def deep_link(request: web.Request, code: str) -> str | None:
     """``https://t.me/<bot>?start=<code>``: opening it sends the bot ``/start <code>``, which binds the account."""
-    name = bot_username(request)
+    name = await bot_username(request)
     return f"https://t.me/{name}?start={code}" if name else None
 
 
@@ -342,13 +353,15 @@ async def staff_revoke_confirm(request: web.Request) -> web.StreamResponse:
     )
 
 
-def link_code_view(request: web.Request, issued: LinkCodeIssued) -> dict[str, Any]:
-    link = deep_link(request, issued.code)
+async def link_code_view(request: web.Request, issued: LinkCodeIssued) -> dict[str, Any]:
+    link = await deep_link(request, issued.code)
+    asked = link is None and request.app.get(BOT_LOOKUP) is not None  # a token is set, but Telegram did not say
     return {
         "code": issued.code,
         "expires": issued.expires_at.strftime("%Y-%m-%d %H:%M"),
         "link": link,
         "qr": qr_data_uri(link) if link else None,
+        "no_link": "staff.link.lookup_failed" if asked else "staff.link.no_link",
     }
 
 
@@ -359,7 +372,7 @@ async def staff_link_code(request: web.Request) -> web.StreamResponse:
         issued = await _staff_admin(request).issue_link_code(request[ACTOR], staff_id)
     except FORM_ERRORS as error:
         return await _refused(request, staff_id, error)
-    return render(request, "staff_link_code.html", staff=issued.staff, issued=link_code_view(request, issued))
+    return render(request, "staff_link_code.html", staff=issued.staff, issued=await link_code_view(request, issued))
 
 
 # -- permissions -----------------------------------------------------------------------------------------
