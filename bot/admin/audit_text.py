@@ -160,10 +160,10 @@ class AuditText:
     # -- changes -------------------------------------------------------------------------------------
 
     def _change(self, key: str, old: object, new: object) -> str:
+        old_text, new_text = self._value(key, old), self._value(key, new)
         return t_plain(
-            self.lang, "admin.audit.detail_format.change", field=self._label(key), old=self._value(key, old),
-            new=self._value(key, new),
-        )  # fmt: skip
+            self.lang, "admin.audit.detail_format.change", field=self._label(key), old=old_text, new=new_text
+        )
 
     def _changes(self, changes: Mapping[str, object]) -> list[str]:
         said: list[str] = []

@@ -51,24 +51,84 @@ async def test_every_action_the_code_writes_reads_as_korean_words(client, admin,
         "admin.sign_in_throttled": {"details": {"username": "guess", "address": "10.0.0.9", "wait_seconds": 120}},
         "admin.sign_out": {},
         "admin.token_create": {"target_type": "api_token", "target_id": 3, "details": {"name": "민원시스템"}},
-        "admin.token_revoke": {"target_type": "api_token", "target_id": 3, "details": {"name": "민원시스템", "via": "staff_deactivated"}},
-        "staff.add": {**staff_target, "details": {"old": None, "new": {"saeol_id": "hong01", "name": "홍길동", "department": "공동주택과"}}},
-        "staff.edit": {**staff_target, "details": {"old": {"department": "공동주택과"}, "new": {"department": "마을공동체과"}}},
+        "admin.token_revoke": {
+            "target_type": "api_token",
+            "target_id": 3,
+            "details": {"name": "민원시스템", "via": "staff_deactivated"},
+        },
+        "staff.add": {
+            **staff_target,
+            "details": {"old": None, "new": {"saeol_id": "hong01", "name": "홍길동", "department": "공동주택과"}},
+        },
+        "staff.edit": {
+            **staff_target,
+            "details": {"old": {"department": "공동주택과"}, "new": {"department": "마을공동체과"}},
+        },
         "staff.deactivate": {**staff_target, "details": {"old": {"active": True}, "new": {"active": False}}},
         "staff.activate": {**staff_target, "details": {"old": {"active": False}, "new": {"active": True}}},
-        "staff.unbind": {**staff_target, "details": {"old": {"telegram_user_id": 700123}, "new": {"telegram_user_id": None}}},
+        "staff.unbind": {
+            **staff_target,
+            "details": {"old": {"telegram_user_id": 700123}, "new": {"telegram_user_id": None}},
+        },
         "staff.link_code": {**staff_target},
         "staff.bind": {**staff_target, "details": {"telegram_user_id": 700123}},
-        "role.grant": {**staff_target, "details": {"permission": "sms.send", "old": {"department_id": None, "dong_ids": []}, "new": {"department_id": None, "dong_ids": [wangdo, haengdang]}, "via": "migration_0008"}},
-        "role.revoke": {**staff_target, "details": {"permission": "housing.read", "old": {"department_id": None, "dong_ids": [wangdo]}, "new": None}},
+        "role.grant": {
+            **staff_target,
+            "details": {
+                "permission": "sms.send",
+                "old": {"department_id": None, "dong_ids": []},
+                "new": {"department_id": None, "dong_ids": [wangdo, haengdang]},
+                "via": "migration_0008",
+            },
+        },
+        "role.revoke": {
+            **staff_target,
+            "details": {
+                "permission": "housing.read",
+                "old": {"department_id": None, "dong_ids": [wangdo]},
+                "new": None,
+            },
+        },
         "pii.view": {"target_type": "sms_batch", "target_id": 4, "details": {"via": "sms_results", "phones": 1320}},
-        "benchmark.approve": {"target_type": "benchmark_case", "target_id": 1, "details": {"state_from": "approval_requested", "state_to": "approved"}},
-        "benchmark.edit": {"target_type": "benchmark_case", "target_id": 1, "details": {"state_from": "registered", "state_to": "registered", "changes": {"title": ["주차 공유", "거주자 주차 공유"]}}},
-        "audit.export": {"details": {"staff": "홍길동", "action": "pii.view", "date_from": "2026-11-01", "date_to": "2026-11-25", "count": 1320}},
-        "sms.cancel": {"target_type": "sms_batch", "target_id": 4, "details": {"messages": 12, "scheduled_at": "2026-11-26T00:30:00+00:00"}},
-        "sms.list_save": {"target_type": "sms_saved_list", "target_id": 2, "details": {"name": "통장 회의", "entries": 12, "invalid": 1, "invalid_unmasked": False, "from": "entries"}},
-        "sms.list_delete": {"target_type": "sms_saved_list", "target_id": 2, "details": {"name": "통장 회의", "entries": 12}},
-    }  # fmt: skip
+        "benchmark.approve": {
+            "target_type": "benchmark_case",
+            "target_id": 1,
+            "details": {"state_from": "approval_requested", "state_to": "approved"},
+        },
+        "benchmark.edit": {
+            "target_type": "benchmark_case",
+            "target_id": 1,
+            "details": {
+                "state_from": "registered",
+                "state_to": "registered",
+                "changes": {"title": ["주차 공유", "거주자 주차 공유"]},
+            },
+        },
+        "audit.export": {
+            "details": {
+                "staff": "홍길동",
+                "action": "pii.view",
+                "date_from": "2026-11-01",
+                "date_to": "2026-11-25",
+                "count": 1320,
+            }
+        },
+        "sms.cancel": {
+            "target_type": "sms_batch",
+            "target_id": 4,
+            "details": {"messages": 12, "scheduled_at": "2026-11-26T00:30:00+00:00"},
+        },
+        "sms.list_save": {
+            "target_type": "sms_saved_list",
+            "target_id": 2,
+            "details": {"name": "통장 회의", "entries": 12, "invalid": 1, "invalid_unmasked": False, "from": "entries"},
+        },
+        "sms.list_delete": {
+            "target_type": "sms_saved_list",
+            "target_id": 2,
+            "details": {"name": "통장 회의", "entries": 12},
+        },
+    }
     for action, extra in entries.items():
         by_nobody = action == "admin.sign_in_throttled"  # a guess names no staff member: the username is the actor
         await write(uow_factory, now, action, None if by_nobody else admin.id, **extra)
