@@ -170,3 +170,31 @@ async def test_a_korean_heading_is_drawn_in_hangul_not_as_empty_boxes(page, admi
     if os.environ.get("DONGNE_REQUIRE_BROWSER") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+async def test_on_a_phone_the_staff_list_keeps_korean_names_whole(page, admin_site, services: Services):
+    # A 390-px phone: six columns squeeze, and a cell may wrap between words but never inside a name
+    # (the review saw "고지/현"); the roles column names each member's permissions with their dongs.
+    await make_admin(services)
+    for number, (name, department) in enumerate(
+        [("고지현", "공동주택과"), ("남궁민수", "마을공동체과"), ("황보혜정", "기획예산과"), ("선우재덕", "공동주택과")]
+    ):
+        await make_staff(
+            services,
+            saeol_id=f"member{number:02d}",
+            name=name,
+            department=department,
+            roles=("housing.read", "housing.write", "pii.view", "community.read", "sms.send"),
+        )
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await sign_in(page, admin_site)
+    await page.goto(f"{admin_site}/staff")
+    names = page.locator("tbody td:first-child a")
+    await expect(names).to_have_count(5)
+    for link in await names.all():
+        lines = await link.evaluate(
+            "(a) => { const r = document.createRange(); r.selectNodeContents(a); return r.getClientRects().length; }"
+        )
+        assert lines == 1, f"{await link.inner_text()} wraps over {lines} lines"
+    role_cells = page.locator("tbody td:nth-child(4) .role")
+    assert await role_cells.first.inner_text() != ""
