@@ -198,3 +198,31 @@ async def test_on_a_phone_the_staff_list_keeps_korean_names_whole(page, admin_si
         assert lines == 1, f"{await link.inner_text()} wraps over {lines} lines"
     role_cells = page.locator("tbody td:nth-child(4) .role")
     assert await role_cells.first.inner_text() != ""
+
+
+async def test_an_it_admin_stops_a_member_only_after_confirming_on_a_page_of_its_own(
+    page, admin_site, services: Services
+):
+    admin = await make_admin(services)
+    member = await make_staff(services, saeol_id="goji01", name="고지현")
+    failures = watch_for_server_errors(page)
+    await sign_in(page, admin_site)
+    # The menu: the daily pages, API tokens last, and no 문자 전송결과 for an admin who does not send messages.
+    menu = [await link.inner_text() for link in await page.locator("header nav a").all()]
+    assert menu == [text("nav.home"), text("staff.nav"), text("reference.nav"), text("audit.nav"), text("tokens.nav")]
+
+    await page.goto(f"{admin_site}/staff/{member.id}")
+    await page.get_by_role("link", name=text("staff.deactivate"), exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        text("staff.confirm.deactivate_title", name="고지현")
+    )
+    await page.get_by_role("link", name=text("staff.confirm.cancel"), exact=True).click()  # changed their mind
+    await page.wait_for_url(f"{admin_site}/staff/{member.id}")
+    assert (await services.staff_admin.get(admin, member.id)).active
+
+    await page.get_by_role("link", name=text("staff.deactivate"), exact=True).click()
+    await page.get_by_role("button", name=text("staff.deactivate"), exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text(text("staff.notice.deactivated"))
+    assert not (await services.staff_admin.get(admin, member.id)).active
+    await assert_no_traceback(page)
+    assert failures == []
