@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from aiohttp import web
 
 from bot.admin.keys import ACTOR, PRE_CSRF, SESSION
@@ -22,6 +23,15 @@ ENVIRONMENT = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def when(moment: str) -> Markup:
+    """A date and time ("2026-11-25 10:00") that may wrap between the day and the hour on a phone, never
+    inside the day ("2026-11-/25")."""
+    return Markup(" ").join(Markup('<span class="nowrap">{}</span>').format(part) for part in str(moment).split())
+
+
+ENVIRONMENT.filters["when"] = when
 # The frame and the pages everyone meets (signing in, an error): without them no page can be shown at all.
 ESSENTIAL_TEMPLATES = ("base.html", "sign_in.html", "error.html", "home.html")
 LANG_KEY = web.AppKey("admin_lang_cookie", str)
