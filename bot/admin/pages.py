@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.admin.keys import ACTOR, PRE_CSRF, SESSION
 from bot.admin.routing import NavLink
