@@ -34,8 +34,11 @@ async def test_a_text_message_reads_as_who_how_many_and_where(client, admin, uow
     long_text = "{이름}님, 11월 26일 10시 입주자대표회의에 참석해 주십시오. " * 3  # longer than 90 bytes: 장문
     await services.sms.send(sender, RecipientSelection("representatives", admin_dong_id=wangdo), long_text)
 
-    sent = row_of(table(await (await client.get("/audit")).text()), "sms.send")
+    page = await (await client.get("/audit")).text()
+    sent = row_of(table(page), "sms.send")
     assert sent[4] == "대상 10명 · 장문 · 입주자대표 · 왕십리도선동"
+    # On a phone the time may go below the day, but the day stays whole (never "2026-11-/25").
+    assert '<td><span class="nowrap">2026-11-25</span> <span class="nowrap">10:00:00</span></td>' in page
     assert sent[3].startswith(t_plain("ko", "admin.audit.targets.sms_batch") + " #")
     assert "recipients" not in sent[4] and "lms" not in sent[4] and "representatives" not in sent[4]
 
