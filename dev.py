@@ -2,8 +2,8 @@
 """Set up and run Dongne on a fresh machine that has nothing but Python 3.11+.
 
     python3 dev.py demo     # virtualenv + install, then the offline terminal demo (SQLite, local emulator)
-    python3 dev.py test     # virtualenv + install with test tools (and Debian's chromium where apt-get may install
-                            # it), then the whole suite (SQLite and PostgreSQL)
+    python3 dev.py test     # virtualenv + install with test tools (and Debian's chromium and Korean font where
+                            # apt-get may install them), then the whole suite (SQLite and PostgreSQL)
     python3 dev.py lint     # ruff, mypy and the import-layer contracts
 
 The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes. Extra arguments after
@@ -41,19 +41,34 @@ def ensure_environment(extras: str) -> None:
     marker.write_text(fingerprint)
 
 
+def korean_font_installed() -> bool:
+    """Whether fontconfig offers a font with Hangul (without one, chromium draws Korean as empty boxes)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:  # fontconfig comes with chromium; without it there is no font to find either
+        return False
+    listed = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True)
+    return listed.returncode == 0 and bool(listed.stdout.strip())
+
+
 def ensure_chromium() -> None:
-    """The browser tests drive Debian's chromium; Playwright never downloads a browser here. Where chromium is
-    missing and apt-get may run (as root, or through password-less sudo), install it; elsewhere those tests skip
-    and say how to install it. A failed attempt is remembered in the virtualenv, so later runs don't repeat it."""
+    """The browser tests drive Debian's chromium; Playwright never downloads a browser here. Where chromium or a
+    Korean font (Debian's fonts-nanum: without it every Hangul heading is a row of empty boxes) is missing and
+    apt-get may run (as root, or through password-less sudo), install them; elsewhere those tests skip and say
+    how to install them. A failed attempt is remembered in the virtualenv, so later runs don't repeat it."""
     tried = VENV / ".dongne-chromium-tried"
-    if shutil.which("chromium") or shutil.which("chromium-browser") or tried.exists() or not shutil.which("apt-get"):
+    if tried.exists() or not shutil.which("apt-get"):
+        return
+    packages = [] if shutil.which("chromium") or shutil.which("chromium-browser") else ["chromium"]
+    if not korean_font_installed():
+        packages.append("fonts-nanum")
+    if not packages:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     if sudo and (not shutil.which("sudo") or subprocess.run([*sudo, "true"], capture_output=True).returncode):
         return
     apt = [*sudo, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q", "-y"]
-    install = [*apt, "install", "--no-install-recommends", "chromium"]
-    print("Installing Debian's chromium for the browser tests (apt-get install chromium) ...", flush=True)
+    install = [*apt, "install", "--no-install-recommends", *packages]
+    print(f"Installing Debian's {' and '.join(packages)} for the browser tests (apt-get install) ...", flush=True)
     done = subprocess.run(install, capture_output=True, text=True)
     if done.returncode:  # no package lists yet (a slim image) or stale ones: update them and try once more
         done = subprocess.run([*apt, "update"], capture_output=True, text=True)
@@ -61,7 +76,9 @@ def ensure_chromium() -> None:
             done = subprocess.run(install, capture_output=True, text=True)
     if done.returncode:
         tried.write_text(done.stderr)
-        print(f"Could not install chromium; the browser tests will be skipped (delete {tried} to retry):")
+        print(
+            f"Could not install {' and '.join(packages)}; the browser tests will be skipped (delete {tried} to retry):"
+        )
         print(done.stderr.strip()[-1500:], flush=True)
 
 

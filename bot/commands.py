@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.admin.app import AdminServer, build_admin_app
+from bot.admin.bot_identity import BotUsernameLookup
 from bot.admin.health import BOT_ROLE
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.instance import Instance
@@ -255,8 +256,7 @@ def _username_if_known(app: Application[Any, Any, Any, Any, Any, Any]) -> str | 
 
 async def serve_admin(runtime: Runtime, stop: asyncio.Event) -> int:
     """``dongne admin serve``: only the endpoint, until ``stop``; its health check expects no bot."""
-    username = await bot_username(runtime.settings)  # for deep links, asked of Telegram once if not set
-    server = admin_server(runtime, bot_username=lambda: username)
+    server = admin_server(runtime)  # the deep links' username: from settings, else asked of Telegram when needed
     if not await start_admin(server, runtime.settings):
         return 2
     try:
@@ -283,11 +283,20 @@ def admin_server(
         secure_cookies=settings.admin_secure_cookies,
         bot_running=bot_running,
         bot_username=bot_username or (lambda: settings.bot_username),
+        bot_lookup=admin_bot_lookup(settings),
         trusted_proxies=settings.admin_trusted_proxies,
     )
     app[BOT_ROLE] = bot_role
     attach_report_inbox(app, runtime)
     return AdminServer(app, settings.admin_host, settings.admin_port)
+
+
+def admin_bot_lookup(settings: Settings) -> BotUsernameLookup | None:
+    """Asks Telegram (getMe) for the username the link codes' deep links need, when a token is set but no
+    username: the endpoint alone, or a standby whose bot has not started, has no running bot to ask."""
+    if settings.bot_username or settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        return None
+    return BotUsernameLookup(settings.telegram_api_url, settings.require_token())
 
 
 async def start_admin(server: AdminServer, settings: Settings) -> bool:

@@ -20,14 +20,15 @@ def view_modules() -> list[ModuleType]:
     )
     from bot.ums import reports as ums_reports
 
+    # The menu follows this order: the daily pages first, API tokens (set up once per integration) last.
     return [
         views_staff,
         api_staff,
         openapi,
-        views_tokens,
         views_reference,
         views_audit,
         views_sms,
+        views_tokens,
         api_sms,
         ums_reports,
     ]

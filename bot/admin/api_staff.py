@@ -379,7 +379,7 @@ async def api_staff_link_code(request: web.Request) -> web.StreamResponse:
         "staff_id": issued.staff.id,
         "code": issued.code,
         "expires_at": _when(issued.expires_at),
-        "deep_link": deep_link(request, issued.code),
+        "deep_link": await deep_link(request, issued.code),
     }
     return web.json_response(answer, status=201)
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin import health, views_auth
+from bot.admin.bot_identity import BotUsernameLookup
 from bot.admin.routing import Access, Route
 from bot.admin.security import ACCESS, SECURE_COOKIES, SERVICES, authenticate, errors, headers, refuse_unsafe_text
 from core.services import Services
@@ -17,6 +18,8 @@ from core.services import Services
 MAX_REQUEST_BYTES = 64 * 1024
 # The bot's @username for t.me deep links in link codes: a setting, or asked of the running bot (getMe).
 BOT_USERNAME = web.AppKey("bot_username", object)
+# Without either, the username asked of Telegram (getMe) when a link code needs it: see bot/admin/bot_identity.py.
+BOT_LOOKUP = web.AppKey("bot_lookup", BotUsernameLookup)
 
 
 def all_routes() -> list[Route]:
@@ -37,6 +40,7 @@ def build_admin_app(
     bot_running: Callable[[], bool] | None = None,
     routes: Iterable[Route] | None = None,
     bot_username: str | Callable[[], str | None] | None = None,
+    bot_lookup: BotUsernameLookup | None = None,
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = (),
 ) -> web.Application:
     # The text rule runs after authentication: a stranger learns nothing, not even that the input was refused.
@@ -47,6 +51,8 @@ def build_admin_app(
     app[health.ENGINE] = engine
     app[health.BOT_RUNNING] = bot_running
     app[BOT_USERNAME] = bot_username
+    if bot_lookup is not None:
+        app[BOT_LOOKUP] = bot_lookup
     app[views_auth.TRUSTED_PROXIES] = trusted_proxies
     access: dict[str, Access] = {}
     for entry in routes if routes is not None else all_routes():

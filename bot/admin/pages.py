@@ -7,9 +7,13 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.admin.keys import ACTOR, PRE_CSRF, SESSION
+from bot.admin.routing import NavLink
 from conversations.i18n import LANGUAGES, language_of, t_plain
+from core.permissions import can
+from core.values import StaffMember
 
 TEMPLATES = Path(__file__).with_name("templates")
 ENVIRONMENT = jinja2.Environment(
@@ -19,6 +23,15 @@ ENVIRONMENT = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def when(moment: str) -> Markup:
+    """A date and time ("2026-11-25 10:00") that may wrap between the day and the hour on a phone, never
+    inside the day ("2026-11-/25")."""
+    return Markup(" ").join(Markup('<span class="nowrap">{}</span>').format(part) for part in str(moment).split())
+
+
+ENVIRONMENT.filters["when"] = when
 # The frame and the pages everyone meets (signing in, an error): without them no page can be shown at all.
 ESSENTIAL_TEMPLATES = ("base.html", "sign_in.html", "error.html", "home.html")
 LANG_KEY = web.AppKey("admin_lang_cookie", str)
@@ -48,14 +61,16 @@ def request_language(request: web.Request) -> str:
     return language_of(first or None)
 
 
-def navigation(lang: str) -> list[dict[str, str]]:
-    """The menu: each view module names its pages as (catalog key, address)."""
+def navigation(lang: str, actor: StaffMember) -> list[dict[str, str]]:
+    """The menu: each view module names its pages; an admin is offered only the pages their permissions open
+    (the services still check: hiding a link is not security)."""
     from bot.admin import view_modules
 
+    links: list[NavLink] = [link for module in view_modules() for link in getattr(module, "NAV", [])]
     return [
-        {"label": t_plain(lang, f"admin.{key}"), "href": href}
-        for module in view_modules()
-        for key, href in getattr(module, "NAV", [])
+        {"label": t_plain(lang, f"admin.{link.key}"), "href": link.href}
+        for link in links
+        if can(actor, link.permission)
     ]
 
 
@@ -66,11 +81,12 @@ def render(request: web.Request, template: str, *, status: int = 200, **context:
         return t_plain(lang, f"admin.{key}", **params)
 
     session = request.get(SESSION)
-    context.setdefault("nav_links", navigation(lang) if request.get(ACTOR) is not None else [])
+    actor = request.get(ACTOR)
+    context.setdefault("nav_links", navigation(lang, actor) if actor is not None else [])
     body = ENVIRONMENT.get_template(template).render(
         t=text,
         lang=lang,
-        actor=request.get(ACTOR),
+        actor=actor,
         csrf=session.csrf_token if session is not None else request.get(PRE_CSRF, ""),
         csrf_field=CSRF_FIELD,
         request=request,

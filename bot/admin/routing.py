@@ -11,6 +11,7 @@ from aiohttp import web
 
 from core.admin.staff_admin import LARGEST_ID
 from core.errors import NotFound
+from core.permissions import Permission
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -28,6 +29,16 @@ class Route:
     handler: Handler
     name: str
     access: Access
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A menu item: its catalog key (under admin.), its address, and the permission the page's service asks
+    for, so the menu offers an admin only what they may open."""
+
+    key: str
+    href: str
+    permission: Permission = Permission.ADMIN
 
 
 def route(method: str, path: str, name: str, access: Access = Access.SESSION) -> Callable[[Handler], Route]:

@@ -49,6 +49,12 @@ def status_of(error: DongneError) -> int:
 
 
 def error_message(lang: str, error: DongneError) -> str:
+    permission = error.params.get("permission")
+    if type(error) is PermissionDenied and isinstance(permission, str):
+        # Whoever reads this is an admin of 전산정보과 already: "ask 전산정보과" would send them to themselves.
+        role_key = "admin.roles.short." + permission.replace(".", "_")
+        if has_text(lang, role_key):
+            return t_plain(lang, "admin.error.permission_needed", role=t_plain(lang, role_key))
     for key in (f"admin.error.{error.code}", f"error.{error.code}"):
         if has_text(lang, key):
             try:

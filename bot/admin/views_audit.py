@@ -14,9 +14,10 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from bot.admin.audit_text import AuditText
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, route
+from bot.admin.routing import NavLink, Route, route
 from bot.admin.security import SERVICES, error_message, status_of
 from conversations.i18n import catalog, t_plain
 from core.admin.audit_log import (
@@ -27,12 +28,11 @@ from core.admin.audit_log import (
     AuditLine,
     AuditLog,
     actor_text,
-    describe_details,
     target_text,
 )
 from core.errors import InvalidInput
 
-NAV = [("audit.nav", "/audit")]
+NAV = [NavLink("audit.nav", "/audit")]
 FILTER_FIELDS = ("staff", "action", "from", "to")
 # Longer values are no staff id, action or date; cut before parsing so a message never echoes a novel.
 FIELD_LIMIT = 60
@@ -112,7 +112,7 @@ def link(raw: Mapping[str, str], path: str = "/audit", **extra: object) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _row(line: AuditLine, labels: AuditLabels) -> dict[str, Any]:
+def _row(line: AuditLine, labels: AuditLabels, said: AuditText) -> dict[str, Any]:
     return {
         "at": line.at.strftime("%Y-%m-%d %H:%M:%S"),
         "actor": actor_text(line, labels),
@@ -120,7 +120,7 @@ def _row(line: AuditLine, labels: AuditLabels) -> dict[str, Any]:
         "action": labels.action(line.action),
         "code": line.action,
         "target": target_text(line, labels),
-        "details": describe_details(line, labels),
+        "details": said.line(line),
     }
 
 
@@ -148,8 +148,9 @@ async def audit(request: web.Request) -> web.StreamResponse:
         context["error"] = error_message(lang, error)
         return render(request, "audit.html", status=status_of(error), **context)
     page = await _log(request).page(request[ACTOR], wanted, page_number(request.query.get("page", "")))
+    said = AuditText(lang, labels, request.app[SERVICES].clock.zone)
     context.update(
-        rows=[_row(line, labels) for line in page.items],
+        rows=[_row(line, labels, said) for line in page.items],
         page=page,
         total=f"{page.total:,}",
         previous=link(raw, page=page.number) if page.has_previous else None,

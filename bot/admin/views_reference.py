@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, path_id, route
+from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
 from conversations.i18n import has_text, t_plain
 from core.admin.reference import (
@@ -34,7 +34,7 @@ from core.admin.reference import (
 )
 from core.errors import DongneError, InvalidInput, StaleRecord
 
-NAV = [("reference.nav", "/reference")]
+NAV = [NavLink("reference.nav", "/reference")]
 # The lists' addresses, in the menu's order.
 SLUGS: dict[str, ReferenceKind] = {
     "positions": ReferenceKind.POSITION,

@@ -15,16 +15,17 @@ from aiohttp import web
 
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, path_id, route
+from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, status_of
 from conversations.i18n import has_text, t_plain
 from conversations.sms_view import count_parts, failure_text
 from core.clock import Clock
 from core.errors import InvalidInput
+from core.permissions import Permission
 from core.sms.service import SmsService
 from core.sms.values import BatchView, MessageState, StateCounts
 
-NAV = [("sms.nav", "/sms")]
+NAV = [NavLink("sms.nav", "/sms", Permission.SMS_SEND)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTICES = frozenset({"cancelled"})
 

@@ -16,17 +16,19 @@ from urllib.parse import urlencode
 import segno
 from aiohttp import web
 
-from bot.admin.app import BOT_USERNAME
+from bot.admin.app import BOT_LOOKUP, BOT_USERNAME
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, path_id, route
+from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
+from conversations.i18n import t_plain
 from core.admin.staff_admin import (
     DEPARTMENT_LIMIT,
     NAME_LIMIT,
     SEARCH_LIMIT,
     AlreadyDone,
     GrantRequest,
+    GrantView,
     RoleChoices,
     ScopeKind,
     StaffAdministration,
@@ -38,10 +40,22 @@ from core.admin.staff_admin import (
 from core.errors import DongneError, DuplicateStaff, InvalidInput, StaffInactive, StaleRecord
 from core.values import LinkCodeIssued
 
-NAV = [("staff.nav", "/staff")]
+NAV = [NavLink("staff.nav", "/staff")]
 # What a form can be refused for and shown again; anything else (unknown id, no permission) is an error page.
 FORM_ERRORS = (InvalidInput, DuplicateStaff, StaleRecord, AlreadyDone, StaffInactive)
-NOTICES = frozenset({"added", "saved", "deactivated", "activated", "unbound", "granted", "revoked"})
+NOTICES = frozenset(
+    {
+        "added",
+        "saved",
+        "deactivated",
+        "activated",
+        "unbound",
+        "granted",
+        "revoked",
+        "already_inactive",
+        "already_revoked",
+    }
+)
 STATUS_FILTERS: dict[str, bool | None] = {"": None, "active": True, "inactive": False}
 # Telegram's rule for bot usernames; anything else would make a link that opens nothing.
 BOT_USERNAME_RULE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -59,16 +73,27 @@ def staff_id_of(request: web.Request) -> int:
     return path_id(request, "staff_id")
 
 
-def bot_username(request: web.Request) -> str | None:
+def known_bot_username(request: web.Request) -> str | None:
+    """The username from settings or the running bot, without asking anyone."""
     configured = request.app.get(BOT_USERNAME)
     value = configured() if callable(configured) else configured
     name = str(value).strip().lstrip("@") if value else ""
     return name if BOT_USERNAME_RULE.fullmatch(name) else None
 
 
-def deep_link(request: web.Request, code: str) -> str | None:
+async def bot_username(request: web.Request) -> str | None:
+    """The bot's username: known, else asked of Telegram (getMe) once when a bot token is set."""
+    name = known_bot_username(request)
+    lookup = request.app.get(BOT_LOOKUP)
+    if name is None and lookup is not None:
+        asked = await lookup.username()
+        name = asked if asked and BOT_USERNAME_RULE.fullmatch(asked) else None
+    return name
+
+
+async def deep_link(request: web.Request, code: str) -> str | None:
     """``https://t.me/<bot>?start=<code>``: opening it sends the bot ``/start <code>``, which binds the account."""
-    name = bot_username(request)
+    name = await bot_username(request)
     return f"https://t.me/{name}?start={code}" if name else None
 
 
@@ -79,6 +104,23 @@ def qr_data_uri(text: str) -> str:
 
 def permission_key(permission: str) -> str:
     return "roles.name." + permission.replace(".", "_")
+
+
+# A role in the list's column names at most this many dongs; the member's page lists them all.
+DONGS_IN_LIST = 2
+
+
+def role_text(t: Callable[..., str], grant: GrantView) -> str:
+    """A grant as the staff list's roles column says it: "공동주택 조회(왕십리도선동, 행당1동 외 3곳)"."""
+    name = t("roles.short." + grant.permission.replace(".", "_"))
+    if grant.scope is ScopeKind.DEPARTMENT:
+        return t("roles.short_scoped", name=name, scope=grant.department or f"#{grant.department_id}")
+    if grant.scope is ScopeKind.DONGS:
+        shown = ", ".join(grant.dongs[:DONGS_IN_LIST])
+        rest = len(grant.dongs) - DONGS_IN_LIST
+        scope = t("roles.short_more", names=shown, count=f"{rest:,}") if rest > 0 else shown
+        return t("roles.short_scoped", name=name, scope=scope)
+    return name
 
 
 def _notice(request: web.Request) -> str | None:
@@ -131,6 +173,7 @@ async def staff_list(request: web.Request) -> web.StreamResponse:
         previous_href=href(page.number - 1) if page and page.has_previous else None,
         next_href=href(page.number + 1) if page and page.has_next else None,
         search_limit=SEARCH_LIMIT,
+        role_text=role_text,
     )
 
 
@@ -263,13 +306,62 @@ staff_activate = _account_action("staff_activate", r"/staff/{staff_id:\d+}/activ
 staff_unbind = _account_action("staff_unbind", r"/staff/{staff_id:\d+}/unbind", lambda s: s.unbind_telegram, "unbound")
 
 
-def link_code_view(request: web.Request, issued: LinkCodeIssued) -> dict[str, Any]:
-    link = deep_link(request, issued.code)
+# -- confirmations --------------------------------------------------------------------------------------
+# Stopping a member's use and taking a permission away act at once on the member's next message, so the
+# member's page links to a page that says what will happen; its form (with the session's CSRF token) does it.
+# A plain page and a form, so it works without JavaScript, as every page here does.
+
+
+@route("GET", r"/staff/{staff_id:\d+}/deactivate", "staff_deactivate_confirm")
+async def staff_deactivate_confirm(request: web.Request) -> web.StreamResponse:
+    staff = await _staff_admin(request).get(request[ACTOR], staff_id_of(request))
+    if not staff.active:
+        raise _after(staff.id, "already_inactive")
+    return render(
+        request,
+        "staff_confirm.html",
+        staff=staff,
+        title=t_plain(request_language(request), "admin.staff.confirm.deactivate_title", name=staff.name),
+        consequences=("staff.confirm.deactivate_bot", "staff.confirm.deactivate_sessions", "staff.confirm.undo"),
+        action=f"/staff/{staff.id}/deactivate",
+        fields={},
+        button="staff.deactivate",
+    )
+
+
+@route("GET", r"/staff/{staff_id:\d+}/revoke", "staff_revoke_confirm")
+async def staff_revoke_confirm(request: web.Request) -> web.StreamResponse:
+    staff = await _staff_admin(request).get(request[ACTOR], staff_id_of(request))
+    wanted = request.query.get("permission", "")[:60]
+    grant = next((g for g in staff.grants if g.permission == wanted), None)
+    if grant is None:  # revoked meanwhile, or an address typed by hand: the member's page as it is now
+        raise _after(staff.id, "already_revoked")
+    lang = request_language(request)
+    role = role_text(lambda key, **params: t_plain(lang, f"admin.{key}", **params), grant)
+    consequences = ["staff.confirm.revoke_bot"]
+    if grant.permission == "admin":
+        consequences.append("staff.confirm.revoke_admin")
+    return render(
+        request,
+        "staff_confirm.html",
+        staff=staff,
+        title=t_plain(lang, "admin.staff.confirm.revoke_title", name=staff.name, role=role),
+        consequences=(*consequences, "staff.confirm.undo_grant"),
+        action=f"/staff/{staff.id}/revoke",
+        fields={"permission": grant.permission},
+        button="roles.revoke",
+    )
+
+
+async def link_code_view(request: web.Request, issued: LinkCodeIssued) -> dict[str, Any]:
+    link = await deep_link(request, issued.code)
+    asked = link is None and request.app.get(BOT_LOOKUP) is not None  # a token is set, but Telegram did not say
     return {
         "code": issued.code,
         "expires": issued.expires_at.strftime("%Y-%m-%d %H:%M"),
         "link": link,
         "qr": qr_data_uri(link) if link else None,
+        "no_link": "staff.link.lookup_failed" if asked else "staff.link.no_link",
     }
 
 
@@ -280,7 +372,7 @@ async def staff_link_code(request: web.Request) -> web.StreamResponse:
         issued = await _staff_admin(request).issue_link_code(request[ACTOR], staff_id)
     except FORM_ERRORS as error:
         return await _refused(request, staff_id, error)
-    return render(request, "staff_link_code.html", staff=issued.staff, issued=link_code_view(request, issued))
+    return render(request, "staff_link_code.html", staff=issued.staff, issued=await link_code_view(request, issued))
 
 
 # -- permissions -----------------------------------------------------------------------------------------
@@ -347,10 +439,12 @@ ROUTES: list[Route] = [
     staff_add,
     staff_detail,
     staff_edit,
+    staff_deactivate_confirm,
     staff_deactivate,
     staff_activate,
     staff_unbind,
     staff_link_code,
     staff_grant,
+    staff_revoke_confirm,
     staff_revoke,
 ]

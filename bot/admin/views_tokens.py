@@ -13,13 +13,13 @@ from aiohttp import web
 
 from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
-from bot.admin.routing import Route, path_id, route
+from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
 from core.admin.access import TOKEN_NAME_LIMIT, IssuedToken
 from core.errors import InvalidInput
 from storage.records_admin import ApiTokenRecord
 
-NAV = [("tokens.nav", "/tokens")]
+NAV = [NavLink("tokens.nav", "/tokens")]
 NOTICES = {"revoked": "tokens.revoked_notice"}
 
 

@@ -77,6 +77,7 @@ class StaffSummary:
     department: str
     active: bool
     telegram_bound: bool
+    grants: tuple[GrantView, ...] = ()  # the roles column of the list, by permission
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,10 @@ class StaffAdministration:
             rows, total = await uow.staff_admin.search_staff(
                 text=text, active=query.active, offset=number * size, limit=size
             )
+            grants = await uow.grants.list_grants_of(r.id for r in rows)
+            every = [g for held in grants.values() for g in held]
+            departments = {d.id: d.name for d in await uow.staff_admin.list_departments()} if every else {}
+            dongs = await uow.staff_admin.list_admin_dongs() if any(g.scope.admin_dong_ids for g in every) else []
         items = tuple(
             StaffSummary(
                 id=r.id,
@@ -204,6 +209,7 @@ class StaffAdministration:
                 department=r.department,
                 active=r.active,
                 telegram_bound=r.telegram_user_id is not None,
+                grants=tuple(self._grant_view(g, departments, dongs) for g in grants.get(r.id, [])),
             )
             for r in rows
         )

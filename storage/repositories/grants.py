@@ -102,27 +102,42 @@ class GrantRepository:
 
     async def list_grants(self, staff_id: int) -> list[GrantRecord]:
         """The member's grants with their scopes, by permission; one query."""
+        return (await self.list_grants_of([staff_id])).get(staff_id, [])
+
+    async def list_grants_of(self, staff_ids: Iterable[int]) -> dict[int, list[GrantRecord]]:
+        """The grants of several members (a page of the staff list), by member and permission; one query."""
+        wanted = sorted(set(staff_ids))
+        if not wanted:
+            return {}
         rows = await self._session.execute(
-            select(RoleGrant.permission, RoleGrant.department_id, RoleGrantDong.admin_dong_id, RoleGrant.granted_at)
+            select(
+                RoleGrant.staff_id,
+                RoleGrant.permission,
+                RoleGrant.department_id,
+                RoleGrantDong.admin_dong_id,
+                RoleGrant.granted_at,
+            )
             .outerjoin(RoleGrantDong, RoleGrantDong.grant_id == RoleGrant.id)
-            .where(RoleGrant.staff_id == staff_id)
-            .order_by(RoleGrant.permission, RoleGrantDong.admin_dong_id)
+            .where(RoleGrant.staff_id.in_(wanted))
+            .order_by(RoleGrant.staff_id, RoleGrant.permission, RoleGrantDong.admin_dong_id)
         )
-        granted: dict[str, tuple[int | None, set[int], datetime]] = {}
-        for permission, department_id, dong_id, granted_at in rows:
-            _, dongs, _ = granted.setdefault(permission, (department_id, set(), granted_at))
+        granted: dict[tuple[int, str], tuple[int | None, set[int], datetime]] = {}
+        for staff_id, permission, department_id, dong_id, granted_at in rows:
+            _, dongs, _ = granted.setdefault((staff_id, permission), (department_id, set(), granted_at))
             if dong_id is not None:
                 dongs.add(dong_id)
-        return [
-            GrantRecord(
-                staff_id=staff_id,
-                permission=permission,
-                scope=GrantScope(department_id=department_id, admin_dong_ids=frozenset(dongs)),
-                # SQLite hands back naive UTC; the record is aware on both engines.
-                granted_at=granted_at if granted_at.tzinfo else granted_at.replace(tzinfo=UTC),
+        found: dict[int, list[GrantRecord]] = {}
+        for (staff_id, permission), (department_id, dongs, granted_at) in granted.items():
+            found.setdefault(staff_id, []).append(
+                GrantRecord(
+                    staff_id=staff_id,
+                    permission=permission,
+                    scope=GrantScope(department_id=department_id, admin_dong_ids=frozenset(dongs)),
+                    # SQLite hands back naive UTC; the record is aware on both engines.
+                    granted_at=granted_at if granted_at.tzinfo else granted_at.replace(tzinfo=UTC),
+                )
             )
-            for permission, (department_id, dongs, granted_at) in granted.items()
-        ]
+        return found
 
     async def get_grant(self, staff_id: int, permission: str) -> GrantRecord | None:
         """One grant with its scope (the old value an audit entry records), or None when not held."""

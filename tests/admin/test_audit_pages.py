@@ -89,7 +89,7 @@ async def test_sign_ins_and_failed_ones_are_listed_newest_first(client, admin):
     failed = rows[0]
     assert failed[0] == "2026-11-25 10:00:00"  # the office's time, not the server's UTC
     assert failed[1] == t_plain("ko", "admin.audit.unknown_user", username="intruder")
-    assert failed[4] == f"{t_plain('ko', 'admin.audit.fields.address')}: 127.0.0.1"
+    assert failed[4] == t_plain("ko", "admin.audit.detail.address", value="127.0.0.1")  # 접속 주소 127.0.0.1
     assert rows[1][1] == "임희철\nitadmin"
 
 
@@ -118,12 +118,10 @@ async def test_a_grant_and_a_reference_change_read_as_old_and_new_values(client,
     assert edit[4] == f"{t_plain('ko', 'admin.audit.fields.name')}: 공동주택과 → 공동주택관리과"
     granted = next(row for row in rows if row[2] == action_label("role.grant"))
     assert granted[3] == f"{t_plain('ko', 'admin.audit.targets.staff')} 홍길동"
-    scope, permission = granted[4].split("\n")
-    # The department is named as it is called now.
-    assert scope == f"{t_plain('ko', 'admin.audit.fields.department_id')}: — → 공동주택관리과"
-    assert permission == (
-        f"{t_plain('ko', 'admin.audit.fields.permission')}: "
-        f"{t_plain('ko', 'admin.audit.permissions.benchmark.execute')}"
+    # One line: the permission's Korean name, then its scope, the department named as it is called now.
+    scope = t_plain("ko", "admin.roles.scope_department_value", name="공동주택관리과")
+    assert granted[4] == " · ".join(
+        (t_plain("ko", "admin.roles.short.benchmark_execute"), t_plain("ko", "admin.audit.detail.scope", value=scope))
     )
 
 

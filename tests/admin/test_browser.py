@@ -6,8 +6,12 @@ file takes about ten seconds in all."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 
+import pytest
 from playwright.async_api import Page, Response, expect
 
 from bot.admin.views_staff import permission_key
@@ -116,3 +120,109 @@ async def test_a_grant_made_in_the_browser_shows_in_the_members_next_bot_menu(
     replies = await member.send("/start")
     assert replies[-1].text == shown("ko", "start.menu", name=typed)
     assert set(coordinators_items) <= set(replies[-1].button_texts())
+
+
+# Two different syllables drawn in the heading's own font: a font with Hangul draws two different shapes,
+# while a machine without one draws the same .notdef box ("tofu") for both, or nothing at all.
+GLYPHS_OF = """(heading) => {
+    const style = getComputedStyle(heading);
+    const syllables = [...new Set([...heading.textContent].filter((c) => c >= "\\uAC00" && c <= "\\uD7A3"))];
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 64;
+    const ctx = canvas.getContext("2d");
+    const draw = (character) => {
+        ctx.clearRect(0, 0, 64, 64);
+        ctx.font = `${style.fontWeight} 40px ${style.fontFamily}`;
+        ctx.textBaseline = "top";
+        ctx.fillText(character, 4, 4);
+        return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(",");
+    };
+    const empty = draw(" ");
+    return {syllables: syllables.slice(0, 2), shapes: syllables.slice(0, 2).map(draw), empty: empty};
+}"""
+
+
+def korean_fonts() -> list[str]:
+    """The fonts fontconfig offers for Korean (what chromium falls back to for Hangul)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    listed = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True, check=False)
+    return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
+async def test_a_korean_heading_is_drawn_in_hangul_not_as_empty_boxes(page, admin_site):
+    # An IT admin on a freshly set-up machine opens the sign-in page: its heading must read as Korean.
+    await page.goto(f"{admin_site}/sign-in")
+    heading = page.get_by_role("heading", level=1)
+    await expect(heading).to_have_text(text("sign_in.title"))
+    drawn = await heading.evaluate(GLYPHS_OF)
+    assert len(drawn["syllables"]) == 2, drawn["syllables"]
+    first, second = drawn["shapes"]
+    if first != second and drawn["empty"] not in (first, second):
+        return  # two different syllables, two different shapes: Hangul is really drawn
+    if korean_fonts():  # a Korean font is installed, yet the page's font stack does not reach it
+        pytest.fail(f"the heading's Hangul renders as missing glyphs although fc-list offers {korean_fonts()}")
+    reason = (
+        "no Korean font installed (fc-list :lang=ko is empty), so Hangul renders as empty boxes: install Debian's "
+        "fonts-nanum (`sudo apt-get install fonts-nanum`, or run `python3 dev.py test` as root or with sudo)"
+    )
+    if os.environ.get("DONGNE_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+async def test_on_a_phone_the_staff_list_keeps_korean_names_whole(page, admin_site, services: Services):
+    # A 390-px phone: six columns squeeze, and a cell may wrap between words but never inside a name
+    # (the review saw "고지/현"); the roles column names each member's permissions with their dongs.
+    await make_admin(services)
+    for number, (name, department) in enumerate(
+        [("고지현", "공동주택과"), ("남궁민수", "마을공동체과"), ("황보혜정", "기획예산과"), ("선우재덕", "공동주택과")]
+    ):
+        await make_staff(
+            services,
+            saeol_id=f"member{number:02d}",
+            name=name,
+            department=department,
+            roles=("housing.read", "housing.write", "pii.view", "community.read", "sms.send"),
+        )
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await sign_in(page, admin_site)
+    await page.goto(f"{admin_site}/staff")
+    names = page.locator("tbody td:first-child a")
+    await expect(names).to_have_count(5)
+    for link in await names.all():
+        lines = await link.evaluate(
+            "(a) => { const r = document.createRange(); r.selectNodeContents(a); return r.getClientRects().length; }"
+        )
+        assert lines == 1, f"{await link.inner_text()} wraps over {lines} lines"
+    role_cells = page.locator("tbody td:nth-child(4) .role")
+    assert await role_cells.first.inner_text() != ""
+
+
+async def test_an_it_admin_stops_a_member_only_after_confirming_on_a_page_of_its_own(
+    page, admin_site, services: Services
+):
+    admin = await make_admin(services)
+    member = await make_staff(services, saeol_id="goji01", name="고지현")
+    failures = watch_for_server_errors(page)
+    await sign_in(page, admin_site)
+    # The menu: the daily pages, API tokens last, and no 문자 전송결과 for an admin who does not send messages.
+    menu = [await link.inner_text() for link in await page.locator("header nav a").all()]
+    assert menu == [text("nav.home"), text("staff.nav"), text("reference.nav"), text("audit.nav"), text("tokens.nav")]
+
+    await page.goto(f"{admin_site}/staff/{member.id}")
+    await page.get_by_role("link", name=text("staff.deactivate"), exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        text("staff.confirm.deactivate_title", name="고지현")
+    )
+    await page.get_by_role("link", name=text("staff.confirm.cancel"), exact=True).click()  # changed their mind
+    await page.wait_for_url(f"{admin_site}/staff/{member.id}")
+    assert (await services.staff_admin.get(admin, member.id)).active
+
+    await page.get_by_role("link", name=text("staff.deactivate"), exact=True).click()
+    await page.get_by_role("button", name=text("staff.deactivate"), exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text(text("staff.notice.deactivated"))
+    assert not (await services.staff_admin.get(admin, member.id)).active
+    await assert_no_traceback(page)
+    assert failures == []
