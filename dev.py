@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "lint-imports")],
-        [str(BIN / "mypy"), "core", "storage", "conversations", "bot"],
+        [str(BIN / "mypy"), "core", "storage", "conversations", "bot", "tools"],
     ):
         if code := run(*step):
             return code

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .admin import draw_admin
+from .admin import draw_admin, fresh_folder
 from .chat import draw_chat
 from .document import ADMIN_IMAGES, write
 from .world import frozen_world
@@ -20,7 +20,6 @@ async def generate(docs: Path, workdir: Path, *, admin: bool = True) -> Path:
         pages = None
         if admin:
             folder = docs / ADMIN_IMAGES
-            for old in folder.glob("*.png"):  # a page that went away takes its pictures with it
-                old.unlink()
+            fresh_folder(folder)
             pages = await draw_admin(world, folder)
     return write(docs, gallery, pages)

@@ -53,6 +53,13 @@ def squeeze(png: bytes) -> bytes:
     return out.getvalue()
 
 
+def fresh_folder(folder: Path) -> None:
+    """An empty folder for the pictures: a page that went away takes its pictures with it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+
+
 async def prepare(world: World) -> int:
     """A member not yet bound to Telegram (whose page offers a link code) and one API token, so that those
     pages show what they are for. Returns the member's staff id."""
@@ -70,7 +77,6 @@ async def draw_admin(world: World, out: Path) -> list[Shot]:
     if executable is None:
         raise RuntimeError("no chromium on PATH: install Debian's package (apt-get install chromium)")
     member_id = await prepare(world)
-    out.mkdir(parents=True, exist_ok=True)
     shots: dict[str, Shot] = {}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -96,7 +102,9 @@ async def _walk(
     page.set_default_timeout(15_000)
 
     async def snap(slug: str, title: str) -> None:
-        await page.wait_for_load_state("networkidle")
+        # The pages are drawn on the server and load no scripts: once loaded (and the fonts ready), they are done.
+        await page.wait_for_load_state("load")
+        await page.evaluate("document.fonts.ready.then(() => true)")
         name = f"{slug}-{width}.png"
         (out / name).write_bytes(squeeze(await page.screenshot(full_page=True, animations="disabled")))
         shots.setdefault(slug, Shot(slug, title, {})).files[width] = name

@@ -121,7 +121,7 @@ async def statistics(walk: Walk) -> None:
 
 
 async def text_messages(walk: Walk, world: World) -> None:
-    walk.open("sms", "문자 보내기: 받는 분 고르기부터 미리보기까지 (/sms)")
+    walk.open("sms", "문자 보내기: 받는 분 고르기부터 미리보기와 발송까지 (/sms)")
     await walk.send("/sms")
     await walk.press(label("sms.kind_button.managers"))
     await walk.press(label("sms.scope_button.dong"))
