@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import os
 import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -85,6 +86,17 @@ def seeded_secrets() -> Iterator[None]:
             module.secrets = original  # type: ignore[attr-defined]
 
 
+@contextlib.contextmanager
+def office_environment_hidden() -> Iterator[None]:
+    """Settings read ``DONGNE_*`` variables; the gallery must not show this machine's sender number or
+    language, so they are out of sight while its settings are made."""
+    hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("DONGNE_")}
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
+
+
 @dataclass
 class World:
     runtime: Runtime
@@ -107,15 +119,16 @@ async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[
         ums.faults.failed_numbers.update(DEMO_FAILED_NUMBERS)
         stack.push_async_callback(ums.stop)
         await ums.start(HOST)
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            database_url=f"sqlite+aiosqlite:///{workdir / 'gallery.sqlite3'}",
-            persistence_interval=1.0,
-            ums_url=ums.url,
-            ums_secret=SecretStr(DEMO_UMS_SECRET),
-            ums_messages_per_second=0.0,
-            bot_username=BOT_USERNAME,
-        )
+        with office_environment_hidden():
+            settings = Settings(  # type: ignore[call-arg]
+                _env_file=None,
+                database_url=f"sqlite+aiosqlite:///{workdir / 'gallery.sqlite3'}",
+                persistence_interval=1.0,
+                ums_url=ums.url,
+                ums_secret=SecretStr(DEMO_UMS_SECRET),
+                ums_messages_per_second=0.0,
+                bot_username=BOT_USERNAME,
+            )
         runtime = build_runtime(settings, clock=clock)
         stack.push_async_callback(runtime.close)
         await upgrade(runtime.engine)
