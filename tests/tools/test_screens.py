@@ -85,3 +85,8 @@ def test_a_message_keeps_its_bold_its_line_breaks_and_its_button_rows() -> None:
     )
     assert quoted(message_text(shown)) == ["> 🏢 **성동삼성쉐르빌**\\", "> 1\\. 회장 \\*이정숙\\*", ">", "> 끝"]
     assert button_rows(shown) == ["`[ ✅ 승인 ] [ ↩️ 반려 ]`", "`[ ◀ 목록 ]`"]
+
+
+def test_an_indented_line_keeps_its_indent() -> None:
+    shown = message("1. 2026-4-6\n    공약사항 이행", [], [])
+    assert message_text(shown) == ["1\\. 2026-4-6", "&nbsp;&nbsp;&nbsp;&nbsp;공약사항 이행"]

@@ -5,7 +5,7 @@ parsed out of the bot's HTML), quoted so that every line break survives, and its
 from __future__ import annotations
 
 import re
-from itertools import groupby
+from itertools import dropwhile, groupby
 
 from bot.emulator import BotMessage
 
@@ -39,7 +39,11 @@ def _styles(message: BotMessage) -> list[frozenset[str]]:
 
 
 def _line(chars: list[tuple[str, frozenset[str]]]) -> str:
-    out: list[str] = []
+    # A message's indent (a case's title under its number) would be dropped, or read as code: it stays as
+    # non-breaking spaces.
+    indent = len(chars) - len(list(dropwhile(lambda pair: pair[0] == " ", chars)))
+    out: list[str] = ["&nbsp;" * indent]
+    chars = chars[indent:]
     for style, run in groupby(chars, key=lambda pair: pair[1]):
         text = "".join(char for char, _ in run)
         if not style or not text.strip():
