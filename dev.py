@@ -5,6 +5,7 @@
     python3 dev.py test     # virtualenv + install with test tools (and Debian's chromium and Korean font where
                             # apt-get may install them), then the whole suite (SQLite and PostgreSQL)
     python3 dev.py lint     # ruff, mypy and the import-layer contracts
+    python3 dev.py screens  # test environment, then redraws docs/screens.md (chat as text, admin pages as pictures)
 
 The virtualenv lives in .venv and is reinstalled only when pyproject.toml changes. Extra arguments after
 the command go to the tool (e.g. ``python3 dev.py test -k lookup``)."""
@@ -87,7 +88,7 @@ def run(*command: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "lint"}:
+    if not argv or argv[0] not in {"demo", "test", "lint", "screens"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -98,11 +99,14 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_chromium()
         return run(str(BIN / "python"), "-m", "pytest", *rest)
+    if command == "screens":  # the admin pages are photographed in the same chromium as the browser tests
+        ensure_chromium()
+        return run(str(BIN / "python"), "-m", "tools.screens", *rest)
     for step in (
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "lint-imports")],
-        [str(BIN / "mypy"), "core", "storage", "conversations", "bot"],
+        [str(BIN / "mypy"), "core", "storage", "conversations", "bot", "tools"],
     ):
         if code := run(*step):
             return code

@@ -1,0 +1,166 @@
+"""The chat screens: a demo staff member of 기획예산과 walks through the bot as a new officer would, and every
+reply the bot gives is kept as a shot (what the member did, and the messages it sent or changed).
+
+Buttons are pressed by their catalog texts (or by their place on a list), so a reworded button still leads
+to its screen; a button that is gone stops the gallery with the emulator's LookupError, which names it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from bot.emulator import BotMessage, EmulatedUser
+from conversations.i18n import t_plain
+from core.services import Services
+
+from .world import World
+
+COMPLEX_QUERY = "쉐르빌"
+CASE_TITLE = "경로당 스마트 돌봄 서비스"
+SMS_TEXT = "{이름} 소장님, 관리비 부과 내역 점검을 안내드립니다."
+SMS_DONG = "왕십리도선동"
+REPORTS_WITHIN = 30.0
+
+
+@dataclass
+class Shot:
+    action: str  # what the member did, as Markdown: a typed text or a pressed button
+    messages: list[BotMessage]
+
+
+@dataclass
+class Screen:
+    anchor: str
+    title: str
+    shots: list[Shot] = field(default_factory=list)
+
+
+@dataclass
+class ChatGallery:
+    screens: list[Screen] = field(default_factory=list)
+    images: dict[int, bytes] = field(default_factory=dict)  # message id -> the photo it carries
+
+
+def label(key: str, **params: object) -> str:
+    return t_plain("ko", key, **params)
+
+
+class Walk:
+    """The member's chat, writing down each step into the screen being drawn."""
+
+    def __init__(self, chat: EmulatedUser, gallery: ChatGallery) -> None:
+        self.chat = chat
+        self.gallery = gallery
+        self.screen: Screen | None = None
+
+    def open(self, anchor: str, title: str) -> None:
+        self.screen = Screen(anchor, title)
+        self.gallery.screens.append(self.screen)
+
+    def _keep(self, action: str, messages: list[BotMessage]) -> list[BotMessage]:
+        assert self.screen is not None
+        for message in messages:
+            if message.kind == "photo" and message.file_bytes:
+                self.gallery.images[message.message_id] = message.file_bytes
+        self.screen.shots.append(Shot(action, messages))
+        return messages
+
+    async def send(self, text: str) -> list[BotMessage]:
+        return self._keep(f"입력: `{text}`", await self.chat.send(text))
+
+    async def press(self, text: str, message: BotMessage | None = None) -> list[BotMessage]:
+        return self._keep(f"누름: `[ {text} ]`", await self.chat.press(text, message=message))
+
+    async def quietly(self, text: str) -> list[BotMessage]:
+        """A step that only leads to the next screen, not shown."""
+        return await self.chat.send(text)
+
+
+def buttons_of(messages: list[BotMessage]) -> list[str]:
+    return messages[-1].button_texts() if messages else []
+
+
+async def greeting_and_help(walk: Walk) -> None:
+    walk.open("start", "시작 인사와 주 메뉴 (/start)")
+    await walk.send("/start")
+    walk.open("help", "도움말 (/help)")
+    await walk.send("/help")
+
+
+async def complex_card(walk: Walk) -> None:
+    walk.open("complex", "단지 카드 (/complex)")
+    card = await walk.send(f"/complex {COMPLEX_QUERY}")
+    walk.open("complex-sections", "단지 카드의 버튼")
+    # A section button turns the card into that section; each one is pressed on a fresh card.
+    for text in buttons_of(card):
+        fresh = await walk.quietly(f"/complex {COMPLEX_QUERY}")
+        await walk.press(text, fresh[-1])
+
+
+async def benchmarking(walk: Walk) -> None:
+    walk.open("cases", "벤치마킹 목록 (/cases)")
+    listing = await walk.send("/cases")
+    walk.open("case", "벤치마킹 사례")
+    await walk.press(buttons_of(listing)[0], listing[-1])
+    walk.open("approvals", "내 승인 대기 (/approvals)")
+    pending = await walk.send("/approvals")
+    if buttons_of(pending):
+        walk.open("approval", "승인 요청 한 건")
+        await walk.press(buttons_of(pending)[0], pending[-1])
+    walk.open("newcase", "벤치마킹 등록의 첫 단계 (/newcase)")
+    await walk.send("/newcase")
+    await walk.send(CASE_TITLE)
+    await walk.send("/cancel")
+
+
+async def statistics(walk: Walk) -> None:
+    walk.open("stats", "벤치마킹 통계 (/stats)")
+    await walk.send("/stats")
+    walk.open("stats-chart", "통계 차트")
+    await walk.press(label("bm.stats.chart"))
+
+
+async def text_messages(walk: Walk, world: World) -> None:
+    walk.open("sms", "문자 보내기: 받는 분 고르기부터 미리보기와 발송까지 (/sms)")
+    await walk.send("/sms")
+    await walk.press(label("sms.kind_button.managers"))
+    await walk.press(label("sms.scope_button.dong"))
+    await walk.press(SMS_DONG)
+    await walk.send(SMS_TEXT)
+    await walk.press(label("sms.new.send_now"))
+    await walk.press(label("sms.new.send"))
+    await reports_arrived(world)
+    walk.open("sms-results", "문자 전송결과 (/sms_results)")
+    results = await walk.send("/sms_results")
+    if buttons_of(results):
+        await walk.press(buttons_of(results)[0], results[-1])
+
+
+async def reports_arrived(world: World) -> None:
+    """Until the fake UMS has handed every delivery report to the endpoint and the bot has told the member
+    whatever it tells, so the results show the batch settled and no notice lands in a later screen."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + REPORTS_WITHIN
+    ums = world.ums
+    while not (ums.accepted and ums.pushed_ok >= len(ums.accepted)):
+        if loop.time() > deadline:
+            raise TimeoutError(f"{ums.pushed_ok} of {len(ums.accepted)} delivery reports arrived")
+        await asyncio.sleep(0.05)
+    await notifications_settled(world.runtime.services, deadline)
+
+
+async def notifications_settled(services: Services, deadline: float) -> None:
+    loop = asyncio.get_running_loop()
+    while await services.notifications.undelivered_count():
+        if loop.time() > deadline:
+            raise TimeoutError("notifications still queued")
+        await asyncio.sleep(0.05)
+
+
+async def draw_chat(world: World) -> ChatGallery:
+    gallery = ChatGallery()
+    walk = Walk(world.chat, gallery)
+    for part in (greeting_and_help, complex_card, benchmarking, statistics):
+        await part(walk)
+    await text_messages(walk, world)
+    return gallery
