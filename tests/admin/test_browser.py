@@ -198,6 +198,14 @@ async def test_on_a_phone_the_staff_list_keeps_korean_names_whole(page, admin_si
         assert lines == 1, f"{await link.inner_text()} wraps over {lines} lines"
     role_cells = page.locator("tbody td:nth-child(4) .role")
     assert await role_cells.first.inner_text() != ""
+    # Nothing scrolls sideways: the menu wraps, and the table shows its essential columns only.
+    for path in ("/", "/staff"):
+        await page.goto(f"{admin_site}{path}")
+        widest = await page.evaluate(
+            "() => Math.max(document.documentElement.scrollWidth,"
+            " ...[...document.querySelectorAll('.scroll')].map((box) => box.scrollWidth))"
+        )
+        assert widest <= 390, f"{path} is {widest} px wide on a 390-px phone"
 
 
 async def test_an_it_admin_stops_a_member_only_after_confirming_on_a_page_of_its_own(
