@@ -201,8 +201,8 @@ class BatchView:
     counts: StateCounts
     ums_configured: bool  # False: "UMS not configured: not sent"
     cancellable: bool
-    replayed: bool = False
-    subject: str | None = None  # an LMS's subject (제목); an SMS has none  # the answer to a request made before under the same request key
+    replayed: bool = False  # the answer to a request made before under the same request key
+    subject: str | None = None  # an LMS's subject (제목); an SMS has none
 
 
 @dataclass(frozen=True, slots=True)
