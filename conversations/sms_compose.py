@@ -131,15 +131,16 @@ async def on_recipients(update: Update, context: DongneContext) -> State:
     assert query is not None
     lang, draft = context.lang, draft_of(context)
     match = RECIPIENT_PAGE.fullmatch(query.data or "")
+    if match is None:
+        await answer(update, context, "common.screen_outdated")
+        return await show_preview(update, context)
     try:
-        page = await context.services.sms.recipient_page(
-            context.staff(), selection_of(draft), int(match[1]) if match else 0
-        )
-    except DongneError as error:
+        page = await context.services.sms.recipient_page(context.staff(), selection_of(draft), int(match[1]))
+    except DongneError as error:  # e.g. the sender's dongs narrowed since: the preview would say the same
         await answer(update, context)
         await report(update, context, error)
-        return await show_preview(update, context)
-    if match is None or (page.number > 0 and not page.items):
+        return State.PREVIEW
+    if not page.items:
         await answer(update, context, "common.screen_outdated")
         return await show_preview(update, context)
     await answer(update, context)

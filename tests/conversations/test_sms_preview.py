@@ -125,6 +125,8 @@ async def test_a_long_message_asks_for_a_subject_refuses_an_overlong_one_and_sen
     await sender.press("✅ 보내기")
     staff = await services.staff.identify(SENDER_TG)
     assert (await services.sms.batch(staff, 1)).subject == "12월 입주자대표회의 안내"
+    detail = (await sender.press("📨 전송결과 보기"))[-1]
+    assert shown("ko", "sms.preview.subject", subject="12월 입주자대표회의 안내") in detail.text
 
 
 async def test_a_new_short_text_drops_the_subject_and_a_restart_keeps_the_subject_step(sender, bot):
