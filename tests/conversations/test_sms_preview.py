@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.models import AuditEntry
 from tests.builders import make_complex, make_staff
-from tests.conversations.conftest import answer_to, shown
+from tests.conversations.conftest import answer_to, shown, stop_saving
 
 SENDER_TG, SEER_TG = 3201, 3202
 WHO = "입주자대표 · 전체 단지 · 전체 직위"
@@ -138,3 +138,20 @@ async def test_a_new_short_text_drops_the_subject_and_a_restart_keeps_the_subjec
     short = (await sender.send("짧은 안내입니다."))[-1]
     assert "문자 유형: SMS(단문)" in short.text and "제목:" not in short.text
     assert not short.has_button("🏷 제목 바꾸기")
+
+
+async def test_a_kill_after_the_subject_asks_for_it_again_and_the_preview_buttons_are_outdated(
+    sender, bot, kill, monkeypatch
+):
+    await to_every_representative(sender, LONG_TEXT)
+    await bot.app.update_persistence()  # the last periodic flush before the kill: the subject step
+    stop_saving(bot, monkeypatch)
+    preview = (await sender.press("👍 기본 제목으로 하기"))[-1]
+    await kill()  # the composition is back at the subject, which the dead process never saved
+
+    asked = (await sender.press("👥 받는 사람 보기 (13명)", message=preview))[-1]
+    assert sender.callback_answers[-1] == (shown("ko", "common.screen_outdated"), False)
+    assert asked.text.startswith(shown("ko", "sms.subject.ask", length=97, limit=60))
+    preview = (await sender.press("👍 기본 제목으로 하기", message=asked))[-1]
+    listed = (await sender.press("👥 받는 사람 보기 (13명)", message=preview))[-1]
+    assert f"\n1. 김대표1 · 회장 · {COMPLEX} · 010-****-5000\n" in listed.text
