@@ -9,8 +9,9 @@ show them as typed.
 An LMS has a subject (제목), the batch's, shown above the text on phones. docs/ums.md names its limit: 40
 characters and 60 EUC-KR bytes (30 Hangul syllables), the shorter of what Korean carriers take for an LMS
 subject, so the UMS never cuts it. It is one line (line breaks fold into spaces) and follows the safe-text
-rule of every edge. It is not personalised: ``{이름}`` in a subject stays as typed. An LMS sent without one
-(the API's callers) gets its first line, shortened, which is also what the chat offers."""
+rule of every edge. It is the batch's, the same on every phone, so ``{이름}`` and ``{단지명}`` are refused in
+it rather than shown as typed. An LMS sent without one (the API's callers) gets its first line, shortened,
+which is also what the chat offers."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ NAME_FIELD = "{이름}"
 COMPLEX_FIELD = "{단지명}"
 SUBJECT_CHAR_LIMIT = 40
 SUBJECT_BYTE_LIMIT = 60
+# The subject of an LMS whose every line is personal fields alone (nothing else to take a subject from).
+FALLBACK_SUBJECT = "안내"
 ELLIPSIS = "…"  # in EUC-KR (2 bytes), so a shortened subject still encodes
 _SPACES = re.compile(r"\s+")
 
@@ -88,6 +91,8 @@ def clean_subject(raw: str) -> str:
     subject = _one_line(raw)
     if not subject:
         raise InvalidInput("sms_subject_empty")
+    if NAME_FIELD in subject or COMPLEX_FIELD in subject:
+        raise InvalidInput("sms_subject_fields", subject)
     if not _fits(subject):
         length = byte_length(subject)[0]
         raise InvalidInput(
@@ -102,10 +107,10 @@ def clean_subject(raw: str) -> str:
 
 
 def default_subject(text: str) -> str:
-    """The subject offered for ``text``: its first line with words in it, personal fields left out (they
-    would read "{이름}" on every phone), cut with "…" to fit the limits."""
+    """The subject offered for ``text``: its first line with words in it, personal fields left out (a
+    subject is the same on every phone), cut with "…" to fit the limits."""
     lines = [_one_line(line.replace(NAME_FIELD, "").replace(COMPLEX_FIELD, "")) for line in text.splitlines()]
-    first = next((line for line in lines if line), "") or _one_line(text)
+    first = next((line for line in lines if line), FALLBACK_SUBJECT)
     if _fits(first):
         return first
     cut = first

@@ -113,6 +113,8 @@ async def test_a_long_message_asks_for_a_subject_refuses_an_overlong_one_and_sen
     assert shown("ko", "sms.subject.default", subject="12월 입주자대표회의 안내") in asked.text
     overlong = (await sender.send("가" * 31))[-1]
     assert overlong.text == shown("ko", "error.sms_subject_too_long", chars=31, length=62, limit=60, char_limit=40)
+    personal = (await sender.send("{이름}님께 드리는 안내"))[-1]
+    assert personal.text == shown("ko", "error.sms_subject_fields")
     preview = (await sender.send("입주자대표회의 일정 안내"))[-1]
     assert shown("ko", "sms.preview.subject", subject="입주자대표회의 일정 안내") in preview.text
     assert "문자 유형: LMS(장문)" in preview.text

@@ -102,6 +102,9 @@ def test_an_lms_subject_is_one_line_within_forty_characters_and_sixty_euc_kr_byt
     with pytest.raises(InvalidInput) as empty:
         clean_subject(" \n ")
     assert empty.value.code == "sms_subject_empty"
+    with pytest.raises(InvalidInput) as personal:  # one subject for every phone: no {이름} in it
+        clean_subject("{이름}님 회의 안내")
+    assert personal.value.code == "sms_subject_fields"
     with pytest.raises(InvalidInput) as unsafe:
         clean_subject("제목\x00")
     assert unsafe.value.code == "unsafe_text"
@@ -112,4 +115,4 @@ def test_the_default_subject_is_the_first_line_without_personal_fields_shortened
     assert default_subject("12월 입주자대표회의 안내\n일시: 12월 10일") == "12월 입주자대표회의 안내"
     long = default_subject("가" * 45 + "\n다음 줄")
     assert long == "가" * 29 + "…" and clean_subject(long) == long
-    assert default_subject("{이름}\n{단지명}") == "{이름} {단지명}"
+    assert default_subject("{이름}\n{단지명}") == "안내"
