@@ -26,7 +26,7 @@ from conversations import sms_scope as scope
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.i18n import t, t_plain
-from conversations.keyboards import button, markup
+from conversations.keyboards import button, markup, page_row
 from conversations.replies import answer, report, say, show
 from conversations.sms_draft import (
     DRAFT_KEY,
@@ -34,6 +34,7 @@ from conversations.sms_draft import (
     after_scope,
     ask_kind,
     ask_scope,
+    ask_subject,
     cancel_row,
     choose_anew,
     confirm,
@@ -43,8 +44,10 @@ from conversations.sms_draft import (
     selection_of,
     show_preview,
 )
+from conversations.sms_view import render_recipients, scope_text
 from core.errors import DongneError
 from core.permissions import Permission, require
+from core.sms.selection import sees_phones
 from core.sms.values import RECIPIENT_KINDS
 
 NAME = "sms_compose"
@@ -101,6 +104,54 @@ async def on_retext(update: Update, context: DongneContext) -> State:
     lang = context.lang
     await say(update, context, t(lang, "sms.new.ask_text"), markup(cancel_row(lang)))
     return State.TEXT
+
+
+async def on_subject(update: Update, context: DongneContext) -> State:
+    assert update.message is not None
+    return await show_preview(update, context, subject=update.message.text or "")
+
+
+async def on_default_subject(update: Update, context: DongneContext) -> State:
+    await answer(update, context)
+    return await show_preview(update, context, edit=True, default_subject=True)
+
+
+async def on_change_subject(update: Update, context: DongneContext) -> State:
+    await answer(update, context)
+    return await ask_subject(update, context, edit=True)
+
+
+RECIPIENT_PAGE = re.compile(r"sm:rp:(\d{1,6})")
+
+
+async def on_recipients(update: Update, context: DongneContext) -> State:
+    """받는 사람 보기: a page of the preview's recipients in place of the preview, and back to it. A page
+    that no longer exists (the people changed since, or the button was made up) asks the preview again."""
+    query = update.callback_query
+    assert query is not None
+    lang, draft = context.lang, draft_of(context)
+    match = RECIPIENT_PAGE.fullmatch(query.data or "")
+    if match is None:
+        await answer(update, context, "common.screen_outdated")
+        return await show_preview(update, context)
+    try:
+        page = await context.services.sms.recipient_page(context.staff(), selection_of(draft), int(match[1]))
+    except DongneError as error:  # e.g. the sender's dongs narrowed since: the preview would say the same
+        await answer(update, context)
+        await report(update, context, error)
+        return State.PREVIEW
+    if not page.items:
+        await answer(update, context, "common.screen_outdated")
+        return await show_preview(update, context)
+    await answer(update, context)
+    masked = not sees_phones(context.staff())
+    body = render_recipients(lang, scope_text(lang, draft), page, masked=masked)
+    keyboard = markup(
+        page_row(lang, page, (f"sm:rp:{page.number - 1}", f"sm:rp:{page.number + 1}")),
+        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), "sm:pv")),
+    )
+    await show(update, context, body, keyboard)
+    return State.PREVIEW
 
 
 async def on_back_preview(update: Update, context: DongneContext) -> State:
@@ -180,6 +231,7 @@ _ASK: dict[State, Callable[[Update, DongneContext], Awaitable[State]]] = {
     State.POSITION: after_scope,
     State.TEXT: resolved,
     State.PREVIEW: show_preview,
+    State.SUBJECT: ask_subject,
     State.SCHEDULE: _ask_schedule,
     State.CONFIRM: _ask_confirm,
 }
@@ -207,6 +259,7 @@ async def on_send(update: Update, context: DongneContext) -> State | int:
             str(draft.get("text", "")),
             scheduled_of(draft),
             request_key=draft.get("request_key"),
+            subject=draft.get("subject"),
         )
     except DongneError as error:
         await report(update, context, error)
@@ -299,9 +352,19 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
                 pressed(on_send_now, r"^sm:now$"),
                 pressed(on_schedule_button, r"^sm:sch$"),
                 pressed(on_retext, r"^sm:rt$"),
+                pressed(on_recipients, r"^sm:rp:"),
+                pressed(on_back_preview, r"^sm:pv$"),
+                pressed(on_change_subject, r"^sm:sj$"),
                 repick,
                 save,
                 other,
+            ],
+            State.SUBJECT: [
+                typed(on_subject),
+                pressed(on_default_subject, r"^sm:sjd$"),
+                pressed(on_back_preview, r"^sm:pv$"),
+                pressed(on_retext, r"^sm:rt$"),
+                on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
             State.SCHEDULE: [
                 pressed(on_schedule_button, r"^sm:(dp|dh|hm|at):"),

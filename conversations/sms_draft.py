@@ -15,9 +15,16 @@ from conversations.dialogue import scratch
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import report, say, show
-from conversations.sms_view import render_confirm, render_preview, render_resolved, scope_text
+from conversations.sms_view import render_confirm, render_preview, render_resolved, render_subject_ask, scope_text
 from core.errors import DongneError, InvalidInput
-from core.sms.values import RECIPIENT_KINDS, SELECTION_KINDS, RecipientKind, RecipientSelection, SmsPreview
+from core.sms.values import (
+    RECIPIENT_KINDS,
+    SELECTION_KINDS,
+    MessageType,
+    RecipientKind,
+    RecipientSelection,
+    SmsPreview,
+)
 
 DRAFT_KEY = "sms_new"
 # A selection of complexes by name stays a short list; a wider one is a dong or every complex.
@@ -36,6 +43,7 @@ class State(StrEnum):
     CONFIRM = "confirm"
     LISTS = "lists"  # the staff member's saved lists, to choose or delete one
     LIST_NAME = "list_name"  # the name to save the chosen people under
+    SUBJECT = "subject"  # an LMS's subject (제목)
 
 
 def draft_of(context: DongneContext) -> dict[str, Any]:
@@ -49,11 +57,10 @@ def cancel_row(lang: str, *extra: InlineKeyboardButton) -> list[InlineKeyboardBu
 def choose_anew(context: DongneContext, **choice: Any) -> dict[str, Any]:
     """A new choice of people (``choice``, maybe none yet) in place of the old; what was written is kept."""
     draft = draft_of(context)
-    kept = draft.get("text")
+    kept = {key: draft[key] for key in ("text", "subject") if draft.get(key)}
     draft.clear()
     draft.update(choice)
-    if kept:
-        draft["text"] = kept
+    draft.update(kept)
     return draft
 
 
@@ -72,8 +79,12 @@ def selection_of(draft: dict[str, Any]) -> RecipientSelection:
     )
 
 
-async def preview_of(context: DongneContext, text: str, scheduled_at: datetime | None = None) -> SmsPreview:
-    return await context.services.sms.preview(context.staff(), selection_of(draft_of(context)), text, scheduled_at)
+async def preview_of(
+    context: DongneContext, text: str, scheduled_at: datetime | None = None, *, subject: str | None = None
+) -> SmsPreview:
+    return await context.services.sms.preview(
+        context.staff(), selection_of(draft_of(context)), text, scheduled_at, subject=subject
+    )
 
 
 # -- screens -----------------------------------------------------------------------------------------
@@ -143,26 +154,67 @@ async def resolved(update: Update, context: DongneContext) -> State:
     return State.TEXT
 
 
-async def show_preview(update: Update, context: DongneContext, *, edit: bool = False, text: str | None = None) -> State:
-    """The preview of the draft's text, or of a new ``text``, which the draft keeps once core accepts it."""
+async def show_preview(
+    update: Update,
+    context: DongneContext,
+    *,
+    edit: bool = False,
+    text: str | None = None,
+    subject: str | None = None,
+    default_subject: bool = False,
+) -> State:
+    """The preview of the draft's text, or of a new ``text``, which the draft keeps once core accepts it. An
+    LMS without a subject asks for one first; a ``subject`` typed (or the ``default_subject``) is kept once
+    core accepts it, and a new text drops the old text's subject."""
     lang, draft = context.lang, draft_of(context)
     candidate = str(draft.get("text", "")) if text is None else text
+    kept = None if text is not None or default_subject else draft.get("subject")
     try:
-        preview = await preview_of(context, candidate)
+        preview = await preview_of(context, candidate, subject=subject if subject is not None else kept)
     except DongneError as error:
         await report(update, context, error)
-        return State.TEXT
+        return State.SUBJECT if subject is not None else State.TEXT
     draft["text"] = candidate
     draft.pop("scheduled_at", None)
+    if subject is not None or default_subject:
+        draft["subject"] = preview.subject
+    elif text is not None:
+        draft.pop("subject", None)
+    if preview.message_type is MessageType.LMS and not draft.get("subject"):
+        return await ask_subject(update, context, preview=preview, edit=edit)
     body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview)
+    recipients = f"{preview.recipient_count:,}"
     keyboard = markup(
+        [button(t_plain(lang, "sms.new.recipients", count=recipients), "sm:rp:0")] if preview.recipient_count else [],
         [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],
         [button(t_plain(lang, "sms.new.retext"), "sm:rt"), button(t_plain(lang, "sms.new.repick"), "sm:re")],
+        [button(t_plain(lang, "sms.new.change_subject"), "sm:sj")] if preview.subject is not None else [],
         save_row(lang, draft),
         cancel_row(lang),
     )
     await (show if edit else say)(update, context, body, keyboard)
     return State.PREVIEW
+
+
+async def ask_subject(
+    update: Update, context: DongneContext, *, preview: SmsPreview | None = None, edit: bool = False
+) -> State:
+    """An LMS's subject: typed, or the default (its first line) from a button; the text can still be changed."""
+    lang, draft = context.lang, draft_of(context)
+    if preview is None:
+        try:
+            preview = await preview_of(context, str(draft.get("text", "")))
+        except DongneError as error:
+            await report(update, context, error)
+            return State.TEXT
+    current = draft.get("subject")
+    keyboard = markup(
+        [button(t_plain(lang, "sms.subject.use_default"), "sm:sjd")],
+        [button(t_plain(lang, "sms.new.back_preview"), "sm:pv")] if current else [],
+        cancel_row(lang, button(t_plain(lang, "sms.new.retext"), "sm:rt")),
+    )
+    await (show if edit else say)(update, context, render_subject_ask(lang, preview, current), keyboard)
+    return State.SUBJECT
 
 
 def scheduled_of(draft: dict[str, Any]) -> datetime | None:
@@ -175,7 +227,7 @@ async def confirm(
     """The last question before sending; ``again`` asks the draft's confirmation anew, below, and keeps its
     보내기 (an earlier screen's included) valid."""
     lang, draft = context.lang, draft_of(context)
-    preview = await preview_of(context, str(draft.get("text", "")), scheduled_at)
+    preview = await preview_of(context, str(draft.get("text", "")), scheduled_at, subject=draft.get("subject"))
     draft["scheduled_at"] = preview.scheduled_at.isoformat() if preview.scheduled_at else None
     if not (again and draft.get("nonce")):
         draft["nonce"] = secrets.token_hex(4)

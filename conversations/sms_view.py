@@ -13,16 +13,20 @@ from typing import Any
 from conversations.benchmark_view import excerpt, fit_lines, when
 from conversations.i18n import has_text, t, t_plain
 from core.clock import Clock
+from core.sms.text import SUBJECT_BYTE_LIMIT
 from core.sms.values import (
     BatchSummary,
     BatchView,
     InvalidRecipient,
     MessageState,
+    MessageType,
     MessageView,
+    RecipientLine,
     RecipientList,
     SmsPreview,
     StateCounts,
 )
+from core.values import Page
 
 # The invalid numbers a screen lists one by one; more are counted.
 LISTED_INVALID = 10
@@ -110,6 +114,8 @@ def render_preview(lang: str, clock: Clock, who: str, preview: SmsPreview) -> st
         ),
         t(lang, "sms.preview.sender", number=preview.sender_number),
     ]
+    if preview.subject is not None:
+        lines.append(t(lang, "sms.preview.subject", subject=preview.subject))
     if size.unencodable:
         lines.append(t(lang, "sms.preview.unencodable", chars=" ".join(size.unencodable)))
     lines += resolution_lines(lang, preview)
@@ -126,12 +132,42 @@ def render_confirm(lang: str, clock: Clock, who: str, preview: SmsPreview) -> st
         lines.append(t(lang, "sms.confirm.now"))
     else:
         lines.append(t(lang, "sms.confirm.at", at=when(clock, preview.scheduled_at)))
+    if preview.subject is not None:
+        lines.append(t(lang, "sms.preview.subject", subject=preview.subject))
     if preview.night_warning:
         lines.append(t(lang, "sms.confirm.night"))
     if not preview.ums_configured:
         lines.append(not_configured(lang, done=False))
     lines.append(t(lang, "sms.confirm.ask"))
     return "\n".join(lines)
+
+
+def render_subject_ask(lang: str, preview: SmsPreview, current: str | None) -> str:
+    """An LMS needs a subject: why, the limits, the default offered, and the one chosen so far if any."""
+    lines = [
+        t(lang, "sms.subject.ask", length=f"{preview.size.byte_length:,}", limit=SUBJECT_BYTE_LIMIT),
+        t(lang, "sms.subject.default", subject=preview.default_subject or ""),
+    ]
+    if current:
+        lines.append(t(lang, "sms.subject.current", subject=current))
+    return "\n".join(lines)
+
+
+def recipient_line(lang: str, number: int, person: RecipientLine) -> str:
+    """1. 김대표 · 회장 · 금호대우아파트 · 010-****-5678: who, in what role, where, and the number."""
+    role = person.position if person.position else (kind_label(lang, person.kind) if person.kind else "")
+    parts = [person.name, role, person.complex_name or "", person.phone]
+    return t(lang, "sms.recipients.line", number=number, person=" · ".join(p for p in parts if p))
+
+
+def render_recipients(lang: str, who: str, page: Page[RecipientLine], *, masked: bool) -> str:
+    """받는 사람 보기: one page of the people the preview's message goes to."""
+    lines = [t(lang, "sms.recipients.head", who=who, count=page.total)]
+    first = page.number * page.size + 1
+    lines += [recipient_line(lang, first + offset, person) for offset, person in enumerate(page.items)]
+    if masked:
+        lines.append(t(lang, "sms.recipients.masked"))
+    return fit_lines(lang, lines)
 
 
 def count_parts(lang: str, counts: StateCounts, render: Callable[..., str] = t) -> list[str]:
@@ -213,6 +249,8 @@ def render_batch(
             number=batch.sender_number,
         ),
     ]
+    if batch.subject and batch.message_type is MessageType.LMS:
+        lines.append(t(lang, "sms.preview.subject", subject=batch.subject))
     status = _status(lang, clock, batch.scheduled_at, batch.cancelled_at).strip(" ·")
     if status:
         lines.append(status)

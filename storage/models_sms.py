@@ -21,6 +21,7 @@ class SmsBatch(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     text: Mapped[str] = mapped_column(Text)
     message_type: Mapped[str] = mapped_column(String(3))
+    subject: Mapped[str | None] = mapped_column(String(40))  # an LMS's 제목 (core.sms.text.SUBJECT_CHAR_LIMIT)
     byte_length: Mapped[int] = mapped_column(Integer)
     sender_number: Mapped[str] = mapped_column(String(20))
     scheduled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: send now

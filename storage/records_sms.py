@@ -14,6 +14,7 @@ class SmsCandidate:
     phone: str | None
     complex_id: int | None
     complex_name: str | None
+    position: str | None = None  # a representative's 직위
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class SmsBatchRecord:
     recipient_count: int
     cancelled_at: datetime | None
     request_digest: str | None = None
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class SmsMessageRecord:
     failure_reason: str | None
     message_type: str = "sms"
     sender_number: str = ""
+    subject: str | None = None  # the batch's, for an LMS
 
 
 @dataclass(frozen=True, slots=True)

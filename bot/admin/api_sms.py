@@ -92,8 +92,8 @@ def _clock(request: web.Request) -> Clock:
     ),
 )
 async def api_sms_preview(request: web.Request) -> web.StreamResponse:
-    selection, text, scheduled_at = dispatch_request(await read_json(request))
-    preview = await _sms(request).preview(request[ACTOR], selection, text, scheduled_at)
+    selection, text, scheduled_at, subject = dispatch_request(await read_json(request))
+    preview = await _sms(request).preview(request[ACTOR], selection, text, scheduled_at, subject=subject)
     return web.json_response(preview_json(_clock(request), preview))
 
 
@@ -133,8 +133,8 @@ async def api_sms_send(request: web.Request) -> web.StreamResponse:
         message = t_plain(request_language(request), "admin.error.sms_request_key_missing")
         return json_error(428, "sms_request_key_missing", message)
     check_request_key(key)
-    selection, text, scheduled_at = dispatch_request(await read_json(request))
-    batch = await _sms(request).send(request[ACTOR], selection, text, scheduled_at, request_key=key)
+    selection, text, scheduled_at, subject = dispatch_request(await read_json(request))
+    batch = await _sms(request).send(request[ACTOR], selection, text, scheduled_at, request_key=key, subject=subject)
     answer = batch_json(_clock(request), batch)
     if batch.replayed:
         return web.json_response(answer)

@@ -133,14 +133,18 @@ def schedule_of(value: Any) -> datetime | None:
         raise invalid("scheduled_at", "ISO 8601 date-time, e.g. 2026-11-26T10:00:00+09:00") from None
 
 
-def dispatch_request(body: Mapping[str, Any]) -> tuple[RecipientSelection, str, datetime | None]:
-    """What a preview or a send asks for: recipients, text and (optionally) when."""
-    only(body, ("recipients", "text", "scheduled_at"))
+def dispatch_request(body: Mapping[str, Any]) -> tuple[RecipientSelection, str, datetime | None, str | None]:
+    """What a preview or a send asks for: recipients, text, (optionally) when and an LMS's subject. The
+    subject's rules (length, one line) are core's, as in the chat: only its type is checked here."""
+    only(body, ("recipients", "text", "scheduled_at", "subject"))
     selection = selection_of(body.get("recipients"))
     text = body.get("text")
     if not isinstance(text, str):
         raise invalid("text", "string")
-    return selection, text, schedule_of(body.get("scheduled_at"))
+    subject = body.get("subject")
+    if subject is not None and not isinstance(subject, str):
+        raise invalid("subject", "string or null")
+    return selection, text, schedule_of(body.get("scheduled_at")), subject
 
 
 def entries_of(value: Any) -> list[ListEntry]:
@@ -236,6 +240,7 @@ def preview_json(clock: Clock, preview: SmsPreview) -> dict[str, Any]:
         "unencodable": list(size.unencodable),
         "sender_number": preview.sender_number,
         "sample": preview.sample,
+        "subject": preview.subject,
         "scheduled_at": when(clock, preview.scheduled_at),
         "night_warning": preview.night_warning,
         "ums_configured": preview.ums_configured,
@@ -255,6 +260,7 @@ def batch_json(clock: Clock, batch: BatchView) -> dict[str, Any]:
         "created_by": {"id": batch.created_by_id, "name": batch.created_by_name},
         "text": batch.text,
         "message_type": batch.message_type.value,
+        "subject": batch.subject,
         "byte_length": batch.byte_length,
         "sender_number": batch.sender_number,
         "scheduled_at": when(clock, batch.scheduled_at),

@@ -15,6 +15,7 @@ from bot.admin.api_sms_json import (
 )
 from bot.admin.openapi import define_schemas, ref
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
+from core.sms.text import SUBJECT_BYTE_LIMIT, SUBJECT_CHAR_LIMIT
 from core.sms.values import SELECTION_KINDS, MessageType
 
 ID = {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}
@@ -68,6 +69,12 @@ define_schemas(
                     "description": "ISO 8601; without an offset it is office time (Asia/Seoul). Absent: now. At most "
                     "35 days ahead",
                 },
+                "subject": {
+                    "type": ["string", "null"],
+                    "description": f"An LMS's subject (제목): one line of at most {SUBJECT_CHAR_LIMIT} characters and "
+                    f"{SUBJECT_BYTE_LIMIT} EUC-KR bytes (422 sms_subject_too_long otherwise). Absent: the text's first "
+                    "line, shortened. An SMS has no subject: one given is checked and not kept",
+                },
             },
         },
         "SmsLeftOut": {
@@ -92,6 +99,10 @@ define_schemas(
                 "unencodable": {"type": "array", "items": {"type": "string"}},
                 "sender_number": {"type": "string"},
                 "sample": {"type": ["string", "null"], "description": "The text as the first recipient gets it"},
+                "subject": {
+                    "type": ["string", "null"],
+                    "description": "An LMS's subject as it will be sent; SMS: null",
+                },
                 "scheduled_at": TIME,
                 "night_warning": {"type": "boolean", "description": "Goes out between 21:00 and 08:00 office time"},
                 "ums_configured": {"type": "boolean", "description": "false: nothing will actually be sent"},
@@ -112,6 +123,7 @@ define_schemas(
                 "created_by": ref("Named"),
                 "text": {"type": "string"},
                 "message_type": {"type": "string", "enum": [t.value for t in MessageType]},
+                "subject": {"type": ["string", "null"], "description": "An LMS's subject; SMS: null"},
                 "byte_length": COUNTED,
                 "sender_number": {"type": "string"},
                 "scheduled_at": TIME,

@@ -146,16 +146,16 @@ def submit_bodies(messages: Sequence[OutgoingSms]) -> list[tuple[bytes, int]]:
     items: list[bytes] = []
     size = len(head) + len(tail)
     for m in messages:
-        item = json.dumps(
-            {
-                "idempotency_key": m.idempotency_key,
-                "to": wire_number(m.phone),
-                "from": wire_number(m.sender_number),
-                "type": m.message_type,
-                "text": m.body,
-            },
-            ensure_ascii=False,
-        ).encode("utf-8")
+        message = {
+            "idempotency_key": m.idempotency_key,
+            "to": wire_number(m.phone),
+            "from": wire_number(m.sender_number),
+            "type": m.message_type,
+            "text": m.body,
+        }
+        if m.message_type == "lms" and m.subject:  # an SMS has no subject on any phone
+            message["subject"] = m.subject
+        item = json.dumps(message, ensure_ascii=False).encode("utf-8")
         if items and (len(items) == MAX_SUBMIT_MESSAGES or size + len(separator) + len(item) > MAX_SUBMIT_BYTES):
             bodies.append((head + separator.join(items) + tail, len(items)))
             items, size = [], len(head) + len(tail)

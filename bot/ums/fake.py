@@ -32,6 +32,16 @@ class Faults:
     failed_numbers: set[str] = field(default_factory=set)  # accepted, then reported as failed
 
 
+def _subject_fits(message: dict[str, str]) -> bool:
+    """docs/ums.md: only an LMS has a subject, of at most 40 characters and 60 EUC-KR bytes."""
+    subject = message.get("subject")
+    if subject is None:
+        return True
+    if message.get("type") != "lms" or not isinstance(subject, str):
+        return False
+    return len(subject) <= 40 and len(subject.encode("euc-kr", errors="replace")) <= 60
+
+
 class FakeUms:
     def __init__(
         self, *, report_url: str | None = None, secret: bytes | None = None, report_delay: float = 0.0
@@ -44,6 +54,7 @@ class FakeUms:
         self.sent: Counter[str] = Counter()  # times a key was sent to a phone (must stay at 1)
         self.accepted: dict[str, str] = {}  # key -> message id
         self.texts: dict[str, str] = {}
+        self.subjects: dict[str, str | None] = {}  # key -> the LMS subject sent to the phone (None: none)
         self.received: dict[str, dict[str, str]] = {}  # key -> the message as last submitted
         self.calls: list[tuple[int, int]] = []  # per submit call: messages, body bytes
         self.polls: list[dict[str, str]] = []  # the query of every poll
@@ -105,10 +116,16 @@ class FakeUms:
                     {"idempotency_key": key, "status": "rejected", "error": "invalid_number", "permanent": True}
                 )
                 continue
+            if not _subject_fits(message):
+                results.append(
+                    {"idempotency_key": key, "status": "rejected", "error": "invalid_subject", "permanent": True}
+                )
+                continue
             if key not in self.accepted:
                 self.accepted[key] = f"ums-{next(self._ids)}"
                 self.sent[key] += 1
                 self.texts[key] = message["text"]
+                self.subjects[key] = message.get("subject")
                 self._report(key, message["to"])
             answer = {"idempotency_key": key, "status": "accepted", "message_id": self.accepted[key]}
             if self.faults.no_message_id:

@@ -87,7 +87,9 @@ class SmsDispatch:
         """Submit claimed messages and record the answers; returns how many were accepted."""
         if not claimed:
             return 0
-        outgoing = [OutgoingSms(m.idempotency_key, m.phone, m.body, m.message_type, m.sender_number) for m in claimed]
+        outgoing = [
+            OutgoingSms(m.idempotency_key, m.phone, m.body, m.message_type, m.sender_number, m.subject) for m in claimed
+        ]
         try:
             results = {r.idempotency_key: r for r in await self.gateway.submit(outgoing)}
         except (GatewayUnavailable, TimeoutError) as error:

@@ -26,6 +26,7 @@ class OutgoingSms:
     body: str
     message_type: str
     sender_number: str
+    subject: str | None = None  # an LMS's subject (제목); an SMS has none
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,9 @@ def build_recipient_list(candidates: Iterable[SmsCandidate]) -> RecipientList:
         elif phone in recipients:
             duplicates += 1
         else:
-            recipients[phone] = Recipient(candidate.name, phone, candidate.complex_id, candidate.complex_name)
+            recipients[phone] = Recipient(
+                candidate.name, phone, candidate.complex_id, candidate.complex_name, candidate.position
+            )
     return RecipientList(tuple(recipients.values()), tuple(invalid), without_phone, duplicates)
 
 

@@ -103,7 +103,12 @@ def describe(selection: RecipientSelection) -> dict[str, object]:
     return described
 
 
-def request_digest(selection: RecipientSelection, text: str, scheduled_at: datetime | None) -> str:
-    """A fingerprint of one send request, to tell a retried request from a different one under the same key."""
+def request_digest(
+    selection: RecipientSelection, text: str, scheduled_at: datetime | None, subject: str | None = None
+) -> str:
+    """A fingerprint of one send request, to tell a retried request from a different one under the same key.
+    A subject counts only when given, so requests made before subjects existed keep their fingerprints."""
     request = {**describe(selection), "text": text, "scheduled_at": scheduled_at.isoformat() if scheduled_at else None}
+    if subject is not None:
+        request["subject"] = subject
     return hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -29,7 +29,7 @@ from core.sms.selection import (
     resolve_selection,
     sees_phones,
 )
-from core.sms.text import measure, measure_batch, personalise
+from core.sms.text import clean_subject, default_subject, measure, measure_batch, personalise
 from core.sms.values import (
     NOT_SENT_STATES,
     BatchSummary,
@@ -37,6 +37,7 @@ from core.sms.values import (
     MessageState,
     MessageType,
     MessageView,
+    RecipientLine,
     RecipientList,
     RecipientSelection,
     SmsPreview,
@@ -96,6 +97,42 @@ class SmsService:
                 await uow.commit()
         return as_shown_to(actor, found)
 
+    async def recipient_page(
+        self, actor: StaffMember, selection: RecipientSelection, page: int = 0, size: int = PAGE_SIZE
+    ) -> Page[RecipientLine]:
+        """받는 사람 보기: a page of the people a selection reaches, in the order they will be sent to. Phones
+        are masked unless the reader may see them; an unmasked page is written to the audit log."""
+        require(actor, Permission.SMS_SEND)
+        page = max(page, 0)
+        size = min(max(size, 1), MAX_PAGE_SIZE)
+        sees = sees_phones(actor)
+        async with self._uow(write=sees) as uow:
+            found = await resolve_selection(uow, actor, selection)
+            shown = found.recipients[page * size : (page + 1) * size]
+            if sees and shown:
+                await record_phone_view(
+                    uow,
+                    self._clock,
+                    actor,
+                    via="sms_preview_recipients",
+                    target_type="sms_selection",
+                    target_id=None,
+                    count=len(shown),
+                )
+                await uow.commit()
+        kind = None if selection.kind == "saved" else selection.kind
+        items = tuple(
+            RecipientLine(
+                name=r.name,
+                kind=kind,
+                position=r.position,
+                complex_name=r.complex_name,
+                phone=display_phone(r.phone) if sees else (mask_phone(display_phone(r.phone)) or ""),
+            )
+            for r in shown
+        )
+        return Page(items, page, size, len(found.recipients))
+
     async def dongs(self, actor: StaffMember) -> list[AdminDong]:
         """The dongs a sender may choose: those their ``sms.send`` grant covers, with their complex counts."""
         require(actor, Permission.SMS_SEND)
@@ -122,14 +159,24 @@ class SmsService:
             return tuple(await uow.sms.list_position_names())
 
     async def preview(
-        self, actor: StaffMember, selection: RecipientSelection, text: str, scheduled_at: datetime | None = None
+        self,
+        actor: StaffMember,
+        selection: RecipientSelection,
+        text: str,
+        scheduled_at: datetime | None = None,
+        *,
+        subject: str | None = None,
     ) -> SmsPreview:
+        """What a send would do, writing nothing. ``subject`` is an LMS's 제목; an SMS has none, so a subject
+        given for a text that turns out SMS is checked and then dropped."""
         require(actor, Permission.SMS_SEND)
         instant = check_schedule(self._clock, scheduled_at)
         measure(text)  # a bad text is refused before anyone is looked up, in preview and send alike
+        given = clean_subject(subject) if subject is not None else None
         found = await self._resolve_shown(actor, selection, via="sms_preview")
         size = measure_batch(text, found.recipients)
         first = found.recipients[0] if found.recipients else None
+        fallback = default_subject(text) if size.message_type is MessageType.LMS else None
         return SmsPreview(
             recipient_count=len(found.recipients),
             recipients=found.recipients[:PREVIEW_RECIPIENTS],
@@ -143,6 +190,8 @@ class SmsService:
             night_warning=at_night(self._clock, instant),
             ums_configured=self.ums_configured,
             outside_scope=found.outside_scope,
+            subject=(given or fallback) if fallback is not None else None,
+            default_subject=fallback,
         )
 
     async def send(
@@ -153,8 +202,10 @@ class SmsService:
         scheduled_at: datetime | None = None,
         *,
         request_key: str | None = None,
+        subject: str | None = None,
     ) -> BatchView:
         """Write the batch and one outbox row per recipient in one transaction; the dispatcher sends them.
+        An LMS goes with ``subject``, or without one with its default (core.sms.text.default_subject).
 
         With a ``request_key`` the same request made again (a retry after a lost answer, a second tap)
         returns the batch the first one made, marked ``replayed``; the key with a different request is
@@ -162,8 +213,9 @@ class SmsService:
         require(actor, Permission.SMS_SEND)
         instant = check_schedule(self._clock, scheduled_at)
         measure(text)  # a bad text is refused before anyone is looked up, in preview and send alike
+        given = clean_subject(subject) if subject is not None else None
         key = check_request_key(request_key)
-        digest = request_digest(selection, text, instant) if key is not None else None
+        digest = request_digest(selection, text, instant, given) if key is not None else None
         # People are found and numbers checked before the write transaction: on SQLite checking 10,000
         # numbers inside it held the database's one write lock for half a second.
         async with self._uow() as uow:
@@ -173,6 +225,8 @@ class SmsService:
         if not found.recipients:
             raise InvalidInput("sms_no_recipients")
         size = measure_batch(text, found.recipients)
+        lms = size.message_type is MessageType.LMS
+        kept_subject = (given or default_subject(text)) if lms else None
         messages = [
             NewSmsMessage(r.name, r.phone, r.complex_name, personalise(text, r), secrets.token_hex(16))
             for r in found.recipients
@@ -191,6 +245,7 @@ class SmsService:
                 now=now,
                 text=text,
                 message_type=size.message_type.value,
+                subject=kept_subject,
                 byte_length=size.byte_length,
                 sender_number=self.sender_number,
                 scheduled_at=instant,
@@ -258,6 +313,7 @@ class SmsService:
             counts=counts,
             ums_configured=self.ums_configured,
             cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
+            subject=batch.subject,
         )
 
     async def batch(self, actor: StaffMember, batch_id: int) -> BatchView:

@@ -71,6 +71,19 @@ class Recipient:
     phone: str  # national form, digits only: 01012345678
     complex_id: int | None
     complex_name: str | None
+    position: str | None = None  # a representative's 직위 (회장, 감사, …), as the registry names it
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientLine:
+    """One person of the preview's list of recipients (받는 사람 보기). ``kind`` is how the selection reached
+    them (None for a saved list's people); ``phone`` is 010-1234-5678, masked unless the reader may see it."""
+
+    name: str
+    kind: RecipientKind | None
+    position: str | None
+    complex_name: str | None
+    phone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,8 @@ class SmsPreview:
     night_warning: bool  # goes out between 21:00 and 08:00 office time
     ums_configured: bool
     outside_scope: int = 0
+    subject: str | None = None  # an LMS's subject as it will be sent (the one given, or the default); SMS: None
+    default_subject: str | None = None  # an LMS's subject when none is given: its first line, shortened
 
     @property
     def message_type(self) -> MessageType:
@@ -187,6 +202,7 @@ class BatchView:
     ums_configured: bool  # False: "UMS not configured: not sent"
     cancellable: bool
     replayed: bool = False  # the answer to a request made before under the same request key
+    subject: str | None = None  # an LMS's subject (제목); an SMS has none
 
 
 @dataclass(frozen=True, slots=True)

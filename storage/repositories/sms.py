@@ -49,14 +49,7 @@ class SmsRepository:
             )
             order: ColumnElement[object] = ManagementOffice.manager_name  # type: ignore[assignment]
         elif kind == "representatives":
-            statement = select(Representative.name, Representative.phone, Complex.id, Complex.name).join(
-                Complex, Complex.id == Representative.complex_id
-            )
-            if position is not None:
-                statement = statement.join(Position, Position.id == Representative.position_id).where(
-                    Position.name == position
-                )
-            order = Representative.name  # type: ignore[assignment]
+            return await self._representatives(complex_ids, admin_dong_ids, position)
         elif kind in GROUP_KINDS:
             statement = select(ResidentGroup.leader_name, ResidentGroup.leader_phone, Complex.id, Complex.name)
             statement = statement.join(Complex, Complex.id == ResidentGroup.complex_id).where(
@@ -71,6 +64,27 @@ class SmsRepository:
             statement = statement.where(Complex.admin_dong_id.in_(list(admin_dong_ids)))
         rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, order))
         return [SmsCandidate(name or "", phone, cid, cname) for name, phone, cid, cname in rows]
+
+    async def _representatives(
+        self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int] | None, position: str | None
+    ) -> list[SmsCandidate]:
+        """Representatives, each with their position (직위), which the preview's list of recipients shows."""
+        statement = (
+            select(Representative.name, Representative.phone, Complex.id, Complex.name, Position.name)
+            .join(Complex, Complex.id == Representative.complex_id)
+            .outerjoin(Position, Position.id == Representative.position_id)
+        )
+        if position is not None:
+            statement = statement.where(Position.name == position)
+        if complex_ids:
+            statement = statement.where(Complex.id.in_(list(complex_ids)))
+        if admin_dong_ids is not None:
+            statement = statement.where(Complex.admin_dong_id.in_(list(admin_dong_ids)))
+        rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, Representative.name))
+        return [
+            SmsCandidate(name or "", phone, cid, cname, position_name)
+            for name, phone, cid, cname, position_name in rows
+        ]
 
     async def complexes_outside(self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int]) -> list[int]:
         """The ids among ``complex_ids`` naming no complex in these dongs (one elsewhere, or none at all)."""
@@ -93,6 +107,7 @@ class SmsRepository:
         text: str,
         message_type: str,
         byte_length: int,
+        subject: str | None = None,
         sender_number: str,
         scheduled_at: datetime | None,
         description: dict[str, object],
@@ -106,6 +121,7 @@ class SmsRepository:
             created_at=now,
             text=text,
             message_type=message_type,
+            subject=subject,
             byte_length=byte_length,
             sender_number=sender_number,
             scheduled_at=scheduled_at,
@@ -161,6 +177,7 @@ class SmsRepository:
             recipient_count=batch.recipient_count,
             cancelled_at=batch.cancelled_at,
             request_digest=batch.request_digest,
+            subject=batch.subject,
         )
 
     async def get_batch(self, batch_id: int) -> SmsBatchRecord | None:
@@ -258,11 +275,11 @@ class SmsRepository:
         if not rows:
             return []
         found = await self._session.execute(
-            select(SmsBatch.id, SmsBatch.message_type, SmsBatch.sender_number).where(
+            select(SmsBatch.id, SmsBatch.message_type, SmsBatch.sender_number, SmsBatch.subject).where(
                 SmsBatch.id.in_({m.batch_id for m in rows})
             )
         )
-        batches = {bid: (mtype, sender) for bid, mtype, sender in found}
+        batches = {bid: (mtype, sender, subject) for bid, mtype, sender, subject in found}
         claimed = [
             replace(_message_record(m, *batches[m.batch_id]), state="queued", attempts=m.attempts + 1) for m in rows
         ]
@@ -381,7 +398,9 @@ class SmsRepository:
         return int(count or 0)
 
 
-def _message_record(m: SmsMessage, message_type: str = "sms", sender_number: str = "") -> SmsMessageRecord:
+def _message_record(
+    m: SmsMessage, message_type: str = "sms", sender_number: str = "", subject: str | None = None
+) -> SmsMessageRecord:
     return SmsMessageRecord(
         id=m.id,
         batch_id=m.batch_id,
@@ -400,4 +419,5 @@ def _message_record(m: SmsMessage, message_type: str = "sms", sender_number: str
         failure_reason=m.failure_reason,
         message_type=message_type,
         sender_number=sender_number,
+        subject=subject,
     )

@@ -5,6 +5,7 @@ and when retries stop, the size of a submit call, and reservations that reach th
 import importlib
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -64,10 +65,15 @@ def test_the_last_retry_of_a_message_falls_well_inside_the_key_retention():
 
 def test_the_documented_submit_is_exactly_what_dongne_sends():
     example = json.loads(re.search(r"```json\n(.*?)```", section("1. Submit"), re.DOTALL).group(1))
-    [shown] = example["messages"]
-    message = OutgoingSms(shown["idempotency_key"], "010-1234-5678", shown["text"], shown["type"], "02-2286-5114")
-    [(body, count)] = submit_bodies([message])
-    assert count == 1 and json.loads(body) == example
+    short, long = example["messages"]
+    messages = [
+        OutgoingSms(short["idempotency_key"], "010-1234-5678", short["text"], short["type"], "02-2286-5114"),
+        # An LMS carries its subject; an SMS none, even were one given.
+        OutgoingSms(long["idempotency_key"], "01098765432", long["text"], long["type"], "0222865114", long["subject"]),
+    ]
+    [(body, count)] = submit_bodies(messages)
+    assert count == 2 and json.loads(body) == example
+    assert "subject" not in submit_bodies([replace(messages[0], subject="제목")])[0][0].decode()
     assert Settings.model_fields["ums_sender_number"].default == "02-2286-5114"  # the example's "from"
 
 

@@ -324,3 +324,31 @@ async def test_an_outage_of_the_ums_delays_messages_and_doubles_none(
     assert sorted(ums.sent.values()) == [1, 1, 1] and sorted(ums.submissions.values()) == [1, 1, 1]
     final = await batch_counts(services, sender_staff)
     assert (final.delivered, final.failed, final.pending, final.submitted) == (2, 1, 0, 0)
+
+
+async def test_an_lms_reaches_the_ums_with_its_subject_and_an_sms_without_one(
+    sender: EmulatedUser, sender_staff: StaffMember, ums: FakeUms
+) -> None:
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    asked = (
+        await sender.send("관리비 점검 안내\n" + "다음 주 화요일 오전 10시에 관리비 부과 내역을 함께 점검합니다. " * 2)
+    )[-1]
+    assert shown("ko", "sms.subject.default", subject="관리비 점검 안내") in asked.text
+    await sender.press("👍 기본 제목으로 하기")
+    await sender.press("📤 지금 보내기")
+    await sender.press("✅ 보내기")
+    await eventually(lambda: len(ums.sent) == 1, "the fake UMS to accept the LMS")
+    [received] = ums.received.values()
+    assert received["type"] == "lms" and received["subject"] == "관리비 점검 안내"
+
+    await sender.send("/sms")
+    await sender.press("🏢 관리소장")
+    await sender.press("전체 단지")
+    await sender.send("짧은 안내")
+    await sender.press("📤 지금 보내기")
+    await sender.press("✅ 보내기")
+    await eventually(lambda: len(ums.sent) == 2, "the fake UMS to accept the SMS")
+    short = next(m for m in ums.received.values() if m["type"] == "sms")
+    assert "subject" not in short

@@ -8,7 +8,7 @@ from core.clock import FixedClock
 from core.errors import InvalidInput
 from core.sms.recipients import build_recipient_list, korean_mobile
 from core.sms.schedule import at_night, check_schedule
-from core.sms.text import byte_length, measure, measure_batch, personalise
+from core.sms.text import byte_length, clean_subject, default_subject, measure, measure_batch, personalise
 from core.sms.values import MessageType, Recipient
 from storage.records_sms import SmsCandidate
 
@@ -89,3 +89,30 @@ def test_a_naive_schedule_is_office_time_and_night_sends_are_flagged():
     assert at_night(clock, instant)
     assert not at_night(clock, None)
     assert not at_night(clock, datetime(2026, 4, 1, 23, 0, tzinfo=UTC))  # 08:00 Seoul
+
+
+def test_an_lms_subject_is_one_line_within_forty_characters_and_sixty_euc_kr_bytes():
+    assert clean_subject("  12월\n입주자대표회의   안내 ") == "12월 입주자대표회의 안내"
+    assert clean_subject("a" * 40) == "a" * 40 and clean_subject("가" * 30) == "가" * 30
+    for overlong, chars, length in (("a" * 41, 41, 41), ("가" * 31, 31, 62)):
+        with pytest.raises(InvalidInput) as refused:
+            clean_subject(overlong)
+        assert refused.value.code == "sms_subject_too_long"
+        assert refused.value.params == {"length": length, "limit": 60, "chars": chars, "char_limit": 40}
+    with pytest.raises(InvalidInput) as empty:
+        clean_subject(" \n ")
+    assert empty.value.code == "sms_subject_empty"
+    with pytest.raises(InvalidInput) as personal:  # one subject for every phone: no {이름} in it
+        clean_subject("{이름}님 회의 안내")
+    assert personal.value.code == "sms_subject_fields"
+    with pytest.raises(InvalidInput) as unsafe:
+        clean_subject("제목\x00")
+    assert unsafe.value.code == "unsafe_text"
+
+
+def test_the_default_subject_is_the_first_line_without_personal_fields_shortened_to_fit():
+    assert default_subject("\n{이름}님께\n12월 회의 안내\n일시: 10일") == "님께"
+    assert default_subject("12월 입주자대표회의 안내\n일시: 12월 10일") == "12월 입주자대표회의 안내"
+    long = default_subject("가" * 45 + "\n다음 줄")
+    assert long == "가" * 29 + "…" and clean_subject(long) == long
+    assert default_subject("{이름}\n{단지명}") == "안내"

@@ -210,3 +210,51 @@ async def test_community_activation_and_other_groups_are_reached_apart(services,
     others = await services.sms.resolve(actor, RecipientSelection("other_group_leaders"))
     assert [(r.name, r.phone) for r in activation.recipients] == [("박회장", "01098765432")]
     assert [(r.name, r.phone) for r in others.recipients] == [("최총무", "01055551212")]
+
+
+LONG_TEXT = "12월 입주자대표회의 안내\n" + "일시: 12월 10일(목) 14시, 장소: 구청 3층 대회의실입니다. " * 2
+
+
+async def test_an_lms_keeps_its_subject_or_its_first_line_and_an_sms_has_none(services, uow_factory):
+    await make_complex(uow_factory, representatives=2)
+    actor = await sender(services)
+    preview = await services.sms.preview(actor, REPS, LONG_TEXT)
+    assert preview.message_type is MessageType.LMS
+    assert preview.subject == preview.default_subject == "12월 입주자대표회의 안내"
+    chosen = await services.sms.preview(actor, REPS, LONG_TEXT, subject=" 회의\n안내 ")
+    assert chosen.subject == "회의 안내" and chosen.default_subject == "12월 입주자대표회의 안내"
+    with pytest.raises(InvalidInput) as refused:
+        await services.sms.preview(actor, REPS, LONG_TEXT, subject="가" * 31)
+    assert refused.value.code == "sms_subject_too_long"
+
+    typed = await services.sms.send(actor, REPS, LONG_TEXT, subject="회의 안내", request_key="k1")
+    default = await services.sms.send(actor, REPS, LONG_TEXT)
+    short = await services.sms.send(actor, REPS, "회의 안내", subject="쓰이지 않는 제목")
+    assert (typed.subject, default.subject, short.subject) == ("회의 안내", "12월 입주자대표회의 안내", None)
+    assert (await services.sms.batch(actor, typed.id)).subject == "회의 안내"
+    with pytest.raises(InvalidInput) as reused:  # the same key with another subject is another request
+        await services.sms.send(actor, REPS, LONG_TEXT, subject="다른 제목", request_key="k1")
+    assert reused.value.code == "sms_request_key_reused"
+    again = await services.sms.send(actor, REPS, LONG_TEXT, subject="회의 안내", request_key="k1")
+    assert again.replayed and again.id == typed.id
+
+
+async def test_the_recipients_of_a_selection_are_paged_masked_or_seen_and_audited(services, uow_factory):
+    await make_complex(uow_factory, representatives=13)
+    masked = await sender(services)
+    first = await services.sms.recipient_page(masked, REPS)
+    assert (first.total, len(first.items), first.has_next) == (13, 10, True)
+    assert first.items[0].name == "김대표1" and first.items[0].kind == "representatives"
+    assert first.items[0].position and first.items[0].phone == "010-****-5000"
+    second = await services.sms.recipient_page(masked, REPS, 1)
+    assert len(second.items) == 3 and not second.has_next
+    seer = await sender(services, saeol_id="pii01", roles=("sms.send", "pii.view"))
+    seen = await services.sms.recipient_page(seer, REPS, 1)
+    assert seen.items[0].phone.startswith("010-1234-")
+    async with uow_factory() as uow:
+        views = list(
+            await uow._session.execute(
+                select(AuditEntry.actor_staff_id, AuditEntry.details).where(AuditEntry.action == "pii.view")
+            )
+        )
+    assert [tuple(v) for v in views] == [(seer.id, {"via": "sms_preview_recipients", "phones": 3})]

@@ -110,6 +110,21 @@ async def test_a_send_repeated_with_its_key_returns_the_same_batch_and_texts_nob
     assert (await sender("GET", f"{SEND}/{batch['id']}"))[1] == batch
 
 
+async def test_an_lms_is_sent_with_the_subject_given_or_its_first_line(sender, uow_factory):
+    await make_complex(uow_factory, representatives=1)
+    text = "12월 입주자대표회의 안내\n" + "일시: 12월 10일(목) 14시, 장소: 구청 3층 대회의실입니다. " * 2
+    request = {"recipients": REPRESENTATIVES, "text": text, "subject": "  입주자대표회의\n안내 "}
+    status, preview = await sender("POST", "/api/v1/sms/preview", request)
+    assert status == 200 and preview["message_type"] == "lms" and preview["subject"] == "입주자대표회의 안내"
+    status, given = await sender("POST", SEND, request, key="lms-1")
+    assert status == 201 and given["subject"] == "입주자대표회의 안내"
+    status, default = await sender("POST", SEND, {"recipients": REPRESENTATIVES, "text": text}, key="lms-2")
+    assert status == 201 and default["subject"] == "12월 입주자대표회의 안내"
+    status, short = await sender("POST", SEND, {**request, "text": "짧은 안내"}, key="sms-1")
+    assert status == 201 and short["message_type"] == "sms" and short["subject"] is None
+    assert (await sender("GET", f"{SEND}/{given['id']}"))[1]["subject"] == "입주자대표회의 안내"
+
+
 async def test_a_send_needs_a_well_formed_idempotency_key(sender, uow_factory):
     await make_complex(uow_factory, representatives=1)
     request = {"recipients": REPRESENTATIVES, "text": "안내"}
@@ -174,6 +189,13 @@ async def test_malformed_requests_name_the_field_in_the_admins_language(sender, 
         ({**ask(), at: "2026-11-25T09:00"}, ("sms_schedule_past", {})),
         (ask("가" * 1001), ("sms_text_too_long", {"length": 2002, "limit": 2000})),
         (ask("  "), ("sms_text_empty", {})),
+        ({**ask(), "subject": 5}, field("subject", "string or null")),
+        # The subject's rules are core's, the chat's: one line of at most 40 characters and 60 EUC-KR bytes.
+        (
+            {**ask("가" * 46), "subject": "가" * 31},
+            ("sms_subject_too_long", {"chars": 31, "length": 62, "limit": 60, "char_limit": 40}),
+        ),
+        ({**ask("가" * 46), "subject": " \n "}, ("sms_subject_empty", {})),
     ]
     for path, key in (("/api/v1/sms/preview", None), (SEND, "k-bad-shapes")):
         for body, (code, params) in cases:
@@ -229,6 +251,7 @@ async def test_the_preview_counts_recipients_sizes_the_text_and_masks_numbers_le
         "unencodable": ["🙂"],
         "sender_number": "02-2286-5114",
         "sample": "김대표1님, 회의 안내 🙂",
+        "subject": None,
         "scheduled_at": "2026-11-25T22:30:00+09:00",
         "night_warning": True,
         "ums_configured": True,
@@ -240,6 +263,7 @@ async def test_the_preview_counts_recipients_sizes_the_text_and_masks_numbers_le
     status, unmasked = await sender("POST", "/api/v1/sms/preview", long)
     assert unmasked["invalid"][0]["phone"] == "02-2286-1234"
     assert unmasked["message_type"] == "lms" and unmasked["byte_length"] == 92 and unmasked["byte_limit"] == 2000
+    assert unmasked["subject"] == "가" * 29 + "…"  # an LMS without a subject gets its first line, shortened
     assert unmasked["scheduled_at"] == "2026-11-26T10:00:00+09:00" and unmasked["night_warning"] is False
 
 

@@ -192,6 +192,16 @@ async def test_the_results_download_is_an_excel_workbook(client, sender, service
     assert "김대표1" in values and "010-****-5000" in values and "delivered" in values
 
 
+async def test_the_detail_shows_an_lms_subject_and_an_sms_none(client, sender, services, uow_factory):
+    await make_complex(uow_factory, representatives=1)
+    long = "12월 입주자대표회의 안내\n" + "일시: 12월 10일(목) 14시, 장소: 구청 3층 대회의실입니다. " * 2
+    lms = await services.sms.send(sender, REPRESENTATIVES, long, subject="입주자대표회의 안내")
+    page = await (await client.get(f"/sms/{lms.id}")).text()
+    assert f"<th>{text('admin.sms.subject')}</th><td>입주자대표회의 안내</td>" in page
+    sms = await services.sms.send(sender, REPRESENTATIVES, MEETING)
+    assert f"<th>{text('admin.sms.subject')}</th>" not in await (await client.get(f"/sms/{sms.id}")).text()
+
+
 async def test_a_batch_sent_to_a_saved_list_says_so(client, sender, services):
     people = [ListEntry("김통장", "010-1111-2222"), ListEntry("이통장", "02-123-4567")]
     saved = await services.sms_lists.save_entries(sender, "통장 회의", people)

@@ -1,0 +1,30 @@
+"""sms subject: an LMS carries a subject (제목)
+
+Carriers show an LMS's subject above its text; until now Dongne sent none, so phones showed an empty or a
+carrier's fixed subject. The subject is the batch's (every recipient's message has the same one). Batches
+sent before this revision keep none.
+
+Revision ID: 0009_sms_subject
+Revises: 0008
+Create Date: 2026-12-04 13:45:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_sms_subject"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("sms_batch", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("subject", sa.String(length=40), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sms_batch", schema=None) as batch_op:
+        batch_op.drop_column("subject")
