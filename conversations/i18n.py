@@ -61,8 +61,16 @@ def _template(language: str, key: str) -> str:
 
 def t(language: str, key: str, **params: object) -> str:
     """An HTML text with parameters escaped."""
-    safe = {name: html.escape(str(value), quote=False) for name, value in params.items()}
+    safe = {name: _escaped(value) for name, value in params.items()}
     return _particles(language, _template(language, key).format(**safe))
+
+
+def _escaped(value: object) -> object:
+    """Numbers stay numbers, so a catalog text can write ``{length:,}`` for "2,000"; everything else is
+    escaped text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return html.escape(str(value), quote=False)
 
 
 def t_plain(language: str, key: str, **params: object) -> str:

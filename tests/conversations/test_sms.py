@@ -132,7 +132,7 @@ async def test_bad_text_and_times_are_refused_with_the_reason(sender):
     asked = (await sender.send(LMS_FILLER))[-1]
     assert asked.text.startswith(shown("ko", "sms.subject.ask", length="2,000", limit=60))
     preview = (await sender.press("👍 기본 제목으로 하기"))[-1]
-    assert "문자 유형: LMS(장문) (2000/2000바이트)" in preview.text
+    assert "문자 유형: LMS(장문) (2,000/2,000바이트)" in preview.text
     days = (await sender.press("🕘 예약 발송"))[-1]
     past = await sender.press_data(days, "sm:at:20261125:9:0")
     assert past[0].text == shown("ko", "error.sms_schedule_past")
