@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from conversations.benchmark_view import case_button, case_keyboard, list_line, render_card
+from conversations.benchmark_view import case_button, case_keyboard, list_line, render_card, when
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.i18n import t, t_plain
@@ -146,6 +146,15 @@ async def show_pending(update: Update, context: DongneContext) -> None:
         lines.append(t(lang, "bm.approval.pending_empty"))
     for offset, row in enumerate(found.items):
         lines.append(list_line(lang, page * found.size + offset + 1, row))
+        if row.approval_requested_at:
+            lines.append(
+                t(
+                    lang,
+                    "bm.approval.pending_requested",
+                    at=when(context.services.clock, row.approval_requested_at),
+                    by=row.approval_requested_by or t_plain(lang, "bm.none"),
+                )
+            )
     keyboard = markup(
         *rows([case_button(row) for row in found.items], 1),
         page_row(lang, found, (f"ap:p:{page - 1}", f"ap:p:{page + 1}")),

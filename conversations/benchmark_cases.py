@@ -1,7 +1,7 @@
 """벤치마킹 목록·검색 — reading cases.
 
 The journey: ``/cases`` (or 벤치마킹 목록 in the menu) shows the seed's 검토결과 목록 — the coordinator
-sees every case, a department its own — newest first and paged, with filter buttons (year, quarter,
+sees every case, a department its own — in the report's order (2016-1-1 first) and paged, with filter buttons (year, quarter,
 department, adoption, state) and a search by number or title (``/cases 2016-1-1``, or just type while
 the list is open). A case opens as a card with its history, its files (sent back on request) and the
 buttons for what the reader may do with it now."""
@@ -109,7 +109,7 @@ def render_list(lang: str, heading: str, page: Page[CaseListRecord]) -> str:
     if not page.items:
         lines.append(t(lang, "bm.list.empty"))
     for offset, row in enumerate(page.items):
-        lines.append(list_line(lang, page.total - page.number * page.size - offset, row))
+        lines.append(list_line(lang, page.number * page.size + offset + 1, row))
     return "\n".join(lines)
 
 
@@ -168,7 +168,7 @@ async def show_picker(update: Update, context: DongneContext, dimension: str) ->
     lang, actor = context.lang, context.staff()
     choices: list[tuple[str, str]] = []
     if dimension == "year":
-        years = await context.services.cases.years(actor)
+        years = sorted(await context.services.cases.years(actor))  # the report's order: oldest first
         choices = [(t_plain(lang, "bm.filter.year_value", year=y), str(y)) for y in years]
     elif dimension == "quarter":
         choices = [(t_plain(lang, "bm.filter.quarter_value", quarter=q), str(q)) for q in range(1, 5)]
@@ -228,11 +228,14 @@ async def show_files(update: Update, context: DongneContext, case_id: int) -> No
         button(t_plain(lang, "bm.files.button", name=a.file_name, size=max(1, a.size // 1024)), f"bc:file:{a.id}")
         for a in case.attachments
     ]
+    nav = [button(t_plain(lang, "bm.button.back_to_case"), f"bc:card:{case_id}")]
+    if case.may(CaseAction.ATTACH):  # the card's one 📎 button leads here, so adding is here too
+        nav.insert(0, button(t_plain(lang, "bm.button.attach"), f"bc:att:{case_id}:{case.version}"))
     await show(
         update,
         context,
         t(lang, "bm.files.head", case_no=case.case_no, count=len(case.attachments)),
-        markup(*rows(picks, 1), [button(t_plain(lang, "bm.button.back_to_case"), f"bc:card:{case_id}")]),
+        markup(*rows(picks, 1), nav),
     )
 
 

@@ -88,6 +88,9 @@ class CaseListRecord:
     adoption: str | None
     state: str
     registered_at: datetime
+    # The latest approval request: when and by whom (an approver's queue shows them).
+    approval_requested_at: datetime | None = None
+    approval_requested_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -341,7 +341,7 @@ class CaseDecisions:
 
     async def pending_approvals(self, actor: StaffMember, page: int = 0) -> Page[CaseListRecord]:
         """내 승인 대기: requests waiting for a coordinator's decision (in the department a scoped coordinator
-        coordinates; not the coordinator's own requests, which another must decide), newest first."""
+        coordinates; not the coordinator's own requests, which another must decide), in the report's order."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         page = max(page, 0)
         async with self._uow() as uow:
