@@ -1,9 +1,9 @@
 """벤치마킹 목록·검색 — reading cases.
 
 The journey: ``/cases`` (or 벤치마킹 목록 in the menu) shows the seed's 검토결과 목록 — the coordinator
-sees every case, a department its own — in the report's order (2016-1-1 first) and paged, with filter buttons (year, quarter,
-department, adoption, state) and a search by number or title (``/cases 2016-1-1``, or just type while
-the list is open). A case opens as a card with its history, its files (sent back on request) and the
+sees every case, a department its own — in the report's order (2016-1-1 first) and paged, with filter
+buttons (year, quarter, department, adoption, state) and a search by number or title (``/cases 2016-1-1``,
+or just type while the list is open). A case opens as a card with its history, its files (sent back on request) and the
 buttons for what the reader may do with it now."""
 
 from __future__ import annotations
