@@ -120,9 +120,13 @@ async def test_a_returned_case_is_revised_and_resubmitted(team, services):
     await officer.press("📤 승인요청")
 
     second = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
-    stale = await coordinator.press("✅ 승인", message=request)  # the first request's message
+    first = next(m for m in coordinator.messages if m.message_id == request.message_id)
+    assert first.text.endswith("↩️ 기획관 님이 2026-11-25 10:00에 반려했습니다.")  # closed when returned
+    assert first.button_texts() == ["📋 사업 열기"]
+    # A client that still shows the first request's buttons: the press says who returned that request.
+    stale = await coordinator.press("✅ 승인", message=request)
     assert coordinator.callback_answers[-1] == (
-        shown("ko", "error.approval_round_stale", case_no="2026-4-1"),
+        shown("ko", "error.case_already_returned", case_no="2026-4-1", by="기획관", at="2026-11-25 10:00"),
         True,
     )
     assert stale == [] or "진행상태: 승인요청" in stale[-1].text
