@@ -414,4 +414,5 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
         },
         fallbacks=[],
         cancel=cancel,
+        prompts=False,  # lists and cards stay usable while another one is open
     )
