@@ -126,11 +126,13 @@ def dialogue(
     default), only its open question keeps its buttons (see the module's docstring)."""
     if reshow is not None:
         states = _with_outdated_presses(name, states, fallbacks, reshow)
+    typed_cancel = Focused(focus, name, CommandHandler("cancel", cancel))
     if prompts:
         for handler in fallbacks:
             if isinstance(handler, CallbackQueryHandler):
                 handler.callback = _unless_older_than_question(handler.callback)
-        _track_questions(name, [*entry_points, *(h for hs in states.values() for h in hs), *fallbacks])
+        every = [*entry_points, *(h for hs in states.values() for h in hs), *fallbacks, typed_cancel]
+        _track_questions(name, every)
     # Our buttons carry their own target in the data and are matched per chat, not per message, so
     # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
     with warnings.catch_warnings():
@@ -138,7 +140,7 @@ def dialogue(
         return ConversationHandler(
             entry_points=list(entry_points),
             states={state: list(handlers) for state, handlers in states.items()},
-            fallbacks=[*fallbacks, Focused(focus, name, CommandHandler("cancel", cancel))],
+            fallbacks=[*fallbacks, typed_cancel],
             name=name,
             persistent=True,
             allow_reentry=True,
