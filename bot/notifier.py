@@ -104,7 +104,7 @@ class Notifier:
             log.warning("notification %s failed, will retry: %s", notification.id, error)
             await self._notifications.failed(notification, str(error), permanent=False)
             return 0
-        await self._notifications.delivered(notification.id, message.message_id, message.chat_id)
+        await self._notifications.delivered(notification.id, message.message_id, notification.telegram_user_id)
         return 1
 
     async def _update(self, notification: NotificationView, text: str, keyboard: InlineKeyboardMarkup | None) -> int:

@@ -37,16 +37,16 @@ def render_notification(notification: NotificationView) -> tuple[str, InlineKeyb
         note=excerpt(str(p.get("progress_note") or ""), 500),
         reason=excerpt(str(p.get("reason") or ""), 500),
     )
-    case_id = notification.case_id
-    if case_id is None:
-        return text, None
-    open_button = button(t_plain(lang, "bm.notice.open"), f"bc:open:{case_id}")
     closed = p.get("closed")
     if kind == "approval_requested" and isinstance(closed, dict):
         outcome = closed.get("outcome") if closed.get("outcome") in CLOSINGS else "approved"
         ending = t(lang, f"bm.notice.closed_{outcome}", by=closed.get("by", ""), at=closed.get("at", ""))
-        return f"{text}\n\n{ending}", markup([open_button])
-    if kind == "approval_requested":
+        text = f"{text}\n\n{ending}"
+    case_id = notification.case_id
+    if case_id is None:
+        return text, None
+    open_button = button(t_plain(lang, "bm.notice.open"), f"bc:open:{case_id}")
+    if kind == "approval_requested" and not isinstance(closed, dict):
         round_ = int(str(p.get("round", 0)))
         return text, markup(
             [
