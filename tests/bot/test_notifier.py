@@ -151,3 +151,30 @@ async def test_an_update_waits_for_the_notice_it_edits_then_edits_it_in_its_chat
     assert text.endswith("✅ 기획관 님이 2026-11-25 10:00에 승인했습니다.") and buttons is None
     assert list(bot.messages) == [(7001, 1)]  # edited where it went, not sent again
     assert await services.notifications.undelivered_count() == 0
+
+
+async def test_an_update_of_a_notice_never_delivered_is_set_aside(services, uow_factory, clock):
+    lee = await make_staff(services, saeol_id="lee01", name="이숙영", telegram_id=7001)
+    request = {"case_no": "2026-4-1", "title": "구내식당", "round": 1}
+    async with uow_factory(write=True) as uow:
+        await enqueue(uow, clock, recipients=[lee.id], kind="approval_requested", case_id=None, payload=request)
+        await uow.commit()
+    [notice] = await services.notifications.claim()
+    await services.notifications.failed(notice, "Forbidden: bot was blocked by the user", permanent=True)
+    async with uow_factory(write=True) as uow:
+        closed = {**request, "closed": {"outcome": "returned", "by": "기획관", "at": "2026-11-25 10:00"}}
+        await uow.notifications.add_notification(
+            recipient_id=lee.id,
+            kind="approval_requested",
+            case_id=None,
+            payload=closed,
+            now=clock.now(),
+            updates_id=notice.id,
+        )
+        await uow.commit()
+    bot = EditingBot()
+    assert await Notifier(services.notifications, bot).send_due() == 0
+    assert bot.messages == {} and await services.notifications.undelivered_count() == 0
+    async with uow_factory() as uow:
+        reason = await uow._session.scalar(select(Notification.last_error).where(Notification.updates_id == notice.id))
+    assert reason == "notice to update was never delivered"
