@@ -43,7 +43,7 @@ from conversations.dialogue import (
 from conversations.files import receive_file, send_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, page_row, rows
-from conversations.replies import answer, report, say, show
+from conversations.replies import answer, drop_buttons, report, say, show
 from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseListRecord, CaseState
 from core.benchmark.workflow import is_coordinator
 from core.errors import DongneError, InvalidInput
@@ -253,9 +253,27 @@ async def send_full_texts(update: Update, context: DongneContext, case_id: int) 
 async def ask_for_file(update: Update, context: DongneContext, case_id: int, version: int) -> State:
     case = await context.services.cases.open_for(context.staff(), case_id, CaseAction.ATTACH, version)
     assert context.user_data is not None
-    context.user_data[ATTACH_KEY] = [case_id, version]
-    await say(update, context, t(context.lang, "bm.attach.ask", case_no=case.case_no), markup(_stop_row(context.lang)))
+    context.user_data[ATTACH_KEY] = [case_id, version, None]
+    await _ask_attach(update, context, t(context.lang, "bm.attach.ask", case_no=case.case_no))
     return State.AWAIT_FILE
+
+
+async def _ask_attach(update: Update, context: DongneContext, text: str) -> None:
+    """Ask for the file with the stop button; only the latest such question keeps it (this dialogue's
+    screens are lists and cards that stay usable, so it keeps its one question itself)."""
+    await _close_attach_question(update, context)
+    asked = await say(update, context, text, markup(_stop_row(context.lang)))
+    target = (context.user_data or {}).get(ATTACH_KEY)
+    if asked is not None and isinstance(target, list) and len(target) == 3:
+        target[2] = asked.message_id
+
+
+async def _close_attach_question(update: Update, context: DongneContext) -> None:
+    target = (context.user_data or {}).get(ATTACH_KEY)
+    chat = update.effective_chat
+    if isinstance(target, list) and len(target) == 3 and target[2] is not None and chat is not None:
+        await drop_buttons(context, chat.id, int(target[2]))
+        target[2] = None
 
 
 def _stop_row(lang: str) -> list[InlineKeyboardButton]:
@@ -352,7 +370,9 @@ async def _route(update: Update, context: DongneContext, action: str, match: re.
     elif action == "attach":
         return await ask_for_file(update, context, int(match[1]), int(match[2]))
     elif action == "stop":
-        await say(update, context, t(context.lang, "bm.attach.stopped"))
+        if context.user_data is not None:
+            context.user_data.pop(ATTACH_KEY, None)
+        await show(update, context, t(context.lang, "bm.attach.stopped"))  # the question becomes the answer
     return State.BROWSE
 
 
@@ -376,18 +396,20 @@ async def on_file(update: Update, context: DongneContext) -> State:
     except DongneError as error:
         await report(update, context, error)
         return State.AWAIT_FILE
-    context.user_data.pop(ATTACH_KEY, None)
     await say(update, context, t(context.lang, "bm.attach.saved", name=stored.file_name))
+    await _close_attach_question(update, context)
+    context.user_data.pop(ATTACH_KEY, None)
     await open_case(update, context, case_id)
     return State.BROWSE
 
 
 async def file_expected(update: Update, context: DongneContext) -> State:
-    await say(update, context, t(context.lang, "bm.attach.expected"), markup(_stop_row(context.lang)))
+    await _ask_attach(update, context, t(context.lang, "bm.attach.expected"))
     return State.AWAIT_FILE
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
+    await _close_attach_question(update, context)
     return await leave(update, context, ATTACH_KEY)
 
 

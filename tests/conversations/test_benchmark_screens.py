@@ -19,14 +19,27 @@ async def test_a_case_has_one_paperclip_button_that_leads_to_its_files_and_to_ad
     assert "진행상태: 등록" in card.text
     assert [b for b in card.button_texts() if b.startswith("📎")] == ["📎 자료 추가"]
 
-    await officer.press("📎 자료 추가", message=card)
+    asked = (await officer.press("📎 자료 추가", message=card))[-1]
+    assert asked.button_texts() == ["✖ 첨부 그만두기"]
+    nudged = (await officer.send("파일은 곧 보내겠습니다"))[-1]
+    assert nudged.text == shown("ko", "bm.attach.expected") and nudged.button_texts() == ["✖ 첨부 그만두기"]
+    assert now_shown(officer, asked).button_texts() == []  # only the latest question keeps the button
     replies = await officer.send_document("추진계획.pdf", PDF, "application/pdf")
+    assert replies[0].text == shown("ko", "bm.attach.saved", name="추진계획.pdf")
+    assert now_shown(officer, nudged).button_texts() == []  # answered
     card = replies[-1]
     assert [b for b in card.button_texts() if b.startswith("📎")] == ["📎 관련자료 (1)"]
     files = (await officer.press("📎 관련자료 (1)", message=card))[-1]
     assert files.button_texts() == ["추진계획.pdf (1KB)", "📎 자료 추가", "◀ 사업 정보로"]
     asked = (await officer.press("📎 자료 추가", message=files))[-1]
     assert asked.text == shown("ko", "bm.attach.ask", case_no=case.case_no)
+    stopped = (await officer.press("✖ 첨부 그만두기", message=asked))[-1]
+    assert stopped.message_id == asked.message_id  # the question turns into the answer, without buttons
+    assert stopped.text == shown("ko", "bm.attach.stopped") and stopped.button_texts() == []
+
+
+def now_shown(chat, message):
+    return next(m for m in chat.messages if m.message_id == message.message_id)
 
 
 async def test_a_case_sent_for_approval_counts_its_requests(team, services):
