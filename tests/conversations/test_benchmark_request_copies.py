@@ -42,7 +42,7 @@ async def answer_to_press(chat, text, message):
 
 
 async def test_when_one_coordinator_approves_the_others_copy_says_who_approved_when(colleagues, services, clock):
-    _, _, coordinator, _, colleague, case, mine, theirs = colleagues
+    coordinator_staff, _, coordinator, _, colleague, case, mine, theirs = colleagues
     assert theirs.button_texts()[:2] == ["✅ 승인", "↩️ 반려"]
     clock.advance(timedelta(minutes=42))
     approved = (await coordinator.press("✅ 승인", message=mine))[-1]
@@ -59,7 +59,6 @@ async def test_when_one_coordinator_approves_the_others_copy_says_who_approved_w
     told = shown("ko", "error.case_already_approved", case_no=case.case_no, by="기획관", at="2026-11-25 10:42")
     assert await answer_to_press(colleague, "✅ 승인", theirs) == (told, True)
     assert await answer_to_press(colleague, "↩️ 반려", theirs) == (told, True)
-    coordinator_staff = colleagues[0]
     history = await services.cases.history(coordinator_staff, case.id)
     assert [e.action for e in history].count("approve") == 1 and "return" not in [e.action for e in history]
 
