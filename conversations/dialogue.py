@@ -13,12 +13,12 @@ each of its steps (``reshow``).
 
 Only the open question keeps its buttons. A dialogue's latest message with buttons is its open question
 (kept in the user's data, so a restart keeps it too). A button's answer turns the question into what was
-chosen, without buttons; a typed answer leaves it standing until the next question with buttons appears (of
-this dialogue or another), which takes its buttons off first; an ended dialogue leaves none behind. An error
-reply keeps the question open, buttons and all. A dialogue's own buttons that every step accepts (its 취소) do nothing
-when pressed on a message older than the open question: a newer dialogue, or a newer run of the same one,
-carries on and the press is told the screen is old. Browsing dialogues whose screens stay usable (lists,
-cards) opt out with ``prompts=False``."""
+chosen, without buttons; a typed answer leaves it standing until the next question with buttons appears
+(of this dialogue or another), which takes its buttons off first; an ended dialogue leaves none behind. An
+error reply keeps the question open, buttons and all. A dialogue's own buttons that every step accepts (its
+취소) do nothing when pressed on a message older than the open question: a newer dialogue, or a newer run
+of the same one, carries on and the press is told the screen is old. Browsing dialogues whose screens stay
+usable (lists, cards) opt out with ``prompts=False``."""
 
 from __future__ import annotations
 
