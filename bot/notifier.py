@@ -11,6 +11,7 @@ import contextlib
 import logging
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -84,6 +85,8 @@ class Notifier:
 
     async def _send(self, notification: NotificationView) -> int:
         text, keyboard = render_notification(notification)
+        if notification.updates_id is not None:
+            return await self._update(notification, text, keyboard)
         try:
             message = await self._bot.send_message(
                 notification.telegram_user_id,
@@ -101,5 +104,38 @@ class Notifier:
             log.warning("notification %s failed, will retry: %s", notification.id, error)
             await self._notifications.failed(notification, str(error), permanent=False)
             return 0
-        await self._notifications.delivered(notification.id, message.message_id)
+        await self._notifications.delivered(notification.id, message.message_id, notification.telegram_user_id)
+        return 1
+
+    async def _update(self, notification: NotificationView, text: str, keyboard: InlineKeyboardMarkup | None) -> int:
+        """Edit the message of an earlier notice (a request closed by a decision) to say ``text``."""
+        chat_id, message_id = notification.target_chat_id, notification.target_message_id
+        if message_id is None or chat_id is None:
+            # Still on its way (it goes out rewritten; this edit then finds nothing to change), or never sent.
+            waiting = notification.target_waiting
+            reason = "notice to update not yet delivered" if waiting else "notice to update was never delivered"
+            await self._notifications.failed(notification, reason, permanent=not waiting)
+            return 0
+        try:
+            await self._bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():  # deleted by the staff member: nothing to edit
+                log.warning("notice update %s abandoned: %s", notification.id, error)
+                await self._notifications.failed(notification, str(error), permanent=True)
+                return 0
+        except Forbidden as error:
+            await self._notifications.failed(notification, str(error), permanent=True)
+            return 0
+        except TelegramError as error:
+            log.warning("notice update %s failed, will retry: %s", notification.id, error)
+            await self._notifications.failed(notification, str(error), permanent=False)
+            return 0
+        await self._notifications.delivered(notification.id, message_id, chat_id)
         return 1

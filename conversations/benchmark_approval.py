@@ -1,8 +1,10 @@
 """추진결과 승인처리 — the coordinator decides on a progress report.
 
 The journey: an approval request arrives as a message with 승인 and 반려 buttons (the same buttons are
-on the case card). 승인 approves at once; the message turns into the case as it now stands. A second
-tap, another approver's tap or a tap on an old message changes nothing and says who approved and when.
+on the case card). 승인 approves at once; the message turns into the case as it now stands, and every
+other coordinator's copy of the request loses its buttons and says who decided when. A second tap,
+another approver's tap or a tap on an old message (of this request or an earlier one) changes nothing and
+says who decided and when.
 반려 asks for the reason, then sends the case back to the department. ``/approvals`` (내 승인 대기 in
 the menu, with the count) lists what waits."""
 
@@ -15,7 +17,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from conversations.benchmark_view import case_button, case_keyboard, list_line, render_card
+from conversations.benchmark_view import case_button, case_keyboard, list_line, render_card, when
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.i18n import t, t_plain
@@ -23,9 +25,12 @@ from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, error_key, report, say, show
 from core.benchmark.common import REASON_LIMIT
 from core.errors import AlreadyDecided, DongneError
+from core.notifications import MessageRef
 
 NAME = "benchmark_approval"
 RETURN_KEY = "bm_return"
+# A request that is no longer open: the tapped message turns into the case as it now stands.
+ENDED = frozenset({"approval_round_stale", "approval_withdrawn"})
 DECISION = re.compile(r"^ap:(ok|rt):(\d{1,9}):(\d{1,6})$")
 
 
@@ -56,12 +61,14 @@ async def on_approve(update: Update, context: DongneContext) -> None:
         await answer(update, context, "common.button_invalid", alert=True)
         return
     case_id, round_ = int(match[2]), int(match[3])
+    pressed = query.message
+    seen_on = MessageRef(pressed.chat.id, pressed.message_id) if pressed is not None else None
     try:
-        case = await context.services.decisions.approve(context.staff(), case_id, round_)
+        case = await context.services.decisions.approve(context.staff(), case_id, round_, seen_on=seen_on)
     except DongneError as error:
         # The answer carries the outcome ("already approved by … at …"), so it waits for the decision.
         await _answer_error(update, context, error)
-        if isinstance(error, AlreadyDecided) or error.code == "approval_round_stale":
+        if isinstance(error, AlreadyDecided) or error.code in ENDED:
             await _show_current(update, context, case_id)
         return
     await answer(update, context, "bm.approval.approved_toast", case_no=case.case_no)
@@ -81,7 +88,7 @@ async def start_return(update: Update, context: DongneContext) -> State | int:
         case = await context.services.decisions.check_decidable(context.staff(), case_id, round_)
     except DongneError as error:
         await _answer_error(update, context, error)
-        if isinstance(error, AlreadyDecided):
+        if isinstance(error, AlreadyDecided) or error.code in ENDED:
             await _show_current(update, context, case_id)
         return ConversationHandler.END
     await answer(update, context)
@@ -146,6 +153,15 @@ async def show_pending(update: Update, context: DongneContext) -> None:
         lines.append(t(lang, "bm.approval.pending_empty"))
     for offset, row in enumerate(found.items):
         lines.append(list_line(lang, page * found.size + offset + 1, row))
+        if row.approval_requested_at:
+            lines.append(
+                t(
+                    lang,
+                    "bm.approval.pending_requested",
+                    at=when(context.services.clock, row.approval_requested_at),
+                    by=row.approval_requested_by or t_plain(lang, "bm.none"),
+                )
+            )
     keyboard = markup(
         *rows([case_button(row) for row in found.items], 1),
         page_row(lang, found, (f"ap:p:{page - 1}", f"ap:p:{page + 1}")),

@@ -1,9 +1,9 @@
 """벤치마킹 목록·검색 — reading cases.
 
 The journey: ``/cases`` (or 벤치마킹 목록 in the menu) shows the seed's 검토결과 목록 — the coordinator
-sees every case, a department its own — newest first and paged, with filter buttons (year, quarter,
-department, adoption, state) and a search by number or title (``/cases 2016-1-1``, or just type while
-the list is open). A case opens as a card with its history, its files (sent back on request) and the
+sees every case, a department its own — in the report's order (2016-1-1 first) and paged, with filter
+buttons (year, quarter, department, adoption, state) and a search by number or title (``/cases 2016-1-1``,
+or just type while the list is open). A case opens as a card with its history, its files (sent back on request) and the
 buttons for what the reader may do with it now."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from conversations.dialogue import (
 from conversations.files import receive_file, send_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, page_row, rows
-from conversations.replies import answer, report, say, show
+from conversations.replies import answer, drop_buttons, report, say, show
 from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseListRecord, CaseState
 from core.benchmark.workflow import is_coordinator
 from core.errors import DongneError, InvalidInput
@@ -109,7 +109,7 @@ def render_list(lang: str, heading: str, page: Page[CaseListRecord]) -> str:
     if not page.items:
         lines.append(t(lang, "bm.list.empty"))
     for offset, row in enumerate(page.items):
-        lines.append(list_line(lang, page.total - page.number * page.size - offset, row))
+        lines.append(list_line(lang, page.number * page.size + offset + 1, row))
     return "\n".join(lines)
 
 
@@ -168,7 +168,7 @@ async def show_picker(update: Update, context: DongneContext, dimension: str) ->
     lang, actor = context.lang, context.staff()
     choices: list[tuple[str, str]] = []
     if dimension == "year":
-        years = await context.services.cases.years(actor)
+        years = sorted(await context.services.cases.years(actor))  # the report's order: oldest first
         choices = [(t_plain(lang, "bm.filter.year_value", year=y), str(y)) for y in years]
     elif dimension == "quarter":
         choices = [(t_plain(lang, "bm.filter.quarter_value", quarter=q), str(q)) for q in range(1, 5)]
@@ -228,11 +228,14 @@ async def show_files(update: Update, context: DongneContext, case_id: int) -> No
         button(t_plain(lang, "bm.files.button", name=a.file_name, size=max(1, a.size // 1024)), f"bc:file:{a.id}")
         for a in case.attachments
     ]
+    nav = [button(t_plain(lang, "bm.button.back_to_case"), f"bc:card:{case_id}")]
+    if case.may(CaseAction.ATTACH):  # the card's one 📎 button leads here, so adding is here too
+        nav.insert(0, button(t_plain(lang, "bm.button.attach"), f"bc:att:{case_id}:{case.version}"))
     await show(
         update,
         context,
         t(lang, "bm.files.head", case_no=case.case_no, count=len(case.attachments)),
-        markup(*rows(picks, 1), [button(t_plain(lang, "bm.button.back_to_case"), f"bc:card:{case_id}")]),
+        markup(*rows(picks, 1), nav),
     )
 
 
@@ -250,9 +253,27 @@ async def send_full_texts(update: Update, context: DongneContext, case_id: int) 
 async def ask_for_file(update: Update, context: DongneContext, case_id: int, version: int) -> State:
     case = await context.services.cases.open_for(context.staff(), case_id, CaseAction.ATTACH, version)
     assert context.user_data is not None
-    context.user_data[ATTACH_KEY] = [case_id, version]
-    await say(update, context, t(context.lang, "bm.attach.ask", case_no=case.case_no), markup(_stop_row(context.lang)))
+    context.user_data[ATTACH_KEY] = [case_id, version, None]
+    await _ask_attach(update, context, t(context.lang, "bm.attach.ask", case_no=case.case_no))
     return State.AWAIT_FILE
+
+
+async def _ask_attach(update: Update, context: DongneContext, text: str) -> None:
+    """Ask for the file with the stop button; only the latest such question keeps it (this dialogue's
+    screens are lists and cards that stay usable, so it keeps its one question itself)."""
+    await _close_attach_question(update, context)
+    asked = await say(update, context, text, markup(_stop_row(context.lang)))
+    target = (context.user_data or {}).get(ATTACH_KEY)
+    if asked is not None and isinstance(target, list) and len(target) == 3:
+        target[2] = asked.message_id
+
+
+async def _close_attach_question(update: Update, context: DongneContext) -> None:
+    target = (context.user_data or {}).get(ATTACH_KEY)
+    chat = update.effective_chat
+    if isinstance(target, list) and len(target) == 3 and target[2] is not None and chat is not None:
+        await drop_buttons(context, chat.id, int(target[2]))
+        target[2] = None
 
 
 def _stop_row(lang: str) -> list[InlineKeyboardButton]:
@@ -349,7 +370,9 @@ async def _route(update: Update, context: DongneContext, action: str, match: re.
     elif action == "attach":
         return await ask_for_file(update, context, int(match[1]), int(match[2]))
     elif action == "stop":
-        await say(update, context, t(context.lang, "bm.attach.stopped"))
+        if context.user_data is not None:
+            context.user_data.pop(ATTACH_KEY, None)
+        await show(update, context, t(context.lang, "bm.attach.stopped"))  # the question becomes the answer
     return State.BROWSE
 
 
@@ -373,18 +396,20 @@ async def on_file(update: Update, context: DongneContext) -> State:
     except DongneError as error:
         await report(update, context, error)
         return State.AWAIT_FILE
-    context.user_data.pop(ATTACH_KEY, None)
     await say(update, context, t(context.lang, "bm.attach.saved", name=stored.file_name))
+    await _close_attach_question(update, context)
+    context.user_data.pop(ATTACH_KEY, None)
     await open_case(update, context, case_id)
     return State.BROWSE
 
 
 async def file_expected(update: Update, context: DongneContext) -> State:
-    await say(update, context, t(context.lang, "bm.attach.expected"), markup(_stop_row(context.lang)))
+    await _ask_attach(update, context, t(context.lang, "bm.attach.expected"))
     return State.AWAIT_FILE
 
 
 async def cancel(update: Update, context: DongneContext) -> int:
+    await _close_attach_question(update, context)
     return await leave(update, context, ATTACH_KEY)
 
 
@@ -411,4 +436,5 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
         },
         fallbacks=[],
         cancel=cancel,
+        prompts=False,  # lists and cards stay usable while another one is open
     )

@@ -1,5 +1,7 @@
 """What a notification about a case says, and its buttons. The words are fixed when the notification is
-queued (core keeps them in its payload), so a later change to the case does not rewrite history."""
+queued (core keeps them in its payload), so a later change to the case does not rewrite history. The one
+deliberate rewrite: an approval request, once decided or withdrawn, says who ended it when and loses its
+승인/반려 buttons in every coordinator's chat (core adds ``closed`` to its payload)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from conversations.i18n import language_of, t, t_plain
 from conversations.keyboards import button, markup
 from core.notifications import NotificationView
 
+CLOSINGS = ("approved", "returned", "withdrawn")
 KINDS = ("case_assigned", "case_reviewed", "approval_requested", "approval_withdrawn", "case_approved", "case_returned")
 
 
@@ -34,11 +37,16 @@ def render_notification(notification: NotificationView) -> tuple[str, InlineKeyb
         note=excerpt(str(p.get("progress_note") or ""), 500),
         reason=excerpt(str(p.get("reason") or ""), 500),
     )
+    closed = p.get("closed")
+    if kind == "approval_requested" and isinstance(closed, dict):
+        outcome = closed.get("outcome") if closed.get("outcome") in CLOSINGS else "approved"
+        ending = t(lang, f"bm.notice.closed_{outcome}", by=closed.get("by", ""), at=closed.get("at", ""))
+        text = f"{text}\n\n{ending}"
     case_id = notification.case_id
     if case_id is None:
         return text, None
     open_button = button(t_plain(lang, "bm.notice.open"), f"bc:open:{case_id}")
-    if kind == "approval_requested":
+    if kind == "approval_requested" and not isinstance(closed, dict):
         round_ = int(str(p.get("round", 0)))
         return text, markup(
             [

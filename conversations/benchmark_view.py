@@ -18,6 +18,9 @@ EXCERPT = 600
 TITLE_ON_BUTTON = 28
 # Telegram's 4096 characters, less room for the note that lines were left out.
 MESSAGE_BUDGET = 3900
+# Actions whose name already says the state they lead to (등록, 승인요청, 승인, 반려): the history
+# shows the state after the others only, so no line reads "등록 → 등록".
+NAMES_ITS_STATE = frozenset({"register", "request_approval", "approve", "return"})
 
 
 def when(clock: Clock, instant: datetime | None) -> str:
@@ -64,7 +67,10 @@ def render_card(lang: str, clock: Clock, case: CaseView) -> str:
     """벤치마킹 상세: what the case is, who has it, the review, the progress and the decision."""
     lines = [
         t(lang, "bm.card.head", case_no=case.case_no, title=case.title),
-        t(lang, "bm.card.state", state=state_label(lang, case.state), round=case.approval_round),
+        # A case never sent for approval has nothing to count: "0회" would only be noise.
+        t(lang, "bm.card.state_round", state=state_label(lang, case.state), round=case.approval_round)
+        if case.approval_round
+        else t(lang, "bm.card.state", state=state_label(lang, case.state)),
         t(
             lang,
             "bm.card.assignment",
@@ -140,11 +146,13 @@ def case_keyboard(lang: str, case: CaseView, *, back: str | None = "bl:back") ->
         work.append(button(t_plain(lang, "bm.button.withdraw"), f"br:wd:{cid}:{case.approval_round}"))
     if case.may(CaseAction.EDIT):
         work.append(button(t_plain(lang, "bm.button.edit"), f"be:go:{cid}:{case.version}"))
-    if case.may(CaseAction.ATTACH):
-        work.append(button(t_plain(lang, "bm.button.attach"), f"bc:att:{cid}:{case.version}"))
     reading = [button(t_plain(lang, "bm.button.history"), f"bc:hist:{cid}")]
+    # One 📎 button: the files, with 자료 추가 among them when the reader may add one; 자료 추가 alone when
+    # there are none yet.
     if case.attachments:
         reading.append(button(t_plain(lang, "bm.button.files", count=len(case.attachments)), f"bc:files:{cid}"))
+    elif case.may(CaseAction.ATTACH):
+        reading.append(button(t_plain(lang, "bm.button.attach"), f"bc:att:{cid}:{case.version}"))
     if long_texts(case):
         reading.append(button(t_plain(lang, "bm.button.full"), f"bc:full:{cid}"))
     nav = [button(t_plain(lang, "bm.button.refresh"), f"bc:open:{cid}")]
@@ -183,16 +191,18 @@ def render_history(lang: str, clock: Clock, case: CaseView, events: list[EventRe
             actor=event.actor.name if event.actor else t_plain(lang, "bm.system"),
             action=t_plain(lang, f"bm.action.{event.action}"),
         )
-        if event.state_from != event.state_to and event.state_to:
+        if event.state_from != event.state_to and event.state_to and event.action not in NAMES_ITS_STATE:
             line += t(lang, "bm.history.state", state=state_label(lang, event.state_to))
         for field, change in (event.changes or {}).items():
             if isinstance(change, list) and len(change) == 2:
+                old, new = change
+                # A first entry has no old value worth a "없음 →": say what was entered.
                 line += "\n" + t(
                     lang,
-                    "bm.history.change",
+                    "bm.history.change" if old not in (None, "") else "bm.history.set",
                     field=t_plain(lang, f"bm.field.{field}"),
-                    old=excerpt(_shown(lang, field, change[0]), 80),
-                    new=excerpt(_shown(lang, field, change[1]), 80),
+                    old=excerpt(_shown(lang, field, old), 80),
+                    new=excerpt(_shown(lang, field, new), 80),
                 )
         if event.note and not event.changes:
             line += "\n" + t(lang, "bm.history.note", note=excerpt(event.note, 200))

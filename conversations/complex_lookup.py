@@ -253,4 +253,5 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
         states={State.AWAIT_QUERY: [on_message(focus, NAME, TEXT, on_text), *entry]},
         fallbacks=[],
         cancel=cancel,
+        prompts=False,  # search results and cards stay usable while another one is open
     )

@@ -9,7 +9,16 @@ carry their own namespace and need no focus.
 A dialogue's button pressed on a screen of another of its steps (an old screen scrolled back to, or the
 newer screen of a step that a killed process had not yet saved, so that the dialogue came back one step
 behind) asks that step's question again rather than refusing the press: each dialogue says how to ask
-each of its steps (``reshow``)."""
+each of its steps (``reshow``).
+
+Only the open question keeps its buttons. A dialogue's latest message with buttons is its open question
+(kept in the user's data, so a restart keeps it too). A button's answer turns the question into what was
+chosen, without buttons; a typed answer leaves it standing until the next question with buttons appears
+(of this dialogue or another), which takes its buttons off first; an ended dialogue leaves none behind. An
+error reply keeps the question open, buttons and all. A dialogue's own buttons that every step accepts (its
+취소) do nothing when pressed on a message older than the open question: a newer dialogue, or a newer run
+of the same one, carries on and the press is told the screen is old. Browsing dialogues whose screens stay
+usable (lists, cards) opt out with ``prompts=False``."""
 
 from __future__ import annotations
 
@@ -32,10 +41,11 @@ from telegram.warnings import PTBUserWarning
 
 from conversations.context import DongneContext
 from conversations.i18n import t
-from conversations.replies import answer, report, say
+from conversations.replies import OPEN_QUESTION, MessageKey, OpenQuestion, answer, drop_buttons, report, say
 from core.errors import DongneError
 
 FOCUS_KEY = "dialogue"
+QUESTION_KEY = "question"  # [dialogue, chat id, message id] of the open question with buttons
 
 
 class DialogueFocus:
@@ -107,13 +117,22 @@ def dialogue(
     fallbacks: Sequence[BaseHandler[Update, DongneContext, Any]],
     cancel: Callable[[Update, DongneContext], Any],
     reshow: Reshow | None = None,
+    prompts: bool = True,
 ) -> ConversationHandler[DongneContext]:
     """A named, persistent dialogue that can be re-entered and that ``/cancel`` ends while it has focus.
 
     With ``reshow``, a press of one of the dialogue's buttons that its current step does not expect shows
-    the current step again, with a short note that the screen was out of date."""
+    the current step again, with a short note that the screen was out of date. With ``prompts`` (the
+    default), only its open question keeps its buttons (see the module's docstring)."""
     if reshow is not None:
         states = _with_outdated_presses(name, states, fallbacks, reshow)
+    typed_cancel = Focused(focus, name, CommandHandler("cancel", cancel))
+    if prompts:
+        for handler in fallbacks:
+            if isinstance(handler, CallbackQueryHandler):
+                handler.callback = _unless_older_than_question(handler.callback)
+        every = [*entry_points, *(h for hs in states.values() for h in hs), *fallbacks, typed_cancel]
+        _track_questions(name, every)
     # Our buttons carry their own target in the data and are matched per chat, not per message, so
     # PTB's per_message advice does not apply; silence it rather than let it turn into an error.
     with warnings.catch_warnings():
@@ -121,7 +140,7 @@ def dialogue(
         return ConversationHandler(
             entry_points=list(entry_points),
             states={state: list(handlers) for state, handlers in states.items()},
-            fallbacks=[*fallbacks, Focused(focus, name, CommandHandler("cancel", cancel))],
+            fallbacks=[*fallbacks, typed_cancel],
             name=name,
             persistent=True,
             allow_reentry=True,
@@ -168,9 +187,84 @@ def _with_outdated_presses(
     }
 
 
+def _pressed(update: Update) -> MessageKey | None:
+    query = update.callback_query
+    if query is None or query.message is None:
+        return None
+    return query.message.chat.id, query.message.message_id
+
+
+def _open_question(context: DongneContext) -> tuple[str, MessageKey] | None:
+    stored = context.user_data.get(QUESTION_KEY) if context.user_data is not None else None
+    if not isinstance(stored, list) or len(stored) != 3:
+        return None
+    return str(stored[0]), (int(stored[1]), int(stored[2]))
+
+
+def _track_questions(name: str, handlers: Sequence[BaseHandler[Update, DongneContext, Any]]) -> None:
+    """Wrap each handler's callback (once, though a handler may serve several states) to keep the open
+    question up to date."""
+    seen: set[int] = set()
+    for handler in handlers:
+        target = handler.inner if isinstance(handler, Focused) else handler
+        if id(target) not in seen:
+            seen.add(id(target))
+            target.callback = _tracked(name, target.callback)
+
+
+def _tracked(
+    name: str, callback: Callable[[Update, DongneContext], Any]
+) -> Callable[[Update, DongneContext], Coroutine[Any, Any, object]]:
+    async def tracked(update: Update, context: DongneContext) -> object:
+        before = _open_question(context)
+        question = OpenQuestion(context, before[1] if before else None)
+        token = OPEN_QUESTION.set(question)
+        try:
+            result = await callback(update, context)
+        finally:
+            OPEN_QUESTION.reset(token)
+        if context.user_data is None:
+            return result
+        latest = question.shown[-1] if question.shown else None
+        if result == ConversationHandler.END:
+            if before is not None and before[0] == name and latest != question.question:
+                await question.close()  # the dialogue is over: its last question is answered
+            latest = None  # what an ended dialogue shows last is a result, not a question
+        if question.closed:
+            context.user_data.pop(QUESTION_KEY, None)
+        if latest is not None:
+            context.user_data[QUESTION_KEY] = [name, *latest]
+        elif result == ConversationHandler.END and before is not None and before[0] == name:
+            context.user_data.pop(QUESTION_KEY, None)
+        return result
+
+    return tracked
+
+
+def _unless_older_than_question(
+    callback: Callable[[Update, DongneContext], Any],
+) -> Callable[[Update, DongneContext], Coroutine[Any, Any, object]]:
+    """A button every step accepts (취소), refused on a message older than the open question: that belongs
+    to an earlier dialogue, or an earlier run of this one, and must not end what runs now."""
+
+    async def unless_older(update: Update, context: DongneContext) -> object:
+        pressed, open_question = _pressed(update), _open_question(context)
+        if pressed is not None and open_question is not None:
+            chat_id, message_id = open_question[1]
+            if pressed[0] == chat_id and pressed[1] < message_id:
+                await answer(update, context, "common.prompt_outdated", alert=True)
+                await drop_buttons(context, *pressed)
+                return None
+        return await callback(update, context)
+
+    return unless_older
+
+
 async def leave(update: Update, context: DongneContext, *keys: str) -> int:
     """End a dialogue at the staff member's wish, forgetting what it kept in their data."""
     await answer(update, context)
+    if question := OPEN_QUESTION.get():
+        await question.close()  # before the reply, so the chat reads in order
     if context.user_data is not None:
         for key in keys:
             context.user_data.pop(key, None)

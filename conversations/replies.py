@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -14,6 +15,39 @@ from core.errors import DongneError
 
 log = logging.getLogger(__name__)
 
+MessageKey = tuple[int, int]  # (chat id, message id)
+
+
+class OpenQuestion:
+    """While a dialogue handles one update: its open question (the latest message of a dialogue that asked
+    something with buttons) and the screens shown with buttons meanwhile. The question's buttons go the moment
+    a newer screen with buttons appears (before it, so the chat reads in order), or when ``close`` is called;
+    an error reply or a nudge without buttons leaves the question, and its buttons, standing."""
+
+    def __init__(self, context: DongneContext, question: MessageKey | None) -> None:
+        self._context = context
+        self.question = question
+        self.closed = False
+        self.shown: list[MessageKey] = []
+
+    async def replacing(self, target: MessageKey | None) -> None:
+        """Buttons are about to appear on ``target`` (None: a new message)."""
+        if target is None or target != self.question:
+            await self.close()
+
+    async def close(self) -> None:
+        if self.question is not None and not self.closed:
+            self.closed = True
+            await drop_buttons(self._context, *self.question)
+
+
+# Set by conversations/dialogue.py around each of its handlers; say() and show() report to it.
+OPEN_QUESTION: ContextVar[OpenQuestion | None] = ContextVar("open_question", default=None)
+
+
+def _with_buttons(keyboard: InlineKeyboardMarkup | None) -> OpenQuestion | None:
+    return OPEN_QUESTION.get() if keyboard is not None and keyboard.inline_keyboard else None
+
 
 async def say(
     update: Update, context: DongneContext, text: str, keyboard: InlineKeyboardMarkup | None = None
@@ -22,9 +56,14 @@ async def say(
     chat = update.effective_chat
     if chat is None:
         return None
-    return await context.bot.send_message(
+    if question := _with_buttons(keyboard):
+        await question.replacing(None)
+    sent = await context.bot.send_message(
         chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
     )
+    if question:
+        question.shown.append((sent.chat.id, sent.message_id))
+    return sent
 
 
 async def show(update: Update, context: DongneContext, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
@@ -33,6 +72,11 @@ async def show(update: Update, context: DongneContext, text: str, keyboard: Inli
     if query is None or query.message is None or not isinstance(query.message, Message):
         await say(update, context, text, keyboard)
         return
+    target = (query.message.chat.id, query.message.message_id)
+    if question := _with_buttons(keyboard):
+        await question.replacing(target)
+    elif (asked := OPEN_QUESTION.get()) and asked.question == target:
+        asked.closed = True  # the question turns into its answer, without buttons
     try:
         await query.message.edit_text(
             text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
@@ -41,6 +85,16 @@ async def show(update: Update, context: DongneContext, text: str, keyboard: Inli
         # A second tap on the same button asks for the screen already shown: nothing to do.
         if "not modified" not in exc.message.lower():
             raise
+    if question:
+        question.shown.append(target)
+
+
+async def drop_buttons(context: DongneContext, chat_id: int, message_id: int) -> None:
+    """Take the buttons off a message whose question was answered (or left behind)."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+    except BadRequest as exc:  # already without buttons, or deleted by the staff member
+        log.info("could not take the buttons off message %s: %s", message_id, exc.message)
 
 
 async def answer(

@@ -5,11 +5,16 @@ the same transaction as the change itself; the bot sends it afterwards and marks
 restart in between loses nothing: the row is still due. Senders claim rows with a lease (see
 storage/repositories/notifications.py), so two bot processes, or a standby that just took over, never send
 one notification twice. Sending is at least once: a crash after Telegram accepted a message but before it
-was marked sent repeats that one message, after the lease."""
+was marked sent repeats that one message, after the lease.
+
+A notice can be updated later (an approval request closed by a decision loses its buttons in every
+coordinator's chat): each delivered notice keeps its chat and message, and the update is an outbox row of its
+own that edits that message, so it too survives a restart and is retried."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from core.clock import Clock
@@ -26,6 +31,14 @@ LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
 
 NotificationView = NotificationRecord
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message in a chat: the one a staff member pressed a button on."""
+
+    chat_id: int
+    message_id: int
 
 
 class OutboxSignal:
@@ -70,6 +83,45 @@ async def enqueue(
     return count
 
 
+async def update_notices(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    case_id: int,
+    kind: str,
+    belongs: Callable[[Mapping[str, object]], bool],
+    changes: Mapping[str, object],
+    updated_by_bot: MessageRef | None = None,
+) -> int:
+    """Rewrite every copy of the ``kind`` notices about a case for which ``belongs`` holds, with ``changes``
+    merged into what it says. A copy not yet delivered goes out rewritten; every copy that may have gone
+    (delivered, or taken by a sender that may be sending it right now) is edited in its chat by a queued
+    update, except the message ``updated_by_bot``, which the bot has just turned into something else itself.
+    Copies set aside undelivered stay so."""
+    count = 0
+    for copy in await uow.notifications.list_notice_copies(case_id, kind):
+        if not belongs(copy.payload) or (copy.abandoned and copy.message_id is None):
+            continue
+        payload = {**copy.payload, **changes}
+        await uow.notifications.set_notification_payload(copy.id, payload)
+        pressed = updated_by_bot is not None and (copy.chat_id, copy.message_id) == (
+            updated_by_bot.chat_id,
+            updated_by_bot.message_id,
+        )
+        if pressed or (copy.message_id is None and not copy.taken):
+            continue
+        await uow.notifications.add_notification(
+            recipient_id=copy.recipient_id,
+            kind=kind,
+            case_id=case_id,
+            payload=payload,
+            now=clock.now(),
+            updates_id=copy.id,
+        )
+        count += 1
+    return count
+
+
 def retry_delay(attempts: int, longest: timedelta = LONGEST_RETRY) -> timedelta:
     """The pause before the next try after ``attempts`` failed ones: doubling from FIRST_RETRY, up to ``longest``."""
     delay: timedelta = FIRST_RETRY * (2 ** min(attempts, 16))
@@ -103,9 +155,9 @@ class Notifications:
             await uow.commit()
         return [n for n in claimed if n not in unreachable]
 
-    async def delivered(self, notification_id: int, message_id: int | None) -> None:
+    async def delivered(self, notification_id: int, message_id: int | None, chat_id: int | None = None) -> None:
         async with self._uow(write=True) as uow:
-            await uow.notifications.mark_notification_sent(notification_id, self._clock.now(), message_id)
+            await uow.notifications.mark_notification_sent(notification_id, self._clock.now(), message_id, chat_id)
             await uow.commit()
 
     async def failed(self, notification: NotificationView, error: str, *, permanent: bool) -> None:

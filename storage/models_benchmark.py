@@ -130,7 +130,7 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_case.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_case.id", ondelete="CASCADE"), index=True)
     payload: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -140,6 +140,10 @@ class Notification(Base):
     # Given up on (the staff member blocked the bot, or unbound): kept for the record, never retried.
     abandoned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Where the message went, so it can be edited later (an approval request closed by a decision).
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Set on a row whose delivery edits the message of notification ``updates_id`` instead of sending one.
+    updates_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"))
 
 
 Index("ix_benchmark_case_department_state", BenchmarkCase.department_id, BenchmarkCase.state)

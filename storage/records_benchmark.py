@@ -88,6 +88,9 @@ class CaseListRecord:
     adoption: str | None
     state: str
     registered_at: datetime
+    # The latest approval request: when and by whom (an approver's queue shows them).
+    approval_requested_at: datetime | None = None
+    approval_requested_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +143,23 @@ class NotificationRecord:
     payload: dict[str, object]
     attempts: int
     created_at: datetime
+    # For a row that updates an earlier notice (``updates_id``): that notice's chat and message, and whether
+    # it is still to be delivered (then the update waits for it).
+    updates_id: int | None = None
+    target_chat_id: int | None = None
+    target_message_id: int | None = None
+    target_waiting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeCopyRecord:
+    """One staff member's copy of a notice: where it went, if it went."""
+
+    id: int
+    recipient_id: int
+    payload: dict[str, object]
+    chat_id: int | None
+    message_id: int | None
+    abandoned: bool
+    # Claimed by a sender at least once: it may be on its way although not yet marked sent.
+    taken: bool

@@ -230,7 +230,8 @@ class CaseRegistry:
         )
 
     async def list_cases(self, actor: StaffMember, filters: CaseFilter, page: int = 0) -> Page[CaseListRecord]:
-        """검토결과 목록: coordinators see every case, a department its own; newest first, paged."""
+        """검토결과 목록: coordinators see every case, a department its own; in the report's order (2016-1-1
+        first), paged."""
         require_benchmark_role(actor)
         query = self._query(actor, filters)
         page = max(page, 0)

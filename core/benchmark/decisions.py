@@ -3,11 +3,17 @@ coordinator's decision on it.
 
 Every state change is one conditional UPDATE (``... WHERE state IN (...) AND version = ...``), so a double
 tap, two approvers at once or a tap on an old message changes the case at most once, on SQLite and
-PostgreSQL alike; the loser is told who decided and when."""
+PostgreSQL alike; the loser is told who decided and when.
+
+A request goes to every coordinator who may decide it. Once it is decided (or withdrawn), every copy is
+closed in the same transaction: its outbox rows are rewritten and edits queued, so each coordinator's
+message loses its 승인/반려 buttons and says who decided when; a press that still reaches an old copy (or
+a request of an earlier round) is told the same from the case and its history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from core.benchmark.common import (
     LONG_TEXT_LIMIT,
@@ -32,13 +38,16 @@ from core.benchmark.values import (
 from core.benchmark.workflow import EDITABLE, check, coordinated_department, executing_department, is_coordinator
 from core.clock import Clock
 from core.errors import AlreadyDecided, CaseLocked, DongneError, StaleRecord
-from core.notifications import OutboxSignal
+from core.notifications import MessageRef, OutboxSignal, update_notices
 from core.permissions import Permission, can, require
 from core.values import Page, StaffMember
-from storage.records_benchmark import CaseQuery, CaseRecord
+from storage.records_benchmark import CaseQuery, CaseRecord, EventRecord
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 8
+REQUEST_NOTICE = "approval_requested"
+# What ends an approval request, and how its notices then say so.
+CLOSING = {CaseAction.APPROVE: "approved", CaseAction.RETURN: "returned", CaseAction.WITHDRAW: "withdrawn"}
 REVIEW_ACTIONS = frozenset({CaseAction.REVIEW, CaseAction.SAVE_DRAFT, CaseAction.REQUEST_APPROVAL})
 
 
@@ -242,24 +251,63 @@ class CaseDecisions:
             notified = await notify(
                 uow, self._clock, actor, updated, "approval_withdrawn", await _coordinators_of(uow, case.department.id)
             )
+            notified += await self._close_request(uow, actor, updated, case.approval_round, CaseAction.WITHDRAW)
             await uow.commit()
         if notified:
             self._signal.fire()
         return view_of(actor, updated)
 
+    async def _close_request(
+        self,
+        uow: UnitOfWork,
+        actor: StaffMember,
+        case: CaseRecord,
+        round_: int,
+        action: CaseAction,
+        seen_on: MessageRef | None = None,
+    ) -> int:
+        """Every coordinator's copy of request ``round_`` loses its buttons and says who ended it, and when."""
+        closed = {"outcome": CLOSING[action], "by": actor.name, "at": self._at(self._clock.now())}
+
+        def of_this_round(payload: Mapping[str, object]) -> bool:
+            return payload.get("round") == round_
+
+        return await update_notices(
+            uow,
+            self._clock,
+            case_id=case.id,
+            kind=REQUEST_NOTICE,
+            belongs=of_this_round,
+            changes={"closed": closed},
+            updated_by_bot=seen_on,
+        )
+
+    def _at(self, instant: datetime) -> str:
+        return self._clock.local(instant).strftime("%Y-%m-%d %H:%M")
+
     # -- the coordinator ------------------------------------------------------------------------------
 
-    def _why_not_decidable(self, actor: StaffMember, case: CaseRecord, round_: int, action: CaseAction) -> DongneError:
-        """Why a decision on ``round_`` cannot be taken now: who decided it and when, or that the button
-        belongs to an earlier request, or the workflow rule."""
+    async def _why_not_decidable(
+        self, uow: UnitOfWork, actor: StaffMember, case: CaseRecord, round_: int, action: CaseAction
+    ) -> DongneError:
+        """Why a decision on ``round_`` cannot be taken now: who decided it (or withdrew it) and when, or the
+        workflow rule."""
         state = CaseState(case.state)
         decided_this_round = round_ == case.approval_round and case.decided_by is not None and case.decided_at
         if state in {CaseState.APPROVED, CaseState.RETURNED} and decided_this_round:
             assert case.decided_by is not None and case.decided_at is not None
-            at = self._clock.local(case.decided_at).strftime("%Y-%m-%d %H:%M")
+            at = self._at(case.decided_at)
             return AlreadyDecided(state is CaseState.APPROVED, by=case.decided_by.name, at=at, case_no=case.case_no)
+        if 0 < round_ < case.approval_round or (round_ == case.approval_round and state is CaseState.REVIEWED):
+            # An earlier request, ended by a return or a withdrawal: its history says by whom and when.
+            ending = _ending_of(await uow.benchmark.list_events(case.id), round_)
+            if ending is not None and ending.actor is not None:
+                by, at = ending.actor.name, self._at(ending.at)
+                if ending.action == CaseAction.WITHDRAW:
+                    return CaseLocked("approval_withdrawn", by=by, at=at, case_no=case.case_no)
+                return AlreadyDecided(ending.action == CaseAction.APPROVE, by=by, at=at, case_no=case.case_no)
         if state is CaseState.APPROVED:
-            at = self._clock.local(case.decided_at).strftime("%Y-%m-%d %H:%M") if case.decided_at else ""
+            at = self._at(case.decided_at) if case.decided_at else ""
             name = case.decided_by.name if case.decided_by else ""
             return AlreadyDecided(True, by=name, at=at, case_no=case.case_no)
         if round_ < case.approval_round:
@@ -278,7 +326,7 @@ class CaseDecisions:
         """The case, if request ``round_`` is still open and the actor may decide it with ``action``."""
         case = await load_case(uow, actor, case_id)
         if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
-            raise self._why_not_decidable(actor, case, round_, action)
+            raise await self._why_not_decidable(uow, actor, case, round_, action)
         # A coordinator scoped to another department may still see the case (as its executor), not decide.
         check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
         refuse_own_request(actor, case)
@@ -292,6 +340,7 @@ class CaseDecisions:
         action: CaseAction,
         values: dict[str, object],
         note: str | None,
+        seen_on: MessageRef | None,
     ) -> CaseView:
         require(actor, Permission.BENCHMARK_COORDINATE)
         approved = action is CaseAction.APPROVE
@@ -313,23 +362,29 @@ class CaseDecisions:
                 # Another approver got there first, between our read and our update.
                 fresh = await uow.benchmark.get_case(case_id)
                 assert fresh is not None
-                raise self._why_not_decidable(actor, fresh, round_, action) from None
+                raise await self._why_not_decidable(uow, actor, fresh, round_, action) from None
             recipients = [r.id for r in (case.officer, case.approval_requested_by) if r is not None]
             kind = "case_approved" if approved else "case_returned"
             notified = await notify(uow, self._clock, actor, updated, kind, recipients, reason=note)
+            notified += await self._close_request(uow, actor, updated, round_, action, seen_on)
             await uow.commit()
         if notified:
             self._signal.fire()
         return view_of(actor, updated)
 
-    async def approve(self, actor: StaffMember, case_id: int, round_: int) -> CaseView:
-        """승인처리. ``round_`` is the request the approver saw (from the button)."""
-        return await self._decide(actor, case_id, round_, CaseAction.APPROVE, {}, None)
+    async def approve(
+        self, actor: StaffMember, case_id: int, round_: int, *, seen_on: MessageRef | None = None
+    ) -> CaseView:
+        """승인처리. ``round_`` is the request the approver saw (from the button); ``seen_on`` the message the
+        button was on, which the bot turns into the decided case itself (every other copy is edited)."""
+        return await self._decide(actor, case_id, round_, CaseAction.APPROVE, {}, None, seen_on)
 
-    async def return_case(self, actor: StaffMember, case_id: int, round_: int, reason: str) -> CaseView:
+    async def return_case(
+        self, actor: StaffMember, case_id: int, round_: int, reason: str, *, seen_on: MessageRef | None = None
+    ) -> CaseView:
         """반려: back to the department with the reason, which it sees and must answer by resubmitting."""
         text = clean_block(reason, limit=REASON_LIMIT, minimum=2)
-        return await self._decide(actor, case_id, round_, CaseAction.RETURN, {"return_reason": text}, text)
+        return await self._decide(actor, case_id, round_, CaseAction.RETURN, {"return_reason": text}, text, seen_on)
 
     async def check_decidable(self, actor: StaffMember, case_id: int, round_: int) -> CaseView:
         """Before asking an approver for a return reason: is the request still open?"""
@@ -341,7 +396,7 @@ class CaseDecisions:
 
     async def pending_approvals(self, actor: StaffMember, page: int = 0) -> Page[CaseListRecord]:
         """내 승인 대기: requests waiting for a coordinator's decision (in the department a scoped coordinator
-        coordinates; not the coordinator's own requests, which another must decide), newest first."""
+        coordinates; not the coordinator's own requests, which another must decide), in the report's order."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         page = max(page, 0)
         async with self._uow() as uow:
@@ -369,6 +424,18 @@ def _awaiting(actor: StaffMember) -> CaseQuery:
         department_id=coordinated_department(actor),
         not_requested_by=actor.id,
     )
+
+
+def _ending_of(events: Sequence[EventRecord], round_: int) -> EventRecord | None:
+    """The approval, return or withdrawal that ended request ``round_``: each request starts a round, and the
+    first of those that follows it ends it."""
+    rounds = 0
+    for event in events:
+        if event.action == CaseAction.REQUEST_APPROVAL:
+            rounds += 1
+        elif rounds == round_ and event.action in CLOSING:
+            return event
+    return None
 
 
 async def _coordinators_of(uow: UnitOfWork, department_id: int) -> list[int]:

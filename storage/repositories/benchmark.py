@@ -45,6 +45,26 @@ def _ref(ref_id: int | None, name: str | None) -> NamedRef | None:
     return NamedRef(ref_id, name) if ref_id is not None and name is not None else None
 
 
+def _list_row(row: Any) -> CaseListRecord:
+    case: BenchmarkCase = row.BenchmarkCase
+    return CaseListRecord(
+        id=case.id,
+        case_no=case.case_no,
+        year=case.year,
+        quarter=case.quarter,
+        serial=case.serial,
+        department=row.department,
+        officer=row.officer,
+        title=case.title,
+        attachment_count=int(row.attachments),
+        adoption=case.adoption,
+        state=case.state,
+        registered_at=case.registered_at,
+        approval_requested_at=case.approval_requested_at,
+        approval_requested_by=row.requester,
+    )
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -199,33 +219,29 @@ class BenchmarkRepository:
         return conditions
 
     async def list_cases(self, query: CaseQuery, *, offset: int, limit: int) -> tuple[list[CaseListRecord], int]:
-        """A page of the list, newest number first, with the total in the same scan (window count)."""
+        """A page of the list in the report's order (year, quarter, serial ascending: 2016-1-1 first), with
+        the total in the same scan (window count)."""
         attachments = (
             select(func.count())
             .where(BenchmarkAttachment.case_id == BenchmarkCase.id)
             .correlate(BenchmarkCase)
             .scalar_subquery()
         )
+        officer, requester = aliased(Staff), aliased(Staff)
         statement: Select[Any] = (
             select(
-                BenchmarkCase.id,
-                BenchmarkCase.case_no,
-                BenchmarkCase.year,
-                BenchmarkCase.quarter,
-                BenchmarkCase.serial,
-                Department.name,
-                Staff.name,
-                BenchmarkCase.title,
-                attachments,
-                BenchmarkCase.adoption,
-                BenchmarkCase.state,
-                BenchmarkCase.registered_at,
-                func.count().over(),
+                BenchmarkCase,
+                Department.name.label("department"),
+                officer.name.label("officer"),
+                requester.name.label("requester"),
+                attachments.label("attachments"),
+                func.count().over().label("total"),
             )
             .join(Department, Department.id == BenchmarkCase.department_id)
-            .outerjoin(Staff, Staff.id == BenchmarkCase.officer_id)
+            .outerjoin(officer, officer.id == BenchmarkCase.officer_id)
+            .outerjoin(requester, requester.id == BenchmarkCase.approval_requested_by_id)
             .where(*self._filtered(query))
-            .order_by(BenchmarkCase.year.desc(), BenchmarkCase.quarter.desc(), BenchmarkCase.serial.desc())
+            .order_by(BenchmarkCase.year, BenchmarkCase.quarter, BenchmarkCase.serial)
             .offset(offset)
             .limit(limit)
         )
@@ -233,8 +249,8 @@ class BenchmarkRepository:
         if not rows and offset:
             total = await self.count_cases(query)
             return [], total
-        total = int(rows[0][-1]) if rows else 0
-        return [CaseListRecord(*row[:-1]) for row in rows], total
+        total = int(rows[0].total) if rows else 0
+        return [_list_row(row) for row in rows], total
 
     async def count_cases(self, query: CaseQuery) -> int:
         count = await self._session.scalar(

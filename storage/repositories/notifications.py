@@ -12,10 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Staff
 from storage.models_benchmark import Notification
-from storage.records_benchmark import NotificationRecord
+from storage.records_benchmark import NoticeCopyRecord, NotificationRecord
 
 
 class NotificationRepository:
@@ -23,7 +24,14 @@ class NotificationRepository:
         self._session = session
 
     async def add_notification(
-        self, *, recipient_id: int, kind: str, case_id: int | None, payload: dict[str, object], now: datetime
+        self,
+        *,
+        recipient_id: int,
+        kind: str,
+        case_id: int | None,
+        payload: dict[str, object],
+        now: datetime,
+        updates_id: int | None = None,
     ) -> None:
         self._session.add(
             Notification(
@@ -34,9 +42,38 @@ class NotificationRepository:
                 created_at=now,
                 next_attempt_at=now,
                 attempts=0,
+                updates_id=updates_id,
             )
         )
         await self._session.flush()
+
+    async def list_notice_copies(self, case_id: int, kind: str) -> list[NoticeCopyRecord]:
+        """Every notification of ``kind`` about the case that was queued to be sent (not the updates of one),
+        with the chat and message it went to, if it went."""
+        rows = await self._session.execute(
+            select(Notification, Staff.telegram_user_id)
+            .join(Staff, Staff.id == Notification.recipient_id)
+            .where(Notification.case_id == case_id, Notification.kind == kind, Notification.updates_id.is_(None))
+            .order_by(Notification.id)
+        )
+        return [
+            NoticeCopyRecord(
+                id=n.id,
+                recipient_id=n.recipient_id,
+                payload=dict(n.payload),
+                # A private chat's id is its user's id: rows sent before chats were kept fall back to it.
+                chat_id=n.telegram_chat_id if n.telegram_chat_id is not None else telegram_user_id,
+                message_id=n.telegram_message_id,
+                abandoned=n.abandoned_at is not None,
+                taken=n.attempts > 0,
+            )
+            for n, telegram_user_id in rows
+        ]
+
+    async def set_notification_payload(self, notification_id: int, payload: dict[str, object]) -> None:
+        await self._session.execute(
+            update(Notification).where(Notification.id == notification_id).values(payload=payload)
+        )
 
     def _due(self, now: datetime) -> ColumnElement[bool]:
         return and_(
@@ -53,10 +90,21 @@ class NotificationRepository:
     ) -> list[NotificationRecord]:
         """Take up to ``limit`` due notifications, oldest first: they leave the due set until ``lease_until``.
         Each record's ``attempts`` counts the tries before this one."""
+        target = aliased(Notification)
         rows = (
             await self._session.execute(
-                select(Notification, Staff.telegram_user_id, Staff.language, Staff.active)
+                select(
+                    Notification,
+                    Staff.telegram_user_id,
+                    Staff.language,
+                    Staff.active,
+                    target.telegram_chat_id,
+                    target.telegram_message_id,
+                    target.sent_at,
+                    target.abandoned_at,
+                )
                 .join(Staff, Staff.id == Notification.recipient_id)
+                .outerjoin(target, target.id == Notification.updates_id)
                 .where(self._due(now))
                 .order_by(Notification.id)
                 .limit(limit)
@@ -77,8 +125,12 @@ class NotificationRepository:
                 payload=dict(n.payload),
                 attempts=n.attempts,
                 created_at=n.created_at,
+                updates_id=n.updates_id,
+                target_chat_id=target_chat if target_chat is not None else telegram_user_id,
+                target_message_id=target_message,
+                target_waiting=n.updates_id is not None and target_sent is None and target_gone is None,
             )
-            for n, telegram_user_id, language, active in rows
+            for n, telegram_user_id, language, active, target_chat, target_message, target_sent, target_gone in rows
         ]
         await self._session.execute(
             update(Notification)
@@ -108,11 +160,13 @@ class NotificationRepository:
         )
         return int(count or 0)
 
-    async def mark_notification_sent(self, notification_id: int, now: datetime, message_id: int | None) -> None:
+    async def mark_notification_sent(
+        self, notification_id: int, now: datetime, message_id: int | None, chat_id: int | None = None
+    ) -> None:
         await self._session.execute(
             update(Notification)
             .where(Notification.id == notification_id)
-            .values(sent_at=now, telegram_message_id=message_id)
+            .values(sent_at=now, telegram_message_id=message_id, telegram_chat_id=chat_id)
         )
 
     async def postpone_notification(self, notification_id: int, error: str, next_attempt_at: datetime) -> None:

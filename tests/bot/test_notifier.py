@@ -7,15 +7,18 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import count
 
 import pytest
+from sqlalchemy import select
 
 from bot.notifier import Notifier
 from core.clock import FixedClock
 from core.notifications import Notifications, OutboxSignal, enqueue
 from core.services import Services
 from storage.db import create_engine, create_session_factory
+from storage.models_benchmark import Notification
 from storage.uow import UnitOfWorkFactory
 from tests.builders import make_staff
 from tests.waiting import eventually
@@ -101,3 +104,77 @@ async def test_a_sender_stopped_mid_batch_hands_back_what_it_did_not_send(servic
 async def nothing_due(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> bool:
     async with uow_factory() as uow:
         return not await uow.notifications.any_due_notification(clock.now())
+
+
+class EditingBot:
+    """Stands in for Telegram: sends and edits, and keeps what each message says and its buttons."""
+
+    def __init__(self) -> None:
+        self.messages: dict[tuple[int, int], tuple[str, object]] = {}
+        self.edits = 0
+
+    async def send_message(self, chat_id: int, text: str, *, reply_markup: object = None, **_: object) -> Sent:
+        message_id = len(self.messages) + 1
+        self.messages[(chat_id, message_id)] = (text, reply_markup)
+        return Sent(message_id)
+
+    async def edit_message_text(
+        self, text: str, *, chat_id: int, message_id: int, reply_markup: object = None, **_: object
+    ) -> None:
+        self.edits += 1
+        self.messages[(chat_id, message_id)] = (text, reply_markup)
+
+
+async def test_an_update_waits_for_the_notice_it_edits_then_edits_it_in_its_chat(services, uow_factory, clock):
+    lee = await make_staff(services, saeol_id="lee01", name="이숙영", telegram_id=7001)
+    request = {"case_no": "2026-4-1", "title": "구내식당", "round": 1}
+    closed = {**request, "closed": {"outcome": "approved", "by": "기획관", "at": "2026-11-25 10:00"}}
+    async with uow_factory(write=True) as uow:
+        await enqueue(uow, clock, recipients=[lee.id], kind="approval_requested", case_id=None, payload=request)
+        copy = await uow._session.scalar(select(Notification.id))
+        await uow.notifications.add_notification(
+            recipient_id=lee.id,
+            kind="approval_requested",
+            case_id=None,
+            payload=closed,
+            now=clock.now(),
+            updates_id=copy,
+        )
+        await uow.commit()
+    bot = EditingBot()
+    notifier = Notifier(services.notifications, bot)
+    assert await notifier.send_due() == 1  # the notice; its update found it not yet delivered and waits
+    assert bot.edits == 0
+    clock.advance(timedelta(seconds=10))
+    assert await notifier.send_due() == 1
+    [(text, buttons)] = bot.messages.values()
+    assert text.endswith("✅ 기획관 님이 2026-11-25 10:00에 승인했습니다.") and buttons is None
+    assert list(bot.messages) == [(7001, 1)]  # edited where it went, not sent again
+    assert await services.notifications.undelivered_count() == 0
+
+
+async def test_an_update_of_a_notice_never_delivered_is_set_aside(services, uow_factory, clock):
+    lee = await make_staff(services, saeol_id="lee01", name="이숙영", telegram_id=7001)
+    request = {"case_no": "2026-4-1", "title": "구내식당", "round": 1}
+    async with uow_factory(write=True) as uow:
+        await enqueue(uow, clock, recipients=[lee.id], kind="approval_requested", case_id=None, payload=request)
+        await uow.commit()
+    [notice] = await services.notifications.claim()
+    await services.notifications.failed(notice, "Forbidden: bot was blocked by the user", permanent=True)
+    async with uow_factory(write=True) as uow:
+        closed = {**request, "closed": {"outcome": "returned", "by": "기획관", "at": "2026-11-25 10:00"}}
+        await uow.notifications.add_notification(
+            recipient_id=lee.id,
+            kind="approval_requested",
+            case_id=None,
+            payload=closed,
+            now=clock.now(),
+            updates_id=notice.id,
+        )
+        await uow.commit()
+    bot = EditingBot()
+    assert await Notifier(services.notifications, bot).send_due() == 0
+    assert bot.messages == {} and await services.notifications.undelivered_count() == 0
+    async with uow_factory() as uow:
+        reason = await uow._session.scalar(select(Notification.last_error).where(Notification.updates_id == notice.id))
+    assert reason == "notice to update was never delivered"

@@ -66,8 +66,18 @@ async def test_a_case_goes_from_registration_to_approval_in_the_chat(team, servi
     outcome = await officer.wait_for_message(lambda m: m.text.startswith("✅ 승인되었습니다"))
     assert "2026-4-1 구내식당 페이백 시스템" in outcome.text
     history = (await officer.press("🕘 이력"))[-1]
-    for step in ("등록 → 등록", "검토결과 입력 → 검토완료", "추진사항 승인요청 → 승인요청", "승인 → 승인"):
-        assert step in history.text, step
+    # Each event once, with who and when; the state only where the action's name does not already say it.
+    assert history.text.split("\n")[1:] == [
+        "• 2026-11-25 10:00 기획관 — 등록",
+        "• 2026-11-25 10:00 이숙영 — 검토결과 입력 → 검토완료",
+        "    채택구분: 수정도입",
+        "    검토의견: 식권 대신 지역화폐로 돌려주도록 고쳐 도입합니다.",
+        "• 2026-11-25 10:00 이숙영 — 추진사항 승인요청",
+        "    추진결과: 추진중",
+        "    추진사항: 1월부터 시범 운영 중입니다.",
+        "• 2026-11-25 10:00 기획관 — 승인",
+    ]
+    assert "→ 등록" not in history.text and "→ 승인" not in history.text
 
 
 async def test_the_coordinator_is_told_the_notice_is_on_its_way_not_that_it_arrived(team, services, emulator):
@@ -110,9 +120,13 @@ async def test_a_returned_case_is_revised_and_resubmitted(team, services):
     await officer.press("📤 승인요청")
 
     second = await coordinator.wait_for_message(lambda m: m.text.startswith("📤 승인 요청"))
-    stale = await coordinator.press("✅ 승인", message=request)  # the first request's message
+    first = next(m for m in coordinator.messages if m.message_id == request.message_id)
+    assert first.text.endswith("↩️ 기획관 님이 2026-11-25 10:00에 반려했습니다.")  # closed when returned
+    assert first.button_texts() == ["📋 사업 열기"]
+    # A client that still shows the first request's buttons: the press says who returned that request.
+    stale = await coordinator.press("✅ 승인", message=request)
     assert coordinator.callback_answers[-1] == (
-        shown("ko", "error.approval_round_stale", case_no="2026-4-1"),
+        shown("ko", "error.case_already_returned", case_no="2026-4-1", by="기획관", at="2026-11-25 10:00"),
         True,
     )
     assert stale == [] or "진행상태: 승인요청" in stale[-1].text

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseState, ProgressResult, WorkDraft
 from core.errors import AlreadyDecided, CaseLocked, InvalidInput, NotYourCase, PermissionDenied, StaleRecord
+from core.notifications import MessageRef
 from storage.models_benchmark import Notification
 from tests.builders import advance_case, make_case, make_coordinator, make_executor, make_staff
 
@@ -140,10 +141,10 @@ async def test_a_returned_case_is_revised_and_resubmitted_as_a_new_round(service
         officer, case.id, revised.version, ProgressResult.NOT_PURSUED, "예산 확보 후 추진"
     )
     assert (second.approval_round, second.return_reason, second.decided_by) == (2, None, None)
-    with pytest.raises(CaseLocked) as stale:  # the button on the first request's message
+    with pytest.raises(AlreadyDecided) as stale:  # the button on the first request's message: who ended it
         await services.decisions.approve(coordinator, case.id, first.approval_round)
-    assert stale.value.code == "approval_round_stale"
-    assert stale.value.params == {"case_no": case.case_no}
+    assert stale.value.code == "case_already_returned"
+    assert stale.value.params == {"by": coordinator.name, "at": "2026-11-25 10:00", "case_no": case.case_no}
     approved = await services.decisions.approve(coordinator, case.id, second.approval_round)
     assert (approved.state, approved.progress_result) == (CaseState.APPROVED, ProgressResult.NOT_PURSUED)
     actions = [e.action for e in await services.cases.history(coordinator, case.id)]
@@ -237,11 +238,15 @@ async def test_the_department_may_withdraw_its_request_and_ask_again(services, u
     assert not_requested.value.code == "case_not_requested"
     with pytest.raises(CaseLocked) as gone:  # the approve button of the withdrawn request
         await services.decisions.approve(coordinator, case.id, requested.approval_round)
-    assert gone.value.code == "case_not_requested"
+    assert gone.value.code == "approval_withdrawn"  # says who took the request back, and when
+    assert gone.value.params == {"by": officer.name, "at": "2026-11-25 10:00", "case_no": case.case_no}
     again = await services.decisions.request_approval(
         officer, case.id, withdrawn.version, ProgressResult.IN_PROGRESS, "일정 수정"
     )
     assert again.approval_round == 2
+    with pytest.raises(CaseLocked) as still_gone:  # the same button, with a newer request waiting
+        await services.decisions.approve(coordinator, case.id, requested.approval_round)
+    assert still_gone.value.code == "approval_withdrawn"
     history = await services.cases.history(officer, case.id)
     assert [(e.action, e.state_from, e.state_to) for e in history[-2:]] == [
         ("withdraw", "approval_requested", "reviewed"),
@@ -358,3 +363,43 @@ async def test_nobody_decides_on_a_request_they_made_themselves(services):
         await services.decisions.return_case(both, case.id, requested.approval_round, "스스로 반려")
     approved = await services.decisions.approve(colleague, case.id, requested.approval_round)
     assert approved.state is CaseState.APPROVED and approved.decided_by.name == "예산관"
+
+
+async def test_a_decision_closes_every_copy_of_the_request(services, uow_factory):
+    """A copy still in the outbox goes out closed; a copy delivered (or under way) gets an update that edits its
+    message, except the message the approver pressed, which the bot turns into the case itself."""
+    coordinator = await make_coordinator(services, telegram_id=9001)
+    deputy = await make_coordinator(services, saeol_id="plan02", name="김기획", telegram_id=9002)
+    late = await make_coordinator(services, saeol_id="plan03", name="박기획", telegram_id=9003)
+    waiting = await make_coordinator(services, saeol_id="plan04", name="최기획", telegram_id=9004)
+    officer = await make_executor(services, telegram_id=7001)
+    case = await make_case(services, coordinator, officer)
+    requested = await advance_case(services, case, officer, coordinator, to=CaseState.APPROVAL_REQUESTED)
+    copies, pressed = {}, None
+    for notification in await services.notifications.claim():
+        if notification.kind != "approval_requested":
+            continue
+        copies[notification.recipient_id] = notification.id
+        if notification.recipient_id in (coordinator.id, deputy.id):
+            message_id = 500 + notification.recipient_id
+            await services.notifications.delivered(notification.id, message_id, notification.telegram_user_id)
+            if notification.recipient_id == coordinator.id:
+                pressed = MessageRef(notification.telegram_user_id, message_id)
+        elif notification.recipient_id == waiting.id:
+            await services.notifications.release([notification.id])  # back in the outbox, untried
+    # 박기획's copy stays claimed and unsent: a sender may be sending it right now.
+
+    await services.decisions.approve(coordinator, case.id, requested.approval_round, seen_on=pressed)
+
+    async with uow_factory() as uow:
+        rows = (
+            await uow._session.execute(
+                select(Notification.recipient_id, Notification.payload, Notification.updates_id)
+                .where(Notification.kind == "approval_requested")
+                .order_by(Notification.id)
+            )
+        ).all()
+    closed = {"outcome": "approved", "by": "기획관", "at": "2026-11-25 10:00"}
+    assert all(row.payload["closed"] == closed for row in rows)  # what is still to go goes out closed too
+    updates = sorted((row.recipient_id, row.updates_id) for row in rows if row.updates_id is not None)
+    assert updates == sorted([(deputy.id, copies[deputy.id]), (late.id, copies[late.id])])
