@@ -6,7 +6,7 @@ went to (beside the message id it already kept), and an outbox row that ``update
 notice's message instead of sending a new one. Rows delivered before this revision have no chat: a
 private chat's id is the recipient's Telegram user id, which the sender falls back to.
 
-Revision ID: 0009_notice_edits
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 13:00:00
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_notice_edits"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -4,8 +4,8 @@ Carriers show an LMS's subject above its text; until now Dongne sent none, so ph
 carrier's fixed subject. The subject is the batch's (every recipient's message has the same one). Batches
 sent before this revision keep none.
 
-Revision ID: 0009_sms_subject
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04 13:45:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_sms_subject"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
