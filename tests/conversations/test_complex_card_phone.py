@@ -13,6 +13,7 @@ from bot.emulator import BotMessage
 from conversations.complex_card import SECTION_PAGE_SIZE
 from storage.models import ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.uow import UnitOfWorkFactory
+from core.demo import EXAMPLE_NAME, load_demo_district
 from tests.builders import make_complex
 from tests.conversations.conftest import answer_to, shown
 
@@ -197,3 +198,28 @@ async def test_buttons_of_an_older_card_say_so_and_show_the_card_as_it_stands(of
     )
     # A page no pager ever offers is forged, not old.
     assert await answer_to(officer, now, f"cx:sec:{complex_id}:reps:-1") == (shown("ko", "common.button_invalid"), True)
+
+
+async def test_the_reports_example_complex_reads_field_for_field_on_a_phone(officer, uow_factory, clock):
+    """The demo district's 성동삼성쉐르빌, the complex of the report's 1-가 screen."""
+    await load_demo_district(uow_factory, clock)
+    card = await open_card(officer, EXAMPLE_NAME)
+    text = card.text
+    for screen in (
+        "동 명: 왕십리도선동 · 주소: 무학로6길 50",
+        "동수/세대수: 3개동 342세대 · 층수: 4/27",
+        "구분: 의무관리 아파트 · 사용승인: 2006.09.13",
+        "면적별 가구수: 33㎡이하 0 · 33~62.7㎡ 0\n   66~95.7㎡ 40 · 99~128.7㎡ 302 · 132㎡이상 0",
+        "자격증: 2012-7166 · 자격구분: 주택관리사",
+        "배치일: 2013.04.23",
+        "1. 쉐르빌사랑회 (공동체활성화 단체) · 회원 0명",
+        "구성일 2016.04.29",
+        "1. 공동체활성화 · 삼성쉐르빌\n   2016.03.28~2016.11.30 · 1,590천원",
+    ):
+        assert screen in text, screen
+    reps = entries(text, "▶ 입주자대표")
+    assert [lines[0].split(" ")[1] for lines in reps] == ["회장", "감사", "이사", "이사", "이사", "총무"]
+    assert all(len(lines) == 2 and " · 임기 2016.03.14~" in lines[1] for lines in reps)
+    assert [line for line in text.split("\n") if width(line) > PHONE_LINE] == []
+    assert not LONE_DASH.search(text)
+    assert card.button_texts() == ["🔎 새 검색", "🗺 동별 보기"]  # the card shows every section whole
