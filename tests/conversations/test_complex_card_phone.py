@@ -11,9 +11,9 @@ from sqlalchemy import delete, update
 
 from bot.emulator import BotMessage
 from conversations.complex_card import SECTION_PAGE_SIZE
+from core.demo import EXAMPLE_NAME, load_demo_district
 from storage.models import ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.uow import UnitOfWorkFactory
-from core.demo import EXAMPLE_NAME, load_demo_district
 from tests.builders import make_complex
 from tests.conversations.conftest import answer_to, shown
 
