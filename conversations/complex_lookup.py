@@ -2,9 +2,10 @@
 
 The journey: ``/complex`` (or 단지 조회 in the main menu) asks for part of a name; the staff member
 types ``쉐르빌`` (or ``/complex 쉐르빌`` at once), picks the complex from the buttons (paged when many
-match), or browses by administrative dong instead. The card shows the seed report's one screen; its
-long sections (representatives, groups, support projects, office, remarks) open from buttons and
-page. Typing another name at any point searches again; ``/cancel`` leaves.
+match), or browses by administrative dong instead. The card shows the seed report's one screen; a list
+longer than the card shows (representatives, groups, support projects) or long remarks open whole from
+a button, in place of the card and ten entries to a page, with a way back. Typing another name at any
+point searches again; ``/cancel`` leaves.
 """
 
 from __future__ import annotations
@@ -226,6 +227,7 @@ async def on_button(update: Update, context: DongneContext) -> State:
         return State.AWAIT_QUERY
     action, match = found
     if action == "sec":
+        # Answered inside: whether the press gets the out-of-date note depends on the card as it stands.
         await show_section(update, context, int(match[1]), match[2], int(match[3]))
         return State.AWAIT_QUERY
     await answer(update, context)
