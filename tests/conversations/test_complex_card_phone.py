@@ -7,14 +7,14 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from bot.emulator import BotMessage
 from conversations.complex_card import SECTION_PAGE_SIZE
 from core.demo import EXAMPLE_NAME, load_demo_district
-from storage.models import ManagementOffice, Representative, ResidentGroup, SupportProject
+from storage.models import AuditEntry, ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.uow import UnitOfWorkFactory
-from tests.builders import make_complex
+from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, shown
 
 PHONE_LINE = 30  # Hangul syllables a 390-px phone shows on one line of a message
@@ -223,3 +223,28 @@ async def test_the_reports_example_complex_reads_field_for_field_on_a_phone(offi
     assert [line for line in text.split("\n") if width(line) > PHONE_LINE] == []
     assert not LONE_DASH.search(text)
     assert card.button_texts() == ["🔎 새 검색", "🗺 동별 보기"]  # the card shows every section whole
+
+
+async def test_an_officer_with_pii_view_pages_through_full_numbers_each_view_audited(
+    bot, services, emulator, uow_factory
+):
+    complex_id = await make_complex(uow_factory, representatives=12)
+    await make_staff(services, saeol_id="pii02", roles=("housing.read", "pii.view"), telegram_id=4002)
+    chief = emulator.user(4002)
+    card = await open_card(chief)
+    assert "1. 회장 김대표1 (남, 1960.01.15) 101동 101호\n   010-1234-5000 · 임기 2016.03.14~2018.03.13" in card.text
+    await chief.press("입주자대표 (12명)")
+    second = (await chief.press("다음 ▶"))[-1]
+    listed = entries(second.text, "▶ 입주자대표")
+    assert listed[-1] == [
+        "12. 총무 김대표12 (여, 1971.01.15) 101동 1201호",
+        "   010-1234-5011 · 임기 2016.03.14~2018.03.13",
+    ]
+    assert all(width(line) <= PHONE_LINE for lines in listed for line in lines)
+    async with uow_factory() as uow:
+        session = uow._session
+        assert session is not None
+        views = await session.scalar(
+            select(func.count()).where(AuditEntry.action == "pii.view", AuditEntry.target_id == complex_id)
+        )
+    assert views == 3  # the card and each page it opened
