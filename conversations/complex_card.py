@@ -242,7 +242,9 @@ def render_section(lang: str, card: ComplexCard, section: str, page: int) -> str
     """One page (numbered from 0) of an opened section; the caller checks the page exists."""
     heading = t(lang, "card.section_title", name=card.detail.name)
     if section == "remarks":
-        remarks = (card.detail.remarks or "").strip()[:REMARKS_SECTION_LIMIT]
+        remarks = (card.detail.remarks or "").strip()
+        if len(remarks) > REMARKS_SECTION_LIMIT:
+            remarks = remarks[:REMARKS_SECTION_LIMIT] + "…"
         return "\n".join([heading, t(lang, "card.remarks_heading"), t(lang, "card.remarks", text=remarks)])
     if section == "reps":
         title = t(lang, "card.reps_heading", count=grouped(len(card.representatives)))
