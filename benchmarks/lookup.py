@@ -386,7 +386,8 @@ def echo_dialogue() -> Dialogue:
 
 
 def lookup_dialogue(terms: Sequence[str]) -> Dialogue:
-    """/complex → a name → a result → one of the card's sections, as a staff member in the field does."""
+    """/complex → a name → a result → one of the card's sections (when it has any), as a staff member in the
+    field does."""
 
     async def talk(actor: Actor, rng: random.Random, window: LoadWindow) -> None:
         asked = window.record(await actor.send("/complex", window.timeout))
@@ -402,10 +403,11 @@ def lookup_dialogue(terms: Sequence[str]) -> Dialogue:
         if not window.open():
             return
         card = window.record(await actor.press(results.message, rng.choice(picks), window.timeout))
-        sections = button_data(card.message, "cx:sec:")
-        if card.message is None or not sections:
+        if card.message is None or not button_data(card.message, "cx:new"):
             raise StepFailed(f"a result button did not bring the card: {_shown(card)!r}")
-        if not window.open():
+        # Only a list longer than the card shows has a section button; a small complex's card is the end.
+        sections = button_data(card.message, "cx:sec:")
+        if not sections or not window.open():
             return
         section = window.record(await actor.press(card.message, rng.choice(sections), window.timeout))
         if section.method != "editMessageText":

@@ -2,9 +2,10 @@
 
 The journey: ``/complex`` (or 단지 조회 in the main menu) asks for part of a name; the staff member
 types ``쉐르빌`` (or ``/complex 쉐르빌`` at once), picks the complex from the buttons (paged when many
-match), or browses by administrative dong instead. The card shows the seed report's one screen; its
-long sections (representatives, groups, support projects, office, remarks) open from buttons and
-page. Typing another name at any point searches again; ``/cancel`` leaves.
+match), or browses by administrative dong instead. The card shows the seed report's one screen; a list
+longer than the card shows (representatives, groups, support projects) or long remarks open whole from
+a button, in place of the card and ten entries to a page, with a way back. Typing another name at any
+point searches again; ``/cancel`` leaves.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from enum import StrEnum
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from conversations.complex_card import SECTIONS, render_card, render_section, summary_line
+from conversations.complex_card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message, route
-from conversations.i18n import t, t_plain
+from conversations.i18n import grouped, t, t_plain
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
@@ -57,13 +58,15 @@ def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str
 
 
 def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
+    """A button for each section the card shows only the start of; none for what it already shows whole."""
     cid = card.detail.id
-    counts = {"reps": len(card.representatives), "groups": len(card.groups), "projects": len(card.projects)}
     sections = [
-        button(t_plain(lang, f"lookup.section.{s}", count=counts.get(s, 0)), f"cx:sec:{cid}:{s}:0") for s in SECTIONS
+        button(t_plain(lang, f"lookup.section.{s}", count=grouped(section_count(card, s))), f"cx:sec:{cid}:{s}:0")
+        for s in SECTIONS
+        if section_pages(card, s)
     ]
     return markup(
-        *rows(sections, 3),
+        *rows(sections, 2),
         [button(t_plain(lang, "lookup.new_search"), "cx:new"), button(t_plain(lang, "lookup.by_dong"), "cx:dongs")],
     )
 
@@ -117,7 +120,10 @@ async def run_search(update: Update, context: DongneContext, text: str, page: in
         return
     token = query_token(query)
     body = "\n".join(
-        [t(lang, "lookup.results", query=query, total=results.total), *(summary_line(lang, c) for c in results.items)]
+        [
+            t(lang, "lookup.results", query=query, total=grouped(results.total)),
+            *(summary_line(lang, c) for c in results.items),
+        ]
     )
     keyboard = results_keyboard(lang, results, (f"cx:q:{page - 1}:{token}", f"cx:q:{page + 1}:{token}"))
     if update.callback_query:
@@ -147,7 +153,7 @@ async def show_dongs(update: Update, context: DongneContext) -> None:
         await report(update, context, error)
         return
     picks = [
-        button(t_plain(lang, "lookup.dong_button", name=d.name, count=d.complex_count), f"cx:dong:{d.id}:0")
+        button(t_plain(lang, "lookup.dong_button", name=d.name, count=grouped(d.complex_count)), f"cx:dong:{d.id}:0")
         for d in dongs
     ]
     await show(update, context, t(lang, "lookup.pick_dong"), markup(*rows(picks, 2)))
@@ -162,7 +168,7 @@ async def show_dong(update: Update, context: DongneContext, dong_id: int, page: 
         return
     body = "\n".join(
         [
-            t(lang, "lookup.dong_results", dong=dong.name, total=results.total),
+            t(lang, "lookup.dong_results", dong=dong.name, total=grouped(results.total)),
             *(summary_line(lang, c) for c in results.items),
         ]
     )
@@ -175,14 +181,23 @@ async def show_dong(update: Update, context: DongneContext, dong_id: int, page: 
 
 
 async def show_section(update: Update, context: DongneContext, complex_id: int, section: str, page: int) -> None:
+    """A page of a section, the press answered once the card says whether that page still exists: a button
+    of an older card (the section has shrunk, or the card shows it whole now) gets a short note and the card
+    as it stands, with today's buttons, in its place."""
     lang = context.lang
     try:
         card = await context.services.housing.get_complex_card(context.staff(), complex_id)
     except DongneError as error:
+        await answer(update, context)
         await report(update, context, error)
         return
-    text, pages = render_section(lang, card, section, page)
-    page = min(max(page, 0), pages - 1)
+    pages = section_pages(card, section)
+    if page >= pages:
+        await answer(update, context, "lookup.section_outdated")
+        await show(update, context, render_card(lang, card), card_keyboard(lang, card))
+        return
+    await answer(update, context)
+    text = render_section(lang, card, section, page)
     data = (f"cx:sec:{complex_id}:{section}:{page - 1}", f"cx:sec:{complex_id}:{section}:{page + 1}")
     pager = pager_row(lang, has_previous=page > 0, has_next=page + 1 < pages, number=page, count=pages, data_for=data)
     await show(
@@ -197,7 +212,8 @@ _ROUTES = {
     "card": re.compile(r"^cx:card:(\d{1,9})$"),
     "dong": re.compile(r"^cx:dong:(\d{1,9}):(-?\d{1,4})$"),
     "q": re.compile(r"^cx:q:(-?\d{1,4}):([0-9a-f]{8})$"),
-    "sec": re.compile(rf"^cx:sec:(\d{{1,9}}):({'|'.join(SECTIONS)}):(-?\d{{1,4}})$"),
+    # 관리사무소 had a button on cards sent before the card showed it whole: such a press is out of date.
+    "sec": re.compile(rf"^cx:sec:(\d{{1,9}}):({'|'.join((*SECTIONS, 'office'))}):(\d{{1,4}})$"),
 }
 
 
@@ -209,8 +225,12 @@ async def on_button(update: Update, context: DongneContext) -> State:
     if found is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.AWAIT_QUERY
-    await answer(update, context)
     action, match = found
+    if action == "sec":
+        # Answered inside: whether the press gets the out-of-date note depends on the card as it stands.
+        await show_section(update, context, int(match[1]), match[2], int(match[3]))
+        return State.AWAIT_QUERY
+    await answer(update, context)
     lang = context.lang
     if action == "dongs":
         await show_dongs(update, context)
@@ -230,8 +250,6 @@ async def on_button(update: Update, context: DongneContext) -> State:
             await report(update, context, InvalidInput("stale_search"))
         else:
             await run_search(update, context, stored, int(match[1]))
-    elif action == "sec":
-        await show_section(update, context, int(match[1]), match[2], int(match[3]))
     return State.AWAIT_QUERY
 
 

@@ -83,5 +83,11 @@ def _particles(language: str, text: str) -> str:
     return attach_particles(text) if language_of(language) == "ko" else text
 
 
+def grouped(value: int) -> str:
+    """A count or an amount as staff read figures on paper: thousands separated ("1,320"), in Korean and
+    English alike. Years, case numbers and other identifiers are not figures and stay as they are."""
+    return f"{value:,}"
+
+
 def has_text(language: str, key: str) -> bool:
     return key in catalog(language_of(language)) or key in catalog(DEFAULT_LANGUAGE)

@@ -75,10 +75,10 @@ async def test_a_page_button_from_an_earlier_search_is_stale(officer, uow_factor
 
 
 async def test_buttons_of_an_ended_dialogue_still_open_what_they_show(officer, uow_factory):
-    await make_complex(uow_factory, representatives=2)
+    await make_complex(uow_factory, representatives=7)
     card = (await officer.send("/complex 쉐르빌"))[-1]
     await officer.send("/cancel")
-    section = (await officer.press("입주자대표 (2)", message=card))[-1]
+    section = (await officer.press("입주자대표 (7명)", message=card))[-1]
     assert "1. 회장 김대표1" in section.text
 
 

@@ -7,7 +7,7 @@ from tests.conversations.conftest import shown
 
 async def test_the_officer_finds_the_seed_complex_and_reads_its_card(officer, uow_factory):
     await make_complex(
-        uow_factory, representatives=6, groups=1, projects=1, with_office=True, remarks="2016년 승강기 교체 민원 있음"
+        uow_factory, representatives=7, groups=1, projects=1, with_office=True, remarks="2016년 승강기 교체 민원 있음"
     )
     asked = await officer.send("/complex")
     assert asked[-1].text == shown("ko", "lookup.ask_name")
@@ -16,19 +16,21 @@ async def test_the_officer_finds_the_seed_complex_and_reads_its_card(officer, uo
     for line in (
         "동 명: 왕십리도선동 · 주소: 무학로6길 50",
         "동수/세대수: 3개동 342세대 · 층수: 4/27",
-        "구분: 의무관리 아파트 · 사용승인: 2006-09-13",
+        "구분: 의무관리 아파트 · 사용승인: 2006.09.13",
         "관리소장: 이정호 · 생년월일: 1965년생",
-        "휴대번호: 010-****-5678 · 배치일: 2013-04-23",
-        "입주자대표 (6명)",
-        "1. 공동체활성화 · 지원사업1 · 2016.03.28~2016.11.30 · 1,590천원",
+        "휴대번호: 010-****-5678 · 배치일: 2013.04.23",
+        "입주자대표 (7명)",
+        "6. 총무 김대표6 (여, 1965년생) 101동 601호\n   010-****-5005 · 임기 2016.03.14~2018.03.13",
+        "… 외 1명",
+        "1. 공동체활성화 · 지원사업1\n   2016.03.28~2016.11.30 · 1,590천원",
         "2016년 승강기 교체 민원 있음",
         shown("ko", "card.masked_note"),
     ):
         assert line in card.text, line
     assert "5678" in card.text and "2345" not in card.text  # the mobile's middle digits stay hidden
-    reps = (await officer.press("입주자대표 (6)"))[-1]
+    reps = (await officer.press("입주자대표 (7명)"))[-1]
     assert reps.message_id == card.message_id  # the section opens in place of the card
-    assert "6. 총무 김대표6 (여, 1965년생) 101동 601호 · 010-****-5005 · 임기 2016.03.14~2018.03.13" in reps.text
+    assert "7. 총무 김대표7 (남, 1966년생) 101동 701호\n   010-****-5006 · 임기 2016.03.14~2018.03.13" in reps.text
     back = (await officer.press("◀ 단지 정보로"))[-1]
     assert back.text == card.text
 
@@ -38,7 +40,7 @@ async def test_an_officer_with_pii_view_sees_full_numbers(bot, services, emulato
     await make_staff(services, saeol_id="pii01", roles=("housing.read", "pii.view"), telegram_id=4001)
     chief = emulator.user(4001)
     card = (await chief.send("/complex 쉐르빌"))[-1]
-    assert "휴대번호: 010-2345-5678" in card.text and "1965-03-02" in card.text
+    assert "휴대번호: 010-2345-5678" in card.text and "1965.03.02" in card.text
     assert shown("ko", "card.masked_note") not in card.text
 
 
