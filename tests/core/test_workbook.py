@@ -4,9 +4,9 @@ stay numbers and dates. Only ``core.workbook`` may use openpyxl, so no export ca
 
 from __future__ import annotations
 
-from datetime import date, datetime
 import subprocess
 import sys
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
