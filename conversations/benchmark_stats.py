@@ -179,7 +179,9 @@ async def on_button(update: Update, context: DongneContext) -> None:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
         now = context.services.clock.local()
         workbook = await asyncio.to_thread(render_workbook, tables, labels, now)
-        name = t_plain(lang, "bm.stats.file_name", period=suffix, date=now.strftime("%Y%m%d"))
+        # The file keeps its name on the office's disk, so the period is named in the reader's words.
+        period = t_plain(lang, "bm.stats.file_year", year=year) if year else t_plain(lang, "bm.stats.file_all_years")
+        name = t_plain(lang, "bm.stats.file_name", period=period, date=now.strftime("%Y%m%d"))
         await context.bot.send_document(chat.id, InputFile(workbook, filename=name), caption=caption, parse_mode="HTML")
 
 

@@ -19,9 +19,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -39,8 +39,8 @@ __all__ = [
     "CellStyle",
     "Column",
     "ExportBook",
-    "Kind",
     "Font",
+    "Kind",
     "PatternFill",
     "Row",
     "Side",

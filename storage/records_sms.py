@@ -40,6 +40,7 @@ class SmsBatchRecord:
     recipient_count: int
     cancelled_at: datetime | None
     request_digest: str | None = None
+    via_ums: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,7 @@ class SmsRepository:
         messages: Sequence[NewSmsMessage],
         request_key: str | None = None,
         request_digest: str | None = None,
+        via_ums: bool = True,
     ) -> int | None:
         """The new batch's id; None when the creator already made a batch with this request key."""
         batch = SmsBatch(
@@ -113,6 +114,7 @@ class SmsRepository:
             recipient_count=len(messages),
             request_key=request_key,
             request_digest=request_digest,
+            via_ums=via_ums,
         )
         try:
             async with self._session.begin_nested():
@@ -161,6 +163,7 @@ class SmsRepository:
             recipient_count=batch.recipient_count,
             cancelled_at=batch.cancelled_at,
             request_digest=batch.request_digest,
+            via_ums=batch.via_ums,
         )
 
     async def get_batch(self, batch_id: int) -> SmsBatchRecord | None:

@@ -1,0 +1,36 @@
+"""sms_batch.via_ums: whether a batch was handed to a UMS
+
+Screens and files said "UMS 미설정: 발송되지 않음" whenever the process showing them had no DONGNE_UMS_URL,
+even for batches a configured process had delivered. Each batch now records whether its process had a UMS.
+An existing batch went to a UMS unless its messages were failed as ``ums_not_configured`` (what the dispatcher
+without a UMS records), so that is how the column is filled.
+
+Revision ID: 0009_sms_batch_ums
+Revises: 0008
+Create Date: 2026-12-04 13:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_sms_batch_ums"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+BATCHES = sa.table("sms_batch", sa.column("id", sa.Integer), sa.column("via_ums", sa.Boolean))
+MESSAGES = sa.table("sms_message", sa.column("batch_id", sa.Integer), sa.column("failure_reason", sa.String))
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("sms_batch") as batch:
+        batch.add_column(sa.Column("via_ums", sa.Boolean(), nullable=False, server_default=sa.true()))
+    not_sent = sa.select(MESSAGES.c.batch_id).where(MESSAGES.c.failure_reason == "ums_not_configured")
+    op.get_bind().execute(sa.update(BATCHES).where(BATCHES.c.id.in_(not_sent)).values(via_ums=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sms_batch") as batch:
+        batch.drop_column("via_ums")
