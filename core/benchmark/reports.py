@@ -312,6 +312,7 @@ def render_chart(tables: BenchmarkTables, labels: ReportLabels) -> bytes:
 
 # -- the workbook ---------------------------------------------------------------------------------------
 
+
 def _write_table(
     book: ExportBook,
     table: CountTable,

@@ -6,8 +6,8 @@ label (a UMS's own refusal text) is shown as it came."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
