@@ -25,12 +25,12 @@ MESSAGES = sa.table("sms_message", sa.column("batch_id", sa.Integer), sa.column(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sms_batch") as batch:
-        batch.add_column(sa.Column("via_ums", sa.Boolean(), nullable=False, server_default=sa.true()))
+    # Plain ALTER TABLE, not batch mode: rebuilding sms_batch in SQLite would drop the table, and with foreign
+    # keys on that deletes every message of every batch (ON DELETE CASCADE).
+    op.add_column("sms_batch", sa.Column("via_ums", sa.Boolean(), nullable=False, server_default=sa.true()))
     not_sent = sa.select(MESSAGES.c.batch_id).where(MESSAGES.c.failure_reason == "ums_not_configured")
     op.get_bind().execute(sa.update(BATCHES).where(BATCHES.c.id.in_(not_sent)).values(via_ums=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sms_batch") as batch:
-        batch.drop_column("via_ums")
+    op.drop_column("sms_batch", "via_ums")  # SQLite 3.35+ drops a column in place
