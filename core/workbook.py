@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from copy import copy
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
