@@ -144,6 +144,12 @@ class SmsRepository:
             await self._session.execute(insert(SmsMessage), rows[start : start + 1000])
         return batch.id
 
+    async def mark_not_via_ums(self, batch_ids: Iterable[int]) -> None:
+        """These batches' messages were dispatched without a UMS: nothing of them was sent."""
+        ids = sorted(set(batch_ids))
+        if ids:
+            await self._session.execute(update(SmsBatch).where(SmsBatch.id.in_(ids)).values(via_ums=False))
+
     def _batch_query(self) -> Select[SmsBatch, str]:
         return select(SmsBatch, Staff.name).join(Staff, Staff.id == SmsBatch.created_by_id)
 

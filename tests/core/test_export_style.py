@@ -18,6 +18,8 @@ from conversations.sms_view import export_labels
 from core.admin.audit_log import AuditFilter
 from core.benchmark.reports import render_workbook
 from core.services import Services
+from core.sms.dispatch import DispatchSettings, SmsDispatch
+from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import RecipientSelection
 from core.workbook import Column, ExportBook, Kind, Row, display_width
 from storage.models_sms import SmsMessage
@@ -197,3 +199,14 @@ async def test_the_audit_workbook_has_dates_as_dates_and_the_count_as_a_number(s
     count, created = conditions["D5"], conditions["E5"]
     assert count.data_type == "n" and count.number_format == "#,##0" and count.value == len(at)
     assert created.is_date and created.value == clock.local().replace(tzinfo=None)
+
+
+async def test_a_batch_made_with_a_ums_but_dispatched_without_one_says_it_was_not_sent(uow_factory, clock):
+    configured = Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), ums_configured=True)
+    await make_complex(uow_factory, representatives=1)
+    actor = await make_staff(configured, saeol_id="sms01", name="문자담당", roles=("sms.send",))
+    batch = await configured.sms.send(actor, REPS, "안내")
+    assert (await configured.sms.batch(actor, batch.id)).ums_configured
+    dispatch = SmsDispatch(uow_factory, clock, UnconfiguredGateway(), DispatchSettings())
+    assert await dispatch.dispatch_once() == 1
+    assert not (await configured.sms.batch(actor, batch.id)).ums_configured
