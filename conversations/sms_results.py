@@ -21,7 +21,7 @@ from conversations.files import send_file
 from conversations.i18n import t, t_plain
 from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, error_text, report, say, show
-from conversations.sms_view import batch_line, not_configured, render_batch
+from conversations.sms_view import batch_line, export_labels, not_configured, render_batch
 from core.errors import DongneError
 from core.sms.values import MessageState
 
@@ -42,7 +42,8 @@ async def show_list(update: Update, context: DongneContext, page: int, *, schedu
     except DongneError as error:
         await report(update, context, error)
         return
-    configured = all(b.ums_configured for b in found.items) and context.services.sms.ums_configured
+    # Each batch says whether its sender had a UMS; this process's settings say nothing of batches already made.
+    configured = all(b.ums_configured for b in found.items)
     lines = [t(lang, "sms.scheduled.head" if scheduled else "sms.results.head", total=found.total)]
     if not configured:
         lines.append(not_configured(lang))
@@ -139,7 +140,7 @@ async def send_excel(update: Update, context: DongneContext, batch_id: int) -> N
     chat = update.effective_chat
     assert chat is not None
     try:
-        content = await context.services.sms.export_results(context.staff(), batch_id)
+        content = await context.services.sms.export_results(context.staff(), batch_id, export_labels(context.lang))
         batch = await context.services.sms.batch(context.staff(), batch_id)
     except DongneError as error:
         await report(update, context, error)

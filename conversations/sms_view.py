@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from conversations.benchmark_view import excerpt, fit_lines, when
-from conversations.i18n import has_text, t, t_plain
+from conversations.i18n import catalog, has_text, t, t_plain
 from core.clock import Clock
 from core.sms.text import SUBJECT_BYTE_LIMIT
+from core.sms.export import SmsExportLabels
 from core.sms.values import (
     BatchSummary,
     BatchView,
@@ -259,3 +260,31 @@ def render_batch(
     lines.append(t(lang, "sms.detail.failed_only" if failed_only else "sms.detail.recipients"))
     lines += [message_line(lang, first + offset, m) for offset, m in enumerate(messages)]
     return fit_lines(lang, lines)
+
+
+EXPORT_COLUMNS = ("number", "name", "phone", "complex", "state", "changed_at", "attempts", "reason")
+
+
+def _section(lang: str, prefix: str) -> dict[str, str]:
+    """Every text of a catalog section (``sms.state.`` -> {"delivered": "전달 완료", ...})."""
+    return {key[len(prefix) :]: t_plain(lang, key) for key in catalog(lang) if key.startswith(prefix)}
+
+
+def export_labels(lang: str) -> SmsExportLabels:
+    """The words of the 전송결과 workbook, the same from the chat and the admin pages; the workbook fills in the
+    ``{placeholders}`` left in them."""
+    headers = tuple(t_plain(lang, f"sms.export.headers.{name}") for name in EXPORT_COLUMNS)
+    assert len(headers) == len(EXPORT_COLUMNS)
+    return SmsExportLabels(
+        title=t_plain(lang, "sms.export.title"),
+        sheet=t_plain(lang, "sms.export.sheet"),
+        generated_at=t_plain(lang, "sms.export.generated_at", at="{at}"),
+        batch=t_plain(lang, "sms.export.batch", id="{id}", name="{name}", type="{type}", at="{at}"),
+        scheduled=t_plain(lang, "sms.export.scheduled", at="{at}"),
+        text=t_plain(lang, "sms.export.text", text="{text}"),
+        not_sent=t_plain(lang, "sms.export.not_sent"),
+        headers=headers,  # type: ignore[arg-type]
+        states=_section(lang, "sms.state."),
+        reasons=_section(lang, "sms.reason."),
+        types=_section(lang, "sms.type."),
+    )

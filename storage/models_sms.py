@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UtcDateTime
@@ -35,6 +35,8 @@ class SmsBatch(Base):
     request_key: Mapped[str | None] = mapped_column(String(80))
     # What the request asked for, so the same key with a different request is refused, not confused.
     request_digest: Mapped[str | None] = mapped_column(String(64))
+    # Whether the sending process had a UMS: what screens say of the batch, whatever the viewer's settings.
+    via_ums: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class SmsMessage(Base):

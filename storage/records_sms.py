@@ -42,6 +42,7 @@ class SmsBatchRecord:
     cancelled_at: datetime | None
     request_digest: str | None = None
     subject: str | None = None
+    via_ums: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, status_of
 from conversations.i18n import has_text, t_plain
-from conversations.sms_view import count_parts, failure_text
+from conversations.sms_view import count_parts, export_labels, failure_text
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.permissions import Permission
@@ -96,7 +96,8 @@ async def sms_list(request: web.Request) -> web.StreamResponse:
         page=page,
         scheduled=scheduled,
         labels=_labels(request),
-        ums_configured=_sms(request).ums_configured,
+        # What the listed batches were sent with, not this process's settings.
+        ums_configured=all(b.ums_configured for b in page.items),
         previous_href=href(page.number - 1) if page.has_previous else None,
         next_href=href(page.number + 1) if page.has_next else None,
     )
@@ -167,7 +168,7 @@ def content_disposition(readable: str, fallback: str) -> str:
 
 async def results_workbook_response(request: web.Request, batch_id: int) -> web.Response:
     """전송결과 상세 as an Excel workbook; the pages and the API both answer with this."""
-    workbook = await _sms(request).export_results(request[ACTOR], batch_id)
+    workbook = await _sms(request).export_results(request[ACTOR], batch_id, export_labels(request_language(request)))
     day = _clock(request).local().strftime("%Y%m%d")
     readable = t_plain(request_language(request), "sms.results.file_name", id=batch_id, date=day)
     return web.Response(

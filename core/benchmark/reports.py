@@ -10,7 +10,6 @@ the bot starts without it and pays once, on the first chart."""
 from __future__ import annotations
 
 import importlib.util
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.benchmark.statistics import BenchmarkTables, CountTable
-from core.workbook import Alignment, Border, CellStyle, ExportBook, Font, PatternFill, Side, Styled
+from core.workbook import Column, ExportBook, Kind, Row, display_width
+
+__all__ = ["ReportLabels", "display_width", "render_chart", "render_workbook"]
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -311,36 +312,6 @@ def render_chart(tables: BenchmarkTables, labels: ReportLabels) -> bytes:
 
 # -- the workbook ---------------------------------------------------------------------------------------
 
-HEADER_ROW = 4  # below the title, the caption and an empty row
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-COUNT_FORMAT = "#,##0"
-MIN_COLUMN_WIDTH = 8
-TITLE_STYLE = CellStyle(font=Font(bold=True, size=14))
-CAPTION_STYLE = CellStyle(font=Font(color="595959"))
-NO_DATA_STYLE = CellStyle(font=Font(italic=True, color=MUTED.lstrip("#")))
-HEADER_STYLE = CellStyle(
-    font=Font(bold=True), fill=HEADER_FILL, border=BORDER, alignment=Alignment(horizontal="center", vertical="center")
-)
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in Excel's default font: Hangul and other wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def _body_style(value: str | int, *, first: bool, total: bool) -> CellStyle:
-    """A label (left-aligned) or a count (thousands separated); totals bold on a fill; all framed."""
-    return CellStyle(
-        font=Font(bold=True) if total else None,
-        fill=TOTAL_FILL if total else None,
-        border=BORDER,
-        alignment=Alignment(horizontal="left") if first else None,
-        number_format=COUNT_FORMAT if isinstance(value, int) and not first else None,
-    )
-
 
 def _write_table(
     book: ExportBook,
@@ -350,41 +321,29 @@ def _write_table(
     name: str,
     by_year: bool,
     names: Mapping[str, str],
-    caption: str,
 ) -> None:
-    header: list[str | int] = [
-        labels.year if by_year else labels.department,
-        *(names.get(c, c) for c in table.columns),
-        labels.total,
+    columns = [
+        Column(labels.year if by_year else labels.department),
+        *(Column(names.get(c, c), Kind.COUNT) for c in table.columns),
+        Column(labels.total, Kind.COUNT, total=True),
     ]
-    body: list[list[str | int]] = [
+    body: list[Row] = [
         # A year is written as a number, so Excel does not flag it as a number stored as text.
-        [int(row.label) if by_year and row.label.isdigit() else row.label, *row.counts, row.total]
+        Row([int(row.label) if by_year and row.label.isdigit() else row.label, *row.counts, row.total])
         for row in table.rows
     ]
-    footer: list[str | int] = [labels.total, *table.totals, table.grand_total]
-    rows: list[list[str | int]] = [header, *body, footer]
-    sheet = book.sheet(name)
-    sheet.widths(
-        max(max(display_width(str(values[c])) for values in rows) + 3, MIN_COLUMN_WIDTH) for c in range(len(header))
-    )
+    footer = Row([labels.total, *table.totals, table.grand_total], total=True)
     # The header stays in view while scrolling down, the labels while scrolling right.
-    sheet.freeze(f"B{HEADER_ROW + 1}")
-    sheet.print_landscape(title_row=HEADER_ROW)
-    sheet.append([Styled(f"{labels.title} · {name}", TITLE_STYLE)])
-    sheet.append([Styled(caption, CAPTION_STYLE)])
-    sheet.append([])
-    sheet.append([Styled(value, HEADER_STYLE) for value in header])
-    for offset, values in enumerate(rows[1:], start=1):
-        last_row = offset == len(rows) - 1
-        sheet.append(
-            [
-                Styled(value, _body_style(value, first=c == 0, total=last_row or c == len(values) - 1))
-                for c, value in enumerate(values)
-            ]
-        )
+    written = book.table(
+        name,
+        columns,
+        [*body, footer],
+        heading=f"{labels.title} · {name}",
+        caption=labels.period,
+        frozen_columns=1,
+    )
     if not body:
-        sheet.append([Styled(labels.no_data, NO_DATA_STYLE)])
+        written.note(labels.no_data)
 
 
 def render_workbook(tables: BenchmarkTables, labels: ReportLabels, generated_at: datetime) -> bytes:
@@ -393,9 +352,7 @@ def render_workbook(tables: BenchmarkTables, labels: ReportLabels, generated_at:
     ``generated_at`` is shown as given (``YYYY-MM-DD HH:MM``): pass the office's local time. Department
     names are what admins typed, so the rows go through ``core.workbook``, which keeps text from turning
     into formulas."""
-    at = generated_at.strftime("%Y-%m-%d %H:%M")
-    caption = f"{labels.period} · {labels.generated_at.replace('{at}', at)}"
-    book = ExportBook(title=labels.title, created=generated_at)
+    book = ExportBook(title=labels.title, created=generated_at, created_label=labels.generated_at)
     sheets: list[tuple[CountTable, str, bool, Mapping[str, str]]] = [
         (tables.adoption_by_department, labels.adoption_by_department, False, labels.adoption_values),
         (tables.adoption_by_year, labels.adoption_by_year, True, labels.adoption_values),
@@ -404,5 +361,5 @@ def render_workbook(tables: BenchmarkTables, labels: ReportLabels, generated_at:
         (tables.state_by_department, labels.state_by_department, False, labels.state_values),
     ]
     for table, name, by_year, names in sheets:
-        _write_table(book, table, labels, name=name, by_year=by_year, names=names, caption=caption)
+        _write_table(book, table, labels, name=name, by_year=by_year, names=names)
     return book.save()

@@ -120,6 +120,10 @@ class SmsDispatch:
             await uow.sms.postpone_messages(postponed)
             for message, reason in refused:
                 await uow.sms.fail_message(message.id, reason, now)
+            if refused and not self.gateway.configured:
+                # A batch made where a UMS was configured but dispatched by a process without one was not sent:
+                # the batch says so, whoever views it.
+                await uow.sms.mark_not_via_ums({message.batch_id for message, _ in refused})
             await uow.commit()
         if refused:
             log.warning("UMS refused for good: %s; %s", refused[0][1], _described([message for message, _ in refused]))

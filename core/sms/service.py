@@ -18,7 +18,7 @@ from core.housing import clean_query
 from core.masking import mask_phone
 from core.notifications import OutboxSignal
 from core.permissions import Permission, can, dong_scope, require
-from core.sms.export import results_workbook
+from core.sms.export import SmsExportLabels, results_workbook
 from core.sms.recipients import display_phone
 from core.sms.schedule import at_night, check_schedule
 from core.sms.selection import (
@@ -253,6 +253,7 @@ class SmsService:
                 messages=messages,
                 request_key=key,
                 request_digest=digest,
+                via_ums=self.ums_configured,
             )
             if batch_id is None:  # the same key, sent at the same moment by a retry that won the race
                 earlier = await uow.sms.find_batch_by_request_key(actor.id, key or "")
@@ -311,7 +312,7 @@ class SmsService:
             cancelled_at=batch.cancelled_at,
             description=batch.description,
             counts=counts,
-            ums_configured=self.ums_configured,
+            ums_configured=batch.via_ums,
             cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
             subject=batch.subject,
         )
@@ -331,7 +332,7 @@ class SmsService:
             scheduled_at=batch.scheduled_at,
             cancelled_at=batch.cancelled_at,
             counts=counts,
-            ums_configured=self.ums_configured,
+            ums_configured=batch.via_ums,
             cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
         )
 
@@ -428,7 +429,7 @@ class SmsService:
             await uow.commit()
             return await self._view(uow, actor, batch_id)
 
-    async def export_results(self, actor: StaffMember, batch_id: int) -> bytes:
+    async def export_results(self, actor: StaffMember, batch_id: int, labels: SmsExportLabels) -> bytes:
         """전송결과 상세: every recipient with state and failure reason, as an Excel workbook."""
         require(actor, Permission.SMS_SEND)
         sees = sees_phones(actor)
@@ -446,7 +447,7 @@ class SmsService:
                     count=len(rows),
                 )
                 await uow.commit()
-        return results_workbook(batch, rows, self._clock, masked=not sees, ums_configured=self.ums_configured)
+        return results_workbook(batch, rows, self._clock, labels, masked=not sees, now=self._clock.now())
 
 
 __all__ = ["NOT_SENT_STATES", "SmsService"]

@@ -114,6 +114,7 @@ class SmsRepository:
         messages: Sequence[NewSmsMessage],
         request_key: str | None = None,
         request_digest: str | None = None,
+        via_ums: bool = True,
     ) -> int | None:
         """The new batch's id; None when the creator already made a batch with this request key."""
         batch = SmsBatch(
@@ -129,6 +130,7 @@ class SmsRepository:
             recipient_count=len(messages),
             request_key=request_key,
             request_digest=request_digest,
+            via_ums=via_ums,
         )
         try:
             async with self._session.begin_nested():
@@ -158,6 +160,12 @@ class SmsRepository:
             await self._session.execute(insert(SmsMessage), rows[start : start + 1000])
         return batch.id
 
+    async def mark_not_via_ums(self, batch_ids: Iterable[int]) -> None:
+        """These batches' messages were dispatched without a UMS: nothing of them was sent."""
+        ids = sorted(set(batch_ids))
+        if ids:
+            await self._session.execute(update(SmsBatch).where(SmsBatch.id.in_(ids)).values(via_ums=False))
+
     def _batch_query(self) -> Select[SmsBatch, str]:
         return select(SmsBatch, Staff.name).join(Staff, Staff.id == SmsBatch.created_by_id)
 
@@ -178,6 +186,7 @@ class SmsRepository:
             cancelled_at=batch.cancelled_at,
             request_digest=batch.request_digest,
             subject=batch.subject,
+            via_ums=batch.via_ums,
         )
 
     async def get_batch(self, batch_id: int) -> SmsBatchRecord | None:

@@ -212,7 +212,7 @@ async def test_the_excel_file_holds_what_the_page_shows(client, admin, services,
     assert disposition.startswith('attachment; filename="audit-log-20261125-1000.xlsx"; ')
     assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == "감사기록_20261125-1000.xlsx"
     book = load_workbook(BytesIO(await response.read()))
-    rows = list(book[t_plain("ko", "admin.audit.sheet")].iter_rows(values_only=True))
+    rows = list(book[t_plain("ko", "admin.audit.sheet")].iter_rows(values_only=True))[3:]  # under title and caption
     assert rows[0] == tuple(
         t_plain("ko", f"admin.audit.{key}")
         for key in ("at", "staff", "saeol_id", "action", "target", "details", "action_code")
@@ -223,7 +223,8 @@ async def test_the_excel_file_holds_what_the_page_shows(client, admin, services,
         assert (excel[1], excel[2]) == ("홍길동", "hong01")
         assert excel[3] == html_row[2] == action_label("pii.view")
         assert excel[4] == html_row[3] and excel[6] == "pii.view"
-    conditions = dict(book[t_plain("ko", "admin.audit.conditions_sheet")].iter_rows(values_only=True))
+    header, values = list(book[t_plain("ko", "admin.audit.conditions_sheet")].iter_rows(values_only=True))[3:]
+    conditions = dict(zip(header, values, strict=True))
     assert conditions[t_plain("ko", "admin.audit.staff")] == "홍길동 (hong01)"
     assert conditions[t_plain("ko", "admin.audit.period")] == "2026-11-25 ~ 2026-11-25"
     after = table(await (await client.get("/audit?action=audit.export")).text())

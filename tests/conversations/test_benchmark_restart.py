@@ -61,6 +61,7 @@ async def test_the_coordinator_reads_statistics_as_text_chart_and_excel(team, se
     assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG")
     excel = await file_from(coordinator, "📥 엑셀", "document")
     assert excel.kind == "document" and excel.file_name.endswith(".xlsx")
+    assert excel.file_name == "벤치마킹통계_전체_20261125.xlsx"  # the period in Korean, not "all"
     workbook = openpyxl.load_workbook(io.BytesIO(excel.file_bytes))
     assert workbook.sheetnames[0] == "채택현황(부서별)"
     assert "문화체육과" in [cell.value for cell in workbook["채택현황(부서별)"]["A"]]

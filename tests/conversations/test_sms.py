@@ -1,9 +1,14 @@
 """문자 보내기, as a housing officer with the SMS role lives it: choose who, write, preview, send or schedule,
 then read the results; and what is refused on the way."""
 
+from datetime import timedelta
+from io import BytesIO
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
+from core.services import Services
 from core.sms.values import RecipientSelection
 from storage.models import BotState, Position
 from tests.builders import make_complex, make_staff
@@ -352,3 +357,30 @@ async def test_an_english_speaking_sender_is_answered_in_english(bot, services, 
     await chat.press("📤 Send now")
     done = (await chat.press("✅ Send"))[-1]
     assert done.text.startswith(shown("en", "sms.new.sent", id=1, count=1))
+
+
+async def test_a_batch_sent_by_a_process_with_a_ums_is_not_called_unsent_by_a_bot_without_one(
+    bot, services, emulator, uow_factory, clock
+):
+    """The batch says whether it went to a UMS, not the settings of the bot showing it: an office whose
+    dispatcher runs with DONGNE_UMS_URL and whose chat bot runs without it sees no "UMS 미설정" on it."""
+    await make_complex(uow_factory, representatives=2)
+    actor = await make_staff(services, saeol_id="sms01", name="문자담당", roles=("sms.send",), telegram_id=SENDER_TG)
+    sender = emulator.user(SENDER_TG, first_name="문자")
+    await sender.send("/start")
+    assert not services.sms.ums_configured  # the bot's own process has no UMS
+    with_ums = Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), ums_configured=True)
+    await with_ums.sms.send(actor, RecipientSelection("representatives"), "관리비 점검 일정 안내드립니다.")
+
+    results = (await sender.send("/sms_results"))[-1]
+    assert results.text.startswith(shown("ko", "sms.results.head", total=1))
+    assert shown("ko", "sms.ums_not_configured") not in results.text and "미설정" not in results.text
+    detail = (await sender.press("#1 상세"))[-1]
+    assert detail.text.startswith(shown("ko", "sms.detail.head", id=1)) and "미설정" not in detail.text
+    workbook = (await sender.press("📥 엑셀 다운로드"))[-1]
+    assert workbook.kind == "document" and "미설정" not in workbook.text
+    assert workbook.file_name.startswith("문자전송결과_1_")
+    sheet = load_workbook(BytesIO(workbook.file_bytes)).active
+    texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert texts[0] == "문자 전송결과 #1" and texts[1].startswith("작성 일시: 2026-11-25 ")
+    assert not any("미설정" in text for text in texts) and "발송 대기" in texts  # the state in Korean

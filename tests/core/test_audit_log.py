@@ -263,18 +263,20 @@ async def test_the_export_holds_what_the_filter_selects_and_is_audited(
     book = load_workbook(BytesIO(body))
     assert book.sheetnames == ["감사 기록", "조회 조건"]
     sheet = book["감사 기록"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(values_only=True))[3:]  # under the title, the caption and an empty row
     assert rows[0] == LABELS.headers
     assert len(rows) == 21
     assert [row[5] for row in rows[1:]] == [f"n: {n}" for n in range(19, -1, -1)]
     assert rows[1][0] == (clock.local(start) + timedelta(minutes=19)).replace(tzinfo=None)
     # A name that looks like a formula stays text.
-    cell = sheet.cell(row=2, column=2)
+    cell = sheet.cell(row=5, column=2)
     assert cell.value == member.name and cell.data_type == "s"
     assert rows[1][2:4] == ("hong01", "pii.view") and rows[1][6] == "pii.view"
-    conditions = dict(book["조회 조건"].iter_rows(values_only=True))
+    header, values = list(book["조회 조건"].iter_rows(values_only=True))[3:]
+    conditions = dict(zip(header, values, strict=True))
     assert conditions["직원"] == f"{member.name} (hong01)"
-    assert conditions["기간"] == "2026-11-25 ~ " and conditions["건수"] == "20"
+    assert conditions["기간"] == "2026-11-25 ~ " and conditions["건수"] == 20  # a number, not text
+    assert isinstance(conditions["작성 일시"], datetime)  # a date Excel can sort and filter by
     exports = (await services.audit_log.page(admin, AuditFilter(action="audit.export"))).items
     assert [e.actor_name for e in exports] == ["임희철"]
     assert exports[0].details["count"] == 20
@@ -283,7 +285,7 @@ async def test_the_export_holds_what_the_filter_selects_and_is_audited(
 async def test_an_export_is_never_written_with_illegal_characters(services, admin, uow_factory, clock):
     await write(uow_factory, clock.now(), "admin.sign_in", admin.id, details={"address": "\x01127.0.0.1\x0b"})
     body = await services.audit_log.export(admin, AuditFilter(action="admin.sign_in"), LABELS)
-    rows = list(load_workbook(BytesIO(body))["감사 기록"].iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(body))["감사 기록"].iter_rows(values_only=True))[3:]
     assert rows[1][5] == "address: 127.0.0.1"
 
 

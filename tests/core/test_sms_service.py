@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from conversations.sms_view import export_labels
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
@@ -130,9 +131,9 @@ async def test_without_a_ums_messages_are_recorded_as_not_sent(services, uow_fac
     assert page.items[0].state is MessageState.FAILED
     assert page.items[0].failure_reason == "ums_not_configured"
     assert page.items[0].phone == "010-****-5000"  # masked without pii.view
-    book = load_workbook(BytesIO(await services.sms.export_results(actor, batch.id)))
+    book = load_workbook(BytesIO(await services.sms.export_results(actor, batch.id, export_labels("ko"))))
     cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
-    assert "ums_not_configured" in cells
+    assert "UMS 미설정으로 발송하지 않음" in cells and "ums_not_configured" not in cells
 
 
 async def test_someone_elses_batch_is_not_found(services, uow_factory):
@@ -177,7 +178,7 @@ async def test_numbers_are_shown_only_to_pii_view_over_every_dong_and_each_look_
     seer = await grant(uow_factory, plain, "pii.view")
     assert (await services.sms.recipients(seer, batch.id)).items[0].phone == "010-1234-5000"
     assert (await services.sms.preview(seer, REPS, "안내")).invalid[0].phone == "02-2292-1234"
-    book = load_workbook(BytesIO(await services.sms.export_results(seer, batch.id)))
+    book = load_workbook(BytesIO(await services.sms.export_results(seer, batch.id, export_labels("ko"))))
     assert "010-1234-5000" in [c for row in book.active.iter_rows(values_only=True) for c in row]
     assert await pii_views(uow_factory) == [
         ("sms_batch", batch.id, "sms_results"),

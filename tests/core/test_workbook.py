@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from conversations.benchmark_stats import labels_for as report_labels
+from conversations.sms_view import export_labels
 from core.admin.audit_log import AuditFilter
 from core.admin.reference import ReferenceDraft, ReferenceKind
 from core.benchmark.reports import render_workbook
@@ -83,11 +84,11 @@ async def test_the_sms_results_workbook_keeps_the_text_names_and_saved_list_entr
     text = '=HYPERLINK("http://evil.example","확인") {이름}님'
     batch = await services.sms.send(seer, RecipientSelection("saved", list_id=saved.saved.id), text)
 
-    body = await services.sms.export_results(seer, batch.id)
+    body = await services.sms.export_results(seer, batch.id, export_labels("ko"))
 
     cells = assert_text_kept(body, text, SUM, HYPERLINK, PLUS, MINUS, AT, "=A1")
     assert "010-1111-2222" in [c.value for c in cells]
-    assert [c.value for c in cells if c.data_type == "n"][:1] == [batch.id]  # the batch number is a number
+    assert [c.value for c in cells if c.data_type == "n"][:1] == [1]  # the row number is a number
 
 
 async def test_the_statistics_workbook_keeps_a_department_renamed_like_a_formula_as_text(services, clock):

@@ -2,11 +2,13 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
+from core.sms.values import RecipientSelection
 from storage.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
 from storage.models import AuditEntry, Base
-from tests.builders import grant, make_dong, make_staff
+from storage.models_sms import SmsBatch, SmsMessage
+from tests.builders import grant, make_complex, make_dong, make_staff
 
 
 async def test_migrations_walk_down_and_up_again(engine):
@@ -54,3 +56,28 @@ async def test_sms_send_held_beside_a_dong_scoped_housing_read_is_narrowed_to_th
     [(actor, target, details)] = audited
     assert actor is None and target == officer.id
     assert details["new"] == {"department_id": None, "dong_ids": [seongsu]} and details["via"] == "migration_0008"
+
+
+async def test_existing_sms_batches_record_whether_they_went_to_a_ums(engine, services, uow_factory, clock):
+    """0011: a batch records whether its sender had a UMS. One made before is taken to have had one unless its
+    messages were failed as ``ums_not_configured``; the migration keeps every message of every batch."""
+    await make_complex(uow_factory, representatives=2)
+    actor = await make_staff(services, saeol_id="sms01", roles=("sms.send",))
+    not_sent = await services.sms.send(actor, RecipientSelection("representatives"), "안내")
+    sent = await services.sms.send(actor, RecipientSelection("representatives"), "두 번째 안내")
+    async with uow_factory(write=True) as uow:
+        await uow._session.execute(
+            update(SmsMessage)
+            .where(SmsMessage.batch_id == not_sent.id)
+            .values(state="failed", failure_reason="ums_not_configured")
+        )
+        await uow._session.execute(update(SmsMessage).where(SmsMessage.batch_id == sent.id).values(state="delivered"))
+        await uow.commit()
+    await downgrade(engine, "0010")
+
+    await upgrade(engine)
+    async with uow_factory() as uow:
+        flags = dict((await uow._session.execute(select(SmsBatch.id, SmsBatch.via_ums))).all())
+        messages = await uow._session.scalar(select(func.count()).select_from(SmsMessage))
+    assert flags == {not_sent.id: False, sent.id: True}
+    assert messages == 4

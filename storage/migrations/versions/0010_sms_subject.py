@@ -21,10 +21,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sms_batch", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("subject", sa.String(length=40), nullable=True))
+    # Plain ALTER TABLE, not batch mode: rebuilding sms_batch in SQLite would drop the table, and with foreign
+    # keys on that deletes every message of every batch (ON DELETE CASCADE).
+    op.add_column("sms_batch", sa.Column("subject", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sms_batch", schema=None) as batch_op:
-        batch_op.drop_column("subject")
+    op.drop_column("sms_batch", "subject")  # SQLite 3.35+ drops a column in place

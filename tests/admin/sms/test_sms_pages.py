@@ -189,7 +189,8 @@ async def test_the_results_download_is_an_excel_workbook(client, sender, service
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(await response.read()))
     values = [cell for row in book.active.iter_rows(values_only=True) for cell in row if cell is not None]
-    assert "김대표1" in values and "010-****-5000" in values and "delivered" in values
+    assert "김대표1" in values and "010-****-5000" in values
+    assert text("sms.state.delivered") in values and "delivered" not in values  # the state in Korean
 
 
 async def test_the_detail_shows_an_lms_subject_and_an_sms_none(client, sender, services, uow_factory):
@@ -273,3 +274,30 @@ async def test_an_admin_cancels_a_scheduled_batch_in_the_browser(page, admin_sit
     await page.get_by_role("button", name=t_plain("ko", "admin.sms.cancel")).click()
     await expect(page.get_by_role("status")).to_have_text(t_plain("ko", "admin.sms.notice.cancelled", id=batch.id))
     assert (await services.sms.batch(sender, batch.id)).counts.cancelled == 2
+
+
+async def test_a_batch_sent_through_a_ums_is_not_called_unsent_by_an_admin_site_without_one(
+    sender, services, runtime, fake_ums, database_url, clock, uow_factory
+):
+    """The pages say what the batch was sent with, not the settings of the process serving them."""
+    assert services.sms.ums_configured
+    await make_complex(uow_factory, representatives=2)
+    batch = await services.sms.send(sender, REPRESENTATIVES, MEETING)
+    await deliver(runtime)
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    office = build_runtime(settings, clock=clock)  # no DONGNE_UMS_URL
+    try:
+        assert not office.services.sms.ums_configured
+        async with TestClient(TestServer(build_admin_app(office.services, office.engine))) as client:
+            assert (await sign_in(client)).status == 302
+            listing = await (await client.get("/sms")).text()
+            detail = await (await client.get(f"/sms/{batch.id}")).text()
+            workbook = await (await client.get(f"/sms/{batch.id}/results.xlsx")).read()
+    finally:
+        await office.close()
+    banner = text("admin.sms.not_configured")
+    assert f"#{batch.id}" in listing and banner not in listing and banner not in detail
+    assert counts_line(delivered=2) in detail
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not any("미설정" in c for c in cells) and cells.count(text("sms.state.delivered")) == 2
