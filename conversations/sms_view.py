@@ -13,8 +13,8 @@ from typing import Any
 from conversations.benchmark_view import excerpt, fit_lines, when
 from conversations.i18n import catalog, has_text, t, t_plain
 from core.clock import Clock
-from core.sms.text import SUBJECT_BYTE_LIMIT
 from core.sms.export import SmsExportLabels
+from core.sms.text import SUBJECT_BYTE_LIMIT
 from core.sms.values import (
     BatchSummary,
     BatchView,
