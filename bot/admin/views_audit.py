@@ -7,6 +7,8 @@ malformed filter is answered with the page, a polite message and no entries, nev
 
 from __future__ import annotations
 
+import sys
+
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -171,7 +173,10 @@ def content_disposition(name: str, day: datetime) -> str:
 async def audit_export(request: web.Request) -> web.StreamResponse:
     lang = request_language(request)
     wanted = parse_filter(raw_filter(request))  # a malformed filter: the error page says what to fix
-    workbook = await _log(request).export(request[ACTOR], wanted, labels_for(lang))
+    labels = labels_for(lang)
+    # Whole values in the file (a page shows each value's beginning), in the same words as the page.
+    said = AuditText(lang, labels, request.app[SERVICES].clock.zone, limit=sys.maxsize)
+    workbook = await _log(request).export(request[ACTOR], wanted, labels, said.line)
     now = request.app[SERVICES].clock.local()
     return web.Response(
         body=workbook,

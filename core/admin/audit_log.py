@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -270,10 +270,18 @@ class AuditLog:
             names = await uow.audit.reference_names() if records else {}
         return Page(items=tuple(self._line(r, names) for r in records), number=number, size=PAGE_SIZE, total=total)
 
-    async def export(self, actor: StaffMember, wanted: AuditFilter, labels: AuditLabels) -> bytes:
+    async def export(
+        self,
+        actor: StaffMember,
+        wanted: AuditFilter,
+        labels: AuditLabels,
+        describe: Callable[[AuditLine], str] | None = None,
+    ) -> bytes:
         """The entries the filter selects as an Excel workbook (.xlsx), newest first, with a second sheet
         saying which filter made it. Written in write-only mode a batch at a time in a worker thread, so a
-        large log neither fills memory nor holds up the bot's event loop. The export itself is audited."""
+        large log neither fills memory nor holds up the bot's event loop. The export itself is audited.
+        ``describe`` says an entry's details in words (the admin pages pass the sentence their list shows, so
+        the page and the file read alike); without it each detail is a "label: value" line."""
         require(actor, Permission.ADMIN)
         now = self._clock.now()
         async with self._uow(write=True) as uow:
@@ -306,7 +314,7 @@ class AuditLog:
             _period_text(wanted, labels),
             total,
         )
-        book = _AuditWorkbook(labels, conditions, self._clock.local(now))
+        book = _AuditWorkbook(labels, conditions, self._clock.local(now), describe)
         after: tuple[datetime, int] | None = None
         while True:
             async with self._uow() as uow:
@@ -397,8 +405,15 @@ class _AuditWorkbook:
     """A workbook filled a batch at a time (one thread at a time, in order): the entries, then a sheet with
     the conditions that selected them (staff member, action, period, count and when it was made)."""
 
-    def __init__(self, labels: AuditLabels, conditions: tuple[str, str, str, int], created: datetime) -> None:
+    def __init__(
+        self,
+        labels: AuditLabels,
+        conditions: tuple[str, str, str, int],
+        created: datetime,
+        describe: Callable[[AuditLine], str] | None,
+    ) -> None:
         self._labels = labels
+        self._describe = describe or (lambda line: "\n".join(describe_details(line, labels, limit=None)))
         staff, action, period, count = labels.condition_names[:4]
         created_name = labels.condition_names[4]
         self._book = ExportBook(title=labels.sheet, created=created, created_label=f"{created_name}: {{at}}")
@@ -434,7 +449,7 @@ class _AuditWorkbook:
                     line.actor_saeol_id or "",
                     labels.action(line.action),
                     target_text(line, labels),
-                    "\n".join(describe_details(line, labels, limit=None)),
+                    self._describe(line),
                     line.action,
                 )
             )

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from conversations.i18n import has_text, t_plain
 from core.sms.values import RecipientSelection
@@ -41,6 +44,12 @@ async def test_a_text_message_reads_as_who_how_many_and_where(client, admin, uow
     assert '<td><span class="nowrap">2026-11-25</span> <span class="nowrap">10:00:00</span></td>' in page
     assert sent[3].startswith(t_plain("ko", "admin.audit.targets.sms_batch") + " #")
     assert "recipients" not in sent[4] and "lms" not in sent[4] and "representatives" not in sent[4]
+
+    # The downloaded workbook says each entry in the same words as the page.
+    book = load_workbook(BytesIO(await (await client.get("/audit/export.xlsx")).read()))
+    rows = list(book[t_plain("ko", "admin.audit.sheet")].iter_rows(values_only=True))[4:]  # under the header
+    [in_file] = [row for row in rows if row[6] == "sms.send"]
+    assert in_file[5] == "대상 10명 · 장문 · 입주자대표 · 왕십리도선동"
 
 
 async def test_every_action_the_code_writes_reads_as_korean_words(client, admin, services, uow_factory, clock):
