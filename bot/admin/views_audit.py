@@ -8,7 +8,6 @@ malformed filter is answered with the page, a polite message and no entries, nev
 from __future__ import annotations
 
 import sys
-
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
