@@ -40,8 +40,9 @@ async def test_the_chat_screens_are_drawn_as_text_as_committed(tmp_path: Path) -
     assert "**입력: `/start`**" in section(document, "start") and "김동네" in section(document, "start")
     card = section(document, "complex")
     assert "🏢 **성동삼성쉐르빌(주상복합)**" in card
-    assert "`[ 관리사무소 ]" in card  # the card's buttons, as rows
-    assert "입주자대표" in section(document, "complex-sections")
+    assert "`[ 🔎 새 검색 ] [ 🗺 동별 보기 ]`" in card  # the card's buttons, as rows
+    sections = section(document, "complex-sections")
+    assert "**누름: `[ 입주자대표 (12명) ]`**" in sections and "2/2" in sections
     assert "](screens/stats-chart.png)" in section(document, "stats-chart")
     assert "문자 #1" in section(document, "sms-results")
     for anchor in ("help", "cases", "case", "approvals", "newcase", "stats", "sms"):

@@ -16,6 +16,7 @@ from core.services import Services
 from .world import World
 
 COMPLEX_QUERY = "쉐르빌"
+LARGE_COMPLEX_QUERY = "힐스테이트리버뷰"  # 12 representatives: more than its card shows
 CASE_TITLE = "경로당 스마트 돌봄 서비스"
 SMS_TEXT = "{이름} 소장님, 관리비 부과 내역 점검을 안내드립니다."
 SMS_DONG = "왕십리도선동"
@@ -89,12 +90,17 @@ async def greeting_and_help(walk: Walk) -> None:
 
 async def complex_card(walk: Walk) -> None:
     walk.open("complex", "단지 카드 (/complex)")
-    card = await walk.send(f"/complex {COMPLEX_QUERY}")
-    walk.open("complex-sections", "단지 카드의 버튼")
-    # A section button turns the card into that section; each one is pressed on a fresh card.
-    for text in buttons_of(card):
-        fresh = await walk.quietly(f"/complex {COMPLEX_QUERY}")
-        await walk.press(text, fresh[-1])
+    await walk.send(f"/complex {COMPLEX_QUERY}")
+    # The report's example complex fits its card whole; a larger one shows a list's beginning and a button for
+    # the whole of it, paged. Each section button is pressed on a fresh card.
+    walk.open("complex-sections", "긴 목록이 있는 단지 카드와 그 버튼")
+    card = await walk.send(f"/complex {LARGE_COMPLEX_QUERY}")
+    searching = {t_plain("ko", "lookup.new_search"), t_plain("ko", "lookup.by_dong")}
+    for text in [label for label in buttons_of(card) if label not in searching]:
+        fresh = await walk.quietly(f"/complex {LARGE_COMPLEX_QUERY}")
+        section = await walk.press(text, fresh[-1])
+        if t_plain("ko", "common.next") in buttons_of(section):
+            await walk.press(t_plain("ko", "common.next"), section[-1])
 
 
 async def benchmarking(walk: Walk) -> None:
