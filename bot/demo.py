@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from bot.admin.app import AdminServer, build_admin_app
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
-from bot.emulator import BotApiEmulator, run_console
+from bot.emulator import BotApiEmulator, EmulatedUser, run_console
 from bot.settings import Settings
 from bot.ums import reports as ums_reports
 from bot.ums.fake import FakeUms
@@ -107,16 +107,7 @@ async def run_demo(
             # approval) are loaded as theirs.
             summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed, persona=staff.saeol_id)
             ums.report_url = await _receive_reports(stack, runtime)
-            emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username="dongne_demo_bot"))
-            app = build_application(
-                runtime, token=DEMO_TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
-            )
-            await start_bot(app)
-            stack.push_async_callback(stop_bot, app)
-            dispatcher = sms_dispatcher(runtime)
-            dispatcher.start()
-            stack.push_async_callback(dispatcher.stop)
-            user = emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
+            _, user = await start_demo_chat(stack, runtime, language)
             await run_console(
                 user,
                 greeting=t_plain(
@@ -134,6 +125,23 @@ async def run_demo(
         file_handler.close()
         _clean_up(workdir, log_file if trouble.noticed else None, language)
     return 0
+
+
+async def start_demo_chat(
+    stack: contextlib.AsyncExitStack, runtime: Runtime, language: str, *, bot_username: str = "dongne_demo_bot"
+) -> tuple[BotApiEmulator, EmulatedUser]:
+    """The bot on a local Bot API emulator, the SMS dispatcher running, and the demo officer's chat: what the
+    terminal demo and the screens gallery talk to. Everything stops with ``stack``."""
+    emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username=bot_username))
+    app = build_application(
+        runtime, token=DEMO_TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
+    )
+    await start_bot(app)
+    stack.push_async_callback(stop_bot, app)
+    dispatcher = sms_dispatcher(runtime)
+    dispatcher.start()
+    stack.push_async_callback(dispatcher.stop)
+    return emulator, emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
 
 
 class _Trouble(logging.Handler):

@@ -22,20 +22,20 @@ from pydantic import SecretStr
 import core.admin.access
 import core.staff
 from bot.admin.app import AdminServer, build_admin_app
-from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.app import Runtime, build_runtime
 from bot.demo import (
     BENCHMARK_ROLES,
     DEMO_DEPARTMENT,
     DEMO_FAILED_NUMBERS,
     DEMO_SAEOL_ID,
-    DEMO_TOKEN,
     DEMO_UMS_SECRET,
     DEMO_USER_ID,
+    start_demo_chat,
 )
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.settings import Settings
 from bot.ums.fake import FakeUms
-from bot.ums.wiring import attach_report_inbox, sms_dispatcher
+from bot.ums.wiring import attach_report_inbox
 from conversations.i18n import t_plain
 from core.clock import FixedClock
 from core.demo_data import load_demo_district
@@ -161,14 +161,5 @@ async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[
         admin_site = f"http://{HOST}:{server.port}"
         ums.report_url = f"{admin_site}/ums/reports"
 
-        emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username=BOT_USERNAME))
-        app = build_application(
-            runtime, token=DEMO_TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
-        )
-        await start_bot(app)
-        stack.push_async_callback(stop_bot, app)
-        dispatcher = sms_dispatcher(runtime)
-        dispatcher.start()
-        stack.push_async_callback(dispatcher.stop)
-        chat = emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
+        emulator, chat = await start_demo_chat(stack, runtime, language, bot_username=BOT_USERNAME)
         yield World(runtime, emulator, officer, admin, chat, admin_site, ums)
