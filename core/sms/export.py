@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.clock import Clock
-from core.masking import mask_phone
-from core.sms.recipients import display_phone
+from core.sms.recipients import phone_as_shown
 from core.workbook import Column, ExportBook, Kind
 from storage.records_sms import SmsBatchRecord, SmsMessageRecord
 
@@ -82,7 +81,7 @@ def results_workbook(
         (
             n,
             m.name,
-            (mask_phone(display_phone(m.phone)) or "") if masked else display_phone(m.phone),
+            phone_as_shown(m.phone, unmasked=not masked),
             m.complex_name or "",
             labels.states.get(m.state, m.state),
             clock.local(m.state_changed_at),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import phonenumbers
 
+from core.masking import mask_phone
 from core.sms.values import InvalidRecipient, Recipient, RecipientList
 from storage.records_sms import SmsCandidate
 
@@ -54,3 +55,9 @@ def display_phone(digits: str) -> str:
     if len(digits) == 10:
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     return digits
+
+
+def phone_as_shown(digits: str, *, unmasked: bool) -> str:
+    """A stored number as a reader sees it: whole for one who may see it, else 010-****-5678."""
+    phone = display_phone(digits)
+    return phone if unmasked else (mask_phone(phone) or "")

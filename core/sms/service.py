@@ -15,11 +15,10 @@ from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.housing import PAGE_SIZE as COMPLEX_PAGE_SIZE
 from core.housing import clean_query
-from core.masking import mask_phone
 from core.notifications import OutboxSignal
 from core.permissions import Permission, can, dong_scope, require
 from core.sms.export import SmsExportLabels, results_workbook
-from core.sms.recipients import display_phone
+from core.sms.recipients import phone_as_shown
 from core.sms.schedule import at_night, check_schedule
 from core.sms.selection import (
     as_shown_to,
@@ -50,6 +49,13 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 10  # the chat's pages
 MAX_PAGE_SIZE = 100  # the admin endpoint's, at most
+
+
+def _page_bounds(page: int, size: int) -> tuple[int, int]:
+    """A requested page and size within reason: never before the first page, 1 to MAX_PAGE_SIZE a page."""
+    return max(page, 0), min(max(size, 1), MAX_PAGE_SIZE)
+
+
 TEXT_HEAD = 20
 PREVIEW_RECIPIENTS = 20
 REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,80}")  # printable ASCII, as HTTP's Idempotency-Key header carries
@@ -103,8 +109,7 @@ class SmsService:
         """받는 사람 보기: a page of the people a selection reaches, in the order they will be sent to. Phones
         are masked unless the reader may see them; an unmasked page is written to the audit log."""
         require(actor, Permission.SMS_SEND)
-        page = max(page, 0)
-        size = min(max(size, 1), MAX_PAGE_SIZE)
+        page, size = _page_bounds(page, size)
         sees = sees_phones(actor)
         async with self._uow(write=sees) as uow:
             found = await resolve_selection(uow, actor, selection)
@@ -127,7 +132,7 @@ class SmsService:
                 kind=kind,
                 position=r.position,
                 complex_name=r.complex_name,
-                phone=display_phone(r.phone) if sees else (mask_phone(display_phone(r.phone)) or ""),
+                phone=phone_as_shown(r.phone, unmasked=sees),
             )
             for r in shown
         )
@@ -340,8 +345,7 @@ class SmsService:
         self, actor: StaffMember, page: int = 0, scheduled_only: bool = False, size: int = PAGE_SIZE
     ) -> Page[BatchSummary]:
         require(actor, Permission.SMS_SEND)
-        page = max(page, 0)
-        size = min(max(size, 1), MAX_PAGE_SIZE)
+        page, size = _page_bounds(page, size)
         async with self._uow() as uow:
             batches, total = await uow.sms.list_batches(
                 created_by_id=None if can(actor, Permission.ADMIN) else actor.id,
@@ -363,8 +367,7 @@ class SmsService:
     ) -> Page[MessageView]:
         """전송결과 상세: a page of the batch's recipients, all or only those in ``state`` (the failed, say)."""
         require(actor, Permission.SMS_SEND)
-        page = max(page, 0)
-        size = min(max(size, 1), MAX_PAGE_SIZE)
+        page, size = _page_bounds(page, size)
         sees = sees_phones(actor)
         async with self._uow(write=sees) as uow:
             await self._load(uow, actor, batch_id)
@@ -382,12 +385,11 @@ class SmsService:
                     count=len(rows),
                 )
                 await uow.commit()
-        masked = not sees
         items = tuple(
             MessageView(
                 id=m.id,
                 name=m.name,
-                phone=(mask_phone(display_phone(m.phone)) or "") if masked else display_phone(m.phone),
+                phone=phone_as_shown(m.phone, unmasked=sees),
                 complex_name=m.complex_name,
                 state=MessageState(m.state),
                 state_changed_at=m.state_changed_at,
