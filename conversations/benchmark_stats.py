@@ -22,7 +22,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from conversations.benchmark_view import adoption_label, result_label, state_label
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
-from conversations.i18n import t, t_plain
+from conversations.i18n import grouped, t, t_plain
 from conversations.keyboards import button, markup, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.reports import ReportLabels, render_chart, render_workbook
@@ -86,11 +86,11 @@ def _balanced_lines(cells: list[str]) -> list[str]:
 
 
 def _totals(lang: str, heading: str, table: CountTable, names: dict[str, str]) -> list[str]:
-    lines = [t(lang, heading, total=f"{table.grand_total:,}")]
+    lines = [t(lang, heading, total=grouped(table.grand_total))]
     if not table.grand_total:
         return [*lines, t(lang, "bm.stats.none_yet")]
     cells = [
-        t(lang, "bm.stats.cell", name=names[column], count=f"{count:,}")
+        t(lang, "bm.stats.cell", name=names[column], count=grouped(count))
         for column, count in zip(table.columns, table.totals, strict=True)
     ]
     return lines + _balanced_lines(cells)
@@ -235,52 +235,38 @@ async def on_button(update: Update, context: DongneContext) -> None:
         # Pressed under a chart or a workbook, which have no text to replace: the figures come anew.
         await say(update, context, text, keyboard)
     elif action == "chart":
-        await _send_chart(update, context, tables, keyboard)
+        await _send_file(update, context, tables, keyboard, chart=True)
     else:
-        await _send_workbook(update, context, tables, keyboard)
+        await _send_file(update, context, tables, keyboard, chart=False)
     if pressed is not None:
         await _set_buttons(pressed, None)
 
 
-def _file_stem(lang: str, year: int | None) -> str:
-    return t_plain(lang, "bm.stats.file_year", year=year) if year else t_plain(lang, "bm.stats.file_all")
-
-
-async def _send_chart(
-    update: Update, context: DongneContext, tables: BenchmarkTables, keyboard: InlineKeyboardMarkup
+async def _send_file(
+    update: Update, context: DongneContext, tables: BenchmarkTables, keyboard: InlineKeyboardMarkup, *, chart: bool
 ) -> None:
+    """The chart (a PNG) or the workbook of ``tables``, named for its period and day, carrying the buttons."""
     chat = update.effective_chat
     assert chat is not None
     lang = context.lang
     labels = labels_for(lang, tables.year)
     caption = t(lang, "bm.stats.file_caption", period=labels.period)
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(render_chart, tables, labels)
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO if chart else ChatAction.UPLOAD_DOCUMENT)
     now = context.services.clock.local()
-    name = t_plain(lang, "bm.stats.chart_name", period=_file_stem(lang, tables.year), date=now.strftime("%Y%m%d"))
-    picture = InputFile(png, filename=name)
-    if len(tables.adoption_by_department.rows) > PHOTO_DEPARTMENTS:
-        # Telegram shrinks tall photos until the labels cannot be read; a document keeps every pixel.
-        await context.bot.send_document(chat.id, picture, caption=caption, parse_mode="HTML", reply_markup=keyboard)
+    if chart:
+        content = await asyncio.to_thread(render_chart, tables, labels)
     else:
-        await context.bot.send_photo(chat.id, picture, caption=caption, parse_mode="HTML", reply_markup=keyboard)
-
-
-async def _send_workbook(
-    update: Update, context: DongneContext, tables: BenchmarkTables, keyboard: InlineKeyboardMarkup
-) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    lang = context.lang
-    labels = labels_for(lang, tables.year)
-    caption = t(lang, "bm.stats.file_caption", period=labels.period)
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
-    now = context.services.clock.local()
-    workbook = await asyncio.to_thread(render_workbook, tables, labels, now)
-    name = t_plain(lang, "bm.stats.file_name", period=_file_stem(lang, tables.year), date=now.strftime("%Y%m%d"))
-    await context.bot.send_document(
-        chat.id, InputFile(workbook, filename=name), caption=caption, parse_mode="HTML", reply_markup=keyboard
+        content = await asyncio.to_thread(render_workbook, tables, labels, now)
+    period = (
+        t_plain(lang, "bm.stats.file_year", year=tables.year) if tables.year else t_plain(lang, "bm.stats.file_all")
     )
+    name_key = "bm.stats.chart_name" if chart else "bm.stats.file_name"
+    attachment = InputFile(content, filename=t_plain(lang, name_key, period=period, date=now.strftime("%Y%m%d")))
+    # Telegram shrinks tall photos until the labels cannot be read; a document keeps every pixel.
+    if chart and len(tables.adoption_by_department.rows) <= PHOTO_DEPARTMENTS:
+        await context.bot.send_photo(chat.id, attachment, caption=caption, parse_mode="HTML", reply_markup=keyboard)
+    else:
+        await context.bot.send_document(chat.id, attachment, caption=caption, parse_mode="HTML", reply_markup=keyboard)
 
 
 def build_handlers(focus: DialogueFocus) -> list[Any]:

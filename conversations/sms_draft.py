@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from conversations.context import DongneContext
 from conversations.dialogue import scratch
-from conversations.i18n import t, t_plain
+from conversations.i18n import grouped, t, t_plain
 from conversations.keyboards import button, markup, rows
 from conversations.replies import report, say, show
 from conversations.sms_view import render_confirm, render_preview, render_resolved, render_subject_ask, scope_text
@@ -183,7 +183,7 @@ async def show_preview(
     if preview.message_type is MessageType.LMS and not draft.get("subject"):
         return await ask_subject(update, context, preview=preview, edit=edit)
     body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview)
-    recipients = f"{preview.recipient_count:,}"
+    recipients = grouped(preview.recipient_count)
     keyboard = markup(
         [button(t_plain(lang, "sms.new.recipients", count=recipients), "sm:rp:0")] if preview.recipient_count else [],
         [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from conversations.benchmark_view import excerpt, fit_lines, when
-from conversations.i18n import catalog, has_text, t, t_plain
+from conversations.i18n import catalog, grouped, has_text, t, t_plain
 from core.clock import Clock
 from core.sms.export import SmsExportLabels
 from core.sms.text import SUBJECT_BYTE_LIMIT
@@ -146,7 +146,7 @@ def render_confirm(lang: str, clock: Clock, who: str, preview: SmsPreview) -> st
 def render_subject_ask(lang: str, preview: SmsPreview, current: str | None) -> str:
     """An LMS needs a subject: why, the limits, the default offered, and the one chosen so far if any."""
     lines = [
-        t(lang, "sms.subject.ask", length=f"{preview.size.byte_length:,}", limit=SUBJECT_BYTE_LIMIT),
+        t(lang, "sms.subject.ask", length=grouped(preview.size.byte_length), limit=SUBJECT_BYTE_LIMIT),
         t(lang, "sms.subject.default", subject=preview.default_subject or ""),
     ]
     if current:

@@ -20,7 +20,7 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, route
 from bot.admin.security import SERVICES, error_message, status_of
-from conversations.i18n import catalog, t_plain
+from conversations.i18n import catalog, grouped, t_plain
 from core.admin.audit_log import (
     ACTION_PATTERN,
     EXPORT_LIMIT,
@@ -153,7 +153,7 @@ async def audit(request: web.Request) -> web.StreamResponse:
     context.update(
         rows=[_row(line, labels, said) for line in page.items],
         page=page,
-        total=f"{page.total:,}",
+        total=grouped(page.total),
         previous=link(raw, page=page.number) if page.has_previous else None,
         next=link(raw, page=page.number + 2) if page.has_next else None,
         export=link(raw, "/audit/export.xlsx"),

@@ -18,7 +18,7 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
-from conversations.i18n import has_text, t_plain
+from conversations.i18n import grouped, has_text, t_plain
 from core.admin.reference import (
     DESCRIPTION_LIMIT,
     MAX_AMOUNT,
@@ -97,7 +97,7 @@ def message_of(lang: str, error: DongneError) -> str:
 
 
 def usage_text(lang: str, entry: ReferenceEntry) -> str:
-    parts = [t_plain(lang, f"admin.reference.usage.{what}", count=f"{n:,}") for what, n in entry.usage.items() if n]
+    parts = [t_plain(lang, f"admin.reference.usage.{what}", count=grouped(n)) for what, n in entry.usage.items() if n]
     return " · ".join(parts) if parts else t_plain(lang, "admin.reference.unused")
 
 
@@ -107,7 +107,7 @@ def _row(lang: str, entry: ReferenceEntry) -> dict[str, Any]:
         "name": entry.name,
         "short_name": entry.short_name,
         "description": entry.description,
-        "max_amount": f"{entry.max_amount:,}" if entry.max_amount is not None else None,
+        "max_amount": grouped(entry.max_amount) if entry.max_amount is not None else None,
         "usage": usage_text(lang, entry),
         "in_use": entry.in_use,
     }
