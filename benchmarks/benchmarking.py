@@ -67,15 +67,15 @@ from bot.app import Runtime, build_application, build_runtime, start_bot, stop_b
 from bot.emulator import BotApiEmulator
 from bot.emulator.echo import build_echo_application, start_polling_app, stop_polling_app
 from bot.settings import Settings
-from conversations.benchmark_stats import labels_for
+from conversations.benchmark.stats import labels_for
 from core.benchmark.numbering import case_number, quarter_of
 from core.benchmark.reports import display_width, render_chart, render_workbook
 from core.benchmark.values import Adoption, CaseDraft, CaseFilter, CaseState, ProgressResult
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
+from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from storage.housing.repository import name_key
 from storage.migrate import upgrade
-from storage.models_benchmark import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
-from storage.repositories.housing import name_key
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 COORDINATOR_TG = 710_000_001  # taps ✅ 승인

@@ -64,13 +64,10 @@ from benchmarks.harness import (
     write_figures,
 )
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
-from bot.emulator import BotApiEmulator
-from bot.emulator.echo import build_echo_application, emulator_builder, start_polling_app, stop_polling_app
-from bot.settings import Settings
-from core.demo.load import load_district
-from core.demo.national import build_national_dataset
-from core.demo.types import DemoDistrict
-from core.demo.vocabulary import (
+from bot.demo_data.load import load_district
+from bot.demo_data.national import build_national_dataset
+from bot.demo_data.types import DemoDistrict
+from bot.demo_data.vocabulary import (
     NEW_BRANDS,
     OLD_BRANDS,
     ROW_HOUSE_SUFFIXES,
@@ -78,11 +75,14 @@ from core.demo.vocabulary import (
     SMALL_APARTMENT_SUFFIXES,
     SMALL_APARTMENT_WORDS,
 )
-from core.staff import SYSTEM_ACTOR
+from bot.emulator import BotApiEmulator
+from bot.emulator.echo import build_echo_application, emulator_builder, start_polling_app, stop_polling_app
+from bot.settings import Settings
+from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
+from storage.housing.models import Complex
+from storage.housing.repository import name_key
 from storage.migrate import upgrade
-from storage.models import Complex
-from storage.repositories.housing import name_key
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 LOOKUP_USER = 700_000_000  # the staff member of (b); load staff follow it

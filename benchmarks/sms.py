@@ -56,19 +56,19 @@ from benchmarks.harness import (
     write_figures,
 )
 from bot.app import Runtime, build_runtime
+from bot.demo_data.load import load_district
+from bot.demo_data.national import build_national_dataset
 from bot.settings import Settings
 from bot.ums.client import MAX_SUBMIT_MESSAGES, UmsGateway
 from bot.ums.fake import FakeUms
-from core.demo.load import load_district
-from core.demo.national import build_national_dataset
 from core.sms.dispatch import SmsDispatch
 from core.sms.gateway import OutgoingSms
 from core.sms.recipients import korean_mobile
 from core.sms.values import RecipientSelection
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
 from storage.migrate import upgrade
-from storage.models_sms import SmsMessage
+from storage.sms.models import SmsMessage
 
 TEXT = "{이름}님, 12월 입주자대표회의는 12일(목) 19시 관리사무소에서 열립니다. 성동구청"  # an SMS: ≤ 90 bytes
 EVERY_REPRESENTATIVE = RecipientSelection("representatives")

@@ -25,8 +25,8 @@ from sqlalchemy.exc import DBAPIError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.settings import Settings, SettingsError, load_settings
-from conversations.i18n import DEFAULT_LANGUAGE, t_plain
 from core.safe_text import is_safe_text
+from core.texts.i18n import DEFAULT_LANGUAGE, t_plain
 
 # 전산정보과, the IT department, grants permissions; its staff are the usual admins.
 ADMIN_DEPARTMENT = "전산정보과"

@@ -25,13 +25,14 @@ from bot.app import Runtime, build_application, build_runtime, start_bot, stop_b
 from bot.instance import Instance
 from bot.settings import Settings
 from bot.ums.wiring import attach_report_inbox, sms_dispatcher
-from conversations.i18n import DEFAULT_LANGUAGE, has_text, t_plain
-from core.admin.access import check_password
-from core.admin.staff_admin import GrantRequest
 from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, StaffInactive
 from core.permissions import Permission, can
-from core.staff import SAEOL_ID, SYSTEM_ACTOR
-from core.values import LinkCodeIssued, StaffMember
+from core.staff.access import check_password
+from core.staff.administration import GrantRequest
+from core.staff.directory import SAEOL_ID, SYSTEM_ACTOR
+from core.staff.values import LinkCodeIssued
+from core.texts.i18n import DEFAULT_LANGUAGE, has_text, t_plain
+from core.values import StaffMember
 from storage.instance_lock import ProcessLock, instance_lock
 from storage.migrate import is_up_to_date, upgrade
 
@@ -89,7 +90,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _demo_data(args: argparse.Namespace, runtime: Runtime) -> int:
     """Demo data goes into an empty database only; a database that is not is refused in one line, exit 2."""
-    from core.demo_data import load_demo_district
+    from bot.demo_data import load_demo_district
 
     try:
         summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)

@@ -21,15 +21,15 @@ from pydantic import SecretStr
 
 from bot.admin.app import AdminServer, build_admin_app
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.demo_data import COORDINATING_DEPARTMENT, load_demo_district
 from bot.emulator import BotApiEmulator, EmulatedUser, run_console
 from bot.settings import Settings
 from bot.ums import reports as ums_reports
 from bot.ums.fake import FakeUms
 from bot.ums.wiring import attach_report_inbox, sms_dispatcher
-from conversations.i18n import t_plain
-from core.demo_data import COORDINATING_DEPARTMENT, load_demo_district
 from core.permissions import Permission
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
+from core.texts.i18n import t_plain
 from storage.migrate import upgrade
 
 DEMO_TOKEN = "100200300:DEMO-offline-token-not-for-telegram"

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from conversations.context import DongneContext
-from conversations.i18n import t
+from core.texts.i18n import t
 
 log = logging.getLogger("dongne.errors")
 

@@ -16,9 +16,9 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from conversations.command_menu import menus_of
 from conversations.context import DongneContext
-from conversations.i18n import t, t_plain
 from conversations.menu import GUEST_COMMANDS
 from core.safe_text import is_safe_text
+from core.texts.i18n import t, t_plain
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Sends queued staff notifications (core.notifications) through the bot.
+"""Sends queued staff notifications (core.notifications.service) through the bot.
 
 Woken at once when a transaction queues something, and every ``POLL`` seconds otherwise to retry what
 failed and to pick up what another process queued (the admin endpoint shares the database). It runs
@@ -15,8 +15,8 @@ from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from conversations.benchmark_notices import render_notification
-from core.notifications import BATCH, Notifications, NotificationView
+from conversations.benchmark.notices import render_notification
+from core.notifications.service import BATCH, Notifications, NotificationView
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from typing import Any
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from conversations.i18n import LANGUAGES, language_of, t_plain
 from conversations.menu import GUEST_COMMANDS, commands_for
+from core.texts.i18n import LANGUAGES, language_of, t_plain
 from core.values import StaffMember
 
 log = logging.getLogger(__name__)

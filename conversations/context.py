@@ -7,8 +7,8 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from conversations.i18n import language_of
 from core.services import Services
+from core.texts.i18n import language_of
 from core.values import StaffMember
 
 SERVICES_KEY = "services"

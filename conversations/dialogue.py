@@ -40,9 +40,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from conversations.context import DongneContext
-from conversations.i18n import t
 from conversations.replies import OPEN_QUESTION, MessageKey, OpenQuestion, answer, drop_buttons, report, say
 from core.errors import DongneError
+from core.texts.i18n import t
 
 FOCUS_KEY = "dialogue"
 QUESTION_KEY = "question"  # [dialogue, chat id, message id] of the open question with buttons

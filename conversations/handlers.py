@@ -5,21 +5,19 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from conversations import (
-    benchmark_approval,
-    benchmark_cases,
-    benchmark_edit,
-    benchmark_register,
-    benchmark_review,
-    benchmark_stats,
-    complex_lookup,
-    sms_compose,
-    sms_draft,
-    sms_results,
-    start,
-)
+from conversations.benchmark import approval as benchmark_approval
+from conversations.benchmark import cases as benchmark_cases
+from conversations.benchmark import edit as benchmark_edit
+from conversations.benchmark import register as benchmark_register
+from conversations.benchmark import review as benchmark_review
+from conversations.benchmark import stats as benchmark_stats
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
+from conversations.housing import lookup as complex_lookup
+from conversations.sms import compose as sms_compose
+from conversations.sms import draft as sms_draft
+from conversations.sms import results as sms_results
+from conversations.staff import start
 
 
 def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneContext, object]]:

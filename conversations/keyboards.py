@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from conversations.i18n import t_plain
+from core.texts.i18n import t_plain
 from core.values import Page
 
 MAX_CALLBACK_BYTES = 64

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
-from conversations.i18n import t_plain
 from conversations.keyboards import button, markup, rows
 from core.permissions import Permission, can
+from core.texts.i18n import t_plain
 from core.values import StaffMember
 
 

@@ -10,8 +10,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from conversations.context import DongneContext
-from conversations.i18n import has_text, t, t_plain
 from core.errors import DongneError
+from core.texts.i18n import has_text, t, t_plain
 
 log = logging.getLogger(__name__)
 

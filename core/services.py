@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from core.admin.access import AdminAccess
-from core.admin.audit_log import AuditLog
-from core.admin.reference import ReferenceLists
-from core.admin.staff_admin import StaffAdministration
+from core.audit import AuditLog
 from core.benchmark.cases import CaseRegistry
 from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
-from core.housing import HousingLookup
-from core.notifications import Notifications, OutboxSignal
+from core.housing.lookup import HousingLookup
+from core.notifications.service import Notifications, OutboxSignal
+from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
 from core.sms.service import SmsService
-from core.staff import StaffDirectory
+from core.staff.access import AdminAccess
+from core.staff.administration import StaffAdministration
+from core.staff.directory import StaffDirectory
 from storage.uow import UnitOfWorkFactory
 
 

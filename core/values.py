@@ -1,43 +1,65 @@
-"""Values that services return. Repository records are re-exported; what personal data a reader may
-see is decided here once (see ``core.masking``), so views carry already-masked fields."""
+"""Values every domain shares: the acting staff member and their grants, administrative dongs, and a page
+of results. Plain frozen dataclasses with no dependencies, so repositories can hand them back as they are."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Generic, TypeVar
 
-from storage.records import (
-    AdminDongRecord,
-    ComplexDetail,
-    ComplexSummary,
-    GrantRecord,
-    GrantScope,
-    StaffRecord,
-    SupportProjectRecord,
-)
+
+@dataclass(frozen=True, slots=True)
+class GrantScope:
+    """Where a grant applies: one department (benchmarking), or some administrative dongs (housing and
+    personal data). Neither means everywhere, as every grant made before scopes existed."""
+
+    department_id: int | None = None
+    admin_dong_ids: frozenset[int] = frozenset()
+
+    @property
+    def unlimited(self) -> bool:
+        return self.department_id is None and not self.admin_dong_ids
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRecord:
+    id: int
+    saeol_id: str
+    name: str
+    department: str
+    department_id: int
+    active: bool
+    telegram_user_id: int | None
+    language: str
+    permissions: frozenset[str]
+    # permission -> its grant's scope, only for scoped grants: a permission absent here holds everywhere.
+    # Left out of the hash (a mapping has none); equality still compares it.
+    scopes: Mapping[str, GrantScope] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRecord:
+    """One role grant of a staff member as the admin endpoint lists it."""
+
+    staff_id: int
+    permission: str
+    scope: GrantScope
+    granted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AdminDongRecord:
+    id: int
+    name: str
+    short_name: str
+    complex_count: int
+
 
 StaffMember = StaffRecord
 AdminDong = AdminDongRecord
 
 T = TypeVar("T")
-
-__all__ = [
-    "AdminDong",
-    "BirthDate",
-    "ComplexCard",
-    "ComplexDetail",
-    "ComplexSummary",
-    "GrantRecord",
-    "GrantScope",
-    "GroupView",
-    "LinkCodeIssued",
-    "ManagerView",
-    "Page",
-    "RepresentativeView",
-    "StaffMember",
-    "SupportProjectRecord",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,73 +80,3 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return (self.number + 1) * self.size < self.total
-
-
-@dataclass(frozen=True, slots=True)
-class BirthDate:
-    """A birth date as the reader may see it: the full date, or only the year when masked."""
-
-    year: int
-    full: date | None
-
-    @classmethod
-    def of(cls, value: date | None, *, masked: bool) -> BirthDate | None:
-        if value is None:
-            return None
-        return cls(year=value.year, full=None if masked else value)
-
-
-@dataclass(frozen=True, slots=True)
-class ManagerView:
-    office_phone: str | None
-    office_fax: str | None
-    name: str | None
-    birth: BirthDate | None
-    mobile: str | None
-    license_no: str | None
-    license_grade: str | None
-    assigned_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class RepresentativeView:
-    position: str
-    name: str
-    gender: str | None
-    birth: BirthDate | None
-    building_unit: str | None
-    phone: str | None
-    term_start: date | None
-    term_end: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class GroupView:
-    kind: str
-    name: str
-    leader_position: str | None
-    leader_name: str | None
-    leader_phone: str | None
-    leader_email: str | None
-    member_count: int | None
-    formed_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class ComplexCard:
-    """공동주택 조회: the one-screen card of the seed report."""
-
-    detail: ComplexDetail
-    office: ManagerView | None
-    representatives: tuple[RepresentativeView, ...]
-    groups: tuple[GroupView, ...]
-    projects: tuple[SupportProjectRecord, ...]
-    photo_count: int
-    personal_data_masked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LinkCodeIssued:
-    staff: StaffRecord
-    code: str
-    expires_at: datetime  # in the office's zone

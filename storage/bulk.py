@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.models import AdminDong, Complex, ManagementOffice, Position, Representative, ResidentGroup, SupportProject
-from storage.repositories.housing import name_key
+from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
+from storage.housing.repository import name_key
+from storage.reference.models import AdminDong, Position
 
 Row = Mapping[str, Any]
 T = TypeVar("T")

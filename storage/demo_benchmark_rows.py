@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.models import Staff
-from storage.models_benchmark import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from storage.staff.models import Staff
 
 Row = Mapping[str, Any]
 

@@ -6,24 +6,22 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.audit.repository import AuditRepository
+from storage.benchmark.repository import BenchmarkRepository
+from storage.bot_state.repository import BotStateRepository
 from storage.bulk import BulkRepository
 from storage.db import WRITE_OPTION
 from storage.demo_benchmark_rows import DemoBenchmarkRows
-from storage.repositories import (
-    AdminRepository,
-    AuditRepository,
-    BenchmarkRepository,
-    BotStateRepository,
-    GrantRepository,
-    HousingRepository,
-    NotificationRepository,
-    StaffRepository,
-)
-from storage.repositories.reference import ReferenceRepository
-from storage.repositories.sms import SmsRepository
-from storage.repositories.sms_lists import SmsListRepository
-from storage.repositories.sms_reports import SmsReportRepository
-from storage.repositories.staff_admin import StaffAdminRepository
+from storage.housing.repository import HousingRepository
+from storage.notifications.repository import NotificationRepository
+from storage.reference.repository import ReferenceRepository
+from storage.sms.lists import SmsListRepository
+from storage.sms.reports import SmsReportRepository
+from storage.sms.repository import SmsRepository
+from storage.staff.access import AdminRepository
+from storage.staff.administration import StaffAdminRepository
+from storage.staff.grants import GrantRepository
+from storage.staff.repository import StaffRepository
 
 
 class UnitOfWork:

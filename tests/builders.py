@@ -10,18 +10,11 @@ from sqlalchemy import select
 
 from core.benchmark.values import Adoption, CaseDraft, CaseState, CaseView, ProgressResult
 from core.services import Services
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
-from storage.models import (
-    AdminDong,
-    Complex,
-    ManagementOffice,
-    Position,
-    Representative,
-    ResidentGroup,
-    SupportProject,
-)
-from storage.repositories.housing import name_key
+from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
+from storage.housing.repository import name_key
+from storage.reference.models import AdminDong, Position
 from storage.uow import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)

@@ -27,8 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from core.clock import FixedClock
 from core.services import Services
 from storage.db import create_engine, create_session_factory
+from storage.housing.models import Representative
 from storage.migrate import upgrade
-from storage.models import Base, Position, Representative
+from storage.reference.models import Position
+from storage.schema import metadata
 from storage.uow import UnitOfWorkFactory
 
 T = TypeVar("T")
@@ -91,7 +93,7 @@ def postgres_database() -> Iterator[str]:
 
 async def _truncate(url: str) -> None:
     engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name not in KEPT_TABLES)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name not in KEPT_TABLES)
     try:
         async with engine.begin() as connection:
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

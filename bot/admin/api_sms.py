@@ -37,11 +37,11 @@ from bot.admin.pages import request_language
 from bot.admin.routing import Route, path_id
 from bot.admin.security import SERVICES, json_error
 from bot.admin.views_sms import results_workbook_response
-from conversations.i18n import t_plain
 from core.clock import Clock
 from core.sms.lists import SavedLists
 from core.sms.service import MAX_PAGE_SIZE, PAGE_SIZE, REQUEST_KEY, SmsService, check_request_key
 from core.sms.values import MessageState
+from core.texts.i18n import t_plain
 
 SMS = "/api/v1/sms"
 BATCHES = SMS + "/batches"

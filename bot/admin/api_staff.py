@@ -16,7 +16,8 @@ from bot.admin.openapi import Operation, Parameter, api_route, define_schemas, r
 from bot.admin.routing import Route
 from bot.admin.security import SERVICES
 from bot.admin.views_staff import MAX_DONGS, deep_link, staff_id_of
-from core.admin.staff_admin import (
+from core.permissions import Permission
+from core.staff.administration import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     GrantRequest,
@@ -29,7 +30,6 @@ from core.admin.staff_admin import (
     StaffQuery,
     StaffSummary,
 )
-from core.permissions import Permission
 
 STAFF = "/api/v1/staff"
 ONE = STAFF + r"/{staff_id:\d+}"

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conversations.i18n import has_text, t_plain
-from core.admin.audit_log import PAGE_VALUE_LIMIT, AuditLabels, AuditLine
+from core.audit import PAGE_VALUE_LIMIT, AuditLabels, AuditLine
+from core.texts.i18n import has_text, t_plain
 
 SEPARATOR = " · "
 # The order the parts are said in: what and how many first, then to whom and where, then when, then the rest.

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from core.admin.access import ActiveSession
+from core.staff.access import ActiveSession
 from core.values import StaffMember
 
 ACTOR = web.RequestKey("actor", StaffMember)

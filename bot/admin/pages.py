@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from bot.admin.keys import ACTOR, PRE_CSRF, SESSION
 from bot.admin.routing import NavLink
-from conversations.i18n import LANGUAGES, language_of, t_plain
 from core.permissions import can
+from core.texts.i18n import LANGUAGES, language_of, t_plain
 from core.values import StaffMember
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -9,9 +9,9 @@ from enum import StrEnum
 
 from aiohttp import web
 
-from core.admin.staff_admin import LARGEST_ID
 from core.errors import NotFound
 from core.permissions import Permission
+from core.staff.administration import LARGEST_ID
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -16,10 +16,10 @@ from aiohttp import web
 from bot.admin.keys import ACTOR, FORM, PRE_CSRF, SESSION
 from bot.admin.pages import CSRF_FIELD, render, request_language
 from bot.admin.routing import Access, Handler
-from conversations.i18n import has_text, t_plain
 from core.errors import DongneError, InvalidInput, NotFound, PermissionDenied, StaleRecord
 from core.safe_text import check_fields
 from core.services import Services
+from core.texts.i18n import has_text, t_plain
 
 log = logging.getLogger("dongne.admin")
 

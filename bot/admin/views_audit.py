@@ -20,8 +20,7 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, route
 from bot.admin.security import SERVICES, error_message, status_of
-from conversations.i18n import catalog, grouped, t_plain
-from core.admin.audit_log import (
+from core.audit import (
     ACTION_PATTERN,
     EXPORT_LIMIT,
     AuditFilter,
@@ -32,6 +31,7 @@ from core.admin.audit_log import (
     target_text,
 )
 from core.errors import InvalidInput
+from core.texts.i18n import catalog, grouped, t_plain
 
 NAV = [NavLink("audit.nav", "/audit")]
 FILTER_FIELDS = ("staff", "action", "from", "to")

@@ -20,10 +20,10 @@ from bot.admin.security import (
     read_form,
     status_of,
 )
-from conversations.i18n import t_plain
-from core.admin.access import SESSION_LONGEST
-from core.admin.throttle import SignInThrottled
 from core.errors import DongneError
+from core.staff.access import SESSION_LONGEST
+from core.staff.throttle import SignInThrottled
+from core.texts.i18n import t_plain
 
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple[IPv4Network | IPv6Network, ...])
 

@@ -18,8 +18,8 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
-from conversations.i18n import grouped, has_text, t_plain
-from core.admin.reference import (
+from core.errors import DongneError, InvalidInput, StaleRecord
+from core.reference import (
     DESCRIPTION_LIMIT,
     MAX_AMOUNT,
     NAME_LIMITS,
@@ -32,7 +32,7 @@ from core.admin.reference import (
     ReferenceLists,
     fingerprint,
 )
-from core.errors import DongneError, InvalidInput, StaleRecord
+from core.texts.i18n import grouped, has_text, t_plain
 
 NAV = [NavLink("reference.nav", "/reference")]
 # The lists' addresses, in the menu's order.

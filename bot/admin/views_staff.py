@@ -21,8 +21,8 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
-from conversations.i18n import t_plain
-from core.admin.staff_admin import (
+from core.errors import DongneError, DuplicateStaff, InvalidInput, StaffInactive, StaleRecord
+from core.staff.administration import (
     DEPARTMENT_LIMIT,
     NAME_LIMIT,
     SEARCH_LIMIT,
@@ -37,8 +37,8 @@ from core.admin.staff_admin import (
     StaffEdit,
     StaffQuery,
 )
-from core.errors import DongneError, DuplicateStaff, InvalidInput, StaffInactive, StaleRecord
-from core.values import LinkCodeIssued
+from core.staff.values import LinkCodeIssued
+from core.texts.i18n import t_plain
 
 NAV = [NavLink("staff.nav", "/staff")]
 # What a form can be refused for and shown again; anything else (unknown id, no permission) is an error page.

@@ -15,9 +15,9 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
-from core.admin.access import TOKEN_NAME_LIMIT, IssuedToken
 from core.errors import InvalidInput
-from storage.records_admin import ApiTokenRecord
+from core.staff.access import TOKEN_NAME_LIMIT, IssuedToken
+from core.staff.values import ApiTokenRecord
 
 NAV = [NavLink("tokens.nav", "/tokens")]
 NOTICES = {"revoked": "tokens.revoked_notice"}

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from bot.ums.client import MAX_SUBMIT_MESSAGES
-from core.notifications import OutboxSignal
+from core.notifications.service import OutboxSignal
 from core.sms.dispatch import SmsDispatch
 from core.sms.gateway import GatewayUnavailable
 

@@ -13,7 +13,7 @@ from bot.ums.client import MAX_SUBMIT_MESSAGES, UmsGateway
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.reports import INBOX, ReportInbox
 from core.clock import Clock
-from core.notifications import OutboxSignal
+from core.notifications.service import OutboxSignal
 from core.sms.dispatch import DispatchSettings, SmsDispatch
 from core.sms.gateway import SmsGateway, UnconfiguredGateway
 from storage.uow import UnitOfWorkFactory

@@ -19,6 +19,7 @@ from core.benchmark.common import (
     view_of,
 )
 from core.benchmark.numbering import case_number, number_prefix, quarter_of
+from core.benchmark.records import CaseQuery
 from core.benchmark.values import (
     AttachmentFile,
     AttachmentRecord,
@@ -37,12 +38,11 @@ from core.benchmark.values import (
 from core.benchmark.workflow import check, is_coordinator, listed_department, may_view
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, StaleRecord
-from core.housing import clean_query
-from core.notifications import OutboxSignal
+from core.housing.lookup import clean_query
+from core.notifications.service import OutboxSignal
 from core.permissions import Permission, require
 from core.values import Page, StaffMember
-from storage.records_benchmark import CaseQuery
-from storage.repositories.housing import name_key
+from storage.housing.repository import name_key
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 8

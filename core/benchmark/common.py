@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+from core.benchmark.records import CaseRecord
 from core.benchmark.values import Adoption, CaseAction, CaseState, CaseView, ProgressResult, WorkDraft
 from core.benchmark.workflow import allowed_actions, is_coordinator, is_executor_of, may_view
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, PermissionDenied
-from core.notifications import enqueue
+from core.notifications.service import enqueue
 from core.permissions import Permission, can
 from core.values import StaffMember
-from storage.records_benchmark import CaseRecord
 from storage.uow import UnitOfWork
 
 TITLE_LIMIT = 150

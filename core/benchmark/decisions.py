@@ -26,6 +26,7 @@ from core.benchmark.common import (
     record,
     view_of,
 )
+from core.benchmark.records import CaseQuery, CaseRecord, EventRecord
 from core.benchmark.values import (
     Adoption,
     CaseAction,
@@ -38,10 +39,9 @@ from core.benchmark.values import (
 from core.benchmark.workflow import EDITABLE, check, coordinated_department, executing_department, is_coordinator
 from core.clock import Clock
 from core.errors import AlreadyDecided, CaseLocked, DongneError, StaleRecord
-from core.notifications import MessageRef, OutboxSignal, update_notices
+from core.notifications.service import MessageRef, OutboxSignal, update_notices
 from core.permissions import Permission, can, require
 from core.values import Page, StaffMember
-from storage.records_benchmark import CaseQuery, CaseRecord, EventRecord
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 8

@@ -6,14 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.records_benchmark import (
-    AttachmentRecord,
-    CaseListRecord,
-    CountRow,
-    EventRecord,
-    NamedRef,
-    OfficerRecord,
-)
+from core.benchmark.records import AttachmentRecord, CaseListRecord, CountRow, EventRecord, NamedRef, OfficerRecord
 
 __all__ = [
     "Adoption",

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.clock import Clock
-from core.notifications import OutboxSignal, enqueue, retry_delay
+from core.notifications.service import OutboxSignal, enqueue, retry_delay
 from core.permissions import Permission
 from core.sms.gateway import DeliveryReport, GatewayUnavailable, OutgoingSms, SmsGateway
-from storage.records_sms import SmsMessageRecord
+from core.sms.records import SmsMessageRecord
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.sms.recipients import phone_as_shown
+from core.sms.records import SmsBatchRecord, SmsMessageRecord
 from core.workbook import Column, ExportBook, Kind
-from storage.records_sms import SmsBatchRecord, SmsMessageRecord
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from storage.records_sms import DeliveryReport
+from core.sms.records import DeliveryReport
 
 __all__ = ["DeliveryReport", "GatewayUnavailable", "OutgoingSms", "ReportPage", "SmsGateway", "SubmitResult"]
 

@@ -10,11 +10,11 @@ from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.permissions import Permission, require
 from core.sms.recipients import build_recipient_list
+from core.sms.records import SavedEntry, SavedListRecord, SmsCandidate
 from core.sms.selection import as_shown_to, resolve_selection, sees_phones
 from core.sms.values import ListEntry, RecipientList, RecipientSelection, SavedList, SavedListResult
-from core.staff import clean_text
+from core.staff.directory import clean_text
 from core.values import StaffMember
-from storage.records_sms import SavedEntry, SavedListRecord, SmsCandidate
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 NAME_LIMIT = 40

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import phonenumbers
 
 from core.masking import mask_phone
+from core.sms.records import SmsCandidate
 from core.sms.values import InvalidRecipient, Recipient, RecipientList
-from storage.records_sms import SmsCandidate
 
 MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE})
 

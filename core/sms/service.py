@@ -13,12 +13,14 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
-from core.housing import PAGE_SIZE as COMPLEX_PAGE_SIZE
-from core.housing import clean_query
-from core.notifications import OutboxSignal
+from core.housing.lookup import PAGE_SIZE as COMPLEX_PAGE_SIZE
+from core.housing.lookup import clean_query
+from core.housing.values import ComplexSummary
+from core.notifications.service import OutboxSignal
 from core.permissions import Permission, can, dong_scope, require
 from core.sms.export import SmsExportLabels, results_workbook
 from core.sms.recipients import phone_as_shown
+from core.sms.records import NewSmsMessage, SmsBatchRecord
 from core.sms.schedule import at_night, check_schedule
 from core.sms.selection import (
     as_shown_to,
@@ -43,8 +45,7 @@ from core.sms.values import (
     StateCounts,
     cancellable,
 )
-from core.values import AdminDong, ComplexSummary, Page, StaffMember
-from storage.records_sms import NewSmsMessage, SmsBatchRecord
+from core.values import AdminDong, Page, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 10  # the chat's pages

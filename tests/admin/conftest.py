@@ -18,7 +18,7 @@ from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from core.clock import FixedClock
 from core.services import Services
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
 from tests.builders import make_staff
 from tests.conversations.conftest import TOKEN, RunningBot

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from bot.admin.app import all_routes
 from bot.admin.routing import Access
-from core.admin.access import SESSION_IDLE
-from storage.models import Staff
+from core.staff.access import SESSION_IDLE
+from storage.staff.models import Staff
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 
 

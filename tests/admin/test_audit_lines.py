@@ -11,8 +11,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from conversations.i18n import has_text, t_plain
 from core.sms.values import RecipientSelection
+from core.texts.i18n import has_text, t_plain
 from tests.admin.test_audit_pages import action_label, table, write
 from tests.builders import grant, make_complex, make_dong, make_staff
 

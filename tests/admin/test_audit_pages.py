@@ -13,9 +13,9 @@ from urllib.parse import unquote
 from markupsafe import escape
 from openpyxl import load_workbook
 
-from conversations.i18n import t_plain
-from core.admin.audit_log import PAGE_SIZE
-from core.admin.reference import ReferenceDraft, ReferenceKind
+from core.audit import PAGE_SIZE
+from core.reference import ReferenceDraft, ReferenceKind
+from core.texts.i18n import t_plain
 from tests.admin.conftest import sign_in
 from tests.builders import make_staff
 
@@ -266,15 +266,15 @@ def test_every_action_the_code_records_has_a_label_in_both_languages():
     import re
     from pathlib import Path
 
-    from conversations.i18n import catalog
     from core.benchmark.values import CaseAction
+    from core.texts.i18n import catalog
 
     root = Path(__file__).resolve().parents[2]
     written = {f"benchmark.{action.value}" for action in CaseAction}
     for path in root.glob("core/**/*.py"):
         source = path.read_text(encoding="utf-8")
         written |= set(re.findall(r'\baction="([a-z_]+\.[a-z_.]+)"', source))
-        written |= set(re.findall(r'"(reference\.[a-z_]+)"', source))  # core/admin/reference.py's _audit
+        written |= set(re.findall(r'"(reference\.[a-z_]+)"', source))  # core/reference.py's _audit
         for first, second in re.findall(r'\baction="([a-z_]+\.[a-z_]+)" if .+? else "([a-z_]+\.[a-z_]+)"', source):
             written |= {first, second}
     assert {"admin.sign_in", "admin.sign_in_failed", "pii.view", "reference.edit", "audit.export"} <= written

@@ -4,7 +4,7 @@ their status instead of all becoming 500s. tests/test_packaging.py keeps the tem
 import jinja2
 
 from bot.admin import pages
-from conversations.i18n import t_plain
+from core.texts.i18n import t_plain
 from tests.admin.conftest import make_admin, sign_in
 
 

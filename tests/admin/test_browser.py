@@ -16,8 +16,8 @@ from playwright.async_api import Page, Response, expect
 
 from bot.admin.views_staff import permission_key
 from bot.emulator import BotApiEmulator
-from conversations.i18n import t_plain
 from core.services import Services
+from core.texts.i18n import t_plain
 from tests.admin.conftest import ADMIN_PASSWORD, make_admin
 from tests.builders import make_staff
 from tests.conversations.conftest import shown

@@ -13,8 +13,8 @@ from bot.admin.app import build_admin_app
 from bot.commands import admin_bot_lookup
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
-from conversations.i18n import t_plain
-from core.staff import CODE_ALPHABET, CODE_LENGTH
+from core.staff.directory import CODE_ALPHABET, CODE_LENGTH
+from core.texts.i18n import t_plain
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 from tests.builders import make_staff
 from tests.conversations.conftest import TOKEN

@@ -8,8 +8,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from conversations.i18n import t_plain
-from core.admin.staff_admin import GrantRequest
+from core.staff.administration import GrantRequest
+from core.texts.i18n import t_plain
 from tests.admin.conftest import csrf_of
 from tests.builders import grant, make_dong, make_staff
 

@@ -12,9 +12,9 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from bot.admin import views_reference
-from conversations.i18n import catalog, t_plain
-from core.admin.reference import ReferenceDraft, ReferenceKind
-from storage.models import AuditEntry
+from core.reference import ReferenceDraft, ReferenceKind
+from core.texts.i18n import catalog, t_plain
+from storage.audit.models import AuditEntry
 from tests.admin.conftest import csrf_of
 from tests.builders import make_complex
 

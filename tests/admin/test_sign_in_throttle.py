@@ -20,15 +20,15 @@ from bot import commands
 from bot.admin.app import build_admin_app
 from bot.app import Runtime, build_runtime
 from bot.settings import Settings
-from conversations.i18n import t_plain
-from core.admin import access
-from core.admin.throttle import (
+from core.staff import access
+from core.staff.throttle import (
     FREE_FAILURES_PER_ACCOUNT,
     FREE_FAILURES_PER_ADDRESS,
     LONGEST_WAIT,
     SignInThrottled,
 )
-from storage.models import AuditEntry
+from core.texts.i18n import t_plain
+from storage.audit.models import AuditEntry
 from tests.admin.conftest import ADMIN_PASSWORD, CSRF, csrf_of, make_admin, sign_in
 from tests.waiting import eventually
 

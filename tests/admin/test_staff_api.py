@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.admin.app import all_routes, build_admin_app
 from bot.admin.openapi import openapi_path
 from bot.admin.routing import Access
-from conversations.i18n import t_plain
-from core.staff import CODE_LENGTH
+from core.staff.directory import CODE_LENGTH
+from core.texts.i18n import t_plain
 from tests.builders import make_dong, make_staff
 
 

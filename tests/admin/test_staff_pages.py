@@ -13,9 +13,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.admin import views_staff
 from bot.admin.app import build_admin_app
 from bot.admin.security import MAX_FIELD
-from conversations.i18n import t_plain
-from core.admin.staff_admin import GrantRequest, StaffDraft, StaffQuery
-from core.staff import CODE_ALPHABET, CODE_LENGTH
+from core.staff.administration import GrantRequest, StaffDraft, StaffQuery
+from core.staff.directory import CODE_ALPHABET, CODE_LENGTH
+from core.texts.i18n import t_plain
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 from tests.builders import make_dong, make_staff
 
@@ -208,7 +208,7 @@ async def test_bad_staff_details_are_shown_again_with_a_polite_message(client, a
     assert missing.status == 422
     assert (
         await services.staff_admin.list_staff(
-            admin, __import__("core.admin.staff_admin").admin.staff_admin.StaffQuery()
+            admin, __import__("core.staff.administration").admin.staff_admin.StaffQuery()
         )
     ).total == 2
 

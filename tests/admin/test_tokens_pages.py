@@ -18,10 +18,11 @@ from bot.admin.app import all_routes, build_admin_app
 from bot.admin.keys import ACTOR
 from bot.admin.routing import Access, route
 from bot.app import Runtime
-from conversations.i18n import t_plain
-from core.admin.staff_admin import GrantRequest
-from storage.models import AuditEntry, Staff
-from storage.repositories.grants import GrantRepository
+from core.staff.administration import GrantRequest
+from core.texts.i18n import t_plain
+from storage.audit.models import AuditEntry
+from storage.staff.grants import GrantRepository
+from storage.staff.models import Staff
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 
 SECRET = re.compile(r'<code class="secret">(dn_[A-Za-z0-9_-]+)</code>')

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.cli import main
-from conversations.i18n import t_plain
+from core.texts.i18n import t_plain
 
 
 def test_an_admin_sets_up_the_database_and_adds_a_staff_member(cli_env, capsys):

@@ -23,8 +23,8 @@ from bot import commands
 from bot.app import Runtime, build_application, build_runtime
 from bot.cli import main
 from bot.settings import Settings
-from conversations.i18n import t_plain
-from core.admin.access import MIN_PASSWORD, SignInRefused
+from core.staff.access import MIN_PASSWORD, SignInRefused
+from core.texts.i18n import t_plain
 from tests.bot.conftest import TOKEN, free_port
 from tests.builders import make_staff
 
@@ -174,7 +174,7 @@ def test_an_existing_staff_member_becomes_an_admin_and_keeps_everything_else(cli
     async def audited(runtime: Runtime) -> list[str]:
         from sqlalchemy import select
 
-        from storage.models import AuditEntry
+        from storage.audit.models import AuditEntry
 
         async with runtime.uow() as uow:
             return list(await uow._session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
@@ -209,7 +209,7 @@ def test_a_suspended_staff_member_is_not_made_an_admin(cli_env, monkeypatch, cap
     async def suspend(runtime: Runtime) -> None:
         from sqlalchemy import update
 
-        from storage.models import Staff
+        from storage.staff.models import Staff
 
         async with runtime.uow(write=True) as uow:
             await uow._session.execute(update(Staff).where(Staff.saeol_id == "hong01").values(active=False))

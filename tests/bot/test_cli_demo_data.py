@@ -9,9 +9,9 @@ import shlex
 from pathlib import Path
 
 from bot.cli import main
-from conversations.i18n import t_plain
+from bot.demo_data.benchmark import build_demo_benchmark
 from core.clock import Clock
-from core.demo.benchmark import build_demo_benchmark
+from core.texts.i18n import t_plain
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PASSWORD = "correct horse battery"

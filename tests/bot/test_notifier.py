@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from bot.notifier import Notifier
 from core.clock import FixedClock
-from core.notifications import Notifications, OutboxSignal, enqueue
+from core.notifications.service import Notifications, OutboxSignal, enqueue
 from core.services import Services
 from storage.db import create_engine, create_session_factory
-from storage.models_benchmark import Notification
+from storage.notifications.models import Notification
 from storage.uow import UnitOfWorkFactory
 from tests.builders import make_staff
 from tests.waiting import eventually

@@ -30,7 +30,7 @@ async def test_a_flush_writes_only_what_changed(uow_factory, clock):
 
     from sqlalchemy import select
 
-    from storage.models import BotState
+    from storage.bot_state.models import BotState
 
     persistence = DatabasePersistence(uow_factory, clock, state_types={"lookup": Step})
     await persistence.update_conversation("lookup", (1001, 1001), Step.ASK)

@@ -19,9 +19,9 @@ from bot import commands
 from bot.app import build_application
 from bot.emulator import BotApiEmulator
 from bot.instance import Instance
-from conversations.i18n import t_plain
+from core.texts.i18n import t_plain
+from storage.bot_state.models import BotState
 from storage.instance_lock import FileLock
-from storage.models import BotState
 from tests.bot.conftest import TOKEN, free_port
 from tests.builders import make_staff
 from tests.conversations.conftest import shown

@@ -16,11 +16,11 @@ from bot.settings import Settings
 from bot.ums.client import MAX_SUBMIT_BYTES, MAX_SUBMIT_MESSAGES, UmsGateway, submit_bodies
 from bot.ums.fake import FakeUms
 from bot.ums.signing import signature, verify
-from core.notifications import FIRST_RETRY
+from core.notifications.service import FIRST_RETRY
 from core.sms.dispatch import GAVE_UP, KEY_RETENTION, LONGEST_RETRY, RETRY_WINDOW, DispatchSettings, SmsDispatch
 from core.sms.gateway import DeliveryReport, OutgoingSms
 from core.sms.values import RecipientSelection
-from storage.models_sms import SmsMessage
+from storage.sms.models import SmsMessage
 from tests.builders import make_complex, make_staff
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "ums.md"

@@ -14,7 +14,7 @@ from bot.ums.fake import FakeUms
 from core.sms.dispatch import DispatchSettings, SmsDispatch
 from core.sms.gateway import GatewayUnavailable
 from core.sms.values import RecipientSelection
-from storage.models_sms import SmsMessage
+from storage.sms.models import SmsMessage
 from tests.builders import make_complex, make_staff
 from tests.waiting import eventually
 

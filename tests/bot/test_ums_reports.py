@@ -20,7 +20,7 @@ from bot.ums.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signed_headers
 from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import RecipientSelection
-from storage.repositories.sms_reports import SmsReportRepository
+from storage.sms.reports import SmsReportRepository
 from tests.builders import make_complex, make_staff
 
 SECRET = b"shared-with-the-ums-operator"

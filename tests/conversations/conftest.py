@@ -11,9 +11,9 @@ import pytest
 from bot.app import NOTIFIER_KEY, Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator, BotMessage, EmulatedUser, parse_html
 from bot.settings import Settings
-from conversations.i18n import t
 from core.clock import FixedClock
 from core.services import Services
+from core.texts.i18n import t
 from storage.uow import UnitOfWorkFactory
 from tests.builders import make_coordinator, make_executor, make_staff
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from core.staff import MAX_FAILED_ATTEMPTS, SYSTEM_ACTOR
-from storage.models import Staff
+from core.staff.directory import MAX_FAILED_ATTEMPTS, SYSTEM_ACTOR
+from storage.staff.models import Staff
 from tests.conversations.conftest import shown
 
 

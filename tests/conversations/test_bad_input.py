@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.housing import MAX_QUERY_LENGTH, PAGE_SIZE
+from core.housing.lookup import MAX_QUERY_LENGTH, PAGE_SIZE
 from tests.builders import make_complex
 from tests.conversations.conftest import shown
 

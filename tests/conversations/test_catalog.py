@@ -4,7 +4,7 @@ import re
 import string
 from pathlib import Path
 
-from conversations.i18n import catalog
+from core.texts.i18n import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_USE = re.compile(

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from bot.demo_data import EXAMPLE_NAME, load_demo_district
 from bot.emulator import BotMessage
-from conversations.complex_card import SECTION_PAGE_SIZE
-from core.demo import EXAMPLE_NAME, load_demo_district
-from storage.models import AuditEntry, ManagementOffice, Representative, ResidentGroup, SupportProject
+from conversations.housing.card import SECTION_PAGE_SIZE
+from storage.audit.models import AuditEntry
+from storage.housing.models import ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.uow import UnitOfWorkFactory
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, shown

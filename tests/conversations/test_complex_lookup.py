@@ -1,6 +1,6 @@
 """단지 조회, held as a housing officer in the field would hold it."""
 
-from core.housing import PAGE_SIZE
+from core.housing.lookup import PAGE_SIZE
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import shown
 

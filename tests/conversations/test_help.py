@@ -4,8 +4,8 @@ import asyncio
 
 from sqlalchemy import update
 
-from core.staff import SYSTEM_ACTOR
-from storage.models import Staff
+from core.staff.directory import SYSTEM_ACTOR
+from storage.staff.models import Staff
 from tests.builders import grant, make_staff
 from tests.conversations.conftest import STAFF_TELEGRAM_ID, shown
 

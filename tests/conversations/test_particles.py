@@ -2,8 +2,8 @@
 
 import pytest
 
-from conversations.i18n import t, t_plain
-from conversations.particles import attach_particles, particle
+from core.texts.i18n import t, t_plain
+from core.texts.particles import attach_particles, particle
 
 
 @pytest.mark.parametrize(

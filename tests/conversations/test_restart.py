@@ -1,6 +1,6 @@
 """Nothing is lost when the bot process restarts in the middle of a dialogue."""
 
-from core.housing import PAGE_SIZE
+from core.housing.lookup import PAGE_SIZE
 from tests.builders import make_complex
 from tests.conversations.conftest import shown
 

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select
 
 from core.services import Services
 from core.sms.values import RecipientSelection
-from storage.models import BotState, Position
+from storage.bot_state.models import BotState
+from storage.reference.models import Position
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, shown, stop_saving
 

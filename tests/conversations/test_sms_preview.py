@@ -6,7 +6,7 @@ line, refuses an overlong one politely, and shows the subject on the preview and
 import pytest
 from sqlalchemy import select
 
-from storage.models import AuditEntry
+from storage.audit.models import AuditEntry
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, shown, stop_saving
 

@@ -10,9 +10,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from core.admin import audit_log as audit_module
-from core.admin.access import SignInRefused
-from core.admin.audit_log import (
+from core import audit as audit_module
+from core.audit import (
     PAGE_SIZE,
     AuditFilter,
     AuditLabels,
@@ -21,9 +20,10 @@ from core.admin.audit_log import (
     describe_details,
     target_text,
 )
-from core.admin.reference import ReferenceDraft, ReferenceKind
 from core.errors import InvalidInput, PermissionDenied
-from core.staff import SYSTEM_ACTOR
+from core.reference import ReferenceDraft, ReferenceKind
+from core.staff.access import SignInRefused
+from core.staff.directory import SYSTEM_ACTOR
 from tests.builders import make_case, make_complex, make_coordinator, make_dong, make_executor, make_staff
 
 LABELS = AuditLabels(

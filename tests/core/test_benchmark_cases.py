@@ -10,7 +10,7 @@ from core.benchmark.cases import PAGE_SIZE, STAGED_FILES_KEPT
 from core.benchmark.common import TITLE_LIMIT
 from core.benchmark.values import Adoption, CaseAction, CaseDraft, CaseEdit, CaseFilter, CaseState
 from core.errors import CaseLocked, InvalidInput, NotFound, NotYourCase, PermissionDenied, StaleRecord
-from storage.models import AuditEntry
+from storage.audit.models import AuditEntry
 from tests.builders import advance_case, make_case, make_coordinator, make_executor, make_staff
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseState, ProgressResult, WorkDraft
 from core.errors import AlreadyDecided, CaseLocked, InvalidInput, NotYourCase, PermissionDenied, StaleRecord
-from core.notifications import MessageRef
-from storage.models_benchmark import Notification
+from core.notifications.service import MessageRef
+from storage.notifications.models import Notification
 from tests.builders import advance_case, make_case, make_coordinator, make_executor, make_staff
 
 

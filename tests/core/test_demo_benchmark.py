@@ -12,11 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from conversations.i18n import catalog
-from core.benchmark.attachments import check_attachment
-from core.benchmark.numbering import quarter_of
-from core.benchmark.values import Adoption, CaseDraft, CaseFilter, CaseState
-from core.demo import (
+from bot.demo_data import (
     COORDINATING_DEPARTMENT,
     BenchmarkCounts,
     DemoDistrict,
@@ -27,10 +23,16 @@ from core.demo import (
     load_district,
     replay,
 )
+from core.benchmark.attachments import check_attachment
+from core.benchmark.numbering import quarter_of
+from core.benchmark.values import Adoption, CaseDraft, CaseFilter, CaseState
 from core.errors import CaseLocked, DuplicateStaff, InvalidInput
-from core.staff import SAEOL_ID
-from storage.models import Complex, Department, RoleGrant, Staff
-from storage.models_benchmark import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from core.staff.directory import SAEOL_ID
+from core.texts.i18n import catalog
+from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from storage.housing.models import Complex
+from storage.reference.models import Department
+from storage.staff.models import RoleGrant, Staff
 from tests.builders import NOW, make_staff
 
 UNTIL = NOW  # the clock fixture's instant: 10:00 in Seoul, 25 November 2026

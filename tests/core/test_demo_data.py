@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from core.demo import (
+from bot.demo_data import (
     ESCAPING_NAME,
     EXAMPLE_NAME,
     build_demo_district,
@@ -19,11 +19,12 @@ from core.demo import (
     load_demo_district,
     load_district,
 )
-from core.demo.people import add_years
-from core.demo.split import split_exact
+from bot.demo_data.people import add_years
+from bot.demo_data.split import split_exact
 from core.errors import InvalidInput
-from storage.models import AdminDong, Complex, Representative, ResidentGroup, SupportProject
-from storage.repositories.housing import name_key
+from storage.housing.models import Complex, Representative, ResidentGroup, SupportProject
+from storage.housing.repository import name_key
+from storage.reference.models import AdminDong
 
 # 공동주택 현황, as printed in the seed report: 단지수, 동(棟)수, 세대수.
 TABLE = {

@@ -13,16 +13,16 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import update
 
-from conversations.benchmark_stats import labels_for as report_labels
-from conversations.sms_view import export_labels
-from core.admin.audit_log import AuditFilter
+from conversations.benchmark.stats import labels_for as report_labels
+from conversations.sms.view import export_labels
+from core.audit import AuditFilter
 from core.benchmark.reports import render_workbook
 from core.services import Services
 from core.sms.dispatch import DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import RecipientSelection
 from core.workbook import Column, ExportBook, Kind, Row, display_width
-from storage.models_sms import SmsMessage
+from storage.sms.models import SmsMessage
 from tests.builders import grant, make_case, make_complex, make_coordinator, make_executor, make_staff
 from tests.core.test_audit_log import LABELS as AUDIT_LABELS
 

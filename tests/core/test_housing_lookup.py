@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import event, select
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.housing import MAX_QUERY_LENGTH, PAGE_SIZE
-from storage.models import AuditEntry
+from core.housing.lookup import MAX_QUERY_LENGTH, PAGE_SIZE
+from storage.audit.models import AuditEntry
 from tests.builders import make_complex, make_staff
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from core.notifications import LEASE, MAX_ATTEMPTS, OutboxSignal, enqueue, retry_delay
-from storage.models import Staff
-from storage.models_benchmark import Notification
+from core.notifications.service import LEASE, MAX_ATTEMPTS, OutboxSignal, enqueue, retry_delay
+from storage.notifications.models import Notification
+from storage.staff.models import Staff
 from tests.builders import make_staff
 
 

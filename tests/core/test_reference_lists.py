@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.admin.reference import (
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.reference import (
     LARGEST_ID,
     MAX_AMOUNT,
     DuplicateReference,
@@ -15,8 +16,7 @@ from core.admin.reference import (
     ReferenceInUse,
     ReferenceKind,
 )
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from storage.models import AuditEntry
+from storage.audit.models import AuditEntry
 from tests.builders import grant, make_case, make_complex, make_coordinator, make_dong, make_executor, make_staff
 
 POSITION = ReferenceKind.POSITION

@@ -11,10 +11,10 @@ from core.benchmark.values import CaseAction, CaseDraft, CaseFilter, CaseState, 
 from core.benchmark.workflow import allowed_actions, check, is_coordinator, is_executor_of, may_view
 from core.errors import NotYourCase, PermissionDenied
 from core.permissions import Permission, covers_department, covers_dong, department_scope, dong_scope
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
 from core.values import GrantScope
-from storage.models import AuditEntry
-from storage.models_benchmark import Notification
+from storage.audit.models import AuditEntry
+from storage.notifications.models import Notification
 from tests.builders import (
     advance_case,
     grant,

@@ -9,8 +9,10 @@ from sqlalchemy import func, select, update
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.sms.lists import MAX_LISTS
 from core.sms.values import ListEntry, RecipientSelection
-from storage.models import AuditEntry, Position, Representative
-from storage.models_sms import SmsBatch, SmsMessage, SmsSavedListEntry
+from storage.audit.models import AuditEntry
+from storage.housing.models import Representative
+from storage.reference.models import Position
+from storage.sms.models import SmsBatch, SmsMessage, SmsSavedListEntry
 from tests.builders import make_complex, make_staff
 
 REPS = RecipientSelection("representatives")

@@ -6,12 +6,12 @@ offered are 성수's alone. A grant for the whole district reaches the whole dis
 import pytest
 from sqlalchemy import select, update
 
-from core.admin.staff_admin import GrantRequest, ScopeKind
 from core.errors import OutsideScope
 from core.sms.values import ListEntry, RecipientSelection
+from core.staff.administration import GrantRequest, ScopeKind
 from core.values import StaffMember
-from storage.models import Complex
-from storage.models_sms import SmsMessage
+from storage.housing.models import Complex
+from storage.sms.models import SmsMessage
 from tests.builders import make_staff, make_two_dongs
 
 REPS = RecipientSelection("representatives")

@@ -7,13 +7,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from conversations.sms_view import export_labels
+from conversations.sms.view import export_labels
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
 from core.sms.values import MessageState, MessageType, RecipientSelection
-from storage.models import AuditEntry, Complex, Representative, ResidentGroup
-from storage.models_sms import SmsMessage, SmsReport
+from storage.audit.models import AuditEntry
+from storage.housing.models import Complex, Representative, ResidentGroup
+from storage.sms.models import SmsMessage, SmsReport
 from tests.builders import grant, make_complex, make_staff
 
 REPS = RecipientSelection("representatives")

@@ -6,7 +6,8 @@ from collections import namedtuple
 import pytest
 from sqlalchemy import select
 
-from core.admin.staff_admin import (
+from core.errors import DuplicateStaff, InvalidInput, NotFound, PermissionDenied, StaffInactive, StaleRecord
+from core.staff.administration import (
     LARGEST_ID,
     AlreadyDone,
     GrantRequest,
@@ -15,8 +16,8 @@ from core.admin.staff_admin import (
     StaffEdit,
     StaffQuery,
 )
-from core.errors import DuplicateStaff, InvalidInput, NotFound, PermissionDenied, StaffInactive, StaleRecord
-from storage.models import AuditEntry, Staff
+from storage.audit.models import AuditEntry
+from storage.staff.models import Staff
 from tests.builders import make_dong, make_staff
 
 Entry = namedtuple("Entry", "actor_staff_id target_id details")

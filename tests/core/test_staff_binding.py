@@ -13,7 +13,7 @@ from core.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
-from core.staff import MAX_FAILED_ATTEMPTS, SYSTEM_ACTOR
+from core.staff.directory import MAX_FAILED_ATTEMPTS, SYSTEM_ACTOR
 from tests.builders import make_staff
 
 

@@ -21,7 +21,7 @@ from core.validation import (
     check_representative,
     check_support_project,
 )
-from storage.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
+from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 
 SHERVILLE = ComplexDraft(
     name="성동삼성쉐르빌(주상복합)",

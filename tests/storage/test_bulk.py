@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.demo_data import build_national_dataset, load_district
 from core.clock import FixedClock
-from core.demo import build_national_dataset, load_district
 from storage.bulk import AdminDongRow, BulkRepository, ComplexRows
-from storage.models import AdminDong, Complex, ManagementOffice, Position, Representative, ResidentGroup, SupportProject
+from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
+from storage.reference.models import AdminDong, Position
 from tests.builders import make_complex
 
 WRITTEN_AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import event, func, select
 
 from core.values import GrantScope
-from storage.models_admin import RoleGrantDong
+from storage.staff.models import RoleGrantDong
 from tests.builders import NOW, make_dong, make_staff
 
 

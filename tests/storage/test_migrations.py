@@ -5,9 +5,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select, update
 
 from core.sms.values import RecipientSelection
+from storage.audit.models import AuditEntry
 from storage.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
-from storage.models import AuditEntry, Base
-from storage.models_sms import SmsBatch, SmsMessage
+from storage.schema import metadata
+from storage.sms.models import SmsBatch, SmsMessage
 from tests.builders import grant, make_complex, make_dong, make_staff
 
 
@@ -22,7 +23,7 @@ async def test_migrations_walk_down_and_up_again(engine):
 async def test_the_models_match_the_migrated_schema(engine):
     def differences(connection):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, Base.metadata)
+        return compare_metadata(context, metadata)
 
     async with engine.connect() as connection:
         assert await connection.run_sync(differences) == []

@@ -12,8 +12,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.async_api import BrowserContext, Page, async_playwright
 
-from conversations.i18n import t_plain
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
+from core.texts.i18n import t_plain
 
 from .world import ADMIN_PASSWORD, ADMIN_SAEOL_ID, World
 

@@ -10,8 +10,8 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bot.emulator import BotMessage, EmulatedUser
-from conversations.i18n import t_plain
 from core.services import Services
+from core.texts.i18n import t_plain
 
 from .world import World
 

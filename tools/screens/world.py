@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-import core.admin.access
-import core.staff
+import core.staff.access
+import core.staff.directory
 from bot.admin.app import AdminServer, build_admin_app
 from bot.app import Runtime, build_runtime
 from bot.demo import (
@@ -32,15 +32,15 @@ from bot.demo import (
     DEMO_USER_ID,
     start_demo_chat,
 )
+from bot.demo_data import load_demo_district
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.settings import Settings
 from bot.ums.fake import FakeUms
 from bot.ums.wiring import attach_report_inbox
-from conversations.i18n import t_plain
 from core.clock import FixedClock
-from core.demo_data import load_demo_district
 from core.permissions import Permission
-from core.staff import SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
+from core.texts.i18n import t_plain
 from core.values import StaffMember
 from storage.migrate import upgrade
 
@@ -75,7 +75,7 @@ class _SeededSecrets:
 def seeded_secrets() -> Iterator[None]:
     seeded = _SeededSecrets(SECRETS_SEED)
     fake = SimpleNamespace(choice=seeded.choice, token_urlsafe=seeded.token_urlsafe)
-    modules = (core.staff, core.admin.access)
+    modules = (core.staff.directory, core.staff.access)
     saved = [module.secrets for module in modules]
     for module in modules:
         module.secrets = fake  # type: ignore[attr-defined]

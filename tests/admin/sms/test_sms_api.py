@@ -17,10 +17,10 @@ from bot.admin.api_sms import LIST_BODY_LIMIT
 from bot.admin.app import MAX_REQUEST_BYTES, build_admin_app
 from bot.app import build_runtime
 from bot.settings import Settings
-from conversations.i18n import has_text, t_plain
 from core.sms.text import measure
-from storage.models import Representative
-from storage.models_sms import SmsBatch, SmsMessage
+from core.texts.i18n import has_text, t_plain
+from storage.housing.models import Representative
+from storage.sms.models import SmsBatch, SmsMessage
 from tests.builders import grant, make_complex, make_staff, make_two_dongs
 
 SEND = "/api/v1/sms/batches"

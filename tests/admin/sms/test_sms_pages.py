@@ -19,9 +19,9 @@ from bot.admin import views_sms
 from bot.admin.app import build_admin_app
 from bot.app import build_runtime
 from bot.settings import Settings
-from conversations.i18n import has_text, t_plain
 from core.sms.values import ListEntry, RecipientSelection, StateCounts
-from storage.models import AuditEntry
+from core.texts.i18n import has_text, t_plain
+from storage.audit.models import AuditEntry
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 from tests.builders import grant, make_complex
 

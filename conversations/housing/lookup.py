@@ -1,0 +1,276 @@
+"""단지 조회 — a staff member in the field looks up a housing complex.
+
+The journey: ``/complex`` (or 단지 조회 in the main menu) asks for part of a name; the staff member
+types ``쉐르빌`` (or ``/complex 쉐르빌`` at once), picks the complex from the buttons (paged when many
+match), or browses by administrative dong instead. The card shows the seed report's one screen; a list
+longer than the card shows (representatives, groups, support projects) or long remarks open whole from
+a button, in place of the card and ten entries to a page, with a way back. Typing another name at any
+point searches again; ``/cancel`` leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from enum import StrEnum
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from conversations.context import DongneContext
+from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message, route
+from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
+from conversations.keyboards import button, markup, page_row, pager_row, rows
+from conversations.replies import answer, report, say, show
+from core.errors import DongneError, InvalidInput
+from core.housing.lookup import clean_query
+from core.housing.values import ComplexCard, ComplexSummary
+from core.texts.i18n import grouped, t, t_plain
+from core.values import Page
+
+NAME = "complex_lookup"
+QUERY_KEY = "complex_query"
+CALLBACK_PATTERN = r"^cx:"
+
+
+class State(StrEnum):
+    AWAIT_QUERY = "await_query"
+
+
+def query_token(query: str) -> str:
+    """A short fingerprint of the search a results page belongs to, so a page button from an older
+    search is recognised as stale instead of paging through a different result."""
+    return hashlib.sha256(query.encode()).hexdigest()[:8]
+
+
+# -- keyboards ---------------------------------------------------------------------------------------
+
+
+def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str, str]) -> InlineKeyboardMarkup:
+    picks = [
+        button(t_plain(lang, "lookup.result_button", name=c.name, dong=c.admin_dong), f"cx:open:{c.id}")
+        for c in page.items
+    ]
+    return markup(
+        *rows(picks, 1),
+        page_row(lang, page, page_data),
+        [button(t_plain(lang, "lookup.by_dong"), "cx:dongs"), button(t_plain(lang, "lookup.new_search"), "cx:new")],
+    )
+
+
+def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
+    """A button for each section the card shows only the start of; none for what it already shows whole."""
+    cid = card.detail.id
+    sections = [
+        button(t_plain(lang, f"lookup.section.{s}", count=grouped(section_count(card, s))), f"cx:sec:{cid}:{s}:0")
+        for s in SECTIONS
+        if section_pages(card, s)
+    ]
+    return markup(
+        *rows(sections, 2),
+        [button(t_plain(lang, "lookup.new_search"), "cx:new"), button(t_plain(lang, "lookup.by_dong"), "cx:dongs")],
+    )
+
+
+# -- handlers ----------------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: DongneContext) -> State:
+    """/complex [name], or 단지 조회 from the menu."""
+    await answer(update, context)
+    enter(context, NAME)
+    text = " ".join(context.args or []) if update.message else ""
+    if text.strip():
+        await run_search(update, context, text)
+    else:
+        await say(
+            update,
+            context,
+            t(context.lang, "lookup.ask_name"),
+            markup([button(t_plain(context.lang, "lookup.by_dong"), "cx:dongs")]),
+        )
+    return State.AWAIT_QUERY
+
+
+async def on_text(update: Update, context: DongneContext) -> State:
+    assert update.message is not None
+    await run_search(update, context, update.message.text or "")
+    return State.AWAIT_QUERY
+
+
+async def run_search(update: Update, context: DongneContext, text: str, page: int = 0) -> None:
+    lang = context.lang
+    try:
+        results = await context.services.housing.search_complexes(context.staff(), text, page)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    query = clean_query(text)
+    assert context.user_data is not None
+    context.user_data[QUERY_KEY] = query
+    if results.total == 1 and page == 0:
+        await send_card(update, context, results.items[0].id)
+        return
+    if results.total == 0:
+        await say(
+            update,
+            context,
+            t(lang, "lookup.no_match", query=query),
+            markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")]),
+        )
+        return
+    token = query_token(query)
+    body = "\n".join(
+        [
+            t(lang, "lookup.results", query=query, total=grouped(results.total)),
+            *(summary_line(lang, c) for c in results.items),
+        ]
+    )
+    keyboard = results_keyboard(lang, results, (f"cx:q:{page - 1}:{token}", f"cx:q:{page + 1}:{token}"))
+    if update.callback_query:
+        await show(update, context, body, keyboard)
+    else:
+        await say(update, context, body, keyboard)
+
+
+async def send_card(update: Update, context: DongneContext, complex_id: int, *, edit: bool = False) -> None:
+    try:
+        card = await context.services.housing.get_complex_card(context.staff(), complex_id)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    text, keyboard = render_card(context.lang, card), card_keyboard(context.lang, card)
+    if edit:
+        await show(update, context, text, keyboard)
+    else:
+        await say(update, context, text, keyboard)
+
+
+async def show_dongs(update: Update, context: DongneContext) -> None:
+    lang = context.lang
+    try:
+        dongs = await context.services.housing.list_admin_dongs(context.staff())
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    picks = [
+        button(t_plain(lang, "lookup.dong_button", name=d.name, count=grouped(d.complex_count)), f"cx:dong:{d.id}:0")
+        for d in dongs
+    ]
+    await show(update, context, t(lang, "lookup.pick_dong"), markup(*rows(picks, 2)))
+
+
+async def show_dong(update: Update, context: DongneContext, dong_id: int, page: int) -> None:
+    lang = context.lang
+    try:
+        dong, results = await context.services.housing.list_complexes_in_dong(context.staff(), dong_id, page)
+    except DongneError as error:
+        await report(update, context, error)
+        return
+    body = "\n".join(
+        [
+            t(lang, "lookup.dong_results", dong=dong.name, total=grouped(results.total)),
+            *(summary_line(lang, c) for c in results.items),
+        ]
+    )
+    await show(
+        update,
+        context,
+        body,
+        results_keyboard(lang, results, (f"cx:dong:{dong_id}:{page - 1}", f"cx:dong:{dong_id}:{page + 1}")),
+    )
+
+
+async def show_section(update: Update, context: DongneContext, complex_id: int, section: str, page: int) -> None:
+    """A page of a section, the press answered once the card says whether that page still exists: a button
+    of an older card (the section has shrunk, or the card shows it whole now) gets a short note and the card
+    as it stands, with today's buttons, in its place."""
+    lang = context.lang
+    try:
+        card = await context.services.housing.get_complex_card(context.staff(), complex_id)
+    except DongneError as error:
+        await answer(update, context)
+        await report(update, context, error)
+        return
+    pages = section_pages(card, section)
+    if page >= pages:
+        await answer(update, context, "lookup.section_outdated")
+        await show(update, context, render_card(lang, card), card_keyboard(lang, card))
+        return
+    await answer(update, context)
+    text = render_section(lang, card, section, page)
+    data = (f"cx:sec:{complex_id}:{section}:{page - 1}", f"cx:sec:{complex_id}:{section}:{page + 1}")
+    pager = pager_row(lang, has_previous=page > 0, has_next=page + 1 < pages, number=page, count=pages, data_for=data)
+    await show(
+        update, context, text, markup(pager, [button(t_plain(lang, "lookup.back_to_card"), f"cx:card:{complex_id}")])
+    )
+
+
+_ROUTES = {
+    "dongs": re.compile(r"^cx:dongs$"),
+    "new": re.compile(r"^cx:new$"),
+    "open": re.compile(r"^cx:open:(\d{1,9})$"),
+    "card": re.compile(r"^cx:card:(\d{1,9})$"),
+    "dong": re.compile(r"^cx:dong:(\d{1,9}):(-?\d{1,4})$"),
+    "q": re.compile(r"^cx:q:(-?\d{1,4}):([0-9a-f]{8})$"),
+    # 관리사무소 had a button on cards sent before the card showed it whole: such a press is out of date.
+    "sec": re.compile(rf"^cx:sec:(\d{{1,9}}):({'|'.join((*SECTIONS, 'office'))}):(\d{{1,4}})$"),
+}
+
+
+async def on_button(update: Update, context: DongneContext) -> State:
+    """Every cx: button, parsed like any user input: forged or malformed data changes nothing."""
+    query = update.callback_query
+    assert query is not None
+    found = route(_ROUTES, query.data)
+    if found is None:
+        await answer(update, context, "common.button_invalid", alert=True)
+        return State.AWAIT_QUERY
+    action, match = found
+    if action == "sec":
+        # Answered inside: whether the press gets the out-of-date note depends on the card as it stands.
+        await show_section(update, context, int(match[1]), match[2], int(match[3]))
+        return State.AWAIT_QUERY
+    await answer(update, context)
+    lang = context.lang
+    if action == "dongs":
+        await show_dongs(update, context)
+    elif action == "new":
+        await say(
+            update, context, t(lang, "lookup.ask_name"), markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")])
+        )
+    elif action == "open":
+        await send_card(update, context, int(match[1]))
+    elif action == "card":
+        await send_card(update, context, int(match[1]), edit=True)
+    elif action == "dong":
+        await show_dong(update, context, int(match[1]), int(match[2]))
+    elif action == "q":
+        stored = (context.user_data or {}).get(QUERY_KEY)
+        if not stored or query_token(stored) != match[2]:
+            await report(update, context, InvalidInput("stale_search"))
+        else:
+            await run_search(update, context, stored, int(match[1]))
+    return State.AWAIT_QUERY
+
+
+async def cancel(update: Update, context: DongneContext) -> int:
+    await say(update, context, t(context.lang, "common.cancelled"))
+    return ConversationHandler.END
+
+
+def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
+    entry = [
+        CommandHandler("complex", start),
+        CallbackQueryHandler(start, pattern=r"^menu:complex$"),
+        CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
+    ]
+    return dialogue(
+        NAME,
+        focus,
+        entry_points=entry,
+        states={State.AWAIT_QUERY: [on_message(focus, NAME, TEXT, on_text), *entry]},
+        fallbacks=[],
+        cancel=cancel,
+        prompts=False,  # search results and cards stay usable while another one is open
+    )

@@ -1,0 +1,157 @@
+"""Where a 문자 보내기 selection reaches: every complex, one dong, or complexes found by name and ticked;
+and for representatives, which position. Part of the ``sms_compose`` dialogue; its states are that
+dialogue's. The dongs and complexes offered are those the sender's ``sms.send`` grant covers; a button for
+another (an old message, forged data) is refused, and core refuses it again."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from conversations.context import DongneContext
+from conversations.keyboards import button, markup, page_row, rows
+from conversations.replies import answer, report, say, show
+from conversations.sms.draft import MAX_COMPLEXES, State, after_scope, cancel_row, draft_of, resolved
+from core.errors import DongneError
+from core.texts.i18n import t, t_plain
+
+
+async def _invalid(update: Update, context: DongneContext) -> None:
+    await answer(update, context, "common.button_invalid", alert=True)
+
+
+async def on_scope(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    scope = (query.data or "").removeprefix("sm:s:")
+    if scope not in ("all", "dong", "cx"):
+        await _invalid(update, context)
+        return State.SCOPE
+    await answer(update, context)
+    draft = draft_of(context)
+    draft.update(scope=scope, complexes={}, position=None)
+    if scope == "all":
+        return await after_scope(update, context)
+    if scope == "cx":
+        draft.pop("query", None)
+        return await ask_complexes(update, context)
+    return await ask_dong(update, context)
+
+
+async def ask_dong(update: Update, context: DongneContext) -> State:
+    lang = context.lang
+    try:
+        dongs = await context.services.sms.dongs(context.staff())
+    except DongneError as error:
+        await report(update, context, error)
+        return State.SCOPE
+    picks = [button(d.name, f"sm:d:{d.id}") for d in dongs]
+    await say(update, context, t(lang, "sms.new.ask_dong"), markup(*rows(picks, 2), cancel_row(lang)))
+    return State.DONG
+
+
+async def ask_complexes(update: Update, context: DongneContext) -> State:
+    """The name to search complexes by, or once one was typed, the page of them last shown."""
+    draft = draft_of(context)
+    if draft.get("query"):
+        return await _complex_page(update, context, int(draft.get("complex_page", 0)), edit=False)
+    lang = context.lang
+    await say(update, context, t(lang, "sms.new.ask_complex", limit=MAX_COMPLEXES), markup(cancel_row(lang)))
+    return State.COMPLEXES
+
+
+async def on_dong(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    match = re.fullmatch(r"sm:d:(\d{1,9})", query.data or "")
+    try:
+        dongs = await context.services.sms.dongs(context.staff()) if match else []
+    except DongneError as error:
+        await report(update, context, error)
+        return State.DONG
+    chosen = next((d for d in dongs if match and d.id == int(match[1])), None)
+    if chosen is None:
+        await _invalid(update, context)
+        return State.DONG
+    await answer(update, context)
+    draft_of(context).update(dong_id=chosen.id, dong_name=chosen.name)
+    await show(update, context, t(context.lang, "sms.new.chosen_dong", dong=chosen.name))
+    return await after_scope(update, context)
+
+
+async def _complex_page(update: Update, context: DongneContext, page: int, *, edit: bool) -> State:
+    lang, draft = context.lang, draft_of(context)
+    try:
+        found = await context.services.sms.find_complexes(context.staff(), str(draft.get("query", "")), page)
+    except DongneError as error:
+        await report(update, context, error)
+        return State.COMPLEXES
+    draft["complex_page"] = found.number
+    chosen: dict[str, str] = draft.setdefault("complexes", {})
+    picks = [
+        button(("✅ " if str(c.id) in chosen else "▫️ ") + c.name, f"sm:c:{c.id}:{found.number}") for c in found.items
+    ]
+    pager = page_row(lang, found, (f"sm:cp:{page - 1}", f"sm:cp:{page + 1}"))
+    done = button(t_plain(lang, "sms.new.complexes_done", count=len(chosen)), "sm:cd")
+    body = t(lang, "sms.new.complex_results", query=draft.get("query", ""), total=found.total, count=len(chosen))
+    await (show if edit else say)(update, context, body, markup(*rows(picks, 1), pager, [done], cancel_row(lang)))
+    return State.COMPLEXES
+
+
+async def on_complex_query(update: Update, context: DongneContext) -> State:
+    assert update.message is not None
+    draft_of(context)["query"] = update.message.text or ""
+    return await _complex_page(update, context, 0, edit=False)
+
+
+async def on_complex_button(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    if page := re.fullmatch(r"sm:cp:(\d{1,4})", query.data or ""):
+        await answer(update, context)
+        return await _complex_page(update, context, int(page[1]), edit=True)
+    match = re.fullmatch(r"sm:c:(\d{1,9}):(\d{1,4})", query.data or "")
+    found = None
+    if match and draft.get("query"):
+        try:
+            results = await context.services.sms.find_complexes(context.staff(), draft["query"], int(match[2]))
+            found = next((c for c in results.items if c.id == int(match[1])), None)
+        except DongneError:
+            found = None
+    chosen: dict[str, str] = draft.setdefault("complexes", {})
+    if found is None or match is None:
+        await _invalid(update, context)
+        return State.COMPLEXES
+    if str(found.id) in chosen:
+        chosen.pop(str(found.id))
+    elif len(chosen) >= MAX_COMPLEXES:
+        await answer(update, context, "sms.new.too_many_complexes", alert=True, limit=MAX_COMPLEXES)
+        return State.COMPLEXES
+    else:
+        chosen[str(found.id)] = found.name
+    await answer(update, context)
+    return await _complex_page(update, context, int(match[2]), edit=True)
+
+
+async def on_complexes_done(update: Update, context: DongneContext) -> State:
+    if not draft_of(context).get("complexes"):
+        await answer(update, context, "sms.new.none_chosen", alert=True)
+        return State.COMPLEXES
+    await answer(update, context)
+    return await after_scope(update, context)
+
+
+async def on_position(update: Update, context: DongneContext) -> State:
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    offered: list[str] = draft.get("positions") or []
+    match = re.fullmatch(r"sm:p:(\*|\d{1,3})", query.data or "")
+    if match is None or (match[1] != "*" and int(match[1]) >= len(offered)):
+        await _invalid(update, context)
+        return State.POSITION
+    await answer(update, context)
+    draft["position"] = None if match[1] == "*" else offered[int(match[1])]
+    return await resolved(update, context)

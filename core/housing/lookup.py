@@ -1,0 +1,177 @@
+"""공동주택 조회: finding a complex and reading its one-screen card.
+
+A ``housing.read`` grant scoped to dongs shows only those dongs: search results, the dong list and its
+counts, a dong's complexes and cards. Another dong's list or card is refused with ``PermissionDenied``
+rather than ``NotFound``: the dongs and complexes are the district's public registry, so pretending they do
+not exist hides nothing, and the refusal tells the officer to ask 전산정보과 for a wider grant instead of
+suggesting the record was deleted. Unmasked personal data also needs ``pii.view`` covering the complex's
+dong; otherwise the card is masked, as for anyone without ``pii.view``."""
+
+from __future__ import annotations
+
+from core.clock import Clock
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.housing.values import (
+    BirthDate,
+    ComplexCard,
+    ComplexSections,
+    ComplexSummary,
+    GroupView,
+    ManagerView,
+    RepresentativeView,
+)
+from core.masking import mask_email, mask_phone
+from core.permissions import Permission, can, covers_dong, dong_scope, require
+from core.values import AdminDong, Page, StaffMember
+from storage.uow import UnitOfWorkFactory
+
+PAGE_SIZE = 8  # inline buttons that fit a phone screen without scrolling
+MAX_QUERY_LENGTH = 50  # longer than any complex name the registry holds
+
+
+def clean_query(text: str) -> str:
+    query = " ".join(text.split())
+    if not query:
+        raise InvalidInput("search_empty")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidInput("search_too_long", limit=MAX_QUERY_LENGTH)
+    return query
+
+
+class HousingLookup:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def search_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
+        require(actor, Permission.HOUSING_READ)
+        query = clean_query(text)
+        page = max(0, page)
+        dongs = dong_scope(actor, Permission.HOUSING_READ)
+        async with self._uow() as uow:
+            items, total = await uow.housing.find_complexes_by_name(
+                query, offset=page * PAGE_SIZE, limit=PAGE_SIZE, admin_dong_ids=dongs
+            )
+        return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+    async def list_admin_dongs(self, actor: StaffMember) -> list[AdminDong]:
+        """The dongs the reader covers (all, unless the grant is scoped), with their complex counts."""
+        require(actor, Permission.HOUSING_READ)
+        dongs = dong_scope(actor, Permission.HOUSING_READ)
+        async with self._uow() as uow:
+            return await uow.housing.list_admin_dongs_with_counts(dongs)
+
+    async def list_complexes_in_dong(
+        self, actor: StaffMember, admin_dong_id: int, page: int = 0
+    ) -> tuple[AdminDong, Page[ComplexSummary]]:
+        require(actor, Permission.HOUSING_READ)
+        _require_dong(actor, admin_dong_id, f"admin dong {admin_dong_id}")
+        page = max(0, page)
+        async with self._uow() as uow:
+            dong = await uow.housing.get_admin_dong(admin_dong_id)
+            if dong is None:
+                raise NotFound(f"admin dong {admin_dong_id}")
+            items, total = await uow.housing.list_complexes_in_dong(
+                admin_dong_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+            )
+        return dong, Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+    async def get_complex_card(self, actor: StaffMember, complex_id: int) -> ComplexCard:
+        require(actor, Permission.HOUSING_READ)
+        # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only
+        # after the first query; a pii.view holder's unit of work is ready to write the audit entry.
+        async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
+            detail = await uow.housing.load_complex_detail(complex_id)
+            if detail is None:
+                raise NotFound(f"complex {complex_id}")
+            # Refused before any personal data is read; the card stays six queries in all.
+            _require_dong(actor, detail.admin_dong_id, f"complex {complex_id}")
+            sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
+            assert sections is not None
+            unmasked = covers_dong(actor, Permission.PII_VIEW, detail.admin_dong_id)
+            card = build_card(sections, masked=not unmasked)
+            if unmasked and card_has_personal_data(card):
+                await uow.audit.record(
+                    at=self._clock.now(),
+                    actor_staff_id=actor.id,
+                    action="pii.view",
+                    target_type="complex",
+                    target_id=complex_id,
+                    details={"via": "complex_card"},
+                )
+                await uow.commit()
+        return card
+
+
+def _require_dong(actor: StaffMember, admin_dong_id: int, what: str) -> None:
+    if not covers_dong(actor, Permission.HOUSING_READ, admin_dong_id):
+        raise PermissionDenied(
+            f"{actor.saeol_id} does not cover the dong of {what}", permission=Permission.HOUSING_READ.value
+        )
+
+
+def card_has_personal_data(card: ComplexCard) -> bool:
+    office = card.office
+    return bool(
+        (office and (office.mobile or office.birth))
+        or any(r.phone or r.birth for r in card.representatives)
+        or any(g.leader_phone or g.leader_email for g in card.groups)
+    )
+
+
+def build_card(sections: ComplexSections, *, masked: bool) -> ComplexCard:
+    """Apply the masking rule to every personal field of the card, once, here."""
+
+    def phone(value: str | None) -> str | None:
+        return mask_phone(value) if masked else value
+
+    office = sections.office
+    manager = (
+        ManagerView(
+            office_phone=office.phone,
+            office_fax=office.fax,
+            name=office.manager_name,
+            birth=BirthDate.of(office.manager_birth_date, masked=masked),
+            mobile=phone(office.manager_mobile),
+            license_no=office.manager_license_no,
+            license_grade=office.manager_license_grade,
+            assigned_on=office.manager_assigned_on,
+        )
+        if office
+        else None
+    )
+    representatives = tuple(
+        RepresentativeView(
+            position=r.position,
+            name=r.name,
+            gender=r.gender,
+            birth=BirthDate.of(r.birth_date, masked=masked),
+            building_unit=r.building_unit,
+            phone=phone(r.phone),
+            term_start=r.term_start,
+            term_end=r.term_end,
+        )
+        for r in sections.representatives
+    )
+    groups = tuple(
+        GroupView(
+            kind=g.kind,
+            name=g.name,
+            leader_position=g.leader_position,
+            leader_name=g.leader_name,
+            leader_phone=phone(g.leader_phone),
+            leader_email=mask_email(g.leader_email) if masked else g.leader_email,
+            member_count=g.member_count,
+            formed_on=g.formed_on,
+        )
+        for g in sections.groups
+    )
+    return ComplexCard(
+        detail=sections.detail,
+        office=manager,
+        representatives=representatives,
+        groups=groups,
+        projects=sections.projects,
+        photo_count=sections.photo_count,
+        personal_data_masked=masked,
+    )

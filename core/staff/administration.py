@@ -1,0 +1,504 @@
+"""Staff administration (전산정보과): find, add and edit staff members, deactivate and re-activate them, unbind
+their Telegram account, issue link codes, and grant or revoke permissions with an optional scope.
+
+The admin pages and the JSON API both call these; each checks ``admin`` first, works in one unit of work and
+writes an audit entry with the old and the new values. The bot reads a member's ``active`` flag and grants
+afresh on every update, so every change here takes effect on the member's next message, with no restart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from core.clock import Clock
+from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, StaleRecord
+from core.permissions import Permission, require
+from core.staff.directory import SAEOL_ID, StaffDirectory, clean_text
+from core.staff.values import LinkCodeIssued
+from core.values import GrantRecord, GrantScope, Page, StaffMember
+from storage.staff.administration import NamedRow, StaffRow
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+SEARCH_LIMIT = 50
+# The columns' widths (storage/models.py: staff.name, department.name); StaffDirectory.add_staff uses the same.
+NAME_LIMIT = 50
+DEPARTMENT_LIMIT = 50
+# Ids are PostgreSQL integers: a larger number names nothing, and asking for it would be a database error.
+LARGEST_ID = 2**31 - 1
+
+
+class ScopeKind(StrEnum):
+    NONE = "none"
+    DEPARTMENT = "department"
+    DONGS = "dongs"
+
+
+# Where a grant of each permission may be limited. The services read dong scopes for housing and personal data
+# (core/housing/lookup.py) and text messages (core/sms/selection.py), and department scopes for benchmarking
+# (core/benchmark/workflow.py); any other scope would be stored and silently ignored, letting an admin believe a
+# grant is narrower than it is, so it is refused.
+SCOPE_OF: dict[Permission, ScopeKind] = {
+    Permission.HOUSING_READ: ScopeKind.DONGS,
+    Permission.HOUSING_WRITE: ScopeKind.DONGS,
+    Permission.PII_VIEW: ScopeKind.DONGS,
+    Permission.COMMUNITY_READ: ScopeKind.NONE,
+    Permission.COMMUNITY_WRITE: ScopeKind.NONE,
+    Permission.BENCHMARK_EXECUTE: ScopeKind.DEPARTMENT,
+    Permission.BENCHMARK_COORDINATE: ScopeKind.DEPARTMENT,
+    Permission.SMS_SEND: ScopeKind.DONGS,
+    Permission.ADMIN: ScopeKind.NONE,
+}
+
+
+class AlreadyDone(DongneError):
+    """The change asked for is already in effect (revoked twice, deactivated twice): reported as a conflict,
+    so a double click or a stale page gets a clear answer and nothing is written twice."""
+
+    def __init__(self, code: str, detail: str = "", **params: object) -> None:
+        super().__init__(detail or code, **params)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class StaffQuery:
+    text: str = ""
+    active: bool | None = None  # None: active and inactive alike
+    page: int = 0  # 0-based
+    size: int = PAGE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSummary:
+    id: int
+    saeol_id: str
+    name: str
+    department: str
+    active: bool
+    telegram_bound: bool
+    grants: tuple[GrantView, ...] = ()  # the roles column of the list, by permission
+
+
+@dataclass(frozen=True, slots=True)
+class GrantView:
+    permission: str
+    department_id: int | None
+    department: str | None
+    dong_ids: tuple[int, ...]
+    dongs: tuple[str, ...]  # names, in the district's order
+    granted_at: datetime  # in the office's zone
+
+    @property
+    def scope(self) -> ScopeKind:
+        if self.department_id is not None:
+            return ScopeKind.DEPARTMENT
+        return ScopeKind.DONGS if self.dong_ids else ScopeKind.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDetail:
+    id: int
+    saeol_id: str
+    name: str
+    department_id: int
+    department: str
+    active: bool
+    telegram_bound: bool
+    language: str
+    created_at: datetime  # in the office's zone
+    version: int  # send it back with an edit: a change made meanwhile by someone else is then refused
+    grants: tuple[GrantView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChoices:
+    """What a grant form offers: each permission with the scope it may carry, and the scopes' choices."""
+
+    permissions: tuple[tuple[str, ScopeKind], ...]
+    departments: tuple[NamedRow, ...]
+    dongs: tuple[NamedRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDraft:
+    saeol_id: str
+    name: str
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffEdit:
+    """A change of name and/or department (None keeps the saved value), made on ``version`` of the member."""
+
+    name: str | None
+    department: str | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRequest:
+    permission: str
+    department_id: int | None = None
+    dong_ids: frozenset[int] = frozenset()
+
+
+def check_id(value: int) -> int:
+    """A record id as a caller gave it: one that cannot exist is simply not found."""
+    if not 0 < value <= LARGEST_ID:
+        raise NotFound(str(value))
+    return value
+
+
+def _scope_details(scope: GrantScope | None) -> dict[str, object] | None:
+    if scope is None:
+        return None
+    return {"department_id": scope.department_id, "dong_ids": sorted(scope.admin_dong_ids)}
+
+
+def _parse_permission(name: str) -> Permission:
+    try:
+        return Permission(name)
+    except ValueError:
+        raise InvalidInput("unknown_permission", name[:60], names=name[:60]) from None
+
+
+def _check_scope(permission: Permission, request: GrantRequest) -> None:
+    if request.department_id is not None and request.dong_ids:
+        raise InvalidInput("grant_scope_both")
+    wanted = (
+        ScopeKind.DEPARTMENT
+        if request.department_id is not None
+        else ScopeKind.DONGS
+        if request.dong_ids
+        else ScopeKind.NONE
+    )
+    if wanted is not ScopeKind.NONE and SCOPE_OF[permission] is not wanted:
+        raise InvalidInput("grant_scope_not_applicable", permission=permission.value, scope=wanted.value)
+
+
+class StaffAdministration:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, link_code_ttl: timedelta) -> None:
+        self._uow = uow
+        self._clock = clock
+        # Link codes have one maker and one set of rules: the directory's.
+        self._directory = StaffDirectory(uow, clock, link_code_ttl=link_code_ttl)
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    async def list_staff(self, actor: StaffMember, query: StaffQuery) -> Page[StaffSummary]:
+        require(actor, Permission.ADMIN)
+        text = " ".join(query.text.split())
+        if len(text) > SEARCH_LIMIT:
+            raise InvalidInput("search_too_long", limit=SEARCH_LIMIT)
+        size = min(max(query.size, 1), MAX_PAGE_SIZE)
+        number = min(max(query.page, 0), LARGEST_ID // size)
+        async with self._uow() as uow:
+            rows, total = await uow.staff_admin.search_staff(
+                text=text, active=query.active, offset=number * size, limit=size
+            )
+            grants = await uow.grants.list_grants_of(r.id for r in rows)
+            every = [g for held in grants.values() for g in held]
+            departments = {d.id: d.name for d in await uow.staff_admin.list_departments()} if every else {}
+            dongs = await uow.staff_admin.list_admin_dongs() if any(g.scope.admin_dong_ids for g in every) else []
+        items = tuple(
+            StaffSummary(
+                id=r.id,
+                saeol_id=r.saeol_id,
+                name=r.name,
+                department=r.department,
+                active=r.active,
+                telegram_bound=r.telegram_user_id is not None,
+                grants=tuple(self._grant_view(g, departments, dongs) for g in grants.get(r.id, [])),
+            )
+            for r in rows
+        )
+        return Page(items=items, number=number, size=size, total=total)
+
+    async def get(self, actor: StaffMember, staff_id: int) -> StaffDetail:
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        async with self._uow() as uow:
+            return await self._detail(uow, staff_id)
+
+    async def role_choices(self, actor: StaffMember) -> RoleChoices:
+        require(actor, Permission.ADMIN)
+        async with self._uow() as uow:
+            departments = await uow.staff_admin.list_departments()
+            dongs = await uow.staff_admin.list_admin_dongs()
+        return RoleChoices(
+            permissions=tuple((p.value, SCOPE_OF[p]) for p in Permission),
+            departments=tuple(departments),
+            dongs=tuple(dongs),
+        )
+
+    # -- staff members ---------------------------------------------------------------------------------
+
+    async def add(self, actor: StaffMember, draft: StaffDraft) -> StaffDetail:
+        """A new staff member with no permissions and no Telegram account yet (issue a link code next).
+        The rules are the directory's (``StaffDirectory.add_staff``): Saeol ID format, names, duplicates."""
+        require(actor, Permission.ADMIN)
+        saeol_id = draft.saeol_id.strip().lower()
+        if not SAEOL_ID.match(saeol_id):
+            raise InvalidInput("invalid_saeol_id", saeol_id[:60])
+        name = clean_text(draft.name, "name", NAME_LIMIT)
+        department = clean_text(draft.department, "department", DEPARTMENT_LIMIT)
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            if await uow.staff.find_staff_by_saeol_id(saeol_id) is not None:
+                raise DuplicateStaff(saeol_id, saeol_id=saeol_id)
+            department_id = await uow.staff.ensure_department(department)
+            staff_id = await uow.staff.add_staff(saeol_id=saeol_id, name=name, department_id=department_id, now=now)
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
+                at=now,
+                action="staff.add",
+                details={"old": None, "new": {"saeol_id": saeol_id, "name": name, "department": department}},
+            )
+            detail = await self._detail(uow, staff_id)
+            await uow.commit()
+        return detail
+
+    async def edit(self, actor: StaffMember, staff_id: int, change: StaffEdit) -> StaffDetail:
+        """Rename or move a member. ``change.version`` is the version the admin's form showed: if anyone changed
+        the member since, the edit is refused (StaleRecord) rather than silently undoing their change."""
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        name = clean_text(change.name, "name", NAME_LIMIT) if change.name is not None else None
+        department = (
+            clean_text(change.department, "department", DEPARTMENT_LIMIT) if change.department is not None else None
+        )
+        async with self._uow(write=True) as uow:
+            row = await self._row(uow, staff_id)
+            if row.version != change.version:
+                raise StaleRecord(str(staff_id), version=row.version)
+            name, department = name or row.name, department or row.department
+            old = {"name": row.name, "department": row.department}
+            new = {"name": name, "department": department}
+            if old == new:
+                return await self._detail(uow, staff_id)
+            department_id = await uow.staff.ensure_department(department)
+            if not await uow.staff_admin.update_staff(
+                staff_id, expected_version=change.version, name=name, department_id=department_id
+            ):
+                raise StaleRecord(str(staff_id))
+            changed = [key for key in old if old[key] != new[key]]
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
+                action="staff.edit",
+                details={"old": {k: old[k] for k in changed}, "new": {k: new[k] for k in changed}},
+            )
+            detail = await self._detail(uow, staff_id)
+            await uow.commit()
+        return detail
+
+    async def deactivate(self, actor: StaffMember, staff_id: int) -> StaffDetail:
+        """Stop a member: the bot refuses their very next update, and their admin sessions end now."""
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        if staff_id == actor.id:
+            raise InvalidInput("staff_own_account")
+        return await self._set_active(actor, staff_id, False)
+
+    async def activate(self, actor: StaffMember, staff_id: int) -> StaffDetail:
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        return await self._set_active(actor, staff_id, True)
+
+    async def _set_active(self, actor: StaffMember, staff_id: int, active: bool) -> StaffDetail:
+        async with self._uow(write=True) as uow:
+            await self._row(uow, staff_id)
+            if not await uow.staff_admin.set_active(staff_id, active):
+                raise AlreadyDone("already_active" if active else "already_inactive", str(staff_id))
+            if not active:
+                await uow.admin.delete_sessions_of(staff_id)
+                await self._revoke_tokens(uow, actor, staff_id, via="staff_deactivated")
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
+                action="staff.activate" if active else "staff.deactivate",
+                details={"old": {"active": not active}, "new": {"active": active}},
+            )
+            detail = await self._detail(uow, staff_id)
+            await uow.commit()
+        return detail
+
+    async def unbind_telegram(self, actor: StaffMember, staff_id: int) -> StaffDetail:
+        """Forget the member's Telegram account (a lost or changed phone); a new link code binds the next one."""
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        async with self._uow(write=True) as uow:
+            row = await self._row(uow, staff_id)
+            if not await uow.staff_admin.unbind_telegram(staff_id):
+                raise AlreadyDone("already_unbound", str(staff_id))
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
+                action="staff.unbind",
+                details={"old": {"telegram_user_id": row.telegram_user_id}, "new": {"telegram_user_id": None}},
+            )
+            detail = await self._detail(uow, staff_id)
+            await uow.commit()
+        return detail
+
+    async def issue_link_code(self, actor: StaffMember, staff_id: int) -> LinkCodeIssued:
+        """A new one-time code to bind (or re-bind) the member's Telegram account; audited by the directory."""
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        async with self._uow() as uow:
+            row = await self._row(uow, staff_id)
+        return await self._directory.issue_link_code(actor, row.saeol_id)
+
+    # -- roles -----------------------------------------------------------------------------------------
+
+    async def grant(self, actor: StaffMember, staff_id: int, request: GrantRequest) -> StaffDetail:
+        """Grant a permission, optionally limited to one department or to some administrative dongs (not both).
+        Granting a held permission again replaces its scope."""
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        permission = _parse_permission(request.permission)
+        _check_scope(permission, request)
+        async with self._uow(write=True) as uow:
+            await self._row(uow, staff_id)
+            await self._check_scope_ids(uow, request)
+            held = await uow.grants.get_grant(staff_id, permission.value)
+            wanted = GrantScope(department_id=request.department_id, admin_dong_ids=frozenset(request.dong_ids))
+            if held is not None and held.scope == wanted:
+                return await self._detail(uow, staff_id)  # nothing to change, nothing to audit
+            await uow.grants.set_grant(
+                staff_id,
+                permission.value,
+                department_id=request.department_id,
+                dong_ids=sorted(request.dong_ids),
+                now=self._clock.now(),
+            )
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
+                action="role.grant",
+                details={
+                    "permission": permission.value,
+                    "old": _scope_details(held.scope) if held is not None else None,
+                    "new": _scope_details(wanted),
+                },
+            )
+            detail = await self._detail(uow, staff_id)
+            await uow.commit()
+        return detail
+
+    async def revoke(self, actor: StaffMember, staff_id: int, permission_name: str) -> StaffDetail:
+        """Take a permission away; revoking one not held (e.g. twice) is refused with a clear answer."""
+        require(actor, Permission.ADMIN)
+        check_id(staff_id)
+        permission = _parse_permission(permission_name)
+        if staff_id == actor.id and permission is Permission.ADMIN:
+            raise InvalidInput("staff_own_account")
+        async with self._uow(write=True) as uow:
+            await self._row(uow, staff_id)
+            held = await uow.grants.get_grant(staff_id, permission.value)
+            if held is None or not await uow.grants.revoke_grant(staff_id, permission.value):
+                raise AlreadyDone("already_revoked", permission.value, permission=permission.value)
+            if permission is Permission.ADMIN:
+                await uow.admin.delete_sessions_of(staff_id)
+                await self._revoke_tokens(uow, actor, staff_id, via="admin_revoked")
+            await self._audit(
+                uow,
+                actor,
+                staff_id,
+                action="role.revoke",
+                details={"permission": permission.value, "old": _scope_details(held.scope), "new": None},
+            )
+            detail = await self._detail(uow, staff_id)
+            await uow.commit()
+        return detail
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    async def _row(self, uow: UnitOfWork, staff_id: int) -> StaffRow:
+        row = await uow.staff_admin.get_staff_row(staff_id)
+        if row is None:
+            raise NotFound(str(staff_id))
+        return row
+
+    async def _revoke_tokens(self, uow: UnitOfWork, actor: StaffMember, staff_id: int, *, via: str) -> None:
+        """Revoke the member's API tokens for good: a token is a standing secret in some script, so granting
+        ``admin`` again (or re-activating) must not bring it back; the admin issues a new one if still needed."""
+        now = self._clock.now()
+        for token_id, name in await uow.admin.revoke_api_tokens_of(staff_id, now):
+            await uow.audit.record(
+                at=now,
+                actor_staff_id=actor.id or None,
+                action="admin.token_revoke",
+                target_type="api_token",
+                target_id=token_id,
+                details={"name": name, "via": via},
+            )
+
+    async def _audit(
+        self,
+        uow: UnitOfWork,
+        actor: StaffMember,
+        staff_id: int,
+        *,
+        action: str,
+        details: dict[str, object],
+        at: datetime | None = None,
+    ) -> None:
+        """An audit entry about the member, by ``actor``, at ``at`` (default: now)."""
+        await uow.audit.record(
+            at=at or self._clock.now(),
+            actor_staff_id=actor.id or None,
+            action=action,
+            target_type="staff",
+            target_id=staff_id,
+            details=details,
+        )
+
+    async def _check_scope_ids(self, uow: UnitOfWork, request: GrantRequest) -> None:
+        if request.department_id is not None:
+            known = {d.id for d in await uow.staff_admin.list_departments()}
+            if request.department_id not in known:
+                raise InvalidInput("grant_department_unknown", str(request.department_id))
+        if request.dong_ids:
+            known = {d.id for d in await uow.staff_admin.list_admin_dongs()}
+            if not request.dong_ids <= known:
+                raise InvalidInput("grant_dong_unknown", str(sorted(request.dong_ids - known)))
+
+    async def _detail(self, uow: UnitOfWork, staff_id: int) -> StaffDetail:
+        row = await self._row(uow, staff_id)
+        grants = await uow.grants.list_grants(staff_id)
+        departments = {d.id: d.name for d in await uow.staff_admin.list_departments()} if grants else {}
+        dongs = await uow.staff_admin.list_admin_dongs() if any(g.scope.admin_dong_ids for g in grants) else []
+        return StaffDetail(
+            id=row.id,
+            saeol_id=row.saeol_id,
+            name=row.name,
+            department_id=row.department_id,
+            department=row.department,
+            active=row.active,
+            telegram_bound=row.telegram_user_id is not None,
+            language=row.language,
+            created_at=self._clock.local(row.created_at),
+            version=row.version,
+            grants=tuple(self._grant_view(g, departments, dongs) for g in grants),
+        )
+
+    def _grant_view(self, grant: GrantRecord, departments: dict[int, str], dongs: list[NamedRow]) -> GrantView:
+        scope = grant.scope
+        in_order = [d for d in dongs if d.id in scope.admin_dong_ids]
+        return GrantView(
+            permission=grant.permission,
+            department_id=scope.department_id,
+            department=departments.get(scope.department_id) if scope.department_id is not None else None,
+            dong_ids=tuple(d.id for d in in_order),
+            dongs=tuple(d.name for d in in_order),
+            granted_at=self._clock.local(grant.granted_at),
+        )

@@ -1,0 +1,147 @@
+"""The housing registry (공동주택): complexes, their management offices, representatives, resident
+groups, support projects and photos."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, UtcDateTime
+
+
+class Complex(Base):
+    """공동주택 단지."""
+
+    __tablename__ = "complex"
+    __table_args__ = (
+        CheckConstraint("building_count >= 0 AND household_count >= 0", name="counts_non_negative"),
+        CheckConstraint("kind IN ('apartment', 'row_house')", name="kind_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Name with spaces removed and case folded: what a search fragment is matched against.
+    name_key: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    management_type: Mapped[str | None] = mapped_column(String(20))
+    kapt_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kapt_management_mode: Mapped[str | None] = mapped_column(String(20))
+    admin_dong_id: Mapped[int] = mapped_column(ForeignKey("admin_dong.id"), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    building_count: Mapped[int] = mapped_column(Integer)
+    household_count: Mapped[int] = mapped_column(Integer)
+    floors_min: Mapped[int | None] = mapped_column(Integer)
+    floors_max: Mapped[int | None] = mapped_column(Integer)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    households_area_1: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_2: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_3: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_4: Mapped[int] = mapped_column(Integer, default=0)
+    households_area_5: Mapped[int] = mapped_column(Integer, default=0)
+    remarks: Mapped[str | None] = mapped_column(Text)
+    # Rental households inside another complex's buildings (소셜믹스) are registered as a complex of their
+    # own whose buildings are that estate's: the district's building total counts them once, there.
+    buildings_shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("complex.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Optimistic lock: an edit names the version it read, so concurrent edits cannot silently overwrite.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ManagementOffice(Base):
+    """관리사무소 and its chief (관리소장)."""
+
+    __tablename__ = "management_office"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    fax: Mapped[str | None] = mapped_column(String(20))
+    manager_name: Mapped[str | None] = mapped_column(String(50))
+    manager_birth_date: Mapped[date | None] = mapped_column(Date)
+    manager_mobile: Mapped[str | None] = mapped_column(String(20))
+    manager_license_no: Mapped[str | None] = mapped_column(String(30))
+    manager_license_grade: Mapped[str | None] = mapped_column(String(10))
+    manager_assigned_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Representative(Base):
+    """입주자대표 구성원."""
+
+    __tablename__ = "representative"
+    __table_args__ = (
+        CheckConstraint("term_end IS NULL OR term_start IS NULL OR term_end > term_start", name="term_order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("position.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    building_unit: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+
+
+class ResidentGroup(Base):
+    """자생단체 of a complex: community-activation group or other self-run group."""
+
+    __tablename__ = "resident_group"
+    __table_args__ = (
+        CheckConstraint("kind IN ('community_activation', 'other')", name="kind_known"),
+        CheckConstraint("member_count IS NULL OR member_count >= 0", name="members_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(100))
+    leader_position: Mapped[str | None] = mapped_column(String(20))
+    leader_name: Mapped[str | None] = mapped_column(String(50))
+    leader_phone: Mapped[str | None] = mapped_column(String(20))
+    leader_email: Mapped[str | None] = mapped_column(String(100))
+    member_count: Mapped[int | None] = mapped_column(Integer)
+    formed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class SupportProject(Base):
+    """지원사업: a district grant to a complex, amounts in thousand won."""
+
+    __tablename__ = "support_project"
+    __table_args__ = (
+        CheckConstraint("amount >= 0 AND returned_amount >= 0", name="amounts_non_negative"),
+        CheckConstraint("returned_amount <= amount", name="returned_within_amount"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(100))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    returned_amount: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Photo(Base):
+    """사진: metadata of a complex photo; the bytes live in the file store (or Telegram, by file id)."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    caption: Mapped[str | None] = mapped_column(String(200))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(200))
+    file_path: Mapped[str | None] = mapped_column(String(300))
+    taken_on: Mapped[date | None] = mapped_column(Date)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)

@@ -1,0 +1,190 @@
+"""Housing complexes and everything the lookup card shows."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.housing.values import (
+    ComplexDetail,
+    ComplexSections,
+    ComplexSummary,
+    GroupRecord,
+    OfficeRecord,
+    RepresentativeRecord,
+    SupportProjectRecord,
+)
+from core.values import AdminDongRecord
+from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
+from storage.reference.models import AdminDong, Position
+
+
+def name_key(name: str) -> str:
+    """What a name is searched by: spacing and case do not matter (``삼성 쉐르빌`` finds ``삼성쉐르빌``)."""
+    return "".join(name.split()).casefold()
+
+
+def _like_fragment(fragment: str) -> str:
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+_SUMMARY_COLUMNS = (Complex.id, Complex.name, AdminDong.name, Complex.address, Complex.household_count)
+
+
+class HousingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find_complexes_by_name(
+        self, fragment: str, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None = None
+    ) -> tuple[list[ComplexSummary], int]:
+        """Complexes whose name contains the fragment, by name; and how many match in all. With
+        ``admin_dong_ids``, only complexes in those dongs (a reader's scope); None means every dong."""
+        condition: ColumnElement[bool] = Complex.name_key.like(_like_fragment(name_key(fragment)), escape="\\")
+        if admin_dong_ids is not None:
+            condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
+        return await self._page(condition, offset=offset, limit=limit)
+
+    async def list_complexes_in_dong(
+        self, admin_dong_id: int, *, offset: int, limit: int
+    ) -> tuple[list[ComplexSummary], int]:
+        return await self._page(Complex.admin_dong_id == admin_dong_id, offset=offset, limit=limit)
+
+    async def _page(self, condition: object, *, offset: int, limit: int) -> tuple[list[ComplexSummary], int]:
+        # One scan gives both the page and the total (a window count), instead of a count query and a page query.
+        total_column = func.count().over().label("total")
+        rows = (
+            await self._session.execute(
+                select(*_SUMMARY_COLUMNS, total_column)
+                .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+                .where(condition)  # type: ignore[arg-type]
+                .order_by(Complex.name, Complex.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        items = [ComplexSummary(id=r[0], name=r[1], admin_dong=r[2], address=r[3], household_count=r[4]) for r in rows]
+        if rows:
+            return items, int(rows[0][5])
+        if offset == 0:
+            return items, 0
+        # A page past the end has no row to carry the total; count only in that rare case.
+        total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
+        return items, int(total or 0)
+
+    async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongRecord]:
+        """Every dong (or only ``admin_dong_ids``) with how many complexes it has, in the district's order."""
+        statement = (
+            select(AdminDong.id, AdminDong.name, AdminDong.short_name, func.count(Complex.id))
+            .outerjoin(Complex, Complex.admin_dong_id == AdminDong.id)
+            .group_by(AdminDong.id, AdminDong.name, AdminDong.short_name, AdminDong.sort_order)
+            .order_by(AdminDong.sort_order, AdminDong.id)
+        )
+        if admin_dong_ids is not None:
+            statement = statement.where(AdminDong.id.in_(sorted(admin_dong_ids)))
+        rows = await self._session.execute(statement)
+        return [AdminDongRecord(id=r[0], name=r[1], short_name=r[2], complex_count=r[3]) for r in rows]
+
+    async def get_admin_dong(self, admin_dong_id: int) -> AdminDongRecord | None:
+        row = (
+            await self._session.execute(
+                select(AdminDong.id, AdminDong.name, AdminDong.short_name).where(AdminDong.id == admin_dong_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        count = await self._session.scalar(
+            select(func.count()).select_from(Complex).where(Complex.admin_dong_id == admin_dong_id)
+        )
+        return AdminDongRecord(id=row[0], name=row[1], short_name=row[2], complex_count=int(count or 0))
+
+    async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
+        """The card's head (one query): enough to decide whether the reader may open the rest."""
+        row = (
+            await self._session.execute(
+                select(Complex, AdminDong.name, AdminDong.short_name)
+                .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+                .where(Complex.id == complex_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        c, dong_name, dong_short = row
+        return ComplexDetail(
+            id=c.id,
+            name=c.name,
+            kind=c.kind,
+            management_type=c.management_type,
+            kapt_code=c.kapt_code,
+            kapt_management_mode=c.kapt_management_mode,
+            admin_dong_id=c.admin_dong_id,
+            admin_dong=dong_name,
+            admin_dong_short=dong_short,
+            address=c.address,
+            building_count=c.building_count,
+            household_count=c.household_count,
+            floors_min=c.floors_min,
+            floors_max=c.floors_max,
+            approved_on=c.approved_on,
+            households_by_area=(
+                c.households_area_1,
+                c.households_area_2,
+                c.households_area_3,
+                c.households_area_4,
+                c.households_area_5,
+            ),
+            remarks=c.remarks,
+            version=c.version,
+            updated_at=c.updated_at,
+        )
+
+    async def load_complex_sections(
+        self, complex_id: int, *, detail: ComplexDetail | None = None
+    ) -> ComplexSections | None:
+        """The whole card in six queries, however many sections a complex has; five when the caller
+        already read the head with ``load_complex_detail``."""
+        if detail is None:
+            detail = await self.load_complex_detail(complex_id)
+            if detail is None:
+                return None
+        office_row = await self._session.scalar(
+            select(ManagementOffice).where(ManagementOffice.complex_id == complex_id)
+        )
+        rep_rows = await self._session.execute(
+            select(Representative, Position.name)
+            .join(Position, Position.id == Representative.position_id)
+            .where(Representative.complex_id == complex_id)
+            .order_by(Position.sort_order, Representative.id)
+        )
+        group_rows = await self._session.scalars(
+            select(ResidentGroup).where(ResidentGroup.complex_id == complex_id).order_by(ResidentGroup.id)
+        )
+        project_rows = await self._session.scalars(
+            select(SupportProject)
+            .where(SupportProject.complex_id == complex_id)
+            .order_by(SupportProject.period_start.desc(), SupportProject.id)
+        )
+        photo_count = await self._session.scalar(
+            select(func.count()).select_from(Photo).where(Photo.complex_id == complex_id)
+        )
+        return ComplexSections(
+            detail=detail,
+            office=_values(OfficeRecord, office_row) if office_row else None,
+            representatives=tuple(_values(RepresentativeRecord, r, position=position) for r, position in rep_rows),
+            groups=tuple(_values(GroupRecord, g) for g in group_rows),
+            projects=tuple(_values(SupportProjectRecord, p) for p in project_rows),
+            photo_count=int(photo_count or 0),
+        )
+
+
+R = TypeVar("R")
+
+
+def _values(record: type[R], row: object, **extra: object) -> R:
+    """A record from the ORM row's same-named attributes (plus ``extra``), so no ORM object leaves storage."""
+    names = [f.name for f in fields(record) if f.name not in extra]  # type: ignore[arg-type]
+    return record(**{name: getattr(row, name) for name in names}, **extra)
