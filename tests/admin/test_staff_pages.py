@@ -206,11 +206,7 @@ async def test_bad_staff_details_are_shown_again_with_a_polite_message(client, a
     assert overlong.status == 422 and text("admin.error.field_too_long", limit=MAX_FIELD) in await overlong.text()
     missing = await post(client, "/staff", {})
     assert missing.status == 422
-    assert (
-        await services.staff_admin.list_staff(
-            admin, __import__("core.staff.administration").admin.staff_admin.StaffQuery()
-        )
-    ).total == 2
+    assert (await services.staff_admin.list_staff(admin, StaffQuery())).total == 2
 
 
 async def test_html_in_a_name_is_shown_as_written(client, admin, services):
