@@ -13,15 +13,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.permissions import Permission, require
-from core.values import Page, StaffMember
+from core.values import AuditQuery, AuditRecord, AuditStaff, Page, StaffMember
 from core.workbook import Column, ExportBook, Kind
-from storage.audit.repository import AuditQuery, AuditRecord, AuditStaff
 from storage.uow import UnitOfWorkFactory
 
 PAGE_SIZE = 50
@@ -41,7 +40,6 @@ PAGE_VALUE_LIMIT = 300
 ACTION_PATTERN = re.compile(r"[a-z0-9_.]{1,50}")
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2999  # a date outside is a typing mistake (and 9999-12-31 + 1 day fails)
 
-AuditStaffOption = AuditStaff
 # Detail keys that name a reference entry by id, and which list: shown by name (or "#id" once deleted).
 ID_FIELDS = {
     "department_id": "department",
@@ -106,26 +104,10 @@ def _parse_date(raw: str | None) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditLine:
-    """One entry as an admin reads it; ``at`` in the office's time zone."""
-
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_name: str | None
-    actor_saeol_id: str | None
-    action: str
-    target_type: str | None
-    target_id: int | None
-    target_name: str | None
-    details: Mapping[str, object] = field(default_factory=dict, hash=False)
-
-
-@dataclass(frozen=True, slots=True)
 class AuditOptions:
     """The filter's choices: the staff members, and the actions the log holds."""
 
-    staff: tuple[AuditStaffOption, ...]
+    staff: tuple[AuditStaff, ...]
     actions: tuple[str, ...]
 
 
@@ -159,7 +141,7 @@ class AuditLabels:
         return self.fields.get(key, key)
 
 
-def actor_text(line: AuditLine, labels: AuditLabels) -> str:
+def actor_text(line: AuditRecord, labels: AuditLabels) -> str:
     if line.actor_name is not None:
         return line.actor_name
     username = line.details.get("username")
@@ -168,7 +150,7 @@ def actor_text(line: AuditLine, labels: AuditLabels) -> str:
     return labels.system
 
 
-def target_text(line: AuditLine, labels: AuditLabels) -> str:
+def target_text(line: AuditRecord, labels: AuditLabels) -> str:
     """What the entry is about: "직원 홍길동", "직위 회장", "벤치마킹 사업 2026-4-001"; empty if nothing."""
     if line.target_type is None:
         return ""
@@ -181,7 +163,7 @@ def target_text(line: AuditLine, labels: AuditLabels) -> str:
     return f"{kind} {name}"
 
 
-def describe_details(line: AuditLine, labels: AuditLabels, *, limit: int | None = PAGE_VALUE_LIMIT) -> list[str]:
+def describe_details(line: AuditRecord, labels: AuditLabels, *, limit: int | None = PAGE_VALUE_LIMIT) -> list[str]:
     """The entry's details as readable lines; long values cut at ``limit`` characters (None: whole)."""
     details = dict(line.details)
     if line.target_name is None and line.target_type is not None:
@@ -258,7 +240,7 @@ class AuditLog:
             actions = await uow.audit.list_actions()
         return AuditOptions(staff=tuple(staff), actions=tuple(actions))
 
-    async def page(self, actor: StaffMember, wanted: AuditFilter, number: int = 0) -> Page[AuditLine]:
+    async def page(self, actor: StaffMember, wanted: AuditFilter, number: int = 0) -> Page[AuditRecord]:
         """One page of entries, newest first; a page past the end shows the last one."""
         require(actor, Permission.ADMIN)
         query = self._query(wanted)
@@ -275,7 +257,7 @@ class AuditLog:
         actor: StaffMember,
         wanted: AuditFilter,
         labels: AuditLabels,
-        describe: Callable[[AuditLine], str] | None = None,
+        describe: Callable[[AuditRecord], str] | None = None,
     ) -> bytes:
         """The entries the filter selects as an Excel workbook (.xlsx), newest first, with a second sheet
         saying which filter made it. Written in write-only mode a batch at a time in a worker thread, so a
@@ -342,19 +324,9 @@ class AuditLog:
         """Midnight of ``day`` in the office's zone, as the UTC instant entries are stored in."""
         return datetime.combine(day, time(0), tzinfo=self._clock.zone).astimezone(UTC)
 
-    def _line(self, record: AuditRecord, names: Mapping[str, Mapping[int, str]]) -> AuditLine:
-        return AuditLine(
-            id=record.id,
-            at=self._clock.local(record.at),
-            actor_id=record.actor_id,
-            actor_name=record.actor_name,
-            actor_saeol_id=record.actor_saeol_id,
-            action=record.action,
-            target_type=record.target_type,
-            target_id=record.target_id,
-            target_name=record.target_name,
-            details=_named(record.details or {}, names),
-        )
+    def _line(self, record: AuditRecord, names: Mapping[str, Mapping[int, str]]) -> AuditRecord:
+        """The entry as an admin reads it: in the office's time zone, reference entries by name."""
+        return replace(record, at=self._clock.local(record.at), details=_named(record.details, names))
 
 
 def _named(details: Mapping[str, object], names: Mapping[str, Mapping[int, str]]) -> dict[str, object]:
@@ -410,7 +382,7 @@ class _AuditWorkbook:
         labels: AuditLabels,
         conditions: tuple[str, str, str, int],
         created: datetime,
-        describe: Callable[[AuditLine], str] | None,
+        describe: Callable[[AuditRecord], str] | None,
     ) -> None:
         self._labels = labels
         self._describe = describe or (lambda line: "\n".join(describe_details(line, labels, limit=None)))
@@ -439,7 +411,7 @@ class _AuditWorkbook:
             heading=f"{labels.sheet} · {labels.conditions_sheet}",
         )
 
-    def append(self, lines: Sequence[AuditLine]) -> None:
+    def append(self, lines: Sequence[AuditRecord]) -> None:
         labels = self._labels
         for line in lines:
             self._table.append(

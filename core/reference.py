@@ -11,17 +11,14 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 
 from core.clock import Clock
 from core.errors import DongneError, InvalidInput, NotFound, StaleRecord
 from core.permissions import Permission, require
-from core.values import StaffMember
-from storage.reference.repository import ReferenceRecord, is_ordered
+from core.values import ReferenceDraft, ReferenceEntry, StaffMember
+from storage.reference.repository import is_ordered
 from storage.uow import UnitOfWork, UnitOfWorkFactory
-
-ReferenceEntry = ReferenceRecord
 
 # The column widths of the schema (storage/reference/models.py): longer text would be refused by
 # PostgreSQL with an error that cannot say which field.
@@ -46,15 +43,14 @@ class ReferenceKind(StrEnum):
         """Admins set the order (departments are listed by name)."""
         return is_ordered(self.value)
 
-
-@dataclass(frozen=True, slots=True)
-class ReferenceDraft:
-    """An entry as entered; fields a list does not have are ignored (a department has only a name)."""
-
-    name: str
-    short_name: str | None = None
-    description: str | None = None
-    max_amount: int | None = None
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields of ``ReferenceDraft`` this list has, in the order the audit log shows them."""
+        if self is ReferenceKind.ADMIN_DONG:
+            return ("name", "short_name")
+        if self is ReferenceKind.SUPPORT_CRITERION:
+            return ("name", "description", "max_amount")
+        return ("name",)
 
 
 class DuplicateReference(DongneError):
@@ -116,15 +112,22 @@ def check_amount(amount: int | None) -> int | None:
     return amount
 
 
-def values_of(kind: ReferenceKind, draft: ReferenceDraft) -> dict[str, object]:
-    """The draft's columns for this list, checked and cleaned."""
-    values: dict[str, object] = {"name": clean_line(draft.name, field="name", limit=NAME_LIMITS[kind.value])}
+def cleaned(kind: ReferenceKind, draft: ReferenceDraft) -> ReferenceDraft:
+    """The draft as written: checked and cleaned, and without the fields this list does not have."""
+    name = clean_line(draft.name, field="name", limit=NAME_LIMITS[kind.value])
+    assert name is not None  # a required line is never empty
     if kind is ReferenceKind.ADMIN_DONG:
-        values["short_name"] = clean_line(draft.short_name, field="short_name", limit=SHORT_NAME_LIMIT)
+        short_name = clean_line(draft.short_name, field="short_name", limit=SHORT_NAME_LIMIT)
+        return ReferenceDraft(name=name, short_name=short_name)
     if kind is ReferenceKind.SUPPORT_CRITERION:
-        values["description"] = clean_block(draft.description, field="description", limit=DESCRIPTION_LIMIT)
-        values["max_amount"] = check_amount(draft.max_amount)
-    return values
+        description = clean_block(draft.description, field="description", limit=DESCRIPTION_LIMIT)
+        return ReferenceDraft(name=name, description=description, max_amount=check_amount(draft.max_amount))
+    return ReferenceDraft(name=name)
+
+
+def _fields(kind: ReferenceKind, draft: ReferenceDraft) -> dict[str, object]:
+    """The list's fields of a cleaned draft by name, as the audit log records them."""
+    return {name: getattr(draft, name) for name in kind.fields}
 
 
 def fingerprint(entry: ReferenceEntry) -> str:
@@ -160,22 +163,25 @@ class ReferenceLists:
     async def add(self, actor: StaffMember, kind: ReferenceKind, draft: ReferenceDraft) -> ReferenceEntry:
         """A new entry, at the end of an ordered list."""
         require(actor, Permission.ADMIN)
-        values = values_of(kind, draft)
+        clean = cleaned(kind, draft)
+        values = _fields(kind, clean)
         async with self._uow(write=True) as uow:
             repository = uow.reference
             await self._refuse_clash(uow, kind, values, except_id=None)
             if kind.ordered:
-                values["sort_order"] = await repository.next_sort_order(kind.value)
-            entry_id = await repository.add_entry(kind.value, values)
+                values["sort_order"] = sort_order = await repository.next_sort_order(kind.value)
+            else:
+                sort_order = None
+            entry_id = await repository.add_entry(kind.value, clean, sort_order=sort_order)
             if entry_id is None:  # another admin added the same name between our check and our insert
-                raise DuplicateReference(str(values["name"]), field="name", value=values["name"])
+                raise DuplicateReference(clean.name, field="name", value=clean.name)
             await self._audit(
                 uow,
                 actor,
                 "reference.add",
                 kind,
                 entry_id,
-                str(values["name"]),
+                clean.name,
                 {k: [None, v] for k, v in values.items() if v is not None},
             )
             entry = await repository.get_entry(kind.value, entry_id)
@@ -197,7 +203,8 @@ class ReferenceLists:
         edit is refused rather than silently overwriting theirs."""
         require(actor, Permission.ADMIN)
         check_id(kind, entry_id)
-        values = values_of(kind, draft)
+        clean = cleaned(kind, draft)
+        values = _fields(kind, clean)
         async with self._uow(write=True) as uow:
             repository = uow.reference
             entry = await repository.get_entry(kind.value, entry_id, lock=True)
@@ -210,9 +217,9 @@ class ReferenceLists:
             if not changes:
                 return entry
             await self._refuse_clash(uow, kind, {k: values[k] for k in changes}, except_id=entry_id)
-            if not await repository.update_entry(kind.value, entry_id, values):
-                raise DuplicateReference(str(values["name"]), field="name", value=values["name"])
-            await self._audit(uow, actor, "reference.edit", kind, entry_id, str(values["name"]), changes)
+            if not await repository.update_entry(kind.value, entry_id, clean):
+                raise DuplicateReference(clean.name, field="name", value=clean.name)
+            await self._audit(uow, actor, "reference.edit", kind, entry_id, clean.name, changes)
             updated = await repository.get_entry(kind.value, entry_id)
             await uow.commit()
         assert updated is not None

@@ -1,5 +1,6 @@
-"""Values every domain shares: the acting staff member and their grants, administrative dongs, and a page
-of results. Plain frozen dataclasses with no dependencies, so repositories can hand them back as they are."""
+"""Values every domain shares: the acting staff member and their grants, administrative dongs, the audit
+log's entries, the reference lists' entries, and a page of results. Plain frozen dataclasses with no
+dependencies, so repositories can hand them back (and take them) as they are."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class GrantScope:
 
 
 @dataclass(frozen=True, slots=True)
-class StaffRecord:
+class StaffMember:
     id: int
     saeol_id: str
     name: str
@@ -49,15 +50,83 @@ class GrantRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class AdminDongRecord:
+class AdminDong:
     id: int
     name: str
     short_name: str
     complex_count: int
 
 
-StaffMember = StaffRecord
-AdminDong = AdminDongRecord
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One entry of the audit log. Storage gives ``at`` in UTC as stored (naive on SQLite); the audit log's
+    pages give it in the office's zone, with ids of reference entries in ``details`` replaced by names."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    actor_saeol_id: str | None
+    action: str
+    target_type: str | None
+    target_id: int | None
+    # What the target is called where the log can tell: a staff member's name, a complex's name, a
+    # benchmarking case's number.
+    target_name: str | None
+    details: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Which entries: all conditions given must hold."""
+
+    # Entries by this staff member, or about them (their account was the target).
+    staff_id: int | None = None
+    action: str | None = None
+    since: datetime | None = None  # inclusive, UTC
+    until: datetime | None = None  # exclusive, UTC
+    # Entries up to this id only: an export started at one moment lists what was there at that moment.
+    up_to_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditStaff:
+    """A staff member, as the audit log's filter offers them."""
+
+    id: int
+    name: str
+    saeol_id: str
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceEntry:
+    """One entry of a reference list; ``usage`` counts the records using it, by what they are."""
+
+    kind: str
+    id: int
+    name: str
+    sort_order: int | None = None
+    short_name: str | None = None
+    description: str | None = None
+    max_amount: int | None = None
+    usage: Mapping[str, int] = field(default_factory=dict, hash=False)
+
+    @property
+    def in_use(self) -> bool:
+        return any(self.usage.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceDraft:
+    """An entry as entered, and (once checked and cleaned) as written: fields a list does not have are
+    ignored (a department has only a name)."""
+
+    name: str
+    short_name: str | None = None
+    description: str | None = None
+    max_amount: int | None = None
+
 
 T = TypeVar("T")
 

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.audit import PAGE_VALUE_LIMIT, AuditLabels, AuditLine
+from core.audit import PAGE_VALUE_LIMIT, AuditLabels
 from core.texts.i18n import has_text, t_plain
+from core.values import AuditRecord
 
 SEPARATOR = " · "
 # The order the parts are said in: what and how many first, then to whom and where, then when, then the rest.
@@ -80,10 +81,10 @@ class AuditText:
         self.zone = zone
         self.limit = limit  # a page shows each value's beginning; the workbook has it whole
 
-    def line(self, entry: AuditLine) -> str:
+    def line(self, entry: AuditRecord) -> str:
         return SEPARATOR.join(self.parts(entry))
 
-    def parts(self, entry: AuditLine) -> list[str]:
+    def parts(self, entry: AuditRecord) -> list[str]:
         implied = IMPLIED.get(entry.action, frozenset())
         details = {k: _without(v, implied) if k in ("old", "new") else v for k, v in entry.details.items()}
         details = {k: v for k, v in details.items() if k not in implied}

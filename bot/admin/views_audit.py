@@ -25,13 +25,13 @@ from core.audit import (
     EXPORT_LIMIT,
     AuditFilter,
     AuditLabels,
-    AuditLine,
     AuditLog,
     actor_text,
     target_text,
 )
 from core.errors import InvalidInput
 from core.texts.i18n import catalog, grouped, t_plain
+from core.values import AuditRecord
 
 NAV = [NavLink("audit.nav", "/audit")]
 FILTER_FIELDS = ("staff", "action", "from", "to")
@@ -113,7 +113,7 @@ def link(raw: Mapping[str, str], path: str = "/audit", **extra: object) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _row(line: AuditLine, labels: AuditLabels, said: AuditText) -> dict[str, Any]:
+def _row(line: AuditRecord, labels: AuditLabels, said: AuditText) -> dict[str, Any]:
     return {
         "at": line.at.strftime("%Y-%m-%d %H:%M:%S"),
         "actor": actor_text(line, labels),

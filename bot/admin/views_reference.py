@@ -25,14 +25,13 @@ from core.reference import (
     NAME_LIMITS,
     SHORT_NAME_LIMIT,
     DuplicateReference,
-    ReferenceDraft,
-    ReferenceEntry,
     ReferenceInUse,
     ReferenceKind,
     ReferenceLists,
     fingerprint,
 )
 from core.texts.i18n import grouped, has_text, t_plain
+from core.values import ReferenceDraft, ReferenceEntry
 
 NAV = [NavLink("reference.nav", "/reference")]
 # The lists' addresses, in the menu's order.

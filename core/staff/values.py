@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.values import StaffRecord
+from core.values import StaffMember
 
 
 @dataclass(frozen=True, slots=True)
 class LinkCodeIssued:
-    staff: StaffRecord
+    staff: StaffMember
     code: str
     expires_at: datetime  # in the office's zone
 

@@ -6,7 +6,6 @@ a page at a time or in batches for an export (keyset: each batch starts below th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,51 +13,12 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from core.values import AuditQuery, AuditRecord, AuditStaff
 from storage.audit.models import AuditEntry
 from storage.benchmark.models import BenchmarkCase
 from storage.housing.models import Complex
 from storage.reference.models import AdminDong, Department, Position
 from storage.staff.models import Staff
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    id: int
-    at: datetime  # UTC (naive on SQLite)
-    actor_id: int | None
-    actor_name: str | None
-    actor_saeol_id: str | None
-    action: str
-    target_type: str | None
-    target_id: int | None
-    # What the target is called where the log can tell: a staff member's name, a complex's name, a
-    # benchmarking case's number.
-    target_name: str | None
-    details: Mapping[str, object] | None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditQuery:
-    """Which entries: all conditions given must hold."""
-
-    # Entries by this staff member, or about them (their account was the target).
-    staff_id: int | None = None
-    action: str | None = None
-    since: datetime | None = None  # inclusive, UTC
-    until: datetime | None = None  # exclusive, UTC
-    # Entries up to this id only: an export started at one moment lists what was there at that moment.
-    up_to_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditStaff:
-    """A staff member, as the filter offers them."""
-
-    id: int
-    name: str
-    saeol_id: str
-    department: str
-
 
 _ACTOR = aliased(Staff, name="actor")
 _TARGET = aliased(Staff, name="target_staff")
@@ -123,7 +83,7 @@ def _record(row: Any) -> AuditRecord:
         target_type=target_type,
         target_id=target_id,
         target_name=target_name,
-        details=details if isinstance(details, Mapping) else None,
+        details=details if isinstance(details, Mapping) else {},
     )
 
 

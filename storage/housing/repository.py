@@ -17,7 +17,7 @@ from core.housing.values import (
     RepresentativeRecord,
     SupportProjectRecord,
 )
-from core.values import AdminDongRecord
+from core.values import AdminDong as AdminDongValue
 from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
 
@@ -76,7 +76,7 @@ class HousingRepository:
         total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
         return items, int(total or 0)
 
-    async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongRecord]:
+    async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongValue]:
         """Every dong (or only ``admin_dong_ids``) with how many complexes it has, in the district's order."""
         statement = (
             select(AdminDong.id, AdminDong.name, AdminDong.short_name, func.count(Complex.id))
@@ -87,9 +87,9 @@ class HousingRepository:
         if admin_dong_ids is not None:
             statement = statement.where(AdminDong.id.in_(sorted(admin_dong_ids)))
         rows = await self._session.execute(statement)
-        return [AdminDongRecord(id=r[0], name=r[1], short_name=r[2], complex_count=r[3]) for r in rows]
+        return [AdminDongValue(id=r[0], name=r[1], short_name=r[2], complex_count=r[3]) for r in rows]
 
-    async def get_admin_dong(self, admin_dong_id: int) -> AdminDongRecord | None:
+    async def get_admin_dong(self, admin_dong_id: int) -> AdminDongValue | None:
         row = (
             await self._session.execute(
                 select(AdminDong.id, AdminDong.name, AdminDong.short_name).where(AdminDong.id == admin_dong_id)
@@ -100,7 +100,7 @@ class HousingRepository:
         count = await self._session.scalar(
             select(func.count()).select_from(Complex).where(Complex.admin_dong_id == admin_dong_id)
         )
-        return AdminDongRecord(id=row[0], name=row[1], short_name=row[2], complex_count=int(count or 0))
+        return AdminDongValue(id=row[0], name=row[1], short_name=row[2], complex_count=int(count or 0))
 
     async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
         """The card's head (one query): enough to decide whether the reader may open the rest."""

@@ -6,7 +6,7 @@ admins order it, and which records use an entry (so an entry still in use is not
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, insert, select, update
@@ -14,34 +14,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.values import ReferenceDraft, ReferenceEntry
 from storage.benchmark.models import BenchmarkCase
 from storage.housing.models import Complex, Representative
 from storage.reference.models import AdminDong, Department, Position, SupportCriterion
 from storage.staff.models import RoleGrant, RoleGrantDong, Staff
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceRecord:
-    """One entry of a reference list; ``usage`` counts the records using it, by what they are."""
-
-    kind: str
-    id: int
-    name: str
-    sort_order: int | None = None
-    short_name: str | None = None
-    description: str | None = None
-    max_amount: int | None = None
-    usage: Mapping[str, int] = field(default_factory=dict, hash=False)
-
-    @property
-    def in_use(self) -> bool:
-        return any(self.usage.values())
-
-
 @dataclass(frozen=True)
 class _List:
     model: Any
-    fields: tuple[str, ...]  # editable columns besides sort_order
+    fields: tuple[str, ...]  # editable columns besides sort_order, named as ReferenceDraft's fields
     unique: tuple[str, ...]
     ordered: bool
     # what uses an entry -> a count of those records, correlated with the entry's id column
@@ -78,6 +61,11 @@ def is_ordered(kind: str) -> bool:
     return _LISTS[kind].ordered
 
 
+def _columns(kind: str, draft: ReferenceDraft) -> dict[str, object]:
+    """The draft's values of the columns this list has."""
+    return {name: getattr(draft, name) for name in _LISTS[kind].fields}
+
+
 class ReferenceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -95,21 +83,21 @@ class ReferenceRepository:
         order = [model.sort_order, model.id] if spec.ordered else [model.name, model.id]
         return statement.order_by(*order)
 
-    def _record(self, kind: str, row: Any) -> ReferenceRecord:
+    def _record(self, kind: str, row: Any) -> ReferenceEntry:
         spec = _LISTS[kind]
         values = list(row)
         entry_id = int(values.pop(0))
         named = {name: values.pop(0) for name in spec.fields}
         sort_order = int(values.pop(0)) if spec.ordered else None
         usage = {what: int(values.pop(0) or 0) for what in spec.usage}
-        return ReferenceRecord(kind=kind, id=entry_id, sort_order=sort_order, usage=usage, **named)
+        return ReferenceEntry(kind=kind, id=entry_id, sort_order=sort_order, usage=usage, **named)
 
-    async def list_entries(self, kind: str) -> list[ReferenceRecord]:
+    async def list_entries(self, kind: str) -> list[ReferenceEntry]:
         """The list in its order (admins' order, or by name for departments), each with its usage."""
         rows = await self._session.execute(self._select(kind))
         return [self._record(kind, row) for row in rows]
 
-    async def get_entry(self, kind: str, entry_id: int, *, lock: bool = False) -> ReferenceRecord | None:
+    async def get_entry(self, kind: str, entry_id: int, *, lock: bool = False) -> ReferenceEntry | None:
         """One entry with its usage. ``lock`` holds the row until the transaction ends (PostgreSQL): a
         record that starts using it meanwhile must wait (its foreign key check needs the row), so a count
         of zero stays true until the delete commits. SQLite's write units are serialised anyway."""
@@ -135,9 +123,13 @@ class ReferenceRepository:
         model = _LISTS[kind].model
         return int(await self._session.scalar(select(func.coalesce(func.max(model.sort_order), 0))) or 0) + 1
 
-    async def add_entry(self, kind: str, values: Mapping[str, object]) -> int | None:
-        """The new entry's id; None when a unique column clashed (another admin added it a moment ago)."""
+    async def add_entry(self, kind: str, draft: ReferenceDraft, *, sort_order: int | None = None) -> int | None:
+        """The new entry's id (at ``sort_order`` in an ordered list); None when a unique column clashed
+        (another admin added it a moment ago)."""
         model = _LISTS[kind].model
+        values = _columns(kind, draft)
+        if sort_order is not None:
+            values["sort_order"] = sort_order
         try:
             async with self._session.begin_nested():
                 result = await self._session.execute(insert(model).values(**values).returning(model.id))
@@ -145,12 +137,13 @@ class ReferenceRepository:
         except IntegrityError:
             return None
 
-    async def update_entry(self, kind: str, entry_id: int, values: Mapping[str, object]) -> bool:
+    async def update_entry(self, kind: str, entry_id: int, draft: ReferenceDraft) -> bool:
         """False when a unique column clashed; the caller has checked that the entry exists."""
         model = _LISTS[kind].model
         try:
             async with self._session.begin_nested():
-                await self._session.execute(update(model).where(model.id == entry_id).values(**values))
+                statement = update(model).where(model.id == entry_id).values(**_columns(kind, draft))
+                await self._session.execute(statement)
         except IntegrityError:
             return False
         return True

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.values import StaffRecord
+from core.values import StaffMember
 from storage.reference.models import Department
 from storage.staff.grants import scopes_from_rows
 from storage.staff.models import LinkAttempt, LinkCode, RoleGrant, RoleGrantDong, Staff
@@ -17,14 +17,14 @@ class StaffRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _find(self, condition: ColumnElement[bool]) -> StaffRecord | None:
+    async def _find(self, condition: ColumnElement[bool]) -> StaffMember | None:
         """One staff member with department, permissions and their scopes in a single query: the access gate
         asks this on every update, so it is one round trip however many roles (and scoped dongs) a member
         holds. A row per grant and scoped dong: a handful of rows at most (17 dongs in the district)."""
         found = await self._select(condition)
         return found[0] if found else None
 
-    async def _select(self, condition: ColumnElement[bool]) -> list[StaffRecord]:
+    async def _select(self, condition: ColumnElement[bool]) -> list[StaffMember]:
         rows = (
             await self._session.execute(
                 select(
@@ -41,7 +41,7 @@ class StaffRepository:
         for staff, department, permission, scoped_department, dong in rows:
             members.setdefault(staff.id, (staff, department, []))[2].append((permission, scoped_department, dong))
         return [
-            StaffRecord(
+            StaffMember(
                 id=staff.id,
                 saeol_id=staff.saeol_id,
                 name=staff.name,
@@ -56,17 +56,17 @@ class StaffRepository:
             for staff, department, grants in members.values()
         ]
 
-    async def list_members_in_telegram(self) -> list[StaffRecord]:
+    async def list_members_in_telegram(self) -> list[StaffMember]:
         """Every active staff member bound to a Telegram account."""
         return await self._select(Staff.active.is_(True) & Staff.telegram_user_id.is_not(None))
 
-    async def find_staff_by_telegram_id(self, telegram_user_id: int) -> StaffRecord | None:
+    async def find_staff_by_telegram_id(self, telegram_user_id: int) -> StaffMember | None:
         return await self._find(Staff.telegram_user_id == telegram_user_id)
 
-    async def find_staff_by_saeol_id(self, saeol_id: str) -> StaffRecord | None:
+    async def find_staff_by_saeol_id(self, saeol_id: str) -> StaffMember | None:
         return await self._find(Staff.saeol_id == saeol_id)
 
-    async def get_staff(self, staff_id: int) -> StaffRecord | None:
+    async def get_staff(self, staff_id: int) -> StaffMember | None:
         return await self._find(Staff.id == staff_id)
 
     async def ensure_department(self, name: str) -> int:

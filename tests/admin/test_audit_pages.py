@@ -14,8 +14,9 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from core.audit import PAGE_SIZE
-from core.reference import ReferenceDraft, ReferenceKind
+from core.reference import ReferenceKind
 from core.texts.i18n import t_plain
+from core.values import ReferenceDraft
 from tests.admin.conftest import sign_in
 from tests.builders import make_staff
 

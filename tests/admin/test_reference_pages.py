@@ -12,8 +12,9 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from bot.admin import views_reference
-from core.reference import ReferenceDraft, ReferenceKind
+from core.reference import ReferenceKind
 from core.texts.i18n import catalog, t_plain
+from core.values import ReferenceDraft
 from storage.audit.models import AuditEntry
 from tests.admin.conftest import csrf_of
 from tests.builders import make_complex

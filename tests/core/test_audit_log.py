@@ -15,15 +15,15 @@ from core.audit import (
     PAGE_SIZE,
     AuditFilter,
     AuditLabels,
-    AuditLine,
     actor_text,
     describe_details,
     target_text,
 )
 from core.errors import InvalidInput, PermissionDenied
-from core.reference import ReferenceDraft, ReferenceKind
+from core.reference import ReferenceKind
 from core.staff.access import SignInRefused
 from core.staff.directory import SYSTEM_ACTOR
+from core.values import AuditRecord, ReferenceDraft
 from tests.builders import make_case, make_complex, make_coordinator, make_dong, make_executor, make_staff
 
 LABELS = AuditLabels(
@@ -62,7 +62,7 @@ async def write(uow_factory, at: datetime, action: str, actor_id: int | None = N
         await uow.commit()
 
 
-def line(**fields) -> AuditLine:
+def line(**fields) -> AuditRecord:
     defaults = dict(
         id=1,
         at=datetime(2026, 11, 25, 10, 0),
@@ -75,7 +75,7 @@ def line(**fields) -> AuditLine:
         target_name=None,
         details={},
     )
-    return AuditLine(**{**defaults, **fields})
+    return AuditRecord(**{**defaults, **fields})
 
 
 async def test_entries_come_newest_first_a_page_at_a_time(services, admin, uow_factory, clock):

@@ -12,10 +12,10 @@ from core.reference import (
     LARGEST_ID,
     MAX_AMOUNT,
     DuplicateReference,
-    ReferenceDraft,
     ReferenceInUse,
     ReferenceKind,
 )
+from core.values import ReferenceDraft
 from storage.audit.models import AuditEntry
 from tests.builders import grant, make_case, make_complex, make_coordinator, make_dong, make_executor, make_staff
 

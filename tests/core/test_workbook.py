@@ -17,8 +17,9 @@ from conversations.sms.view import export_labels
 from core.audit import AuditFilter
 from core.benchmark.reports import render_workbook
 from core.benchmark.values import CaseEdit
-from core.reference import ReferenceDraft, ReferenceKind
+from core.reference import ReferenceKind
 from core.sms.values import ListEntry, RecipientSelection
+from core.values import ReferenceDraft
 from core.workbook import FORMULA_TRIGGERS, ExportBook
 from tests.builders import grant, make_case, make_coordinator, make_executor, make_staff
 from tests.core.test_audit_log import LABELS as AUDIT_LABELS
