@@ -25,14 +25,11 @@ from bot.app import Runtime, build_application, build_runtime, start_bot, stop_b
 from bot.instance import Instance
 from bot.settings import Settings
 from bot.ums.wiring import attach_report_inbox, sms_dispatcher
-from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, StaffInactive
-from core.permissions import Permission, can
+from core.errors import DongneError, DuplicateStaff, InvalidInput
 from core.staff.access import check_password
-from core.staff.administration import GrantRequest
-from core.staff.directory import SAEOL_ID, SYSTEM_ACTOR
+from core.staff.directory import SYSTEM_ACTOR
 from core.staff.values import LinkCodeIssued
 from core.texts.i18n import DEFAULT_LANGUAGE, has_text, t_plain
-from core.values import StaffMember
 from storage.instance_lock import ProcessLock, instance_lock
 from storage.migrate import is_up_to_date, upgrade
 
@@ -331,39 +328,21 @@ async def _admin(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.admin_command == "serve":
         with stop_on_signals() as stop:
             return await serve_admin(runtime, stop)
-    username = args.username.strip().lower()
-    if not SAEOL_ID.match(username):
-        raise InvalidInput("invalid_saeol_id", username)
-    # Everything that can be refused is refused before the password is typed twice.
-    staff = await _find_staff(runtime, username)
     creating = args.admin_command == "create"
-    if staff is None and not creating:
-        raise NotFound(username)
-    if staff is not None and not staff.active:
-        raise StaffInactive(username)
-    if staff is None and not (args.name or "").strip():
-        complain("admin_name_needed", saeol_id=username)
-        return 1
-    if not creating and staff is not None and not can(staff, Permission.ADMIN):
-        complain("not_admin", saeol_id=username)
-        return 1
+    # Only ``admin create`` takes the name and department of a member it may add.
+    name, department = (args.name, args.department) if creating else (None, None)
+    administration = runtime.services.staff_admin
+    # Everything that can be refused is refused before the password is typed twice.
+    await administration.admin_to_be(args.username, creating=creating, name=name)
     password = read_password(from_stdin=args.password_stdin)
     if password is None:
         return 1
-    if staff is None:
-        staff, _ = await runtime.services.staff.add_staff(
-            SYSTEM_ACTOR,
-            saeol_id=username,
-            name=args.name,
-            department=args.department,
-            permissions=[Permission.ADMIN.value],
-        )
+    made = await administration.make_admin(args.username, password, creating=creating, name=name, department=department)
+    staff = made.staff
+    if made.created:
         say("admin_created", name=staff.name, saeol_id=staff.saeol_id, department=staff.department)
-    elif not can(staff, Permission.ADMIN):
-        # Held everywhere: ``admin`` takes no scope. Audited as a grant by the operator at the shell.
-        await runtime.services.staff_admin.grant(SYSTEM_ACTOR, staff.id, GrantRequest(Permission.ADMIN.value))
+    elif made.granted:
         say("admin_granted", name=staff.name, saeol_id=staff.saeol_id, department=staff.department)
-    await runtime.services.admin_access.set_password(SYSTEM_ACTOR, username, password)
     say("admin_password_set", name=staff.name, saeol_id=staff.saeol_id)
     say("admin_sign_in", url=admin_url(runtime.settings, path="/sign-in"), saeol_id=staff.saeol_id)
     return 0
@@ -396,8 +375,3 @@ def read_password(*, from_stdin: bool) -> str | None:
         return None
     complain("password_tries", tries=PASSWORD_TRIES)
     return None
-
-
-async def _find_staff(runtime: Runtime, saeol_id: str) -> StaffMember | None:
-    async with runtime.uow() as uow:
-        return await uow.staff.find_staff_by_saeol_id(saeol_id)

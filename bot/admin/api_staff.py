@@ -17,13 +17,12 @@ from bot.admin.routing import Route
 from bot.admin.security import SERVICES
 from bot.admin.views_staff import MAX_DONGS, deep_link, staff_id_of
 from core.permissions import Permission
-from core.staff.administration import (
-    MAX_PAGE_SIZE,
+from core.staff.administration import MAX_PAGE_SIZE, StaffAdministration
+from core.staff.values import (
     PAGE_SIZE,
     GrantRequest,
     GrantView,
     ScopeKind,
-    StaffAdministration,
     StaffDetail,
     StaffDraft,
     StaffEdit,

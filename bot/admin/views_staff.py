@@ -22,22 +22,19 @@ from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of
 from core.errors import DongneError, DuplicateStaff, InvalidInput, StaffInactive, StaleRecord
-from core.staff.administration import (
-    DEPARTMENT_LIMIT,
-    NAME_LIMIT,
-    SEARCH_LIMIT,
-    AlreadyDone,
+from core.staff.administration import SEARCH_LIMIT, AlreadyDone, StaffAdministration
+from core.staff.directory import DEPARTMENT_LIMIT, NAME_LIMIT
+from core.staff.values import (
     GrantRequest,
     GrantView,
+    LinkCodeIssued,
     RoleChoices,
     ScopeKind,
-    StaffAdministration,
     StaffDetail,
     StaffDraft,
     StaffEdit,
     StaffQuery,
 )
-from core.staff.values import LinkCodeIssued
 from core.texts.i18n import t_plain
 
 NAV = [NavLink("staff.nav", "/staff")]

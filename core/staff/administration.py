@@ -7,33 +7,35 @@ afresh on every update, so every change here takes effect on the member's next m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from core.clock import Clock
-from core.errors import DongneError, DuplicateStaff, InvalidInput, NotFound, StaleRecord
-from core.permissions import Permission, require
-from core.staff.directory import SAEOL_ID, StaffDirectory, clean_text
-from core.staff.values import LinkCodeIssued
+from core.errors import DongneError, InvalidInput, NotFound, StaffInactive, StaleRecord
+from core.permissions import Permission, can, require
+from core.staff.access import AdminAccess
+from core.staff.directory import DEPARTMENT_LIMIT, NAME_LIMIT, SAEOL_ID, SYSTEM_ACTOR, StaffDirectory, clean_text
+from core.staff.values import (
+    AdminMade,
+    GrantRequest,
+    GrantView,
+    LinkCodeIssued,
+    NamedRow,
+    RoleChoices,
+    ScopeKind,
+    StaffDetail,
+    StaffDraft,
+    StaffEdit,
+    StaffQuery,
+    StaffRow,
+    StaffSummary,
+)
 from core.values import GrantRecord, GrantScope, Page, StaffMember
-from storage.staff.administration import NamedRow, StaffRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
-PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SEARCH_LIMIT = 50
-# The columns' widths (storage/models.py: staff.name, department.name); StaffDirectory.add_staff uses the same.
-NAME_LIMIT = 50
-DEPARTMENT_LIMIT = 50
 # Ids are PostgreSQL integers: a larger number names nothing, and asking for it would be a database error.
 LARGEST_ID = 2**31 - 1
-
-
-class ScopeKind(StrEnum):
-    NONE = "none"
-    DEPARTMENT = "department"
-    DONGS = "dongs"
 
 
 # Where a grant of each permission may be limited. The services read dong scopes for housing and personal data
@@ -60,88 +62,6 @@ class AlreadyDone(DongneError):
     def __init__(self, code: str, detail: str = "", **params: object) -> None:
         super().__init__(detail or code, **params)
         self.code = code
-
-
-@dataclass(frozen=True, slots=True)
-class StaffQuery:
-    text: str = ""
-    active: bool | None = None  # None: active and inactive alike
-    page: int = 0  # 0-based
-    size: int = PAGE_SIZE
-
-
-@dataclass(frozen=True, slots=True)
-class StaffSummary:
-    id: int
-    saeol_id: str
-    name: str
-    department: str
-    active: bool
-    telegram_bound: bool
-    grants: tuple[GrantView, ...] = ()  # the roles column of the list, by permission
-
-
-@dataclass(frozen=True, slots=True)
-class GrantView:
-    permission: str
-    department_id: int | None
-    department: str | None
-    dong_ids: tuple[int, ...]
-    dongs: tuple[str, ...]  # names, in the district's order
-    granted_at: datetime  # in the office's zone
-
-    @property
-    def scope(self) -> ScopeKind:
-        if self.department_id is not None:
-            return ScopeKind.DEPARTMENT
-        return ScopeKind.DONGS if self.dong_ids else ScopeKind.NONE
-
-
-@dataclass(frozen=True, slots=True)
-class StaffDetail:
-    id: int
-    saeol_id: str
-    name: str
-    department_id: int
-    department: str
-    active: bool
-    telegram_bound: bool
-    language: str
-    created_at: datetime  # in the office's zone
-    version: int  # send it back with an edit: a change made meanwhile by someone else is then refused
-    grants: tuple[GrantView, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RoleChoices:
-    """What a grant form offers: each permission with the scope it may carry, and the scopes' choices."""
-
-    permissions: tuple[tuple[str, ScopeKind], ...]
-    departments: tuple[NamedRow, ...]
-    dongs: tuple[NamedRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StaffDraft:
-    saeol_id: str
-    name: str
-    department: str
-
-
-@dataclass(frozen=True, slots=True)
-class StaffEdit:
-    """A change of name and/or department (None keeps the saved value), made on ``version`` of the member."""
-
-    name: str | None
-    department: str | None
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class GrantRequest:
-    permission: str
-    department_id: int | None = None
-    dong_ids: frozenset[int] = frozenset()
 
 
 def check_id(value: int) -> int:
@@ -182,8 +102,9 @@ class StaffAdministration:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, link_code_ttl: timedelta) -> None:
         self._uow = uow
         self._clock = clock
-        # Link codes have one maker and one set of rules: the directory's.
+        # Adding a member and making link codes have one set of rules each: the directory's.
         self._directory = StaffDirectory(uow, clock, link_code_ttl=link_code_ttl)
+        self._access = AdminAccess(uow, clock)
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -236,31 +157,12 @@ class StaffAdministration:
     # -- staff members ---------------------------------------------------------------------------------
 
     async def add(self, actor: StaffMember, draft: StaffDraft) -> StaffDetail:
-        """A new staff member with no permissions and no Telegram account yet (issue a link code next).
-        The rules are the directory's (``StaffDirectory.add_staff``): Saeol ID format, names, duplicates."""
-        require(actor, Permission.ADMIN)
-        saeol_id = draft.saeol_id.strip().lower()
-        if not SAEOL_ID.match(saeol_id):
-            raise InvalidInput("invalid_saeol_id", saeol_id[:60])
-        name = clean_text(draft.name, "name", NAME_LIMIT)
-        department = clean_text(draft.department, "department", DEPARTMENT_LIMIT)
-        now = self._clock.now()
-        async with self._uow(write=True) as uow:
-            if await uow.staff.find_staff_by_saeol_id(saeol_id) is not None:
-                raise DuplicateStaff(saeol_id, saeol_id=saeol_id)
-            department_id = await uow.staff.ensure_department(department)
-            staff_id = await uow.staff.add_staff(saeol_id=saeol_id, name=name, department_id=department_id, now=now)
-            await self._audit(
-                uow,
-                actor,
-                staff_id,
-                at=now,
-                action="staff.add",
-                details={"old": None, "new": {"saeol_id": saeol_id, "name": name, "department": department}},
-            )
-            detail = await self._detail(uow, staff_id)
-            await uow.commit()
-        return detail
+        """A new staff member with no permissions and no Telegram account yet (issue a link code next), added
+        the one way every entry point adds one: ``StaffDirectory.add_staff``, its rules and its audit entry."""
+        staff, _ = await self._directory.add_staff(
+            actor, saeol_id=draft.saeol_id, name=draft.name, department=draft.department, issue_code=False
+        )
+        return await self.get(actor, staff.id)
 
     async def edit(self, actor: StaffMember, staff_id: int, change: StaffEdit) -> StaffDetail:
         """Rename or move a member. ``change.version`` is the version the admin's form showed: if anyone changed
@@ -355,6 +257,52 @@ class StaffAdministration:
         async with self._uow() as uow:
             row = await self._row(uow, staff_id)
         return await self._directory.issue_link_code(actor, row.saeol_id)
+
+    # -- admins, from the server's shell ---------------------------------------------------------------
+
+    async def admin_to_be(self, saeol_id: str, *, creating: bool, name: str | None) -> StaffMember | None:
+        """Everything ``dongne admin create`` (``creating``) or ``admin password`` can be refused for, checked
+        before the operator types the password twice: the member, or None when one is to be created."""
+        username = saeol_id.strip().lower()
+        if not SAEOL_ID.match(username):
+            raise InvalidInput("invalid_saeol_id", username)
+        async with self._uow() as uow:
+            staff = await uow.staff.find_staff_by_saeol_id(username)
+        if staff is None and not creating:
+            raise NotFound(username)
+        if staff is not None and not staff.active:
+            raise StaffInactive(username)
+        if staff is None and not (name or "").strip():
+            raise InvalidInput("admin_name_needed", username, saeol_id=username)
+        if not creating and staff is not None and not can(staff, Permission.ADMIN):
+            raise InvalidInput("not_admin", username, saeol_id=username)
+        return staff
+
+    async def make_admin(
+        self, saeol_id: str, password: str, *, creating: bool, name: str | None, department: str | None
+    ) -> AdminMade:
+        """Set an admin's password as the operator at the server's shell, who is trusted with the database
+        itself. With ``creating``, a member who does not exist yet is added as an admin (of ``department``)
+        and one who is not an admin is granted ``admin``, audited as any admin's grant would be."""
+        staff = await self.admin_to_be(saeol_id, creating=creating, name=name)
+        if staff is None:
+            staff, _ = await self._directory.add_staff(
+                SYSTEM_ACTOR,
+                saeol_id=saeol_id,
+                name=name or "",
+                department=department or "",
+                permissions=[Permission.ADMIN.value],
+                issue_code=False,
+            )
+            made = AdminMade(staff, created=True)
+        elif not can(staff, Permission.ADMIN):
+            # Held everywhere: ``admin`` takes no scope.
+            await self.grant(SYSTEM_ACTOR, staff.id, GrantRequest(Permission.ADMIN.value))
+            made = AdminMade(staff, granted=True)
+        else:
+            made = AdminMade(staff)
+        await self._access.set_password(SYSTEM_ACTOR, staff.saeol_id, password)
+        return made
 
     # -- roles -----------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from core.clock import Clock
@@ -33,6 +34,9 @@ SAEOL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,29}$")
 # An unknown department is most often a typo of a known one ("공동주텍과"): these are offered instead.
 CLOSE_DEPARTMENTS = 3
 CLOSE_ENOUGH = 0.5
+# The columns' widths (storage/staff/models.py: staff.name, department.name).
+NAME_LIMIT = 50
+DEPARTMENT_LIMIT = 50
 LANGUAGES = ("ko", "en")
 
 # The operator at the server's shell (CLI): already trusted with the database itself.
@@ -88,19 +92,22 @@ class StaffDirectory:
         saeol_id: str,
         name: str,
         department: str,
-        permissions: list[str],
+        permissions: Sequence[str] = (),
         telegram_user_id: int | None = None,
         create_department: bool = True,
+        issue_code: bool = True,
     ) -> tuple[StaffMember, LinkCodeIssued | None]:
-        """Create a staff account; bind it directly when a Telegram id is given, else issue a code. Without
-        ``create_department`` an unknown department is refused (``unknown_department``, with ``near``: the known
-        names closest to it) rather than quietly added beside the one that was meant."""
+        """Create a staff account: the one way the CLI, the admin pages and the JSON API add a member, audited
+        as ``staff.add`` with the new member's values. Bind it directly when a Telegram id is given, else issue
+        a link code unless ``issue_code`` is off (the admin pages issue one when the admin asks). Without
+        ``create_department`` an unknown department is refused (``unknown_department``, with ``near``: the
+        known names closest to it) rather than quietly added beside the one that was meant."""
         require(actor, Permission.ADMIN)
         saeol_id = saeol_id.strip().lower()
         if not SAEOL_ID.match(saeol_id):
-            raise InvalidInput("invalid_saeol_id", saeol_id)
-        clean_name = clean_text(name, "name", 50)
-        clean_department = clean_text(department, "department", 50)
+            raise InvalidInput("invalid_saeol_id", saeol_id[:60])
+        clean_name = clean_text(name, "name", NAME_LIMIT)
+        clean_department = clean_text(department, "department", DEPARTMENT_LIMIT)
         granted = parse_permissions(tuple(permissions))
         now = self._clock.now()
         async with self._uow(write=True) as uow:
@@ -121,15 +128,16 @@ class StaffDirectory:
             code = None
             if telegram_user_id is not None:
                 await uow.staff.bind_telegram(staff_id, telegram_user_id)
-            else:
+            elif issue_code:
                 code = await self._new_code(uow, staff_id)
+            added = {"saeol_id": saeol_id, "name": clean_name, "department": clean_department}
             await uow.audit.record(
                 at=now,
                 actor_staff_id=actor.id or None,
                 action="staff.add",
                 target_type="staff",
                 target_id=staff_id,
-                details={"saeol_id": saeol_id, "permissions": sorted(granted)},
+                details={"old": None, "new": {**added, "permissions": sorted(granted)}},
             )
             staff = await uow.staff.get_staff(staff_id)
             assert staff is not None

@@ -5,39 +5,14 @@ may be scoped to."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.staff.values import NamedRow, StaffRow
 from storage.reference.models import AdminDong, Department
 from storage.staff.models import Staff
-
-
-@dataclass(frozen=True, slots=True)
-class StaffRow:
-    """One staff member as the admin pages show them (grants come from ``uow.grants``)."""
-
-    id: int
-    saeol_id: str
-    name: str
-    department_id: int
-    department: str
-    active: bool
-    telegram_user_id: int | None
-    language: str
-    created_at: datetime
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class NamedRow:
-    """A department or an administrative dong, as a choice in a form."""
-
-    id: int
-    name: str
 
 
 def _like_fragment(fragment: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from core.staff.administration import GrantRequest
+from core.staff.values import GrantRequest
 from core.texts.i18n import t_plain
 from tests.admin.conftest import csrf_of
 from tests.builders import grant, make_dong, make_staff

@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.admin import views_staff
 from bot.admin.app import build_admin_app
 from bot.admin.security import MAX_FIELD
-from core.staff.administration import GrantRequest, StaffDraft, StaffQuery
 from core.staff.directory import CODE_ALPHABET, CODE_LENGTH
+from core.staff.values import GrantRequest, StaffDraft, StaffQuery
 from core.texts.i18n import t_plain
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 from tests.builders import make_dong, make_staff

@@ -18,7 +18,7 @@ from bot.admin.app import all_routes, build_admin_app
 from bot.admin.keys import ACTOR
 from bot.admin.routing import Access, route
 from bot.app import Runtime
-from core.staff.administration import GrantRequest
+from core.staff.values import GrantRequest
 from core.texts.i18n import t_plain
 from storage.audit.models import AuditEntry
 from storage.staff.grants import GrantRepository

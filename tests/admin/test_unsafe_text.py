@@ -16,8 +16,8 @@ from bot.admin.app import all_routes, build_admin_app
 from bot.admin.routing import Access, route
 from bot.admin.security import SECURITY_HEADERS
 from bot.app import Runtime
-from core.staff.administration import StaffQuery
 from core.staff.directory import SYSTEM_ACTOR
+from core.staff.values import StaffQuery
 from core.texts.i18n import t_plain
 from tests.admin.conftest import csrf_of, make_admin, sign_in
 from tests.builders import make_staff

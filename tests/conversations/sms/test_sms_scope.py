@@ -6,7 +6,7 @@ the wider grant says how many of its people it now leaves out."""
 import pytest
 
 from core.sms.values import RecipientSelection
-from core.staff.administration import GrantRequest
+from core.staff.values import GrantRequest
 from tests.builders import make_staff, make_two_dongs
 from tests.conversations.conftest import answer_to, shown
 

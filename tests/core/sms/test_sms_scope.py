@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from core.errors import OutsideScope
 from core.sms.values import ListEntry, RecipientSelection
-from core.staff.administration import GrantRequest, ScopeKind
+from core.staff.values import GrantRequest, ScopeKind
 from core.values import StaffMember
 from storage.housing.models import Complex
 from storage.sms.models import SmsMessage

@@ -7,15 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.errors import DuplicateStaff, InvalidInput, NotFound, PermissionDenied, StaffInactive, StaleRecord
-from core.staff.administration import (
-    LARGEST_ID,
-    AlreadyDone,
-    GrantRequest,
-    ScopeKind,
-    StaffDraft,
-    StaffEdit,
-    StaffQuery,
-)
+from core.staff.administration import LARGEST_ID, AlreadyDone
+from core.staff.values import GrantRequest, ScopeKind, StaffDraft, StaffEdit, StaffQuery
 from storage.audit.models import AuditEntry
 from storage.staff.models import Staff
 from tests.builders import make_dong, make_staff
