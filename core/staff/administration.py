@@ -1,5 +1,6 @@
 """Staff administration (전산정보과): find, add and edit staff members, deactivate and re-activate them, unbind
-their Telegram account, issue link codes, and grant or revoke permissions with an optional scope.
+their Telegram account, issue link codes, grant or revoke permissions with an optional scope, and make an
+admin from the server's shell (``dongne admin create``/``admin password``).
 
 The admin pages and the JSON API both call these; each checks ``admin`` first, works in one unit of work and
 writes an audit entry with the old and the new values. The bot reads a member's ``active`` flag and grants
