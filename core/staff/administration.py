@@ -15,6 +15,7 @@ from core.errors import DongneError, InvalidInput, NotFound, StaffInactive, Stal
 from core.permissions import Permission, can, require
 from core.staff.access import AdminAccess
 from core.staff.directory import DEPARTMENT_LIMIT, NAME_LIMIT, SAEOL_ID, SYSTEM_ACTOR, StaffDirectory, clean_text
+from core.staff.scopes import SCOPE_OF, check_scope, parse_permission, scope_details
 from core.staff.values import (
     AdminMade,
     GrantRequest,
@@ -22,7 +23,6 @@ from core.staff.values import (
     LinkCodeIssued,
     NamedRow,
     RoleChoices,
-    ScopeKind,
     StaffDetail,
     StaffDraft,
     StaffEdit,
@@ -39,23 +39,6 @@ SEARCH_LIMIT = 50
 LARGEST_ID = 2**31 - 1
 
 
-# Where a grant of each permission may be limited. The services read dong scopes for housing and personal data
-# (core/housing/lookup.py) and text messages (core/sms/selection.py), and department scopes for benchmarking
-# (core/benchmark/workflow.py); any other scope would be stored and silently ignored, letting an admin believe a
-# grant is narrower than it is, so it is refused.
-SCOPE_OF: dict[Permission, ScopeKind] = {
-    Permission.HOUSING_READ: ScopeKind.DONGS,
-    Permission.HOUSING_WRITE: ScopeKind.DONGS,
-    Permission.PII_VIEW: ScopeKind.DONGS,
-    Permission.COMMUNITY_READ: ScopeKind.NONE,
-    Permission.COMMUNITY_WRITE: ScopeKind.NONE,
-    Permission.BENCHMARK_EXECUTE: ScopeKind.DEPARTMENT,
-    Permission.BENCHMARK_COORDINATE: ScopeKind.DEPARTMENT,
-    Permission.SMS_SEND: ScopeKind.DONGS,
-    Permission.ADMIN: ScopeKind.NONE,
-}
-
-
 class AlreadyDone(DongneError):
     """The change asked for is already in effect (revoked twice, deactivated twice): reported as a conflict,
     so a double click or a stale page gets a clear answer and nothing is written twice."""
@@ -70,33 +53,6 @@ def check_id(value: int) -> int:
     if not 0 < value <= LARGEST_ID:
         raise NotFound(str(value))
     return value
-
-
-def _scope_details(scope: GrantScope | None) -> dict[str, object] | None:
-    if scope is None:
-        return None
-    return {"department_id": scope.department_id, "dong_ids": sorted(scope.admin_dong_ids)}
-
-
-def _parse_permission(name: str) -> Permission:
-    try:
-        return Permission(name)
-    except ValueError:
-        raise InvalidInput("unknown_permission", name[:60], names=name[:60]) from None
-
-
-def _check_scope(permission: Permission, request: GrantRequest) -> None:
-    if request.department_id is not None and request.dong_ids:
-        raise InvalidInput("grant_scope_both")
-    wanted = (
-        ScopeKind.DEPARTMENT
-        if request.department_id is not None
-        else ScopeKind.DONGS
-        if request.dong_ids
-        else ScopeKind.NONE
-    )
-    if wanted is not ScopeKind.NONE and SCOPE_OF[permission] is not wanted:
-        raise InvalidInput("grant_scope_not_applicable", permission=permission.value, scope=wanted.value)
 
 
 class StaffAdministration:
@@ -312,8 +268,8 @@ class StaffAdministration:
         Granting a held permission again replaces its scope."""
         require(actor, Permission.ADMIN)
         check_id(staff_id)
-        permission = _parse_permission(request.permission)
-        _check_scope(permission, request)
+        permission = parse_permission(request.permission)
+        check_scope(permission, request)
         async with self._uow(write=True) as uow:
             await self._row(uow, staff_id)
             await self._check_scope_ids(uow, request)
@@ -335,8 +291,8 @@ class StaffAdministration:
                 action="role.grant",
                 details={
                     "permission": permission.value,
-                    "old": _scope_details(held.scope) if held is not None else None,
-                    "new": _scope_details(wanted),
+                    "old": scope_details(held.scope) if held is not None else None,
+                    "new": scope_details(wanted),
                 },
             )
             detail = await self._detail(uow, staff_id)
@@ -347,7 +303,7 @@ class StaffAdministration:
         """Take a permission away; revoking one not held (e.g. twice) is refused with a clear answer."""
         require(actor, Permission.ADMIN)
         check_id(staff_id)
-        permission = _parse_permission(permission_name)
+        permission = parse_permission(permission_name)
         if staff_id == actor.id and permission is Permission.ADMIN:
             raise InvalidInput("staff_own_account")
         async with self._uow(write=True) as uow:
@@ -363,7 +319,7 @@ class StaffAdministration:
                 actor,
                 staff_id,
                 action="role.revoke",
-                details={"permission": permission.value, "old": _scope_details(held.scope), "new": None},
+                details={"permission": permission.value, "old": scope_details(held.scope), "new": None},
             )
             detail = await self._detail(uow, staff_id)
             await uow.commit()
