@@ -45,7 +45,6 @@ from core.housing.lookup import clean_query
 from core.notifications.service import OutboxSignal
 from core.permissions import Permission, require
 from core.values import Page, StaffMember
-from storage.housing.repository import name_key
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 8
@@ -217,11 +216,11 @@ class CaseRegistry:
                 raise NotYourCase(f"{actor.saeol_id} may not list department {department_id}")
         else:
             department_id = listed_department(actor)
-        prefix = title_key = None
+        prefix = title_part = None
         if filters.text:
             text = clean_query(filters.text)
             prefix = number_prefix(text)
-            title_key = None if prefix else name_key(text)
+            title_part = None if prefix else text
         return CaseQuery(
             year=filters.year,
             quarter=filters.quarter,
@@ -229,7 +228,7 @@ class CaseRegistry:
             adoption=filters.adoption,
             state=filters.state,
             case_no_prefix=prefix,
-            title_key=title_key,
+            title_part=title_part,
         )
 
     async def list_cases(self, actor: StaffMember, filters: CaseFilter, page: int = 0) -> Page[CaseListItem]:

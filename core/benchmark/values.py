@@ -233,7 +233,7 @@ class CaseQuery:
     state: CaseState | None = None
     states: tuple[CaseState, ...] | None = None
     case_no_prefix: str | None = None
-    title_key: str | None = None
+    title_part: str | None = None  # part of a title; spacing and case do not matter
     # Leave out requests this staff member made (an approver's queue holds only what others asked).
     not_requested_by: int | None = None
 

@@ -171,8 +171,9 @@ class BenchmarkRepository:
                 BenchmarkCase.approval_requested_by_id.is_(None)
                 | (BenchmarkCase.approval_requested_by_id != query.not_requested_by)
             )
-        if query.title_key:
-            conditions.append(BenchmarkCase.title_key.like(f"%{_escape_like(query.title_key)}%", escape="\\"))
+        title_key = name_key(query.title_part) if query.title_part else None
+        if title_key:
+            conditions.append(BenchmarkCase.title_key.like(f"%{_escape_like(title_key)}%", escape="\\"))
         return conditions
 
     async def list_cases(self, query: CaseQuery, *, offset: int, limit: int) -> tuple[list[CaseListItem], int]:
