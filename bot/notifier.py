@@ -16,7 +16,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from conversations.benchmark.notices import render_notification
-from core.notifications.service import BATCH, Notifications, NotificationView
+from core.notifications.service import BATCH, Notifications
+from core.notifications.values import Notice
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class Notifier:
                 break
         return sent
 
-    async def _send(self, notification: NotificationView) -> int:
+    async def _send(self, notification: Notice) -> int:
         text, keyboard = render_notification(notification)
         if notification.updates_id is not None:
             return await self._update(notification, text, keyboard)
@@ -107,7 +108,7 @@ class Notifier:
         await self._notifications.delivered(notification.id, message.message_id, notification.telegram_user_id)
         return 1
 
-    async def _update(self, notification: NotificationView, text: str, keyboard: InlineKeyboardMarkup | None) -> int:
+    async def _update(self, notification: Notice, text: str, keyboard: InlineKeyboardMarkup | None) -> int:
         """Edit the message of an earlier notice (a request closed by a decision) to say ``text``."""
         chat_id, message_id = notification.target_chat_id, notification.target_message_id
         if message_id is None or chat_id is None:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from core.benchmark.values import Adoption, CaseDraft, CaseState, CaseView, ProgressResult
+from core.benchmark.values import Adoption, Case, CaseDraft, CaseState, ProgressResult
 from core.services import Services
 from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
@@ -243,7 +243,7 @@ async def make_case(
     summary: str | None = "구내식당 이용 실적에 따라 지역화폐로 돌려주는 제도",
     source: str | None = "서울 강동구",
     attachments: tuple[int, ...] = (),
-) -> CaseView:
+) -> Case:
     """A case registered by ``coordinator`` for ``officer``'s department, with ``officer`` in charge."""
     registered = await services.cases.register(
         coordinator,
@@ -260,8 +260,8 @@ async def make_case(
 
 
 async def advance_case(
-    services: Services, case: CaseView, officer: StaffMember, coordinator: StaffMember, *, to: CaseState
-) -> CaseView:
+    services: Services, case: Case, officer: StaffMember, coordinator: StaffMember, *, to: CaseState
+) -> Case:
     """Walk ``case`` along the workflow to ``to`` with the real services: the officer reviews and asks for
     approval, the coordinator approves or returns. A returned case asked to go further is resubmitted."""
     if case.state is CaseState.REGISTERED and to is not CaseState.REGISTERED:

@@ -43,7 +43,7 @@ from conversations.dialogue import (
 from conversations.files import receive_file, send_file
 from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, drop_buttons, report, say, show
-from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseListRecord, CaseState
+from core.benchmark.values import Adoption, CaseAction, CaseFilter, CaseListItem, CaseState
 from core.benchmark.workflow import is_coordinator
 from core.errors import DongneError, InvalidInput
 from core.texts.i18n import t, t_plain
@@ -104,7 +104,7 @@ def describe(lang: str, stored: dict[str, Any]) -> str:
 # -- screens -------------------------------------------------------------------------------------------
 
 
-def render_list(lang: str, heading: str, page: Page[CaseListRecord]) -> str:
+def render_list(lang: str, heading: str, page: Page[CaseListItem]) -> str:
     lines = [heading]
     if not page.items:
         lines.append(t(lang, "bm.list.empty"))

@@ -22,7 +22,7 @@ from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, e
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.common import LONG_TEXT_LIMIT, SOURCE_LIMIT, TITLE_LIMIT
-from core.benchmark.values import CaseAction, CaseEdit, OfficerRecord
+from core.benchmark.values import CaseAction, CaseEdit, Officer
 from core.errors import DongneError
 from core.texts.i18n import t, t_plain
 
@@ -94,7 +94,7 @@ async def _ask(update: Update, context: DongneContext, state: State, reply: Repl
     return state
 
 
-async def _ask_officer(update: Update, context: DongneContext, officers: Sequence[OfficerRecord], reply: Reply) -> None:
+async def _ask_officer(update: Update, context: DongneContext, officers: Sequence[Officer], reply: Reply) -> None:
     lang = context.lang
     picks = [
         button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), f"be:o:{o.id}")

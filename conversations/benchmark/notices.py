@@ -9,14 +9,14 @@ from telegram import InlineKeyboardMarkup
 
 from conversations.benchmark.view import adoption_label, excerpt, result_label
 from conversations.keyboards import button, markup
-from core.notifications.service import NotificationView
+from core.notifications.values import Notice
 from core.texts.i18n import language_of, t, t_plain
 
 CLOSINGS = ("approved", "returned", "withdrawn")
 KINDS = ("case_assigned", "case_reviewed", "approval_requested", "approval_withdrawn", "case_approved", "case_returned")
 
 
-def render_notification(notification: NotificationView) -> tuple[str, InlineKeyboardMarkup | None]:
+def render_notification(notification: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = language_of(notification.language)
     p = notification.payload
     if notification.kind == "sms_overdue":  # from the SMS dispatcher (core/sms/dispatch.py)

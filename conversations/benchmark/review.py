@@ -22,7 +22,7 @@ from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, e
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.common import LONG_TEXT_LIMIT, clean_block
-from core.benchmark.values import Adoption, CaseAction, CaseView, ProgressResult, WorkDraft
+from core.benchmark.values import Adoption, Case, CaseAction, ProgressResult, WorkDraft
 from core.errors import CaseLocked, DongneError, StaleRecord
 from core.texts.i18n import t, t_plain
 
@@ -236,7 +236,7 @@ async def on_save(update: Update, context: DongneContext) -> State | int:
     return await _finish(update, context, t(lang, "bm.work.draft_saved", case_no=case.case_no), case)
 
 
-async def _finish(update: Update, context: DongneContext, done: str, case: CaseView) -> int:
+async def _finish(update: Update, context: DongneContext, done: str, case: Case) -> int:
     assert context.user_data is not None
     context.user_data.pop(WORK_KEY, None)
     lang = context.lang

@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from conversations.keyboards import button, markup, rows
-from core.benchmark.values import CaseAction, CaseListRecord, CaseView, EventRecord
+from core.benchmark.values import Case, CaseAction, CaseEvent, CaseListItem
 from core.clock import Clock
 from core.texts.i18n import t, t_plain
 
@@ -63,7 +63,7 @@ def short_title(title: str) -> str:
     return title if len(title) <= TITLE_ON_BUTTON else title[: TITLE_ON_BUTTON - 1] + "…"
 
 
-def render_card(lang: str, clock: Clock, case: CaseView) -> str:
+def render_card(lang: str, clock: Clock, case: Case) -> str:
     """벤치마킹 상세: what the case is, who has it, the review, the progress and the decision."""
     lines = [
         t(lang, "bm.card.head", case_no=case.case_no, title=case.title),
@@ -119,7 +119,7 @@ def render_card(lang: str, clock: Clock, case: CaseView) -> str:
     return "\n".join(lines)
 
 
-def long_texts(case: CaseView) -> list[tuple[str, str]]:
+def long_texts(case: Case) -> list[tuple[str, str]]:
     """(catalog key of the heading, text) of each long text the card shortened."""
     texts = [
         ("bm.full.summary", case.summary),
@@ -130,7 +130,7 @@ def long_texts(case: CaseView) -> list[tuple[str, str]]:
     return [(key, text) for key, text in texts if text and len(text) > EXCERPT]
 
 
-def case_keyboard(lang: str, case: CaseView, *, back: str | None = "bl:back") -> InlineKeyboardMarkup:
+def case_keyboard(lang: str, case: Case, *, back: str | None = "bl:back") -> InlineKeyboardMarkup:
     cid = case.id
     work: list[InlineKeyboardButton] = []
     if case.may(CaseAction.APPROVE):
@@ -161,7 +161,7 @@ def case_keyboard(lang: str, case: CaseView, *, back: str | None = "bl:back") ->
     return markup(*rows(work, 2), reading, nav)
 
 
-def list_line(lang: str, number: int, row: CaseListRecord) -> str:
+def list_line(lang: str, number: int, row: CaseListItem) -> str:
     """One row of the seed's 검토결과 목록: 연번, 관리번호, 추진부서, 담당자, 사업명, 관련자료, 채택구분, 검토결과."""
     return t(
         lang,
@@ -177,11 +177,11 @@ def list_line(lang: str, number: int, row: CaseListRecord) -> str:
     )
 
 
-def case_button(row: CaseListRecord) -> InlineKeyboardButton:
+def case_button(row: CaseListItem) -> InlineKeyboardButton:
     return button(f"{row.case_no} {short_title(row.title)}", f"bc:open:{row.id}")
 
 
-def render_history(lang: str, clock: Clock, case: CaseView, events: list[EventRecord]) -> str:
+def render_history(lang: str, clock: Clock, case: Case, events: list[CaseEvent]) -> str:
     lines = [t(lang, "bm.history.head", case_no=case.case_no, title=case.title)]
     for event in events:
         line = t(

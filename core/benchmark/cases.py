@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from core.benchmark.access import case_for, view_of
 from core.benchmark.attachments import MAX_ATTACHMENTS_PER_CASE, CheckedFile, check_attachment
 from core.benchmark.common import (
     LONG_TEXT_LIMIT,
@@ -12,37 +13,38 @@ from core.benchmark.common import (
     TITLE_LIMIT,
     clean_block,
     clean_line,
-    load_case,
     notify,
     record,
-    require_benchmark_role,
-    view_of,
 )
 from core.benchmark.numbering import case_number, number_prefix, quarter_of
-from core.benchmark.records import CaseQuery
 from core.benchmark.values import (
+    Assignment,
+    Attachment,
     AttachmentFile,
-    AttachmentRecord,
+    Case,
     CaseAction,
     CaseDraft,
     CaseEdit,
+    CaseEvent,
     CaseFilter,
-    CaseListRecord,
+    CaseListItem,
+    CaseQuery,
     CaseState,
-    CaseView,
-    EventRecord,
+    Correction,
+    FileAttached,
     NamedRef,
-    OfficerRecord,
+    NewAttachment,
+    NewCase,
+    Officer,
     Registered,
 )
-from core.benchmark.workflow import check, is_coordinator, listed_department, may_view
+from core.benchmark.workflow import is_coordinator, listed_department, may_view, require_coordinates, require_role
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, StaleRecord
 from core.housing.lookup import clean_query
 from core.notifications.service import OutboxSignal
 from core.permissions import Permission, require
 from core.values import Page, StaffMember
-from storage.housing.repository import name_key
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 8
@@ -68,15 +70,15 @@ class CaseRegistry:
         staffed = {e.department_id for e in executors}
         return [d for d in departments if d.id in staffed and is_coordinator(actor, d.id)]
 
-    async def officers(self, actor: StaffMember, department_id: int) -> list[OfficerRecord]:
+    async def officers(self, actor: StaffMember, department_id: int) -> list[Officer]:
         require(actor, Permission.BENCHMARK_COORDINATE)
-        _require_coordinates(actor, department_id)
+        require_coordinates(actor, department_id)
         async with self._uow() as uow:
             return await _executors(uow, department_id)
 
     async def _check_assignment(
         self, uow: UnitOfWork, department_id: int, officer_id: int | None
-    ) -> tuple[NamedRef, OfficerRecord | None]:
+    ) -> tuple[NamedRef, Officer | None]:
         """The department and, if one is named, its officer; refused if either is not there."""
         department = await uow.benchmark.get_department(department_id)
         if department is None:
@@ -99,7 +101,7 @@ class CaseRegistry:
         *,
         photo: bool = False,
         telegram_file_id: str | None = None,
-    ) -> AttachmentRecord:
+    ) -> Attachment:
         """Keep a file sent while a registration is in progress; ``register`` attaches it to the case."""
         require(actor, Permission.BENCHMARK_COORDINATE)
         checked = check_attachment(file_name, content, photo=photo)
@@ -117,30 +119,32 @@ class CaseRegistry:
         checked: CheckedFile,
         content: bytes,
         telegram_file_id: str | None,
-    ) -> AttachmentRecord:
+    ) -> Attachment:
         return await uow.benchmark.add_attachment(
-            case_id=case_id,
-            kind=checked.kind,
-            file_name=checked.file_name,
-            mime_type=checked.mime_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            content=content,
-            telegram_file_id=telegram_file_id,
-            uploaded_by_id=actor.id,
-            uploaded_at=self._clock.now(),
+            NewAttachment(
+                case_id=case_id,
+                kind=checked.kind,
+                file_name=checked.file_name,
+                mime_type=checked.mime_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                content=content,
+                telegram_file_id=telegram_file_id,
+                uploaded_by_id=actor.id,
+                uploaded_at=self._clock.now(),
+            )
         )
 
     async def register(self, actor: StaffMember, draft: CaseDraft) -> Registered:
         """벤치마킹 등록. The number comes from the registration date in the office's zone; the officer
         is notified in the same transaction."""
-        require(actor, Permission.BENCHMARK_COORDINATE)
+        require_role(actor, CaseAction.REGISTER)
         title = clean_line(draft.title, limit=TITLE_LIMIT, minimum=2)
         summary = clean_block(draft.summary, limit=LONG_TEXT_LIMIT) if draft.summary else None
         source = clean_line(draft.source, limit=SOURCE_LIMIT) if draft.source else None
         if len(set(draft.attachment_ids)) > MAX_ATTACHMENTS_PER_CASE:
             raise InvalidInput("too_many_attachments", limit=MAX_ATTACHMENTS_PER_CASE)
-        _require_coordinates(actor, draft.department_id)
+        require_coordinates(actor, draft.department_id)
         now = self._clock.now()
         today = self._clock.local(now).date()
         async with self._uow(write=True) as uow:
@@ -151,25 +155,24 @@ class CaseRegistry:
             year, quarter = today.year, quarter_of(today)
             serial = await uow.benchmark.take_next_serial(year, quarter)
             case_id = await uow.benchmark.add_case(
-                case_no=case_number(year, quarter, serial),
-                year=year,
-                quarter=quarter,
-                serial=serial,
-                title=title,
-                title_key=name_key(title),
-                summary=summary,
-                source=source,
-                department_id=draft.department_id,
-                officer_id=draft.officer_id,
-                registered_by_id=actor.id,
-                registered_at=now,
-                state=CaseState.REGISTERED.value,
-                approval_round=0,
-                updated_at=now,
-                version=1,
+                NewCase(
+                    case_no=case_number(year, quarter, serial),
+                    year=year,
+                    quarter=quarter,
+                    serial=serial,
+                    title=title,
+                    summary=summary,
+                    source=source,
+                    department_id=draft.department_id,
+                    officer_id=draft.officer_id,
+                    registered_by_id=actor.id,
+                    registered_at=now,
+                )
             )
             await uow.benchmark.attach_staged(case_id, [a.id for a in staged])
-            await record(uow, self._clock, actor, case_id, CaseAction.REGISTER, state_from=None, state_to="registered")
+            await record(
+                uow, self._clock, actor, case_id, CaseAction.REGISTER, state_from=None, state_to=CaseState.REGISTERED
+            )
             case = await uow.benchmark.get_case(case_id)
             assert case is not None
             notified = bool(officer and officer.bound and officer.id != actor.id)
@@ -182,27 +185,26 @@ class CaseRegistry:
 
     # -- reading --------------------------------------------------------------------------------------
 
-    async def get(self, actor: StaffMember, case_id: int) -> CaseView:
+    async def get(self, actor: StaffMember, case_id: int) -> Case:
         async with self._uow() as uow:
-            return view_of(actor, await load_case(uow, actor, case_id))
+            return view_of(actor, await case_for(uow, self._clock, actor, case_id))
 
-    async def open_for(self, actor: StaffMember, case_id: int, action: CaseAction, version: int) -> CaseView:
+    async def open_for(self, actor: StaffMember, case_id: int, action: CaseAction, version: int) -> Case:
         """The case as a dialogue starts ``action`` on it from a card showing ``version``: refused with the
         workflow's reason if the action is not open to the actor now, or if the case changed since."""
         async with self._uow() as uow:
-            case = await load_case(uow, actor, case_id)
-        check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
+            case = await case_for(uow, self._clock, actor, case_id, action)
         if case.version != version:
             raise StaleRecord(f"case {case_id} changed since version {version}")
         return view_of(actor, case)
 
-    async def find_by_number(self, actor: StaffMember, case_no: str) -> CaseView:
-        require_benchmark_role(actor)
+    async def find_by_number(self, actor: StaffMember, case_no: str) -> Case:
+        require_role(actor)
         async with self._uow() as uow:
             case_id = await uow.benchmark.find_case_id_by_number(case_no.strip())
             if case_id is None:
                 raise NotFound(f"case {case_no}")
-            return view_of(actor, await load_case(uow, actor, case_id))
+            return view_of(actor, await case_for(uow, self._clock, actor, case_id))
 
     def _query(self, actor: StaffMember, filters: CaseFilter) -> CaseQuery:
         """The list's filters, within what the actor may see: an unscoped coordinator every department, a
@@ -214,25 +216,25 @@ class CaseRegistry:
                 raise NotYourCase(f"{actor.saeol_id} may not list department {department_id}")
         else:
             department_id = listed_department(actor)
-        prefix = title_key = None
+        prefix = title_part = None
         if filters.text:
             text = clean_query(filters.text)
             prefix = number_prefix(text)
-            title_key = None if prefix else name_key(text)
+            title_part = None if prefix else text
         return CaseQuery(
             year=filters.year,
             quarter=filters.quarter,
             department_id=department_id,
-            adoption=filters.adoption.value if filters.adoption else None,
-            state=filters.state.value if filters.state else None,
+            adoption=filters.adoption,
+            state=filters.state,
             case_no_prefix=prefix,
-            title_key=title_key,
+            title_part=title_part,
         )
 
-    async def list_cases(self, actor: StaffMember, filters: CaseFilter, page: int = 0) -> Page[CaseListRecord]:
+    async def list_cases(self, actor: StaffMember, filters: CaseFilter, page: int = 0) -> Page[CaseListItem]:
         """검토결과 목록: coordinators see every case, a department its own; in the report's order (2016-1-1
         first), paged."""
-        require_benchmark_role(actor)
+        require_role(actor)
         query = self._query(actor, filters)
         page = max(page, 0)
         async with self._uow() as uow:
@@ -241,44 +243,32 @@ class CaseRegistry:
 
     async def years(self, actor: StaffMember) -> list[int]:
         """The years to filter by: of every case for an unscoped coordinator, else of the actor's department."""
-        require_benchmark_role(actor)
+        require_role(actor)
         async with self._uow() as uow:
             return await uow.benchmark.list_years(listed_department(actor))
 
-    async def history(self, actor: StaffMember, case_id: int) -> list[EventRecord]:
+    async def history(self, actor: StaffMember, case_id: int) -> list[CaseEvent]:
         async with self._uow() as uow:
-            await load_case(uow, actor, case_id)
+            await case_for(uow, self._clock, actor, case_id)
             return await uow.benchmark.list_events(case_id)
 
     # -- changes --------------------------------------------------------------------------------------
 
-    async def edit(self, actor: StaffMember, case_id: int, version: int, edit: CaseEdit) -> CaseView:
+    async def edit(self, actor: StaffMember, case_id: int, version: int, edit: CaseEdit) -> Case:
         """The coordinator corrects a case or reassigns it. Old and new values go into the history; the
         version the coordinator read must still be current."""
-        fresh: dict[str, object] = {}
-        if edit.title is not None:
-            fresh["title"] = clean_line(edit.title, limit=TITLE_LIMIT, minimum=2)
-        if edit.summary is not None:
-            fresh["summary"] = clean_block(edit.summary, limit=LONG_TEXT_LIMIT)
-        if edit.source is not None:
-            fresh["source"] = clean_line(edit.source, limit=SOURCE_LIMIT)
-        if edit.department_id is not None:
-            fresh["department_id"] = edit.department_id
-            fresh["officer_id"] = edit.officer_id
-        elif edit.officer_id is not None:
-            fresh["officer_id"] = edit.officer_id
+        title = clean_line(edit.title, limit=TITLE_LIMIT, minimum=2) if edit.title is not None else None
+        summary = clean_block(edit.summary, limit=LONG_TEXT_LIMIT) if edit.summary is not None else None
+        source = clean_line(edit.source, limit=SOURCE_LIMIT) if edit.source is not None else None
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            state = CaseState(case.state)
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.EDIT)
-            department, officer = case.department, None
-            if "department_id" in fresh or "officer_id" in fresh:
-                department_id = int(str(fresh.get("department_id", case.department.id)))
-                _require_coordinates(actor, department_id)
-                officer_id = fresh.get("officer_id")
-                department, officer = await self._check_assignment(
-                    uow, department_id, int(str(officer_id)) if officer_id is not None else None
-                )
+            case = await case_for(uow, self._clock, actor, case_id, CaseAction.EDIT)
+            department, officer, assignment = case.department, None, None
+            if edit.department_id is not None or edit.officer_id is not None:
+                # A new department comes with its officer (or none); an officer alone stays in the department.
+                department_id = edit.department_id if edit.department_id is not None else case.department.id
+                assignment = Assignment(department_id=department_id, officer_id=edit.officer_id)
+                require_coordinates(actor, department_id)
+                department, officer = await self._check_assignment(uow, department_id, edit.officer_id)
             before = {
                 "title": case.title,
                 "summary": case.summary,
@@ -286,7 +276,14 @@ class CaseRegistry:
                 "department_id": case.department.id,
                 "officer_id": case.officer.id if case.officer else None,
             }
-            changed = {k: v for k, v in fresh.items() if before[k] != v}
+            after: dict[str, object] = {
+                field: value
+                for field, value in (("title", title), ("summary", summary), ("source", source))
+                if value is not None
+            }
+            if assignment is not None:
+                after |= {"department_id": assignment.department_id, "officer_id": assignment.officer_id}
+            changed = {k: v for k, v in after.items() if before[k] != v}
             if not changed:
                 return view_of(actor, case)
             # History shows names, as staff read them, rather than ids.
@@ -295,16 +292,22 @@ class CaseRegistry:
                 changes["department"] = [case.department.name, department.name]
             if "officer_id" in changed:
                 changes["officer"] = [case.officer.name if case.officer else None, officer.name if officer else None]
-            values = dict(fresh)
-            if "title" in values:
-                values["title_key"] = name_key(str(values["title"]))
-            values["updated_at"] = self._clock.now()
+            correction = Correction(
+                at=self._clock.now(), title=title, summary=summary, source=source, assignment=assignment
+            )
             if not await uow.benchmark.change_case(
-                case_id, from_states=[state.value], values=values, expected_version=version
+                case_id, correction, from_states=[case.state], expected_version=version
             ):
                 raise StaleRecord(f"case {case_id} changed since version {version}")
             await record(
-                uow, self._clock, actor, case_id, CaseAction.EDIT, state_from=state, state_to=state, changes=changes
+                uow,
+                self._clock,
+                actor,
+                case_id,
+                CaseAction.EDIT,
+                state_from=case.state,
+                state_to=case.state,
+                changes=changes,
             )
             updated = await uow.benchmark.get_case(case_id)
             assert updated is not None
@@ -326,17 +329,16 @@ class CaseRegistry:
         *,
         photo: bool = False,
         telegram_file_id: str | None = None,
-    ) -> AttachmentRecord:
+    ) -> Attachment:
         checked = check_attachment(file_name, content, photo=photo)
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            state = CaseState(case.state)
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.ATTACH)
+            case = await case_for(uow, self._clock, actor, case_id, CaseAction.ATTACH)
+            state = case.state
             if len(case.attachments) >= MAX_ATTACHMENTS_PER_CASE:
                 raise InvalidInput("too_many_attachments", limit=MAX_ATTACHMENTS_PER_CASE)
             # Raising the version makes a concurrent change by someone else fail instead of racing this one.
             if not await uow.benchmark.change_case(
-                case_id, from_states=[state.value], values={"updated_at": self._clock.now()}, expected_version=version
+                case_id, FileAttached(at=self._clock.now()), from_states=[state], expected_version=version
             ):
                 raise StaleRecord(f"case {case_id} changed since version {version}")
             stored = await self._store_file(uow, actor, case_id, checked, content, telegram_file_id)
@@ -362,17 +364,11 @@ class CaseRegistry:
                 if found.info.uploaded_by_id != actor.id:
                     raise NotFound(f"attachment {attachment_id}")
             else:
-                await load_case(uow, actor, found.info.case_id)
-        return AttachmentFile(info=found.info, content=found.content)
+                await case_for(uow, self._clock, actor, found.info.case_id)
+        return found
 
 
-def _require_coordinates(actor: StaffMember, department_id: int) -> None:
-    """A coordinator scoped to a department registers and assigns only that department's cases."""
-    if not is_coordinator(actor, department_id):
-        raise NotYourCase(f"{actor.saeol_id} does not coordinate department {department_id}")
-
-
-async def _executors(uow: UnitOfWork, department_id: int | None = None) -> list[OfficerRecord]:
+async def _executors(uow: UnitOfWork, department_id: int | None = None) -> list[Officer]:
     """Active staff who execute cases, each with the department they execute for (a scoped grant's, else
     their own); only those executing for ``department_id``, if given."""
     executors = await uow.benchmark.list_staff_with_permission(Permission.BENCHMARK_EXECUTE.value)

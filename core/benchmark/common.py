@@ -1,16 +1,15 @@
-"""What the benchmarking services share: loading a case for an actor, its view, text rules, notices."""
+"""What the benchmarking services share: text rules, notices and history."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from core.benchmark.records import CaseRecord
-from core.benchmark.values import Adoption, CaseAction, CaseState, CaseView, ProgressResult, WorkDraft
-from core.benchmark.workflow import allowed_actions, is_coordinator, is_executor_of, may_view
+from core.benchmark.values import Case
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound, NotYourCase, PermissionDenied
+from core.errors import InvalidInput
 from core.notifications.service import enqueue
-from core.permissions import Permission, can
+from core.permissions import Permission
 from core.values import StaffMember
 from storage.uow import UnitOfWork
 
@@ -43,65 +42,12 @@ def _measured(text: str, *, limit: int, minimum: int) -> str:
     return text
 
 
-def require_benchmark_role(actor: StaffMember) -> None:
-    if not (can(actor, Permission.BENCHMARK_COORDINATE) or can(actor, Permission.BENCHMARK_EXECUTE)):
-        raise PermissionDenied(f"{actor.saeol_id} has no benchmarking role", permission="benchmark.execute")
+def shown_at(clock: Clock, instant: datetime) -> str:
+    """An instant as staff read it: the office's local time, to the minute."""
+    return clock.local(instant).strftime("%Y-%m-%d %H:%M")
 
 
-async def load_case(uow: UnitOfWork, actor: StaffMember, case_id: int) -> CaseRecord:
-    """The case, if it exists and the actor may see it (coordinators: all; departments: their own)."""
-    require_benchmark_role(actor)
-    case = await uow.benchmark.get_case(case_id)
-    if case is None:
-        raise NotFound(f"case {case_id}")
-    if not may_view(actor, case.department.id):
-        raise NotYourCase(f"{actor.saeol_id} may not see case {case_id}")
-    return case
-
-
-def is_own_request(actor: StaffMember, case: CaseRecord) -> bool:
-    """The case's approval request is the actor's own, which another coordinator must decide."""
-    return case.approval_requested_by is not None and case.approval_requested_by.id == actor.id
-
-
-def view_of(actor: StaffMember, case: CaseRecord) -> CaseView:
-    state = CaseState(case.state)
-    actions = allowed_actions(actor, state, case.department.id, has_review=case.adoption is not None)
-    if is_own_request(actor, case):
-        actions -= {CaseAction.APPROVE, CaseAction.RETURN}  # nobody decides on their own request
-    # A draft is the department's unsent work: shown to those who work on the case, not to others.
-    draft_visible = is_executor_of(actor, case.department.id) or is_coordinator(actor, case.department.id)
-    return CaseView(
-        id=case.id,
-        case_no=case.case_no,
-        title=case.title,
-        summary=case.summary,
-        source=case.source,
-        department=case.department,
-        officer=case.officer,
-        registered_by=case.registered_by,
-        registered_at=case.registered_at,
-        state=state,
-        adoption=Adoption(case.adoption) if case.adoption else None,
-        review_opinion=case.review_opinion,
-        reviewed_at=case.reviewed_at,
-        reviewed_by=case.reviewed_by,
-        progress_result=ProgressResult(case.progress_result) if case.progress_result else None,
-        progress_note=case.progress_note,
-        approval_round=case.approval_round,
-        approval_requested_at=case.approval_requested_at,
-        approval_requested_by=case.approval_requested_by,
-        decided_at=case.decided_at,
-        decided_by=case.decided_by,
-        return_reason=case.return_reason,
-        draft=WorkDraft.from_json(case.draft) if draft_visible else None,
-        version=case.version,
-        attachments=case.attachments,
-        actions=actions,
-    )
-
-
-def case_payload(case: CaseRecord, actor: StaffMember, **extra: object) -> dict[str, object]:
+def case_payload(case: Case, actor: StaffMember, **extra: object) -> dict[str, object]:
     """What a notification about ``case`` says, fixed when it is queued."""
     return {
         "case_no": case.case_no,
@@ -119,7 +65,7 @@ async def notify(
     uow: UnitOfWork,
     clock: Clock,
     actor: StaffMember,
-    case: CaseRecord,
+    case: Case,
     kind: str,
     recipients: list[int],
     **extra: object,

@@ -13,32 +13,36 @@ a request of an earlier round) is told the same from the case and its history.""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
+from core.benchmark.access import CLOSING, case_for, view_of, why_not_decidable
 from core.benchmark.common import (
     LONG_TEXT_LIMIT,
     REASON_LIMIT,
     clean_block,
     coordinator_ids,
-    is_own_request,
-    load_case,
     notify,
     record,
-    view_of,
+    shown_at,
 )
-from core.benchmark.records import CaseQuery, CaseRecord, EventRecord
 from core.benchmark.values import (
     Adoption,
+    ApprovalRequested,
+    Case,
     CaseAction,
-    CaseListRecord,
+    CaseListItem,
+    CaseQuery,
     CaseState,
-    CaseView,
+    Decided,
+    DraftSaved,
     ProgressResult,
+    RequestWithdrawn,
+    ReviewSubmitted,
+    Transition,
     WorkDraft,
 )
-from core.benchmark.workflow import EDITABLE, check, coordinated_department, executing_department, is_coordinator
+from core.benchmark.workflow import EDITABLE, coordinated_department, executing_department, is_coordinator
 from core.clock import Clock
-from core.errors import AlreadyDecided, CaseLocked, DongneError, StaleRecord
+from core.errors import StaleRecord
 from core.notifications.service import MessageRef, OutboxSignal, update_notices
 from core.permissions import Permission, can, require
 from core.values import Page, StaffMember
@@ -46,16 +50,7 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 PAGE_SIZE = 8
 REQUEST_NOTICE = "approval_requested"
-# What ends an approval request, and how its notices then say so.
-CLOSING = {CaseAction.APPROVE: "approved", CaseAction.RETURN: "returned", CaseAction.WITHDRAW: "withdrawn"}
 REVIEW_ACTIONS = frozenset({CaseAction.REVIEW, CaseAction.SAVE_DRAFT, CaseAction.REQUEST_APPROVAL})
-
-
-def refuse_own_request(actor: StaffMember, case: CaseRecord) -> None:
-    """Nobody decides on a request they made themselves (a coordinator who also executes for a department
-    asks another coordinator): the four-eyes rule the old approval screen kept by having two roles."""
-    if is_own_request(actor, case):
-        raise CaseLocked("own_request", case_no=case.case_no)
 
 
 class CaseDecisions:
@@ -68,24 +63,18 @@ class CaseDecisions:
         self,
         uow: UnitOfWork,
         actor: StaffMember,
-        case: CaseRecord,
+        case: Case,
         action: CaseAction,
+        change: Transition,
         *,
         from_states: Sequence[CaseState],
-        to_state: CaseState,
-        values: dict[str, object],
         version: int | None = None,
         round_: int | None = None,
         note: str | None = None,
         changes: dict[str, object] | None = None,
-    ) -> CaseRecord:
-        values = {**values, "state": to_state.value, "updated_at": self._clock.now()}
+    ) -> Case:
         changed = await uow.benchmark.change_case(
-            case.id,
-            from_states=[s.value for s in from_states],
-            values=values,
-            expected_version=version,
-            expected_round=round_,
+            case.id, change, from_states=from_states, expected_version=version, expected_round=round_
         )
         if not changed:
             raise StaleRecord(f"case {case.id} changed before {action.value}")
@@ -96,7 +85,7 @@ class CaseDecisions:
             case.id,
             action,
             state_from=case.state,
-            state_to=to_state.value,
+            state_to=change.state,
             note=note,
             changes=changes,
         )
@@ -106,7 +95,7 @@ class CaseDecisions:
 
     # -- the department -------------------------------------------------------------------------------
 
-    async def save_draft(self, actor: StaffMember, case_id: int, version: int, draft: WorkDraft) -> CaseView:
+    async def save_draft(self, actor: StaffMember, case_id: int, version: int, draft: WorkDraft) -> Case:
         """임시저장: keep unsent work; statistics never count it."""
         cleaned = WorkDraft(
             adoption=draft.adoption,
@@ -115,13 +104,11 @@ class CaseDecisions:
             progress_note=clean_block(draft.progress_note, limit=LONG_TEXT_LIMIT) if draft.progress_note else None,
         )
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            state = CaseState(case.state)
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.SAVE_DRAFT)
+            case = await case_for(uow, self._clock, actor, case_id, CaseAction.SAVE_DRAFT)
             if not await uow.benchmark.change_case(
                 case_id,
-                from_states=[state.value],
-                values={"draft": cleaned.as_json(), "updated_at": self._clock.now()},
+                DraftSaved(at=self._clock.now(), draft=cleaned),
+                from_states=[case.state],
                 expected_version=version,
             ):
                 raise StaleRecord(f"case {case_id} changed since version {version}")
@@ -132,37 +119,38 @@ class CaseDecisions:
 
     async def submit_review(
         self, actor: StaffMember, case_id: int, version: int, adoption: Adoption, opinion: str
-    ) -> CaseView:
+    ) -> Case:
         """검토결과 입력: the adoption decision and the opinion. A revision after a return keeps the case
         returned until the department asks for approval again."""
         text = clean_block(opinion, limit=LONG_TEXT_LIMIT, minimum=2)
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            state = CaseState(case.state)
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.REVIEW)
-            to_state = CaseState.RETURNED if state is CaseState.RETURNED else CaseState.REVIEWED
-            before = {"adoption": case.adoption, "review_opinion": case.review_opinion}
+            case = await case_for(uow, self._clock, actor, case_id, CaseAction.REVIEW)
+            state = case.state
+            before = {"adoption": case.adoption.value if case.adoption else None, "review_opinion": case.review_opinion}
             after = {"adoption": adoption.value, "review_opinion": text}
             changes: dict[str, object] = {k: [before[k], v] for k, v in after.items() if before[k] != v}
-            draft = WorkDraft.from_json(case.draft)
+            draft = case.draft
+            # The progress report in the draft waits for its own turn; the review in it is now submitted.
             remaining = (
-                WorkDraft(progress_result=draft.progress_result, progress_note=draft.progress_note) if draft else None
+                WorkDraft(progress_result=draft.progress_result, progress_note=draft.progress_note)
+                if draft and (draft.progress_result or draft.progress_note)
+                else None
+            )
+            review = ReviewSubmitted(
+                at=self._clock.now(),
+                state=CaseState.RETURNED if state is CaseState.RETURNED else CaseState.REVIEWED,
+                reviewed_by_id=actor.id,
+                adoption=adoption,
+                opinion=text,
+                draft=remaining,
             )
             updated = await self._change(
                 uow,
                 actor,
                 case,
                 CaseAction.REVIEW,
+                review,
                 from_states=[state],
-                to_state=to_state,
-                values={
-                    **after,
-                    "reviewed_at": self._clock.now(),
-                    "reviewed_by_id": actor.id,
-                    "draft": remaining.as_json()
-                    if remaining and (remaining.progress_result or remaining.progress_note)
-                    else None,
-                },
                 version=version,
                 note=text,
                 changes=changes,
@@ -177,38 +165,31 @@ class CaseDecisions:
 
     async def request_approval(
         self, actor: StaffMember, case_id: int, version: int, result: ProgressResult, note: str
-    ) -> CaseView:
+    ) -> Case:
         """추진사항 입력 및 승인요청: the progress report goes to every coordinator with approve buttons."""
         text = clean_block(note, limit=LONG_TEXT_LIMIT, minimum=2)
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            state = CaseState(case.state)
-            check(
-                actor,
-                state,
-                case.department.id,
-                has_review=case.adoption is not None,
-                action=CaseAction.REQUEST_APPROVAL,
-            )
-            before = {"progress_result": case.progress_result, "progress_note": case.progress_note}
+            case = await case_for(uow, self._clock, actor, case_id, CaseAction.REQUEST_APPROVAL)
+            before = {
+                "progress_result": case.progress_result.value if case.progress_result else None,
+                "progress_note": case.progress_note,
+            }
             after = {"progress_result": result.value, "progress_note": text}
+            request = ApprovalRequested(
+                at=self._clock.now(),
+                state=CaseState.APPROVAL_REQUESTED,
+                round=case.approval_round + 1,
+                requested_by_id=actor.id,
+                progress_result=result,
+                progress_note=text,
+            )
             updated = await self._change(
                 uow,
                 actor,
                 case,
                 CaseAction.REQUEST_APPROVAL,
-                from_states=[state],
-                to_state=CaseState.APPROVAL_REQUESTED,
-                values={
-                    **after,
-                    "approval_round": case.approval_round + 1,
-                    "approval_requested_at": self._clock.now(),
-                    "approval_requested_by_id": actor.id,
-                    "decided_at": None,
-                    "decided_by_id": None,
-                    "return_reason": None,
-                    "draft": None,
-                },
+                request,
+                from_states=[case.state],
                 version=version,
                 note=text,
                 changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
@@ -220,7 +201,7 @@ class CaseDecisions:
                 updated,
                 "approval_requested",
                 await _coordinators_of(uow, case.department.id),
-                adoption=updated.adoption,
+                adoption=updated.adoption.value if updated.adoption else None,
                 progress_result=result.value,
                 progress_note=text,
             )
@@ -229,23 +210,18 @@ class CaseDecisions:
             self._signal.fire()
         return view_of(actor, updated)
 
-    async def withdraw(self, actor: StaffMember, case_id: int, round_: int | None = None) -> CaseView:
+    async def withdraw(self, actor: StaffMember, case_id: int, round_: int | None = None) -> Case:
         """승인요청 철회: the department takes its request back to change it. ``round_``, if given, is the
         request the withdrawing button belongs to: a later request is not taken back by an older button."""
         async with self._uow(write=True) as uow:
-            case = await load_case(uow, actor, case_id)
-            if round_ is not None and round_ != case.approval_round:
-                raise CaseLocked("approval_round_stale", case_no=case.case_no)
-            state = CaseState(case.state)
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=CaseAction.WITHDRAW)
+            case = await case_for(uow, self._clock, actor, case_id, CaseAction.WITHDRAW, round_=round_)
             updated = await self._change(
                 uow,
                 actor,
                 case,
                 CaseAction.WITHDRAW,
+                RequestWithdrawn(at=self._clock.now(), state=CaseState.REVIEWED),
                 from_states=[CaseState.APPROVAL_REQUESTED],
-                to_state=CaseState.REVIEWED,
-                values={},
                 round_=case.approval_round,
             )
             notified = await notify(
@@ -261,13 +237,13 @@ class CaseDecisions:
         self,
         uow: UnitOfWork,
         actor: StaffMember,
-        case: CaseRecord,
+        case: Case,
         round_: int,
         action: CaseAction,
         seen_on: MessageRef | None = None,
     ) -> int:
         """Every coordinator's copy of request ``round_`` loses its buttons and says who ended it, and when."""
-        closed = {"outcome": CLOSING[action], "by": actor.name, "at": self._at(self._clock.now())}
+        closed = {"outcome": CLOSING[action], "by": actor.name, "at": shown_at(self._clock, self._clock.now())}
 
         def of_this_round(payload: Mapping[str, object]) -> bool:
             return payload.get("round") == round_
@@ -282,55 +258,7 @@ class CaseDecisions:
             updated_by_bot=seen_on,
         )
 
-    def _at(self, instant: datetime) -> str:
-        return self._clock.local(instant).strftime("%Y-%m-%d %H:%M")
-
     # -- the coordinator ------------------------------------------------------------------------------
-
-    async def _why_not_decidable(
-        self, uow: UnitOfWork, actor: StaffMember, case: CaseRecord, round_: int, action: CaseAction
-    ) -> DongneError:
-        """Why a decision on ``round_`` cannot be taken now: who decided it (or withdrew it) and when, or the
-        workflow rule."""
-        state = CaseState(case.state)
-        decided_this_round = round_ == case.approval_round and case.decided_by is not None and case.decided_at
-        if state in {CaseState.APPROVED, CaseState.RETURNED} and decided_this_round:
-            assert case.decided_by is not None and case.decided_at is not None
-            at = self._at(case.decided_at)
-            return AlreadyDecided(state is CaseState.APPROVED, by=case.decided_by.name, at=at, case_no=case.case_no)
-        if 0 < round_ < case.approval_round or (round_ == case.approval_round and state is CaseState.REVIEWED):
-            # An earlier request, ended by a return or a withdrawal: its history says by whom and when.
-            ending = _ending_of(await uow.benchmark.list_events(case.id), round_)
-            if ending is not None and ending.actor is not None:
-                by, at = ending.actor.name, self._at(ending.at)
-                if ending.action == CaseAction.WITHDRAW:
-                    return CaseLocked("approval_withdrawn", by=by, at=at, case_no=case.case_no)
-                return AlreadyDecided(ending.action == CaseAction.APPROVE, by=by, at=at, case_no=case.case_no)
-        if state is CaseState.APPROVED:
-            at = self._at(case.decided_at) if case.decided_at else ""
-            name = case.decided_by.name if case.decided_by else ""
-            return AlreadyDecided(True, by=name, at=at, case_no=case.case_no)
-        if round_ < case.approval_round:
-            return CaseLocked("approval_round_stale", case_no=case.case_no)
-        try:
-            check(actor, state, case.department.id, has_review=case.adoption is not None, action=action)
-        except DongneError as error:
-            return error
-        if round_ != case.approval_round:  # a round not yet requested: no message ever carried it
-            return CaseLocked("case_not_requested")
-        return StaleRecord(f"case {case.id} changed during the decision")
-
-    async def _open_request(
-        self, uow: UnitOfWork, actor: StaffMember, case_id: int, round_: int, action: CaseAction
-    ) -> CaseRecord:
-        """The case, if request ``round_`` is still open and the actor may decide it with ``action``."""
-        case = await load_case(uow, actor, case_id)
-        if case.state != CaseState.APPROVAL_REQUESTED or case.approval_round != round_:
-            raise await self._why_not_decidable(uow, actor, case, round_, action)
-        # A coordinator scoped to another department may still see the case (as its executor), not decide.
-        check(actor, CaseState(case.state), case.department.id, has_review=case.adoption is not None, action=action)
-        refuse_own_request(actor, case)
-        return case
 
     async def _decide(
         self,
@@ -338,34 +266,37 @@ class CaseDecisions:
         case_id: int,
         round_: int,
         action: CaseAction,
-        values: dict[str, object],
-        note: str | None,
+        reason: str | None,
         seen_on: MessageRef | None,
-    ) -> CaseView:
-        require(actor, Permission.BENCHMARK_COORDINATE)
+    ) -> Case:
         approved = action is CaseAction.APPROVE
         async with self._uow(write=True) as uow:
-            case = await self._open_request(uow, actor, case_id, round_, action)
+            case = await case_for(uow, self._clock, actor, case_id, action, round_=round_)
+            decision = Decided(
+                at=self._clock.now(),
+                state=CaseState.APPROVED if approved else CaseState.RETURNED,
+                decided_by_id=actor.id,
+                return_reason=reason,
+            )
             try:
                 updated = await self._change(
                     uow,
                     actor,
                     case,
                     action,
+                    decision,
                     from_states=[CaseState.APPROVAL_REQUESTED],
-                    to_state=CaseState.APPROVED if approved else CaseState.RETURNED,
-                    values={**values, "decided_at": self._clock.now(), "decided_by_id": actor.id},
                     round_=round_,
-                    note=note,
+                    note=reason,
                 )
             except StaleRecord:
                 # Another approver got there first, between our read and our update.
                 fresh = await uow.benchmark.get_case(case_id)
                 assert fresh is not None
-                raise await self._why_not_decidable(uow, actor, fresh, round_, action) from None
+                raise await why_not_decidable(uow, self._clock, actor, fresh, round_, action) from None
             recipients = [r.id for r in (case.officer, case.approval_requested_by) if r is not None]
             kind = "case_approved" if approved else "case_returned"
-            notified = await notify(uow, self._clock, actor, updated, kind, recipients, reason=note)
+            notified = await notify(uow, self._clock, actor, updated, kind, recipients, reason=reason)
             notified += await self._close_request(uow, actor, updated, round_, action, seen_on)
             await uow.commit()
         if notified:
@@ -374,27 +305,26 @@ class CaseDecisions:
 
     async def approve(
         self, actor: StaffMember, case_id: int, round_: int, *, seen_on: MessageRef | None = None
-    ) -> CaseView:
+    ) -> Case:
         """승인처리. ``round_`` is the request the approver saw (from the button); ``seen_on`` the message the
         button was on, which the bot turns into the decided case itself (every other copy is edited)."""
-        return await self._decide(actor, case_id, round_, CaseAction.APPROVE, {}, None, seen_on)
+        return await self._decide(actor, case_id, round_, CaseAction.APPROVE, None, seen_on)
 
     async def return_case(
         self, actor: StaffMember, case_id: int, round_: int, reason: str, *, seen_on: MessageRef | None = None
-    ) -> CaseView:
+    ) -> Case:
         """반려: back to the department with the reason, which it sees and must answer by resubmitting."""
         text = clean_block(reason, limit=REASON_LIMIT, minimum=2)
-        return await self._decide(actor, case_id, round_, CaseAction.RETURN, {"return_reason": text}, text, seen_on)
+        return await self._decide(actor, case_id, round_, CaseAction.RETURN, text, seen_on)
 
-    async def check_decidable(self, actor: StaffMember, case_id: int, round_: int) -> CaseView:
+    async def check_decidable(self, actor: StaffMember, case_id: int, round_: int) -> Case:
         """Before asking an approver for a return reason: is the request still open?"""
-        require(actor, Permission.BENCHMARK_COORDINATE)
         async with self._uow() as uow:
-            return view_of(actor, await self._open_request(uow, actor, case_id, round_, CaseAction.RETURN))
+            return view_of(actor, await case_for(uow, self._clock, actor, case_id, CaseAction.RETURN, round_=round_))
 
     # -- what waits for whom --------------------------------------------------------------------------
 
-    async def pending_approvals(self, actor: StaffMember, page: int = 0) -> Page[CaseListRecord]:
+    async def pending_approvals(self, actor: StaffMember, page: int = 0) -> Page[CaseListItem]:
         """내 승인 대기: requests waiting for a coordinator's decision (in the department a scoped coordinator
         coordinates; not the coordinator's own requests, which another must decide), in the report's order."""
         require(actor, Permission.BENCHMARK_COORDINATE)
@@ -410,7 +340,7 @@ class CaseDecisions:
             if is_coordinator(actor):
                 return await uow.benchmark.count_cases(_awaiting(actor))
             if can(actor, Permission.BENCHMARK_EXECUTE):
-                states = (CaseState.REGISTERED.value, CaseState.RETURNED.value)
+                states = (CaseState.REGISTERED, CaseState.RETURNED)
                 to_do = CaseQuery(department_id=executing_department(actor), states=states)
                 return await uow.benchmark.count_cases(to_do)
         return 0
@@ -420,22 +350,10 @@ def _awaiting(actor: StaffMember) -> CaseQuery:
     """Requests waiting for this coordinator: in the department a scoped one coordinates, and not the
     coordinator's own, which another must decide."""
     return CaseQuery(
-        state=CaseState.APPROVAL_REQUESTED.value,
+        state=CaseState.APPROVAL_REQUESTED,
         department_id=coordinated_department(actor),
         not_requested_by=actor.id,
     )
-
-
-def _ending_of(events: Sequence[EventRecord], round_: int) -> EventRecord | None:
-    """The approval, return or withdrawal that ended request ``round_``: each request starts a round, and the
-    first of those that follows it ends it."""
-    rounds = 0
-    for event in events:
-        if event.action == CaseAction.REQUEST_APPROVAL:
-            rounds += 1
-        elif rounds == round_ and event.action in CLOSING:
-            return event
-    return None
 
 
 async def _coordinators_of(uow: UnitOfWork, department_id: int) -> list[int]:

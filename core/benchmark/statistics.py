@@ -8,14 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from core.benchmark.values import Adoption, CaseState, CountRow, ProgressResult
+from core.benchmark.values import Adoption, CaseMeasure, CaseState, CountRow, ProgressResult
 from core.benchmark.workflow import coordinated_department
 from core.clock import Clock
 from core.permissions import Permission, require
 from core.values import StaffMember
 from storage.uow import UnitOfWorkFactory
 
-REVIEWED_STATES = tuple(s.value for s in CaseState if s is not CaseState.REGISTERED)
+REVIEWED_STATES = tuple(s for s in CaseState if s is not CaseState.REGISTERED)
 ALL_STATES = tuple(s.value for s in CaseState)
 
 
@@ -86,11 +86,15 @@ class BenchmarkStatistics:
         progress_columns = [p.value for p in ProgressResult]
         scoped = coordinated_department(actor)
         async with self._uow() as uow:
-            adoption = await uow.benchmark.count_by("adoption", states=REVIEWED_STATES, year=year, department_id=scoped)
-            progress = await uow.benchmark.count_by(
-                "progress_result", states=(CaseState.APPROVED.value,), year=year, department_id=scoped
+            adoption = await uow.benchmark.count_by(
+                CaseMeasure.ADOPTION, states=REVIEWED_STATES, year=year, department_id=scoped
             )
-            states = await uow.benchmark.count_by("state", states=ALL_STATES, year=year, department_id=scoped)
+            progress = await uow.benchmark.count_by(
+                CaseMeasure.PROGRESS_RESULT, states=(CaseState.APPROVED,), year=year, department_id=scoped
+            )
+            states = await uow.benchmark.count_by(
+                CaseMeasure.STATE, states=tuple(CaseState), year=year, department_id=scoped
+            )
             years = await uow.benchmark.list_years(scoped)
         return BenchmarkTables(
             year=year,

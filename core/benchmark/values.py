@@ -1,32 +1,11 @@
-"""The benchmarking vocabulary (GLOSSARY §3) and the values its services take and return."""
+"""The benchmarking vocabulary (GLOSSARY §3): the values its services take and return, and the changes they
+write. Plain frozen dataclasses, so the repository hands them back and takes them as they are."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-
-from core.benchmark.records import AttachmentRecord, CaseListRecord, CountRow, EventRecord, NamedRef, OfficerRecord
-
-__all__ = [
-    "Adoption",
-    "AttachmentFile",
-    "AttachmentRecord",
-    "CaseAction",
-    "CaseDraft",
-    "CaseEdit",
-    "CaseFilter",
-    "CaseListRecord",
-    "CaseState",
-    "CaseView",
-    "CountRow",
-    "EventRecord",
-    "NamedRef",
-    "OfficerRecord",
-    "ProgressResult",
-    "Registered",
-    "WorkDraft",
-]
 
 
 class CaseState(StrEnum):
@@ -64,6 +43,51 @@ class CaseAction(StrEnum):
     WITHDRAW = "withdraw"
     APPROVE = "approve"
     RETURN = "return"
+
+
+class CaseMeasure(StrEnum):
+    """What the statistics count cases by."""
+
+    ADOPTION = "adoption"
+    PROGRESS_RESULT = "progress_result"
+    STATE = "state"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """A staff member who takes part in benchmarking (an executing officer, a coordinator)."""
+
+    id: int
+    name: str
+    department_id: int
+    bound: bool  # has a Telegram account to be notified on
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """관련자료: what is known of a file without its bytes. ``case_id`` is None while a registration is open."""
+
+    id: int
+    case_id: int | None
+    kind: str
+    file_name: str
+    mime_type: str
+    size: int
+    uploaded_by_id: int
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentFile:
+    info: Attachment
+    content: bytes
+    telegram_file_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,23 +147,16 @@ class WorkDraft:
 
 
 @dataclass(frozen=True, slots=True)
-class CaseFilter:
-    """목록 filters. ``text`` is a management number (or its start, ``2016-1``) or part of a title."""
-
-    year: int | None = None
-    quarter: int | None = None
-    department_id: int | None = None
-    adoption: Adoption | None = None
-    state: CaseState | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CaseView:
-    """One case as the actor may see it, with what the actor may do to it now."""
+class Case:
+    """벤치마킹 대상 (``BenchmarkCase`` in the glossary; the table's model keeps that name). As the repository
+    reads it, ``actions`` is empty; as a service hands it to an actor, ``actions`` says what the actor may do
+    to it now and ``draft`` is there only for those who work on the case."""
 
     id: int
     case_no: str
+    year: int
+    quarter: int
+    serial: int
     title: str
     summary: str | None
     source: str | None
@@ -160,22 +177,206 @@ class CaseView:
     decided_at: datetime | None
     decided_by: NamedRef | None
     return_reason: str | None
-    draft: WorkDraft | None  # only shown to those who may act on it
+    draft: WorkDraft | None
     version: int
-    attachments: tuple[AttachmentRecord, ...]
-    actions: frozenset[CaseAction]
+    updated_at: datetime
+    attachments: tuple[Attachment, ...]
+    actions: frozenset[CaseAction] = frozenset()
 
     def may(self, action: CaseAction) -> bool:
         return action in self.actions
 
 
 @dataclass(frozen=True, slots=True)
-class Registered:
-    case: CaseView
-    officer_notice_queued: bool  # in the outbox, not yet delivered: the bot sends it after the commit
+class CaseListItem:
+    """One row of the seed's 검토결과 목록."""
+
+    id: int
+    case_no: str
+    year: int
+    quarter: int
+    serial: int
+    department: str
+    officer: str | None
+    title: str
+    attachment_count: int
+    adoption: Adoption | None
+    state: CaseState
+    registered_at: datetime
+    # The latest approval request: when and by whom (an approver's queue shows them).
+    approval_requested_at: datetime | None = None
+    approval_requested_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class AttachmentFile:
-    info: AttachmentRecord
+class CaseFilter:
+    """목록 filters as staff choose them. ``text`` is a management number (or its start, ``2016-1``) or part
+    of a title."""
+
+    year: int | None = None
+    quarter: int | None = None
+    department_id: int | None = None
+    adoption: Adoption | None = None
+    state: CaseState | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseQuery:
+    """The cases a list or count reads: a ``CaseFilter`` resolved within what the actor may see, or a queue
+    the services define. ``None`` means any; ``department_id`` also scopes a department's view."""
+
+    year: int | None = None
+    quarter: int | None = None
+    department_id: int | None = None
+    adoption: Adoption | None = None
+    state: CaseState | None = None
+    states: tuple[CaseState, ...] | None = None
+    case_no_prefix: str | None = None
+    title_part: str | None = None  # part of a title; spacing and case do not matter
+    # Leave out requests this staff member made (an approver's queue holds only what others asked).
+    not_requested_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """이력: one transition or edit of a case, as its history shows it."""
+
+    id: int
+    at: datetime
+    actor: NamedRef | None
+    action: str
+    state_from: str | None
+    state_to: str | None
+    note: str | None
+    changes: dict[str, object] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """One cell of a statistics table: how many cases of ``year`` and ``department`` have ``value``."""
+
+    year: int
+    department: str
+    value: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    case: Case
+    officer_notice_queued: bool  # in the outbox, not yet delivered: the bot sends it after the commit
+
+
+# -- what the services write ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    """A case as registered: it starts in ``CaseState.REGISTERED``, before any approval round."""
+
+    case_no: str
+    year: int
+    quarter: int
+    serial: int
+    title: str
+    summary: str | None
+    source: str | None
+    department_id: int
+    officer_id: int | None
+    registered_by_id: int
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    """A checked file to keep; ``case_id`` is None while the registration it belongs to is open."""
+
+    case_id: int | None
+    kind: str
+    file_name: str
+    mime_type: str
+    size: int
+    sha256: str
     content: bytes
+    telegram_file_id: str | None
+    uploaded_by_id: int
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The department that executes a case and its officer (None: nobody named yet)."""
+
+    department_id: int
+    officer_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """The coordinator's corrections, checked: each field is written, or left as it is when None."""
+
+    at: datetime
+    title: str | None = None
+    summary: str | None = None
+    source: str | None = None
+    assignment: Assignment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileAttached:
+    """A file was added to the case: only the case's version moves, so a concurrent change fails."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSaved:
+    at: datetime
+    draft: WorkDraft
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSubmitted:
+    """검토결과; ``draft`` is what remains of the department's unsent work (its progress report, if any)."""
+
+    at: datetime
+    state: CaseState
+    reviewed_by_id: int
+    adoption: Adoption
+    opinion: str
+    draft: WorkDraft | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequested:
+    """A new approval round: the progress report goes in, and the last decision, its return reason and
+    the unsent draft are cleared."""
+
+    at: datetime
+    state: CaseState
+    round: int
+    requested_by_id: int
+    progress_result: ProgressResult
+    progress_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestWithdrawn:
+    at: datetime
+    state: CaseState
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """승인 or 반려 of the open request; ``return_reason`` only with a return."""
+
+    at: datetime
+    state: CaseState
+    decided_by_id: int
+    return_reason: str | None = None
+
+
+# A change that moves the case to ``state``; the others leave the state as it is.
+Transition = ReviewSubmitted | ApprovalRequested | RequestWithdrawn | Decided
+CaseChange = Correction | FileAttached | DraftSaved | Transition

@@ -7,7 +7,8 @@
 The coordinator (``benchmark.coordinate``) registers, edits and decides; the executing department
 (``benchmark.execute`` in the case's department) reviews, reports progress and asks for approval. A case
 waiting for approval is frozen for the department (it may withdraw the request); an approved case is
-frozen for everyone. These functions are pure, so every rule is tested without a database.
+frozen for everyone. Nobody decides on a request they made themselves. These functions are pure, so every
+rule is tested without a database; ``core.benchmark.access`` applies them to a case read for an action.
 
 A grant scoped to a department narrows it: a coordinator grant scoped to one department coordinates only
 that department's cases; an executor grant scoped to a department executes for that department instead of
@@ -16,9 +17,9 @@ department."""
 
 from __future__ import annotations
 
-from core.benchmark.values import CaseAction, CaseState
+from core.benchmark.values import Case, CaseAction, CaseState
 from core.errors import CaseLocked, NotYourCase, PermissionDenied
-from core.permissions import Permission, can, covers_department, department_scope
+from core.permissions import Permission, can, covers_department, department_scope, require
 from core.values import StaffMember
 
 EDITABLE = frozenset({CaseState.REGISTERED, CaseState.REVIEWED, CaseState.RETURNED})
@@ -32,6 +33,17 @@ DEPARTMENT_ACTIONS = frozenset(
         CaseAction.WITHDRAW,
     }
 )
+DECISIONS = frozenset({CaseAction.APPROVE, CaseAction.RETURN})
+# Registering and deciding are the coordinator's alone: refused before any case is read.
+COORDINATOR_ONLY = frozenset({CaseAction.REGISTER, *DECISIONS})
+
+
+def require_role(actor: StaffMember, action: CaseAction | None = None) -> None:
+    """The role ``action`` needs at all (any action: either benchmarking role), before any case is read."""
+    if action in COORDINATOR_ONLY:
+        require(actor, Permission.BENCHMARK_COORDINATE)
+    elif not (can(actor, Permission.BENCHMARK_COORDINATE) or can(actor, Permission.BENCHMARK_EXECUTE)):
+        raise PermissionDenied(f"{actor.saeol_id} has no benchmarking role", permission="benchmark.execute")
 
 
 def is_coordinator(actor: StaffMember, department_id: int | None = None) -> bool:
@@ -111,3 +123,31 @@ def check(actor: StaffMember, state: CaseState, department_id: int, *, has_revie
     if action is CaseAction.REQUEST_APPROVAL:
         raise CaseLocked("case_needs_review")
     raise CaseLocked("case_transition", action=action.value, state=state.value)
+
+
+def require_coordinates(actor: StaffMember, department_id: int) -> None:
+    """A coordinator scoped to a department registers and assigns only that department's cases."""
+    if not is_coordinator(actor, department_id):
+        raise NotYourCase(f"{actor.saeol_id} does not coordinate department {department_id}")
+
+
+def is_own_request(actor: StaffMember, case: Case) -> bool:
+    """The case's approval request is the actor's own, which another coordinator must decide."""
+    return case.approval_requested_by is not None and case.approval_requested_by.id == actor.id
+
+
+def actions_on(actor: StaffMember, case: Case) -> frozenset[CaseAction]:
+    """What the actor may do to the case now."""
+    actions = allowed_actions(actor, case.state, case.department.id, has_review=case.adoption is not None)
+    if is_own_request(actor, case):
+        actions -= DECISIONS
+    return actions
+
+
+def require_action(actor: StaffMember, case: Case, action: CaseAction) -> None:
+    """Refuse ``action`` on the case unless ``actions_on`` allows it, saying why: the workflow's reason
+    (``check``), or that the request is the actor's own, which another coordinator must decide (the
+    four-eyes rule the old approval screen kept by having two roles)."""
+    check(actor, case.state, case.department.id, has_review=case.adoption is not None, action=action)
+    if action in DECISIONS and is_own_request(actor, case):
+        raise CaseLocked("own_request", case_no=case.case_no)

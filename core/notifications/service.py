@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.clock import Clock
-from core.notifications.values import NotificationRecord
+from core.notifications.values import Notice
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 MAX_ATTEMPTS = 8
@@ -29,8 +29,6 @@ LONGEST_RETRY = timedelta(hours=1)
 # (BATCH sends at Telegram's 30 a second, each bounded by PTB's timeouts); a sender that died meanwhile
 # leaves its rows to come due again after it.
 LEASE = timedelta(minutes=5)
-
-NotificationView = NotificationRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +134,7 @@ class Notifications:
         self._clock = clock
         self.signal = signal
 
-    async def claim(self, limit: int = BATCH) -> list[NotificationView]:
+    async def claim(self, limit: int = BATCH) -> list[Notice]:
         """Notifications to send now, taken from the outbox for ``LEASE`` so no other sender sends them too.
         Those whose recipient can no longer receive them (unbound or deactivated since they were queued) are
         set aside with the reason instead. An idle poll only reads: it should not take SQLite's write lock."""
@@ -160,7 +158,7 @@ class Notifications:
             await uow.notifications.mark_notification_sent(notification_id, self._clock.now(), message_id, chat_id)
             await uow.commit()
 
-    async def failed(self, notification: NotificationView, error: str, *, permanent: bool) -> None:
+    async def failed(self, notification: Notice, error: str, *, permanent: bool) -> None:
         """A transient failure is retried with growing pauses; a permanent one (the staff member blocked
         the bot) or the last attempt sets the notification aside."""
         async with self._uow(write=True) as uow:

@@ -7,7 +7,9 @@ from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
-class NotificationRecord:
+class Notice:
+    """A notification taken from the outbox to be sent: a new notice, or the update of an earlier one."""
+
     id: int
     recipient_id: int
     telegram_user_id: int | None
@@ -27,7 +29,7 @@ class NotificationRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class NoticeCopyRecord:
+class NoticeCopy:
     """One staff member's copy of a notice: where it went, if it went."""
 
     id: int

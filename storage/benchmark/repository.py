@@ -4,66 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.benchmark.records import (
-    AttachmentFileRecord,
-    AttachmentRecord,
-    CaseListRecord,
+from core.benchmark.values import (
+    Attachment,
+    AttachmentFile,
+    Case,
+    CaseChange,
+    CaseEvent,
+    CaseListItem,
+    CaseMeasure,
     CaseQuery,
-    CaseRecord,
+    CaseState,
     CountRow,
-    EventRecord,
     NamedRef,
-    OfficerRecord,
+    NewAttachment,
+    NewCase,
+    Officer,
 )
 from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from storage.benchmark.rows import ATTACHMENT_COLUMNS, MEASURED, attachment_of, case_of, columns_of, list_item_of, ref
+from storage.housing.repository import name_key
 from storage.reference.models import Department
 from storage.staff.models import RoleGrant, Staff
-
-_ATTACHMENT_COLUMNS = (
-    BenchmarkAttachment.id,
-    BenchmarkAttachment.case_id,
-    BenchmarkAttachment.kind,
-    BenchmarkAttachment.file_name,
-    BenchmarkAttachment.mime_type,
-    BenchmarkAttachment.size,
-    BenchmarkAttachment.uploaded_by_id,
-    BenchmarkAttachment.uploaded_at,
-)
-
-
-def _attachment(row: Any) -> AttachmentRecord:
-    return AttachmentRecord(*row[: len(_ATTACHMENT_COLUMNS)])
-
-
-def _ref(ref_id: int | None, name: str | None) -> NamedRef | None:
-    return NamedRef(ref_id, name) if ref_id is not None and name is not None else None
-
-
-def _list_row(row: Any) -> CaseListRecord:
-    case: BenchmarkCase = row.BenchmarkCase
-    return CaseListRecord(
-        id=case.id,
-        case_no=case.case_no,
-        year=case.year,
-        quarter=case.quarter,
-        serial=case.serial,
-        department=row.department,
-        officer=row.officer,
-        title=case.title,
-        attachment_count=int(row.attachments),
-        adoption=case.adoption,
-        state=case.state,
-        registered_at=case.registered_at,
-        approval_requested_at=case.approval_requested_at,
-        approval_requested_by=row.requester,
-    )
 
 
 def _escape_like(text: str) -> str:
@@ -102,24 +70,41 @@ class BenchmarkRepository:
 
     # -- cases ----------------------------------------------------------------------------------------
 
-    async def add_case(self, **values: Any) -> int:
-        case = BenchmarkCase(**values)
+    async def add_case(self, new: NewCase) -> int:
+        case = BenchmarkCase(
+            case_no=new.case_no,
+            year=new.year,
+            quarter=new.quarter,
+            serial=new.serial,
+            title=new.title,
+            title_key=name_key(new.title),
+            summary=new.summary,
+            source=new.source,
+            department_id=new.department_id,
+            officer_id=new.officer_id,
+            registered_by_id=new.registered_by_id,
+            registered_at=new.registered_at,
+            state=CaseState.REGISTERED.value,
+            approval_round=0,
+            updated_at=new.registered_at,
+            version=1,
+        )
         self._session.add(case)
         await self._session.flush()
         return case.id
 
-    async def get_case(self, case_id: int) -> CaseRecord | None:
+    async def get_case(self, case_id: int) -> Case | None:
         officer, registrar, reviewer, requester, decider = (aliased(Staff) for _ in range(5))
         row = (
             await self._session.execute(
                 select(
                     BenchmarkCase,
-                    Department.name,
-                    officer.name,
-                    registrar.name,
-                    reviewer.name,
-                    requester.name,
-                    decider.name,
+                    Department.name.label("department"),
+                    officer.name.label("officer"),
+                    registrar.name.label("registrar"),
+                    reviewer.name.label("reviewer"),
+                    requester.name.label("requester"),
+                    decider.name.label("decider"),
                 )
                 .join(Department, Department.id == BenchmarkCase.department_id)
                 .join(registrar, registrar.id == BenchmarkCase.registered_by_id)
@@ -132,39 +117,7 @@ class BenchmarkRepository:
         ).first()
         if row is None:
             return None
-        case, department, officer_name, registrar_name, reviewer_name, requester_name, decider_name = row
-        attachments = await self.list_attachments(case_id)
-        return CaseRecord(
-            id=case.id,
-            case_no=case.case_no,
-            year=case.year,
-            quarter=case.quarter,
-            serial=case.serial,
-            title=case.title,
-            summary=case.summary,
-            source=case.source,
-            department=NamedRef(case.department_id, department),
-            officer=_ref(case.officer_id, officer_name),
-            registered_by=NamedRef(case.registered_by_id, registrar_name),
-            registered_at=case.registered_at,
-            state=case.state,
-            adoption=case.adoption,
-            review_opinion=case.review_opinion,
-            reviewed_at=case.reviewed_at,
-            reviewed_by=_ref(case.reviewed_by_id, reviewer_name),
-            progress_result=case.progress_result,
-            progress_note=case.progress_note,
-            approval_round=case.approval_round,
-            approval_requested_at=case.approval_requested_at,
-            approval_requested_by=_ref(case.approval_requested_by_id, requester_name),
-            decided_at=case.decided_at,
-            decided_by=_ref(case.decided_by_id, decider_name),
-            return_reason=case.return_reason,
-            draft=dict(case.draft) if case.draft else None,
-            version=case.version,
-            updated_at=case.updated_at,
-            attachments=tuple(attachments),
-        )
+        return case_of(row, await self.list_attachments(case_id))
 
     async def find_case_id_by_number(self, case_no: str) -> int | None:
         return await self._session.scalar(select(BenchmarkCase.id).where(BenchmarkCase.case_no == case_no))
@@ -172,22 +125,25 @@ class BenchmarkRepository:
     async def change_case(
         self,
         case_id: int,
+        change: CaseChange,
         *,
-        from_states: Sequence[str],
-        values: dict[str, Any],
+        from_states: Sequence[CaseState],
         expected_version: int | None = None,
         expected_round: int | None = None,
     ) -> bool:
-        """Apply ``values`` only if the case is still in one of ``from_states`` (and at the version or
+        """Write ``change`` only if the case is still in one of ``from_states`` (and at the version or
         approval round the caller saw). The condition is part of the UPDATE, so of two concurrent changes
         exactly one succeeds, whatever the engine; False means this one lost or the case moved on."""
-        conditions: list[ColumnElement[bool]] = [BenchmarkCase.id == case_id, BenchmarkCase.state.in_(from_states)]
+        states = [state.value for state in from_states]
+        conditions: list[ColumnElement[bool]] = [BenchmarkCase.id == case_id, BenchmarkCase.state.in_(states)]
         if expected_version is not None:
             conditions.append(BenchmarkCase.version == expected_version)
         if expected_round is not None:
             conditions.append(BenchmarkCase.approval_round == expected_round)
         result = await self._session.execute(
-            update(BenchmarkCase).where(and_(*conditions)).values(**values, version=BenchmarkCase.version + 1)
+            update(BenchmarkCase)
+            .where(and_(*conditions))
+            .values(**columns_of(change), updated_at=change.at, version=BenchmarkCase.version + 1)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
@@ -200,11 +156,11 @@ class BenchmarkRepository:
         if query.department_id is not None:
             conditions.append(BenchmarkCase.department_id == query.department_id)
         if query.adoption is not None:
-            conditions.append(BenchmarkCase.adoption == query.adoption)
+            conditions.append(BenchmarkCase.adoption == query.adoption.value)
         if query.state is not None:
-            conditions.append(BenchmarkCase.state == query.state)
+            conditions.append(BenchmarkCase.state == query.state.value)
         if query.states is not None:
-            conditions.append(BenchmarkCase.state.in_(query.states))
+            conditions.append(BenchmarkCase.state.in_([state.value for state in query.states]))
         if query.case_no_prefix:
             prefix = _escape_like(query.case_no_prefix)
             conditions.append(
@@ -215,11 +171,12 @@ class BenchmarkRepository:
                 BenchmarkCase.approval_requested_by_id.is_(None)
                 | (BenchmarkCase.approval_requested_by_id != query.not_requested_by)
             )
-        if query.title_key:
-            conditions.append(BenchmarkCase.title_key.like(f"%{_escape_like(query.title_key)}%", escape="\\"))
+        title_key = name_key(query.title_part) if query.title_part else None
+        if title_key:
+            conditions.append(BenchmarkCase.title_key.like(f"%{_escape_like(title_key)}%", escape="\\"))
         return conditions
 
-    async def list_cases(self, query: CaseQuery, *, offset: int, limit: int) -> tuple[list[CaseListRecord], int]:
+    async def list_cases(self, query: CaseQuery, *, offset: int, limit: int) -> tuple[list[CaseListItem], int]:
         """A page of the list in the report's order (year, quarter, serial ascending: 2016-1-1 first), with
         the total in the same scan (window count)."""
         attachments = (
@@ -251,7 +208,7 @@ class BenchmarkRepository:
             total = await self.count_cases(query)
             return [], total
         total = int(rows[0].total) if rows else 0
-        return [_list_row(row) for row in rows], total
+        return [list_item_of(row) for row in rows], total
 
     async def count_cases(self, query: CaseQuery) -> int:
         count = await self._session.scalar(
@@ -294,7 +251,7 @@ class BenchmarkRepository:
         )
         await self._session.flush()
 
-    async def list_events(self, case_id: int) -> list[EventRecord]:
+    async def list_events(self, case_id: int) -> list[CaseEvent]:
         rows = await self._session.execute(
             select(BenchmarkEvent, Staff.name)
             .outerjoin(Staff, Staff.id == BenchmarkEvent.actor_id)
@@ -302,10 +259,10 @@ class BenchmarkRepository:
             .order_by(BenchmarkEvent.at, BenchmarkEvent.id)
         )
         return [
-            EventRecord(
+            CaseEvent(
                 id=event.id,
                 at=event.at,
-                actor=_ref(event.actor_id, name),
+                actor=ref(event.actor_id, name),
                 action=event.action,
                 state_from=event.state_from,
                 state_to=event.state_to,
@@ -317,27 +274,38 @@ class BenchmarkRepository:
 
     # -- attachments ----------------------------------------------------------------------------------
 
-    async def add_attachment(self, **values: Any) -> AttachmentRecord:
-        attachment = BenchmarkAttachment(**values)
+    async def add_attachment(self, new: NewAttachment) -> Attachment:
+        attachment = BenchmarkAttachment(
+            case_id=new.case_id,
+            kind=new.kind,
+            file_name=new.file_name,
+            mime_type=new.mime_type,
+            size=new.size,
+            sha256=new.sha256,
+            content=new.content,
+            telegram_file_id=new.telegram_file_id,
+            uploaded_by_id=new.uploaded_by_id,
+            uploaded_at=new.uploaded_at,
+        )
         self._session.add(attachment)
         await self._session.flush()
-        return AttachmentRecord(*(getattr(attachment, column.key) for column in _ATTACHMENT_COLUMNS))
+        return attachment_of(attachment)
 
-    async def list_attachments(self, case_id: int) -> list[AttachmentRecord]:
+    async def list_attachments(self, case_id: int) -> list[Attachment]:
         rows = await self._session.execute(
-            select(*_ATTACHMENT_COLUMNS).where(BenchmarkAttachment.case_id == case_id).order_by(BenchmarkAttachment.id)
+            select(*ATTACHMENT_COLUMNS).where(BenchmarkAttachment.case_id == case_id).order_by(BenchmarkAttachment.id)
         )
-        return [_attachment(row) for row in rows]
+        return [attachment_of(row) for row in rows]
 
-    async def list_staged_attachments(self, staff_id: int, ids: Sequence[int]) -> list[AttachmentRecord]:
+    async def list_staged_attachments(self, staff_id: int, ids: Sequence[int]) -> list[Attachment]:
         rows = await self._session.execute(
-            select(*_ATTACHMENT_COLUMNS).where(
+            select(*ATTACHMENT_COLUMNS).where(
                 BenchmarkAttachment.id.in_(ids),
                 BenchmarkAttachment.case_id.is_(None),
                 BenchmarkAttachment.uploaded_by_id == staff_id,
             )
         )
-        return [_attachment(row) for row in rows]
+        return [attachment_of(row) for row in rows]
 
     async def attach_staged(self, case_id: int, ids: Sequence[int]) -> None:
         await self._session.execute(
@@ -355,33 +323,31 @@ class BenchmarkRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def get_attachment_file(self, attachment_id: int) -> AttachmentFileRecord | None:
+    async def get_attachment_file(self, attachment_id: int) -> AttachmentFile | None:
         row = (
             await self._session.execute(
-                select(*_ATTACHMENT_COLUMNS, BenchmarkAttachment.content, BenchmarkAttachment.telegram_file_id).where(
+                select(*ATTACHMENT_COLUMNS, BenchmarkAttachment.content, BenchmarkAttachment.telegram_file_id).where(
                     BenchmarkAttachment.id == attachment_id
                 )
             )
         ).first()
         if row is None:
             return None
-        return AttachmentFileRecord(
-            info=_attachment(row), content=bytes(cast(bytes, row[-2])), telegram_file_id=row[-1]
+        return AttachmentFile(
+            info=attachment_of(row), content=bytes(row.content), telegram_file_id=row.telegram_file_id
         )
 
     # -- people ---------------------------------------------------------------------------------------
 
     async def list_departments(self) -> list[NamedRef]:
         rows = await self._session.execute(select(Department.id, Department.name).order_by(Department.name))
-        return [NamedRef(department_id, name) for department_id, name in rows]
+        return [NamedRef(id=department_id, name=name) for department_id, name in rows]
 
     async def get_department(self, department_id: int) -> NamedRef | None:
         name = await self._session.scalar(select(Department.name).where(Department.id == department_id))
-        return NamedRef(department_id, name) if name is not None else None
+        return NamedRef(id=department_id, name=name) if name is not None else None
 
-    async def list_staff_with_permission(
-        self, permission: str, department_id: int | None = None
-    ) -> list[OfficerRecord]:
+    async def list_staff_with_permission(self, permission: str, department_id: int | None = None) -> list[Officer]:
         """Active staff holding ``permission`` (in one department, if given), by name."""
         statement = (
             select(Staff.id, Staff.name, Staff.department_id, Staff.telegram_user_id)
@@ -392,25 +358,36 @@ class BenchmarkRepository:
         if department_id is not None:
             statement = statement.where(Staff.department_id == department_id)
         rows = await self._session.execute(statement)
-        return [OfficerRecord(sid, name, dept, telegram is not None) for sid, name, dept, telegram in rows]
+        return [
+            Officer(id=row.id, name=row.name, department_id=row.department_id, bound=row.telegram_user_id is not None)
+            for row in rows
+        ]
 
     # -- statistics -----------------------------------------------------------------------------------
 
     async def count_by(
-        self, column: str, *, states: Sequence[str], year: int | None = None, department_id: int | None = None
+        self,
+        measure: CaseMeasure,
+        *,
+        states: Sequence[CaseState],
+        year: int | None = None,
+        department_id: int | None = None,
     ) -> list[CountRow]:
-        """Cases per year, department and value of ``column`` (adoption or progress_result), counting only
-        cases in ``states``: a submitted review or report, never a draft; of one department, if given."""
-        value = getattr(BenchmarkCase, column)
+        """Cases per year, department and value of ``measure``, counting only cases in ``states``: a
+        submitted review or report, never a draft; of one department, if given."""
+        value = MEASURED[measure].label("value")
         statement = (
-            select(BenchmarkCase.year, Department.name, value, func.count())
+            select(BenchmarkCase.year, Department.name.label("department"), value, func.count().label("cases"))
             .join(Department, Department.id == BenchmarkCase.department_id)
-            .where(BenchmarkCase.state.in_(states))
-            .group_by(BenchmarkCase.year, Department.name, value)
+            .where(BenchmarkCase.state.in_([state.value for state in states]))
+            .group_by(BenchmarkCase.year, Department.name, MEASURED[measure])
         )
         if year is not None:
             statement = statement.where(BenchmarkCase.year == year)
         if department_id is not None:
             statement = statement.where(BenchmarkCase.department_id == department_id)
         rows = await self._session.execute(statement)
-        return [CountRow(int(y), department, v, int(count)) for y, department, v, count in rows]
+        return [
+            CountRow(year=int(row.year), department=row.department, value=row.value, count=int(row.cases))
+            for row in rows
+        ]

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.notifications.values import NoticeCopyRecord, NotificationRecord
+from core.notifications.values import Notice, NoticeCopy
 from storage.notifications.models import Notification
 from storage.staff.models import Staff
 
@@ -47,7 +47,7 @@ class NotificationRepository:
         )
         await self._session.flush()
 
-    async def list_notice_copies(self, case_id: int, kind: str) -> list[NoticeCopyRecord]:
+    async def list_notice_copies(self, case_id: int, kind: str) -> list[NoticeCopy]:
         """Every notification of ``kind`` about the case that was queued to be sent (not the updates of one),
         with the chat and message it went to, if it went."""
         rows = await self._session.execute(
@@ -57,7 +57,7 @@ class NotificationRepository:
             .order_by(Notification.id)
         )
         return [
-            NoticeCopyRecord(
+            NoticeCopy(
                 id=n.id,
                 recipient_id=n.recipient_id,
                 payload=dict(n.payload),
@@ -85,9 +85,7 @@ class NotificationRepository:
     async def any_due_notification(self, now: datetime) -> bool:
         return (await self._session.scalar(select(Notification.id).where(self._due(now)).limit(1))) is not None
 
-    async def claim_due_notifications(
-        self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[NotificationRecord]:
+    async def claim_due_notifications(self, now: datetime, lease_until: datetime, limit: int) -> list[Notice]:
         """Take up to ``limit`` due notifications, oldest first: they leave the due set until ``lease_until``.
         Each record's ``attempts`` counts the tries before this one."""
         target = aliased(Notification)
@@ -114,7 +112,7 @@ class NotificationRepository:
         if not rows:
             return []
         claimed = [
-            NotificationRecord(
+            Notice(
                 id=n.id,
                 recipient_id=n.recipient_id,
                 telegram_user_id=telegram_user_id,

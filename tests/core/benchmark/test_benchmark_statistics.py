@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.benchmark.statistics import ALL_STATES, CountTable, TableRow, build_table
-from core.benchmark.values import Adoption, CaseDraft, CaseState, CaseView, CountRow, ProgressResult, WorkDraft
+from core.benchmark.values import Adoption, Case, CaseDraft, CaseState, CountRow, ProgressResult, WorkDraft
 from core.errors import PermissionDenied
 from tests.builders import make_staff
 
@@ -99,24 +99,24 @@ async def executor_of(services, department, saeol_id):
     )
 
 
-async def registered(services, coordinator, officer, title) -> CaseView:
+async def registered(services, coordinator, officer, title) -> Case:
     draft = CaseDraft(
         title=title, summary=None, source=None, department_id=officer.department_id, officer_id=officer.id
     )
     return (await services.cases.register(coordinator, draft)).case
 
 
-async def reviewed(services, coordinator, officer, title, adoption: Adoption) -> CaseView:
+async def reviewed(services, coordinator, officer, title, adoption: Adoption) -> Case:
     case = await registered(services, coordinator, officer, title)
     return await services.decisions.submit_review(officer, case.id, case.version, adoption, "검토 의견입니다.")
 
 
-async def requested(services, coordinator, officer, title, adoption, result: ProgressResult) -> CaseView:
+async def requested(services, coordinator, officer, title, adoption, result: ProgressResult) -> Case:
     case = await reviewed(services, coordinator, officer, title, adoption)
     return await services.decisions.request_approval(officer, case.id, case.version, result, "추진 내용입니다.")
 
 
-async def approved(services, coordinator, officer, title, adoption, result) -> CaseView:
+async def approved(services, coordinator, officer, title, adoption, result) -> Case:
     case = await requested(services, coordinator, officer, title, adoption, result)
     return await services.decisions.approve(coordinator, case.id, case.approval_round)
 
