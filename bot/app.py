@@ -1,4 +1,8 @@
-"""The composition root: builds the engine, the services and the Telegram Application from settings."""
+"""The composition root: builds the engine, the services, the SMS dispatch and the Telegram Application from
+settings, and starts and stops them. The Application's own parts (its command menus, the notifier, the SMS
+dispatcher when it runs beside the bot) start and stop in its ``post_init`` and ``post_stop`` hooks, so every
+entry point (``dongne run``, ``dongne demo``, the tests, the screens gallery) starts the bot the same way:
+``start_bot`` and ``stop_bot`` below."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -17,7 +22,9 @@ from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
 from bot.settings import Settings
-from bot.ums.wiring import build_sms_dispatch
+from bot.ums.dispatcher import Dispatcher
+from bot.ums.reports import INBOX, ReportInbox
+from bot.ums.wiring import build_sms_dispatch, secret_of
 from conversations.command_menu import MENUS_KEY, CommandMenus, menus_of
 from conversations.context import CONTEXT_TYPES, SERVICES_KEY
 from conversations.dialogue import DialogueFocus
@@ -33,6 +40,7 @@ log = logging.getLogger(__name__)
 # Telegram answers a long poll as soon as an update arrives; the timeout only bounds an idle wait.
 POLL_TIMEOUT = 10
 NOTIFIER_KEY = "notifier"
+SMS_DISPATCHER_KEY = "sms_dispatcher"
 
 
 @dataclass
@@ -68,6 +76,26 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     return Runtime(settings=settings, engine=engine, uow=uow, services=services, sms_dispatch=dispatch)
 
 
+def sms_dispatcher(runtime: Runtime) -> Dispatcher:
+    """Sends the queued text messages: beside the bot in ``dongne run`` and ``dongne demo``."""
+    assert runtime.sms_dispatch is not None
+    settings = runtime.settings
+    # Reports are polled when no secret is shared for pushed ones.
+    poll = settings.ums_url is not None and secret_of(settings) is None
+    return Dispatcher(
+        runtime.sms_dispatch,
+        messages_per_second=settings.ums_messages_per_second,
+        poll_reports=poll,
+        wake=runtime.services.sms.signal,
+    )
+
+
+def attach_report_inbox(app: web.Application, runtime: Runtime) -> None:
+    """The UMS's delivery reports, pushed to the admin endpoint's ``POST /ums/reports``, reach the dispatch."""
+    if runtime.sms_dispatch is not None:
+        app[INBOX] = ReportInbox(runtime.sms_dispatch, secret_of(runtime.settings))
+
+
 async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The guest's command menu for every chat without its own (conversations/command_menu.py)."""
     await menus_of(app.bot_data).set_default(app.bot)
@@ -86,9 +114,15 @@ async def refresh_member_menus(app: Application[Any, Any, Any, Any, Any, Any]) -
 
 
 def build_application(
-    runtime: Runtime, *, token: str, api_root: str, on_update_handled: UpdateHandled | None = None
+    runtime: Runtime,
+    *,
+    token: str,
+    api_root: str,
+    on_update_handled: UpdateHandled | None = None,
+    dispatcher: Dispatcher | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """`on_update_handled` hears each update_id once its handling ended (the emulator's user side waits on it)."""
+    """`on_update_handled` hears each update_id once its handling ended (the emulator's user side waits on it).
+    `dispatcher`, when given, sends text messages for as long as the bot runs (tests run their own)."""
     settings = runtime.settings
     persistence = DatabasePersistence(
         runtime.uow,
@@ -108,11 +142,14 @@ def build_application(
         )
         # Paces sends to Telegram's limit and waits out a 429 "retry after" instead of failing the request.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_messages_per_second, max_retries=3))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
         .build()
     )
     app.bot_data[SERVICES_KEY] = runtime.services
     app.bot_data[NOTIFIER_KEY] = Notifier(runtime.services.notifications, app.bot)
     app.bot_data[MENUS_KEY] = CommandMenus()
+    app.bot_data[SMS_DISPATCHER_KEY] = dispatcher
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)
@@ -121,22 +158,48 @@ def build_application(
     return app
 
 
-async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await app.initialize()
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await register_commands(app)
-    await app.start()
-    app.create_task(refresh_member_menus(app), name="command menus")
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
-    # Notifications queued while the bot was down go out now.
+    # Notifications and text messages queued while the bot was down go out now.
     await app.bot_data[NOTIFIER_KEY].start()
+    dispatcher: Dispatcher | None = app.bot_data[SMS_DISPATCHER_KEY]
+    if dispatcher is not None:
+        dispatcher.start()
+
+
+async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    dispatcher: Dispatcher | None = app.bot_data[SMS_DISPATCHER_KEY]
+    if dispatcher is not None:
+        await dispatcher.stop()
+    await app.bot_data[NOTIFIER_KEY].stop()
+
+
+async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """What ``Application.run_polling`` does, in an event loop we share with the admin endpoint: initialize,
+    the ``post_init`` hook, start, poll. A start that fails half-way stops what it had started."""
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        app.create_task(refresh_member_menus(app), name="command menus")
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+    except BaseException:
+        await stop_bot(app)
+        raise
 
 
 async def stop_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """A clean stop: the last persistence flush happens here, so no dialogue is lost."""
-    await app.bot_data[NOTIFIER_KEY].stop()
+    """A clean stop, in ``run_polling``'s order: stop polling, stop, ``post_stop``, shut down (the last
+    persistence flush happens there, so no dialogue is lost), ``post_shutdown``. Our hooks stop only what
+    runs, so this is safe after a start that failed."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:
         await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
     await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from telegram.error import InvalidToken, NetworkError
 
+from bot import commands
 from bot.settings import Settings, SettingsError, load_settings
 from core.safe_text import is_safe_text
 from core.texts.i18n import DEFAULT_LANGUAGE, t_plain
@@ -115,8 +116,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Libraries that narrate every request or plugin at INFO would bury the office's own log lines.
     for chatty in ("alembic", "httpx", "httpcore", "aiosqlite", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    from bot import commands
-
     try:
         return asyncio.run(commands.dispatch(args, settings))
     except SettingsError as exc:

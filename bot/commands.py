@@ -21,10 +21,19 @@ from telegram.ext import Application
 from bot.admin.app import AdminServer, build_admin_app
 from bot.admin.bot_identity import BotUsernameLookup
 from bot.admin.health import BOT_ROLE
-from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.app import (
+    Runtime,
+    attach_report_inbox,
+    build_application,
+    build_runtime,
+    sms_dispatcher,
+    start_bot,
+    stop_bot,
+)
+from bot.demo import run_demo
+from bot.demo_data import load_demo_district
 from bot.instance import Instance
 from bot.settings import Settings
-from bot.ums.wiring import attach_report_inbox, sms_dispatcher
 from core.errors import DongneError, DuplicateStaff, InvalidInput
 from core.staff.access import check_password
 from core.staff.directory import SYSTEM_ACTOR
@@ -56,8 +65,6 @@ def explain(error: DongneError) -> None:
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
-        from bot.demo import run_demo
-
         code: int = await run_demo(settings, seed=args.seed, language="en" if args.english else "ko", pii=args.pii)
         return code
     runtime = build_runtime(settings)
@@ -87,8 +94,6 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _demo_data(args: argparse.Namespace, runtime: Runtime) -> int:
     """Demo data goes into an empty database only; a database that is not is refused in one line, exit 2."""
-    from bot.demo_data import load_demo_district
-
     try:
         summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)
     except DuplicateStaff as error:  # real staff hold Saeol IDs the demo's staff would get
@@ -164,7 +169,9 @@ async def bot_username(settings: Settings) -> str | None:
 async def _run(runtime: Runtime) -> int:
     settings = runtime.settings
     token = settings.require_token()
-    app = build_application(runtime, token=token, api_root=settings.telegram_api_url)
+    app = build_application(
+        runtime, token=token, api_root=settings.telegram_api_url, dispatcher=sms_dispatcher(runtime)
+    )
     lock = instance_lock(runtime.engine, token)
     try:
         with stop_on_signals() as stop:
@@ -219,8 +226,6 @@ async def run_bot_with_admin(
         if serving_admin:
             await server.stop()
         raise
-    dispatcher = sms_dispatcher(runtime)
-    dispatcher.start()
     watch = asyncio.create_task(instance.watch(stop), name="dongne-instance-watch")
     try:
         if not serving_admin and not await start_admin(server, runtime.settings):
@@ -234,7 +239,6 @@ async def run_bot_with_admin(
         watch.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watch
-        await dispatcher.stop()
         await stop_bot(app)
     if instance.lost:
         complain("instance_lost")

@@ -20,13 +20,20 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.admin.app import AdminServer, build_admin_app
-from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
+from bot.app import (
+    Runtime,
+    attach_report_inbox,
+    build_application,
+    build_runtime,
+    sms_dispatcher,
+    start_bot,
+    stop_bot,
+)
 from bot.demo_data import COORDINATING_DEPARTMENT, load_demo_district
 from bot.emulator import BotApiEmulator, EmulatedUser, run_console
 from bot.settings import Settings
 from bot.ums import reports as ums_reports
 from bot.ums.fake import FakeUms
-from bot.ums.wiring import attach_report_inbox, sms_dispatcher
 from core.permissions import Permission
 from core.staff.directory import SYSTEM_ACTOR
 from core.texts.i18n import t_plain
@@ -134,13 +141,14 @@ async def start_demo_chat(
     terminal demo and the screens gallery talk to. Everything stops with ``stack``."""
     emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username=bot_username))
     app = build_application(
-        runtime, token=DEMO_TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
+        runtime,
+        token=DEMO_TOKEN,
+        api_root=emulator.api_root,
+        on_update_handled=emulator.connect_handling(),
+        dispatcher=sms_dispatcher(runtime),
     )
     await start_bot(app)
     stack.push_async_callback(stop_bot, app)
-    dispatcher = sms_dispatcher(runtime)
-    dispatcher.start()
-    stack.push_async_callback(dispatcher.stop)
     return emulator, emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
 
 

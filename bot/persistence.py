@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from copy import deepcopy
 from enum import Enum
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from core.clock import Clock
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+# The shapes BasePersistence's documentation gives; PTB names them only in a private module (telegram.ext._utils).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 CONVERSATION = "conversation"
 USER_DATA = "user_data"

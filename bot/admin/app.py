@@ -4,32 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from ipaddress import IPv4Network, IPv6Network
+from types import ModuleType
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin import health, views_auth
+from bot.admin import (
+    api_sms,
+    api_staff,
+    health,
+    openapi,
+    views_audit,
+    views_auth,
+    views_reference,
+    views_sms,
+    views_staff,
+    views_tokens,
+)
 from bot.admin.bot_identity import BotUsernameLookup
-from bot.admin.routing import Access, Route
+from bot.admin.keys import BOT_LOOKUP, BOT_USERNAME, NAV_LINKS, SERVED_ROUTES
+from bot.admin.routing import Access, NavLink, Route
 from bot.admin.security import ACCESS, SECURE_COOKIES, SERVICES, authenticate, errors, headers, refuse_unsafe_text
+from bot.ums import reports as ums_reports
 from core.services import Services
 
 # Forms are small; the largest request is an API call with a few fields.
 MAX_REQUEST_BYTES = 64 * 1024
-# The bot's @username for t.me deep links in link codes: a setting, or asked of the running bot (getMe).
-BOT_USERNAME = web.AppKey("bot_username", object)
-# Without either, the username asked of Telegram (getMe) when a link code needs it: see bot/admin/bot_identity.py.
-BOT_LOOKUP = web.AppKey("bot_lookup", BotUsernameLookup)
+# The modules whose ROUTES the endpoint serves besides sign-in and health. The menu follows this order: the
+# daily pages first, API tokens (set up once per integration) last.
+VIEW_MODULES: tuple[ModuleType, ...] = (
+    views_staff,
+    api_staff,
+    openapi,
+    views_reference,
+    views_audit,
+    views_sms,
+    views_tokens,
+    api_sms,
+    ums_reports,
+)
 
 
 def all_routes() -> list[Route]:
     """Every route the endpoint serves, from each view module's table."""
-    from bot.admin import view_modules
-
     routes: list[Route] = [*views_auth.ROUTES, *health.ROUTES]
-    for module in view_modules():
+    for module in VIEW_MODULES:
         routes.extend(module.ROUTES)
     return routes
+
+
+def nav_links() -> list[NavLink]:
+    """The menu's items, each view module's own."""
+    return [link for module in VIEW_MODULES for link in getattr(module, "NAV", [])]
 
 
 def build_admin_app(
@@ -54,8 +80,10 @@ def build_admin_app(
     if bot_lookup is not None:
         app[BOT_LOOKUP] = bot_lookup
     app[views_auth.TRUSTED_PROXIES] = trusted_proxies
+    app[NAV_LINKS] = nav_links()
+    app[SERVED_ROUTES] = list(routes) if routes is not None else all_routes()
     access: dict[str, Access] = {}
-    for entry in routes if routes is not None else all_routes():
+    for entry in app[SERVED_ROUTES]:
         app.router.add_route(entry.method, entry.path, entry.handler, name=entry.name)
         access[entry.name] = entry.access
     app[ACCESS] = access

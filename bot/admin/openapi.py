@@ -1,6 +1,6 @@
 """The JSON API's OpenAPI 3.1 description, served at ``GET /api/openapi.json``.
 
-It is built from the route table itself: every route under ``/api/`` that ``all_routes()`` serves is in it, and
+It is built from the route table itself: every route under ``/api/`` the app serves is in it, and
 nothing else, so a new API route cannot be forgotten. An API module declares its routes with :func:`api_route`,
 which files the operation's summary, body and answers here under the route's name, and its JSON shapes with
 :func:`define_schemas`. A route declared with plain ``route`` still appears, with a generic entry."""
@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.admin.keys import SERVED_ROUTES
 from bot.admin.routing import Access, Handler, Route, route
 
 API_PREFIX = "/api/"
@@ -178,9 +179,8 @@ def describe(routes: Iterable[Route]) -> dict[str, Any]:
     access=Access.PUBLIC,
 )
 async def api_openapi(request: web.Request) -> web.StreamResponse:
-    from bot.admin.app import all_routes
-
-    return web.json_response(describe(all_routes()))
+    served: list[Route] = request.app[SERVED_ROUTES]
+    return web.json_response(describe(served))
 
 
 ROUTES: list[Route] = [api_openapi]

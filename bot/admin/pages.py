@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.admin.keys import ACTOR, PRE_CSRF, SESSION
+from bot.admin.keys import ACTOR, NAV_LINKS, PRE_CSRF, SESSION
 from bot.admin.routing import NavLink
 from core.permissions import can
 from core.texts.i18n import LANGUAGES, language_of, t_plain
@@ -61,12 +61,9 @@ def request_language(request: web.Request) -> str:
     return language_of(first or None)
 
 
-def navigation(lang: str, actor: StaffMember) -> list[dict[str, str]]:
-    """The menu: each view module names its pages; an admin is offered only the pages their permissions open
-    (the services still check: hiding a link is not security)."""
-    from bot.admin import view_modules
-
-    links: list[NavLink] = [link for module in view_modules() for link in getattr(module, "NAV", [])]
+def navigation(lang: str, actor: StaffMember, links: list[NavLink]) -> list[dict[str, str]]:
+    """The menu: each view module names its pages (the app gathers them); an admin is offered only the pages
+    their permissions open (the services still check: hiding a link is not security)."""
     return [
         {"label": t_plain(lang, f"admin.{link.key}"), "href": link.href}
         for link in links
@@ -82,7 +79,7 @@ def render(request: web.Request, template: str, *, status: int = 200, **context:
 
     session = request.get(SESSION)
     actor = request.get(ACTOR)
-    context.setdefault("nav_links", navigation(lang, actor) if actor is not None else [])
+    context.setdefault("nav_links", navigation(lang, actor, request.app[NAV_LINKS]) if actor is not None else [])
     body = ENVIRONMENT.get_template(template).render(
         t=text,
         lang=lang,

@@ -16,8 +16,7 @@ from urllib.parse import urlencode
 import segno
 from aiohttp import web
 
-from bot.admin.app import BOT_LOOKUP, BOT_USERNAME
-from bot.admin.keys import ACTOR
+from bot.admin.keys import ACTOR, BOT_LOOKUP, BOT_USERNAME
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, read_form, status_of

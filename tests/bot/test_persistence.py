@@ -1,8 +1,12 @@
 """Conversation states and user data survive in the database, as the dialogue's own state values."""
 
+from datetime import timedelta
 from enum import StrEnum
 
+from sqlalchemy import select
+
 from bot.persistence import DatabasePersistence
+from storage.bot_state.models import BotState
 
 
 class Step(StrEnum):
@@ -26,12 +30,6 @@ async def test_states_and_user_data_round_trip(uow_factory, clock):
 
 
 async def test_a_flush_writes_only_what_changed(uow_factory, clock):
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from storage.bot_state.models import BotState
-
     persistence = DatabasePersistence(uow_factory, clock, state_types={"lookup": Step})
     await persistence.update_conversation("lookup", (1001, 1001), Step.ASK)
     first = clock.now()

@@ -22,7 +22,7 @@ from pydantic import SecretStr
 import core.staff.access
 import core.staff.directory
 from bot.admin.app import AdminServer, build_admin_app
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, attach_report_inbox, build_runtime
 from bot.demo import (
     BENCHMARK_ROLES,
     DEMO_DEPARTMENT,
@@ -36,7 +36,6 @@ from bot.demo_data import load_demo_district
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.settings import Settings
 from bot.ums.fake import FakeUms
-from bot.ums.wiring import attach_report_inbox
 from core.clock import FixedClock
 from core.permissions import Permission
 from core.staff.directory import SYSTEM_ACTOR

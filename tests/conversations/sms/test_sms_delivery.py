@@ -16,13 +16,12 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.admin.app import AdminServer, build_admin_app
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, attach_report_inbox, build_runtime
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.settings import Settings
 from bot.ums import reports as ums_reports
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.fake import FakeUms
-from bot.ums.wiring import attach_report_inbox
 from core.clock import FixedClock
 from core.services import Services
 from core.sms.values import StateCounts
