@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,8 +37,6 @@ ROOT = THIS_FILE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.harness import (
     DEFAULT_PG_SERVER,
@@ -70,11 +69,20 @@ from bot.settings import Settings
 from conversations.benchmark.stats import labels_for
 from core.benchmark.numbering import case_number, quarter_of
 from core.benchmark.reports import display_width, render_chart, render_workbook
-from core.benchmark.values import Adoption, CaseDraft, CaseFilter, CaseState, ProgressResult
+from core.benchmark.values import (
+    Adoption,
+    CaseDraft,
+    CaseFilter,
+    CaseState,
+    LoadedCase,
+    NewAttachment,
+    NewCase,
+    NewEvent,
+    ProgressResult,
+    QuarterSerial,
+)
 from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
-from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
-from storage.housing.repository import name_key
 from storage.migrate import upgrade
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
@@ -189,10 +197,11 @@ async def build_office(runtime: Runtime) -> Office:
 
 @dataclass
 class Generated:
-    cases: list[dict[str, Any]]
-    events: list[list[dict[str, Any]]]  # per case, in the order of ``cases``
-    attachments: list[list[dict[str, Any]]]
-    serials: list[dict[str, Any]]
+    cases: list[LoadedCase]
+    # Per case, in the order of ``cases``; each event waits for its case's id, the files are staged until then.
+    events: list[list[partial[NewEvent]]]
+    attachments: list[list[NewAttachment]]
+    serials: list[QuarterSerial]
 
 
 def _moment(rng: random.Random, year: int, quarter: int, now: datetime) -> datetime:
@@ -230,138 +239,145 @@ def generate_cases(office: Office, count: int, now: datetime, seed: int) -> Gene
         serial = serial_of[(year, quarter)]
         recent = (now - registered).days < 365
         weights_by_state = STATE_WEIGHTS_RECENT if recent else STATE_WEIGHTS_OLD
-        state = rng.choices(list(weights_by_state), list(weights_by_state.values()))[0]
+        state = CaseState(rng.choices(list(weights_by_state), list(weights_by_state.values()))[0])
         officer = None if rng.random() < 0.04 else rng.choice(office.officers[department])
         coordinator = office.coordinator if recent else office.former
         title = f"{rng.choice(PLACES)} {rng.choice(IDEAS)}"
-        case: dict[str, Any] = {
-            "case_no": case_number(year, quarter, serial),
-            "year": year,
-            "quarter": quarter,
-            "serial": serial,
-            "title": title,
-            "title_key": name_key(title),
-            "summary": f"{title}: 다른 자치단체에서 운영 중인 사업으로, 우리 구 여건에 맞는지 검토를 요청함.",
-            "source": rng.choice(SOURCES),
-            "department_id": office.department_ids[department],
-            "officer_id": officer.id if officer else None,
-            "registered_by_id": coordinator.id,
-            "registered_at": registered,
-            "state": state,
-            "adoption": None,
-            "review_opinion": None,
-            "reviewed_at": None,
-            "reviewed_by_id": None,
-            "progress_result": None,
-            "progress_note": None,
-            "approval_round": 0,
-            "approval_requested_at": None,
-            "approval_requested_by_id": None,
-            "decided_at": None,
-            "decided_by_id": None,
-            "return_reason": None,
-            "draft": None,
-        }
+        registered_case = NewCase(
+            case_no=case_number(year, quarter, serial),
+            year=year,
+            quarter=quarter,
+            serial=serial,
+            title=title,
+            summary=f"{title}: 다른 자치단체에서 운영 중인 사업으로, 우리 구 여건에 맞는지 검토를 요청함.",
+            source=rng.choice(SOURCES),
+            department_id=office.department_ids[department],
+            officer_id=officer.id if officer else None,
+            registered_by_id=coordinator.id,
+            registered_at=registered,
+        )
+        case = LoadedCase(
+            registered=registered_case,
+            state=state,
+            adoption=None,
+            review_opinion=None,
+            reviewed_at=None,
+            reviewed_by_id=None,
+            progress_result=None,
+            progress_note=None,
+            approval_round=0,
+            approval_requested_at=None,
+            approval_requested_by_id=None,
+            decided_at=None,
+            decided_by_id=None,
+            return_reason=None,
+            draft=None,
+            updated_at=registered,
+            version=1,
+        )
         hand = officer or office.officers[department][0]
-        events = [_event(registered, coordinator.id, "register", None, "registered")]
+        events = [_event(registered, coordinator.id, "register", None, CaseState.REGISTERED)]
         at = registered
-        if state != "registered":
+        if state != CaseState.REGISTERED:
             at = min(at + timedelta(days=rng.randint(3, 35)), now)
-            adoption = rng.choice(list(Adoption)).value
+            adoption = rng.choice(list(Adoption))
             opinion = "우리 구 여건에 맞게 검토하였음."
-            case.update(adoption=adoption, review_opinion=opinion, reviewed_at=at, reviewed_by_id=hand.id)
-            events.append(_event(at, hand.id, "review", "registered", "reviewed", opinion))
-        if state in ("approval_requested", "approved", "returned"):
+            case = replace(case, adoption=adoption, review_opinion=opinion, reviewed_at=at, reviewed_by_id=hand.id)
+            events.append(_event(at, hand.id, "review", CaseState.REGISTERED, CaseState.REVIEWED, opinion))
+        if state in (CaseState.APPROVAL_REQUESTED, CaseState.APPROVED, CaseState.RETURNED):
             at = min(at + timedelta(days=rng.randint(10, 150)), now)
-            result = rng.choice(list(ProgressResult)).value
+            result = rng.choice(list(ProgressResult))
             note = "추진 경과를 보고함."
-            case.update(
+            case = replace(
+                case,
                 progress_result=result,
                 progress_note=note,
                 approval_round=1,
                 approval_requested_at=at,
                 approval_requested_by_id=hand.id,
             )
-            events.append(_event(at, hand.id, "request_approval", "reviewed", "approval_requested", note))
-        if state in ("approved", "returned"):
+            events.append(
+                _event(at, hand.id, "request_approval", CaseState.REVIEWED, CaseState.APPROVAL_REQUESTED, note)
+            )
+        if state in (CaseState.APPROVED, CaseState.RETURNED):
             at = min(at + timedelta(days=rng.randint(1, 10)), now)
-            reason = "예산 산출 근거를 보완해 주십시오." if state == "returned" else None
-            case.update(decided_at=at, decided_by_id=coordinator.id, return_reason=reason)
-            action = "approve" if state == "approved" else "return"
-            events.append(_event(at, coordinator.id, action, "approval_requested", state, reason))
-        case["updated_at"] = at
-        case["version"] = len(events)
+            reason = "예산 산출 근거를 보완해 주십시오." if state == CaseState.RETURNED else None
+            case = replace(case, decided_at=at, decided_by_id=coordinator.id, return_reason=reason)
+            action = "approve" if state == CaseState.APPROVED else "return"
+            events.append(_event(at, coordinator.id, action, CaseState.APPROVAL_REQUESTED, state, reason))
+        case = replace(case, updated_at=at, version=len(events))
         files = []
         for index in range(rng.choices((0, 1, 2), (60, 32, 8))[0]):
             photo = index == 1
             content = (b"\x89PNG\r\n\x1a\n" if photo else b"%PDF-1.4\n") + rng.randbytes(rng.randint(2_000, 30_000))
             files.append(
-                {
-                    "kind": "photo" if photo else "document",
-                    "file_name": "현장사진.png" if photo else f"{title} 벤치마킹 자료.pdf",
-                    "mime_type": "image/png" if photo else "application/pdf",
-                    "size": len(content),
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                    "content": content,
-                    "telegram_file_id": None,
-                    "uploaded_by_id": coordinator.id,
-                    "uploaded_at": registered,
-                }
+                NewAttachment(
+                    case_id=None,
+                    kind="photo" if photo else "document",
+                    file_name="현장사진.png" if photo else f"{title} 벤치마킹 자료.pdf",
+                    mime_type="image/png" if photo else "application/pdf",
+                    size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    content=content,
+                    telegram_file_id=None,
+                    uploaded_by_id=coordinator.id,
+                    uploaded_at=registered,
+                )
             )
         generated.cases.append(case)
         generated.events.append(events)
         generated.attachments.append(files)
-    generated.serials = [{"year": y, "quarter": q, "last_serial": n} for (y, q), n in sorted(serial_of.items())]
+    generated.serials = [QuarterSerial(year=y, quarter=q, last_serial=n) for (y, q), n in sorted(serial_of.items())]
     return generated
 
 
 def _event(
-    at: datetime, actor_id: int, action: str, state_from: str | None, state_to: str, note: str | None = None
-) -> dict[str, Any]:
-    return {
-        "at": at,
-        "actor_id": actor_id,
-        "action": action,
-        "state_from": state_from,
-        "state_to": state_to,
-        "note": note,
-        "changes": None,
-    }
-
-
-async def write_cases(engine: AsyncEngine, data: Generated) -> None:
-    """Everything in one transaction, one executemany per table (the services write a case at a time)."""
-    cases, events_table, files_table, serials = (
-        cast(Table, model.__table__)
-        for model in (BenchmarkCase, BenchmarkEvent, BenchmarkAttachment, BenchmarkCaseSerial)
+    at: datetime,
+    actor_id: int,
+    action: str,
+    state_from: CaseState | None,
+    state_to: CaseState,
+    note: str | None = None,
+) -> partial[NewEvent]:
+    return partial(
+        NewEvent,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        state_from=state_from.value if state_from is not None else None,
+        state_to=state_to.value,
+        note=note,
+        changes=None,
     )
-    async with engine.begin() as connection:
-        result = await connection.execute(insert(cases).returning(cases.c.id, sort_by_parameter_order=True), data.cases)
-        ids = list(result.scalars())
-        events = [{**e, "case_id": i} for i, per_case in zip(ids, data.events, strict=True) for e in per_case]
-        files = [{**f, "case_id": i} for i, per_case in zip(ids, data.attachments, strict=True) for f in per_case]
-        await connection.execute(insert(events_table), events)
-        if files:
-            await connection.execute(insert(files_table), files)
-        await connection.execute(insert(serials), data.serials)
+
+
+async def write_cases(runtime: Runtime, data: Generated) -> None:
+    """Everything in one unit of work, one executemany per table (the services write a case at a time)."""
+    async with runtime.uow(write=True) as uow:
+        ids = await uow.demo_benchmark.insert_cases(data.cases)
+        pairs = list(zip(ids, data.events, data.attachments, strict=True))
+        await uow.demo_benchmark.insert_events([event(case_id=i) for i, events, _ in pairs for event in events])
+        await uow.demo_benchmark.insert_attachments([replace(f, case_id=i) for i, _, files in pairs for f in files])
+        await uow.demo_benchmark.insert_serials(data.serials)
+        await uow.commit()
 
 
 async def load_cases(runtime: Runtime, office: Office, cfg: Config) -> tuple[dict[str, Any], Generated]:
     began = time.perf_counter()
     data = generate_cases(office, cfg.cases, runtime.services.clock.now(), cfg.seed)
     generated = time.perf_counter()
-    await write_cases(runtime.engine, data)
+    await write_cases(runtime, data)
     written = time.perf_counter()
     await analyze(runtime.engine)
     analyzed = time.perf_counter()
-    states = Counter(c["state"] for c in data.cases)
+    states = Counter(c.state.value for c in data.cases)
     return {
         "cases": len(data.cases),
         "events": sum(len(e) for e in data.events),
         "attachments": sum(len(a) for a in data.attachments),
-        "attachment_mb": sum(f["size"] for a in data.attachments for f in a) / 1e6,
-        "departments": len({c["department_id"] for c in data.cases}),
-        "years": f"{min(c['year'] for c in data.cases)}-{max(c['year'] for c in data.cases)}",
+        "attachment_mb": sum(f.size for a in data.attachments for f in a) / 1e6,
+        "departments": len({c.registered.department_id for c in data.cases}),
+        "years": f"{min(c.registered.year for c in data.cases)}-{max(c.registered.year for c in data.cases)}",
         "states": {s.value: states.get(s.value, 0) for s in CaseState},
         "generate_s": generated - began,
         "write_s": written - generated,
@@ -375,7 +391,7 @@ async def load_cases(runtime: Runtime, office: Office, cfg: Config) -> tuple[dic
 def search_choices(office: Office, data: Generated, seed: int) -> dict[str, list[Any]]:
     """Deterministic arguments each database figure cycles through."""
     rng = random.Random(f"benchmarking-queries:{seed}")
-    years = sorted({c["year"] for c in data.cases})
+    years = sorted({c.registered.year for c in data.cases})
     department_ids = sorted(office.department_ids.values())
     filters = []
     for _ in range(40):
@@ -387,8 +403,8 @@ def search_choices(office: Office, data: Generated, seed: int) -> dict[str, list
             CaseFilter(year=year, department_id=department),
             CaseFilter(year=year, adoption=rng.choice(list(Adoption))),
         ]
-    numbers = [c["case_no"] for c in rng.sample(data.cases, 30)]
-    prefixes = [f"{y}-{q}" for y, q in {(c["year"], c["quarter"]) for c in rng.sample(data.cases, 10)}]
+    numbers = [c.registered.case_no for c in rng.sample(data.cases, 30)]
+    prefixes = [f"{y}-{q}" for y, q in {(c.registered.year, c.registered.quarter) for c in rng.sample(data.cases, 10)}]
     return {
         "filters": filters,
         "numbers": [n for trio in zip(numbers, prefixes * 3, [str(y) for y in years] * 3, strict=False) for n in trio],

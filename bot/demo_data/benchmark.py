@@ -161,7 +161,7 @@ class _Life:
 
     def __init__(self, registrar: str, at: datetime) -> None:
         self.events = [DemoEvent(_utc(at), registrar, CaseAction.REGISTER.value, None, CaseState.REGISTERED.value)]
-        self.values = CaseValues(registered_at=_utc(at))
+        self.values = CaseValues(registered_at=_utc(at), updated_at=_utc(at))
 
     def _add(
         self,

@@ -29,6 +29,7 @@ class CaseValues:
     """The row fields a history leads to (people as Saeol IDs)."""
 
     registered_at: datetime
+    updated_at: datetime
     state: str = CaseState.REGISTERED.value
     adoption: str | None = None
     review_opinion: str | None = None
@@ -42,7 +43,6 @@ class CaseValues:
     decided_at: datetime | None = None
     decided_by: str | None = None
     return_reason: str | None = None
-    updated_at: datetime | None = None
     version: int = 1
 
 
@@ -84,7 +84,7 @@ def replay(case: DemoCase) -> CaseValues:
         apply(values, event)
     if case.draft is not None and case.draft_saved_at is not None:
         values.version += 1
-        values.updated_at = max(values.updated_at or case.draft_saved_at, case.draft_saved_at)
+        values.updated_at = max(values.updated_at, case.draft_saved_at)
     return values
 
 
@@ -174,7 +174,7 @@ def _check_history(case: DemoCase, members: dict[str, StaffMember], department_i
         or "benchmark.coordinate" not in registrar.permissions
     ):
         raise InvalidInput("history_starts_wrong", label)
-    values = CaseValues(registered_at=first.at)
+    values = CaseValues(registered_at=first.at, updated_at=first.at)
     previous = first.at
     for event in rest:
         actor = members.get(event.actor)

@@ -1,19 +1,26 @@
 """Writing the demo's benchmarking into the unit of work that writes its district, so the demo goes in whole
 or not at all: staff through the staff repository (departments, accounts, grants), cases with their
-histories, files and serial counters as bulk rows."""
+histories, files and serial counters in bulk (``storage.benchmark.bulk``)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from bot.demo_data.benchmark_history import replay
-from bot.demo_data.types import BenchmarkCounts, DemoBenchmark, DemoCase
+from bot.demo_data.types import BenchmarkCounts, DemoAttachment, DemoBenchmark, DemoCase
 from core.benchmark.attachments import check_attachment
-from core.benchmark.values import CaseState
+from core.benchmark.values import (
+    Adoption,
+    CaseState,
+    LoadedCase,
+    NewAttachment,
+    NewCase,
+    NewEvent,
+    ProgressResult,
+    QuarterSerial,
+)
 from core.errors import DuplicateStaff, InvalidInput
 from core.permissions import Permission
-from storage.housing.repository import name_key
 from storage.uow import UnitOfWork
 
 
@@ -47,34 +54,33 @@ async def write_benchmark(uow: UnitOfWork, benchmark: DemoBenchmark, *, persona:
         )
         await uow.staff.grant(staff_id, frozenset(member.permissions), member.joined_at)
         ids[member.saeol_id] = staff_id
-    case_ids = await rows.insert_cases([_case_row(case, ids, departments) for case in benchmark.cases])
+    case_ids = await rows.insert_cases([_loaded(case, ids, departments) for case in benchmark.cases])
     await rows.insert_events(
         [
-            {
-                "case_id": case_id,
-                "at": event.at,
-                "actor_id": ids[event.actor],
-                "action": event.action,
-                "state_from": event.state_from,
-                "state_to": event.state_to,
-                "note": event.note,
-                "changes": dict(event.changes) if event.changes is not None else None,
-            }
+            NewEvent(
+                case_id=case_id,
+                at=event.at,
+                actor_id=ids[event.actor],
+                action=event.action,
+                state_from=event.state_from,
+                state_to=event.state_to,
+                note=event.note,
+                changes=dict(event.changes) if event.changes is not None else None,
+            )
             for case, case_id in zip(benchmark.cases, case_ids, strict=True)
             for event in case.events
         ]
     )
     await rows.insert_attachments(
         [
-            _attachment_row(case_id, attachment.file_name, attachment.content, attachment.photo)
-            | {"uploaded_by_id": ids[attachment.uploaded_by], "uploaded_at": attachment.uploaded_at}
+            _attachment(case_id, attachment, ids[attachment.uploaded_by])
             for case, case_id in zip(benchmark.cases, case_ids, strict=True)
             for attachment in case.attachments
         ]
     )
     await rows.insert_serials(
         [
-            {"year": year, "quarter": quarter, "last_serial": last}
+            QuarterSerial(year=year, quarter=quarter, last_serial=last)
             for (year, quarter), last in sorted(benchmark.serials().items())
         ]
     )
@@ -96,54 +102,58 @@ async def _persona_id(uow: UnitOfWork, benchmark: DemoBenchmark, saeol_id: str) 
     return member.id
 
 
-def _case_row(case: DemoCase, ids: dict[str, int], departments: dict[str, int]) -> dict[str, Any]:
+def _loaded(case: DemoCase, ids: dict[str, int], departments: dict[str, int]) -> LoadedCase:
     values = replay(case)
 
     def staff_id(saeol_id: str | None) -> int | None:
         return ids[saeol_id] if saeol_id is not None else None
 
-    return {
-        "case_no": case.case_no,
-        "year": case.year,
-        "quarter": case.quarter,
-        "serial": case.serial,
-        "title": case.title,
-        "title_key": name_key(case.title),
-        "summary": case.summary,
-        "source": case.source,
-        "department_id": departments[case.department],
-        "officer_id": staff_id(case.officer),
-        "registered_by_id": ids[case.registered_by],
-        "registered_at": values.registered_at,
-        "state": values.state,
-        "adoption": values.adoption,
-        "review_opinion": values.review_opinion,
-        "reviewed_at": values.reviewed_at,
-        "reviewed_by_id": staff_id(values.reviewed_by),
-        "progress_result": values.progress_result,
-        "progress_note": values.progress_note,
-        "approval_round": values.approval_round,
-        "approval_requested_at": values.approval_requested_at,
-        "approval_requested_by_id": staff_id(values.approval_requested_by),
-        "decided_at": values.decided_at,
-        "decided_by_id": staff_id(values.decided_by),
-        "return_reason": values.return_reason,
-        "draft": case.draft.as_json() if case.draft is not None else None,
-        "updated_at": values.updated_at,
-        "version": values.version,
-    }
+    registered = NewCase(
+        case_no=case.case_no,
+        year=case.year,
+        quarter=case.quarter,
+        serial=case.serial,
+        title=case.title,
+        summary=case.summary,
+        source=case.source,
+        department_id=departments[case.department],
+        officer_id=staff_id(case.officer),
+        registered_by_id=ids[case.registered_by],
+        registered_at=values.registered_at,
+    )
+    return LoadedCase(
+        registered=registered,
+        state=CaseState(values.state),
+        adoption=Adoption(values.adoption) if values.adoption is not None else None,
+        review_opinion=values.review_opinion,
+        reviewed_at=values.reviewed_at,
+        reviewed_by_id=staff_id(values.reviewed_by),
+        progress_result=ProgressResult(values.progress_result) if values.progress_result is not None else None,
+        progress_note=values.progress_note,
+        approval_round=values.approval_round,
+        approval_requested_at=values.approval_requested_at,
+        approval_requested_by_id=staff_id(values.approval_requested_by),
+        decided_at=values.decided_at,
+        decided_by_id=staff_id(values.decided_by),
+        return_reason=values.return_reason,
+        draft=case.draft,
+        updated_at=values.updated_at,
+        version=values.version,
+    )
 
 
-def _attachment_row(case_id: int, file_name: str, content: bytes, photo: bool) -> dict[str, Any]:
+def _attachment(case_id: int, attachment: DemoAttachment, uploaded_by_id: int) -> NewAttachment:
     """Kind, type, size and checksum as ``CaseRegistry`` stores them for a file sent in the chat."""
-    checked = check_attachment(file_name, content, photo=photo)
-    return {
-        "case_id": case_id,
-        "kind": checked.kind,
-        "file_name": checked.file_name,
-        "mime_type": checked.mime_type,
-        "size": checked.size,
-        "sha256": checked.sha256,
-        "content": content,
-        "telegram_file_id": None,
-    }
+    checked = check_attachment(attachment.file_name, attachment.content, photo=attachment.photo)
+    return NewAttachment(
+        case_id=case_id,
+        kind=checked.kind,
+        file_name=checked.file_name,
+        mime_type=checked.mime_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        content=attachment.content,
+        telegram_file_id=None,
+        uploaded_by_id=uploaded_by_id,
+        uploaded_at=attachment.uploaded_at,
+    )

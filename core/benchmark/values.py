@@ -305,6 +305,53 @@ class NewAttachment:
 
 
 @dataclass(frozen=True, slots=True)
+class NewEvent:
+    """이력: one line of a case's history as written (``CaseEvent`` is how it reads back)."""
+
+    case_id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    state_from: str | None
+    state_to: str | None
+    note: str | None = None
+    changes: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCase:
+    """A case written whole, its course already run (the demo's office, a benchmark's data set): as it was
+    registered, and what its history has led to since; ``version`` counts the changes, as the services'."""
+
+    registered: NewCase
+    state: CaseState
+    adoption: Adoption | None
+    review_opinion: str | None
+    reviewed_at: datetime | None
+    reviewed_by_id: int | None
+    progress_result: ProgressResult | None
+    progress_note: str | None
+    approval_round: int
+    approval_requested_at: datetime | None
+    approval_requested_by_id: int | None
+    decided_at: datetime | None
+    decided_by_id: int | None
+    return_reason: str | None
+    draft: WorkDraft | None
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterSerial:
+    """The last serial handed out in a quarter: a load sets it so the next registration continues after it."""
+
+    year: int
+    quarter: int
+    last_serial: int
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """The department that executes a case and its officer (None: nobody named yet)."""
 

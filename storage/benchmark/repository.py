@@ -25,10 +25,22 @@ from core.benchmark.values import (
     NamedRef,
     NewAttachment,
     NewCase,
+    NewEvent,
     Officer,
 )
 from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
-from storage.benchmark.rows import ATTACHMENT_COLUMNS, MEASURED, attachment_of, case_of, columns_of, list_item_of, ref
+from storage.benchmark.rows import (
+    ATTACHMENT_COLUMNS,
+    MEASURED,
+    attachment_columns,
+    attachment_of,
+    case_of,
+    columns_of,
+    event_columns,
+    list_item_of,
+    new_case_columns,
+    ref,
+)
 from storage.housing.repository import name_key
 from storage.reference.models import Department
 from storage.staff.models import RoleGrant, Staff
@@ -71,24 +83,7 @@ class BenchmarkRepository:
     # -- cases ----------------------------------------------------------------------------------------
 
     async def add_case(self, new: NewCase) -> int:
-        case = BenchmarkCase(
-            case_no=new.case_no,
-            year=new.year,
-            quarter=new.quarter,
-            serial=new.serial,
-            title=new.title,
-            title_key=name_key(new.title),
-            summary=new.summary,
-            source=new.source,
-            department_id=new.department_id,
-            officer_id=new.officer_id,
-            registered_by_id=new.registered_by_id,
-            registered_at=new.registered_at,
-            state=CaseState.REGISTERED.value,
-            approval_round=0,
-            updated_at=new.registered_at,
-            version=1,
-        )
+        case = BenchmarkCase(**new_case_columns(new))
         self._session.add(case)
         await self._session.flush()
         return case.id
@@ -237,18 +232,17 @@ class BenchmarkRepository:
         note: str | None = None,
         changes: dict[str, object] | None = None,
     ) -> None:
-        self._session.add(
-            BenchmarkEvent(
-                case_id=case_id,
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                state_from=state_from,
-                state_to=state_to,
-                note=note,
-                changes=changes,
-            )
+        event = NewEvent(
+            case_id=case_id,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            state_from=state_from,
+            state_to=state_to,
+            note=note,
+            changes=changes,
         )
+        self._session.add(BenchmarkEvent(**event_columns(event)))
         await self._session.flush()
 
     async def list_events(self, case_id: int) -> list[CaseEvent]:
@@ -275,18 +269,7 @@ class BenchmarkRepository:
     # -- attachments ----------------------------------------------------------------------------------
 
     async def add_attachment(self, new: NewAttachment) -> Attachment:
-        attachment = BenchmarkAttachment(
-            case_id=new.case_id,
-            kind=new.kind,
-            file_name=new.file_name,
-            mime_type=new.mime_type,
-            size=new.size,
-            sha256=new.sha256,
-            content=new.content,
-            telegram_file_id=new.telegram_file_id,
-            uploaded_by_id=new.uploaded_by_id,
-            uploaded_at=new.uploaded_at,
-        )
+        attachment = BenchmarkAttachment(**attachment_columns(new))
         self._session.add(attachment)
         await self._session.flush()
         return attachment_of(attachment)

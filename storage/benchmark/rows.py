@@ -19,8 +19,13 @@ from core.benchmark.values import (
     Decided,
     DraftSaved,
     FileAttached,
+    LoadedCase,
     NamedRef,
+    NewAttachment,
+    NewCase,
+    NewEvent,
     ProgressResult,
+    QuarterSerial,
     RequestWithdrawn,
     ReviewSubmitted,
     WorkDraft,
@@ -61,6 +66,82 @@ def attachment_of(row: Any) -> Attachment:
 
 def ref(ref_id: int | None, name: str | None) -> NamedRef | None:
     return NamedRef(id=ref_id, name=name) if ref_id is not None and name is not None else None
+
+
+def new_case_columns(new: NewCase) -> dict[str, Any]:
+    """A case as registered: in ``CaseState.REGISTERED``, before any approval round."""
+    return {
+        "case_no": new.case_no,
+        "year": new.year,
+        "quarter": new.quarter,
+        "serial": new.serial,
+        "title": new.title,
+        "title_key": name_key(new.title),
+        "summary": new.summary,
+        "source": new.source,
+        "department_id": new.department_id,
+        "officer_id": new.officer_id,
+        "registered_by_id": new.registered_by_id,
+        "registered_at": new.registered_at,
+        "state": CaseState.REGISTERED.value,
+        "approval_round": 0,
+        "updated_at": new.registered_at,
+        "version": 1,
+    }
+
+
+def loaded_case_columns(case: LoadedCase) -> dict[str, Any]:
+    """Every column of a case written whole; a bulk insert needs the same keys in each row."""
+    return new_case_columns(case.registered) | {
+        "state": case.state.value,
+        "adoption": case.adoption.value if case.adoption is not None else None,
+        "review_opinion": case.review_opinion,
+        "reviewed_at": case.reviewed_at,
+        "reviewed_by_id": case.reviewed_by_id,
+        "progress_result": case.progress_result.value if case.progress_result is not None else None,
+        "progress_note": case.progress_note,
+        "approval_round": case.approval_round,
+        "approval_requested_at": case.approval_requested_at,
+        "approval_requested_by_id": case.approval_requested_by_id,
+        "decided_at": case.decided_at,
+        "decided_by_id": case.decided_by_id,
+        "return_reason": case.return_reason,
+        "draft": case.draft.as_json() if case.draft is not None else None,
+        "updated_at": case.updated_at,
+        "version": case.version,
+    }
+
+
+def event_columns(event: NewEvent) -> dict[str, Any]:
+    return {
+        "case_id": event.case_id,
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "state_from": event.state_from,
+        "state_to": event.state_to,
+        "note": event.note,
+        "changes": event.changes,
+    }
+
+
+def attachment_columns(new: NewAttachment) -> dict[str, Any]:
+    return {
+        "case_id": new.case_id,
+        "kind": new.kind,
+        "file_name": new.file_name,
+        "mime_type": new.mime_type,
+        "size": new.size,
+        "sha256": new.sha256,
+        "content": new.content,
+        "telegram_file_id": new.telegram_file_id,
+        "uploaded_by_id": new.uploaded_by_id,
+        "uploaded_at": new.uploaded_at,
+    }
+
+
+def serial_columns(serial: QuarterSerial) -> dict[str, Any]:
+    return {"year": serial.year, "quarter": serial.quarter, "last_serial": serial.last_serial}
 
 
 def columns_of(change: CaseChange) -> dict[str, Any]:

@@ -1,21 +1,22 @@
-"""Writing a generated benchmarking history (demo data) in a few statements, inside the caller's unit of work.
+"""Writing a generated benchmarking history (demo data, a benchmark's data set) in a few statements, inside
+the caller's unit of work.
 
 ``BenchmarkRepository`` writes one case, one event, one file at a time, as the services need; a demo of
-two hundred cases with their histories goes in as lists of plain dicts, one executemany per table. Values
-arrive already checked (storage knows no domain rules); column names are the schema's."""
+two hundred cases with their histories goes in as one executemany per table. Values arrive already
+checked (storage knows no domain rules); which columns they fill is ``storage.benchmark.rows``' business."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from core.benchmark.values import LoadedCase, NewAttachment, NewEvent, QuarterSerial
 from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
+from storage.benchmark.rows import attachment_columns, event_columns, loaded_case_columns, serial_columns
 from storage.staff.models import Staff
-
-Row = Mapping[str, Any]
 
 _CASE: Table = BenchmarkCase.__table__  # type: ignore[assignment]
 _SERIAL: Table = BenchmarkCaseSerial.__table__  # type: ignore[assignment]
@@ -54,28 +55,28 @@ class DemoBenchmarkRows:
         found = await connection.scalars(select(Staff.saeol_id).where(Staff.saeol_id.in_(wanted)))
         return sorted(found)
 
-    async def insert_cases(self, rows: Sequence[Row]) -> list[int]:
-        """Ids of the inserted cases, in the order of ``rows``."""
-        if not rows:
+    async def insert_cases(self, cases: Sequence[LoadedCase]) -> list[int]:
+        """Ids of the inserted cases, in the order of ``cases``."""
+        if not cases:
             return []
         connection = await self._connection()
         result = await connection.execute(
-            insert(_CASE).returning(_CASE.c.id, sort_by_parameter_order=True), [dict(r) for r in rows]
+            insert(_CASE).returning(_CASE.c.id, sort_by_parameter_order=True),
+            [loaded_case_columns(case) for case in cases],
         )
         return [int(case_id) for case_id in result.scalars()]
 
-    async def insert_events(self, rows: Sequence[Row]) -> None:
-        await self._insert(_EVENT, rows)
+    async def insert_events(self, events: Sequence[NewEvent]) -> None:
+        await self._insert(_EVENT, [event_columns(event) for event in events])
 
-    async def insert_attachments(self, rows: Sequence[Row]) -> None:
-        await self._insert(_ATTACHMENT, rows)
+    async def insert_attachments(self, attachments: Sequence[NewAttachment]) -> None:
+        await self._insert(_ATTACHMENT, [attachment_columns(attachment) for attachment in attachments])
 
-    async def insert_serials(self, rows: Sequence[Row]) -> None:
-        """``benchmark_case_serial`` rows (year, quarter, last_serial): the next registration of a quarter
-        continues after the last loaded number."""
-        await self._insert(_SERIAL, rows)
+    async def insert_serials(self, serials: Sequence[QuarterSerial]) -> None:
+        """The next registration of a quarter continues after the last loaded number."""
+        await self._insert(_SERIAL, [serial_columns(serial) for serial in serials])
 
-    async def _insert(self, table: Table, rows: Sequence[Row]) -> None:
+    async def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if rows:
             connection = await self._connection()
-            await connection.execute(insert(table), [dict(r) for r in rows])
+            await connection.execute(insert(table), rows)
