@@ -20,7 +20,6 @@ from core.notifications.service import OutboxSignal
 from core.permissions import Permission, can, dong_scope, require
 from core.sms.export import SmsExportLabels, results_workbook
 from core.sms.recipients import phone_as_shown
-from core.sms.records import NewSmsMessage, SmsBatchRecord
 from core.sms.schedule import at_night, check_schedule
 from core.sms.selection import (
     as_shown_to,
@@ -32,12 +31,14 @@ from core.sms.selection import (
 )
 from core.sms.text import clean_subject, default_subject, measure, measure_batch, personalise
 from core.sms.values import (
-    NOT_SENT_STATES,
+    Batch,
     BatchSummary,
     BatchView,
     MessageState,
     MessageType,
     MessageView,
+    NewBatch,
+    NewMessage,
     RecipientLine,
     RecipientList,
     RecipientSelection,
@@ -233,10 +234,10 @@ class SmsService:
         size = measure_batch(text, found.recipients)
         lms = size.message_type is MessageType.LMS
         kept_subject = (given or default_subject(text)) if lms else None
-        messages = [
-            NewSmsMessage(r.name, r.phone, r.complex_name, personalise(text, r), secrets.token_hex(16))
+        messages = tuple(
+            NewMessage(r.name, r.phone, r.complex_name, personalise(text, r), secrets.token_hex(16))
             for r in found.recipients
-        ]
+        )
         description: dict[str, object] = {
             **describe(selection),
             "invalid": len(found.invalid),
@@ -247,19 +248,21 @@ class SmsService:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             batch_id = await uow.sms.add_batch(
-                created_by_id=actor.id,
-                now=now,
-                text=text,
-                message_type=size.message_type.value,
-                subject=kept_subject,
-                byte_length=size.byte_length,
-                sender_number=self.sender_number,
-                scheduled_at=instant,
-                description=description,
-                messages=messages,
-                request_key=key,
-                request_digest=digest,
-                via_ums=self.ums_configured,
+                NewBatch(
+                    created_by_id=actor.id,
+                    created_at=now,
+                    text=text,
+                    message_type=size.message_type,
+                    byte_length=size.byte_length,
+                    subject=kept_subject,
+                    sender_number=self.sender_number,
+                    scheduled_at=instant,
+                    description=description,
+                    messages=messages,
+                    request_key=key,
+                    request_digest=digest,
+                    via_ums=self.ums_configured,
+                )
             )
             if batch_id is None:  # the same key, sent at the same moment by a retry that won the race
                 earlier = await uow.sms.find_batch_by_request_key(actor.id, key or "")
@@ -283,19 +286,17 @@ class SmsService:
         self.signal.fire()
         return view
 
-    async def _replay(
-        self, uow: UnitOfWork, actor: StaffMember, earlier: SmsBatchRecord, digest: str | None
-    ) -> BatchView:
+    async def _replay(self, uow: UnitOfWork, actor: StaffMember, earlier: Batch, digest: str | None) -> BatchView:
         if earlier.request_digest != digest:
             raise InvalidInput("sms_request_key_reused", batch_id=earlier.id)
         return replace(await self._view(uow, actor, earlier.id), replayed=True)
 
     # -- read -----------------------------------------------------------------------------------------
 
-    def _visible_to(self, actor: StaffMember, batch: SmsBatchRecord) -> bool:
+    def _visible_to(self, actor: StaffMember, batch: Batch) -> bool:
         return batch.created_by_id == actor.id or can(actor, Permission.ADMIN)
 
-    async def _load(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> SmsBatchRecord:
+    async def _load(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> Batch:
         batch = await uow.sms.get_batch(batch_id)
         if batch is None or not self._visible_to(actor, batch):
             raise NotFound(f"sms batch {batch_id}")
@@ -328,7 +329,7 @@ class SmsService:
         async with self._uow() as uow:
             return await self._view(uow, actor, batch_id)
 
-    def _summary(self, batch: SmsBatchRecord, counts: StateCounts) -> BatchSummary:
+    def _summary(self, batch: Batch, counts: StateCounts) -> BatchSummary:
         return BatchSummary(
             id=batch.id,
             created_at=batch.created_at,
@@ -451,6 +452,3 @@ class SmsService:
                 )
                 await uow.commit()
         return results_workbook(batch, rows, self._clock, labels, masked=not sees, now=self._clock.now())
-
-
-__all__ = ["NOT_SENT_STATES", "SmsService"]
