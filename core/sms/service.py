@@ -43,9 +43,8 @@ from core.sms.values import (
     RecipientList,
     RecipientSelection,
     SmsPreview,
-    StateCounts,
-    cancellable,
 )
+from core.sms.views import batch_summary, batch_view
 from core.values import AdminDong, Page, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -58,7 +57,6 @@ def _page_bounds(page: int, size: int) -> tuple[int, int]:
     return max(page, 0), min(max(size, 1), MAX_PAGE_SIZE)
 
 
-TEXT_HEAD = 20
 PREVIEW_RECIPIENTS = 20
 REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,80}")  # printable ASCII, as HTTP's Idempotency-Key header carries
 
@@ -304,44 +302,12 @@ class SmsService:
 
     async def _view(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> BatchView:
         batch = await self._load(uow, actor, batch_id)
-        raw = (await uow.sms.count_states([batch_id]))[batch_id]
-        counts = StateCounts.of(raw)
-        return BatchView(
-            id=batch.id,
-            created_at=batch.created_at,
-            created_by_id=batch.created_by_id,
-            created_by_name=batch.created_by_name,
-            text=batch.text,
-            message_type=MessageType(batch.message_type),
-            byte_length=batch.byte_length,
-            sender_number=batch.sender_number,
-            scheduled_at=batch.scheduled_at,
-            cancelled_at=batch.cancelled_at,
-            description=batch.description,
-            counts=counts,
-            ums_configured=batch.via_ums,
-            cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
-            subject=batch.subject,
-        )
+        return batch_view(batch, (await uow.sms.count_states([batch_id]))[batch_id])
 
     async def batch(self, actor: StaffMember, batch_id: int) -> BatchView:
         require(actor, Permission.SMS_SEND)
         async with self._uow() as uow:
             return await self._view(uow, actor, batch_id)
-
-    def _summary(self, batch: Batch, counts: StateCounts) -> BatchSummary:
-        return BatchSummary(
-            id=batch.id,
-            created_at=batch.created_at,
-            created_by_name=batch.created_by_name,
-            text_head=batch.text[:TEXT_HEAD],
-            message_type=MessageType(batch.message_type),
-            scheduled_at=batch.scheduled_at,
-            cancelled_at=batch.cancelled_at,
-            counts=counts,
-            ums_configured=batch.via_ums,
-            cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
-        )
 
     async def list_batches(
         self, actor: StaffMember, page: int = 0, scheduled_only: bool = False, size: int = PAGE_SIZE
@@ -356,7 +322,7 @@ class SmsService:
                 limit=size,
             )
             counts = await uow.sms.count_states([b.id for b in batches])
-        items = tuple(self._summary(b, StateCounts.of(counts[b.id])) for b in batches)
+        items = tuple(batch_summary(b, counts[b.id]) for b in batches)
         return Page(items, page, size, total)
 
     async def recipients(

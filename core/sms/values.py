@@ -168,14 +168,6 @@ class StateCounts:
     # not "sent". The service fills this in from the rows.
     failed_after_submit: int = 0
 
-    @classmethod
-    def of(cls, counts: dict[str, int]) -> StateCounts:
-        """From the storage's counts per state (and ``failed_after_submit``)."""
-        return cls(
-            **{state.value: counts.get(state.value, 0) for state in MessageState},
-            failed_after_submit=counts.get("failed_after_submit", 0),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class BatchSummary:
@@ -189,12 +181,6 @@ class BatchSummary:
     counts: StateCounts
     ums_configured: bool
     cancellable: bool = False
-
-
-def cancellable(scheduled_at: datetime | None, cancelled_at: datetime | None, counts: StateCounts) -> bool:
-    """Only a reservation whose messages all still wait for their time: once the dispatcher has tried one,
-    the UMS may have it, whatever our rows say."""
-    return scheduled_at is not None and cancelled_at is None and counts.scheduled == counts.total > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,26 +7,37 @@ when the lease ends, and resubmitting them is harmless because the UMS applies a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.sms.values import Acceptance, Batch, Message, NewBatch, OverdueBatch, Retry, SmsCandidate
+from core.sms.values import (
+    Acceptance,
+    Batch,
+    Message,
+    MessageState,
+    NewBatch,
+    OverdueBatch,
+    Retry,
+    SmsCandidate,
+    StateCounts,
+)
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup
 from storage.reference.models import Position
 from storage.sms.models import SmsBatch, SmsMessage
+from storage.sms.rows import COMPLEX_COLUMNS, FAILED_AFTER_SUBMIT, batch_of, candidate_of, message_of, state_counts
 from storage.staff.models import Staff
 
 WAITING = ("scheduled", "queued")
 # Whose leaders a recipient kind reaches: 공동체활성화 단체, or the other residents' groups (기타 자생단체).
 GROUP_KINDS = {"group_leaders": "community_activation", "other_group_leaders": "other"}
 MESSAGES = cast(Table, SmsMessage.__table__)  # the Core table, for executemany UPDATEs
-COMPLEX_COLUMNS = (Complex.id.label("complex_id"), Complex.name.label("complex_name"))
 
 
 class SmsRepository:
@@ -72,7 +83,7 @@ class SmsRepository:
         if admin_dong_ids is not None:
             statement = statement.where(Complex.admin_dong_id.in_(list(admin_dong_ids)))
         rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, order))
-        return [_candidate(row) for row in rows]
+        return [candidate_of(row) for row in rows]
 
     async def _representatives(
         self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int] | None, position: str | None
@@ -90,7 +101,7 @@ class SmsRepository:
         if admin_dong_ids is not None:
             statement = statement.where(Complex.admin_dong_id.in_(list(admin_dong_ids)))
         rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, Representative.name))
-        return [_candidate(row, position=row.position) for row in rows]
+        return [candidate_of(row, position=row.position) for row in rows]
 
     async def complexes_outside(self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int]) -> list[int]:
         """The ids among ``complex_ids`` naming no complex in these dongs (one elsewhere, or none at all)."""
@@ -159,38 +170,16 @@ class SmsRepository:
     def _batch_query(self) -> Select[SmsBatch, str]:
         return select(SmsBatch, Staff.name.label("creator")).join(Staff, Staff.id == SmsBatch.created_by_id)
 
-    @staticmethod
-    def _batch_record(row: Any) -> Batch:
-        """From a row of ``_batch_query``."""
-        batch, creator = row.SmsBatch, row.creator
-        return Batch(
-            id=batch.id,
-            created_by_id=batch.created_by_id,
-            created_by_name=creator,
-            created_at=batch.created_at,
-            text=batch.text,
-            message_type=batch.message_type,
-            byte_length=batch.byte_length,
-            sender_number=batch.sender_number,
-            scheduled_at=batch.scheduled_at,
-            description=dict(batch.description),
-            recipient_count=batch.recipient_count,
-            cancelled_at=batch.cancelled_at,
-            request_digest=batch.request_digest,
-            subject=batch.subject,
-            via_ums=batch.via_ums,
-        )
-
     async def get_batch(self, batch_id: int) -> Batch | None:
         row = (await self._session.execute(self._batch_query().where(SmsBatch.id == batch_id))).first()
-        return self._batch_record(row) if row is not None else None
+        return batch_of(row) if row is not None else None
 
     async def find_batch_by_request_key(self, created_by_id: int, request_key: str) -> Batch | None:
         statement = self._batch_query().where(
             SmsBatch.created_by_id == created_by_id, SmsBatch.request_key == request_key
         )
         row = (await self._session.execute(statement)).first()
-        return self._batch_record(row) if row is not None else None
+        return batch_of(row) if row is not None else None
 
     async def list_position_names(self) -> list[str]:
         """직위 in the admins' order, for choosing which representatives to text."""
@@ -211,23 +200,24 @@ class SmsRepository:
         rows = await self._session.execute(
             self._batch_query().where(*conditions).order_by(SmsBatch.id.desc()).offset(offset).limit(limit)
         )
-        return [self._batch_record(row) for row in rows], int(total or 0)
+        return [batch_of(row) for row in rows], int(total or 0)
 
-    async def count_states(self, batch_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-        """Per batch: messages per state, plus ``failed_after_submit`` (failed once the UMS had them)."""
-        counts: dict[int, dict[str, int]] = {b: {} for b in batch_ids}
+    async def count_states(self, batch_ids: Sequence[int]) -> dict[int, StateCounts]:
+        """Per batch: messages per state, and those failed once the UMS had them."""
+        tallies: dict[int, Counter[str]] = {b: Counter() for b in batch_ids}
         if not batch_ids:
-            return counts
+            return {}
+        was_submitted = SmsMessage.submitted_at.is_not(None)
         rows = await self._session.execute(
-            select(SmsMessage.batch_id, SmsMessage.state, SmsMessage.submitted_at.is_not(None), func.count())
+            select(SmsMessage.batch_id, SmsMessage.state, was_submitted.label("was_submitted"), func.count().label("n"))
             .where(SmsMessage.batch_id.in_(list(batch_ids)))
-            .group_by(SmsMessage.batch_id, SmsMessage.state, SmsMessage.submitted_at.is_not(None))
+            .group_by(SmsMessage.batch_id, SmsMessage.state, was_submitted)
         )
-        for batch_id, state, was_submitted, count in rows:
-            counts[batch_id][state] = counts[batch_id].get(state, 0) + count
-            if state == "failed" and was_submitted:
-                counts[batch_id]["failed_after_submit"] = counts[batch_id].get("failed_after_submit", 0) + count
-        return counts
+        for row in rows:
+            tallies[row.batch_id][row.state] += row.n
+            if row.state == MessageState.FAILED and row.was_submitted:
+                tallies[row.batch_id][FAILED_AFTER_SUBMIT] += row.n
+        return {batch_id: state_counts(tally) for batch_id, tally in tallies.items()}
 
     async def list_messages(
         self, batch_id: int, *, offset: int, limit: int | None, state: str | None = None
@@ -239,7 +229,7 @@ class SmsRepository:
         if limit is not None:
             statement = statement.limit(limit)
         rows = await self._session.scalars(statement)
-        return [_message_record(m) for m in rows], int(total or 0)
+        return [message_of(m) for m in rows], int(total or 0)
 
     async def cancel_batch(self, batch_id: int, by: int, now: datetime) -> int | None:
         """Cancel every message of the batch, or none: None when a submission was already attempted for
@@ -283,7 +273,7 @@ class SmsRepository:
         batches = {b.id: b for b in found}
         claimed = [
             replace(
-                _message_record(
+                message_of(
                     m,
                     message_type=batches[m.batch_id].message_type,
                     sender_number=batches[m.batch_id].sender_number,
@@ -329,7 +319,7 @@ class SmsRepository:
                 .values(state="unknown", failure_reason=reason, state_changed_at=now)
                 .execution_options(synchronize_session=False)
             )
-        return [_message_record(m) for m in rows]
+        return [message_of(m) for m in rows]
 
     # The answers of one round are written with one statement each (executemany): per-row UPDATEs made
     # recording a round of 500 take ~0.3 s and held SQLite's write lock meanwhile (benchmarks/sms.py).
@@ -417,39 +407,3 @@ class SmsRepository:
             select(func.count()).select_from(SmsMessage).where(and_(SmsMessage.state.in_(WAITING)))
         )
         return int(count or 0)
-
-
-def _candidate(row: Any, position: str | None = None) -> SmsCandidate:
-    """From a row selecting a person's ``name`` and ``phone`` and ``COMPLEX_COLUMNS``."""
-    return SmsCandidate(
-        name=row.name or "",
-        phone=row.phone,
-        complex_id=row.complex_id,
-        complex_name=row.complex_name,
-        position=position,
-    )
-
-
-def _message_record(
-    m: SmsMessage, *, message_type: str = "sms", sender_number: str = "", subject: str | None = None
-) -> Message:
-    return Message(
-        id=m.id,
-        batch_id=m.batch_id,
-        name=m.name,
-        phone=m.phone,
-        complex_name=m.complex_name,
-        body=m.body,
-        idempotency_key=m.idempotency_key,
-        state=m.state,
-        due_at=m.due_at,
-        attempts=m.attempts,
-        last_error=m.last_error,
-        state_changed_at=m.state_changed_at,
-        submitted_at=m.submitted_at,
-        ums_message_id=m.ums_message_id,
-        failure_reason=m.failure_reason,
-        message_type=message_type,
-        sender_number=sender_number,
-        subject=subject,
-    )
