@@ -13,8 +13,7 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
-from core.housing.lookup import PAGE_SIZE as COMPLEX_PAGE_SIZE
-from core.housing.lookup import clean_query
+from core.housing.lookup import find_complexes
 from core.housing.values import ComplexSummary
 from core.notifications.service import OutboxSignal
 from core.permissions import Permission, can, dong_scope, require
@@ -147,15 +146,7 @@ class SmsService:
     async def find_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
         """Complexes by part of their name, among those the sender's ``sms.send`` grant covers."""
         require(actor, Permission.SMS_SEND)
-        query, page = clean_query(text), max(0, page)
-        async with self._uow() as uow:
-            items, total = await uow.housing.find_complexes_by_name(
-                query,
-                offset=page * COMPLEX_PAGE_SIZE,
-                limit=COMPLEX_PAGE_SIZE,
-                admin_dong_ids=dong_scope(actor, Permission.SMS_SEND),
-            )
-        return Page(items=tuple(items), number=page, size=COMPLEX_PAGE_SIZE, total=total)
+        return await find_complexes(self._uow, text, page, dong_scope(actor, Permission.SMS_SEND))
 
     async def positions(self, actor: StaffMember) -> tuple[str, ...]:
         """The representatives' positions (직위) a sender may narrow to, in the admins' order."""
