@@ -8,10 +8,10 @@ last line of defence; they cannot say which field was wrong."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from core.errors import InvalidInput
+from core.housing.values import ComplexDraft, GroupDraft, Office, RepresentativeDraft, SupportProjectDraft
 from core.masking import normalize_phone
 
 APARTMENT = "apartment"
@@ -48,80 +48,6 @@ TEXT_LIMITS: dict[str, int] = {
     "project.kind": 30,
     "project.name": 100,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ComplexDraft:
-    """A 공동주택 단지 as entered; ``admin_dong`` is the 행정동's official name."""
-
-    name: str
-    kind: str
-    management_type: str | None
-    admin_dong: str
-    address: str
-    building_count: int
-    household_count: int
-    households_by_area: tuple[int, int, int, int, int]
-    floors_min: int | None = None
-    floors_max: int | None = None
-    approved_on: date | None = None
-    kapt_code: str | None = None
-    kapt_management_mode: str | None = None
-    remarks: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class OfficeDraft:
-    """관리사무소 and its chief (관리소장)."""
-
-    phone: str | None = None
-    fax: str | None = None
-    manager_name: str | None = None
-    manager_birth_date: date | None = None
-    manager_mobile: str | None = None
-    manager_license_no: str | None = None
-    manager_license_grade: str | None = None
-    manager_assigned_on: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RepresentativeDraft:
-    """입주자대표 구성원; ``position`` is the 직위's name (회장, 감사, …) from the admin-kept list."""
-
-    position: str
-    name: str
-    gender: str | None = None
-    birth_date: date | None = None
-    building_unit: str | None = None
-    phone: str | None = None
-    term_start: date | None = None
-    term_end: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GroupDraft:
-    """자생단체: a community-activation group or another self-run group of a complex."""
-
-    kind: str
-    name: str
-    leader_position: str | None = None
-    leader_name: str | None = None
-    leader_phone: str | None = None
-    leader_email: str | None = None
-    member_count: int | None = None
-    formed_on: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SupportProjectDraft:
-    """지원사업; amounts in thousand won (천원)."""
-
-    kind: str
-    name: str
-    amount: int
-    returned_amount: int = 0
-    period_start: date | None = None
-    period_end: date | None = None
 
 
 def check_complex(draft: ComplexDraft) -> None:
@@ -169,7 +95,7 @@ def check_area_bands(bands: tuple[int, ...], household_count: int) -> None:
         raise InvalidInput("area_bands_mismatch", total=sum(bands), household_count=household_count)
 
 
-def check_office(draft: OfficeDraft) -> None:
+def check_office(draft: Office) -> None:
     _optional_text(draft.manager_name, "office.manager_name")
     _optional_text(draft.manager_license_no, "office.manager_license_no")
     if draft.manager_license_grade not in (None, *LICENSE_GRADES):

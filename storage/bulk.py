@@ -5,7 +5,8 @@ plain dicts, a chunk per executemany. Complex ids are handed out here rather tha
 children then need no round trip, and the same code runs on SQLite and PostgreSQL. The caller holds the
 write lock for the whole load (``lock_complexes``), so nobody else can take an id in between.
 
-Values arrive already checked (storage knows no domain rules); column names are the schema's."""
+Drafts arrive already checked (storage knows no domain rules); which column each of their fields fills is
+decided here, and nowhere else."""
 
 from __future__ import annotations
 
@@ -18,11 +19,19 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from core.housing.values import (
+    AdminDongDraft,
+    ComplexBundle,
+    ComplexDraft,
+    GroupDraft,
+    Office,
+    RepresentativeDraft,
+    SupportProjectDraft,
+)
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.housing.repository import name_key
 from storage.reference.models import AdminDong, Position
 
-Row = Mapping[str, Any]
 T = TypeVar("T")
 
 DEFAULT_CHUNK = 5_000  # rows per executemany: large enough to amortise, small enough to bound driver memory
@@ -33,30 +42,6 @@ _REPRESENTATIVE: Table = Representative.__table__  # type: ignore[assignment]
 _GROUP: Table = ResidentGroup.__table__  # type: ignore[assignment]
 _PROJECT: Table = SupportProject.__table__  # type: ignore[assignment]
 _ADMIN_DONG: Table = AdminDong.__table__  # type: ignore[assignment]
-
-
-@dataclass(frozen=True, slots=True)
-class AdminDongRow:
-    name: str
-    short_name: str
-    sort_order: int
-
-
-@dataclass(frozen=True, slots=True)
-class ComplexRows:
-    """One complex and what hangs off it, as column values.
-
-    ``complex`` holds the ``complex`` table's columns except ``id``, ``name_key``, ``updated_at``,
-    ``version`` and ``buildings_shared_with_id``, which the loader fills (the last from an optional
-    ``shares_buildings_with`` value: the name of the complex, loaded in the same call, whose buildings
-    these are); children hold their table's columns except ``id`` and ``complex_id``
-    (representatives carry ``position_id``)."""
-
-    complex: Row
-    office: Row | None = None
-    representatives: Sequence[Row] = ()
-    groups: Sequence[Row] = ()
-    projects: Sequence[Row] = ()
 
 
 @dataclass(slots=True)
@@ -107,7 +92,7 @@ class BulkRepository:
         rows = await connection.execute(select(Position.id, Position.name))
         return {name: id_ for id_, name in rows}
 
-    async def ensure_admin_dongs(self, dongs: Sequence[AdminDongRow]) -> dict[str, int]:
+    async def ensure_admin_dongs(self, dongs: Sequence[AdminDongDraft]) -> dict[str, int]:
         """Ids of the given 행정동 by name, inserting those not there yet (a district seeded earlier keeps its own)."""
         connection = await self._connection()
         existing = {name: id_ for id_, name in await connection.execute(select(AdminDong.id, AdminDong.name))}
@@ -119,9 +104,18 @@ class BulkRepository:
             existing = {name: id_ for id_, name in await connection.execute(select(AdminDong.id, AdminDong.name))}
         return {d.name: existing[d.name] for d in dongs}
 
-    async def insert_complexes(self, bundles: Iterable[ComplexRows], *, updated_at: datetime) -> BulkCounts:
+    async def insert_complexes(
+        self,
+        bundles: Iterable[ComplexBundle],
+        *,
+        admin_dong_ids: Mapping[str, int],
+        position_ids: Mapping[str, int],
+        updated_at: datetime,
+    ) -> BulkCounts:
         """Insert complexes with their offices, representatives, groups and projects; any iterable works, so a
-        generator keeps only one chunk of a large load in memory at a time."""
+        generator keeps only one chunk of a large load in memory at a time. Dongs and positions are named in
+        the drafts; ``admin_dong_ids`` and ``position_ids`` give their ids (the caller has checked that every
+        name is there)."""
         connection = await self._connection()
         next_id = int(await connection.scalar(select(func.coalesce(func.max(_COMPLEX.c.id), 0))) or 0) + 1
         counts = BulkCounts()
@@ -130,11 +124,10 @@ class BulkRepository:
         for chunk in _chunks(bundles, self._chunk_size):
             batch = _Batch()
             for bundle in chunk:
-                host = bundle.complex.get("shares_buildings_with")
-                if host:
-                    shared.append((next_id, str(host)))
-                ids_by_name[str(bundle.complex["name"])] = next_id
-                _add_bundle(batch, bundle, next_id, updated_at, counts)
+                if bundle.shares_buildings_with:
+                    shared.append((next_id, bundle.shares_buildings_with))
+                ids_by_name[bundle.complex.name] = next_id
+                _add_bundle(batch, bundle, next_id, admin_dong_ids, position_ids, updated_at, counts)
                 next_id += 1
             for table, rows in (
                 (_COMPLEX, batch.complexes),
@@ -161,26 +154,119 @@ class BulkRepository:
         return counts
 
 
-def _add_bundle(batch: _Batch, bundle: ComplexRows, complex_id: int, updated_at: datetime, counts: BulkCounts) -> None:
-    values = {k: v for k, v in bundle.complex.items() if k != "shares_buildings_with"}
+def _add_bundle(
+    batch: _Batch,
+    bundle: ComplexBundle,
+    complex_id: int,
+    admin_dong_ids: Mapping[str, int],
+    position_ids: Mapping[str, int],
+    updated_at: datetime,
+    counts: BulkCounts,
+) -> None:
+    c = bundle.complex
     batch.complexes.append(
-        {**values, "id": complex_id, "name_key": name_key(values["name"]), "updated_at": updated_at, "version": 1}
+        {
+            **_complex_row(c, admin_dong_ids[c.admin_dong]),
+            "id": complex_id,
+            "name_key": name_key(c.name),
+            "updated_at": updated_at,
+            "version": 1,
+        }
     )
     counts.complexes += 1
-    counts.buildings += int(values["building_count"])
-    counts.households += int(values["household_count"])
+    counts.buildings += c.building_count
+    counts.households += c.household_count
     if bundle.office is not None:
-        batch.offices.append({**bundle.office, "complex_id": complex_id})
+        batch.offices.append(_office_row(bundle.office, complex_id))
         counts.offices += 1
-    for target, rows in (
-        (batch.representatives, bundle.representatives),
-        (batch.groups, bundle.groups),
-        (batch.projects, bundle.projects),
-    ):
-        target.extend({**row, "complex_id": complex_id} for row in rows)
+    batch.representatives.extend(
+        _representative_row(r, complex_id, position_ids[r.position]) for r in bundle.representatives
+    )
+    batch.groups.extend(_group_row(g, complex_id) for g in bundle.groups)
+    batch.projects.extend(_project_row(p, complex_id) for p in bundle.projects)
     counts.representatives += len(bundle.representatives)
     counts.groups += len(bundle.groups)
     counts.projects += len(bundle.projects)
+
+
+def _complex_row(c: ComplexDraft, admin_dong_id: int) -> dict[str, Any]:
+    """The ``complex`` columns a draft fills; ``id``, ``name_key``, ``updated_at``, ``version`` and
+    ``buildings_shared_with_id`` are the loader's."""
+    area_1, area_2, area_3, area_4, area_5 = c.households_by_area
+    return {
+        "name": c.name,
+        "kind": c.kind,
+        "management_type": c.management_type,
+        "kapt_code": c.kapt_code,
+        "kapt_management_mode": c.kapt_management_mode,
+        "admin_dong_id": admin_dong_id,
+        "address": c.address,
+        "building_count": c.building_count,
+        "household_count": c.household_count,
+        "floors_min": c.floors_min,
+        "floors_max": c.floors_max,
+        "approved_on": c.approved_on,
+        "households_area_1": area_1,
+        "households_area_2": area_2,
+        "households_area_3": area_3,
+        "households_area_4": area_4,
+        "households_area_5": area_5,
+        "remarks": c.remarks,
+    }
+
+
+def _office_row(o: Office, complex_id: int) -> dict[str, Any]:
+    return {
+        "complex_id": complex_id,
+        "phone": o.phone,
+        "fax": o.fax,
+        "manager_name": o.manager_name,
+        "manager_birth_date": o.manager_birth_date,
+        "manager_mobile": o.manager_mobile,
+        "manager_license_no": o.manager_license_no,
+        "manager_license_grade": o.manager_license_grade,
+        "manager_assigned_on": o.manager_assigned_on,
+    }
+
+
+def _representative_row(r: RepresentativeDraft, complex_id: int, position_id: int) -> dict[str, Any]:
+    return {
+        "complex_id": complex_id,
+        "position_id": position_id,
+        "name": r.name,
+        "gender": r.gender,
+        "birth_date": r.birth_date,
+        "building_unit": r.building_unit,
+        "phone": r.phone,
+        "term_start": r.term_start,
+        "term_end": r.term_end,
+    }
+
+
+def _group_row(g: GroupDraft, complex_id: int) -> dict[str, Any]:
+    return {
+        "complex_id": complex_id,
+        "kind": g.kind,
+        "name": g.name,
+        "leader_position": g.leader_position,
+        "leader_name": g.leader_name,
+        "leader_phone": g.leader_phone,
+        "leader_email": g.leader_email,
+        "member_count": g.member_count,
+        "formed_on": g.formed_on,
+    }
+
+
+def _project_row(p: SupportProjectDraft, complex_id: int) -> dict[str, Any]:
+    return {
+        "complex_id": complex_id,
+        "kind": p.kind,
+        "name": p.name,
+        "period_start": p.period_start,
+        "period_end": p.period_end,
+        "amount": p.amount,
+        "returned_amount": p.returned_amount,
+    }
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -20,9 +20,7 @@ from bot.demo_data.seongdong import (
     example_complex,
 )
 from bot.demo_data.types import (
-    AdminDongDraft,
     BenchmarkCounts,
-    ComplexBundle,
     DemoAttachment,
     DemoBenchmark,
     DemoCase,
@@ -44,9 +42,7 @@ __all__ = [
     "SEED_REPRESENTATIVES",
     "SEED_SHARED_BUILDINGS",
     "SEED_TOTALS",
-    "AdminDongDraft",
     "BenchmarkCounts",
-    "ComplexBundle",
     "DemoAttachment",
     "DemoBenchmark",
     "DemoCase",

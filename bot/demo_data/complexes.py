@@ -20,7 +20,7 @@ from bot.demo_data.vocabulary import (
     SMALL_APARTMENT_SUFFIXES,
     SMALL_APARTMENT_WORDS,
 )
-from core.validation import ComplexDraft
+from core.housing.values import ComplexDraft
 
 MANDATORY, VOLUNTARY, RENTAL, ROW_HOUSE = "mandatory", "voluntary", "rental", "row_house"
 AS_OF = date(2016, 5, 2)  # the seed report counts its 563 representatives "2016. 5. 2. 현재"

@@ -6,15 +6,11 @@ database is not empty) nor told apart from real records to be cleaned up by hand
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict
-from typing import Any
-
 from bot.demo_data.benchmark import build_demo_benchmark
 from bot.demo_data.benchmark_history import check_benchmark
 from bot.demo_data.load_benchmark import write_benchmark
 from bot.demo_data.seongdong import DEFAULT_SEED, build_demo_district
-from bot.demo_data.types import BenchmarkCounts, ComplexBundle, DemoBenchmark, DemoDistrict, DemoSummary
+from bot.demo_data.types import BenchmarkCounts, DemoBenchmark, DemoDistrict, DemoSummary
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.validation import (
@@ -24,7 +20,6 @@ from core.validation import (
     check_representative,
     check_support_project,
 )
-from storage.bulk import AdminDongRow, ComplexRows
 from storage.uow import UnitOfWorkFactory
 
 
@@ -64,13 +59,13 @@ async def load_district(
         unknown = sorted({r.position for b in district.complexes for r in b.representatives} - positions.keys())
         if unknown:
             raise InvalidInput("unknown_position", positions=", ".join(unknown))
-        dong_ids = await bulk.ensure_admin_dongs(
-            [AdminDongRow(d.name, d.short_name, d.sort_order) for d in district.admin_dongs]
-        )
+        dong_ids = await bulk.ensure_admin_dongs(district.admin_dongs)
         unknown_dongs = sorted({b.complex.admin_dong for b in district.complexes} - dong_ids.keys())
         if unknown_dongs:
             raise InvalidInput("unknown_admin_dong", admin_dongs=", ".join(unknown_dongs))
-        counts = await bulk.insert_complexes(_rows(district, dong_ids, positions), updated_at=clock.now())
+        counts = await bulk.insert_complexes(
+            district.complexes, admin_dong_ids=dong_ids, position_ids=positions, updated_at=clock.now()
+        )
         benchmark_counts = BenchmarkCounts()
         if benchmark is not None:
             benchmark_counts = await write_benchmark(uow, benchmark, persona=persona)
@@ -102,43 +97,3 @@ def check_district(district: DemoDistrict) -> None:
             check_group(group)
         for project in bundle.projects:
             check_support_project(project)
-
-
-def _rows(district: DemoDistrict, dong_ids: Mapping[str, int], positions: Mapping[str, int]) -> Iterator[ComplexRows]:
-    for bundle in district.complexes:
-        yield _bundle_rows(bundle, dong_ids, positions)
-
-
-def _bundle_rows(bundle: ComplexBundle, dong_ids: Mapping[str, int], positions: Mapping[str, int]) -> ComplexRows:
-    c = bundle.complex
-    bands = c.households_by_area
-    complex_values: dict[str, Any] = {
-        "name": c.name,
-        "kind": c.kind,
-        "management_type": c.management_type,
-        "kapt_code": c.kapt_code,
-        "kapt_management_mode": c.kapt_management_mode,
-        "admin_dong_id": dong_ids[c.admin_dong],
-        "address": c.address,
-        "building_count": c.building_count,
-        "household_count": c.household_count,
-        "floors_min": c.floors_min,
-        "floors_max": c.floors_max,
-        "approved_on": c.approved_on,
-        "households_area_1": bands[0],
-        "households_area_2": bands[1],
-        "households_area_3": bands[2],
-        "households_area_4": bands[3],
-        "households_area_5": bands[4],
-        "remarks": c.remarks,
-        "shares_buildings_with": bundle.shares_buildings_with,
-    }
-    # Drafts name their fields as the columns do; only a representative's position becomes its id.
-    office = asdict(bundle.office) if bundle.office is not None else None
-    representatives = [
-        {**{k: v for k, v in asdict(r).items() if k != "position"}, "position_id": positions[r.position]}
-        for r in bundle.representatives
-    ]
-    groups = [asdict(g) for g in bundle.groups]
-    projects = [asdict(p) for p in bundle.projects]
-    return ComplexRows(complex_values, office, representatives, groups, projects)

@@ -21,8 +21,8 @@ from bot.demo_data.complexes import (
 from bot.demo_data.people import People
 from bot.demo_data.sections import community_group, council, office, other_group, support_project
 from bot.demo_data.split import split_exact
-from bot.demo_data.types import AdminDongDraft, ComplexBundle, DemoDistrict
-from core.validation import ComplexDraft
+from bot.demo_data.types import DemoDistrict
+from core.housing.values import AdminDongDraft, ComplexBundle, ComplexDraft
 
 # Native words that serve as neighbourhood names; numbered (가람1동, 가람2동, …) as far as needed.
 _DONG_WORDS = (

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from bot.demo_data.complexes import AS_OF, LAST_APPROVAL, VOLUNTARY
 from bot.demo_data.people import People, add_years
 from bot.demo_data.vocabulary import COMMUNITY_GROUP_SUFFIXES, OTHER_GROUPS, PROJECT_KINDS
-from core.validation import ComplexDraft, GroupDraft, OfficeDraft, RepresentativeDraft, SupportProjectDraft
+from core.housing.values import ComplexDraft, GroupDraft, Office, RepresentativeDraft, SupportProjectDraft
 
 
-def office(people: People, rng: random.Random, draft: ComplexDraft) -> OfficeDraft:
+def office(people: People, rng: random.Random, draft: ComplexDraft) -> Office:
     """관리사무소: apartments have one; 의무관리 ones must employ a licensed 주택관리사(보)."""
     licensed = draft.management_type != VOLUNTARY or rng.random() < 0.4
     born = people.birth_date(1950, 1985)
@@ -23,7 +23,7 @@ def office(people: People, rng: random.Random, draft: ComplexDraft) -> OfficeDra
         grade = "사" if draft.household_count >= 500 or rng.random() < 0.6 else "보"
     phone = people.office_phone()
     exchange = phone.rsplit("-", 1)[0]
-    return OfficeDraft(
+    return Office(
         phone=phone,
         fax=f"{exchange}-{rng.randrange(10000):04d}",
         manager_name=people.name(people.gender(0.75)),

@@ -30,16 +30,18 @@ from bot.demo_data.people import People
 from bot.demo_data.rentals import MIXED_ESTATES, rental_complexes
 from bot.demo_data.sections import community_group, council, office, other_group, support_project
 from bot.demo_data.split import split_exact
-from bot.demo_data.types import AdminDongDraft, ComplexBundle, DemoDistrict, Totals
+from bot.demo_data.types import DemoDistrict, Totals
 from bot.demo_data.vocabulary import APARTMENT_WEIGHT, PLACES, ROADS, ROW_HOUSE_WEIGHT, SEONGDONG_DONGS
-from core.validation import (
-    MANAGEMENT_TYPES,
+from core.housing.values import (
+    AdminDongDraft,
+    ComplexBundle,
     ComplexDraft,
     GroupDraft,
-    OfficeDraft,
+    Office,
     RepresentativeDraft,
     SupportProjectDraft,
 )
+from core.validation import MANAGEMENT_TYPES
 
 DEFAULT_SEED = 2016
 
@@ -83,7 +85,7 @@ def example_complex() -> ComplexBundle:
         kapt_code="A13301001",
         kapt_management_mode="entrusted",
     )
-    manager = OfficeDraft(
+    manager = Office(
         phone="02-2297-3421",
         fax="02-2297-3422",
         manager_name="이상훈",

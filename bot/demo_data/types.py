@@ -8,16 +8,7 @@ from datetime import datetime
 
 from core.benchmark.numbering import case_number
 from core.benchmark.values import CaseState, WorkDraft
-from core.validation import ComplexDraft, GroupDraft, OfficeDraft, RepresentativeDraft, SupportProjectDraft
-
-
-@dataclass(frozen=True, slots=True)
-class AdminDongDraft:
-    """행정동: official name and the short form the office writes in its tables (왕십리도선동 → 왕도)."""
-
-    name: str
-    short_name: str
-    sort_order: int
+from core.housing.values import AdminDongDraft, ComplexBundle
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,23 +18,6 @@ class Totals:
     complexes: int
     buildings: int
     households: int
-
-
-@dataclass(frozen=True, slots=True)
-class ComplexBundle:
-    """One complex with everything its card shows.
-
-    ``shares_buildings_with`` names the estate whose buildings this record's households live in: the rental
-    flats of a mixed estate (소셜믹스) are registered as a rental complex of their own, and its buildings are
-    the estate's buildings counted a second time. The database links it (``buildings_shared_with_id``) so
-    the district's building total counts them once."""
-
-    complex: ComplexDraft
-    office: OfficeDraft | None = None
-    representatives: tuple[RepresentativeDraft, ...] = ()
-    groups: tuple[GroupDraft, ...] = ()
-    projects: tuple[SupportProjectDraft, ...] = ()
-    shares_buildings_with: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

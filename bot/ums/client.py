@@ -12,7 +12,8 @@ from yarl import URL
 from bot.ums.signing import signed_headers
 from core.errors import InvalidInput
 from core.safe_text import check_json
-from core.sms.gateway import DeliveryReport, GatewayUnavailable, OutgoingSms, ReportPage, SubmitResult
+from core.sms.gateway import GatewayUnavailable, OutgoingSms, ReportPage, SubmitResult
+from core.sms.values import DeliveryReport
 
 # Statuses that say "try again later" rather than "this request is wrong".
 TRANSIENT_STATUSES = frozenset({408, 425, 429})

@@ -38,6 +38,20 @@ def clean_query(text: str) -> str:
     return query
 
 
+async def find_complexes(
+    uow_factory: UnitOfWorkFactory, text: str, page: int, admin_dong_ids: frozenset[int] | None
+) -> Page[ComplexSummary]:
+    """A page of complexes by part of their name, within ``admin_dong_ids`` (None: every dong). The registry's
+    search and the SMS recipient picker both find complexes this way; each checks its own grant first."""
+    query = clean_query(text)
+    page = max(0, page)
+    async with uow_factory() as uow:
+        items, total = await uow.housing.find_complexes_by_name(
+            query, offset=page * PAGE_SIZE, limit=PAGE_SIZE, admin_dong_ids=admin_dong_ids
+        )
+    return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+
 class HousingLookup:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
@@ -45,14 +59,7 @@ class HousingLookup:
 
     async def search_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
         require(actor, Permission.HOUSING_READ)
-        query = clean_query(text)
-        page = max(0, page)
-        dongs = dong_scope(actor, Permission.HOUSING_READ)
-        async with self._uow() as uow:
-            items, total = await uow.housing.find_complexes_by_name(
-                query, offset=page * PAGE_SIZE, limit=PAGE_SIZE, admin_dong_ids=dongs
-            )
-        return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+        return await find_complexes(self._uow, text, page, dong_scope(actor, Permission.HOUSING_READ))
 
     async def list_admin_dongs(self, actor: StaffMember) -> list[AdminDong]:
         """The dongs the reader covers (all, unless the grant is scoped), with their complex counts."""

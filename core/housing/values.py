@@ -1,10 +1,116 @@
-"""The housing registry's values: what the repository hands back and the card staff see. What personal
-data a reader may see is decided once (see ``core.masking``), so views carry already-masked fields."""
+"""The housing registry's values: what is entered and loaded (drafts, checked by ``core.validation``), what
+the repository hands back, and the card staff see. What personal data a reader may see is decided once (see
+``core.masking``), so views carry already-masked fields."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+
+# -- as entered ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComplexDraft:
+    """A 공동주택 단지 as entered; ``admin_dong`` is the 행정동's official name."""
+
+    name: str
+    kind: str
+    management_type: str | None
+    admin_dong: str
+    address: str
+    building_count: int
+    household_count: int
+    households_by_area: tuple[int, int, int, int, int]
+    floors_min: int | None = None
+    floors_max: int | None = None
+    approved_on: date | None = None
+    kapt_code: str | None = None
+    kapt_management_mode: str | None = None
+    remarks: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """관리사무소 and its chief (관리소장), as entered and as stored (one per complex, so it has no id of its own)."""
+
+    phone: str | None = None
+    fax: str | None = None
+    manager_name: str | None = None
+    manager_birth_date: date | None = None
+    manager_mobile: str | None = None
+    manager_license_no: str | None = None
+    manager_license_grade: str | None = None
+    manager_assigned_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepresentativeDraft:
+    """입주자대표 구성원; ``position`` is the 직위's name (회장, 감사, …) from the admin-kept list."""
+
+    position: str
+    name: str
+    gender: str | None = None
+    birth_date: date | None = None
+    building_unit: str | None = None
+    phone: str | None = None
+    term_start: date | None = None
+    term_end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDraft:
+    """자생단체: a community-activation group or another self-run group of a complex."""
+
+    kind: str
+    name: str
+    leader_position: str | None = None
+    leader_name: str | None = None
+    leader_phone: str | None = None
+    leader_email: str | None = None
+    member_count: int | None = None
+    formed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupportProjectDraft:
+    """지원사업; amounts in thousand won (천원)."""
+
+    kind: str
+    name: str
+    amount: int
+    returned_amount: int = 0
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplexBundle:
+    """One complex with everything its card shows, as entered: what a bulk load writes.
+
+    ``shares_buildings_with`` names the estate whose buildings this record's households live in: the rental
+    flats of a mixed estate (소셜믹스) are registered as a rental complex of their own, and its buildings are
+    the estate's buildings counted a second time. The database links it (``buildings_shared_with_id``) so
+    the district's building total counts them once."""
+
+    complex: ComplexDraft
+    office: Office | None = None
+    representatives: tuple[RepresentativeDraft, ...] = ()
+    groups: tuple[GroupDraft, ...] = ()
+    projects: tuple[SupportProjectDraft, ...] = ()
+    shares_buildings_with: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdminDongDraft:
+    """행정동: official name and the short form the office writes in its tables (왕십리도선동 → 왕도)."""
+
+    name: str
+    short_name: str
+    sort_order: int
+
+
+# -- as read ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +143,6 @@ class ComplexDetail:
     remarks: str | None
     version: int
     updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class OfficeRecord:
-    phone: str | None
-    fax: str | None
-    manager_name: str | None
-    manager_birth_date: date | None
-    manager_mobile: str | None
-    manager_license_no: str | None
-    manager_license_grade: str | None
-    manager_assigned_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +187,7 @@ class ComplexSections:
     """Everything the one-screen card shows, read in a fixed number of queries."""
 
     detail: ComplexDetail
-    office: OfficeRecord | None
+    office: Office | None
     representatives: tuple[RepresentativeRecord, ...]
     groups: tuple[GroupRecord, ...]
     projects: tuple[SupportProjectRecord, ...]

@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 from core.clock import Clock
 from core.notifications.service import OutboxSignal, enqueue, retry_delay
 from core.permissions import Permission
-from core.sms.gateway import DeliveryReport, GatewayUnavailable, OutgoingSms, SmsGateway
-from core.sms.records import SmsMessageRecord
+from core.sms.gateway import GatewayUnavailable, OutgoingSms, SmsGateway
+from core.sms.values import Acceptance, DeliveryReport, Message, Retry
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class SmsDispatch:
         self.settings = settings
         self._signal = signal
 
-    async def claim(self, limit: int | None = None) -> list[SmsMessageRecord]:
+    async def claim(self, limit: int | None = None) -> list[Message]:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             claimed = await uow.sms.claim_due_messages(
@@ -83,7 +83,7 @@ class SmsDispatch:
             await uow.commit()
         return claimed
 
-    async def submit(self, claimed: Sequence[SmsMessageRecord]) -> int:
+    async def submit(self, claimed: Sequence[Message]) -> int:
         """Submit claimed messages and record the answers; returns how many were accepted."""
         if not claimed:
             return 0
@@ -98,25 +98,23 @@ class SmsDispatch:
             await self._postpone_all(claimed, reason)
             return 0
         now = self._clock.now()
-        accepted: list[SmsMessageRecord] = []
-        names: dict[int, str | None] = {}
-        postponed: list[tuple[int, str, datetime]] = []
-        refused: list[tuple[SmsMessageRecord, str]] = []
+        accepted: list[Acceptance] = []
+        postponed: list[Retry] = []
+        refused: list[tuple[Message, str]] = []
         for message in claimed:
             result = results.get(message.idempotency_key)
             if result is None:
-                postponed.append((message.id, "no answer for this message", _next_try(now, message)))
+                postponed.append(Retry(message.id, "no answer for this message", _next_try(now, message)))
             elif result.accepted:
-                accepted.append(message)
-                names[message.id] = result.ums_message_id
+                accepted.append(Acceptance(message.id, message.idempotency_key, result.ums_message_id))
             elif result.permanent:
                 refused.append((message, result.error or "refused"))
             else:
-                postponed.append((message.id, result.error or "transient error", _next_try(now, message)))
+                postponed.append(Retry(message.id, result.error or "transient error", _next_try(now, message)))
         async with self._uow(write=True) as uow:
-            await uow.sms.mark_submitted([(m.id, names[m.id]) for m in accepted], now)
+            await uow.sms.mark_submitted(accepted, now)
             # Reports the UMS sent before we knew its name for a message settle it now, in the same commit.
-            await uow.sms_reports.apply_kept_reports([(m.idempotency_key, names[m.id]) for m in accepted], now)
+            await uow.sms_reports.apply_kept_reports(accepted, now)
             await uow.sms.postpone_messages(postponed)
             for message, reason in refused:
                 await uow.sms.fail_message(message.id, reason, now)
@@ -129,10 +127,10 @@ class SmsDispatch:
             log.warning("UMS refused for good: %s; %s", refused[0][1], _described([message for message, _ in refused]))
         return len(accepted)
 
-    async def _postpone_all(self, claimed: Sequence[SmsMessageRecord], error: str) -> None:
+    async def _postpone_all(self, claimed: Sequence[Message], error: str) -> None:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            await uow.sms.postpone_messages([(m.id, error, _next_try(now, m)) for m in claimed])
+            await uow.sms.postpone_messages([Retry(m.id, error, _next_try(now, m)) for m in claimed])
             await uow.commit()
 
     async def dispatch_once(self, limit: int | None = None) -> int:
@@ -224,12 +222,12 @@ async def _apply(uow: UnitOfWork, reports: Sequence[DeliveryReport], now: dateti
     return applied
 
 
-def _next_try(now: datetime, message: SmsMessageRecord) -> datetime:
+def _next_try(now: datetime, message: Message) -> datetime:
     # ``attempts`` already counts the try that just failed: the first failure waits FIRST_RETRY.
     return now + retry_delay(message.attempts - 1, LONGEST_RETRY)
 
 
-def _described(messages: Sequence[SmsMessageRecord]) -> str:
+def _described(messages: Sequence[Message]) -> str:
     """Which messages a log line is about: batches, message ids (the first ten) and attempts."""
     batches = ", ".join(str(b) for b in sorted({m.batch_id for m in messages}))
     ids = [m.id for m in messages]

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.sms.recipients import phone_as_shown
-from core.sms.records import SmsBatchRecord, SmsMessageRecord
+from core.sms.values import Batch, Message
 from core.workbook import Column, ExportBook, Kind
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -41,8 +41,8 @@ def _fill(template: str, **values: object) -> str:
 
 
 def results_workbook(
-    batch: SmsBatchRecord,
-    messages: Sequence[SmsMessageRecord],
+    batch: Batch,
+    messages: Sequence[Message],
     clock: Clock,
     labels: SmsExportLabels,
     *,

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.sms.records import DeliveryReport
-
-__all__ = ["DeliveryReport", "GatewayUnavailable", "OutgoingSms", "ReportPage", "SmsGateway", "SubmitResult"]
+from core.sms.values import DeliveryReport
 
 NOT_CONFIGURED = "ums_not_configured"
 

@@ -10,9 +10,8 @@ from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.permissions import Permission, require
 from core.sms.recipients import build_recipient_list
-from core.sms.records import SavedEntry, SavedListRecord, SmsCandidate
 from core.sms.selection import as_shown_to, resolve_selection, sees_phones
-from core.sms.values import ListEntry, RecipientList, RecipientSelection, SavedList, SavedListResult
+from core.sms.values import ListEntry, RecipientList, RecipientSelection, SavedList, SavedListResult, SmsCandidate
 from core.staff.directory import clean_text
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -24,10 +23,6 @@ MAX_LISTS = 50  # per staff member
 MAX_ENTRIES = 10_000
 
 
-def _saved(record: SavedListRecord) -> SavedList:
-    return SavedList(record.id, record.name, record.created_at, record.entry_count)
-
-
 class SavedLists:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
@@ -36,7 +31,7 @@ class SavedLists:
     async def list_saved(self, actor: StaffMember) -> tuple[SavedList, ...]:
         require(actor, Permission.SMS_SEND)
         async with self._uow() as uow:
-            return tuple(_saved(r) for r in await uow.sms_lists.list_saved_lists_of(actor.id))
+            return tuple(await uow.sms_lists.list_saved_lists_of(actor.id))
 
     async def save_selection(self, actor: StaffMember, name: str, selection: RecipientSelection) -> SavedListResult:
         """Save who ``selection`` reaches now (valid mobiles only) as a list named ``name``."""
@@ -70,7 +65,7 @@ class SavedLists:
         if await uow.sms_lists.count_saved_lists_of(actor.id) >= MAX_LISTS:
             raise InvalidInput("sms_list_too_many", limit=MAX_LISTS)
         now = self._clock.now()
-        entries = [SavedEntry(r.name, r.phone, r.complex_id, r.complex_name) for r in found.recipients]
+        entries = found.recipients
         list_id = await uow.sms_lists.add_saved_list(owner_id=actor.id, name=name, now=now, entries=entries)
         if list_id is None:
             raise InvalidInput("sms_list_name_taken", name=name)
@@ -90,7 +85,7 @@ class SavedLists:
             },
         )
         await uow.commit()
-        saved = SavedList(list_id, name, now, len(entries))
+        saved = SavedList(id=list_id, owner_id=actor.id, name=name, created_at=now, entry_count=len(entries))
         shown = as_shown_to(actor, found)
         return SavedListResult(saved, shown.invalid, shown.without_phone, shown.duplicates_merged)
 
@@ -109,4 +104,4 @@ class SavedLists:
                 details={"name": record.name, "entries": record.entry_count},
             )
             await uow.commit()
-        return _saved(record)
+        return record

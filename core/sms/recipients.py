@@ -8,8 +8,7 @@ from collections.abc import Iterable
 import phonenumbers
 
 from core.masking import mask_phone
-from core.sms.records import SmsCandidate
-from core.sms.values import InvalidRecipient, Recipient, RecipientList
+from core.sms.values import InvalidRecipient, Recipient, RecipientList, SmsCandidate
 
 MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE})
 

@@ -22,8 +22,7 @@ from core.errors import InvalidInput, NotFound, OutsideScope
 from core.masking import mask_phone
 from core.permissions import Permission, can, dong_scope
 from core.sms.recipients import build_recipient_list
-from core.sms.records import SmsCandidate
-from core.sms.values import RECIPIENT_KINDS, RecipientList, RecipientSelection
+from core.sms.values import RECIPIENT_KINDS, RecipientList, RecipientSelection, SmsCandidate
 from core.values import StaffMember
 from storage.uow import UnitOfWork
 

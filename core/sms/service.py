@@ -13,14 +13,12 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
-from core.housing.lookup import PAGE_SIZE as COMPLEX_PAGE_SIZE
-from core.housing.lookup import clean_query
+from core.housing.lookup import find_complexes
 from core.housing.values import ComplexSummary
 from core.notifications.service import OutboxSignal
 from core.permissions import Permission, can, dong_scope, require
 from core.sms.export import SmsExportLabels, results_workbook
 from core.sms.recipients import phone_as_shown
-from core.sms.records import NewSmsMessage, SmsBatchRecord
 from core.sms.schedule import at_night, check_schedule
 from core.sms.selection import (
     as_shown_to,
@@ -32,19 +30,20 @@ from core.sms.selection import (
 )
 from core.sms.text import clean_subject, default_subject, measure, measure_batch, personalise
 from core.sms.values import (
-    NOT_SENT_STATES,
+    Batch,
     BatchSummary,
     BatchView,
     MessageState,
     MessageType,
     MessageView,
+    NewBatch,
+    NewMessage,
     RecipientLine,
     RecipientList,
     RecipientSelection,
     SmsPreview,
-    StateCounts,
-    cancellable,
 )
+from core.sms.views import batch_summary, batch_view
 from core.values import AdminDong, Page, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -57,7 +56,6 @@ def _page_bounds(page: int, size: int) -> tuple[int, int]:
     return max(page, 0), min(max(size, 1), MAX_PAGE_SIZE)
 
 
-TEXT_HEAD = 20
 PREVIEW_RECIPIENTS = 20
 REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,80}")  # printable ASCII, as HTTP's Idempotency-Key header carries
 
@@ -148,15 +146,7 @@ class SmsService:
     async def find_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
         """Complexes by part of their name, among those the sender's ``sms.send`` grant covers."""
         require(actor, Permission.SMS_SEND)
-        query, page = clean_query(text), max(0, page)
-        async with self._uow() as uow:
-            items, total = await uow.housing.find_complexes_by_name(
-                query,
-                offset=page * COMPLEX_PAGE_SIZE,
-                limit=COMPLEX_PAGE_SIZE,
-                admin_dong_ids=dong_scope(actor, Permission.SMS_SEND),
-            )
-        return Page(items=tuple(items), number=page, size=COMPLEX_PAGE_SIZE, total=total)
+        return await find_complexes(self._uow, text, page, dong_scope(actor, Permission.SMS_SEND))
 
     async def positions(self, actor: StaffMember) -> tuple[str, ...]:
         """The representatives' positions (직위) a sender may narrow to, in the admins' order."""
@@ -233,10 +223,10 @@ class SmsService:
         size = measure_batch(text, found.recipients)
         lms = size.message_type is MessageType.LMS
         kept_subject = (given or default_subject(text)) if lms else None
-        messages = [
-            NewSmsMessage(r.name, r.phone, r.complex_name, personalise(text, r), secrets.token_hex(16))
+        messages = tuple(
+            NewMessage(r.name, r.phone, r.complex_name, personalise(text, r), secrets.token_hex(16))
             for r in found.recipients
-        ]
+        )
         description: dict[str, object] = {
             **describe(selection),
             "invalid": len(found.invalid),
@@ -247,19 +237,21 @@ class SmsService:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             batch_id = await uow.sms.add_batch(
-                created_by_id=actor.id,
-                now=now,
-                text=text,
-                message_type=size.message_type.value,
-                subject=kept_subject,
-                byte_length=size.byte_length,
-                sender_number=self.sender_number,
-                scheduled_at=instant,
-                description=description,
-                messages=messages,
-                request_key=key,
-                request_digest=digest,
-                via_ums=self.ums_configured,
+                NewBatch(
+                    created_by_id=actor.id,
+                    created_at=now,
+                    text=text,
+                    message_type=size.message_type,
+                    byte_length=size.byte_length,
+                    subject=kept_subject,
+                    sender_number=self.sender_number,
+                    scheduled_at=instant,
+                    description=description,
+                    messages=messages,
+                    request_key=key,
+                    request_digest=digest,
+                    via_ums=self.ums_configured,
+                )
             )
             if batch_id is None:  # the same key, sent at the same moment by a retry that won the race
                 earlier = await uow.sms.find_batch_by_request_key(actor.id, key or "")
@@ -283,19 +275,17 @@ class SmsService:
         self.signal.fire()
         return view
 
-    async def _replay(
-        self, uow: UnitOfWork, actor: StaffMember, earlier: SmsBatchRecord, digest: str | None
-    ) -> BatchView:
+    async def _replay(self, uow: UnitOfWork, actor: StaffMember, earlier: Batch, digest: str | None) -> BatchView:
         if earlier.request_digest != digest:
             raise InvalidInput("sms_request_key_reused", batch_id=earlier.id)
         return replace(await self._view(uow, actor, earlier.id), replayed=True)
 
     # -- read -----------------------------------------------------------------------------------------
 
-    def _visible_to(self, actor: StaffMember, batch: SmsBatchRecord) -> bool:
+    def _visible_to(self, actor: StaffMember, batch: Batch) -> bool:
         return batch.created_by_id == actor.id or can(actor, Permission.ADMIN)
 
-    async def _load(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> SmsBatchRecord:
+    async def _load(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> Batch:
         batch = await uow.sms.get_batch(batch_id)
         if batch is None or not self._visible_to(actor, batch):
             raise NotFound(f"sms batch {batch_id}")
@@ -303,44 +293,12 @@ class SmsService:
 
     async def _view(self, uow: UnitOfWork, actor: StaffMember, batch_id: int) -> BatchView:
         batch = await self._load(uow, actor, batch_id)
-        raw = (await uow.sms.count_states([batch_id]))[batch_id]
-        counts = StateCounts.of(raw)
-        return BatchView(
-            id=batch.id,
-            created_at=batch.created_at,
-            created_by_id=batch.created_by_id,
-            created_by_name=batch.created_by_name,
-            text=batch.text,
-            message_type=MessageType(batch.message_type),
-            byte_length=batch.byte_length,
-            sender_number=batch.sender_number,
-            scheduled_at=batch.scheduled_at,
-            cancelled_at=batch.cancelled_at,
-            description=batch.description,
-            counts=counts,
-            ums_configured=batch.via_ums,
-            cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
-            subject=batch.subject,
-        )
+        return batch_view(batch, (await uow.sms.count_states([batch_id]))[batch_id])
 
     async def batch(self, actor: StaffMember, batch_id: int) -> BatchView:
         require(actor, Permission.SMS_SEND)
         async with self._uow() as uow:
             return await self._view(uow, actor, batch_id)
-
-    def _summary(self, batch: SmsBatchRecord, counts: StateCounts) -> BatchSummary:
-        return BatchSummary(
-            id=batch.id,
-            created_at=batch.created_at,
-            created_by_name=batch.created_by_name,
-            text_head=batch.text[:TEXT_HEAD],
-            message_type=MessageType(batch.message_type),
-            scheduled_at=batch.scheduled_at,
-            cancelled_at=batch.cancelled_at,
-            counts=counts,
-            ums_configured=batch.via_ums,
-            cancellable=cancellable(batch.scheduled_at, batch.cancelled_at, counts),
-        )
 
     async def list_batches(
         self, actor: StaffMember, page: int = 0, scheduled_only: bool = False, size: int = PAGE_SIZE
@@ -355,7 +313,7 @@ class SmsService:
                 limit=size,
             )
             counts = await uow.sms.count_states([b.id for b in batches])
-        items = tuple(self._summary(b, StateCounts.of(counts[b.id])) for b in batches)
+        items = tuple(batch_summary(b, counts[b.id]) for b in batches)
         return Page(items, page, size, total)
 
     async def recipients(
@@ -451,6 +409,3 @@ class SmsService:
                 )
                 await uow.commit()
         return results_workbook(batch, rows, self._clock, labels, masked=not sees, now=self._clock.now())
-
-
-__all__ = ["NOT_SENT_STATES", "SmsService"]

@@ -66,6 +66,18 @@ class TextSize:
 
 
 @dataclass(frozen=True, slots=True)
+class SmsCandidate:
+    """A person a selection reaches (from the registry or a saved list, or given by hand), before the
+    recipient rules check the number: it may be missing or not a mobile."""
+
+    name: str
+    phone: str | None
+    complex_id: int | None
+    complex_name: str | None
+    position: str | None = None  # a representative's 직위
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
     name: str
     phone: str  # national form, digits only: 01012345678
@@ -156,14 +168,6 @@ class StateCounts:
     # not "sent". The service fills this in from the rows.
     failed_after_submit: int = 0
 
-    @classmethod
-    def of(cls, counts: dict[str, int]) -> StateCounts:
-        """From the storage's counts per state (and ``failed_after_submit``)."""
-        return cls(
-            **{state.value: counts.get(state.value, 0) for state in MessageState},
-            failed_after_submit=counts.get("failed_after_submit", 0),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class BatchSummary:
@@ -177,12 +181,6 @@ class BatchSummary:
     counts: StateCounts
     ums_configured: bool
     cancellable: bool = False
-
-
-def cancellable(scheduled_at: datetime | None, cancelled_at: datetime | None, counts: StateCounts) -> bool:
-    """Only a reservation whose messages all still wait for their time: once the dispatcher has tried one,
-    the UMS may have it, whatever our rows say."""
-    return scheduled_at is not None and cancelled_at is None and counts.scheduled == counts.total > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +221,7 @@ class SavedList:
     """A saved recipient list (저장된 수신자 목록), owned by the staff member who saved it."""
 
     id: int
+    owner_id: int
     name: str
     created_at: datetime
     entry_count: int
@@ -240,8 +239,127 @@ class SavedListResult:
 
 @dataclass(frozen=True, slots=True)
 class ListEntry:
-    """One person given by hand (the JSON API), before the recipient rules check the number."""
+    """One person given by hand (the JSON API), before it is cleaned into an ``SmsCandidate``: no complex id,
+    since nobody typed one."""
 
     name: str
     phone: str
     complex_name: str | None = None
+
+
+# -- the outbox as the repository keeps it ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch as stored; ``BatchView`` is what a reader is shown of it (with its counts)."""
+
+    id: int
+    created_by_id: int
+    created_by_name: str
+    created_at: datetime
+    text: str
+    message_type: str
+    byte_length: int
+    sender_number: str
+    scheduled_at: datetime | None
+    description: dict[str, object]
+    recipient_count: int
+    cancelled_at: datetime | None
+    request_digest: str | None = None
+    subject: str | None = None
+    via_ums: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One recipient's message as stored, with its batch's type, sender and subject for the dispatcher;
+    ``MessageView`` is what a reader is shown of it (the phone masked)."""
+
+    id: int
+    batch_id: int
+    name: str
+    phone: str
+    complex_name: str | None
+    body: str
+    idempotency_key: str
+    state: str
+    due_at: datetime
+    attempts: int
+    last_error: str | None
+    state_changed_at: datetime
+    submitted_at: datetime | None
+    ums_message_id: str | None
+    failure_reason: str | None
+    message_type: str = "sms"
+    sender_number: str = ""
+    subject: str | None = None  # the batch's, for an LMS
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueBatch:
+    batch_id: int
+    created_by_id: int
+    overdue: int
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """A delivery report as the UMS sent it (pushed or polled), naming its message either way."""
+
+    report_id: str  # unique per report, for duplicate protection
+    ums_message_id: str | None
+    idempotency_key: str | None
+    delivered: bool
+    reason: str | None = None
+
+
+# -- changes the outbox writes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    name: str
+    phone: str
+    complex_name: str | None
+    body: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewBatch:
+    """A batch to write with its messages: queued at ``created_at``, or scheduled for ``scheduled_at``.
+    ``request_key`` (with the request's digest) makes a retried request find the batch it made."""
+
+    created_by_id: int
+    created_at: datetime
+    text: str
+    message_type: MessageType
+    byte_length: int
+    subject: str | None
+    sender_number: str
+    scheduled_at: datetime | None
+    description: dict[str, object]
+    messages: tuple[NewMessage, ...]
+    request_key: str | None = None
+    request_digest: str | None = None
+    via_ums: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """The UMS accepted a message, naming it ``ums_message_id`` if it gave a name."""
+
+    message_id: int
+    idempotency_key: str
+    ums_message_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """A message to try again at ``next_attempt_at``, after ``error``."""
+
+    message_id: int
+    error: str
+    next_attempt_at: datetime

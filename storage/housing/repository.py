@@ -13,7 +13,7 @@ from core.housing.values import (
     ComplexSections,
     ComplexSummary,
     GroupRecord,
-    OfficeRecord,
+    Office,
     RepresentativeRecord,
     SupportProjectRecord,
 )
@@ -32,7 +32,13 @@ def _like_fragment(fragment: str) -> str:
     return f"%{escaped}%"
 
 
-_SUMMARY_COLUMNS = (Complex.id, Complex.name, AdminDong.name, Complex.address, Complex.household_count)
+_SUMMARY_COLUMNS = (
+    Complex.id,
+    Complex.name,
+    AdminDong.name.label("admin_dong"),
+    Complex.address,
+    Complex.household_count,
+)
 
 
 class HousingRepository:
@@ -67,9 +73,14 @@ class HousingRepository:
                 .limit(limit)
             )
         ).all()
-        items = [ComplexSummary(id=r[0], name=r[1], admin_dong=r[2], address=r[3], household_count=r[4]) for r in rows]
+        items = [
+            ComplexSummary(
+                id=r.id, name=r.name, admin_dong=r.admin_dong, address=r.address, household_count=r.household_count
+            )
+            for r in rows
+        ]
         if rows:
-            return items, int(rows[0][5])
+            return items, int(rows[0].total)
         if offset == 0:
             return items, 0
         # A page past the end has no row to carry the total; count only in that rare case.
@@ -173,7 +184,7 @@ class HousingRepository:
         )
         return ComplexSections(
             detail=detail,
-            office=_values(OfficeRecord, office_row) if office_row else None,
+            office=_values(Office, office_row) if office_row else None,
             representatives=tuple(_values(RepresentativeRecord, r, position=position) for r, position in rep_rows),
             groups=tuple(_values(GroupRecord, g) for g in group_rows),
             projects=tuple(_values(SupportProjectRecord, p) for p in project_rows),

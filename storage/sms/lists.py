@@ -9,20 +9,22 @@ from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.sms.records import SavedEntry, SavedListRecord, SmsCandidate
+from core.sms.values import Recipient, SavedList, SmsCandidate
 from storage.housing.models import Complex
 from storage.sms.models import SmsSavedList, SmsSavedListEntry
 
 
-def _record(row: SmsSavedList) -> SavedListRecord:
-    return SavedListRecord(row.id, row.owner_id, row.name, row.created_at, row.entry_count)
+def _record(row: SmsSavedList) -> SavedList:
+    return SavedList(
+        id=row.id, owner_id=row.owner_id, name=row.name, created_at=row.created_at, entry_count=row.entry_count
+    )
 
 
 class SmsListRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def list_saved_lists_of(self, owner_id: int) -> list[SavedListRecord]:
+    async def list_saved_lists_of(self, owner_id: int) -> list[SavedList]:
         rows = await self._session.scalars(
             select(SmsSavedList).where(SmsSavedList.owner_id == owner_id).order_by(SmsSavedList.name)
         )
@@ -34,14 +36,15 @@ class SmsListRepository:
         )
         return int(count or 0)
 
-    async def get_saved_list(self, list_id: int) -> SavedListRecord | None:
+    async def get_saved_list(self, list_id: int) -> SavedList | None:
         row = await self._session.get(SmsSavedList, list_id)
         return _record(row) if row is not None else None
 
     async def add_saved_list(
-        self, *, owner_id: int, name: str, now: datetime, entries: Sequence[SavedEntry]
+        self, *, owner_id: int, name: str, now: datetime, entries: Sequence[Recipient]
     ) -> int | None:
-        """The new list's id, or None when the owner already has a list of that name."""
+        """The new list's id, or None when the owner already has a list of that name. A recipient's position
+        is not kept: a list is sent to by name and number."""
         saved = SmsSavedList(owner_id=owner_id, name=name, created_at=now, entry_count=len(entries))
         try:
             async with self._session.begin_nested():
@@ -91,4 +94,6 @@ class SmsListRepository:
                 or_(SmsSavedListEntry.complex_id.is_(None), Complex.admin_dong_id.in_(list(admin_dong_ids)))
             )
         rows = await self._session.execute(statement)
-        return [SmsCandidate(name, phone, complex_id, complex_name) for name, phone, complex_id, complex_name in rows]
+        return [
+            SmsCandidate(name=r.name, phone=r.phone, complex_id=r.complex_id, complex_name=r.complex_name) for r in rows
+        ]

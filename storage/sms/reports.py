@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.sms.records import DeliveryReport
+from core.sms.values import Acceptance, DeliveryReport
 from storage.sms.models import SmsMessage, SmsPendingReport, SmsReport, SmsReportCursor
 
 # The states a report moves: a message the UMS has (or may have: queued after a lost answer), or one we
@@ -76,11 +76,11 @@ class SmsReportRepository:
         )
         await self._session.flush()
 
-    async def apply_kept_reports(self, accepted: Sequence[tuple[str, str | None]], now: datetime) -> int:
-        """Apply the kept reports that name messages just recorded as accepted, given as (idempotency key,
-        UMS message id); the first report kept wins. Returns how many settled a message."""
-        ids = [ums_id for _, ums_id in accepted if ums_id]
-        keys = [key for key, _ in accepted]
+    async def apply_kept_reports(self, accepted: Sequence[Acceptance], now: datetime) -> int:
+        """Apply the kept reports that name messages just recorded as accepted; the first report kept wins.
+        Returns how many settled a message."""
+        ids = [a.ums_message_id for a in accepted if a.ums_message_id]
+        keys = [a.idempotency_key for a in accepted]
         if not accepted:
             return 0
         kept = list(
@@ -92,7 +92,13 @@ class SmsReportRepository:
         )
         applied = 0
         for row in kept:
-            report = DeliveryReport(row.report_id, row.ums_message_id, row.idempotency_key, row.delivered, row.reason)
+            report = DeliveryReport(
+                report_id=row.report_id,
+                ums_message_id=row.ums_message_id,
+                idempotency_key=row.idempotency_key,
+                delivered=row.delivered,
+                reason=row.reason,
+            )
             applied += await self.apply_report(report, now)
         if kept:
             await self._session.execute(delete(SmsPendingReport).where(SmsPendingReport.id.in_([r.id for r in kept])))

@@ -7,6 +7,7 @@ when the lease ends, and resubmitting them is harmless because the UMS applies a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -16,10 +17,21 @@ from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.sms.records import NewSmsMessage, OverdueBatch, SmsBatchRecord, SmsCandidate, SmsMessageRecord
+from core.sms.values import (
+    Acceptance,
+    Batch,
+    Message,
+    MessageState,
+    NewBatch,
+    OverdueBatch,
+    Retry,
+    SmsCandidate,
+    StateCounts,
+)
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup
 from storage.reference.models import Position
 from storage.sms.models import SmsBatch, SmsMessage
+from storage.sms.rows import COMPLEX_COLUMNS, FAILED_AFTER_SUBMIT, batch_of, candidate_of, message_of, state_counts
 from storage.staff.models import Staff
 
 WAITING = ("scheduled", "queued")
@@ -45,7 +57,11 @@ class SmsRepository:
         """Everyone of ``kind`` in the complexes chosen (all when none), within the dongs given (all when
         None), in complex then name order."""
         if kind == "managers":
-            statement = select(ManagementOffice.manager_name, ManagementOffice.manager_mobile, Complex.id, Complex.name)
+            statement = select(
+                ManagementOffice.manager_name.label("name"),
+                ManagementOffice.manager_mobile.label("phone"),
+                *COMPLEX_COLUMNS,
+            )
             statement = statement.join(Complex, Complex.id == ManagementOffice.complex_id).where(
                 ManagementOffice.manager_name.is_not(None)
             )
@@ -53,7 +69,9 @@ class SmsRepository:
         elif kind == "representatives":
             return await self._representatives(complex_ids, admin_dong_ids, position)
         elif kind in GROUP_KINDS:
-            statement = select(ResidentGroup.leader_name, ResidentGroup.leader_phone, Complex.id, Complex.name)
+            statement = select(
+                ResidentGroup.leader_name.label("name"), ResidentGroup.leader_phone.label("phone"), *COMPLEX_COLUMNS
+            )
             statement = statement.join(Complex, Complex.id == ResidentGroup.complex_id).where(
                 ResidentGroup.leader_name.is_not(None), ResidentGroup.kind == GROUP_KINDS[kind]
             )
@@ -65,14 +83,14 @@ class SmsRepository:
         if admin_dong_ids is not None:
             statement = statement.where(Complex.admin_dong_id.in_(list(admin_dong_ids)))
         rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, order))
-        return [SmsCandidate(name or "", phone, cid, cname) for name, phone, cid, cname in rows]
+        return [candidate_of(row) for row in rows]
 
     async def _representatives(
         self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int] | None, position: str | None
     ) -> list[SmsCandidate]:
         """Representatives, each with their position (직위), which the preview's list of recipients shows."""
         statement = (
-            select(Representative.name, Representative.phone, Complex.id, Complex.name, Position.name)
+            select(Representative.name, Representative.phone, *COMPLEX_COLUMNS, Position.name.label("position"))
             .join(Complex, Complex.id == Representative.complex_id)
             .outerjoin(Position, Position.id == Representative.position_id)
         )
@@ -83,10 +101,7 @@ class SmsRepository:
         if admin_dong_ids is not None:
             statement = statement.where(Complex.admin_dong_id.in_(list(admin_dong_ids)))
         rows = await self._session.execute(statement.order_by(Complex.name, Complex.id, Representative.name))
-        return [
-            SmsCandidate(name or "", phone, cid, cname, position_name)
-            for name, phone, cid, cname, position_name in rows
-        ]
+        return [candidate_of(row, position=row.position) for row in rows]
 
     async def complexes_outside(self, complex_ids: Sequence[int], admin_dong_ids: Iterable[int]) -> list[int]:
         """The ids among ``complex_ids`` naming no complex in these dongs (one elsewhere, or none at all)."""
@@ -101,38 +116,22 @@ class SmsRepository:
 
     # -- batches --------------------------------------------------------------------------------------
 
-    async def add_batch(
-        self,
-        *,
-        created_by_id: int,
-        now: datetime,
-        text: str,
-        message_type: str,
-        byte_length: int,
-        subject: str | None = None,
-        sender_number: str,
-        scheduled_at: datetime | None,
-        description: dict[str, object],
-        messages: Sequence[NewSmsMessage],
-        request_key: str | None = None,
-        request_digest: str | None = None,
-        via_ums: bool = True,
-    ) -> int | None:
+    async def add_batch(self, new: NewBatch) -> int | None:
         """The new batch's id; None when the creator already made a batch with this request key."""
         batch = SmsBatch(
-            created_by_id=created_by_id,
-            created_at=now,
-            text=text,
-            message_type=message_type,
-            subject=subject,
-            byte_length=byte_length,
-            sender_number=sender_number,
-            scheduled_at=scheduled_at,
-            description=description,
-            recipient_count=len(messages),
-            request_key=request_key,
-            request_digest=request_digest,
-            via_ums=via_ums,
+            created_by_id=new.created_by_id,
+            created_at=new.created_at,
+            text=new.text,
+            message_type=new.message_type.value,
+            subject=new.subject,
+            byte_length=new.byte_length,
+            sender_number=new.sender_number,
+            scheduled_at=new.scheduled_at,
+            description=new.description,
+            recipient_count=len(new.messages),
+            request_key=new.request_key,
+            request_digest=new.request_digest,
+            via_ums=new.via_ums,
         )
         try:
             async with self._session.begin_nested():
@@ -140,8 +139,8 @@ class SmsRepository:
                 await self._session.flush()
         except IntegrityError:
             return None
-        due = scheduled_at or now
-        state = "scheduled" if scheduled_at is not None else "queued"
+        due = new.scheduled_at or new.created_at
+        state = "scheduled" if new.scheduled_at is not None else "queued"
         rows = [
             {
                 "batch_id": batch.id,
@@ -154,9 +153,9 @@ class SmsRepository:
                 "due_at": due,
                 "next_attempt_at": due,
                 "attempts": 0,
-                "state_changed_at": now,
+                "state_changed_at": new.created_at,
             }
-            for m in messages
+            for m in new.messages
         ]
         for start in range(0, len(rows), 1000):
             await self._session.execute(insert(SmsMessage), rows[start : start + 1000])
@@ -169,38 +168,18 @@ class SmsRepository:
             await self._session.execute(update(SmsBatch).where(SmsBatch.id.in_(ids)).values(via_ums=False))
 
     def _batch_query(self) -> Select[SmsBatch, str]:
-        return select(SmsBatch, Staff.name).join(Staff, Staff.id == SmsBatch.created_by_id)
+        return select(SmsBatch, Staff.name.label("creator")).join(Staff, Staff.id == SmsBatch.created_by_id)
 
-    @staticmethod
-    def _batch_record(batch: SmsBatch, creator: str) -> SmsBatchRecord:
-        return SmsBatchRecord(
-            id=batch.id,
-            created_by_id=batch.created_by_id,
-            created_by_name=creator,
-            created_at=batch.created_at,
-            text=batch.text,
-            message_type=batch.message_type,
-            byte_length=batch.byte_length,
-            sender_number=batch.sender_number,
-            scheduled_at=batch.scheduled_at,
-            description=dict(batch.description),
-            recipient_count=batch.recipient_count,
-            cancelled_at=batch.cancelled_at,
-            request_digest=batch.request_digest,
-            subject=batch.subject,
-            via_ums=batch.via_ums,
-        )
-
-    async def get_batch(self, batch_id: int) -> SmsBatchRecord | None:
+    async def get_batch(self, batch_id: int) -> Batch | None:
         row = (await self._session.execute(self._batch_query().where(SmsBatch.id == batch_id))).first()
-        return self._batch_record(row[0], row[1]) if row is not None else None
+        return batch_of(row) if row is not None else None
 
-    async def find_batch_by_request_key(self, created_by_id: int, request_key: str) -> SmsBatchRecord | None:
+    async def find_batch_by_request_key(self, created_by_id: int, request_key: str) -> Batch | None:
         statement = self._batch_query().where(
             SmsBatch.created_by_id == created_by_id, SmsBatch.request_key == request_key
         )
         row = (await self._session.execute(statement)).first()
-        return self._batch_record(row[0], row[1]) if row is not None else None
+        return batch_of(row) if row is not None else None
 
     async def list_position_names(self) -> list[str]:
         """직위 in the admins' order, for choosing which representatives to text."""
@@ -208,7 +187,7 @@ class SmsRepository:
 
     async def list_batches(
         self, *, created_by_id: int | None, scheduled_only: bool, offset: int, limit: int
-    ) -> tuple[list[SmsBatchRecord], int]:
+    ) -> tuple[list[Batch], int]:
         conditions: list[ColumnElement[bool]] = []
         if created_by_id is not None:
             conditions.append(SmsBatch.created_by_id == created_by_id)
@@ -221,27 +200,28 @@ class SmsRepository:
         rows = await self._session.execute(
             self._batch_query().where(*conditions).order_by(SmsBatch.id.desc()).offset(offset).limit(limit)
         )
-        return [self._batch_record(row[0], row[1]) for row in rows], int(total or 0)
+        return [batch_of(row) for row in rows], int(total or 0)
 
-    async def count_states(self, batch_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-        """Per batch: messages per state, plus ``failed_after_submit`` (failed once the UMS had them)."""
-        counts: dict[int, dict[str, int]] = {b: {} for b in batch_ids}
+    async def count_states(self, batch_ids: Sequence[int]) -> dict[int, StateCounts]:
+        """Per batch: messages per state, and those failed once the UMS had them."""
+        tallies: dict[int, Counter[str]] = {b: Counter() for b in batch_ids}
         if not batch_ids:
-            return counts
+            return {}
+        was_submitted = SmsMessage.submitted_at.is_not(None)
         rows = await self._session.execute(
-            select(SmsMessage.batch_id, SmsMessage.state, SmsMessage.submitted_at.is_not(None), func.count())
+            select(SmsMessage.batch_id, SmsMessage.state, was_submitted.label("was_submitted"), func.count().label("n"))
             .where(SmsMessage.batch_id.in_(list(batch_ids)))
-            .group_by(SmsMessage.batch_id, SmsMessage.state, SmsMessage.submitted_at.is_not(None))
+            .group_by(SmsMessage.batch_id, SmsMessage.state, was_submitted)
         )
-        for batch_id, state, was_submitted, count in rows:
-            counts[batch_id][state] = counts[batch_id].get(state, 0) + count
-            if state == "failed" and was_submitted:
-                counts[batch_id]["failed_after_submit"] = counts[batch_id].get("failed_after_submit", 0) + count
-        return counts
+        for row in rows:
+            tallies[row.batch_id][row.state] += row.n
+            if row.state == MessageState.FAILED and row.was_submitted:
+                tallies[row.batch_id][FAILED_AFTER_SUBMIT] += row.n
+        return {batch_id: state_counts(tally) for batch_id, tally in tallies.items()}
 
     async def list_messages(
         self, batch_id: int, *, offset: int, limit: int | None, state: str | None = None
-    ) -> tuple[list[SmsMessageRecord], int]:
+    ) -> tuple[list[Message], int]:
         """A batch's messages in recipient order, all or only those in ``state`` (e.g. the failed ones)."""
         conditions = [SmsMessage.batch_id == batch_id, *([SmsMessage.state == state] if state else [])]
         total = await self._session.scalar(select(func.count()).select_from(SmsMessage).where(*conditions))
@@ -249,7 +229,7 @@ class SmsRepository:
         if limit is not None:
             statement = statement.limit(limit)
         rows = await self._session.scalars(statement)
-        return [_message_record(m) for m in rows], int(total or 0)
+        return [message_of(m) for m in rows], int(total or 0)
 
     async def cancel_batch(self, batch_id: int, by: int, now: datetime) -> int | None:
         """Cancel every message of the batch, or none: None when a submission was already attempted for
@@ -272,7 +252,7 @@ class SmsRepository:
 
     # -- dispatch -------------------------------------------------------------------------------------
 
-    async def claim_due_messages(self, now: datetime, lease_until: datetime, limit: int) -> list[SmsMessageRecord]:
+    async def claim_due_messages(self, now: datetime, lease_until: datetime, limit: int) -> list[Message]:
         """Take up to ``limit`` due messages for submission: they leave the due set until ``lease_until``."""
         rows = list(
             await self._session.scalars(
@@ -290,9 +270,19 @@ class SmsRepository:
                 SmsBatch.id.in_({m.batch_id for m in rows})
             )
         )
-        batches = {bid: (mtype, sender, subject) for bid, mtype, sender, subject in found}
+        batches = {b.id: b for b in found}
         claimed = [
-            replace(_message_record(m, *batches[m.batch_id]), state="queued", attempts=m.attempts + 1) for m in rows
+            replace(
+                message_of(
+                    m,
+                    message_type=batches[m.batch_id].message_type,
+                    sender_number=batches[m.batch_id].sender_number,
+                    subject=batches[m.batch_id].subject,
+                ),
+                state="queued",
+                attempts=m.attempts + 1,
+            )
+            for m in rows
         ]
         await self._session.execute(
             update(SmsMessage)
@@ -307,7 +297,7 @@ class SmsRepository:
         )
         return claimed
 
-    async def give_up_retrying(self, due_before: datetime, reason: str, now: datetime) -> list[SmsMessageRecord]:
+    async def give_up_retrying(self, due_before: datetime, reason: str, now: datetime) -> list[Message]:
         """Stop retrying messages tried before and due before ``due_before``: they become "unknown" (the UMS
         may have taken one whose answer was lost). Rows another dispatcher holds are left to it."""
         rows = list(
@@ -329,14 +319,13 @@ class SmsRepository:
                 .values(state="unknown", failure_reason=reason, state_changed_at=now)
                 .execution_options(synchronize_session=False)
             )
-        return [_message_record(m) for m in rows]
+        return [message_of(m) for m in rows]
 
     # The answers of one round are written with one statement each (executemany): per-row UPDATEs made
     # recording a round of 500 take ~0.3 s and held SQLite's write lock meanwhile (benchmarks/sms.py).
 
-    async def mark_submitted(self, accepted: Sequence[tuple[int, str | None]], now: datetime) -> None:
-        """Messages (id, UMS message id if it gave one) the UMS accepted; one a report already settled is left
-        as it is."""
+    async def mark_submitted(self, accepted: Sequence[Acceptance], now: datetime) -> None:
+        """Messages the UMS accepted; one a report already settled is left as it is."""
         if not accepted:
             return
         table = MESSAGES
@@ -351,10 +340,12 @@ class SmsRepository:
                 last_error=None,
             )
         )
-        await self._session.execute(statement, [{"message_id": i, "ums_id": u} for i, u in accepted])
+        await self._session.execute(
+            statement, [{"message_id": a.message_id, "ums_id": a.ums_message_id} for a in accepted]
+        )
 
-    async def postpone_messages(self, postponed: Sequence[tuple[int, str, datetime]]) -> None:
-        """Messages (id, error, next attempt) to try again later."""
+    async def postpone_messages(self, postponed: Sequence[Retry]) -> None:
+        """Messages to try again later."""
         if not postponed:
             return
         table = MESSAGES
@@ -364,7 +355,8 @@ class SmsRepository:
             .values(last_error=bindparam("error"), next_attempt_at=bindparam("next_at"))
         )
         await self._session.execute(
-            statement, [{"message_id": i, "error": e[:300], "next_at": at} for i, e, at in postponed]
+            statement,
+            [{"message_id": r.message_id, "error": r.error[:300], "next_at": r.next_attempt_at} for r in postponed],
         )
 
     async def fail_message(self, message_id: int, reason: str, now: datetime) -> None:
@@ -385,7 +377,12 @@ class SmsRepository:
     async def list_overdue_batches(self, due_before: datetime) -> list[OverdueBatch]:
         """Batches not yet alerted with messages due before ``due_before`` and still not submitted."""
         rows = await self._session.execute(
-            select(SmsBatch.id, SmsBatch.created_by_id, func.count(SmsMessage.id), func.min(SmsMessage.due_at))
+            select(
+                SmsBatch.id.label("batch_id"),
+                SmsBatch.created_by_id,
+                func.count(SmsMessage.id).label("overdue"),
+                func.min(SmsMessage.due_at).label("due_at"),
+            )
             .join(SmsMessage, SmsMessage.batch_id == SmsBatch.id)
             .where(
                 SmsBatch.alerted_at.is_(None),
@@ -394,7 +391,10 @@ class SmsRepository:
             )
             .group_by(SmsBatch.id, SmsBatch.created_by_id)
         )
-        return [OverdueBatch(bid, creator, count, due) for bid, creator, count, due in rows]
+        return [
+            OverdueBatch(batch_id=r.batch_id, created_by_id=r.created_by_id, overdue=r.overdue, due_at=r.due_at)
+            for r in rows
+        ]
 
     async def mark_batch_alerted(self, batch_id: int, now: datetime) -> bool:
         result = await self._session.execute(
@@ -407,28 +407,3 @@ class SmsRepository:
             select(func.count()).select_from(SmsMessage).where(and_(SmsMessage.state.in_(WAITING)))
         )
         return int(count or 0)
-
-
-def _message_record(
-    m: SmsMessage, message_type: str = "sms", sender_number: str = "", subject: str | None = None
-) -> SmsMessageRecord:
-    return SmsMessageRecord(
-        id=m.id,
-        batch_id=m.batch_id,
-        name=m.name,
-        phone=m.phone,
-        complex_name=m.complex_name,
-        body=m.body,
-        idempotency_key=m.idempotency_key,
-        state=m.state,
-        due_at=m.due_at,
-        attempts=m.attempts,
-        last_error=m.last_error,
-        state_changed_at=m.state_changed_at,
-        submitted_at=m.submitted_at,
-        ums_message_id=m.ums_message_id,
-        failure_reason=m.failure_reason,
-        message_type=message_type,
-        sender_number=sender_number,
-        subject=subject,
-    )

@@ -18,8 +18,8 @@ from bot.ums.fake import FakeUms
 from bot.ums.signing import signature, verify
 from core.notifications.service import FIRST_RETRY
 from core.sms.dispatch import GAVE_UP, KEY_RETENTION, LONGEST_RETRY, RETRY_WINDOW, DispatchSettings, SmsDispatch
-from core.sms.gateway import DeliveryReport, OutgoingSms
-from core.sms.values import RecipientSelection
+from core.sms.gateway import OutgoingSms
+from core.sms.values import DeliveryReport, RecipientSelection
 from storage.sms.models import SmsMessage
 from tests.builders import make_complex, make_staff
 

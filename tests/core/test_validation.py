@@ -8,13 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput
+from core.housing.values import ComplexDraft, GroupDraft, Office, RepresentativeDraft, SupportProjectDraft
 from core.validation import (
     TEXT_LIMITS,
-    ComplexDraft,
-    GroupDraft,
-    OfficeDraft,
-    RepresentativeDraft,
-    SupportProjectDraft,
     check_complex,
     check_group,
     check_office,
@@ -40,7 +36,7 @@ SHERVILLE = ComplexDraft(
 )
 ROW_HOUSE = replace(SHERVILLE, name="청솔빌라", kind="row_house", management_type=None, kapt_code=None,
                     kapt_management_mode=None, household_count=16, households_by_area=(4, 12, 0, 0, 0))  # fmt: skip
-OFFICE = OfficeDraft(
+OFFICE = Office(
     phone="02-2297-3421",
     fax="02-2297-3422",
     manager_name="이상훈",
@@ -235,7 +231,7 @@ def test_a_manager_is_assigned_after_being_born():
 
 
 def test_an_office_known_only_by_its_number_is_fine():
-    check_office(OfficeDraft(phone="02-2297-3421"))
+    check_office(Office(phone="02-2297-3421"))
 
 
 # --- representatives ---------------------------------------------------------------------------------

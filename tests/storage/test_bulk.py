@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from bot.demo_data import build_national_dataset, load_district
 from core.clock import FixedClock
-from storage.bulk import AdminDongRow, BulkRepository, ComplexRows
+from core.housing.values import AdminDongDraft, ComplexBundle, ComplexDraft, RepresentativeDraft
+from storage.bulk import BulkRepository
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
 from tests.builders import make_complex
@@ -16,49 +17,47 @@ from tests.builders import make_complex
 WRITTEN_AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
 
-def complex_values(name, dong_id, *, households=20):
-    return {
-        "name": name,
-        "kind": "row_house",
-        "management_type": None,
-        "kapt_code": None,
-        "kapt_management_mode": None,
-        "admin_dong_id": dong_id,
-        "address": "마장로 137",
-        "building_count": 2,
-        "household_count": households,
-        "floors_min": 3,
-        "floors_max": 4,
-        "approved_on": date(1992, 7, 15),
-        "households_area_1": households,
-        "households_area_2": 0,
-        "households_area_3": 0,
-        "households_area_4": 0,
-        "households_area_5": 0,
-        "remarks": None,
-    }
+def complex_draft(name, dong, *, households=20):
+    return ComplexDraft(
+        name=name,
+        kind="row_house",
+        management_type=None,
+        kapt_code=None,
+        kapt_management_mode=None,
+        admin_dong=dong,
+        address="마장로 137",
+        building_count=2,
+        household_count=households,
+        floors_min=3,
+        floors_max=4,
+        approved_on=date(1992, 7, 15),
+        households_by_area=(households, 0, 0, 0, 0),
+        remarks=None,
+    )
 
 
-def member(position_id, name):
-    return {
-        "position_id": position_id,
-        "name": name,
-        "gender": "F",
-        "birth_date": date(1960, 1, 2),
-        "building_unit": "가동 201호",
-        "phone": "010-2345-6789",
-        "term_start": date(2015, 3, 1),
-        "term_end": date(2017, 2, 28),
-    }
+def member(position, name):
+    return RepresentativeDraft(
+        position=position,
+        name=name,
+        gender="F",
+        birth_date=date(1960, 1, 2),
+        building_unit="가동 201호",
+        phone="010-2345-6789",
+        term_start=date(2015, 3, 1),
+        term_end=date(2017, 2, 28),
+    )
 
 
-async def bulk_load(uow_factory, dongs, make_bundles, *, chunk_size=5_000):
+async def bulk_load(uow_factory, dongs, bundles, *, chunk_size=5_000):
     async with uow_factory(write=True) as uow:
         bulk = BulkRepository(uow._session, chunk_size=chunk_size)  # small chunks: several executemany rounds
         await bulk.lock_complexes()
         dong_ids = await bulk.ensure_admin_dongs(dongs)
         positions = await bulk.position_ids()
-        counts = await bulk.insert_complexes(make_bundles(dong_ids, positions), updated_at=WRITTEN_AT)
+        counts = await bulk.insert_complexes(
+            bundles, admin_dong_ids=dong_ids, position_ids=positions, updated_at=WRITTEN_AT
+        )
         await uow.commit()
     return counts
 
@@ -66,14 +65,14 @@ async def bulk_load(uow_factory, dongs, make_bundles, *, chunk_size=5_000):
 async def test_complexes_get_ids_after_the_existing_ones_and_later_inserts_still_find_free_ids(uow_factory):
     first = await make_complex(uow_factory, name="먼저 있던 단지", dong="마장동", dong_short="마장")
 
-    def bundles(dong_ids, positions):
+    def bundles():
         for number in range(5):
-            yield ComplexRows(
-                complex_values(f"장미빌라 {number}", dong_ids["마장동"]),
-                representatives=[member(positions["회장"], f"김{number}")],
+            yield ComplexBundle(
+                complex_draft(f"장미빌라 {number}", "마장동"),
+                representatives=(member("회장", f"김{number}"),),
             )
 
-    counts = await bulk_load(uow_factory, [AdminDongRow("마장동", "마장", 3)], bundles, chunk_size=2)
+    counts = await bulk_load(uow_factory, [AdminDongDraft("마장동", "마장", 3)], bundles(), chunk_size=2)
     after = await make_complex(uow_factory, name="나중에 넣은 단지", dong="마장동", dong_short="마장")
     async with uow_factory() as uow:
         rows = (await uow._session.execute(select(Complex.id, Complex.name).order_by(Complex.id))).all()
@@ -86,8 +85,8 @@ async def test_dongs_already_there_are_kept_and_only_new_ones_added(uow_factory)
     await make_complex(uow_factory, dong="마장동", dong_short="마장")
     async with uow_factory(write=True) as uow:
         bulk = uow.bulk
-        ids = await bulk.ensure_admin_dongs([AdminDongRow("마장동", "마장", 3), AdminDongRow("사근동", "사근", 4)])
-        again = await bulk.ensure_admin_dongs([AdminDongRow("사근동", "사근", 4)])
+        ids = await bulk.ensure_admin_dongs([AdminDongDraft("마장동", "마장", 3), AdminDongDraft("사근동", "사근", 4)])
+        again = await bulk.ensure_admin_dongs([AdminDongDraft("사근동", "사근", 4)])
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow._session.scalar(select(func.count()).select_from(AdminDong)) == 2
@@ -97,9 +96,12 @@ async def test_dongs_already_there_are_kept_and_only_new_ones_added(uow_factory)
 async def test_a_rolled_back_load_leaves_nothing_behind(uow_factory):
     async with uow_factory(write=True) as uow:
         bulk = uow.bulk
-        dong_ids = await bulk.ensure_admin_dongs([AdminDongRow("마장동", "마장", 3)])
+        dong_ids = await bulk.ensure_admin_dongs([AdminDongDraft("마장동", "마장", 3)])
         await bulk.insert_complexes(
-            [ComplexRows(complex_values("장미빌라", dong_ids["마장동"]))], updated_at=WRITTEN_AT
+            [ComplexBundle(complex_draft("장미빌라", "마장동"))],
+            admin_dong_ids=dong_ids,
+            position_ids={},
+            updated_at=WRITTEN_AT,
         )
         # leaving without commit
     async with uow_factory() as uow:

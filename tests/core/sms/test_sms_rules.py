@@ -7,10 +7,9 @@ import pytest
 from core.clock import FixedClock
 from core.errors import InvalidInput
 from core.sms.recipients import build_recipient_list, korean_mobile
-from core.sms.records import SmsCandidate
 from core.sms.schedule import at_night, check_schedule
 from core.sms.text import byte_length, clean_subject, default_subject, measure, measure_batch, personalise
-from core.sms.values import MessageType, Recipient
+from core.sms.values import MessageType, Recipient, SmsCandidate
 
 
 def test_ninety_bytes_is_an_sms_and_ninety_one_an_lms():
