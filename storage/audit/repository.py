@@ -152,11 +152,11 @@ class AuditRepository:
         """Every staff member, by name, for the filter's choices. Not only those the log names: finding
         those would read the whole log on every page view, and a district's staff list is short."""
         rows = await self._session.execute(
-            select(Staff.id, Staff.name, Staff.saeol_id, Department.name)
+            select(Staff.id, Staff.name, Staff.saeol_id, Department.name.label("department"))
             .join(Department, Department.id == Staff.department_id)
             .order_by(Staff.name, Staff.saeol_id)
         )
-        return [AuditStaff(*row) for row in rows]
+        return [AuditStaff(**row._mapping) for row in rows]
 
     async def reference_names(self) -> dict[str, dict[int, str]]:
         """Department, dong and position names by id, so details that name them by id read as names (these

@@ -90,7 +90,7 @@ class HousingRepository:
     async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongValue]:
         """Every dong (or only ``admin_dong_ids``) with how many complexes it has, in the district's order."""
         statement = (
-            select(AdminDong.id, AdminDong.name, AdminDong.short_name, func.count(Complex.id))
+            select(AdminDong.id, AdminDong.name, AdminDong.short_name, func.count(Complex.id).label("complex_count"))
             .outerjoin(Complex, Complex.admin_dong_id == AdminDong.id)
             .group_by(AdminDong.id, AdminDong.name, AdminDong.short_name, AdminDong.sort_order)
             .order_by(AdminDong.sort_order, AdminDong.id)
@@ -98,7 +98,7 @@ class HousingRepository:
         if admin_dong_ids is not None:
             statement = statement.where(AdminDong.id.in_(sorted(admin_dong_ids)))
         rows = await self._session.execute(statement)
-        return [AdminDongValue(id=r[0], name=r[1], short_name=r[2], complex_count=r[3]) for r in rows]
+        return [AdminDongValue(**row._mapping) for row in rows]
 
     async def get_admin_dong(self, admin_dong_id: int) -> AdminDongValue | None:
         row = (
@@ -111,7 +111,7 @@ class HousingRepository:
         count = await self._session.scalar(
             select(func.count()).select_from(Complex).where(Complex.admin_dong_id == admin_dong_id)
         )
-        return AdminDongValue(id=row[0], name=row[1], short_name=row[2], complex_count=int(count or 0))
+        return AdminDongValue(id=row.id, name=row.name, short_name=row.short_name, complex_count=int(count or 0))
 
     async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
         """The card's head (one query): enough to decide whether the reader may open the rest."""

@@ -16,7 +16,7 @@ _TOKENS = select(
     ApiToken.id,
     ApiToken.name,
     ApiToken.created_by_id,
-    Staff.name,
+    Staff.name.label("created_by"),
     ApiToken.created_at,
     ApiToken.last_used_at,
     ApiToken.revoked_at,
@@ -111,7 +111,7 @@ class AdminRepository:
                 ).where(AdminSession.token_hash == token_hash)
             )
         ).first()
-        return SessionRecord(*row) if row else None
+        return SessionRecord(**row._mapping) if row else None
 
     async def touch_session(self, session_id: int, now: datetime) -> None:
         await self._session.execute(update(AdminSession).where(AdminSession.id == session_id).values(last_seen_at=now))
@@ -133,11 +133,11 @@ class AdminRepository:
 
     async def find_api_token(self, token_hash: str) -> ApiTokenRecord | None:
         row = (await self._session.execute(_TOKENS.where(ApiToken.token_hash == token_hash))).first()
-        return ApiTokenRecord(*row) if row else None
+        return ApiTokenRecord(**row._mapping) if row else None
 
     async def list_api_tokens(self) -> list[ApiTokenRecord]:
         rows = await self._session.execute(_TOKENS.order_by(ApiToken.id.desc()))
-        return [ApiTokenRecord(*row) for row in rows]
+        return [ApiTokenRecord(**row._mapping) for row in rows]
 
     async def mark_api_token_used(self, token_id: int, now: datetime) -> None:
         await self._session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))

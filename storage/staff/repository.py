@@ -121,7 +121,7 @@ class StaffRepository:
                 )
             )
         ).first()
-        return (row[0], row[1], row[2], row[3]) if row else None
+        return (row.id, row.staff_id, row.expires_at, row.used_at) if row else None
 
     async def use_link_code(self, code_id: int, now: datetime) -> bool:
         """Mark the code used; False when another binding used it first."""
