@@ -1,8 +1,8 @@
 """The composition root: builds the engine, the services, the SMS dispatch and the Telegram Application from
-settings, and starts and stops them. The Application's own parts (its command menus, the notifier, the SMS
-dispatcher when it runs beside the bot) start and stop in its ``post_init`` and ``post_stop`` hooks, so every
-entry point (``dongne run``, ``dongne demo``, the tests, the screens gallery) starts the bot the same way:
-``start_bot`` and ``stop_bot`` below."""
+settings; bot/serving.py starts and stops them in each command's order. The Application's own parts (its
+command menus, the notifier, the SMS dispatcher when it runs beside the bot) start and stop in its
+``post_init`` and ``post_stop`` hooks, so every entry point (``dongne run``, ``dongne demo``, the tests, the
+screens gallery) starts the bot the same way: ``start_bot`` and ``stop_bot`` below."""
 
 from __future__ import annotations
 

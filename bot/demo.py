@@ -19,28 +19,16 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.admin.app import AdminServer, build_admin_app
-from bot.app import (
-    Runtime,
-    attach_report_inbox,
-    build_application,
-    build_runtime,
-    sms_dispatcher,
-    start_bot,
-    stop_bot,
-)
 from bot.demo_data import COORDINATING_DEPARTMENT, load_demo_district
-from bot.emulator import BotApiEmulator, EmulatedUser, run_console
+from bot.emulator import run_console
+from bot.serving import DEMO_USER_ID, opened_runtime, serve_report_inbox, start_demo_chat
 from bot.settings import Settings
-from bot.ums import reports as ums_reports
 from bot.ums.fake import FakeUms
 from core.permissions import Permission
 from core.staff.directory import SYSTEM_ACTOR
 from core.texts.i18n import t_plain
 from storage.migrate import upgrade
 
-DEMO_TOKEN = "100200300:DEMO-offline-token-not-for-telegram"
-DEMO_USER_ID = 10001
 DEMO_SAEOL_ID = "demo01"
 # The persona sits in 기획예산과 and holds both benchmarking roles, so one chat reaches every benchmarking
 # dialogue: registering and deciding as the coordinator, reviewing and reporting as the executing officer.
@@ -91,8 +79,7 @@ async def run_demo(
                     "ums_messages_per_second": 0.0,
                 }
             )
-            runtime = build_runtime(demo_settings)
-            stack.push_async_callback(runtime.close)
+            runtime = await stack.enter_async_context(opened_runtime(demo_settings))
             print(t_plain(language, "demo.preparing"), flush=True)
             await upgrade(runtime.engine)
             roles = [
@@ -113,7 +100,7 @@ async def run_demo(
             # The persona exists first so the demo's desk cases (to review, to report on, returned, waiting for
             # approval) are loaded as theirs.
             summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=seed, persona=staff.saeol_id)
-            ums.report_url = await _receive_reports(stack, runtime)
+            ums.report_url = await serve_report_inbox(stack, runtime, DEMO_HOST)
             _, user = await start_demo_chat(stack, runtime, language)
             await run_console(
                 user,
@@ -132,24 +119,6 @@ async def run_demo(
         file_handler.close()
         _clean_up(workdir, log_file if trouble.noticed else None, language)
     return 0
-
-
-async def start_demo_chat(
-    stack: contextlib.AsyncExitStack, runtime: Runtime, language: str, *, bot_username: str = "dongne_demo_bot"
-) -> tuple[BotApiEmulator, EmulatedUser]:
-    """The bot on a local Bot API emulator, the SMS dispatcher running, and the demo officer's chat: what the
-    terminal demo and the screens gallery talk to. Everything stops with ``stack``."""
-    emulator = await stack.enter_async_context(BotApiEmulator(token=DEMO_TOKEN, bot_username=bot_username))
-    app = build_application(
-        runtime,
-        token=DEMO_TOKEN,
-        api_root=emulator.api_root,
-        on_update_handled=emulator.connect_handling(),
-        dispatcher=sms_dispatcher(runtime),
-    )
-    await start_bot(app)
-    stack.push_async_callback(stop_bot, app)
-    return emulator, emulator.user(DEMO_USER_ID, first_name="동네", language_code=language)
 
 
 class _Trouble(logging.Handler):
@@ -174,14 +143,3 @@ def _clean_up(workdir: Path, keep: Path | None, language: str) -> None:
         elif path != keep:
             path.unlink(missing_ok=True)
     print(t_plain(language, "demo.log_kept", log=keep), flush=True)
-
-
-async def _receive_reports(stack: contextlib.AsyncExitStack, runtime: Runtime) -> str:
-    """The admin endpoint's ``POST /ums/reports`` alone, on an ephemeral loopback port: the demo has no admin
-    account, so it serves none of the admin pages. Returns the URL the fake UMS pushes its reports to."""
-    app = build_admin_app(runtime.services, runtime.engine, routes=ums_reports.ROUTES)
-    attach_report_inbox(app, runtime)
-    server = AdminServer(app, DEMO_HOST, 0)
-    await server.start()
-    stack.push_async_callback(server.stop)
-    return f"http://{DEMO_HOST}:{server.port}{ums_reports.receive_reports.path}"

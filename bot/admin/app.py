@@ -1,4 +1,5 @@
-"""The admin endpoint's app factory and its server lifecycle."""
+"""The admin endpoint's app factory and its server. What the web app owns opens and closes with it through
+``cleanup_ctx``; when the server starts and stops beside the bot is bot/serving.py's to say."""
 
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ def build_admin_app(
     app[BOT_USERNAME] = bot_username
     if bot_lookup is not None:
         app[BOT_LOOKUP] = bot_lookup
+        app.cleanup_ctx.append(bot_lookup.http_session)
     app[views_auth.TRUSTED_PROXIES] = trusted_proxies
     app[NAV_LINKS] = nav_links()
     app[SERVED_ROUTES] = list(routes) if routes is not None else all_routes()

@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
 
 import aiohttp
+from aiohttp import web
 
 log = logging.getLogger("dongne.admin")
 
@@ -28,6 +30,16 @@ class BotUsernameLookup:
         self._username: str | None = None
         self._failed_at: float | None = None
         self._lock = asyncio.Lock()
+        self._session: aiohttp.ClientSession | None = None
+
+    async def http_session(self, app: web.Application) -> AsyncIterator[None]:
+        """The endpoint's ``cleanup_ctx``: one HTTP session to Telegram, opened and closed with the web app."""
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=ASK_TIMEOUT_SECONDS)) as session:
+            self._session = session
+            try:
+                yield
+            finally:
+                self._session = None
 
     async def username(self) -> str | None:
         if self._username is not None:
@@ -42,9 +54,10 @@ class BotUsernameLookup:
         return self._username
 
     async def _ask(self) -> str | None:
+        if self._session is None:
+            raise RuntimeError("the bot-username lookup is asked outside the endpoint that opens its session")
         try:
-            timeout = aiohttp.ClientTimeout(total=ASK_TIMEOUT_SECONDS)
-            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(self._url) as response:
+            async with self._session.get(self._url) as response:
                 answer = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("could not ask Telegram for the bot's username (getMe): %s", type(error).__name__)

@@ -10,8 +10,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from markupsafe import escape
 
 from bot.admin.app import build_admin_app
-from bot.commands import admin_bot_lookup
 from bot.emulator import BotApiEmulator
+from bot.serving import admin_bot_lookup
 from bot.settings import Settings
 from core.staff.directory import CODE_ALPHABET, CODE_LENGTH
 from core.texts.i18n import t_plain

@@ -16,7 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot import commands
+from bot import serving
 from bot.admin.app import build_admin_app
 from bot.app import Runtime, build_runtime
 from bot.settings import Settings
@@ -220,10 +220,10 @@ async def test_the_proxies_of_the_settings_are_the_ones_served(database_url, clo
         _env_file=None, database_url=database_url, admin_port=0, admin_trusted_proxies="127.0.0.1"
     )
     runtime = build_runtime(settings, clock=clock)
-    server = commands.admin_server(runtime)
+    server = serving.admin_server(runtime)
     try:
         await make_admin(runtime.services)
-        assert await commands.start_admin(server, settings)
+        assert await serving.start_admin(server, settings)
         base = f"http://127.0.0.1:{server.port}"
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             async with http.get(f"{base}/sign-in") as form:

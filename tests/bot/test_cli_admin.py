@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot import commands
+from bot import serving
 from bot.app import Runtime, build_application, build_runtime
 from bot.cli import main
 from bot.settings import Settings
@@ -314,8 +314,8 @@ async def test_serving_alone_stops_cleanly_and_frees_the_port(database_url, cloc
     settings = Settings(_env_file=None, database_url=database_url, admin_port=0)  # type: ignore[call-arg]
     runtime = build_runtime(settings, clock=clock)
     try:
-        server = commands.admin_server(runtime)
-        assert await commands.start_admin(server, settings)
+        server = serving.admin_server(runtime)
+        assert await serving.start_admin(server, settings)
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{server.port}/healthz") as response:
                 assert response.status == 200 and (await response.json())["bot"] == "not_expected"
@@ -350,7 +350,7 @@ async def test_run_serves_the_endpoint_beside_the_bot_and_reports_when_the_bot_s
     await make_staff(runtime.services, telegram_id=1001)
     app = build_application(runtime, token=TOKEN, api_root=settings.telegram_api_url)
     stop = asyncio.Event()
-    running = asyncio.create_task(commands.run_bot_with_admin(runtime, app, stop))
+    running = asyncio.create_task(serving.run_bot_with_admin(runtime, app, stop))
     status, report = await health_of(settings.admin_port)
     assert status == 200 and report["bot"] == "running" and report["status"] == "ok"
 
@@ -376,7 +376,7 @@ async def test_run_with_the_admin_port_taken_stops_the_bot_and_says_why(bot_runt
         taken.bind(("127.0.0.1", settings.admin_port))
         taken.listen()
         app = build_application(runtime, token=TOKEN, api_root=settings.telegram_api_url)
-        assert await commands.run_bot_with_admin(runtime, app, asyncio.Event()) == 2
+        assert await serving.run_bot_with_admin(runtime, app, asyncio.Event()) == 2
     assert not app.running
     captured = capsys.readouterr()
     assert captured.err.strip() == cli_error("admin_port_taken", host="127.0.0.1", port=settings.admin_port)

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot import commands
+from bot import serving
 from bot.app import build_application
 from bot.emulator import BotApiEmulator
 from bot.instance import Instance
@@ -165,7 +165,7 @@ async def test_an_active_instance_that_lost_its_lock_stops_serving(bot_runtime, 
     instance = Instance(lock, check=0.05)
     app = build_application(runtime, token=TOKEN, api_root=emulator.api_root)
     try:
-        run = asyncio.create_task(commands.run_bot_with_admin(runtime, app, asyncio.Event(), instance))
+        run = asyncio.create_task(serving.run_bot_with_admin(runtime, app, asyncio.Event(), instance))
         await eventually(lambda: bool(app.running), "the bot to run")
         # As when the lock's database session ended and another process took the lock meanwhile.
         lock.path.unlink()

@@ -29,11 +29,10 @@ from bot.demo import (
     DEMO_FAILED_NUMBERS,
     DEMO_SAEOL_ID,
     DEMO_UMS_SECRET,
-    DEMO_USER_ID,
-    start_demo_chat,
 )
 from bot.demo_data import load_demo_district
 from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.serving import DEMO_USER_ID, start_demo_chat
 from bot.settings import Settings
 from bot.ums.fake import FakeUms
 from core.clock import FixedClock
