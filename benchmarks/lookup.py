@@ -81,8 +81,8 @@ from bot.settings import Settings
 from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
 from storage.housing.models import Complex
-from storage.housing.repository import name_key
 from storage.migrate import upgrade
+from storage.search_keys import name_key
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 LOOKUP_USER = 700_000_000  # the staff member of (b); load staff follow it

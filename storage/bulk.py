@@ -29,8 +29,8 @@ from core.housing.values import (
     SupportProjectDraft,
 )
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
-from storage.housing.repository import name_key
 from storage.reference.models import AdminDong, Position
+from storage.search_keys import name_key
 
 T = TypeVar("T")
 

@@ -13,8 +13,8 @@ from core.services import Services
 from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
-from storage.housing.repository import name_key
 from storage.reference.models import AdminDong, Position
+from storage.search_keys import name_key
 from storage.uow import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)

@@ -23,8 +23,8 @@ from conversations.housing.card import SECTIONS, render_card, render_section, se
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
-from core.housing.lookup import clean_query
 from core.housing.values import ComplexCard, ComplexSummary
+from core.text_input import clean_query
 from core.texts.i18n import grouped, t, t_plain
 from core.values import Page
 

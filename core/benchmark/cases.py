@@ -41,9 +41,9 @@ from core.benchmark.values import (
 from core.benchmark.workflow import is_coordinator, listed_department, may_view, require_coordinates, require_role
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, NotYourCase, StaleRecord
-from core.housing.lookup import clean_query
 from core.notifications.service import OutboxSignal
 from core.permissions import Permission, require
+from core.text_input import clean_query
 from core.values import Page, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 

@@ -10,7 +10,7 @@ dong; otherwise the card is masked, as for anyone without ``pii.view``."""
 from __future__ import annotations
 
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.housing.values import (
     BirthDate,
     ComplexCard,
@@ -22,20 +22,11 @@ from core.housing.values import (
 )
 from core.masking import mask_email, mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
+from core.text_input import clean_query
 from core.values import AdminDong, Page, StaffMember
 from storage.uow import UnitOfWorkFactory
 
 PAGE_SIZE = 8  # inline buttons that fit a phone screen without scrolling
-MAX_QUERY_LENGTH = 50  # longer than any complex name the registry holds
-
-
-def clean_query(text: str) -> str:
-    query = " ".join(text.split())
-    if not query:
-        raise InvalidInput("search_empty")
-    if len(query) > MAX_QUERY_LENGTH:
-        raise InvalidInput("search_too_long", limit=MAX_QUERY_LENGTH)
-    return query
 
 
 async def find_complexes(

@@ -12,7 +12,7 @@ from core.permissions import Permission, require
 from core.sms.recipients import build_recipient_list
 from core.sms.selection import as_shown_to, resolve_selection, sees_phones
 from core.sms.values import ListEntry, RecipientList, RecipientSelection, SavedList, SavedListResult, SmsCandidate
-from core.staff.directory import clean_text
+from core.text_input import clean_text
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 

@@ -14,7 +14,7 @@ from core.clock import Clock
 from core.errors import DongneError, InvalidInput, NotFound, StaffInactive, StaleRecord
 from core.permissions import Permission, can, require
 from core.staff.access import AdminAccess
-from core.staff.directory import DEPARTMENT_LIMIT, NAME_LIMIT, SAEOL_ID, SYSTEM_ACTOR, StaffDirectory, clean_text
+from core.staff.directory import DEPARTMENT_LIMIT, NAME_LIMIT, SAEOL_ID, SYSTEM_ACTOR, StaffDirectory
 from core.staff.scopes import SCOPE_OF, check_scope, parse_permission, scope_details
 from core.staff.values import (
     AdminMade,
@@ -30,6 +30,7 @@ from core.staff.values import (
     StaffRow,
     StaffSummary,
 )
+from core.text_input import clean_text
 from core.values import GrantRecord, GrantScope, Page, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 

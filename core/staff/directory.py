@@ -21,6 +21,7 @@ from core.errors import (
 )
 from core.permissions import Permission, parse_permissions, require
 from core.staff.values import LinkCodeIssued
+from core.text_input import clean_text
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -59,13 +60,6 @@ def hash_code(code: str) -> str:
 
 def normalize_code(raw: str) -> str:
     return "".join(raw.split()).upper()
-
-
-def clean_text(value: str, field: str, limit: int) -> str:
-    text = " ".join(value.split())
-    if not text or len(text) > limit:
-        raise InvalidInput(f"invalid_{field}", value, limit=limit)
-    return text
 
 
 class StaffDirectory:

@@ -41,13 +41,9 @@ from storage.benchmark.rows import (
     new_case_columns,
     ref,
 )
-from storage.housing.repository import name_key
 from storage.reference.models import Department
+from storage.search_keys import name_key
 from storage.staff.models import RoleGrant, Staff
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class BenchmarkRepository:
@@ -157,9 +153,9 @@ class BenchmarkRepository:
         if query.states is not None:
             conditions.append(BenchmarkCase.state.in_([state.value for state in query.states]))
         if query.case_no_prefix:
-            prefix = _escape_like(query.case_no_prefix)
             conditions.append(
-                (BenchmarkCase.case_no == query.case_no_prefix) | BenchmarkCase.case_no.like(f"{prefix}-%", escape="\\")
+                (BenchmarkCase.case_no == query.case_no_prefix)
+                | BenchmarkCase.case_no.startswith(f"{query.case_no_prefix}-", autoescape=True)
             )
         if query.not_requested_by is not None:
             conditions.append(
@@ -168,7 +164,7 @@ class BenchmarkRepository:
             )
         title_key = name_key(query.title_part) if query.title_part else None
         if title_key:
-            conditions.append(BenchmarkCase.title_key.like(f"%{_escape_like(title_key)}%", escape="\\"))
+            conditions.append(BenchmarkCase.title_key.contains(title_key, autoescape=True))
         return conditions
 
     async def list_cases(self, query: CaseQuery, *, offset: int, limit: int) -> tuple[list[CaseListItem], int]:

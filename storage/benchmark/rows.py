@@ -31,7 +31,7 @@ from core.benchmark.values import (
     WorkDraft,
 )
 from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase
-from storage.housing.repository import name_key
+from storage.search_keys import name_key
 
 ATTACHMENT_COLUMNS = (
     BenchmarkAttachment.id,

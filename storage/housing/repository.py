@@ -20,17 +20,7 @@ from core.housing.values import (
 from core.values import AdminDong as AdminDongValue
 from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
-
-
-def name_key(name: str) -> str:
-    """What a name is searched by: spacing and case do not matter (``삼성 쉐르빌`` finds ``삼성쉐르빌``)."""
-    return "".join(name.split()).casefold()
-
-
-def _like_fragment(fragment: str) -> str:
-    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
+from storage.search_keys import name_key
 
 _SUMMARY_COLUMNS = (
     Complex.id,
@@ -50,7 +40,7 @@ class HousingRepository:
     ) -> tuple[list[ComplexSummary], int]:
         """Complexes whose name contains the fragment, by name; and how many match in all. With
         ``admin_dong_ids``, only complexes in those dongs (a reader's scope); None means every dong."""
-        condition: ColumnElement[bool] = Complex.name_key.like(_like_fragment(name_key(fragment)), escape="\\")
+        condition: ColumnElement[bool] = Complex.name_key.contains(name_key(fragment), autoescape=True)
         if admin_dong_ids is not None:
             condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
         return await self._page(condition, offset=offset, limit=limit)

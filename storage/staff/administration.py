@@ -14,12 +14,6 @@ from core.staff.values import NamedRow, StaffRow
 from storage.reference.models import AdminDong, Department
 from storage.staff.models import Staff
 
-
-def _like_fragment(fragment: str) -> str:
-    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 _COLUMNS = (
     Staff.id,
     Staff.saeol_id,
@@ -60,12 +54,12 @@ class StaffAdminRepository:
         literally), optionally only the active or inactive ones, by name; and how many match in all."""
         conditions: list[ColumnElement[bool]] = []
         if text:
-            pattern = _like_fragment(text.lower())
+            fragment = text.lower()
             conditions.append(
                 or_(
-                    func.lower(Staff.name).like(pattern, escape="\\"),
-                    func.lower(Staff.saeol_id).like(pattern, escape="\\"),
-                    func.lower(Department.name).like(pattern, escape="\\"),
+                    func.lower(Staff.name).contains(fragment, autoescape=True),
+                    func.lower(Staff.saeol_id).contains(fragment, autoescape=True),
+                    func.lower(Department.name).contains(fragment, autoescape=True),
                 )
             )
         if active is not None:

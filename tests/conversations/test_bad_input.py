@@ -2,7 +2,8 @@
 
 import pytest
 
-from core.housing.lookup import MAX_QUERY_LENGTH, PAGE_SIZE
+from core.housing.lookup import PAGE_SIZE
+from core.text_input import MAX_QUERY_LENGTH
 from tests.builders import make_complex
 from tests.conversations.conftest import shown
 

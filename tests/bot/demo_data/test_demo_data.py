@@ -23,8 +23,8 @@ from bot.demo_data.people import add_years
 from bot.demo_data.split import split_exact
 from core.errors import InvalidInput
 from storage.housing.models import Complex, Representative, ResidentGroup, SupportProject
-from storage.housing.repository import name_key
 from storage.reference.models import AdminDong
+from storage.search_keys import name_key
 
 # 공동주택 현황, as printed in the seed report: 단지수, 동(棟)수, 세대수.
 TABLE = {

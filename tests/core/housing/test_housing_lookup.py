@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import event, select
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.housing.lookup import MAX_QUERY_LENGTH, PAGE_SIZE
+from core.housing.lookup import PAGE_SIZE
+from core.text_input import MAX_QUERY_LENGTH
 from storage.audit.models import AuditEntry
 from tests.builders import make_complex, make_staff
 
