@@ -10,8 +10,8 @@ from storage.audit.repository import AuditRepository
 from storage.benchmark.bulk import DemoBenchmarkRows
 from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
-from storage.bulk import BulkRepository
 from storage.db import WRITE_OPTION
+from storage.housing.bulk import BulkRepository
 from storage.housing.repository import HousingRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository

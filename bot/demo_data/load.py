@@ -13,7 +13,7 @@ from bot.demo_data.seongdong import DEFAULT_SEED, build_demo_district
 from bot.demo_data.types import BenchmarkCounts, DemoBenchmark, DemoDistrict, DemoSummary
 from core.clock import Clock
 from core.errors import InvalidInput
-from core.validation import (
+from core.housing.validation import (
     check_complex,
     check_group,
     check_office,

@@ -32,6 +32,7 @@ from bot.demo_data.sections import community_group, council, office, other_group
 from bot.demo_data.split import split_exact
 from bot.demo_data.types import DemoDistrict, Totals
 from bot.demo_data.vocabulary import APARTMENT_WEIGHT, PLACES, ROADS, ROW_HOUSE_WEIGHT, SEONGDONG_DONGS
+from core.housing.validation import MANAGEMENT_TYPES
 from core.housing.values import (
     AdminDongDraft,
     ComplexBundle,
@@ -41,7 +42,6 @@ from core.housing.values import (
     RepresentativeDraft,
     SupportProjectDraft,
 )
-from core.validation import MANAGEMENT_TYPES
 
 DEFAULT_SEED = 2016
 

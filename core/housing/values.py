@@ -1,4 +1,4 @@
-"""The housing registry's values: what is entered and loaded (drafts, checked by ``core.validation``), what
+"""The housing registry's values: what is entered and loaded (drafts, checked by ``core.housing.validation``), what
 the repository hands back, and the card staff see. What personal data a reader may see is decided once (see
 ``core.masking``), so views carry already-masked fields."""
 

@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput
-from core.housing.values import ComplexDraft, GroupDraft, Office, RepresentativeDraft, SupportProjectDraft
-from core.validation import (
+from core.housing.validation import (
     TEXT_LIMITS,
     check_complex,
     check_group,
@@ -17,6 +16,7 @@ from core.validation import (
     check_representative,
     check_support_project,
 )
+from core.housing.values import ComplexDraft, GroupDraft, Office, RepresentativeDraft, SupportProjectDraft
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 
 SHERVILLE = ComplexDraft(

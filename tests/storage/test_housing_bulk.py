@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.demo_data import build_national_dataset, load_district
 from core.clock import FixedClock
 from core.housing.values import AdminDongDraft, ComplexBundle, ComplexDraft, RepresentativeDraft
-from storage.bulk import BulkRepository
+from storage.housing.bulk import BulkRepository
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
 from tests.builders import make_complex
