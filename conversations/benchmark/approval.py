@@ -17,10 +17,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from conversations.benchmark.view import case_button, case_keyboard, list_line, render_card, when
+from conversations.benchmark.view import case_button, case_keyboard, list_line, render_card
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.keyboards import button, markup, page_row, rows
+from conversations.layout import when
 from conversations.replies import answer, error_key, report, say, show
 from core.benchmark.common import REASON_LIMIT
 from core.errors import AlreadyDecided, DongneError

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from conversations.benchmark.view import adoption_label, excerpt, result_label
+from conversations.benchmark.view import adoption_label, result_label
 from conversations.keyboards import button, markup
+from conversations.layout import excerpt
 from core.notifications.service import NotificationView
 from core.texts.i18n import language_of, t, t_plain
 

@@ -3,48 +3,18 @@ for what the reader may do with it now (core decides which; hiding a button is n
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from conversations.keyboards import button, markup, rows
+from conversations.layout import EXCERPT, excerpt, fit_lines, when
 from core.benchmark.values import CaseAction, CaseListRecord, CaseView, EventRecord
 from core.clock import Clock
 from core.texts.i18n import t, t_plain
 
-# A card shows this much of each long text; the full text is a button away, so the card never
-# nears Telegram's 4096 characters.
-EXCERPT = 600
 TITLE_ON_BUTTON = 28
-# Telegram's 4096 characters, less room for the note that lines were left out.
-MESSAGE_BUDGET = 3900
 # Actions whose name already says the state they lead to (등록, 승인요청, 승인, 반려): the history
 # shows the state after the others only, so no line reads "등록 → 등록".
 NAMES_ITS_STATE = frozenset({"register", "request_approval", "approve", "return"})
-
-
-def when(clock: Clock, instant: datetime | None) -> str:
-    return clock.local(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
-
-
-def excerpt(text: str | None, limit: int = EXCERPT) -> str:
-    if not text:
-        return ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def fit_lines(lang: str, lines: list[str], limit: int = MESSAGE_BUDGET) -> str:
-    """Whole lines of HTML up to Telegram's message length; a note says when some were left out. Lines are
-    never cut, so no tag is left open."""
-    kept: list[str] = []
-    size = 0
-    for index, line in enumerate(lines):
-        if size + len(line) + 1 > limit:
-            kept.append(t(lang, "bm.more_lines", count=len(lines) - index))
-            break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join(kept)
 
 
 def state_label(lang: str, state: str) -> str:

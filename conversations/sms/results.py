@@ -20,8 +20,9 @@ from conversations.dialogue import DialogueFocus, route
 from conversations.files import send_file
 from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, error_text, report, say, show
-from conversations.sms.view import batch_line, export_labels, not_configured, render_batch
+from conversations.sms.view import batch_line, not_configured, render_batch
 from core.errors import DongneError
+from core.sms.labels import export_labels
 from core.sms.values import MessageState
 from core.texts.i18n import t, t_plain
 
