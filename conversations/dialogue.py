@@ -39,6 +39,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from conversations.buttons import ButtonData
 from conversations.context import DongneContext
 from conversations.replies import OPEN_QUESTION, MessageKey, OpenQuestion, answer, drop_buttons, report, say
 from core.errors import DongneError
@@ -97,6 +98,18 @@ ANY_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
 FILES = filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
 
 
+def on_button(
+    focus: DialogueFocus, name: str, kind: ButtonData, callback: Callable[[Update, DongneContext], Any]
+) -> Focused:
+    """A button handler of dialogue ``name`` that stands aside while another dialogue holds the focus: for
+    buttons that two dialogues share, so a press goes to the one the staff member is in."""
+    return Focused(focus, name, CallbackQueryHandler(callback, pattern=kind.pattern))
+
+
+def _unwrapped(handler: BaseHandler[Update, DongneContext, Any]) -> BaseHandler[Update, DongneContext, Any]:
+    return handler.inner if isinstance(handler, Focused) else handler
+
+
 def on_message(
     focus: DialogueFocus, name: str, which: filters.BaseFilter, callback: Callable[[Update, DongneContext], Any]
 ) -> Focused:
@@ -128,7 +141,7 @@ def dialogue(
         states = _with_outdated_presses(name, states, fallbacks, reshow)
     typed_cancel = Focused(focus, name, CommandHandler("cancel", cancel))
     if prompts:
-        for handler in fallbacks:
+        for handler in map(_unwrapped, fallbacks):
             if isinstance(handler, CallbackQueryHandler):
                 handler.callback = _unless_older_than_question(handler.callback)
         every = [*entry_points, *(h for hs in states.values() for h in hs), *fallbacks, typed_cancel]
@@ -157,8 +170,9 @@ def _with_outdated_presses(
     cancel, which every step accepts) and asks this state's question again."""
 
     def patterns(handlers: Sequence[BaseHandler[Update, DongneContext, Any]]) -> list[re.Pattern[str]]:
+        unwrapped = map(_unwrapped, handlers)
         return [
-            h.pattern for h in handlers if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)
+            h.pattern for h in unwrapped if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)
         ]
 
     steps = [pattern for handlers in states.values() for pattern in patterns(handlers)]
@@ -206,7 +220,7 @@ def _track_questions(name: str, handlers: Sequence[BaseHandler[Update, DongneCon
     question up to date."""
     seen: set[int] = set()
     for handler in handlers:
-        target = handler.inner if isinstance(handler, Focused) else handler
+        target = _unwrapped(handler)
         if id(target) not in seen:
             seen.add(id(target))
             target.callback = _tracked(name, target.callback)

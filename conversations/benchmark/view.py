@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from conversations.benchmark.buttons import (
+    APPROVE,
+    ATTACH,
+    BACK_TO_LIST,
+    EDIT,
+    FILE_LIST,
+    FULL,
+    HISTORY,
+    OPEN,
+    PROGRESS,
+    RETURN,
+    REVIEW,
+    WITHDRAW,
+)
 from conversations.keyboards import button, markup, rows
 from conversations.layout import EXCERPT, excerpt, fit_lines, when
 from core.benchmark.values import CaseAction, CaseListRecord, CaseView, EventRecord
@@ -100,32 +114,32 @@ def long_texts(case: CaseView) -> list[tuple[str, str]]:
     return [(key, text) for key, text in texts if text and len(text) > EXCERPT]
 
 
-def case_keyboard(lang: str, case: CaseView, *, back: str | None = "bl:back") -> InlineKeyboardMarkup:
+def case_keyboard(lang: str, case: CaseView, *, back: str | None = BACK_TO_LIST()) -> InlineKeyboardMarkup:
     cid = case.id
     work: list[InlineKeyboardButton] = []
     if case.may(CaseAction.APPROVE):
-        work.append(button(t_plain(lang, "bm.button.approve"), f"ap:ok:{cid}:{case.approval_round}"))
+        work.append(button(t_plain(lang, "bm.button.approve"), APPROVE(cid, case.approval_round)))
     if case.may(CaseAction.RETURN):
-        work.append(button(t_plain(lang, "bm.button.return"), f"ap:rt:{cid}:{case.approval_round}"))
+        work.append(button(t_plain(lang, "bm.button.return"), RETURN(cid, case.approval_round)))
     if case.may(CaseAction.REVIEW):
         key = "bm.button.revise_review" if case.adoption else "bm.button.review"
-        work.append(button(t_plain(lang, key), f"br:rv:{cid}:{case.version}"))
+        work.append(button(t_plain(lang, key), REVIEW(cid, case.version)))
     if case.may(CaseAction.REQUEST_APPROVAL):
-        work.append(button(t_plain(lang, "bm.button.request"), f"br:pg:{cid}:{case.version}"))
+        work.append(button(t_plain(lang, "bm.button.request"), PROGRESS(cid, case.version)))
     if case.may(CaseAction.WITHDRAW):
-        work.append(button(t_plain(lang, "bm.button.withdraw"), f"br:wd:{cid}:{case.approval_round}"))
+        work.append(button(t_plain(lang, "bm.button.withdraw"), WITHDRAW(cid, case.approval_round)))
     if case.may(CaseAction.EDIT):
-        work.append(button(t_plain(lang, "bm.button.edit"), f"be:go:{cid}:{case.version}"))
-    reading = [button(t_plain(lang, "bm.button.history"), f"bc:hist:{cid}")]
+        work.append(button(t_plain(lang, "bm.button.edit"), EDIT(cid, case.version)))
+    reading = [button(t_plain(lang, "bm.button.history"), HISTORY(cid))]
     # One 📎 button: the files, with 자료 추가 among them when the reader may add one; 자료 추가 alone when
     # there are none yet.
     if case.attachments:
-        reading.append(button(t_plain(lang, "bm.button.files", count=len(case.attachments)), f"bc:files:{cid}"))
+        reading.append(button(t_plain(lang, "bm.button.files", count=len(case.attachments)), FILE_LIST(cid)))
     elif case.may(CaseAction.ATTACH):
-        reading.append(button(t_plain(lang, "bm.button.attach"), f"bc:att:{cid}:{case.version}"))
+        reading.append(button(t_plain(lang, "bm.button.attach"), ATTACH(cid, case.version)))
     if long_texts(case):
-        reading.append(button(t_plain(lang, "bm.button.full"), f"bc:full:{cid}"))
-    nav = [button(t_plain(lang, "bm.button.refresh"), f"bc:open:{cid}")]
+        reading.append(button(t_plain(lang, "bm.button.full"), FULL(cid)))
+    nav = [button(t_plain(lang, "bm.button.refresh"), OPEN(cid))]
     if back:
         nav.append(button(t_plain(lang, "bm.button.back_to_list"), back))
     return markup(*rows(work, 2), reading, nav)
@@ -148,7 +162,7 @@ def list_line(lang: str, number: int, row: CaseListRecord) -> str:
 
 
 def case_button(row: CaseListRecord) -> InlineKeyboardButton:
-    return button(f"{row.case_no} {short_title(row.title)}", f"bc:open:{row.id}")
+    return button(f"{row.case_no} {short_title(row.title)}", OPEN(row.id))
 
 
 def render_history(lang: str, clock: Clock, case: CaseView, events: list[EventRecord]) -> str:
