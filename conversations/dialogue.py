@@ -291,11 +291,3 @@ def scratch(context: DongneContext, key: str) -> dict[str, Any]:
     assert context.user_data is not None
     kept: dict[str, Any] = context.user_data.setdefault(key, {})
     return kept
-
-
-def route(routes: Mapping[str, re.Pattern[str]], data: str | None) -> tuple[str, re.Match[str]] | None:
-    """Which of a dialogue's buttons ``data`` is, parsed like typed input; None for forged or stale data."""
-    for name, pattern in routes.items():
-        if match := pattern.match(data or ""):
-            return name, match
-    return None
