@@ -18,7 +18,7 @@ from conversations.benchmark.buttons import PROGRESS, WITHDRAW
 from conversations.benchmark.view import case_keyboard, render_card, result_label
 from conversations.buttons import ButtonData, one_of
 from conversations.context import DongneContext
-from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, leave, on_button, on_message
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, leave, on_message, on_shared_button
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.values import CaseAction, ProgressResult
@@ -149,14 +149,18 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
         entry_points=[CallbackQueryHandler(start, pattern=PROGRESS.pattern)],
         states={
             State.RESULT: [CallbackQueryHandler(on_result, pattern=RESULT.pattern), other],
-            State.NOTE: [on_message(focus, NAME, TEXT, on_note), on_button(focus, NAME, work.KEEP, on_keep), not_text],
+            State.NOTE: [
+                on_message(focus, NAME, TEXT, on_note),
+                on_shared_button(focus, NAME, work.OWNER_KEY, work.KEEP, on_keep),
+                not_text,
+            ],
             State.CONFIRM: [
-                on_button(focus, NAME, work.SUBMIT, on_submit),
-                on_button(focus, NAME, work.SAVE, on_save),
+                on_shared_button(focus, NAME, work.OWNER_KEY, work.SUBMIT, on_submit),
+                on_shared_button(focus, NAME, work.OWNER_KEY, work.SAVE, on_save),
                 other,
             ],
         },
-        fallbacks=[on_button(focus, NAME, work.CANCEL, cancel)],
+        fallbacks=[on_shared_button(focus, NAME, work.OWNER_KEY, work.CANCEL, cancel)],
         cancel=cancel,
         reshow=_reshow,
     )

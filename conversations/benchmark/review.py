@@ -17,7 +17,7 @@ from conversations.benchmark.buttons import REVIEW
 from conversations.benchmark.view import adoption_label
 from conversations.buttons import ButtonData, one_of
 from conversations.context import DongneContext
-from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, leave, on_button, on_message
+from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, leave, on_message, on_shared_button
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.benchmark.values import Adoption, CaseAction
@@ -132,16 +132,16 @@ def build_handler(focus: DialogueFocus) -> Any:
             State.ADOPTION: [CallbackQueryHandler(on_adoption, pattern=ADOPT.pattern), other],
             State.OPINION: [
                 on_message(focus, NAME, TEXT, on_opinion),
-                on_button(focus, NAME, work.KEEP, on_keep),
+                on_shared_button(focus, NAME, work.OWNER_KEY, work.KEEP, on_keep),
                 not_text,
             ],
             State.CONFIRM: [
-                on_button(focus, NAME, work.SUBMIT, on_submit),
-                on_button(focus, NAME, work.SAVE, on_save),
+                on_shared_button(focus, NAME, work.OWNER_KEY, work.SUBMIT, on_submit),
+                on_shared_button(focus, NAME, work.OWNER_KEY, work.SAVE, on_save),
                 other,
             ],
         },
-        fallbacks=[on_button(focus, NAME, work.CANCEL, cancel)],
+        fallbacks=[on_shared_button(focus, NAME, work.OWNER_KEY, work.CANCEL, cancel)],
         cancel=cancel,
         reshow=_reshow,
     )

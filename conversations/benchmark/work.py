@@ -4,7 +4,8 @@ their buttons.
 
 The work is kept in the user's data as plain JSON, so a restart keeps it; ``Work`` reads and writes it. It
 holds the review and the progress report both, since 임시저장 keeps whichever of them is typed so far. The
-shared buttons carry the same data in both dialogues; each answers them only while it has the focus."""
+shared buttons carry the same data in both dialogues; the one begun last answers them (``OWNER_KEY``), as
+when both were one dialogue and beginning either replaced the other."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ KEEP = ButtonData("br:keep")
 SUBMIT = ButtonData("br:submit")
 SAVE = ButtonData("br:save")
 CANCEL = ButtonData("br:cancel")
+# In the user's data: which of the two dialogues the shared buttons are for.
+OWNER_KEY = "bm_work_dialogue"
 
 S = TypeVar("S")  # a dialogue's State
 
@@ -103,6 +106,7 @@ async def begin(
         return None
     await answer(update, context)
     enter(context, name)
+    enter(context, name, OWNER_KEY)
     case_id, version = values
     try:
         case = await context.services.cases.open_for(context.staff(), case_id, action, version)

@@ -25,40 +25,8 @@ from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.keyboards import button, markup, page_row
 from conversations.replies import answer, report, say, show
-from conversations.sms import lists, scope
+from conversations.sms import buttons, lists, scope
 from conversations.sms import schedule as picker
-from conversations.sms.buttons import (
-    AT,
-    BACK_TO_PREVIEW,
-    BATCH,
-    CANCEL,
-    CANCEL_BATCH,
-    COMPLEX,
-    COMPLEX_PAGE,
-    COMPLEXES_DONE,
-    DAY,
-    DAY_PAGE,
-    DEFAULT_SUBJECT,
-    DONG,
-    HOUR,
-    KIND,
-    LIST,
-    LIST_DELETE,
-    LIST_DELETE_YES,
-    LISTS_BACK,
-    POSITION,
-    RECIPIENTS,
-    REPICK,
-    RETEXT,
-    SAVE_LIST,
-    SAVE_LIST_BACK,
-    SAVED_LISTS,
-    SCHEDULE,
-    SCOPE,
-    SEND,
-    SEND_NOW,
-    SUBJECT,
-)
 from conversations.sms.draft import (
     DRAFT_KEY,
     State,
@@ -111,7 +79,7 @@ def _invalid(update: Update, context: DongneContext) -> Any:
 async def on_kind(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    values = KIND.parse(query.data)
+    values = buttons.KIND.parse(query.data)
     if values is None or values[0] not in RECIPIENT_KINDS:
         await _invalid(update, context)
         return State.KIND
@@ -159,7 +127,7 @@ async def on_recipients(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
     lang, draft = context.lang, draft_of(context)
-    values = RECIPIENTS.parse(query.data)
+    values = buttons.RECIPIENTS.parse(query.data)
     if values is None or values[0] < 0:  # the pager's step before the first page
         await answer(update, context, "common.screen_outdated")
         return await show_preview(update, context)
@@ -176,8 +144,8 @@ async def on_recipients(update: Update, context: DongneContext) -> State:
     masked = not sees_phones(context.staff())
     body = render_recipients(lang, scope_text(lang, draft), page, masked=masked)
     keyboard = markup(
-        page_row(lang, page, (RECIPIENTS(page.number - 1), RECIPIENTS(page.number + 1))),
-        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), BACK_TO_PREVIEW())),
+        page_row(lang, page, (buttons.RECIPIENTS(page.number - 1), buttons.RECIPIENTS(page.number + 1))),
+        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), buttons.BACK_TO_PREVIEW())),
     )
     await show(update, context, body, keyboard)
     return State.PREVIEW
@@ -201,14 +169,14 @@ def _picker_screen(context: DongneContext, data: str) -> tuple[str, InlineKeyboa
     """The picker's screen a button leads to (the days of a page, a day's hours, an hour's minutes); None
     for a button that picks the time itself, or that is no step of the picker."""
     lang, now = context.lang, context.services.clock.local()
-    page = DAY_PAGE.parse(data)
-    if SCHEDULE.parse(data) is not None or page:
+    page = buttons.DAY_PAGE.parse(data)
+    if buttons.SCHEDULE.parse(data) is not None or page:
         number = page[0] if page else 0
         return t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), number)
-    if (day_values := DAY.parse(data)) and (day := picker.parse_day(day_values[0])):
+    if (day_values := buttons.DAY.parse(data)) and (day := picker.parse_day(day_values[0])):
         label = picker.day_label(lang, day, now.date())
         return t(lang, "sms.schedule.ask_hour", day=label), picker.hour_keyboard(lang, day, now)
-    if (hour_values := HOUR.parse(data)) and (day := picker.parse_day(hour_values[0])) and hour_values[1] < 24:
+    if (hour_values := buttons.HOUR.parse(data)) and (day := picker.parse_day(hour_values[0])) and hour_values[1] < 24:
         hour, label = hour_values[1], picker.day_label(lang, day, now.date())
         return t(lang, "sms.schedule.ask_minute", day=label, hour=hour), picker.minute_keyboard(lang, day, hour)
     return None
@@ -234,12 +202,14 @@ async def on_schedule_button(update: Update, context: DongneContext) -> State:
         return await confirm(update, context, instant)
     except DongneError as error:
         await report(update, context, error)
-        draft[PICKER_KEY] = SCHEDULE()
+        draft[PICKER_KEY] = buttons.SCHEDULE()
         return await _ask_schedule(update, context)
 
 
 async def _ask_schedule(update: Update, context: DongneContext) -> State:
-    screen = _picker_screen(context, str(draft_of(context).get(PICKER_KEY, ""))) or _picker_screen(context, SCHEDULE())
+    screen = _picker_screen(context, str(draft_of(context).get(PICKER_KEY, ""))) or _picker_screen(
+        context, buttons.SCHEDULE()
+    )
     assert screen is not None
     await say(update, context, *screen)
     return State.SCHEDULE
@@ -272,7 +242,7 @@ async def _reshow(update: Update, context: DongneContext, state: State) -> State
 
 def _nonce(data: str | None) -> str:
     """The draft a 보내기 was made for; none (so it matches no draft) when the data is not a 보내기."""
-    values = SEND.parse(data)
+    values = buttons.SEND.parse(data)
     return str(values[0]) if values else ""
 
 
@@ -314,9 +284,9 @@ async def on_send(update: Update, context: DongneContext) -> State | int:
         text = t(lang, "sms.new.sent", id=batch.id, count=batch.counts.total)
     if not batch.ums_configured:
         text += "\n" + t(lang, "sms.ums_not_configured")
-    follow = [button(t_plain(lang, "sms.new.open_batch"), BATCH(batch.id, 0))]
+    follow = [button(t_plain(lang, "sms.new.open_batch"), buttons.BATCH(batch.id, 0))]
     if batch.cancellable and batch.scheduled_at is not None:
-        follow.append(button(t_plain(lang, "sms.results.cancel"), CANCEL_BATCH(batch.id)))
+        follow.append(button(t_plain(lang, "sms.results.cancel"), buttons.CANCEL_BATCH(batch.id)))
     await show(update, context, text, markup(follow))
     return ConversationHandler.END
 
@@ -349,73 +319,74 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
     def typed(callback: Any) -> Any:
         return on_message(focus, NAME, TEXT, callback)
 
-    def pressed(callback: Any, *kinds: ButtonData) -> Any:
-        if len(kinds) == 1:
-            return CallbackQueryHandler(callback, pattern=kinds[0].pattern)
-        return [CallbackQueryHandler(callback, pattern=kind.pattern) for kind in kinds]
+    def pressed(callback: Any, kind: ButtonData) -> CallbackQueryHandler[DongneContext, Any]:
+        return CallbackQueryHandler(callback, pattern=kind.pattern)
+
+    def pressed_any(callback: Any, *kinds: ButtonData) -> list[CallbackQueryHandler[DongneContext, Any]]:
+        return [pressed(callback, kind) for kind in kinds]
 
     other = on_message(focus, NAME, ANY_MESSAGE, buttons_expected)
-    repick = pressed(on_repick, REPICK)
-    save = pressed(lists.on_save, SAVE_LIST)
+    repick = pressed(on_repick, buttons.REPICK)
+    save = pressed(lists.on_save, buttons.SAVE_LIST)
     conversation = dialogue(
         NAME,
         focus,
         entry_points=[CommandHandler("sms", start), pressed(start, menu.SMS)],
         states={
-            State.KIND: [pressed(lists.on_open, SAVED_LISTS), pressed(on_kind, KIND), other],
+            State.KIND: [pressed(lists.on_open, buttons.SAVED_LISTS), pressed(on_kind, buttons.KIND), other],
             State.LISTS: [
-                *pressed(lists.on_list_button, LIST, LIST_DELETE, LIST_DELETE_YES),
-                pressed(lists.on_open, SAVED_LISTS),
-                pressed(lists.on_back, LISTS_BACK),
+                *pressed_any(lists.on_list_button, buttons.LIST, buttons.LIST_DELETE, buttons.LIST_DELETE_YES),
+                pressed(lists.on_open, buttons.SAVED_LISTS),
+                pressed(lists.on_back, buttons.LISTS_BACK),
                 other,
             ],
             State.LIST_NAME: [
                 typed(lists.on_name),
-                pressed(lists.on_save_back, SAVE_LIST_BACK),
+                pressed(lists.on_save_back, buttons.SAVE_LIST_BACK),
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
-            State.SCOPE: [pressed(scope.on_scope, SCOPE), other],
-            State.DONG: [pressed(scope.on_dong, DONG), other],
+            State.SCOPE: [pressed(scope.on_scope, buttons.SCOPE), other],
+            State.DONG: [pressed(scope.on_dong, buttons.DONG), other],
             State.COMPLEXES: [
                 typed(scope.on_complex_query),
-                *pressed(scope.on_complex_button, COMPLEX, COMPLEX_PAGE),
-                pressed(scope.on_complexes_done, COMPLEXES_DONE),
+                *pressed_any(scope.on_complex_button, buttons.COMPLEX, buttons.COMPLEX_PAGE),
+                pressed(scope.on_complexes_done, buttons.COMPLEXES_DONE),
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
-            State.POSITION: [pressed(scope.on_position, POSITION), other],
+            State.POSITION: [pressed(scope.on_position, buttons.POSITION), other],
             State.TEXT: [typed(on_text), repick, save, on_message(focus, NAME, ANY_MESSAGE, text_expected)],
             State.PREVIEW: [
                 typed(on_text),
-                pressed(on_send_now, SEND_NOW),
-                pressed(on_schedule_button, SCHEDULE),
-                pressed(on_retext, RETEXT),
-                pressed(on_recipients, RECIPIENTS),
-                pressed(on_back_preview, BACK_TO_PREVIEW),
-                pressed(on_change_subject, SUBJECT),
+                pressed(on_send_now, buttons.SEND_NOW),
+                pressed(on_schedule_button, buttons.SCHEDULE),
+                pressed(on_retext, buttons.RETEXT),
+                pressed(on_recipients, buttons.RECIPIENTS),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
+                pressed(on_change_subject, buttons.SUBJECT),
                 repick,
                 save,
                 other,
             ],
             State.SUBJECT: [
                 typed(on_subject),
-                pressed(on_default_subject, DEFAULT_SUBJECT),
-                pressed(on_back_preview, BACK_TO_PREVIEW),
-                pressed(on_retext, RETEXT),
+                pressed(on_default_subject, buttons.DEFAULT_SUBJECT),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
+                pressed(on_retext, buttons.RETEXT),
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
             State.SCHEDULE: [
-                *pressed(on_schedule_button, DAY_PAGE, DAY, HOUR, AT),
-                pressed(on_back_preview, BACK_TO_PREVIEW),
+                *pressed_any(on_schedule_button, buttons.DAY_PAGE, buttons.DAY, buttons.HOUR, buttons.AT),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
                 other,
             ],
             State.CONFIRM: [
-                pressed(on_send, SEND),
-                pressed(on_back_preview, BACK_TO_PREVIEW),
+                pressed(on_send, buttons.SEND),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
                 other,
             ],
         },
-        fallbacks=[pressed(cancel, CANCEL)],
+        fallbacks=[pressed(cancel, buttons.CANCEL)],
         cancel=cancel,
         reshow=_reshow,
     )
-    return [conversation, CallbackQueryHandler(already_sent, pattern=SEND.pattern)]
+    return [conversation, CallbackQueryHandler(already_sent, pattern=buttons.SEND.pattern)]
