@@ -24,7 +24,9 @@ from core.benchmark.values import Adoption, CaseAction
 from core.errors import DongneError
 from core.texts.i18n import t, t_plain
 
-NAME = "benchmark_review"
+# Not "benchmark_review": that name's persisted states include the progress report's, from when the two were
+# one dialogue, and a state this dialogue lacks would stop the bot at start; under a new name they are ignored.
+NAME = "benchmark_review_result"
 WORK_KEY = "bm_work"
 ADOPT = ButtonData("br:ad", one_of("adoption", (a.value for a in Adoption)))
 
