@@ -38,9 +38,10 @@ def number(name: str, digits: int = 9) -> Field:
     return Field(name, rf"\d{{1,{digits}}}", number=True)
 
 
-def page(name: str = "page") -> Field:
-    """A page number; one step before the first is still well-formed (the dialogue says there is none)."""
-    return Field(name, r"-?\d{1,4}", number=True)
+def page(name: str = "page", digits: int = 4) -> Field:
+    """A page number; one step before the first is still well-formed, as a pager builds both neighbours
+    (the dialogue says there is none, or refuses it)."""
+    return Field(name, rf"-?\d{{1,{digits}}}", number=True)
 
 
 def one_of(name: str, choices: Iterable[str]) -> Field:

@@ -39,6 +39,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from conversations.buttons import ButtonData
 from conversations.context import DongneContext
 from conversations.replies import OPEN_QUESTION, MessageKey, OpenQuestion, answer, drop_buttons, report, say
 from core.errors import DongneError
@@ -55,30 +56,39 @@ class DialogueFocus:
     def attach(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         self._user_data = application.user_data
 
-    def allows(self, name: str, user_id: int) -> bool:
+    def allows(self, name: str, user_id: int, key: str = FOCUS_KEY) -> bool:
         data = self._user_data.get(user_id) if self._user_data is not None else None
-        current = data.get(FOCUS_KEY) if data else None
+        current = data.get(key) if data else None
         return current is None or current == name
 
 
-def enter(context: DongneContext, name: str) -> None:
-    """Called by a dialogue's entry points: from now on the user's text is for this dialogue."""
+def enter(context: DongneContext, name: str, key: str = FOCUS_KEY) -> None:
+    """Called by a dialogue's entry points: from now on the user's text is for this dialogue (with ``key``:
+    the buttons it shares with other dialogues, see ``on_shared_button``)."""
     if context.user_data is not None:
-        context.user_data[FOCUS_KEY] = name
+        context.user_data[key] = name
 
 
 class Focused(BaseHandler[Update, DongneContext, object]):
-    """A dialogue's message handler that stands aside while another dialogue holds the focus."""
+    """A dialogue's message handler that stands aside while another dialogue holds the focus (``key``: the
+    focus on the buttons some dialogues share)."""
 
-    def __init__(self, focus: DialogueFocus, name: str, inner: BaseHandler[Update, DongneContext, object]) -> None:
+    def __init__(
+        self,
+        focus: DialogueFocus,
+        name: str,
+        inner: BaseHandler[Update, DongneContext, object],
+        key: str = FOCUS_KEY,
+    ) -> None:
         super().__init__(inner.callback, block=inner.block)
         self.focus = focus
         self.name = name
         self.inner = inner
+        self.key = key
 
     def check_update(self, update: object) -> bool | object | None:
         if isinstance(update, Update) and update.effective_user is not None:
-            if not self.focus.allows(self.name, update.effective_user.id):
+            if not self.focus.allows(self.name, update.effective_user.id, self.key):
                 return None
         return self.inner.check_update(update)
 
@@ -95,6 +105,18 @@ class Focused(BaseHandler[Update, DongneContext, object]):
 TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 ANY_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
 FILES = filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO)
+
+
+def on_shared_button(
+    focus: DialogueFocus, name: str, key: str, kind: ButtonData, callback: Callable[[Update, DongneContext], Any]
+) -> Focused:
+    """A button that dialogue ``name`` shares with others (the same data in each): answered by the one that
+    called ``enter(context, name, key)`` last, whichever dialogue holds the focus for typed text meanwhile."""
+    return Focused(focus, name, CallbackQueryHandler(callback, pattern=kind.pattern), key)
+
+
+def _unwrapped(handler: BaseHandler[Update, DongneContext, Any]) -> BaseHandler[Update, DongneContext, Any]:
+    return handler.inner if isinstance(handler, Focused) else handler
 
 
 def on_message(
@@ -125,10 +147,10 @@ def dialogue(
     the current step again, with a short note that the screen was out of date. With ``prompts`` (the
     default), only its open question keeps its buttons (see the module's docstring)."""
     if reshow is not None:
-        states = _with_outdated_presses(name, states, fallbacks, reshow)
+        states = _with_outdated_presses(name, focus, states, fallbacks, reshow)
     typed_cancel = Focused(focus, name, CommandHandler("cancel", cancel))
     if prompts:
-        for handler in fallbacks:
+        for handler in map(_unwrapped, fallbacks):
             if isinstance(handler, CallbackQueryHandler):
                 handler.callback = _unless_older_than_question(handler.callback)
         every = [*entry_points, *(h for hs in states.values() for h in hs), *fallbacks, typed_cancel]
@@ -149,25 +171,43 @@ def dialogue(
 
 def _with_outdated_presses(
     name: str,
+    focus: DialogueFocus,
     states: Mapping[object, Sequence[BaseHandler[Update, DongneContext, Any]]],
     fallbacks: Sequence[BaseHandler[Update, DongneContext, Any]],
     reshow: Reshow,
 ) -> dict[object, list[BaseHandler[Update, DongneContext, Any]]]:
     """Each state's handlers, then one that takes any other step's button (but not the fallbacks', such as
-    cancel, which every step accepts) and asks this state's question again."""
+    cancel, which every step accepts) and asks this state's question again; a step's shared button only
+    while this dialogue holds the focus on it (``on_shared_button``)."""
 
-    def patterns(handlers: Sequence[BaseHandler[Update, DongneContext, Any]]) -> list[re.Pattern[str]]:
-        return [
-            h.pattern for h in handlers if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)
+    def patterns(handlers: Sequence[BaseHandler[Update, DongneContext, Any]], key: str | None) -> list[re.Pattern[str]]:
+        """The button patterns of ``handlers``: their own (``key`` None), or those shared under ``key``."""
+        kept = [_unwrapped(h) for h in handlers if (h.key if isinstance(h, Focused) else None) == key]
+        return [h.pattern for h in kept if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)]
+
+    handlers = [h for hs in states.values() for h in hs]
+    shared_keys = sorted(
+        {h.key for h in handlers if isinstance(h, Focused) and isinstance(h.inner, CallbackQueryHandler)}
+    )
+    always = [p for key in (None, *shared_keys) for p in patterns(fallbacks, key)]
+
+    def of_another_step(key: str | None) -> Callable[[object], bool]:
+        steps = patterns(handlers, key)
+
+        def matches(data: object) -> bool:
+            if not isinstance(data, str):
+                return False
+            return any(p.match(data) for p in steps) and not any(p.match(data) for p in always)
+
+        return matches
+
+    def catch_alls(state: object) -> list[BaseHandler[Update, DongneContext, Any]]:
+        own = CallbackQueryHandler(ask_again(state), pattern=of_another_step(None))
+        shared = [
+            Focused(focus, name, CallbackQueryHandler(ask_again(state), pattern=of_another_step(key)), key)
+            for key in shared_keys
         ]
-
-    steps = [pattern for handlers in states.values() for pattern in patterns(handlers)]
-    always = patterns(fallbacks)
-
-    def of_another_step(data: object) -> bool:
-        if not isinstance(data, str):
-            return False
-        return any(p.match(data) for p in steps) and not any(p.match(data) for p in always)
+        return [own, *shared]
 
     def ask_again(state: object) -> Callable[[Update, DongneContext], Coroutine[Any, Any, object]]:
         async def on_outdated(update: Update, context: DongneContext) -> object:
@@ -181,10 +221,7 @@ def _with_outdated_presses(
 
         return on_outdated
 
-    return {
-        state: [*handlers, CallbackQueryHandler(ask_again(state), pattern=of_another_step)]
-        for state, handlers in states.items()
-    }
+    return {state: [*state_handlers, *catch_alls(state)] for state, state_handlers in states.items()}
 
 
 def _pressed(update: Update) -> MessageKey | None:
@@ -206,7 +243,7 @@ def _track_questions(name: str, handlers: Sequence[BaseHandler[Update, DongneCon
     question up to date."""
     seen: set[int] = set()
     for handler in handlers:
-        target = handler.inner if isinstance(handler, Focused) else handler
+        target = _unwrapped(handler)
         if id(target) not in seen:
             seen.add(id(target))
             target.callback = _tracked(name, target.callback)
@@ -277,11 +314,3 @@ def scratch(context: DongneContext, key: str) -> dict[str, Any]:
     assert context.user_data is not None
     kept: dict[str, Any] = context.user_data.setdefault(key, {})
     return kept
-
-
-def route(routes: Mapping[str, re.Pattern[str]], data: str | None) -> tuple[str, re.Match[str]] | None:
-    """Which of a dialogue's buttons ``data`` is, parsed like typed input; None for forged or stale data."""
-    for name, pattern in routes.items():
-        if match := pattern.match(data or ""):
-            return name, match
-    return None

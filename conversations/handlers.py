@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler
 from conversations.benchmark import approval as benchmark_approval
 from conversations.benchmark import cases as benchmark_cases
 from conversations.benchmark import edit as benchmark_edit
+from conversations.benchmark import progress as benchmark_progress
 from conversations.benchmark import register as benchmark_register
 from conversations.benchmark import review as benchmark_review
 from conversations.benchmark import stats as benchmark_stats
@@ -25,7 +26,8 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
     return [
         complex_lookup.build_handler(focus),
         benchmark_register.build_handler(focus),
-        *benchmark_review.build_handlers(focus),
+        benchmark_review.build_handler(focus),
+        *benchmark_progress.build_handlers(focus),
         *benchmark_approval.build_handlers(focus),
         benchmark_edit.build_handler(focus),
         *benchmark_stats.build_handlers(focus),
@@ -42,6 +44,7 @@ STATE_TYPES = {
     complex_lookup.NAME: complex_lookup.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
+    benchmark_progress.NAME: benchmark_progress.State,
     benchmark_approval.NAME: benchmark_approval.State,
     benchmark_edit.NAME: benchmark_edit.State,
     benchmark_cases.NAME: benchmark_cases.State,

@@ -1,6 +1,6 @@
 """Inline keyboards, built from a few shapes so every screen looks and behaves alike.
 
-Callback data is ``namespace:action:args`` and never longer than Telegram's 64 bytes."""
+Callback data is built by a ``ButtonData`` (``conversations.buttons``) and never longer than Telegram's 64 bytes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from conversations.buttons import MAX_CALLBACK_BYTES, ButtonData
 from core.texts.i18n import t_plain
 from core.values import Page
 
-MAX_CALLBACK_BYTES = 64
+# The pager's "2/5" between its arrows: a button that does nothing when pressed.
+NOOP = ButtonData("noop")
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:
@@ -34,7 +36,7 @@ def pager_row(
     if has_previous:
         row.append(button(t_plain(lang, "common.previous"), previous_data))
     if has_previous or has_next:
-        row.append(button(f"{number + 1}/{count}", "noop"))
+        row.append(button(f"{number + 1}/{count}", NOOP()))
     if has_next:
         row.append(button(t_plain(lang, "common.next"), next_data))
     return row

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
+from conversations.buttons import ButtonData
 from conversations.keyboards import button, markup, rows
 from core.permissions import Permission, can
 from core.texts.i18n import t_plain
@@ -15,20 +16,30 @@ from core.values import StaffMember
 @dataclass(frozen=True)
 class MenuItem:
     key: str  # catalog key under menu.
-    data: str
+    data: ButtonData
     permissions: tuple[Permission, ...] = ()  # any one of them shows the item; none: everyone
 
 
+# Each item's button; the dialogue it opens answers it by the same definition.
+COMPLEX = ButtonData("menu:complex")
+APPROVALS = ButtonData("menu:approvals")
+CASES = ButtonData("menu:bm_list")
+NEW_CASE = ButtonData("menu:bm_new")
+STATS = ButtonData("menu:bm_stats")
+SMS = ButtonData("menu:sms")
+LANGUAGE = ButtonData("menu:language")
+HELP = ButtonData("menu:help")
+
 COORDINATE, EXECUTE = Permission.BENCHMARK_COORDINATE, Permission.BENCHMARK_EXECUTE
 MENU = (
-    MenuItem("complex", "menu:complex", (Permission.HOUSING_READ,)),
-    MenuItem("approvals", "menu:approvals", (COORDINATE,)),
-    MenuItem("bm_list", "menu:bm_list", (COORDINATE, EXECUTE)),
-    MenuItem("bm_new", "menu:bm_new", (COORDINATE,)),
-    MenuItem("bm_stats", "menu:bm_stats", (COORDINATE,)),
-    MenuItem("sms", "menu:sms", (Permission.SMS_SEND,)),
-    MenuItem("language", "menu:language"),
-    MenuItem("help", "menu:help"),
+    MenuItem("complex", COMPLEX, (Permission.HOUSING_READ,)),
+    MenuItem("approvals", APPROVALS, (COORDINATE,)),
+    MenuItem("bm_list", CASES, (COORDINATE, EXECUTE)),
+    MenuItem("bm_new", NEW_CASE, (COORDINATE,)),
+    MenuItem("bm_stats", STATS, (COORDINATE,)),
+    MenuItem("sms", SMS, (Permission.SMS_SEND,)),
+    MenuItem("language", LANGUAGE),
+    MenuItem("help", HELP),
 )
 
 
@@ -81,4 +92,4 @@ def _label(lang: str, item: MenuItem, actor: StaffMember, waiting: int) -> str:
 def main_menu(lang: str, actor: StaffMember, waiting: int = 0) -> InlineKeyboardMarkup:
     """``waiting``: approvals waiting for a coordinator, or a department's cases needing its work."""
     items = [item for item in MENU if not item.permissions or any(can(actor, p) for p in item.permissions)]
-    return markup(*rows([button(_label(lang, item, actor, waiting), item.data) for item in items], 2))
+    return markup(*rows([button(_label(lang, item, actor, waiting), item.data()) for item in items], 2))

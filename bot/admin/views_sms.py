@@ -17,10 +17,10 @@ from bot.admin.keys import ACTOR
 from bot.admin.pages import render, request_language
 from bot.admin.routing import NavLink, Route, path_id, route
 from bot.admin.security import SERVICES, error_message, status_of
-from conversations.sms.view import count_parts, export_labels, failure_text
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.permissions import Permission
+from core.sms.labels import count_parts, export_labels, failure_text
 from core.sms.service import SmsService
 from core.sms.values import BatchView, MessageState, StateCounts
 from core.texts.i18n import has_text, t_plain

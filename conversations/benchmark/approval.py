@@ -10,17 +10,20 @@ the menu, with the count) lists what waits."""
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from conversations.benchmark.view import case_button, case_keyboard, list_line, render_card, when
+from conversations import menu
+from conversations.benchmark.buttons import APPROVE, RETURN
+from conversations.benchmark.view import case_button, case_keyboard, list_line, render_card
+from conversations.buttons import ButtonData, page
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.keyboards import button, markup, page_row, rows
+from conversations.layout import when
 from conversations.replies import answer, error_key, report, say, show
 from core.benchmark.common import REASON_LIMIT
 from core.errors import AlreadyDecided, DongneError
@@ -31,7 +34,8 @@ NAME = "benchmark_approval"
 RETURN_KEY = "bm_return"
 # A request that is no longer open: the tapped message turns into the case as it now stands.
 ENDED = frozenset({"approval_round_stale", "approval_withdrawn"})
-DECISION = re.compile(r"^ap:(ok|rt):(\d{1,9}):(\d{1,6})$")
+CANCEL = ButtonData("ap:cancel")
+PENDING_PAGE = ButtonData("ap:p", page())
 
 
 class State(StrEnum):
@@ -56,11 +60,11 @@ async def _show_current(update: Update, context: DongneContext, case_id: int) ->
 async def on_approve(update: Update, context: DongneContext) -> None:
     query = update.callback_query
     assert query is not None
-    match = DECISION.match(query.data or "")
-    if match is None or match[1] != "ok":
+    values = APPROVE.parse(query.data)
+    if values is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return
-    case_id, round_ = int(match[2]), int(match[3])
+    case_id, round_ = values
     pressed = query.message
     seen_on = MessageRef(pressed.chat.id, pressed.message_id) if pressed is not None else None
     try:
@@ -79,11 +83,11 @@ async def on_approve(update: Update, context: DongneContext) -> None:
 async def start_return(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
-    match = DECISION.match(query.data or "")
-    if match is None or match[1] != "rt":
+    values = RETURN.parse(query.data)
+    if values is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return ConversationHandler.END
-    case_id, round_ = int(match[2]), int(match[3])
+    case_id, round_ = values
     try:
         case = await context.services.decisions.check_decidable(context.staff(), case_id, round_)
     except DongneError as error:
@@ -99,7 +103,7 @@ async def start_return(update: Update, context: DongneContext) -> State | int:
         update,
         context,
         t(context.lang, "bm.approval.ask_reason", case_no=case.case_no, title=case.title, limit=REASON_LIMIT),
-        markup([button(t_plain(context.lang, "bm.work.cancel"), "ap:cancel")]),
+        markup([button(t_plain(context.lang, "bm.work.cancel"), CANCEL())]),
     )
     return State.AWAIT_REASON
 
@@ -134,17 +138,18 @@ async def cancel(update: Update, context: DongneContext) -> int:
 async def show_pending(update: Update, context: DongneContext) -> None:
     """내 승인 대기: /approvals, the menu button, or its pages."""
     query = update.callback_query
-    page = 0
-    if query is not None:
-        match = re.fullmatch(r"ap:p:(\d{1,4})", query.data or "")
-        if query.data != "menu:approvals" and match is None:
+    number = 0
+    from_menu = query is None or menu.APPROVALS.parse(query.data) is not None
+    if not from_menu:
+        values = PENDING_PAGE.parse(query.data if query else None)
+        if values is None or values[0] < 0:  # the pager's step before the first page is never shown
             await answer(update, context, "common.button_invalid", alert=True)
             return
-        page = int(match[1]) if match else 0
+        (number,) = values
     await answer(update, context)
     lang = context.lang
     try:
-        found = await context.services.decisions.pending_approvals(context.staff(), page)
+        found = await context.services.decisions.pending_approvals(context.staff(), number)
     except DongneError as error:
         await report(update, context, error)
         return
@@ -152,7 +157,7 @@ async def show_pending(update: Update, context: DongneContext) -> None:
     if not found.items:
         lines.append(t(lang, "bm.approval.pending_empty"))
     for offset, row in enumerate(found.items):
-        lines.append(list_line(lang, page * found.size + offset + 1, row))
+        lines.append(list_line(lang, number * found.size + offset + 1, row))
         if row.approval_requested_at:
             lines.append(
                 t(
@@ -164,9 +169,9 @@ async def show_pending(update: Update, context: DongneContext) -> None:
             )
     keyboard = markup(
         *rows([case_button(row) for row in found.items], 1),
-        page_row(lang, found, (f"ap:p:{page - 1}", f"ap:p:{page + 1}")),
+        page_row(lang, found, (PENDING_PAGE(number - 1), PENDING_PAGE(number + 1))),
     )
-    if query is not None and query.data != "menu:approvals":
+    if not from_menu:
         await show(update, context, "\n".join(lines), keyboard)
     else:
         await say(update, context, "\n".join(lines), keyboard)
@@ -176,19 +181,20 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
     conversation = dialogue(
         NAME,
         focus,
-        entry_points=[CallbackQueryHandler(start_return, pattern=r"^ap:rt:")],
+        entry_points=[CallbackQueryHandler(start_return, pattern=RETURN.pattern)],
         states={
             State.AWAIT_REASON: [
                 on_message(focus, NAME, TEXT, on_reason),
                 on_message(focus, NAME, ANY_MESSAGE, reason_expected),
             ],
         },
-        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^ap:cancel$")],
+        fallbacks=[CallbackQueryHandler(cancel, pattern=CANCEL.pattern)],
         cancel=cancel,
     )
     return [
         conversation,
-        CallbackQueryHandler(on_approve, pattern=r"^ap:ok:"),
+        CallbackQueryHandler(on_approve, pattern=APPROVE.pattern),
         CommandHandler("approvals", show_pending),
-        CallbackQueryHandler(show_pending, pattern=r"^(menu:approvals|ap:p:)"),
+        CallbackQueryHandler(show_pending, pattern=menu.APPROVALS.pattern),
+        CallbackQueryHandler(show_pending, pattern=PENDING_PAGE.pattern),
     ]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from conversations import buttons, menu
+from conversations.benchmark.buttons import ATTACH, BACK_TO_LIST, CARD, FILE, FILE_LIST, FULL, HISTORY, OPEN
 from conversations.benchmark.view import (
     adoption_label,
     case_button,
@@ -27,6 +28,7 @@ from conversations.benchmark.view import (
     render_history,
     state_label,
 )
+from conversations.buttons import ButtonData, namespace, which
 from conversations.context import DongneContext
 from conversations.dialogue import (
     ANY_MESSAGE,
@@ -37,7 +39,6 @@ from conversations.dialogue import (
     enter,
     leave,
     on_message,
-    route,
     scratch,
 )
 from conversations.files import receive_file, send_file
@@ -53,6 +54,13 @@ NAME = "benchmark_cases"
 FILTER_KEY = "bm_filter"
 ATTACH_KEY = "bm_attach"
 DIMENSIONS = ("year", "quarter", "dept", "adoption", "state")
+PAGE = ButtonData("bl:p", buttons.page(), buttons.token("filter"))
+PICK = ButtonData("bl:f", buttons.one_of("dimension", DIMENSIONS))
+SET = ButtonData("bl:s", buttons.one_of("dimension", DIMENSIONS), buttons.text("value", r"[a-z_]{1,20}|\d{1,9}"))
+SEARCH = ButtonData("bl:search")
+RESET = ButtonData("bl:reset")
+STOP = ButtonData("bc:stop")
+KINDS = (PAGE, BACK_TO_LIST, PICK, SET, SEARCH, RESET, OPEN, CARD, HISTORY, FILE_LIST, FILE, FULL, ATTACH, STOP)
 
 
 class State(StrEnum):
@@ -133,15 +141,15 @@ async def show_list(update: Update, context: DongneContext, page: int = 0, *, ed
         total=found.total,
     )
     filter_buttons = [
-        button(t_plain(lang, f"bm.filter.{dim}"), f"bl:f:{dim}")
+        button(t_plain(lang, f"bm.filter.{dim}"), PICK(dim))
         for dim in DIMENSIONS
         if dim != "dept" or is_coordinator(actor)
     ]
     keyboard = markup(
         *rows([case_button(row) for row in found.items], 1),
-        page_row(lang, found, (f"bl:p:{page - 1}:{token}", f"bl:p:{page + 1}:{token}")),
+        page_row(lang, found, (PAGE(page - 1, token), PAGE(page + 1, token))),
         *rows(filter_buttons, 3),
-        [button(t_plain(lang, "bm.filter.search"), "bl:search"), button(t_plain(lang, "bm.filter.reset"), "bl:reset")],
+        [button(t_plain(lang, "bm.filter.search"), SEARCH()), button(t_plain(lang, "bm.filter.reset"), RESET())],
     )
     text = render_list(lang, heading, found)
     if edit and update.callback_query:
@@ -179,8 +187,8 @@ async def show_picker(update: Update, context: DongneContext, dimension: str) ->
         choices = [(adoption_label(lang, a.value), a.value) for a in Adoption]
     elif dimension == "state":
         choices = [(state_label(lang, s.value), s.value) for s in CaseState]
-    picks: list[InlineKeyboardButton] = [button(label, f"bl:s:{dimension}:{value}") for label, value in choices]
-    picks.append(button(t_plain(lang, "bm.filter.any"), f"bl:s:{dimension}:all"))
+    picks: list[InlineKeyboardButton] = [button(label, SET(dimension, value)) for label, value in choices]
+    picks.append(button(t_plain(lang, "bm.filter.any"), SET(dimension, "all")))
     await show(
         update,
         context,
@@ -217,7 +225,7 @@ async def show_history(update: Update, context: DongneContext, case_id: int) -> 
         update,
         context,
         render_history(lang, context.services.clock, case, events),
-        markup([button(t_plain(lang, "bm.button.back_to_case"), f"bc:card:{case_id}")]),
+        markup([button(t_plain(lang, "bm.button.back_to_case"), CARD(case_id))]),
     )
 
 
@@ -225,12 +233,12 @@ async def show_files(update: Update, context: DongneContext, case_id: int) -> No
     lang = context.lang
     case = await context.services.cases.get(context.staff(), case_id)
     picks = [
-        button(t_plain(lang, "bm.files.button", name=a.file_name, size=max(1, a.size // 1024)), f"bc:file:{a.id}")
+        button(t_plain(lang, "bm.files.button", name=a.file_name, size=max(1, a.size // 1024)), FILE(a.id))
         for a in case.attachments
     ]
-    nav = [button(t_plain(lang, "bm.button.back_to_case"), f"bc:card:{case_id}")]
+    nav = [button(t_plain(lang, "bm.button.back_to_case"), CARD(case_id))]
     if case.may(CaseAction.ATTACH):  # the card's one 📎 button leads here, so adding is here too
-        nav.insert(0, button(t_plain(lang, "bm.button.attach"), f"bc:att:{case_id}:{case.version}"))
+        nav.insert(0, button(t_plain(lang, "bm.button.attach"), ATTACH(case_id, case.version)))
     await show(
         update,
         context,
@@ -277,7 +285,7 @@ async def _close_attach_question(update: Update, context: DongneContext) -> None
 
 
 def _stop_row(lang: str) -> list[InlineKeyboardButton]:
-    return [button(t_plain(lang, "bm.attach.stop"), "bc:stop")]
+    return [button(t_plain(lang, "bm.attach.stop"), STOP())]
 
 
 # -- handlers ------------------------------------------------------------------------------------------
@@ -304,29 +312,11 @@ async def on_text(update: Update, context: DongneContext) -> State:
     return State.BROWSE
 
 
-_ROUTES = {
-    "page": re.compile(r"^bl:p:(-?\d{1,4}):([0-9a-f]{8})$"),
-    "back": re.compile(r"^bl:back$"),
-    "pick": re.compile(rf"^bl:f:({'|'.join(DIMENSIONS)})$"),
-    "set": re.compile(rf"^bl:s:({'|'.join(DIMENSIONS)}):([a-z_]{{1,20}}|\d{{1,9}})$"),
-    "search": re.compile(r"^bl:search$"),
-    "reset": re.compile(r"^bl:reset$"),
-    "open": re.compile(r"^bc:open:(\d{1,9})$"),
-    "card": re.compile(r"^bc:card:(\d{1,9})$"),
-    "hist": re.compile(r"^bc:hist:(\d{1,9})$"),
-    "files": re.compile(r"^bc:files:(\d{1,9})$"),
-    "file": re.compile(r"^bc:file:(\d{1,9})$"),
-    "full": re.compile(r"^bc:full:(\d{1,9})$"),
-    "attach": re.compile(r"^bc:att:(\d{1,9}):(\d{1,9})$"),
-    "stop": re.compile(r"^bc:stop$"),
-}
-
-
 async def on_button(update: Update, context: DongneContext) -> State:
     """Every bl:/bc: button, parsed like typed input: forged or malformed data changes nothing."""
     query = update.callback_query
     assert query is not None
-    found = route(_ROUTES, query.data)
+    found = which(query.data, KINDS)
     if found is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.BROWSE
@@ -339,37 +329,38 @@ async def on_button(update: Update, context: DongneContext) -> State:
         return State.BROWSE
 
 
-async def _route(update: Update, context: DongneContext, action: str, match: re.Match[str]) -> State:
-    if action == "page":
-        if filter_token(_filter(context)) != match[2]:
+async def _route(update: Update, context: DongneContext, kind: ButtonData, values: tuple[Any, ...]) -> State:
+    if kind is PAGE:
+        page, token = values
+        if filter_token(_filter(context)) != token:
             raise InvalidInput("stale_case_list")
-        await show_list(update, context, int(match[1]))
-    elif action == "back":
+        await show_list(update, context, page)
+    elif kind is BACK_TO_LIST:
         await show_list(update, context, edit=False)
-    elif action == "pick":
-        await show_picker(update, context, match[1])
-    elif action == "set":
-        await set_filter(update, context, match[1], match[2])
-    elif action == "search":
+    elif kind is PICK:
+        await show_picker(update, context, *values)
+    elif kind is SET:
+        await set_filter(update, context, *values)
+    elif kind is SEARCH:
         await say(update, context, t(context.lang, "bm.filter.ask_search"))
-    elif action == "reset":
+    elif kind is RESET:
         _filter(context).clear()
         await show_list(update, context)
-    elif action == "open":
-        await open_case(update, context, int(match[1]))
-    elif action == "card":
-        await open_case(update, context, int(match[1]), edit=True)
-    elif action == "hist":
-        await show_history(update, context, int(match[1]))
-    elif action == "files":
-        await show_files(update, context, int(match[1]))
-    elif action == "file":
-        await send_attachment(update, context, int(match[1]))
-    elif action == "full":
-        await send_full_texts(update, context, int(match[1]))
-    elif action == "attach":
-        return await ask_for_file(update, context, int(match[1]), int(match[2]))
-    elif action == "stop":
+    elif kind is OPEN:
+        await open_case(update, context, *values)
+    elif kind is CARD:
+        await open_case(update, context, *values, edit=True)
+    elif kind is HISTORY:
+        await show_history(update, context, *values)
+    elif kind is FILE_LIST:
+        await show_files(update, context, *values)
+    elif kind is FILE:
+        await send_attachment(update, context, *values)
+    elif kind is FULL:
+        await send_full_texts(update, context, *values)
+    elif kind is ATTACH:
+        return await ask_for_file(update, context, *values)
+    elif kind is STOP:
         if context.user_data is not None:
             context.user_data.pop(ATTACH_KEY, None)
         await show(update, context, t(context.lang, "bm.attach.stopped"))  # the question becomes the answer
@@ -413,14 +404,12 @@ async def cancel(update: Update, context: DongneContext) -> int:
     return await leave(update, context, ATTACH_KEY)
 
 
-CALLBACK_PATTERN = r"^(bl|bc):"
-
-
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
     entry: list[BaseHandler[Update, DongneContext, object]] = [
         CommandHandler("cases", start),
-        CallbackQueryHandler(start, pattern=r"^menu:bm_list$"),
-        CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
+        CallbackQueryHandler(start, pattern=menu.CASES.pattern),
+        CallbackQueryHandler(on_button, pattern=namespace("bl")),
+        CallbackQueryHandler(on_button, pattern=namespace("bc")),
     ]
     return dialogue(
         NAME,

@@ -8,7 +8,6 @@ waiting for approval cannot be edited."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Any
@@ -16,7 +15,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
+from conversations.benchmark.buttons import EDIT
 from conversations.benchmark.view import case_keyboard, render_card
+from conversations.buttons import ButtonData, number, one_of
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message, scratch
 from conversations.keyboards import button, markup, rows
@@ -29,6 +30,10 @@ from core.texts.i18n import t, t_plain
 NAME = "benchmark_edit"
 EDIT_KEY = "bm_edit"
 TEXT_FIELDS = {"title": TITLE_LIMIT, "summary": LONG_TEXT_LIMIT, "source": SOURCE_LIMIT}
+FIELD = ButtonData("be:f", one_of("field", (*TEXT_FIELDS, "assign")))
+DEPARTMENT = ButtonData("be:d", number("department_id"))
+OFFICER = ButtonData("be:o", number("officer_id"))
+CANCEL = ButtonData("be:cancel")
 
 
 class State(StrEnum):
@@ -43,20 +48,21 @@ def _edit(context: DongneContext) -> dict[str, Any]:
 
 
 def _cancel_row(lang: str) -> list[InlineKeyboardButton]:
-    return [button(t_plain(lang, "bm.work.cancel"), "be:cancel")]
+    return [button(t_plain(lang, "bm.work.cancel"), CANCEL())]
 
 
 async def start(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"be:go:(\d{1,9}):(\d{1,9})", query.data or "")
-    if match is None:
+    values = EDIT.parse(query.data)
+    if values is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return ConversationHandler.END
     await answer(update, context)
     enter(context, NAME)
     try:
-        case = await context.services.cases.open_for(context.staff(), int(match[1]), CaseAction.EDIT, int(match[2]))
+        case_id, version = values
+        case = await context.services.cases.open_for(context.staff(), case_id, CaseAction.EDIT, version)
     except DongneError as error:
         await report(update, context, error)
         return ConversationHandler.END
@@ -77,7 +83,7 @@ async def _ask(update: Update, context: DongneContext, state: State, reply: Repl
     """Ask for ``state``'s input: the field to change, its new text, the department or the officer."""
     lang, edit = context.lang, _edit(context)
     if state is State.FIELD:
-        fields = [button(t_plain(lang, f"bm.edit.field_{name}"), f"be:f:{name}") for name in (*TEXT_FIELDS, "assign")]
+        fields = [button(t_plain(lang, f"bm.edit.field_{name}"), FIELD(name)) for name in (*TEXT_FIELDS, "assign")]
         text = t(lang, "bm.edit.pick", case_no=edit["case_no"], title=edit.get("title", ""))
         await reply(update, context, text, markup(*rows(fields, 2), _cancel_row(lang)))
     elif state is State.TEXT:
@@ -86,7 +92,7 @@ async def _ask(update: Update, context: DongneContext, state: State, reply: Repl
         await reply(update, context, text, markup(_cancel_row(lang)))
     elif state is State.DEPARTMENT:
         departments = await context.services.cases.executing_departments(context.staff())
-        picks = [button(d.name, f"be:d:{d.id}") for d in departments]
+        picks = [button(d.name, DEPARTMENT(d.id)) for d in departments]
         await reply(update, context, t(lang, "bm.new.ask_department"), markup(*rows(picks, 2), _cancel_row(lang)))
     else:
         officers = await context.services.cases.officers(context.staff(), int(edit["department_id"]))
@@ -97,7 +103,7 @@ async def _ask(update: Update, context: DongneContext, state: State, reply: Repl
 async def _ask_officer(update: Update, context: DongneContext, officers: Sequence[Officer], reply: Reply) -> None:
     lang = context.lang
     picks = [
-        button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), f"be:o:{o.id}")
+        button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), OFFICER(o.id))
         for o in officers
     ]
     await reply(update, context, t(lang, "bm.edit.ask_officer"), markup(*rows(picks, 2), _cancel_row(lang)))
@@ -106,11 +112,12 @@ async def _ask_officer(update: Update, context: DongneContext, officers: Sequenc
 async def on_field(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
-    field = (query.data or "").removeprefix("be:f:")
+    values = FIELD.parse(query.data)
     edit = _edit(context)
-    if field not in (*TEXT_FIELDS, "assign") or "case_id" not in edit:
+    if values is None or "case_id" not in edit:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.FIELD
+    (field,) = values
     await answer(update, context)
     if field == "assign":
         try:
@@ -142,18 +149,18 @@ async def on_text(update: Update, context: DongneContext) -> State | int:
 async def on_department(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"be:d:(\d{1,9})", query.data or "")
+    values = DEPARTMENT.parse(query.data)
     edit = _edit(context)
     try:
-        officers = await context.services.cases.officers(context.staff(), int(match[1])) if match else []
+        officers = await context.services.cases.officers(context.staff(), *values) if values else []
     except DongneError as error:
         await report(update, context, error)
         return ConversationHandler.END
-    if match is None or not officers:
+    if values is None or not officers:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.DEPARTMENT
     await answer(update, context)
-    edit["department_id"] = int(match[1])
+    (edit["department_id"],) = values
     await _ask_officer(update, context, officers, show)
     return State.OFFICER
 
@@ -161,13 +168,13 @@ async def on_department(update: Update, context: DongneContext) -> State | int:
 async def on_officer(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"be:o:(\d{1,9})", query.data or "")
+    values = OFFICER.parse(query.data)
     edit = _edit(context)
-    if match is None or "department_id" not in edit:
+    if values is None or "department_id" not in edit:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.OFFICER
     await answer(update, context)
-    change = CaseEdit(department_id=int(edit["department_id"]), officer_id=int(match[1]))
+    change = CaseEdit(department_id=int(edit["department_id"]), officer_id=values[0])
     return await _save(update, context, change, State.OFFICER)
 
 
@@ -199,14 +206,14 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
     return dialogue(
         NAME,
         focus,
-        entry_points=[CallbackQueryHandler(start, pattern=r"^be:go:")],
+        entry_points=[CallbackQueryHandler(start, pattern=EDIT.pattern)],
         states={
-            State.FIELD: [CallbackQueryHandler(on_field, pattern=r"^be:f:"), other],
+            State.FIELD: [CallbackQueryHandler(on_field, pattern=FIELD.pattern), other],
             State.TEXT: [on_message(focus, NAME, TEXT, on_text), other],
-            State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^be:d:"), other],
-            State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^be:o:"), other],
+            State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=DEPARTMENT.pattern), other],
+            State.OFFICER: [CallbackQueryHandler(on_officer, pattern=OFFICER.pattern), other],
         },
-        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^be:cancel$")],
+        fallbacks=[CallbackQueryHandler(cancel, pattern=CANCEL.pattern)],
         cancel=cancel,
         reshow=_ask,
     )

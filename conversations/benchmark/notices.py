@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from conversations.benchmark.view import adoption_label, excerpt, result_label
+from conversations.benchmark.buttons import APPROVE, OPEN, RETURN
+from conversations.benchmark.view import adoption_label, result_label
 from conversations.keyboards import button, markup
+from conversations.layout import excerpt
 from core.notifications.values import Notice
 from core.texts.i18n import language_of, t, t_plain
 
@@ -45,13 +47,13 @@ def render_notification(notification: Notice) -> tuple[str, InlineKeyboardMarkup
     case_id = notification.case_id
     if case_id is None:
         return text, None
-    open_button = button(t_plain(lang, "bm.notice.open"), f"bc:open:{case_id}")
+    open_button = button(t_plain(lang, "bm.notice.open"), OPEN(case_id))
     if kind == "approval_requested" and not isinstance(closed, dict):
         round_ = int(str(p.get("round", 0)))
         return text, markup(
             [
-                button(t_plain(lang, "bm.button.approve"), f"ap:ok:{case_id}:{round_}"),
-                button(t_plain(lang, "bm.button.return"), f"ap:rt:{case_id}:{round_}"),
+                button(t_plain(lang, "bm.button.approve"), APPROVE(case_id, round_)),
+                button(t_plain(lang, "bm.button.return"), RETURN(case_id, round_)),
             ],
             [open_button],
         )

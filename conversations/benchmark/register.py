@@ -8,7 +8,6 @@ lives in the user's data, so a restart in the middle loses nothing."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
@@ -16,7 +15,9 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from conversations import menu
 from conversations.benchmark.view import case_keyboard, render_card
+from conversations.buttons import ButtonData, number, one_of
 from conversations.context import DongneContext
 from conversations.dialogue import (
     ANY_MESSAGE,
@@ -53,16 +54,25 @@ class State(StrEnum):
     CONFIRM = "confirm"
 
 
+# Each optional field has its own 건너뛰기, so a press on an earlier step's button never skips this one.
+SKIP = {"summary": ButtonData("bm:skip:summary"), "source": ButtonData("bm:skip:source")}
+DEPARTMENT = ButtonData("bm:dept", number("department_id"))
+OFFICER = ButtonData("bm:off", number("officer_id"))
+FILES_DONE = ButtonData("bm:done")
+REGISTER = ButtonData("bm:ok")
+CANCEL = ButtonData("bm:cancel")
+
+
 def _draft(context: DongneContext) -> dict[str, Any]:
     return scratch(context, DRAFT_KEY)
 
 
 def _cancel_row(lang: str) -> list[Any]:
-    return [button(t_plain(lang, "bm.new.cancel"), "bm:cancel")]
+    return [button(t_plain(lang, "bm.new.cancel"), CANCEL())]
 
 
 def _skip_keyboard(lang: str, field: str) -> InlineKeyboardMarkup:
-    return markup([button(t_plain(lang, "bm.new.skip"), f"bm:skip:{field}")], _cancel_row(lang))
+    return markup([button(t_plain(lang, "bm.new.skip"), SKIP[field]())], _cancel_row(lang))
 
 
 async def _next(update: Update, context: DongneContext, state: State) -> State:
@@ -88,13 +98,13 @@ async def _ask(update: Update, context: DongneContext, state: State) -> State:
         departments = await context.services.cases.executing_departments(context.staff())
         if not departments:
             raise InvalidInput("no_executing_departments")
-        picks = [button(d.name, f"bm:dept:{d.id}") for d in departments]
+        picks = [button(d.name, DEPARTMENT(d.id)) for d in departments]
         await say(update, context, t(lang, "bm.new.ask_department"), markup(*rows(picks, 2), _cancel_row(lang)))
     elif state is State.OFFICER:
         draft = _draft(context)
         officers = await context.services.cases.officers(context.staff(), int(draft["department_id"]))
         picks = [
-            button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), f"bm:off:{o.id}")
+            button(t_plain(lang, "bm.new.officer_button", name=o.name, bound="" if o.bound else " ⚠"), OFFICER(o.id))
             for o in officers
         ]
         await say(
@@ -108,7 +118,7 @@ async def _ask(update: Update, context: DongneContext, state: State) -> State:
             update,
             context,
             t(lang, "bm.new.ask_files", limit=MAX_ATTACHMENTS_PER_CASE),
-            markup([button(t_plain(lang, "bm.new.files_done"), "bm:done")], _cancel_row(lang)),
+            markup([button(t_plain(lang, "bm.new.files_done"), FILES_DONE())], _cancel_row(lang)),
         )
     return state
 
@@ -126,12 +136,12 @@ async def _confirm(update: Update, context: DongneContext) -> State:
         officer=draft.get("officer", ""),
         files=", ".join(name for _, name in files) or t_plain(lang, "bm.none"),
     )
-    edits = [button(t_plain(lang, f"bm.new.edit_{field}"), f"bm:ed:{field}") for field in EDITABLE]
+    edits = [button(t_plain(lang, f"bm.new.edit_{field}"), CHANGE(field)) for field in EDITABLE]
     await say(
         update,
         context,
         text,
-        markup([button(t_plain(lang, "bm.new.register"), "bm:ok")], *rows(edits, 3), _cancel_row(lang)),
+        markup([button(t_plain(lang, "bm.new.register"), REGISTER())], *rows(edits, 3), _cancel_row(lang)),
     )
     return State.CONFIRM
 
@@ -147,6 +157,7 @@ EDITABLE = {
     "department": State.DEPARTMENT,
     "files": State.FILES,
 }
+CHANGE = ButtonData("bm:ed", one_of("field", EDITABLE))
 
 # -- handlers ----------------------------------------------------------------------------------------
 
@@ -205,9 +216,9 @@ on_skip_source = _skip("source", State.DEPARTMENT)
 async def on_department(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"bm:dept:(\d{1,9})", query.data or "")
-    departments = await context.services.cases.executing_departments(context.staff()) if match else []
-    chosen = next((d for d in departments if match and d.id == int(match[1])), None)
+    values = DEPARTMENT.parse(query.data)
+    departments = await context.services.cases.executing_departments(context.staff()) if values else []
+    chosen = next((d for d in departments if values and d.id == values[0]), None)
     if chosen is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.DEPARTMENT
@@ -222,14 +233,14 @@ async def on_department(update: Update, context: DongneContext) -> State:
 async def on_officer(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"bm:off:(\d{1,9})", query.data or "")
+    values = OFFICER.parse(query.data)
     draft = _draft(context)
     officers = (
         await context.services.cases.officers(context.staff(), int(draft["department_id"]))
-        if match and "department_id" in draft
+        if values and "department_id" in draft
         else []
     )
-    chosen = next((o for o in officers if match and o.id == int(match[1])), None)
+    chosen = next((o for o in officers if values and o.id == values[0]), None)
     if chosen is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.OFFICER
@@ -262,7 +273,7 @@ async def on_file(update: Update, context: DongneContext) -> State:
         update,
         context,
         t(context.lang, "bm.new.file_saved", name=stored.file_name, count=len(files), limit=MAX_ATTACHMENTS_PER_CASE),
-        markup([button(t_plain(context.lang, "bm.new.files_done"), "bm:done")], _cancel_row(context.lang)),
+        markup([button(t_plain(context.lang, "bm.new.files_done"), FILES_DONE())], _cancel_row(context.lang)),
     )
     return State.FILES
 
@@ -272,7 +283,7 @@ async def files_expected(update: Update, context: DongneContext) -> State:
         update,
         context,
         t(context.lang, "bm.new.files_expected"),
-        markup([button(t_plain(context.lang, "bm.new.files_done"), "bm:done")], _cancel_row(context.lang)),
+        markup([button(t_plain(context.lang, "bm.new.files_done"), FILES_DONE())], _cancel_row(context.lang)),
     )
     return State.FILES
 
@@ -294,10 +305,11 @@ async def on_files_done(update: Update, context: DongneContext) -> State:
 async def on_edit(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    field = (query.data or "").removeprefix("bm:ed:")
-    if field not in EDITABLE:
+    values = CHANGE.parse(query.data)
+    if values is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.CONFIRM
+    (field,) = values
     await answer(update, context)
     _draft(context)["editing"] = field != "files"
     return await _ask(update, context, EDITABLE[field])
@@ -346,33 +358,33 @@ def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
     return dialogue(
         NAME,
         focus,
-        entry_points=[CommandHandler("newcase", start), CallbackQueryHandler(start, pattern=r"^menu:bm_new$")],
+        entry_points=[CommandHandler("newcase", start), CallbackQueryHandler(start, pattern=menu.NEW_CASE.pattern)],
         states={
             State.TITLE: [typed(on_title), not_text],
             State.SUMMARY: [
                 typed(on_summary),
-                CallbackQueryHandler(on_skip_summary, pattern=r"^bm:skip:summary$"),
+                CallbackQueryHandler(on_skip_summary, pattern=SKIP["summary"].pattern),
                 not_text,
             ],
             State.SOURCE: [
                 typed(on_source),
-                CallbackQueryHandler(on_skip_source, pattern=r"^bm:skip:source$"),
+                CallbackQueryHandler(on_skip_source, pattern=SKIP["source"].pattern),
                 not_text,
             ],
-            State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=r"^bm:dept:"), other],
-            State.OFFICER: [CallbackQueryHandler(on_officer, pattern=r"^bm:off:"), other],
+            State.DEPARTMENT: [CallbackQueryHandler(on_department, pattern=DEPARTMENT.pattern), other],
+            State.OFFICER: [CallbackQueryHandler(on_officer, pattern=OFFICER.pattern), other],
             State.FILES: [
                 on_message(focus, NAME, FILES, on_file),
-                CallbackQueryHandler(on_files_done, pattern=r"^bm:done$"),
+                CallbackQueryHandler(on_files_done, pattern=FILES_DONE.pattern),
                 on_message(focus, NAME, ANY_MESSAGE, files_expected),
             ],
             State.CONFIRM: [
-                CallbackQueryHandler(on_register, pattern=r"^bm:ok$"),
-                CallbackQueryHandler(on_edit, pattern=r"^bm:ed:"),
+                CallbackQueryHandler(on_register, pattern=REGISTER.pattern),
+                CallbackQueryHandler(on_edit, pattern=CHANGE.pattern),
                 other,
             ],
         },
-        fallbacks=[CallbackQueryHandler(cancel, pattern=r"^bm:cancel$")],
+        fallbacks=[CallbackQueryHandler(cancel, pattern=CANCEL.pattern)],
         cancel=cancel,
         reshow=_reshow,
     )

@@ -19,7 +19,9 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from conversations import menu
 from conversations.benchmark.view import adoption_label, result_label, state_label
+from conversations.buttons import ButtonData, namespace, page, text, which
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.keyboards import button, markup, pager_row, rows
@@ -30,10 +32,14 @@ from core.benchmark.values import Adoption, CaseState, ProgressResult
 from core.errors import DongneError
 from core.texts.i18n import grouped, t, t_plain
 
-# bs:<action>:<year or all>[:<page of the year buttons>]; a page turned under the reply to an unknown year
-# says "pick" instead of a year, as that reply shows no figures to chart or to tick.
-ROUTE = re.compile(r"^bs:(?:(y|chart|xlsx):(all|\d{4})|(p):(all|pick|\d{4}):(\d{1,3}))$")
 PICK = "pick"
+# A button names the year shown, or all; a page turned under the reply to an unknown year says "pick"
+# instead, as that reply shows no figures to chart or to tick.
+SHOW = ButtonData("bs:y", text("period", r"all|\d{4}"))
+CHART = ButtonData("bs:chart", text("period", r"all|\d{4}"))
+WORKBOOK = ButtonData("bs:xlsx", text("period", r"all|\d{4}"))
+YEARS_PAGE = ButtonData("bs:p", text("period", rf"all|{PICK}|\d{{4}}"), page(digits=3))
+KINDS = (SHOW, CHART, WORKBOOK, YEARS_PAGE)
 YEAR = re.compile(r"^(\d{4})(?:년)?$")
 ALL_YEARS_WORDS = frozenset({"전체", "all"})
 # Two rows of four: "✔ 2016년" still reads whole in a quarter of a 390-px phone's width.
@@ -142,15 +148,15 @@ def stats_keyboard(
         return button(t_plain(lang, "bm.stats.chosen", label=label) if chosen else label, data)
 
     shown = years[number * YEARS_PER_PAGE : (number + 1) * YEARS_PER_PAGE]
-    picks = [pick(_period(lang, y), actions and y == year, f"bs:y:{y}") for y in shown]
+    picks = [pick(_period(lang, y), actions and y == year, SHOW(y)) for y in shown]
     return markup(
         [
-            button(t_plain(lang, "bm.stats.chart"), f"bs:chart:{key}"),
-            button(t_plain(lang, "bm.stats.excel"), f"bs:xlsx:{key}"),
+            button(t_plain(lang, "bm.stats.chart"), CHART(key)),
+            button(t_plain(lang, "bm.stats.excel"), WORKBOOK(key)),
         ]
         if actions
         else [],
-        [pick(t_plain(lang, "bm.stats.all_years"), actions and year is None, "bs:y:all")],
+        [pick(t_plain(lang, "bm.stats.all_years"), actions and year is None, SHOW("all"))],
         *rows(picks, YEARS_PER_ROW),
         pager_row(
             lang,
@@ -158,7 +164,7 @@ def stats_keyboard(
             has_next=number + 1 < pages,
             number=number,
             count=pages,
-            data_for=(f"bs:p:{key}:{number - 1}", f"bs:p:{key}:{number + 1}"),
+            data_for=(YEARS_PAGE(key, number - 1), YEARS_PAGE(key, number + 1)),
         ),
     )
 
@@ -206,12 +212,12 @@ async def _set_buttons(message: Message, keyboard: InlineKeyboardMarkup | None) 
 async def on_button(update: Update, context: DongneContext) -> None:
     query = update.callback_query
     assert query is not None
-    match = ROUTE.match(query.data or "")
-    if match is None:
+    found = which(query.data, KINDS)
+    if found is None or (found[0] is YEARS_PAGE and found[1][1] < 0):  # the step before the first page
         await answer(update, context, "common.button_invalid", alert=True)
         return
     await answer(update, context)
-    action, key = (match[1], match[2]) if match[1] else (match[3], match[4])
+    kind, key = found[0], found[1][0]
     year = None if key in ("all", PICK) else int(key)
     try:
         tables = await context.services.statistics.tables(context.staff(), year)
@@ -220,21 +226,21 @@ async def on_button(update: Update, context: DongneContext) -> None:
         return
     lang = context.lang
     pressed = query.message if isinstance(query.message, Message) else None
-    if action == "p":
+    if kind is YEARS_PAGE:
         # Another page of years: only the buttons change, on a text, a chart or a workbook alike.
         if pressed is not None:
-            keyboard = stats_keyboard(lang, tables.years, year, int(match[5]), actions=key != PICK)
+            keyboard = stats_keyboard(lang, tables.years, year, found[1][1], actions=key != PICK)
             await _set_buttons(pressed, keyboard)
         return
     keyboard = stats_keyboard(lang, tables.years, year)
-    if action == "y":
+    if kind is SHOW:
         text = render_tables(lang, tables)
         if pressed is not None and pressed.text is not None:
             await show(update, context, text, keyboard)
             return
         # Pressed under a chart or a workbook, which have no text to replace: the figures come anew.
         await say(update, context, text, keyboard)
-    elif action == "chart":
+    elif kind is CHART:
         await _send_file(update, context, tables, keyboard, chart=True)
     else:
         await _send_file(update, context, tables, keyboard, chart=False)
@@ -274,6 +280,6 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
     del focus
     return [
         CommandHandler("stats", start),
-        CallbackQueryHandler(start, pattern=r"^menu:bm_stats$"),
-        CallbackQueryHandler(on_button, pattern=r"^bs:"),
+        CallbackQueryHandler(start, pattern=menu.STATS.pattern),
+        CallbackQueryHandler(on_button, pattern=namespace("bs")),
     ]

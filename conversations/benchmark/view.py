@@ -3,48 +3,32 @@ for what the reader may do with it now (core decides which; hiding a button is n
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from conversations.benchmark.buttons import (
+    APPROVE,
+    ATTACH,
+    BACK_TO_LIST,
+    EDIT,
+    FILE_LIST,
+    FULL,
+    HISTORY,
+    OPEN,
+    PROGRESS,
+    RETURN,
+    REVIEW,
+    WITHDRAW,
+)
 from conversations.keyboards import button, markup, rows
+from conversations.layout import EXCERPT, excerpt, fit_lines, when
 from core.benchmark.values import Case, CaseAction, CaseEvent, CaseListItem
 from core.clock import Clock
 from core.texts.i18n import t, t_plain
 
-# A card shows this much of each long text; the full text is a button away, so the card never
-# nears Telegram's 4096 characters.
-EXCERPT = 600
 TITLE_ON_BUTTON = 28
-# Telegram's 4096 characters, less room for the note that lines were left out.
-MESSAGE_BUDGET = 3900
 # Actions whose name already says the state they lead to (등록, 승인요청, 승인, 반려): the history
 # shows the state after the others only, so no line reads "등록 → 등록".
 NAMES_ITS_STATE = frozenset({"register", "request_approval", "approve", "return"})
-
-
-def when(clock: Clock, instant: datetime | None) -> str:
-    return clock.local(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
-
-
-def excerpt(text: str | None, limit: int = EXCERPT) -> str:
-    if not text:
-        return ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def fit_lines(lang: str, lines: list[str], limit: int = MESSAGE_BUDGET) -> str:
-    """Whole lines of HTML up to Telegram's message length; a note says when some were left out. Lines are
-    never cut, so no tag is left open."""
-    kept: list[str] = []
-    size = 0
-    for index, line in enumerate(lines):
-        if size + len(line) + 1 > limit:
-            kept.append(t(lang, "bm.more_lines", count=len(lines) - index))
-            break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join(kept)
 
 
 def state_label(lang: str, state: str) -> str:
@@ -130,32 +114,32 @@ def long_texts(case: Case) -> list[tuple[str, str]]:
     return [(key, text) for key, text in texts if text and len(text) > EXCERPT]
 
 
-def case_keyboard(lang: str, case: Case, *, back: str | None = "bl:back") -> InlineKeyboardMarkup:
+def case_keyboard(lang: str, case: Case, *, back: str | None = BACK_TO_LIST()) -> InlineKeyboardMarkup:
     cid = case.id
     work: list[InlineKeyboardButton] = []
     if case.may(CaseAction.APPROVE):
-        work.append(button(t_plain(lang, "bm.button.approve"), f"ap:ok:{cid}:{case.approval_round}"))
+        work.append(button(t_plain(lang, "bm.button.approve"), APPROVE(cid, case.approval_round)))
     if case.may(CaseAction.RETURN):
-        work.append(button(t_plain(lang, "bm.button.return"), f"ap:rt:{cid}:{case.approval_round}"))
+        work.append(button(t_plain(lang, "bm.button.return"), RETURN(cid, case.approval_round)))
     if case.may(CaseAction.REVIEW):
         key = "bm.button.revise_review" if case.adoption else "bm.button.review"
-        work.append(button(t_plain(lang, key), f"br:rv:{cid}:{case.version}"))
+        work.append(button(t_plain(lang, key), REVIEW(cid, case.version)))
     if case.may(CaseAction.REQUEST_APPROVAL):
-        work.append(button(t_plain(lang, "bm.button.request"), f"br:pg:{cid}:{case.version}"))
+        work.append(button(t_plain(lang, "bm.button.request"), PROGRESS(cid, case.version)))
     if case.may(CaseAction.WITHDRAW):
-        work.append(button(t_plain(lang, "bm.button.withdraw"), f"br:wd:{cid}:{case.approval_round}"))
+        work.append(button(t_plain(lang, "bm.button.withdraw"), WITHDRAW(cid, case.approval_round)))
     if case.may(CaseAction.EDIT):
-        work.append(button(t_plain(lang, "bm.button.edit"), f"be:go:{cid}:{case.version}"))
-    reading = [button(t_plain(lang, "bm.button.history"), f"bc:hist:{cid}")]
+        work.append(button(t_plain(lang, "bm.button.edit"), EDIT(cid, case.version)))
+    reading = [button(t_plain(lang, "bm.button.history"), HISTORY(cid))]
     # One 📎 button: the files, with 자료 추가 among them when the reader may add one; 자료 추가 alone when
     # there are none yet.
     if case.attachments:
-        reading.append(button(t_plain(lang, "bm.button.files", count=len(case.attachments)), f"bc:files:{cid}"))
+        reading.append(button(t_plain(lang, "bm.button.files", count=len(case.attachments)), FILE_LIST(cid)))
     elif case.may(CaseAction.ATTACH):
-        reading.append(button(t_plain(lang, "bm.button.attach"), f"bc:att:{cid}:{case.version}"))
+        reading.append(button(t_plain(lang, "bm.button.attach"), ATTACH(cid, case.version)))
     if long_texts(case):
-        reading.append(button(t_plain(lang, "bm.button.full"), f"bc:full:{cid}"))
-    nav = [button(t_plain(lang, "bm.button.refresh"), f"bc:open:{cid}")]
+        reading.append(button(t_plain(lang, "bm.button.full"), FULL(cid)))
+    nav = [button(t_plain(lang, "bm.button.refresh"), OPEN(cid))]
     if back:
         nav.append(button(t_plain(lang, "bm.button.back_to_list"), back))
     return markup(*rows(work, 2), reading, nav)
@@ -178,7 +162,7 @@ def list_line(lang: str, number: int, row: CaseListItem) -> str:
 
 
 def case_button(row: CaseListItem) -> InlineKeyboardButton:
-    return button(f"{row.case_no} {short_title(row.title)}", f"bc:open:{row.id}")
+    return button(f"{row.case_no} {short_title(row.title)}", OPEN(row.id))
 
 
 def render_history(lang: str, clock: Clock, case: Case, events: list[CaseEvent]) -> str:

@@ -11,14 +11,15 @@ point searches again; ``/cancel`` leaves.
 from __future__ import annotations
 
 import hashlib
-import re
 from enum import StrEnum
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from conversations import menu
+from conversations.buttons import ButtonData, namespace, number, one_of, page, token, which
 from conversations.context import DongneContext
-from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message, route
+from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
@@ -30,7 +31,16 @@ from core.values import Page
 
 NAME = "complex_lookup"
 QUERY_KEY = "complex_query"
-CALLBACK_PATTERN = r"^cx:"
+
+DONGS = ButtonData("cx:dongs")
+NEW = ButtonData("cx:new")
+OPEN = ButtonData("cx:open", number("complex_id"))
+CARD = ButtonData("cx:card", number("complex_id"))
+DONG = ButtonData("cx:dong", number("dong_id"), page())
+RESULTS = ButtonData("cx:q", page(), token("search"))
+# 관리사무소 had a button on cards sent before the card showed it whole: such a press is out of date.
+SECTION = ButtonData("cx:sec", number("complex_id"), one_of("section", (*SECTIONS, "office")), page())
+KINDS = (DONGS, NEW, OPEN, CARD, DONG, RESULTS, SECTION)
 
 
 class State(StrEnum):
@@ -48,13 +58,12 @@ def query_token(query: str) -> str:
 
 def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str, str]) -> InlineKeyboardMarkup:
     picks = [
-        button(t_plain(lang, "lookup.result_button", name=c.name, dong=c.admin_dong), f"cx:open:{c.id}")
-        for c in page.items
+        button(t_plain(lang, "lookup.result_button", name=c.name, dong=c.admin_dong), OPEN(c.id)) for c in page.items
     ]
     return markup(
         *rows(picks, 1),
         page_row(lang, page, page_data),
-        [button(t_plain(lang, "lookup.by_dong"), "cx:dongs"), button(t_plain(lang, "lookup.new_search"), "cx:new")],
+        [button(t_plain(lang, "lookup.by_dong"), DONGS()), button(t_plain(lang, "lookup.new_search"), NEW())],
     )
 
 
@@ -62,13 +71,13 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     """A button for each section the card shows only the start of; none for what it already shows whole."""
     cid = card.detail.id
     sections = [
-        button(t_plain(lang, f"lookup.section.{s}", count=grouped(section_count(card, s))), f"cx:sec:{cid}:{s}:0")
+        button(t_plain(lang, f"lookup.section.{s}", count=grouped(section_count(card, s))), SECTION(cid, s, 0))
         for s in SECTIONS
         if section_pages(card, s)
     ]
     return markup(
         *rows(sections, 2),
-        [button(t_plain(lang, "lookup.new_search"), "cx:new"), button(t_plain(lang, "lookup.by_dong"), "cx:dongs")],
+        [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],
     )
 
 
@@ -87,7 +96,7 @@ async def start(update: Update, context: DongneContext) -> State:
             update,
             context,
             t(context.lang, "lookup.ask_name"),
-            markup([button(t_plain(context.lang, "lookup.by_dong"), "cx:dongs")]),
+            markup([button(t_plain(context.lang, "lookup.by_dong"), DONGS())]),
         )
     return State.AWAIT_QUERY
 
@@ -116,17 +125,17 @@ async def run_search(update: Update, context: DongneContext, text: str, page: in
             update,
             context,
             t(lang, "lookup.no_match", query=query),
-            markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")]),
+            markup([button(t_plain(lang, "lookup.by_dong"), DONGS())]),
         )
         return
-    token = query_token(query)
+    search = query_token(query)
     body = "\n".join(
         [
             t(lang, "lookup.results", query=query, total=grouped(results.total)),
             *(summary_line(lang, c) for c in results.items),
         ]
     )
-    keyboard = results_keyboard(lang, results, (f"cx:q:{page - 1}:{token}", f"cx:q:{page + 1}:{token}"))
+    keyboard = results_keyboard(lang, results, (RESULTS(page - 1, search), RESULTS(page + 1, search)))
     if update.callback_query:
         await show(update, context, body, keyboard)
     else:
@@ -154,7 +163,7 @@ async def show_dongs(update: Update, context: DongneContext) -> None:
         await report(update, context, error)
         return
     picks = [
-        button(t_plain(lang, "lookup.dong_button", name=d.name, count=grouped(d.complex_count)), f"cx:dong:{d.id}:0")
+        button(t_plain(lang, "lookup.dong_button", name=d.name, count=grouped(d.complex_count)), DONG(d.id, 0))
         for d in dongs
     ]
     await show(update, context, t(lang, "lookup.pick_dong"), markup(*rows(picks, 2)))
@@ -177,7 +186,7 @@ async def show_dong(update: Update, context: DongneContext, dong_id: int, page: 
         update,
         context,
         body,
-        results_keyboard(lang, results, (f"cx:dong:{dong_id}:{page - 1}", f"cx:dong:{dong_id}:{page + 1}")),
+        results_keyboard(lang, results, (DONG(dong_id, page - 1), DONG(dong_id, page + 1))),
     )
 
 
@@ -199,58 +208,45 @@ async def show_section(update: Update, context: DongneContext, complex_id: int, 
         return
     await answer(update, context)
     text = render_section(lang, card, section, page)
-    data = (f"cx:sec:{complex_id}:{section}:{page - 1}", f"cx:sec:{complex_id}:{section}:{page + 1}")
+    data = (SECTION(complex_id, section, page - 1), SECTION(complex_id, section, page + 1))
     pager = pager_row(lang, has_previous=page > 0, has_next=page + 1 < pages, number=page, count=pages, data_for=data)
-    await show(
-        update, context, text, markup(pager, [button(t_plain(lang, "lookup.back_to_card"), f"cx:card:{complex_id}")])
-    )
-
-
-_ROUTES = {
-    "dongs": re.compile(r"^cx:dongs$"),
-    "new": re.compile(r"^cx:new$"),
-    "open": re.compile(r"^cx:open:(\d{1,9})$"),
-    "card": re.compile(r"^cx:card:(\d{1,9})$"),
-    "dong": re.compile(r"^cx:dong:(\d{1,9}):(-?\d{1,4})$"),
-    "q": re.compile(r"^cx:q:(-?\d{1,4}):([0-9a-f]{8})$"),
-    # 관리사무소 had a button on cards sent before the card showed it whole: such a press is out of date.
-    "sec": re.compile(rf"^cx:sec:(\d{{1,9}}):({'|'.join((*SECTIONS, 'office'))}):(\d{{1,4}})$"),
-}
+    await show(update, context, text, markup(pager, [button(t_plain(lang, "lookup.back_to_card"), CARD(complex_id))]))
 
 
 async def on_button(update: Update, context: DongneContext) -> State:
     """Every cx: button, parsed like any user input: forged or malformed data changes nothing."""
     query = update.callback_query
     assert query is not None
-    found = route(_ROUTES, query.data)
-    if found is None:
+    found = which(query.data, KINDS)
+    if found is None or (found[0] is SECTION and found[1][2] < 0):  # a section's pager before its first page
         await answer(update, context, "common.button_invalid", alert=True)
         return State.AWAIT_QUERY
-    action, match = found
-    if action == "sec":
+    kind, values = found
+    if kind is SECTION:
         # Answered inside: whether the press gets the out-of-date note depends on the card as it stands.
-        await show_section(update, context, int(match[1]), match[2], int(match[3]))
+        await show_section(update, context, *values)
         return State.AWAIT_QUERY
     await answer(update, context)
     lang = context.lang
-    if action == "dongs":
+    if kind is DONGS:
         await show_dongs(update, context)
-    elif action == "new":
+    elif kind is NEW:
         await say(
-            update, context, t(lang, "lookup.ask_name"), markup([button(t_plain(lang, "lookup.by_dong"), "cx:dongs")])
+            update, context, t(lang, "lookup.ask_name"), markup([button(t_plain(lang, "lookup.by_dong"), DONGS())])
         )
-    elif action == "open":
-        await send_card(update, context, int(match[1]))
-    elif action == "card":
-        await send_card(update, context, int(match[1]), edit=True)
-    elif action == "dong":
-        await show_dong(update, context, int(match[1]), int(match[2]))
-    elif action == "q":
+    elif kind is OPEN:
+        await send_card(update, context, *values)
+    elif kind is CARD:
+        await send_card(update, context, *values, edit=True)
+    elif kind is DONG:
+        await show_dong(update, context, *values)
+    elif kind is RESULTS:
+        page, search = values
         stored = (context.user_data or {}).get(QUERY_KEY)
-        if not stored or query_token(stored) != match[2]:
+        if not stored or query_token(stored) != search:
             await report(update, context, InvalidInput("stale_search"))
         else:
-            await run_search(update, context, stored, int(match[1]))
+            await run_search(update, context, stored, page)
     return State.AWAIT_QUERY
 
 
@@ -262,8 +258,8 @@ async def cancel(update: Update, context: DongneContext) -> int:
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
     entry = [
         CommandHandler("complex", start),
-        CallbackQueryHandler(start, pattern=r"^menu:complex$"),
-        CallbackQueryHandler(on_button, pattern=CALLBACK_PATTERN),
+        CallbackQueryHandler(start, pattern=menu.COMPLEX.pattern),
+        CallbackQueryHandler(on_button, pattern=namespace("cx")),
     ]
     return dialogue(
         NAME,

@@ -12,7 +12,6 @@ lives in the user's data, so a restart loses nothing."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,11 +19,13 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from conversations import menu
+from conversations.buttons import ButtonData
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.keyboards import button, markup, page_row
 from conversations.replies import answer, report, say, show
-from conversations.sms import lists, scope
+from conversations.sms import buttons, lists, scope
 from conversations.sms import schedule as picker
 from conversations.sms.draft import (
     DRAFT_KEY,
@@ -78,12 +79,12 @@ def _invalid(update: Update, context: DongneContext) -> Any:
 async def on_kind(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"sm:k:(\w{1,20})", query.data or "")
-    if match is None or match[1] not in RECIPIENT_KINDS:
+    values = buttons.KIND.parse(query.data)
+    if values is None or values[0] not in RECIPIENT_KINDS:
         await _invalid(update, context)
         return State.KIND
     await answer(update, context)
-    choose_anew(context, kind=match[1])
+    choose_anew(context, kind=values[0])
     return await ask_scope(update, context, edit=True)
 
 
@@ -120,21 +121,18 @@ async def on_change_subject(update: Update, context: DongneContext) -> State:
     return await ask_subject(update, context, edit=True)
 
 
-RECIPIENT_PAGE = re.compile(r"sm:rp:(\d{1,6})")
-
-
 async def on_recipients(update: Update, context: DongneContext) -> State:
     """받는 사람 보기: a page of the preview's recipients in place of the preview, and back to it. A page
     that no longer exists (the people changed since, or the button was made up) asks the preview again."""
     query = update.callback_query
     assert query is not None
     lang, draft = context.lang, draft_of(context)
-    match = RECIPIENT_PAGE.fullmatch(query.data or "")
-    if match is None:
+    values = buttons.RECIPIENTS.parse(query.data)
+    if values is None or values[0] < 0:  # the pager's step before the first page
         await answer(update, context, "common.screen_outdated")
         return await show_preview(update, context)
     try:
-        page = await context.services.sms.recipient_page(context.staff(), selection_of(draft), int(match[1]))
+        page = await context.services.sms.recipient_page(context.staff(), selection_of(draft), values[0])
     except DongneError as error:  # e.g. the sender's dongs narrowed since: the preview would say the same
         await answer(update, context)
         await report(update, context, error)
@@ -146,8 +144,8 @@ async def on_recipients(update: Update, context: DongneContext) -> State:
     masked = not sees_phones(context.staff())
     body = render_recipients(lang, scope_text(lang, draft), page, masked=masked)
     keyboard = markup(
-        page_row(lang, page, (f"sm:rp:{page.number - 1}", f"sm:rp:{page.number + 1}")),
-        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), "sm:pv")),
+        page_row(lang, page, (buttons.RECIPIENTS(page.number - 1), buttons.RECIPIENTS(page.number + 1))),
+        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), buttons.BACK_TO_PREVIEW())),
     )
     await show(update, context, body, keyboard)
     return State.PREVIEW
@@ -171,15 +169,15 @@ def _picker_screen(context: DongneContext, data: str) -> tuple[str, InlineKeyboa
     """The picker's screen a button leads to (the days of a page, a day's hours, an hour's minutes); None
     for a button that picks the time itself, or that is no step of the picker."""
     lang, now = context.lang, context.services.clock.local()
-    page = picker.DAY_PAGE.match(data)
-    if data == "sm:sch" or page:
-        number = int(page[1]) if page else 0
+    page = buttons.DAY_PAGE.parse(data)
+    if buttons.SCHEDULE.parse(data) is not None or page:
+        number = page[0] if page else 0
         return t(lang, "sms.schedule.ask_day"), picker.day_keyboard(lang, now.date(), number)
-    if (day_match := picker.DAY.match(data)) and (day := picker.parse_day(day_match[1])):
+    if (day_values := buttons.DAY.parse(data)) and (day := picker.parse_day(day_values[0])):
         label = picker.day_label(lang, day, now.date())
         return t(lang, "sms.schedule.ask_hour", day=label), picker.hour_keyboard(lang, day, now)
-    if (hour_match := picker.HOUR.match(data)) and (day := picker.parse_day(hour_match[1])) and int(hour_match[2]) < 24:
-        hour, label = int(hour_match[2]), picker.day_label(lang, day, now.date())
+    if (hour_values := buttons.HOUR.parse(data)) and (day := picker.parse_day(hour_values[0])) and hour_values[1] < 24:
+        hour, label = hour_values[1], picker.day_label(lang, day, now.date())
         return t(lang, "sms.schedule.ask_minute", day=label, hour=hour), picker.minute_keyboard(lang, day, hour)
     return None
 
@@ -204,12 +202,14 @@ async def on_schedule_button(update: Update, context: DongneContext) -> State:
         return await confirm(update, context, instant)
     except DongneError as error:
         await report(update, context, error)
-        draft[PICKER_KEY] = "sm:sch"
+        draft[PICKER_KEY] = buttons.SCHEDULE()
         return await _ask_schedule(update, context)
 
 
 async def _ask_schedule(update: Update, context: DongneContext) -> State:
-    screen = _picker_screen(context, str(draft_of(context).get(PICKER_KEY, ""))) or _picker_screen(context, "sm:sch")
+    screen = _picker_screen(context, str(draft_of(context).get(PICKER_KEY, ""))) or _picker_screen(
+        context, buttons.SCHEDULE()
+    )
     assert screen is not None
     await say(update, context, *screen)
     return State.SCHEDULE
@@ -240,11 +240,17 @@ async def _reshow(update: Update, context: DongneContext, state: State) -> State
     return await _ASK[state](update, context)
 
 
+def _nonce(data: str | None) -> str:
+    """The draft a 보내기 was made for; none (so it matches no draft) when the data is not a 보내기."""
+    values = buttons.SEND.parse(data)
+    return str(values[0]) if values else ""
+
+
 async def on_send(update: Update, context: DongneContext) -> State | int:
     query = update.callback_query
     assert query is not None and context.user_data is not None
     draft = draft_of(context)
-    nonce = (query.data or "").removeprefix("sm:go:")
+    nonce = _nonce(query.data)
     if not draft.get("nonce") or not secrets.compare_digest(str(draft["nonce"]), nonce):
         await _invalid(update, context)
         return State.CONFIRM
@@ -278,9 +284,9 @@ async def on_send(update: Update, context: DongneContext) -> State | int:
         text = t(lang, "sms.new.sent", id=batch.id, count=batch.counts.total)
     if not batch.ums_configured:
         text += "\n" + t(lang, "sms.ums_not_configured")
-    follow = [button(t_plain(lang, "sms.new.open_batch"), f"sr:b:{batch.id}:0")]
+    follow = [button(t_plain(lang, "sms.new.open_batch"), buttons.BATCH(batch.id, 0))]
     if batch.cancellable and batch.scheduled_at is not None:
-        follow.append(button(t_plain(lang, "sms.results.cancel"), f"sr:c:{batch.id}"))
+        follow.append(button(t_plain(lang, "sms.results.cancel"), buttons.CANCEL_BATCH(batch.id)))
     await show(update, context, text, markup(follow))
     return ConversationHandler.END
 
@@ -290,7 +296,7 @@ async def already_sent(update: Update, context: DongneContext) -> None:
     query = update.callback_query
     assert query is not None
     sent = (context.user_data or {}).get(SENT_KEY)
-    nonce = (query.data or "").removeprefix("sm:go:")
+    nonce = _nonce(query.data)
     if sent and secrets.compare_digest(str(sent[0]), nonce):
         await answer(update, context, "sms.new.already_sent", alert=True, id=sent[1])
     else:
@@ -313,71 +319,74 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
     def typed(callback: Any) -> Any:
         return on_message(focus, NAME, TEXT, callback)
 
-    def pressed(callback: Any, pattern: str) -> CallbackQueryHandler[DongneContext, Any]:
-        return CallbackQueryHandler(callback, pattern=pattern)
+    def pressed(callback: Any, kind: ButtonData) -> CallbackQueryHandler[DongneContext, Any]:
+        return CallbackQueryHandler(callback, pattern=kind.pattern)
+
+    def pressed_any(callback: Any, *kinds: ButtonData) -> list[CallbackQueryHandler[DongneContext, Any]]:
+        return [pressed(callback, kind) for kind in kinds]
 
     other = on_message(focus, NAME, ANY_MESSAGE, buttons_expected)
-    repick = pressed(on_repick, r"^sm:re$")
-    save = pressed(lists.on_save, r"^sm:sv$")
+    repick = pressed(on_repick, buttons.REPICK)
+    save = pressed(lists.on_save, buttons.SAVE_LIST)
     conversation = dialogue(
         NAME,
         focus,
-        entry_points=[CommandHandler("sms", start), pressed(start, r"^menu:sms$")],
+        entry_points=[CommandHandler("sms", start), pressed(start, menu.SMS)],
         states={
-            State.KIND: [pressed(lists.on_open, r"^sm:k:saved$"), pressed(on_kind, r"^sm:k:"), other],
+            State.KIND: [pressed(lists.on_open, buttons.SAVED_LISTS), pressed(on_kind, buttons.KIND), other],
             State.LISTS: [
-                pressed(lists.on_list_button, r"^sm:(l|ld|lx):"),
-                pressed(lists.on_open, r"^sm:k:saved$"),
-                pressed(lists.on_back, r"^sm:lb$"),
+                *pressed_any(lists.on_list_button, buttons.LIST, buttons.LIST_DELETE, buttons.LIST_DELETE_YES),
+                pressed(lists.on_open, buttons.SAVED_LISTS),
+                pressed(lists.on_back, buttons.LISTS_BACK),
                 other,
             ],
             State.LIST_NAME: [
                 typed(lists.on_name),
-                pressed(lists.on_save_back, r"^sm:svb$"),
+                pressed(lists.on_save_back, buttons.SAVE_LIST_BACK),
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
-            State.SCOPE: [pressed(scope.on_scope, r"^sm:s:"), other],
-            State.DONG: [pressed(scope.on_dong, r"^sm:d:"), other],
+            State.SCOPE: [pressed(scope.on_scope, buttons.SCOPE), other],
+            State.DONG: [pressed(scope.on_dong, buttons.DONG), other],
             State.COMPLEXES: [
                 typed(scope.on_complex_query),
-                pressed(scope.on_complex_button, r"^sm:(c|cp):"),
-                pressed(scope.on_complexes_done, r"^sm:cd$"),
+                *pressed_any(scope.on_complex_button, buttons.COMPLEX, buttons.COMPLEX_PAGE),
+                pressed(scope.on_complexes_done, buttons.COMPLEXES_DONE),
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
-            State.POSITION: [pressed(scope.on_position, r"^sm:p:"), other],
+            State.POSITION: [pressed(scope.on_position, buttons.POSITION), other],
             State.TEXT: [typed(on_text), repick, save, on_message(focus, NAME, ANY_MESSAGE, text_expected)],
             State.PREVIEW: [
                 typed(on_text),
-                pressed(on_send_now, r"^sm:now$"),
-                pressed(on_schedule_button, r"^sm:sch$"),
-                pressed(on_retext, r"^sm:rt$"),
-                pressed(on_recipients, r"^sm:rp:"),
-                pressed(on_back_preview, r"^sm:pv$"),
-                pressed(on_change_subject, r"^sm:sj$"),
+                pressed(on_send_now, buttons.SEND_NOW),
+                pressed(on_schedule_button, buttons.SCHEDULE),
+                pressed(on_retext, buttons.RETEXT),
+                pressed(on_recipients, buttons.RECIPIENTS),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
+                pressed(on_change_subject, buttons.SUBJECT),
                 repick,
                 save,
                 other,
             ],
             State.SUBJECT: [
                 typed(on_subject),
-                pressed(on_default_subject, r"^sm:sjd$"),
-                pressed(on_back_preview, r"^sm:pv$"),
-                pressed(on_retext, r"^sm:rt$"),
+                pressed(on_default_subject, buttons.DEFAULT_SUBJECT),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
+                pressed(on_retext, buttons.RETEXT),
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
             State.SCHEDULE: [
-                pressed(on_schedule_button, r"^sm:(dp|dh|hm|at):"),
-                pressed(on_back_preview, r"^sm:pv$"),
+                *pressed_any(on_schedule_button, buttons.DAY_PAGE, buttons.DAY, buttons.HOUR, buttons.AT),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
                 other,
             ],
             State.CONFIRM: [
-                pressed(on_send, r"^sm:go:"),
-                pressed(on_back_preview, r"^sm:pv$"),
+                pressed(on_send, buttons.SEND),
+                pressed(on_back_preview, buttons.BACK_TO_PREVIEW),
                 other,
             ],
         },
-        fallbacks=[pressed(cancel, r"^sm:cancel$")],
+        fallbacks=[pressed(cancel, buttons.CANCEL)],
         cancel=cancel,
         reshow=_reshow,
     )
-    return [conversation, CallbackQueryHandler(already_sent, pattern=r"^sm:go:")]
+    return [conversation, CallbackQueryHandler(already_sent, pattern=buttons.SEND.pattern)]

@@ -14,6 +14,24 @@ from conversations.context import DongneContext
 from conversations.dialogue import scratch
 from conversations.keyboards import button, markup, rows
 from conversations.replies import report, say, show
+from conversations.sms.buttons import (
+    BACK_TO_PREVIEW,
+    CANCEL,
+    DEFAULT_SUBJECT,
+    KIND,
+    POSITION,
+    RECIPIENTS,
+    REPICK,
+    RESULTS,
+    RETEXT,
+    SAVE_LIST,
+    SCHEDULE,
+    SCHEDULED,
+    SCOPE,
+    SEND,
+    SEND_NOW,
+    SUBJECT,
+)
 from conversations.sms.view import render_confirm, render_preview, render_resolved, render_subject_ask, scope_text
 from core.errors import DongneError, InvalidInput
 from core.sms.values import (
@@ -51,7 +69,7 @@ def draft_of(context: DongneContext) -> dict[str, Any]:
 
 
 def cancel_row(lang: str, *extra: InlineKeyboardButton) -> list[InlineKeyboardButton]:
-    return [*extra, button(t_plain(lang, "sms.new.cancel"), "sm:cancel")]
+    return [*extra, button(t_plain(lang, "sms.new.cancel"), CANCEL())]
 
 
 def choose_anew(context: DongneContext, **choice: Any) -> dict[str, Any]:
@@ -92,10 +110,10 @@ async def preview_of(
 
 async def ask_kind(update: Update, context: DongneContext) -> State:
     lang = context.lang
-    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), f"sm:k:{kind}") for kind in SELECTION_KINDS]
+    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), KIND(kind)) for kind in SELECTION_KINDS]
     results = [
-        button(t_plain(lang, "sms.new.results"), "sr:l:0"),
-        button(t_plain(lang, "sms.new.scheduled"), "sr:s:0"),
+        button(t_plain(lang, "sms.new.results"), RESULTS(0)),
+        button(t_plain(lang, "sms.new.scheduled"), SCHEDULED(0)),
     ]
     await say(update, context, t(lang, "sms.new.ask_kind"), markup(*rows(kinds, 1), results, cancel_row(lang)))
     return State.KIND
@@ -104,7 +122,7 @@ async def ask_kind(update: Update, context: DongneContext) -> State:
 async def ask_scope(update: Update, context: DongneContext, *, edit: bool = False) -> State:
     """Where the kind of people in the draft are to be reached: every complex, one dong, or by name."""
     lang = context.lang
-    scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), f"sm:s:{s}") for s in ("all", "dong", "cx")]
+    scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), SCOPE(s)) for s in ("all", "dong", "cx")]
     text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{draft_of(context).get('kind')}"))
     await (show if edit else say)(update, context, text, markup(scopes, cancel_row(lang)))
     return State.SCOPE
@@ -120,8 +138,8 @@ async def after_scope(update: Update, context: DongneContext) -> State:
             return await ask_kind(update, context)
         # Offered by index: a position's name may not fit in a button's 64 bytes of data.
         draft["positions"] = list(positions)
-        picks = [button(t_plain(lang, "sms.scope.all_positions"), "sm:p:*")]
-        picks += [button(p, f"sm:p:{i}") for i, p in enumerate(positions)]
+        picks = [button(t_plain(lang, "sms.scope.all_positions"), POSITION("*"))]
+        picks += [button(p, POSITION(i)) for i, p in enumerate(positions)]
         await say(update, context, t(lang, "sms.new.ask_position"), markup(*rows(picks, 3), cancel_row(lang)))
         return State.POSITION
     return await resolved(update, context)
@@ -129,11 +147,11 @@ async def after_scope(update: Update, context: DongneContext) -> State:
 
 def save_row(lang: str, draft: dict[str, Any]) -> list[InlineKeyboardButton]:
     """💾 목록 저장, unless the people already are a saved list."""
-    return [button(t_plain(lang, "sms.lists.save"), "sm:sv")] if draft.get("kind") != "saved" else []
+    return [button(t_plain(lang, "sms.lists.save"), SAVE_LIST())] if draft.get("kind") != "saved" else []
 
 
 def text_prompt_keyboard(lang: str, draft: dict[str, Any]) -> InlineKeyboardMarkup:
-    repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
+    repick = button(t_plain(lang, "sms.new.repick"), REPICK())
     return markup(save_row(lang, draft), cancel_row(lang, repick))
 
 
@@ -147,7 +165,7 @@ async def resolved(update: Update, context: DongneContext) -> State:
         return await ask_kind(update, context)
     body = render_resolved(lang, scope_text(lang, draft), found)
     if not found.recipients:
-        repick = button(t_plain(lang, "sms.new.repick"), "sm:re")
+        repick = button(t_plain(lang, "sms.new.repick"), REPICK())
         await say(update, context, body + "\n" + t(lang, "sms.new.nobody"), markup(cancel_row(lang, repick)))
         return State.TEXT
     await say(update, context, body + "\n\n" + t(lang, "sms.new.ask_text"), text_prompt_keyboard(lang, draft))
@@ -185,10 +203,12 @@ async def show_preview(
     body = render_preview(lang, context.services.clock, scope_text(lang, draft), preview)
     recipients = grouped(preview.recipient_count)
     keyboard = markup(
-        [button(t_plain(lang, "sms.new.recipients", count=recipients), "sm:rp:0")] if preview.recipient_count else [],
-        [button(t_plain(lang, "sms.new.send_now"), "sm:now"), button(t_plain(lang, "sms.new.schedule"), "sm:sch")],
-        [button(t_plain(lang, "sms.new.retext"), "sm:rt"), button(t_plain(lang, "sms.new.repick"), "sm:re")],
-        [button(t_plain(lang, "sms.new.change_subject"), "sm:sj")] if preview.subject is not None else [],
+        [button(t_plain(lang, "sms.new.recipients", count=recipients), RECIPIENTS(0))]
+        if preview.recipient_count
+        else [],
+        [button(t_plain(lang, "sms.new.send_now"), SEND_NOW()), button(t_plain(lang, "sms.new.schedule"), SCHEDULE())],
+        [button(t_plain(lang, "sms.new.retext"), RETEXT()), button(t_plain(lang, "sms.new.repick"), REPICK())],
+        [button(t_plain(lang, "sms.new.change_subject"), SUBJECT())] if preview.subject is not None else [],
         save_row(lang, draft),
         cancel_row(lang),
     )
@@ -209,9 +229,9 @@ async def ask_subject(
             return State.TEXT
     current = draft.get("subject")
     keyboard = markup(
-        [button(t_plain(lang, "sms.subject.use_default"), "sm:sjd")],
-        [button(t_plain(lang, "sms.new.back_preview"), "sm:pv")] if current else [],
-        cancel_row(lang, button(t_plain(lang, "sms.new.retext"), "sm:rt")),
+        [button(t_plain(lang, "sms.subject.use_default"), DEFAULT_SUBJECT())],
+        [button(t_plain(lang, "sms.new.back_preview"), BACK_TO_PREVIEW())] if current else [],
+        cancel_row(lang, button(t_plain(lang, "sms.new.retext"), RETEXT())),
     )
     await (show if edit else say)(update, context, render_subject_ask(lang, preview, current), keyboard)
     return State.SUBJECT
@@ -234,8 +254,8 @@ async def confirm(
     # Kept with the draft (and so across a restart): a send repeated after a crash returns the same batch.
     draft.setdefault("request_key", "bot-" + secrets.token_hex(16))
     keyboard = markup(
-        [button(t_plain(lang, "sms.new.send"), f"sm:go:{draft['nonce']}")],
-        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), "sm:pv")),
+        [button(t_plain(lang, "sms.new.send"), SEND(draft["nonce"]))],
+        cancel_row(lang, button(t_plain(lang, "sms.new.back_preview"), BACK_TO_PREVIEW())),
     )
     body = render_confirm(lang, context.services.clock, scope_text(lang, draft), preview)
     await (say if again else show)(update, context, body, keyboard)

@@ -4,13 +4,13 @@ that dialogue's."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 
+from conversations.buttons import which
 from conversations.context import DongneContext
 from conversations.keyboards import button, markup
 from conversations.replies import answer, report, say, show
+from conversations.sms.buttons import LIST, LIST_DELETE, LIST_DELETE_YES, LISTS_BACK, SAVE_LIST_BACK, SAVED_LISTS
 from conversations.sms.draft import (
     State,
     ask_kind,
@@ -27,8 +27,6 @@ from core.sms.lists import NAME_LIMIT
 from core.sms.values import SavedList
 from core.texts.i18n import t, t_plain
 
-LIST = re.compile(r"sm:(l|ld|lx):(\d{1,9})")
-
 
 async def _saved(update: Update, context: DongneContext) -> tuple[SavedList, ...] | None:
     try:
@@ -43,14 +41,14 @@ async def show_lists(update: Update, context: DongneContext, *, edit: bool = Fal
     saved = await _saved(update, context)
     if saved is None:
         return State.LISTS
-    back = button(t_plain(lang, "sms.lists.back"), "sm:lb")
+    back = button(t_plain(lang, "sms.lists.back"), LISTS_BACK())
     if not saved:
         await (show if edit else say)(update, context, t(lang, "sms.lists.empty"), markup(cancel_row(lang, back)))
         return State.LISTS
     picks = [
         [
-            button(t_plain(lang, "sms.lists.pick", name=s.name, count=s.entry_count), f"sm:l:{s.id}"),
-            button(t_plain(lang, "sms.lists.delete"), f"sm:ld:{s.id}"),
+            button(t_plain(lang, "sms.lists.pick", name=s.name, count=s.entry_count), LIST(s.id)),
+            button(t_plain(lang, "sms.lists.delete"), LIST_DELETE(s.id)),
         ]
         for s in saved
     ]
@@ -73,24 +71,24 @@ async def on_back(update: Update, context: DongneContext) -> State:
 async def on_list_button(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    match = LIST.fullmatch(query.data or "")
-    saved = await _saved(update, context) if match else None
-    chosen = next((s for s in saved or () if match and s.id == int(match[2])), None)
-    if match is None or chosen is None:
+    found = which(query.data, (LIST, LIST_DELETE, LIST_DELETE_YES))
+    saved = await _saved(update, context) if found else None
+    chosen = next((s for s in saved or () if found and s.id == found[1][0]), None)
+    if found is None or chosen is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return State.LISTS
     lang = context.lang
-    if match[1] == "ld":
+    if found[0] is LIST_DELETE:
         await answer(update, context)
         keyboard = markup(
             [
-                button(t_plain(lang, "sms.lists.delete_yes"), f"sm:lx:{chosen.id}"),
-                button(t_plain(lang, "sms.lists.delete_no"), "sm:k:saved"),
+                button(t_plain(lang, "sms.lists.delete_yes"), LIST_DELETE_YES(chosen.id)),
+                button(t_plain(lang, "sms.lists.delete_no"), SAVED_LISTS()),
             ]
         )
         await show(update, context, t(lang, "sms.lists.delete_ask", name=chosen.name), keyboard)
         return State.LISTS
-    if match[1] == "lx":
+    if found[0] is LIST_DELETE_YES:
         try:
             await context.services.sms_lists.delete(context.staff(), chosen.id)
         except DongneError as error:
@@ -112,7 +110,7 @@ async def on_save(update: Update, context: DongneContext) -> State:
 
 async def ask_name(update: Update, context: DongneContext) -> State:
     lang = context.lang
-    back = button(t_plain(lang, "sms.lists.save_back"), "sm:svb")
+    back = button(t_plain(lang, "sms.lists.save_back"), SAVE_LIST_BACK())
     await say(update, context, t(lang, "sms.lists.ask_name", limit=NAME_LIMIT), markup(cancel_row(lang, back)))
     return State.LIST_NAME
 

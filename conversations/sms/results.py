@@ -8,31 +8,33 @@ plainly when no UMS is configured and nothing was really sent. No typed input: p
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from conversations import menu
+from conversations.buttons import namespace, which
 from conversations.context import DongneContext
-from conversations.dialogue import DialogueFocus, route
+from conversations.dialogue import DialogueFocus
 from conversations.files import send_file
 from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, error_text, report, say, show
-from conversations.sms.view import batch_line, export_labels, not_configured, render_batch
+from conversations.sms.buttons import (
+    BATCH,
+    CANCEL_BATCH,
+    CONFIRM_CANCEL,
+    EXCEL,
+    FAILED,
+    RESULTS,
+    SCHEDULED,
+)
+from conversations.sms.view import batch_line, not_configured, render_batch
 from core.errors import DongneError
+from core.sms.labels import export_labels
 from core.sms.values import MessageState
 from core.texts.i18n import t, t_plain
-
-_ROUTES = {
-    "list": re.compile(r"^sr:l:(-?\d{1,4})$"),
-    "scheduled": re.compile(r"^sr:s:(-?\d{1,4})$"),
-    "batch": re.compile(r"^sr:b:(\d{1,9}):(-?\d{1,4})(:f)?$"),  # :f — only the failed recipients
-    "excel": re.compile(r"^sr:x:(\d{1,9})$"),
-    "cancel": re.compile(r"^sr:c:(\d{1,9})$"),
-    "confirm_cancel": re.compile(r"^sr:cy:(\d{1,9})$"),
-}
 
 
 async def show_list(update: Update, context: DongneContext, page: int, *, scheduled: bool, edit: bool) -> None:
@@ -52,18 +54,18 @@ async def show_list(update: Update, context: DongneContext, page: int, *, schedu
     lines += [batch_line(lang, clock, b) for b in found.items]
     picks: list[InlineKeyboardButton] = []
     for b in found.items:
-        picks.append(button(t_plain(lang, "sms.results.open", id=b.id), f"sr:b:{b.id}:0"))
+        picks.append(button(t_plain(lang, "sms.results.open", id=b.id), BATCH(b.id, 0)))
         if scheduled and b.cancellable:
-            picks.append(button(t_plain(lang, "sms.results.cancel_one", id=b.id), f"sr:c:{b.id}"))
-    prefix = "sr:s" if scheduled else "sr:l"
-    pager = page_row(lang, found, (f"{prefix}:{found.number - 1}", f"{prefix}:{found.number + 1}"))
+            picks.append(button(t_plain(lang, "sms.results.cancel_one", id=b.id), CANCEL_BATCH(b.id)))
+    kind = SCHEDULED if scheduled else RESULTS
+    pager = page_row(lang, found, (kind(found.number - 1), kind(found.number + 1)))
     other = (
-        button(t_plain(lang, "sms.new.results"), "sr:l:0")
+        button(t_plain(lang, "sms.new.results"), RESULTS(0))
         if scheduled
-        else button(t_plain(lang, "sms.new.scheduled"), "sr:s:0")
+        else button(t_plain(lang, "sms.new.scheduled"), SCHEDULED(0))
     )
     keyboard = markup(
-        *rows(picks, 2 if scheduled else 3), pager, [other, button(t_plain(lang, "sms.results.compose"), "menu:sms")]
+        *rows(picks, 2 if scheduled else 3), pager, [other, button(t_plain(lang, "sms.results.compose"), menu.SMS())]
     )
     await (show if edit else say)(update, context, "\n".join(lines), keyboard)
 
@@ -81,22 +83,25 @@ async def show_batch(
         return
     first = messages.number * messages.size + 1
     text = render_batch(lang, context.services.clock, batch, messages.items, first, failed_only=failed_only)
-    flag = ":f" if failed_only else ""
-    pager = page_row(
-        lang, messages, (f"sr:b:{batch_id}:{messages.number - 1}{flag}", f"sr:b:{batch_id}:{messages.number + 1}{flag}")
-    )
+
+    def at(number: int) -> str:
+        return FAILED(batch_id, number, "f") if failed_only else BATCH(batch_id, number)
+
+    pager = page_row(lang, messages, (at(messages.number - 1), at(messages.number + 1)))
     work = [
-        button(t_plain(lang, "sms.results.excel"), f"sr:x:{batch_id}"),
-        button(t_plain(lang, "sms.results.refresh"), f"sr:b:{batch_id}:{messages.number}{flag}"),
+        button(t_plain(lang, "sms.results.excel"), EXCEL(batch_id)),
+        button(t_plain(lang, "sms.results.refresh"), at(messages.number)),
     ]
     # In a batch to hundreds, the few failures would sit pages apart: they can be listed alone.
     if failed_only:
-        work.append(button(t_plain(lang, "sms.results.show_all"), f"sr:b:{batch_id}:0"))
+        work.append(button(t_plain(lang, "sms.results.show_all"), BATCH(batch_id, 0)))
     elif batch.counts.failed:
-        work.append(button(t_plain(lang, "sms.results.failed_only", count=batch.counts.failed), f"sr:b:{batch_id}:0:f"))
+        work.append(
+            button(t_plain(lang, "sms.results.failed_only", count=batch.counts.failed), FAILED(batch_id, 0, "f"))
+        )
     if batch.cancellable:
-        work.append(button(t_plain(lang, "sms.results.cancel"), f"sr:c:{batch_id}"))
-    back = [button(t_plain(lang, "sms.results.back"), "sr:l:0")]
+        work.append(button(t_plain(lang, "sms.results.cancel"), CANCEL_BATCH(batch_id)))
+    back = [button(t_plain(lang, "sms.results.back"), RESULTS(0))]
     await (show if edit else say)(update, context, text, markup(pager, work, back))
 
 
@@ -114,8 +119,8 @@ async def ask_cancel(update: Update, context: DongneContext, batch_id: int) -> N
     at = context.services.clock.local(batch.scheduled_at).strftime("%Y-%m-%d %H:%M") if batch.scheduled_at else ""
     keyboard = markup(
         [
-            button(t_plain(lang, "sms.results.cancel_yes"), f"sr:cy:{batch_id}"),
-            button(t_plain(lang, "sms.results.cancel_no"), f"sr:b:{batch_id}:0"),
+            button(t_plain(lang, "sms.results.cancel_yes"), CONFIRM_CANCEL(batch_id)),
+            button(t_plain(lang, "sms.results.cancel_no"), BATCH(batch_id, 0)),
         ]
     )
     await show(
@@ -154,6 +159,9 @@ async def send_excel(update: Update, context: DongneContext, batch_id: int) -> N
     await send_file(update, context, t_plain(lang, "sms.results.file_name", id=batch_id, date=stamp), content, caption)
 
 
+KINDS = (RESULTS, SCHEDULED, BATCH, FAILED, EXCEL, CANCEL_BATCH, CONFIRM_CANCEL)
+
+
 async def start(update: Update, context: DongneContext) -> None:
     """/sms_results."""
     await show_list(update, context, 0, scheduled=False, edit=False)
@@ -162,25 +170,27 @@ async def start(update: Update, context: DongneContext) -> None:
 async def on_button(update: Update, context: DongneContext) -> None:
     query = update.callback_query
     assert query is not None
-    found = route(_ROUTES, query.data)
+    found = which(query.data, KINDS)
     if found is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return
     await answer(update, context)
-    action, match = found
-    if action in ("list", "scheduled"):
-        await show_list(update, context, int(match[1]), scheduled=action == "scheduled", edit=True)
-    elif action == "batch":
-        await show_batch(update, context, int(match[1]), int(match[2]), failed_only=bool(match[3]))
-    elif action == "excel":
-        await send_excel(update, context, int(match[1]))
-    elif action == "cancel":
-        await ask_cancel(update, context, int(match[1]))
+    kind, values = found
+    if kind is RESULTS or kind is SCHEDULED:
+        await show_list(update, context, *values, scheduled=kind is SCHEDULED, edit=True)
+    elif kind is BATCH:
+        await show_batch(update, context, *values)
+    elif kind is FAILED:
+        await show_batch(update, context, *values[:2], failed_only=True)
+    elif kind is EXCEL:
+        await send_excel(update, context, *values)
+    elif kind is CANCEL_BATCH:
+        await ask_cancel(update, context, *values)
     else:
-        await do_cancel(update, context, int(match[1]))
+        await do_cancel(update, context, *values)
 
 
 def build_handlers(focus: DialogueFocus) -> list[Any]:
     """No typed input here, so no conversation and nothing for the focus to decide."""
     del focus
-    return [CommandHandler("sms_results", start), CallbackQueryHandler(on_button, pattern=r"^sr:")]
+    return [CommandHandler("sms_results", start), CallbackQueryHandler(on_button, pattern=namespace("sr"))]

@@ -7,22 +7,19 @@ carry a moon; core still refuses past times and times beyond 35 days whatever a 
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from conversations.keyboards import button, markup, pager_row, rows
+from conversations.sms.buttons import AT, BACK_TO_PREVIEW, CANCEL, DAY, DAY_PAGE, HOUR
 from core.sms.schedule import LONGEST_AHEAD, NIGHT_ENDS, NIGHT_STARTS
 from core.texts.i18n import t_plain
 
 DAYS_PER_PAGE = 7
 DAY_PAGES = -(-(LONGEST_AHEAD.days + 1) // DAYS_PER_PAGE)
 MINUTES = (0, 10, 20, 30, 40, 50)
-DAY = re.compile(r"^sm:dh:(\d{8})$")
-DAY_PAGE = re.compile(r"^sm:dp:(-?\d{1,2})$")
-AT = re.compile(r"^sm:at:(\d{8}):(\d{1,2}):(\d{1,2})$")
 
 
 def parse_day(text: str) -> date | None:
@@ -34,10 +31,10 @@ def parse_day(text: str) -> date | None:
 
 def picked(data: str | None, zone: ZoneInfo) -> datetime | None:
     """The office-time instant an ``sm:at`` button names; None when the data is not a time we offer."""
-    match = AT.match(data or "")
-    if match is None:
+    values = AT.parse(data)
+    if values is None:
         return None
-    day, hour, minute = parse_day(match[1]), int(match[2]), int(match[3])
+    day, hour, minute = parse_day(values[0]), values[1], values[2]
     if day is None or hour > 23 or minute not in MINUTES:
         return None
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
@@ -57,7 +54,7 @@ def _night(hour: int) -> bool:
 
 
 def _nav(lang: str, back: InlineKeyboardButton) -> list[InlineKeyboardButton]:
-    return [back, button(t_plain(lang, "sms.new.cancel"), "sm:cancel")]
+    return [back, button(t_plain(lang, "sms.new.cancel"), CANCEL())]
 
 
 def day_keyboard(lang: str, today: date, page: int) -> InlineKeyboardMarkup:
@@ -65,16 +62,18 @@ def day_keyboard(lang: str, today: date, page: int) -> InlineKeyboardMarkup:
     first = page * DAYS_PER_PAGE
     offsets = range(first, min(first + DAYS_PER_PAGE, LONGEST_AHEAD.days + 1))
     days = [today + timedelta(days=offset) for offset in offsets]
-    picks = [button(day_label(lang, day, today), f"sm:dh:{day:%Y%m%d}") for day in days]
+    picks = [button(day_label(lang, day, today), DAY(f"{day:%Y%m%d}")) for day in days]
     pager = pager_row(
         lang,
         has_previous=page > 0,
         has_next=page + 1 < DAY_PAGES,
         number=page,
         count=DAY_PAGES,
-        data_for=(f"sm:dp:{page - 1}", f"sm:dp:{page + 1}"),
+        data_for=(DAY_PAGE(page - 1), DAY_PAGE(page + 1)),
     )
-    return markup(*rows(picks, 2), pager, _nav(lang, button(t_plain(lang, "sms.schedule.back_preview"), "sm:pv")))
+    return markup(
+        *rows(picks, 2), pager, _nav(lang, button(t_plain(lang, "sms.schedule.back_preview"), BACK_TO_PREVIEW()))
+    )
 
 
 def hour_keyboard(lang: str, day: date, now: datetime) -> InlineKeyboardMarkup:
@@ -82,18 +81,15 @@ def hour_keyboard(lang: str, day: date, now: datetime) -> InlineKeyboardMarkup:
     picks = [
         button(
             t_plain(lang, "sms.schedule.hour", hour=hour) + (" 🌙" if _night(hour) else ""),
-            f"sm:hm:{day:%Y%m%d}:{hour}",
+            HOUR(f"{day:%Y%m%d}", hour),
         )
         for hour in range(first, 24)
     ]
-    back = button(t_plain(lang, "sms.schedule.back_day"), "sm:dp:0")
+    back = button(t_plain(lang, "sms.schedule.back_day"), DAY_PAGE(0))
     return markup(*rows(picks, 4), _nav(lang, back))
 
 
 def minute_keyboard(lang: str, day: date, hour: int) -> InlineKeyboardMarkup:
-    picks = [button(f"{hour:02d}:{minute:02d}", f"sm:at:{day:%Y%m%d}:{hour}:{minute}") for minute in MINUTES]
-    back = button(t_plain(lang, "sms.schedule.back_hour"), f"sm:dh:{day:%Y%m%d}")
+    picks = [button(f"{hour:02d}:{minute:02d}", AT(f"{day:%Y%m%d}", hour, minute)) for minute in MINUTES]
+    back = button(t_plain(lang, "sms.schedule.back_hour"), DAY(f"{day:%Y%m%d}"))
     return markup(*rows(picks, 3), _nav(lang, back))
-
-
-HOUR = re.compile(r"^sm:hm:(\d{8}):(\d{1,2})$")

@@ -5,13 +5,12 @@ another (an old message, forged data) is refused, and core refuses it again."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 
 from conversations.context import DongneContext
 from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, report, say, show
+from conversations.sms.buttons import COMPLEX, COMPLEX_PAGE, COMPLEXES_DONE, DONG, POSITION, SCOPE
 from conversations.sms.draft import MAX_COMPLEXES, State, after_scope, cancel_row, draft_of, resolved
 from core.errors import DongneError
 from core.texts.i18n import t, t_plain
@@ -24,10 +23,11 @@ async def _invalid(update: Update, context: DongneContext) -> None:
 async def on_scope(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    scope = (query.data or "").removeprefix("sm:s:")
-    if scope not in ("all", "dong", "cx"):
+    values = SCOPE.parse(query.data)
+    if values is None:
         await _invalid(update, context)
         return State.SCOPE
+    (scope,) = values
     await answer(update, context)
     draft = draft_of(context)
     draft.update(scope=scope, complexes={}, position=None)
@@ -46,7 +46,7 @@ async def ask_dong(update: Update, context: DongneContext) -> State:
     except DongneError as error:
         await report(update, context, error)
         return State.SCOPE
-    picks = [button(d.name, f"sm:d:{d.id}") for d in dongs]
+    picks = [button(d.name, DONG(d.id)) for d in dongs]
     await say(update, context, t(lang, "sms.new.ask_dong"), markup(*rows(picks, 2), cancel_row(lang)))
     return State.DONG
 
@@ -64,13 +64,13 @@ async def ask_complexes(update: Update, context: DongneContext) -> State:
 async def on_dong(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"sm:d:(\d{1,9})", query.data or "")
+    values = DONG.parse(query.data)
     try:
-        dongs = await context.services.sms.dongs(context.staff()) if match else []
+        dongs = await context.services.sms.dongs(context.staff()) if values else []
     except DongneError as error:
         await report(update, context, error)
         return State.DONG
-    chosen = next((d for d in dongs if match and d.id == int(match[1])), None)
+    chosen = next((d for d in dongs if values and d.id == values[0]), None)
     if chosen is None:
         await _invalid(update, context)
         return State.DONG
@@ -90,10 +90,10 @@ async def _complex_page(update: Update, context: DongneContext, page: int, *, ed
     draft["complex_page"] = found.number
     chosen: dict[str, str] = draft.setdefault("complexes", {})
     picks = [
-        button(("✅ " if str(c.id) in chosen else "▫️ ") + c.name, f"sm:c:{c.id}:{found.number}") for c in found.items
+        button(("✅ " if str(c.id) in chosen else "▫️ ") + c.name, COMPLEX(c.id, found.number)) for c in found.items
     ]
-    pager = page_row(lang, found, (f"sm:cp:{page - 1}", f"sm:cp:{page + 1}"))
-    done = button(t_plain(lang, "sms.new.complexes_done", count=len(chosen)), "sm:cd")
+    pager = page_row(lang, found, (COMPLEX_PAGE(page - 1), COMPLEX_PAGE(page + 1)))
+    done = button(t_plain(lang, "sms.new.complexes_done", count=len(chosen)), COMPLEXES_DONE())
     body = t(lang, "sms.new.complex_results", query=draft.get("query", ""), total=found.total, count=len(chosen))
     await (show if edit else say)(update, context, body, markup(*rows(picks, 1), pager, [done], cancel_row(lang)))
     return State.COMPLEXES
@@ -109,19 +109,19 @@ async def on_complex_button(update: Update, context: DongneContext) -> State:
     query = update.callback_query
     assert query is not None
     draft = draft_of(context)
-    if page := re.fullmatch(r"sm:cp:(\d{1,4})", query.data or ""):
+    if (page := COMPLEX_PAGE.parse(query.data)) and page[0] >= 0:  # never the pager's step before the first
         await answer(update, context)
-        return await _complex_page(update, context, int(page[1]), edit=True)
-    match = re.fullmatch(r"sm:c:(\d{1,9}):(\d{1,4})", query.data or "")
+        return await _complex_page(update, context, page[0], edit=True)
+    values = COMPLEX.parse(query.data)
     found = None
-    if match and draft.get("query"):
+    if values and draft.get("query"):
         try:
-            results = await context.services.sms.find_complexes(context.staff(), draft["query"], int(match[2]))
-            found = next((c for c in results.items if c.id == int(match[1])), None)
+            results = await context.services.sms.find_complexes(context.staff(), draft["query"], values[1])
+            found = next((c for c in results.items if c.id == values[0]), None)
         except DongneError:
             found = None
     chosen: dict[str, str] = draft.setdefault("complexes", {})
-    if found is None or match is None:
+    if found is None or values is None:
         await _invalid(update, context)
         return State.COMPLEXES
     if str(found.id) in chosen:
@@ -132,7 +132,7 @@ async def on_complex_button(update: Update, context: DongneContext) -> State:
     else:
         chosen[str(found.id)] = found.name
     await answer(update, context)
-    return await _complex_page(update, context, int(match[2]), edit=True)
+    return await _complex_page(update, context, values[1], edit=True)
 
 
 async def on_complexes_done(update: Update, context: DongneContext) -> State:
@@ -148,10 +148,10 @@ async def on_position(update: Update, context: DongneContext) -> State:
     assert query is not None
     draft = draft_of(context)
     offered: list[str] = draft.get("positions") or []
-    match = re.fullmatch(r"sm:p:(\*|\d{1,3})", query.data or "")
-    if match is None or (match[1] != "*" and int(match[1]) >= len(offered)):
+    values = POSITION.parse(query.data)
+    if values is None or (values[0] != "*" and int(values[0]) >= len(offered)):
         await _invalid(update, context)
         return State.POSITION
     await answer(update, context)
-    draft["position"] = None if match[1] == "*" else offered[int(match[1])]
+    draft["position"] = None if values[0] == "*" else offered[int(values[0])]
     return await resolved(update, context)

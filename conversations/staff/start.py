@@ -5,20 +5,22 @@ one gets the main menu. ``/language`` switches between Korean and English for go
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from conversations import menu
+from conversations.buttons import ButtonData, one_of
 from conversations.command_menu import menus_of
 from conversations.context import DongneContext
-from conversations.keyboards import button, markup
+from conversations.keyboards import NOOP, button, markup
 from conversations.menu import commands_for, main_menu
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError
 from core.permissions import Permission, can
 from core.texts.i18n import LANGUAGES, t, t_plain
 from core.values import StaffMember
+
+LANGUAGE = ButtonData("lang", one_of("code", LANGUAGES))
 
 
 async def start(update: Update, context: DongneContext) -> None:
@@ -76,20 +78,20 @@ async def language_command(update: Update, context: DongneContext) -> None:
         # Before binding there is no account to keep a choice in: the bot follows the Telegram app's language.
         await say(update, context, t(context.lang, "language.guest"))
         return
-    choices = [button(t_plain(code, "language.name"), f"lang:{code}") for code in LANGUAGES]
+    choices = [button(t_plain(code, "language.name"), LANGUAGE(code)) for code in LANGUAGES]
     await say(update, context, t(context.lang, "language.ask"), markup(choices))
 
 
 async def choose_language(update: Update, context: DongneContext) -> None:
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"lang:([a-z]{2})", query.data or "")
-    if match is None or match[1] not in LANGUAGES:
+    values = LANGUAGE.parse(query.data)
+    if values is None:
         await answer(update, context, "common.button_invalid", alert=True)
         return
     await answer(update, context)
     try:
-        context.actor = await context.services.staff.set_language(context.staff(), match[1])
+        context.actor = await context.services.staff.set_language(context.staff(), values[0])
     except DongneError as error:
         await report(update, context, error)
         return
@@ -127,10 +129,10 @@ def build_handlers() -> list[BaseHandler[Update, DongneContext, object]]:
         CommandHandler("start", start),
         CommandHandler("menu", start),
         CommandHandler("help", help_command),
-        CallbackQueryHandler(help_command, pattern=r"^menu:help$"),
+        CallbackQueryHandler(help_command, pattern=menu.HELP.pattern),
         CommandHandler("language", language_command),
-        CallbackQueryHandler(language_command, pattern=r"^menu:language$"),
-        CallbackQueryHandler(choose_language, pattern=r"^lang:"),
+        CallbackQueryHandler(language_command, pattern=menu.LANGUAGE.pattern),
+        CallbackQueryHandler(choose_language, pattern=LANGUAGE.pattern),
         CommandHandler("cancel", cancel_outside),
     ]
 
@@ -138,7 +140,7 @@ def build_handlers() -> list[BaseHandler[Update, DongneContext, object]]:
 def build_fallbacks() -> list[BaseHandler[Update, DongneContext, object]]:
     """Registered last in the same group, so they run only when no handler before them matched."""
     return [
-        CallbackQueryHandler(noop_button, pattern=r"^noop$"),
+        CallbackQueryHandler(noop_button, pattern=NOOP.pattern),
         CallbackQueryHandler(unknown_button),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.ALL, stray_message),

@@ -14,12 +14,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import update
 
 from conversations.benchmark.stats import labels_for as report_labels
-from conversations.sms.view import export_labels
 from core.audit import AuditFilter
 from core.benchmark.reports import render_workbook
 from core.services import Services
 from core.sms.dispatch import DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
+from core.sms.labels import export_labels
 from core.sms.values import RecipientSelection
 from core.workbook import Column, ExportBook, Kind, Row, display_width
 from storage.sms.models import SmsMessage

@@ -13,11 +13,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from conversations.benchmark.stats import labels_for as report_labels
-from conversations.sms.view import export_labels
 from core.audit import AuditFilter
 from core.benchmark.reports import render_workbook
 from core.benchmark.values import CaseEdit
 from core.reference import ReferenceKind
+from core.sms.labels import export_labels
 from core.sms.values import ListEntry, RecipientSelection
 from core.values import ReferenceDraft
 from core.workbook import FORMULA_TRIGGERS, ExportBook

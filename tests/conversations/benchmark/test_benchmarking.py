@@ -253,3 +253,23 @@ async def test_typed_text_goes_to_the_dialogue_opened_last(team):
     assert listing.text.startswith("벤치마킹 목록")
     searched = (await coordinator.send("키즈맘"))[-1]  # now it is a search again, not the summary
     assert searched.text.startswith("벤치마킹 목록 · “키즈맘” · 0건")
+
+
+async def test_submit_goes_to_the_dialogue_opened_last_of_review_and_progress(team, services):
+    """The review and the progress report share 제출, 임시저장 and 취소: a press belongs to the one opened last."""
+    coordinator_staff, officer_staff, _, officer = team
+    fresh = await make_case(services, coordinator_staff, officer_staff, title="키즈맘 행복항구")
+    reviewed = await make_case(services, coordinator_staff, officer_staff, title="느린 우체통")
+    await advance_case(services, reviewed, officer_staff, coordinator_staff, to=CaseState.REVIEWED)
+    await notifications_settled(services)
+    await officer.send(f"/cases {fresh.case_no}")
+    await officer.press("📝 검토결과 입력")
+    await officer.press("도입")
+    await officer.send("그대로 도입하겠습니다.")  # the review waits at its summary
+    await officer.send(f"/cases {reviewed.case_no}")
+    await officer.press("📤 추진사항 입력·승인요청")
+    await officer.press("추진완료")
+    await officer.send("주민 설명회를 마치고 시행했습니다.")
+    sent = await officer.press("📤 승인요청")
+    assert sent[0].text == shown("ko", "bm.work.request_sent", case_no=reviewed.case_no)
+    assert (await services.cases.get(officer_staff, fresh.id)).state is CaseState.REGISTERED  # not reviewed

@@ -7,10 +7,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from conversations.sms.view import export_labels
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.sms.dispatch import REPORT_MEMORY, DispatchSettings, SmsDispatch
 from core.sms.gateway import UnconfiguredGateway
+from core.sms.labels import export_labels
 from core.sms.values import MessageState, MessageType, RecipientSelection
 from storage.audit.models import AuditEntry
 from storage.housing.models import Complex, Representative, ResidentGroup
