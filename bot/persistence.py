@@ -61,7 +61,13 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         for row_name, key, data in rows:
             if row_name != name:
                 continue
-            state = state_type(data) if state_type is not None else data
+            try:
+                state = state_type(data) if state_type is not None else data
+            except ValueError:
+                # A step this dialogue no longer has (a release changed its steps and no migration moved
+                # it): that one conversation ends, rather than the bot refusing to start.
+                log.warning("dropping a saved %s conversation %s at a step it no longer has: %r", name, key, data)
+                continue
             conversations[tuple(json.loads(key))] = state
         return conversations
 

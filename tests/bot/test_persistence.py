@@ -38,3 +38,12 @@ async def test_a_flush_writes_only_what_changed(uow_factory, clock):
     async with uow_factory() as uow:
         [written] = (await uow._session.scalars(select(BotState.updated_at))).all()
     assert written.replace(tzinfo=None) == first.replace(tzinfo=None)
+
+
+async def test_a_step_a_dialogue_no_longer_has_ends_that_conversation_only(uow_factory, clock, caplog):
+    old = DatabasePersistence(uow_factory, clock, state_types={})
+    await old.update_conversation("lookup", (1001, 1001), "ask")
+    await old.update_conversation("lookup", (1002, 1002), "gone")  # a step of an earlier release
+    new = DatabasePersistence(uow_factory, clock, state_types={"lookup": Step})
+    assert await new.get_conversations("lookup") == {(1001, 1001): Step.ASK}
+    assert "at a step it no longer has: 'gone'" in caplog.text

@@ -1,5 +1,8 @@
 """The schema comes from Alembic; every migration goes up, down and up again, and the models agree."""
 
+import json
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, update
@@ -82,3 +85,45 @@ async def test_existing_sms_batches_record_whether_they_went_to_a_ums(engine, se
         messages = await uow._session.scalar(select(func.count()).select_from(SmsMessage))
     assert flags == {not_sent.id: False, sent.id: True}
     assert messages == 4
+
+
+async def test_a_review_or_progress_report_midway_at_the_upgrade_continues_in_its_own_dialogue(engine, uow_factory):
+    """0012: one dialogue held both until then; each saved conversation moves to the dialogue its work is."""
+    await downgrade(engine, "0011")
+    work = {"case_id": 7, "case_no": "2016-1-1", "title": "민원 1일 처리제", "version": 3, "adoption": None}
+    async with uow_factory(write=True) as uow:
+        now = datetime(2026, 12, 4, tzinfo=UTC)
+        for user_id, mode, state in ((11, "rv", "opinion"), (12, "pg", "confirm"), (13, None, "adoption")):
+            await uow.bot_state.save("conversation", "benchmark_review", json.dumps([user_id, user_id]), state, now)
+            data = {"dialogue": "benchmark_review", "question": ["benchmark_review", user_id, 5], "lang": "ko"}
+            if mode:
+                data["bm_work"] = {**work, "mode": mode}
+            await uow.bot_state.save("user_data", "", str(user_id), data, now)
+        await uow.commit()
+
+    await upgrade(engine)
+    async with uow_factory() as uow:
+        conversations = {(name, key): state for name, key, state in await uow.bot_state.load_kind("conversation")}
+        users = {key: data for _name, key, data in await uow.bot_state.load_kind("user_data")}
+    assert conversations == {
+        ("benchmark_review_result", "[11, 11]"): "opinion",
+        ("benchmark_progress", "[12, 12]"): "confirm",
+    }
+    reviewer, reporter, lost = users["11"], users["12"], users["13"]
+    assert reviewer["bm_work"]["case_id"] == 7 and reviewer["bm_work_dialogue"] == "benchmark_review_result"
+    assert reviewer["dialogue"] == "benchmark_review_result" and reviewer["question"] == [
+        "benchmark_review_result",
+        11,
+        5,
+    ]
+    assert "bm_work" not in reporter and reporter["bm_progress"]["mode"] == "pg"
+    assert reporter["dialogue"] == reporter["bm_work_dialogue"] == "benchmark_progress" and reporter["lang"] == "ko"
+    assert "dialogue" not in lost and "question" not in lost and lost["lang"] == "ko"  # typed text is free again
+
+    await downgrade(engine, "0011")
+    async with uow_factory() as uow:
+        conversations = {(name, key): state for name, key, state in await uow.bot_state.load_kind("conversation")}
+        users = {key: data for _name, key, data in await uow.bot_state.load_kind("user_data")}
+    assert conversations == {("benchmark_review", "[11, 11]"): "opinion", ("benchmark_review", "[12, 12]"): "confirm"}
+    assert users["12"]["bm_work"]["mode"] == "pg" and users["12"]["dialogue"] == "benchmark_review"
+    await upgrade(engine)
