@@ -24,8 +24,8 @@ from core.benchmark.values import Adoption, CaseAction
 from core.errors import DongneError
 from core.texts.i18n import t, t_plain
 
-# Not "benchmark_review": that name's persisted states include the progress report's, from when the two were
-# one dialogue, and a state this dialogue lacks would stop the bot at start; under a new name they are ignored.
+# Not "benchmark_review", the name of the one dialogue both were until migration 0012, which moved each
+# conversation saved under it to this dialogue or to the progress report's by the work it held.
 NAME = "benchmark_review_result"
 WORK_KEY = "bm_work"
 ADOPT = ButtonData("br:ad", one_of("adoption", (a.value for a in Adoption)))

@@ -1,8 +1,8 @@
 """전송결과 상세조회 as an Excel workbook (openpyxl write-only: batches can have thousands of rows).
 
-``core`` cannot read the text catalogs, so every word of the workbook (headers, states, failure reasons) comes
-in through ``SmsExportLabels``, filled by the caller in the reader's language; a state or reason without a
-label (a UMS's own refusal text) is shown as it came."""
+Every word of the workbook (headers, states, failure reasons) comes in through ``SmsExportLabels``, which
+``core.sms.labels.export_labels`` fills from the catalog in the reader's language, for the chat and the web
+alike; a state or reason without a label (a UMS's own refusal text) is shown as it came."""
 
 from __future__ import annotations
 
