@@ -85,8 +85,8 @@ def upgrade() -> None:
             data[PROGRESS_WORK] = data.pop(OLD_WORK)
         data[OWNER] = new
         _rename(data, OLD, new)
-        users[user_id] = (user_row, data)
         if user_row is not None:
+            users[user_id] = (user_row, data)
             connection.execute(sa.update(BOT_STATE).where(BOT_STATE.c.id == user_row).values(data=data))
     # A focus left on the old name (its conversation ended or was dropped) would keep every other dialogue
     # from reading what the staff member types: it goes, as when a dialogue ends.
@@ -123,6 +123,6 @@ def downgrade() -> None:
             data[OLD_WORK] = {**work, "mode": mode}
             data.pop(OWNER, None)
             _rename(data, new, OLD)
-            users[user_id] = (user_row, data)
             if user_row is not None:
+                users[user_id] = (user_row, data)
                 connection.execute(sa.update(BOT_STATE).where(BOT_STATE.c.id == user_row).values(data=data))
