@@ -145,14 +145,9 @@ def _loaded(case: DemoCase, ids: dict[str, int], departments: dict[str, int]) ->
 def _attachment(case_id: int, attachment: DemoAttachment, uploaded_by_id: int) -> NewAttachment:
     """Kind, type, size and checksum as ``CaseRegistry`` stores them for a file sent in the chat."""
     checked = check_attachment(attachment.file_name, attachment.content, photo=attachment.photo)
-    return NewAttachment(
+    return checked.stored(
+        attachment.content,
         case_id=case_id,
-        kind=checked.kind,
-        file_name=checked.file_name,
-        mime_type=checked.mime_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        content=attachment.content,
         telegram_file_id=None,
         uploaded_by_id=uploaded_by_id,
         uploaded_at=attachment.uploaded_at,

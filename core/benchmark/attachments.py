@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
 
+from core.benchmark.values import NewAttachment
 from core.errors import InvalidInput
 
 # Telegram lets a bot download files up to 20 MB; nothing larger can reach us.
@@ -57,6 +59,29 @@ class CheckedFile:
     mime_type: str
     size: int
     sha256: str
+
+    def stored(
+        self,
+        content: bytes,
+        *,
+        case_id: int | None,
+        telegram_file_id: str | None,
+        uploaded_by_id: int,
+        uploaded_at: datetime,
+    ) -> NewAttachment:
+        """The file as a case keeps it, whether sent in the chat or loaded with the demo history."""
+        return NewAttachment(
+            case_id=case_id,
+            kind=self.kind,
+            file_name=self.file_name,
+            mime_type=self.mime_type,
+            size=self.size,
+            sha256=self.sha256,
+            content=content,
+            telegram_file_id=telegram_file_id,
+            uploaded_by_id=uploaded_by_id,
+            uploaded_at=uploaded_at,
+        )
 
 
 def _is_text(content: bytes) -> bool:

@@ -33,7 +33,6 @@ from core.benchmark.values import (
     Correction,
     FileAttached,
     NamedRef,
-    NewAttachment,
     NewCase,
     Officer,
     Registered,
@@ -121,14 +120,9 @@ class CaseRegistry:
         telegram_file_id: str | None,
     ) -> Attachment:
         return await uow.benchmark.add_attachment(
-            NewAttachment(
+            checked.stored(
+                content,
                 case_id=case_id,
-                kind=checked.kind,
-                file_name=checked.file_name,
-                mime_type=checked.mime_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                content=content,
                 telegram_file_id=telegram_file_id,
                 uploaded_by_id=actor.id,
                 uploaded_at=self._clock.now(),
