@@ -50,23 +50,16 @@ async def _ask_result(update: Update, context: DongneContext) -> State:
     return State.RESULT
 
 
-async def on_result(update: Update, context: DongneContext) -> State:
-    query = update.callback_query
-    assert query is not None
-    values = RESULT.parse(query.data)
-    if values is None:
-        await answer(update, context, "common.button_invalid", alert=True)
-        return State.RESULT
-    await answer(update, context)
-    lang, case = context.lang, work.load(context, WORK_KEY)
-    case.result = ProgressResult(values[0])
-    work.keep(context, WORK_KEY, case)
-    await show(update, context, t(lang, "bm.work.chosen_result", result=result_label(lang, case.result)))
-    return await _ask_note(update, context)
+def _choose_result(lang: str, case: work.Work, value: str) -> str:
+    case.result = ProgressResult(value)
+    return t(lang, "bm.work.chosen_result", result=result_label(lang, case.result))
 
 
 async def _ask_note(update: Update, context: DongneContext) -> State:
     return await work.ask_text(update, context, WORK_KEY, "note", State.NOTE)
+
+
+on_result = work.choice_step(WORK_KEY, RESULT, State.RESULT, _choose_result, _ask_note)
 
 
 async def on_keep(update: Update, context: DongneContext) -> State:

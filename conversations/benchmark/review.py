@@ -19,7 +19,7 @@ from conversations.buttons import ButtonData, one_of
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, leave, on_message, on_shared_button
 from conversations.keyboards import button, markup, rows
-from conversations.replies import answer, report, say, show
+from conversations.replies import answer, report, say
 from core.benchmark.values import Adoption, CaseAction
 from core.errors import DongneError
 from core.texts.i18n import t, t_plain
@@ -51,23 +51,16 @@ async def _ask_adoption(update: Update, context: DongneContext) -> State:
     return State.ADOPTION
 
 
-async def on_adoption(update: Update, context: DongneContext) -> State:
-    query = update.callback_query
-    assert query is not None
-    values = ADOPT.parse(query.data)
-    if values is None:
-        await answer(update, context, "common.button_invalid", alert=True)
-        return State.ADOPTION
-    await answer(update, context)
-    lang, case = context.lang, work.load(context, WORK_KEY)
-    case.adoption = Adoption(values[0])
-    work.keep(context, WORK_KEY, case)
-    await show(update, context, t(lang, "bm.work.chosen_adoption", adoption=adoption_label(lang, case.adoption)))
-    return await _ask_opinion(update, context)
+def _choose_adoption(lang: str, case: work.Work, value: str) -> str:
+    case.adoption = Adoption(value)
+    return t(lang, "bm.work.chosen_adoption", adoption=adoption_label(lang, case.adoption))
 
 
 async def _ask_opinion(update: Update, context: DongneContext) -> State:
     return await work.ask_text(update, context, WORK_KEY, "opinion", State.OPINION)
+
+
+on_adoption = work.choice_step(WORK_KEY, ADOPT, State.ADOPTION, _choose_adoption, _ask_opinion)
 
 
 async def on_keep(update: Update, context: DongneContext) -> State:

@@ -157,6 +157,33 @@ def text_step(
     return on_text
 
 
+def choice_step(
+    key: str,
+    kind: ButtonData,
+    state: S,
+    choose: Callable[[str, Work, str], str],
+    then: Callable[[Update, DongneContext], Coroutine[Any, Any, S]],
+) -> Callable[[Update, DongneContext], Coroutine[Any, Any, S]]:
+    """A press of one of ``kind``'s buttons (the adoption, the progress result): ``choose`` records the
+    value on the work and says what was chosen; then ``then`` asks the next step."""
+
+    async def on_choice(update: Update, context: DongneContext) -> S:
+        query = update.callback_query
+        assert query is not None
+        values = kind.parse(query.data)
+        if values is None:
+            await answer(update, context, "common.button_invalid", alert=True)
+            return state
+        await answer(update, context)
+        work = load(context, key)
+        chosen = choose(context.lang, work, values[0])
+        keep(context, key, work)
+        await show(update, context, chosen)
+        return await then(update, context)
+
+    return on_choice
+
+
 def confirm_keyboard(lang: str, submit: str) -> InlineKeyboardMarkup:
     return markup(
         [button(submit, SUBMIT()), button(t_plain(lang, "bm.work.save_draft"), SAVE())],
