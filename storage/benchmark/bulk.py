@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.benchmark.values import LoadedCase, NewAttachment, NewEvent, QuarterSerial
 from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, BenchmarkCaseSerial, BenchmarkEvent
-from storage.benchmark.rows import attachment_columns, event_columns, loaded_case_columns, serial_columns
+from storage.benchmark.rows import loaded_case_columns
+from storage.columns import columns
 from storage.staff.models import Staff
 
 _CASE: Table = BenchmarkCase.__table__  # type: ignore[assignment]
@@ -67,14 +68,14 @@ class DemoBenchmarkRows:
         return [int(case_id) for case_id in result.scalars()]
 
     async def insert_events(self, events: Sequence[NewEvent]) -> None:
-        await self._insert(_EVENT, [event_columns(event) for event in events])
+        await self._insert(_EVENT, [columns(event) for event in events])
 
     async def insert_attachments(self, attachments: Sequence[NewAttachment]) -> None:
-        await self._insert(_ATTACHMENT, [attachment_columns(attachment) for attachment in attachments])
+        await self._insert(_ATTACHMENT, [columns(attachment) for attachment in attachments])
 
     async def insert_serials(self, serials: Sequence[QuarterSerial]) -> None:
         """The next registration of a quarter continues after the last loaded number."""
-        await self._insert(_SERIAL, [serial_columns(serial) for serial in serials])
+        await self._insert(_SERIAL, [columns(serial) for serial in serials])
 
     async def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if rows:

@@ -32,15 +32,14 @@ from storage.benchmark.models import BenchmarkAttachment, BenchmarkCase, Benchma
 from storage.benchmark.rows import (
     ATTACHMENT_COLUMNS,
     MEASURED,
-    attachment_columns,
     attachment_of,
     case_of,
     columns_of,
-    event_columns,
     list_item_of,
     new_case_columns,
     ref,
 )
+from storage.columns import columns
 from storage.reference.models import Department
 from storage.search_keys import name_key
 from storage.staff.models import RoleGrant, Staff
@@ -238,7 +237,7 @@ class BenchmarkRepository:
             note=note,
             changes=changes,
         )
-        self._session.add(BenchmarkEvent(**event_columns(event)))
+        self._session.add(BenchmarkEvent(**columns(event)))
         await self._session.flush()
 
     async def list_events(self, case_id: int) -> list[CaseEvent]:
@@ -265,7 +264,7 @@ class BenchmarkRepository:
     # -- attachments ----------------------------------------------------------------------------------
 
     async def add_attachment(self, new: NewAttachment) -> Attachment:
-        attachment = BenchmarkAttachment(**attachment_columns(new))
+        attachment = BenchmarkAttachment(**columns(new))
         self._session.add(attachment)
         await self._session.flush()
         return attachment_of(attachment)

@@ -21,11 +21,8 @@ from core.benchmark.values import (
     FileAttached,
     LoadedCase,
     NamedRef,
-    NewAttachment,
     NewCase,
-    NewEvent,
     ProgressResult,
-    QuarterSerial,
     RequestWithdrawn,
     ReviewSubmitted,
     WorkDraft,
@@ -110,38 +107,6 @@ def loaded_case_columns(case: LoadedCase) -> dict[str, Any]:
         "updated_at": case.updated_at,
         "version": case.version,
     }
-
-
-def event_columns(event: NewEvent) -> dict[str, Any]:
-    return {
-        "case_id": event.case_id,
-        "at": event.at,
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "state_from": event.state_from,
-        "state_to": event.state_to,
-        "note": event.note,
-        "changes": event.changes,
-    }
-
-
-def attachment_columns(new: NewAttachment) -> dict[str, Any]:
-    return {
-        "case_id": new.case_id,
-        "kind": new.kind,
-        "file_name": new.file_name,
-        "mime_type": new.mime_type,
-        "size": new.size,
-        "sha256": new.sha256,
-        "content": new.content,
-        "telegram_file_id": new.telegram_file_id,
-        "uploaded_by_id": new.uploaded_by_id,
-        "uploaded_at": new.uploaded_at,
-    }
-
-
-def serial_columns(serial: QuarterSerial) -> dict[str, Any]:
-    return {"year": serial.year, "quarter": serial.quarter, "last_serial": serial.last_serial}
 
 
 def columns_of(change: CaseChange) -> dict[str, Any]:

@@ -23,11 +23,8 @@ from core.housing.values import (
     AdminDongDraft,
     ComplexBundle,
     ComplexDraft,
-    GroupDraft,
-    Office,
-    RepresentativeDraft,
-    SupportProjectDraft,
 )
+from storage.columns import columns
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
@@ -177,13 +174,14 @@ def _add_bundle(
     counts.buildings += c.building_count
     counts.households += c.household_count
     if bundle.office is not None:
-        batch.offices.append(_office_row(bundle.office, complex_id))
+        batch.offices.append(columns(bundle.office, complex_id=complex_id))
         counts.offices += 1
     batch.representatives.extend(
-        _representative_row(r, complex_id, position_ids[r.position]) for r in bundle.representatives
+        columns(r, skip=("position",), complex_id=complex_id, position_id=position_ids[r.position])
+        for r in bundle.representatives
     )
-    batch.groups.extend(_group_row(g, complex_id) for g in bundle.groups)
-    batch.projects.extend(_project_row(p, complex_id) for p in bundle.projects)
+    batch.groups.extend(columns(g, complex_id=complex_id) for g in bundle.groups)
+    batch.projects.extend(columns(p, complex_id=complex_id) for p in bundle.projects)
     counts.representatives += len(bundle.representatives)
     counts.groups += len(bundle.groups)
     counts.projects += len(bundle.projects)
@@ -212,60 +210,6 @@ def _complex_row(c: ComplexDraft, admin_dong_id: int) -> dict[str, Any]:
         "households_area_4": area_4,
         "households_area_5": area_5,
         "remarks": c.remarks,
-    }
-
-
-def _office_row(o: Office, complex_id: int) -> dict[str, Any]:
-    return {
-        "complex_id": complex_id,
-        "phone": o.phone,
-        "fax": o.fax,
-        "manager_name": o.manager_name,
-        "manager_birth_date": o.manager_birth_date,
-        "manager_mobile": o.manager_mobile,
-        "manager_license_no": o.manager_license_no,
-        "manager_license_grade": o.manager_license_grade,
-        "manager_assigned_on": o.manager_assigned_on,
-    }
-
-
-def _representative_row(r: RepresentativeDraft, complex_id: int, position_id: int) -> dict[str, Any]:
-    return {
-        "complex_id": complex_id,
-        "position_id": position_id,
-        "name": r.name,
-        "gender": r.gender,
-        "birth_date": r.birth_date,
-        "building_unit": r.building_unit,
-        "phone": r.phone,
-        "term_start": r.term_start,
-        "term_end": r.term_end,
-    }
-
-
-def _group_row(g: GroupDraft, complex_id: int) -> dict[str, Any]:
-    return {
-        "complex_id": complex_id,
-        "kind": g.kind,
-        "name": g.name,
-        "leader_position": g.leader_position,
-        "leader_name": g.leader_name,
-        "leader_phone": g.leader_phone,
-        "leader_email": g.leader_email,
-        "member_count": g.member_count,
-        "formed_on": g.formed_on,
-    }
-
-
-def _project_row(p: SupportProjectDraft, complex_id: int) -> dict[str, Any]:
-    return {
-        "complex_id": complex_id,
-        "kind": p.kind,
-        "name": p.name,
-        "period_start": p.period_start,
-        "period_end": p.period_end,
-        "amount": p.amount,
-        "returned_amount": p.returned_amount,
     }
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import TypeVar
-
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +15,7 @@ from core.housing.values import (
     SupportProjectRecord,
 )
 from core.values import AdminDong as AdminDongValue
+from storage.columns import record_of
 from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
@@ -174,18 +172,9 @@ class HousingRepository:
         )
         return ComplexSections(
             detail=detail,
-            office=_values(Office, office_row) if office_row else None,
-            representatives=tuple(_values(RepresentativeRecord, r, position=position) for r, position in rep_rows),
-            groups=tuple(_values(GroupRecord, g) for g in group_rows),
-            projects=tuple(_values(SupportProjectRecord, p) for p in project_rows),
+            office=record_of(Office, office_row) if office_row else None,
+            representatives=tuple(record_of(RepresentativeRecord, r, position=position) for r, position in rep_rows),
+            groups=tuple(record_of(GroupRecord, g) for g in group_rows),
+            projects=tuple(record_of(SupportProjectRecord, p) for p in project_rows),
             photo_count=int(photo_count or 0),
         )
-
-
-R = TypeVar("R")
-
-
-def _values(record: type[R], row: object, **extra: object) -> R:
-    """A record from the ORM row's same-named attributes (plus ``extra``), so no ORM object leaves storage."""
-    names = [f.name for f in fields(record) if f.name not in extra]  # type: ignore[arg-type]
-    return record(**{name: getattr(row, name) for name in names}, **extra)
