@@ -7,6 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# The ledger's records, as the audit log and the chat name them. Every change to one of them is audited as
+# ``housing.<record>.<add|edit|remove>`` with target ``("complex", complex id)`` and details
+# ``{"record_id": id, "changes": {field: [old, new]}}``, so a complex's history is one audit query.
+RECORDS = ("complex", "office", "manager", "representative", "group", "project", "photo", "complaint")
+
+# Fields holding personal data, by record: masked without ``pii.view`` wherever they show (card, lists,
+# history), and an unmasked view of them is audited.
+PERSONAL_FIELDS: dict[str, frozenset[str]] = {
+    "office": frozenset({"manager_birth_date", "manager_mobile"}),
+    "manager": frozenset({"birth_date", "mobile"}),
+    "representative": frozenset({"birth_date", "phone"}),
+    "group": frozenset({"leader_phone", "leader_email"}),
+    "complaint": frozenset({"complainant", "contact"}),
+}
+
 # -- as entered ---------------------------------------------------------------------------------------------
 
 
