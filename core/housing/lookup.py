@@ -87,7 +87,8 @@ class HousingLookup:
             sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
             assert sections is not None
             unmasked = covers_dong(actor, Permission.PII_VIEW, detail.admin_dong_id)
-            card = build_card(sections, masked=not unmasked)
+            writable = covers_dong(actor, Permission.HOUSING_WRITE, detail.admin_dong_id)
+            card = build_card(sections, masked=not unmasked, writable=writable)
             if unmasked and card_has_personal_data(card):
                 await uow.audit.record(
                     at=self._clock.now(),
@@ -117,7 +118,7 @@ def card_has_personal_data(card: ComplexCard) -> bool:
     )
 
 
-def build_card(sections: ComplexSections, *, masked: bool) -> ComplexCard:
+def build_card(sections: ComplexSections, *, masked: bool, writable: bool) -> ComplexCard:
     """Apply the masking rule to every personal field of the card, once, here."""
 
     def phone(value: str | None) -> str | None:
@@ -172,4 +173,5 @@ def build_card(sections: ComplexSections, *, masked: bool) -> ComplexCard:
         projects=sections.projects,
         photo_count=sections.photo_count,
         personal_data_masked=masked,
+        writable=writable,
     )

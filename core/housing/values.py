@@ -270,3 +270,5 @@ class ComplexCard:
     projects: tuple[SupportProjectRecord, ...]
     photo_count: int
     personal_data_masked: bool
+    # The reader holds housing.write for the complex's dong: the card offers its ledger's changes.
+    writable: bool = False

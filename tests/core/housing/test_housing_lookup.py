@@ -131,3 +131,11 @@ async def test_an_unknown_complex_is_not_found(services):
     reader = await make_staff(services)
     with pytest.raises(NotFound):
         await services.housing.get_complex_card(reader, 424242)
+
+
+async def test_the_card_offers_changes_only_to_housing_writers(services, uow_factory):
+    complex_id = await make_complex(uow_factory)
+    reader = await make_staff(services)
+    writer = await make_staff(services, saeol_id="kim02", name="김주택", roles=("housing.read", "housing.write"))
+    assert not (await services.housing.get_complex_card(reader, complex_id)).writable
+    assert (await services.housing.get_complex_card(writer, complex_id)).writable
