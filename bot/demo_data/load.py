@@ -6,9 +6,13 @@ database is not empty) nor told apart from real records to be cleaned up by hand
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from bot.demo_data.benchmark import build_demo_benchmark
 from bot.demo_data.benchmark_history import check_benchmark
 from bot.demo_data.load_benchmark import write_benchmark
+from bot.demo_data.sections import re_elected
 from bot.demo_data.seongdong import DEFAULT_SEED, build_demo_district
 from bot.demo_data.types import BenchmarkCounts, DemoBenchmark, DemoDistrict, DemoSummary
 from core.clock import Clock
@@ -30,7 +34,16 @@ async def load_demo_district(
     up to now (``clock``). Refused (``database_not_empty``) if any complex or case exists. ``persona``: the
     Saeol ID of an existing 기획예산과 officer who takes over the demo desk's cases (``dongne demo``)."""
     benchmark = build_demo_benchmark(seed, until=clock.now(), zone=clock.zone)
-    return await load_district(uow_factory, clock, build_demo_district(seed), benchmark=benchmark, persona=persona)
+    district = in_office_on(build_demo_district(seed), clock.today())
+    return await load_district(uow_factory, clock, district, benchmark=benchmark, persona=persona)
+
+
+def in_office_on(district: DemoDistrict, today: date) -> DemoDistrict:
+    """The district with every residents' council re-elected up to ``today`` (``sections.re_elected``)."""
+    return replace(
+        district,
+        complexes=tuple(replace(b, representatives=re_elected(b.representatives, today)) for b in district.complexes),
+    )
 
 
 async def load_district(

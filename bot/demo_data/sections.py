@@ -4,6 +4,7 @@ its self-run groups and the district's grants to it."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot.demo_data.complexes import AS_OF, LAST_APPROVAL, VOLUNTARY
@@ -76,6 +77,20 @@ def council(people: People, rng: random.Random, draft: ComplexDraft, size: int) 
             )
         )
     return tuple(members)
+
+
+def re_elected(members: tuple[RepresentativeDraft, ...], today: date) -> tuple[RepresentativeDraft, ...]:
+    """A council as it stands ``today``: each two-year term carried forward, a whole term at a time, until it
+    holds ``today``. The district is drawn as the report saw it in 2016; without this every term in the demo
+    would have ended in 2018, and the ledger's term reminders would have nothing current to say."""
+    carried = []
+    for member in members:
+        start, end = member.term_start, member.term_end
+        if start is not None and end is not None:
+            while end < today:
+                start, end = add_years(start, 2), add_years(end, 2)
+        carried.append(replace(member, term_start=start, term_end=end))
+    return tuple(carried)
 
 
 def community_group(people: People, rng: random.Random, short: str) -> GroupDraft:

@@ -370,3 +370,17 @@ async def test_a_complex_in_a_dong_the_district_does_not_have_is_refused(uow_fac
         await load_district(uow_factory, clock, replace(district, complexes=(astray,)))
     assert refused.value.code == "unknown_admin_dong"
     assert await nothing_written(uow_factory)
+
+
+async def test_every_loaded_council_is_in_office_on_the_day_it_is_loaded(uow_factory, clock, district):
+    """The district is drawn as of 2016, but its councils are re-elected up to today: two-year terms carried
+    forward a whole term at a time, so the seed's 2016.03.14~2018.03.13 stands as 2026.03.14~2028.03.13."""
+    await load_demo_district(uow_factory, clock)
+    today = clock.today()
+    async with uow_factory() as uow:
+        terms = (await uow._session.execute(select(Representative.term_start, Representative.term_end))).all()
+    assert len(terms) == district.representative_count
+    assert all(start <= today <= end and end == add_years(start, 2) - timedelta(days=1) for start, end in terms)
+    example = {(m.term_start, m.term_end) for m in bundle_named(district, EXAMPLE_NAME).representatives}
+    assert example == {(date(2016, 3, 14), date(2018, 3, 13))}  # as built: the seed's screen
+    assert (date(2026, 3, 14), date(2028, 3, 13)) in set(terms)
