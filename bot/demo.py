@@ -32,7 +32,8 @@ from storage.migrate import upgrade
 DEMO_SAEOL_ID = "demo01"
 # The persona sits in 기획예산과 and holds both benchmarking roles, so one chat reaches every benchmarking
 # dialogue: registering and deciding as the coordinator, reviewing and reporting as the executing officer.
-# With sms.send it also sends text messages, which the fake UMS below receives.
+# With sms.send it also sends text messages, which the fake UMS below receives, and with housing.write it keeps
+# the housing ledger: complexes, councils, photos and complaints.
 DEMO_DEPARTMENT = COORDINATING_DEPARTMENT
 BENCHMARK_ROLES = (Permission.BENCHMARK_COORDINATE.value, Permission.BENCHMARK_EXECUTE.value)
 DEMO_HOST = "127.0.0.1"
@@ -84,6 +85,7 @@ async def run_demo(
             await upgrade(runtime.engine)
             roles = [
                 Permission.HOUSING_READ.value,
+                Permission.HOUSING_WRITE.value,
                 *([Permission.PII_VIEW.value] if pii else []),
                 *BENCHMARK_ROLES,
                 Permission.SMS_SEND.value,

@@ -93,7 +93,8 @@ async def test_the_demo_sends_text_messages_to_a_fake_ums_and_shows_what_was_del
     assert await run_demo(offline_settings, seed=2016, language="ko", pii=False, read_line=type_next) == 0
     screen()
     out = "".join(printed)
-    assert "권한 공동주택 조회, 벤치마킹 총괄, 벤치마킹 추진, 문자 발송" in out  # the persona's roles, in the greeting
+    # The persona's roles, in the greeting.
+    assert "권한 공동주택 조회, 공동주택 수정, 벤치마킹 총괄, 벤치마킹 추진, 문자 발송" in out
     assert "✅ 문자 #1을 13명에게 보내도록 등록했습니다." in out
     assert "1. 장정미 (KCC스위첸도선) 010-****-1864 — 전달 완료" in out
     assert "6. 이상훈 (성동삼성쉐르빌(주상복합)) 010-****-2307 — 실패\n   사유: 단말기 전원 꺼짐" in out
@@ -159,5 +160,5 @@ async def test_the_english_demo_names_the_roles_in_english(
 
     assert await run_demo(offline_settings, seed=2016, language="en", pii=True, read_line=type_next) == 0
     out = capsys.readouterr().out
-    assert "roles Housing: read, Personal data: view, Benchmarking: coordinate" in out
+    assert "roles Housing: read, Housing: write, Personal data: view, Benchmarking: coordinate" in out
     assert "benchmark.coordinate" not in out
