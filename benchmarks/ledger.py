@@ -62,7 +62,7 @@ from bot.emulator.echo import build_echo_application, start_polling_app, stop_po
 from bot.emulator.state import StoredMessage
 from bot.settings import Settings
 from conversations.housing.buttons import LEDGER
-from conversations.housing.edit import FIELD, PICK, RECORD
+from conversations.housing.edit import FIELD, RECORD
 from core.staff.directory import SYSTEM_ACTOR
 from storage.housing.models import Representative
 from storage.migrate import upgrade
