@@ -142,3 +142,67 @@ async def test_complex_facts_area_bands_warn_and_save_once_confirmed(writer, uow
     assert "합(200)이 세대수(342)와 다릅니다" in warned.text
     replies = await writer.press("그래도 저장")
     assert any(m.text == "✅ 저장했습니다." for m in replies)
+
+
+async def test_a_removal_after_a_colleagues_change_is_asked_again_and_kept_when_dropped(
+    writer, services, emulator, uow_factory
+):
+    await make_complex(uow_factory, representatives=1)
+    await make_staff(services, saeol_id="other2", name="최동료", roles=WRITER, telegram_id=3103)
+    colleague = emulator.user(3103, first_name="동료")
+    await open_ledger(writer, "입주자대표")
+    await writer.press("회장 김대표1")
+    await writer.press("🗑 삭제")
+    await open_ledger(colleague, "입주자대표")
+    await colleague.press("회장 김대표1")
+    await colleague.press("동호수")
+    await colleague.send("102동 304호")
+    conflict = (await writer.press("🗑 삭제합니다"))[-1]
+    assert "그사이 최동료 님이 바꿨습니다" in conflict.text and "102동 304호" in conflict.text
+    replies = await writer.press("버리기")
+    assert any("변경을 버렸습니다" in m.text for m in replies)
+    async with uow_factory() as uow:
+        assert list(await uow._session.scalars(select(Representative.building_unit))) == ["102동 304호"]
+
+
+async def test_a_change_to_a_record_removed_meanwhile_is_refused_and_the_card_shown(
+    writer, services, emulator, uow_factory
+):
+    await make_complex(uow_factory, representatives=1)
+    await make_staff(services, saeol_id="other3", name="정동료", roles=WRITER, telegram_id=3104)
+    colleague = emulator.user(3104, first_name="동료")
+    await open_ledger(writer, "입주자대표")
+    await writer.press("회장 김대표1")
+    await writer.press("성명")
+    await open_ledger(colleague, "입주자대표")
+    await colleague.press("회장 김대표1")
+    await colleague.press("🗑 삭제")
+    await colleague.press("🗑 삭제합니다")
+    replies = await writer.send("김회장")
+    assert any("그사이 다른 분이 이 항목을 삭제했습니다" in m.text for m in replies)
+    assert replies[-1].text.startswith("🏢 ")
+
+
+async def test_a_forged_field_of_another_record_and_a_second_save_change_nothing(writer, uow_factory):
+    await make_complex(uow_factory, representatives=1)
+    await open_ledger(writer, "입주자대표")
+    record = (await writer.press("회장 김대표1"))[-1]
+    text, alert = await answer_to(writer, record, "hl:f:kapt_code")  # a complex's field on a representative
+    assert alert and text is not None
+    text, alert = await answer_to(writer, record, "hl:f:no_such_field")
+    assert alert and text is not None
+    await open_ledger(writer, "입주자대표")
+    await writer.press("➕ 추가")
+    await writer.press("감사")
+    await writer.send("서감사")
+    for _ in range(6):
+        await writer.press("건너뛰기")
+    review = writer.last_message
+    assert review is not None
+    save = review.button("💾 저장")
+    assert save is not None and save.callback_data is not None
+    await writer.press("💾 저장", message=review)
+    await answer_to(writer, review, save.callback_data)  # pressed again
+    async with uow_factory() as uow:
+        names = list(await uow._session.scalars(select(Representative.name).order_by(Representative.id)))
+    assert names == ["김대표1", "서감사"]

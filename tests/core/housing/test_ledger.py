@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.housing.fields import parse
 from core.housing.ledger import ChangedMeanwhile, NeedsConfirmation
 from storage.audit.models import AuditEntry
@@ -181,3 +181,41 @@ async def test_two_concurrent_saves_of_the_same_version_one_wins_the_other_is_to
         second, complex_id, "representative", rep.id, lost[0].current.version, {"name": "다시"}
     )
     assert again.version == rep.version + 2
+
+
+async def test_a_removal_on_an_old_version_or_of_a_missing_record_is_refused(services, uow_factory):
+    complex_id = await make_complex(uow_factory, representatives=1)
+    member = await make_staff(services, roles=WRITER)
+    rep = (await services.ledger.open(member, complex_id)).representatives[0]
+    await services.ledger.edit(member, complex_id, "representative", rep.id, rep.version, {"name": "새이름"})
+    with pytest.raises(ChangedMeanwhile) as stale:
+        await services.ledger.remove(member, complex_id, "representative", rep.id, rep.version)
+    assert stale.value.code == "ledger_changed_meanwhile" and stale.value.params["name"] == "홍길동"
+    await services.ledger.remove(member, complex_id, "representative", rep.id, rep.version + 1)
+    with pytest.raises(ChangedMeanwhile) as gone:
+        await services.ledger.remove(member, complex_id, "representative", rep.id, rep.version + 1)
+    assert gone.value.code == "ledger_removed_meanwhile" and gone.value.current is None
+    with pytest.raises(NotFound):
+        await services.ledger.open(member, complex_id + 999)
+    with pytest.raises(InvalidInput) as unknown:
+        await services.ledger.add(member, complex_id, "complex", {"name": "새 단지"})
+    assert unknown.value.code == "ledger_unknown_record"
+
+
+async def test_a_representative_of_another_complex_cannot_be_changed_through_this_one(services, uow_factory):
+    first = await make_complex(uow_factory, representatives=1)
+    second = await make_complex(uow_factory, name="옥수하이츠", representatives=1)
+    member = await make_staff(services, roles=WRITER)
+    theirs = (await services.ledger.open(member, second)).representatives[0]
+    with pytest.raises(ChangedMeanwhile):
+        await services.ledger.edit(member, first, "representative", theirs.id, theirs.version, {"name": "가로채기"})
+    assert (await services.ledger.open(member, second)).representatives[0].values["name"] == "김대표1"
+
+
+async def test_a_position_not_on_the_admins_list_is_refused(services, uow_factory):
+    complex_id = await make_complex(uow_factory)
+    member = await make_staff(services, roles=WRITER)
+    with pytest.raises(InvalidInput) as refused:
+        await services.ledger.add(member, complex_id, "representative", {"position": "대장", "name": "김"})
+    assert refused.value.code == "ledger_unknown_position"
+    assert "감사" in await services.ledger.choices(member, complex_id, "representative", "position")
