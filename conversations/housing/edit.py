@@ -68,12 +68,8 @@ def _draft(context: DongneContext) -> LedgerDraft | None:
 
 
 async def _current(context: DongneContext, draft: LedgerDraft) -> LedgerRecord:
-    assert draft.record is not None
-    ledger = await context.services.ledger.open(context.staff(), draft.complex_id)
-    found = next((r for r in ledger.records(draft.record) if r.id == draft.record_id), None)
-    if found is None:
-        raise ChangedMeanwhile(None)
-    return found
+    assert draft.record is not None and draft.record_id is not None
+    return await context.services.ledger.record(context.staff(), draft.complex_id, draft.record, draft.record_id)
 
 
 async def _ask(update: Update, context: DongneContext, state: State) -> State:

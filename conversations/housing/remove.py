@@ -55,10 +55,8 @@ async def _ask(update: Update, context: DongneContext, state: State) -> State:
     if state is State.CONFLICT:
         await show(update, context, t(lang, "hl.screen_again"), steps.resolve_keyboard(lang, KINDS, conflict=True))
         return state
-    ledger = await context.services.ledger.open(context.staff(), draft.complex_id)
-    item = next((r for r in ledger.records(draft.record) if r.id == draft.record_id), None)
-    if item is None:
-        raise ChangedMeanwhile(None)
+    assert draft.record_id is not None
+    item = await context.services.ledger.record(context.staff(), draft.complex_id, draft.record, draft.record_id)
     keyboard = markup([button(t_plain(lang, "hl.remove_yes"), YES())], steps.cancel_row(lang, KINDS))
     await show(update, context, "\n\n".join([render_record(lang, item), t(lang, "hl.remove_ask")]), keyboard)
     return state

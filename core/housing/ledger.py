@@ -28,8 +28,10 @@ from core.housing.validation import (
     check_support_project,
 )
 from core.housing.values import (
+    BirthDate,
     ComplexDraft,
     FormerManager,
+    FormerManagerView,
     GroupDraft,
     LedgerComplex,
     LedgerRecord,
@@ -117,26 +119,15 @@ class HousingLedger:
     # -- reading ------------------------------------------------------------------------------------
 
     async def open(self, actor: StaffMember, complex_id: int) -> LedgerComplex:
-        """The complex's ledger as its writer changes it; personal fields masked without ``pii.view`` for
-        its dong (an unmasked view of personal data is audited)."""
+        """The complex's ledger as its writer picks what to change: every record with its version, personal
+        fields masked (a list names its records by position, name and kind; ``record`` shows one whole)."""
         require(actor, Permission.HOUSING_WRITE)
-        async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
+        async with self._uow() as uow:
             dong_id = await self._dong_of(uow, actor, complex_id)
             found = await uow.ledger.load(complex_id)
             if found is None:
                 raise NotFound(f"complex {complex_id}")
-            masked = not covers_dong(actor, Permission.PII_VIEW, dong_id)
-            shown = {record: [_masked(r) if masked else r for r in rows] for record, rows in found.items()}
-            if not masked and any(_has_personal(r) for rows in found.values() for r in rows):
-                await uow.audit.record(
-                    at=self._clock.now(),
-                    actor_staff_id=actor.id,
-                    action="pii.view",
-                    target_type="complex",
-                    target_id=complex_id,
-                    details={"via": "housing_ledger"},
-                )
-                await uow.commit()
+        shown = {record: [_masked(r) for r in rows] for record, rows in found.items()}
         return LedgerComplex(
             complex=shown["complex"][0],
             admin_dong_id=dong_id,
@@ -145,6 +136,43 @@ class HousingLedger:
             groups=tuple(shown["group"]),
             projects=tuple(shown["project"]),
         )
+
+    async def record(self, actor: StaffMember, complex_id: int, record: str, record_id: int) -> LedgerRecord:
+        """One record whole, as it stands: personal fields masked without ``pii.view`` for the complex's
+        dong, and an unmasked view of them audited. ``ChangedMeanwhile`` (with nothing current) when the
+        record is gone."""
+        _records(record)
+        require(actor, Permission.HOUSING_WRITE)
+        async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
+            dong_id = await self._dong_of(uow, actor, complex_id)
+            item = await uow.ledger.get(record, complex_id, record_id)
+            if item is None:
+                raise ChangedMeanwhile(None)
+            return await self._shown(uow, actor, dong_id, item)
+
+    async def _shown(self, uow: UnitOfWork, actor: StaffMember, dong_id: int, item: LedgerRecord) -> LedgerRecord:
+        """``item`` as ``actor`` may see it; an unmasked view of personal data is audited (and committed:
+        the caller may be about to refuse the change it came for)."""
+        if not covers_dong(actor, Permission.PII_VIEW, dong_id):
+            return _masked(item)
+        if _has_personal(item):
+            await uow.audit.record(
+                at=self._clock.now(),
+                actor_staff_id=actor.id,
+                action="pii.view",
+                target_type="complex",
+                target_id=item.complex_id,
+                details={"via": "housing_ledger", "record": item.record, "record_id": item.id},
+            )
+            await uow.commit()
+        return item
+
+    async def _changed_meanwhile(
+        self, uow: UnitOfWork, actor: StaffMember, dong_id: int, record: str, complex_id: int, record_id: int
+    ) -> ChangedMeanwhile:
+        """The refusal of a change made on an old version, with the record as it now stands."""
+        current = await uow.ledger.get(record, complex_id, record_id)
+        return ChangedMeanwhile(await self._shown(uow, actor, dong_id, current) if current else None)
 
     async def choices(self, actor: StaffMember, complex_id: int, record: str, name: str) -> tuple[str, ...]:
         """What a picked field may be: its codes, the admin's 직위 or 지원기준 names, or the dongs the member
@@ -165,15 +193,23 @@ class HousingLedger:
                 return tuple(d.name for d in dongs)
         return ()
 
-    async def former_managers(self, actor: StaffMember, complex_id: int) -> list[FormerManager]:
+    async def former_managers(self, actor: StaffMember, complex_id: int) -> list[FormerManagerView]:
+        """관리소장 이력, the latest replaced first; masked without ``pii.view`` for the complex's dong."""
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow() as uow:
             dong_id = await self._dong_of(uow, actor, complex_id)
             former = await uow.ledger.former_managers(complex_id)
-        if covers_dong(actor, Permission.PII_VIEW, dong_id):
-            return former
+        masked = not covers_dong(actor, Permission.PII_VIEW, dong_id)
         return [
-            replace(f, mobile=mask_phone(f.mobile), birth_date=f.birth_date and date(f.birth_date.year, 1, 1))
+            FormerManagerView(
+                name=f.name,
+                birth=BirthDate.of(f.birth_date, masked=masked),
+                mobile=mask_phone(f.mobile) if masked else f.mobile,
+                license_no=f.license_no,
+                license_grade=f.license_grade,
+                assigned_on=f.assigned_on,
+                replaced_on=f.replaced_on,
+            )
             for f in former
         ]
 
@@ -224,12 +260,12 @@ class HousingLedger:
         for name in changes:
             spec(record, name)
         async with self._uow(write=True) as uow:
-            await self._dong_of(uow, actor, complex_id)
+            dong_id = await self._dong_of(uow, actor, complex_id)
             current = await uow.ledger.get(record, complex_id, record_id)
             if current is None:
-                raise ChangedMeanwhile(None) if record_id > 0 else NotFound(f"{record} {record_id}")
+                raise ChangedMeanwhile(None)
             if current.version != version:
-                raise ChangedMeanwhile(current)
+                raise await self._changed_meanwhile(uow, actor, dong_id, record, complex_id, record_id)
             wanted = dict(changes)
             if record == "complex" and wanted.get("kind") == "row_house":
                 wanted.setdefault("management_type", None)  # the law's management types are for apartments
@@ -245,7 +281,7 @@ class HousingLedger:
             now = self._clock.now()
             write = LedgerWrite(record=record, values=changed, at=now, by=actor.id)
             if not await uow.ledger.change(complex_id, record_id, version, write):
-                raise ChangedMeanwhile(await uow.ledger.get(record, complex_id, record_id))
+                raise await self._changed_meanwhile(uow, actor, dong_id, record, complex_id, record_id)
             audit = {k: [json_value(current.values.get(k)), json_value(v)] for k, v in changed.items()}
             extra: dict[str, object] = {}
             if former is not None:
@@ -260,12 +296,12 @@ class HousingLedger:
         _records(record, listed=True)
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow(write=True) as uow:
-            await self._dong_of(uow, actor, complex_id)
+            dong_id = await self._dong_of(uow, actor, complex_id)
             current = await uow.ledger.get(record, complex_id, record_id)
             if current is None:
                 raise ChangedMeanwhile(None)
             if current.version != version or not await uow.ledger.remove(record, complex_id, record_id, version):
-                raise ChangedMeanwhile(await uow.ledger.get(record, complex_id, record_id))
+                raise await self._changed_meanwhile(uow, actor, dong_id, record, complex_id, record_id)
             changes = {k: [json_value(v), None] for k, v in current.values.items() if v is not None}
             await self._audit(uow, actor, f"housing.{record}.remove", complex_id, record_id, changes)
             await uow.commit()

@@ -340,3 +340,16 @@ class FormerManager:
     assigned_on: date | None
     replaced_on: date
     replaced_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormerManagerView:
+    """관리소장 이력 as the reader may see it (masked without ``pii.view``)."""
+
+    name: str
+    birth: BirthDate | None
+    mobile: str | None
+    license_no: str | None
+    license_grade: str | None
+    assigned_on: date | None
+    replaced_on: date

@@ -219,3 +219,24 @@ async def test_a_position_not_on_the_admins_list_is_refused(services, uow_factor
         await services.ledger.add(member, complex_id, "representative", {"position": "대장", "name": "김"})
     assert refused.value.code == "ledger_unknown_position"
     assert "감사" in await services.ledger.choices(member, complex_id, "representative", "position")
+
+
+async def test_a_record_shown_whole_is_masked_without_pii_view_and_audited_with_it(services, uow_factory):
+    complex_id = await make_complex(uow_factory, representatives=1)
+    viewer = await make_staff(services, saeol_id="viewer1", roles=WRITER)
+    writer = await make_staff(services, saeol_id="writer9", roles=("housing.read", "housing.write"))
+    rep = (await services.ledger.open(viewer, complex_id)).representatives[0]
+    assert rep.masked  # a list names records; it shows no one's phone
+    whole = await services.ledger.record(viewer, complex_id, "representative", rep.id)
+    assert whole.values["phone"] == "010-1234-5000" and not whole.masked
+    masked = await services.ledger.record(writer, complex_id, "representative", rep.id)
+    assert masked.values["phone"] == "010-****-5000" and masked.values["birth_date"] == 1960
+    await services.ledger.edit(viewer, complex_id, "representative", rep.id, rep.version, {"name": "바뀐이름"})
+    with pytest.raises(ChangedMeanwhile) as stale:  # the current values it carries are masked for this reader
+        await services.ledger.edit(writer, complex_id, "representative", rep.id, rep.version, {"name": "늦은이름"})
+    assert stale.value.current is not None and stale.value.current.values["phone"] == "010-****-5000"
+    async with uow_factory() as uow:
+        views = list(
+            await uow._session.scalars(select(AuditEntry.actor_staff_id).where(AuditEntry.action == "pii.view"))
+        )
+    assert views == [viewer.id]
