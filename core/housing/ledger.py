@@ -278,6 +278,9 @@ class HousingLedger:
             changed = {k: whole[k] for k in names if current.values.get(k) != whole[k]}
             if not changed:
                 return current
+            code = changed.get("kapt_code") if record == "complex" else None
+            if code is not None and await uow.ledger.kapt_code_taken(str(code), complex_id):
+                raise InvalidInput("ledger_kapt_code_taken", value=code)
             now = self._clock.now()
             write = LedgerWrite(record=record, values=changed, at=now, by=actor.id)
             if not await uow.ledger.change(complex_id, record_id, version, write):

@@ -172,6 +172,13 @@ class LedgerRepository:
             for r in rows
         ]
 
+    async def kapt_code_taken(self, code: str, complex_id: int) -> bool:
+        """Another complex already has this K-apt code (the column is unique)."""
+        other = await self._session.scalar(
+            select(Complex.id).where(Complex.kapt_code == code, Complex.id != complex_id)
+        )
+        return other is not None
+
     async def position_id(self, name: str) -> int | None:
         return await self._session.scalar(select(Position.id).where(Position.name == name))
 

@@ -206,3 +206,18 @@ async def test_a_forged_field_of_another_record_and_a_second_save_change_nothing
     async with uow_factory() as uow:
         names = list(await uow._session.scalars(select(Representative.name).order_by(Representative.id)))
     assert names == ["김대표1", "서감사"]
+
+
+async def test_forged_add_and_remove_buttons_from_a_reader_are_refused(officer, uow_factory):
+    complex_id = await make_complex(uow_factory, representatives=1)
+    async with uow_factory() as uow:
+        [rep_id] = list(await uow._session.scalars(select(Representative.id)))
+    card = (await officer.send("/complex 쉐르빌"))[-1]
+    for data in (f"hl:new:{complex_id}:representative", f"hl:rm:{complex_id}:representative:{rep_id}:1"):
+        replies = await officer.press_data(card, data)
+        assert any("권한이 없습니다" in m.text for m in replies), data
+    async with uow_factory() as uow:
+        assert list(await uow._session.scalars(select(Representative.id))) == [rep_id]
+        assert (
+            list(await uow._session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("housing.%")))) == []
+        )

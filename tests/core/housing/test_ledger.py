@@ -240,3 +240,24 @@ async def test_a_record_shown_whole_is_masked_without_pii_view_and_audited_with_
             await uow._session.scalars(select(AuditEntry.actor_staff_id).where(AuditEntry.action == "pii.view"))
         )
     assert views == [viewer.id]
+
+
+async def test_moving_a_complex_to_another_dong_needs_that_dong_too_and_kapt_codes_stay_unique(services, uow_factory):
+    complex_id = await make_complex(uow_factory)
+    other = await make_complex(uow_factory, name="옥수하이츠", dong="옥수동", dong_short="옥수")
+    seongsu = await make_dong(uow_factory, "성수1가제1동", "성수1")
+    member = await make_staff(services, roles=WRITER)
+    wangdo = (await services.ledger.open(member, complex_id)).admin_dong_id
+    member = await grant(uow_factory, member, "housing.write", dongs=(wangdo,))
+    assert await services.ledger.choices(member, complex_id, "complex", "admin_dong") == ("왕십리도선동",)
+    with pytest.raises(InvalidInput) as refused:
+        await services.ledger.edit(member, complex_id, "complex", complex_id, 1, {"admin_dong": "성수1가제1동"})
+    assert refused.value.code == "ledger_unknown_dong"
+    member = await grant(uow_factory, member, "housing.write", dongs=(wangdo, seongsu))
+    moved = await services.ledger.edit(member, complex_id, "complex", complex_id, 1, {"admin_dong": "성수1가제1동"})
+    assert moved.values["admin_dong"] == "성수1가제1동"
+    unscoped = await make_staff(services, saeol_id="district2", roles=WRITER)
+    await services.ledger.edit(unscoped, other, "complex", other, 1, {"kapt_code": "A13306001"})
+    with pytest.raises(InvalidInput) as taken:
+        await services.ledger.edit(unscoped, complex_id, "complex", complex_id, 2, {"kapt_code": "A13306001"})
+    assert taken.value.code == "ledger_kapt_code_taken"
