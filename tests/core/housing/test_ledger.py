@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.housing.fields import parse
 from core.housing.ledger import ChangedMeanwhile, NeedsConfirmation
+from core.housing.values import LedgerWrite
 from storage.audit.models import AuditEntry
 from storage.reference.models import SupportCriterion
 from tests.builders import grant, make_complex, make_dong, make_staff
@@ -261,3 +262,25 @@ async def test_moving_a_complex_to_another_dong_needs_that_dong_too_and_kapt_cod
     with pytest.raises(InvalidInput) as taken:
         await services.ledger.edit(unscoped, complex_id, "complex", complex_id, 2, {"kapt_code": "A13306001"})
     assert taken.value.code == "ledger_kapt_code_taken"
+
+
+async def test_a_save_racing_an_uncommitted_one_is_refused_once_that_one_commits(services, uow_factory, clock):
+    """The version is checked in the UPDATE itself: a save that read the record before another transaction
+    committed its change finds the row moved on, and writes nothing."""
+    complex_id = await make_complex(uow_factory, representatives=1)
+    first = await make_staff(services, saeol_id="first2", name="김먼저", roles=WRITER)
+    second = await make_staff(services, saeol_id="second2", name="이나중", roles=WRITER)
+    rep = (await services.ledger.open(first, complex_id)).representatives[0]
+    async with uow_factory(write=True) as uow:
+        change = LedgerWrite(record="representative", values={"name": "먼저"}, at=clock.now(), by=first.id)
+        assert await uow.ledger.change(complex_id, rep.id, rep.version, change)
+        racing = asyncio.create_task(
+            services.ledger.edit(second, complex_id, "representative", rep.id, rep.version, {"name": "나중"})
+        )
+        await asyncio.sleep(0.3)
+        assert not racing.done()  # held until the first transaction ends
+        await uow.commit()
+    with pytest.raises(ChangedMeanwhile) as lost:
+        await racing
+    assert lost.value.params["name"] == "김먼저"
+    assert (await services.ledger.record(first, complex_id, "representative", rep.id)).values["name"] == "먼저"
