@@ -37,6 +37,8 @@ from core.texts.i18n import t, t_plain
 
 NAME = "housing_ledger"
 DRAFT_KEY = "hl_draft"
+# A refusal that names a field the same change must also give: asked next, and saved with it.
+NEEDS_ALSO = {"management_type_required": "management_type"}
 ALL_FIELDS = sorted({f.name for fields in FIELDS.values() for f in fields})
 
 RECORD = ButtonData("hl:k", one_of("record", LEDGER_RECORDS))
@@ -268,6 +270,12 @@ async def _save(update: Update, context: DongneContext, draft: LedgerDraft, valu
         return State.WARNED
     except DongneError as error:
         await say(update, context, refusal(context.lang, draft.record, error))
+        needed = NEEDS_ALSO.get(error.code)
+        if needed is not None and needed not in draft.changes:
+            # An apartment needs its management type: asked now, and saved with the kind in one change.
+            draft.asked = needed
+            steps.keep(context, DRAFT_KEY, draft)
+            return await _guarded(update, context, State.VALUE)
         return State.VALUE  # the question stands: the value may be typed again
     await steps.finish(update, context, DRAFT_KEY, draft, t(context.lang, "hl.saved"))
     return ConversationHandler.END

@@ -175,3 +175,20 @@ async def test_a_member_scoped_to_another_dong_gets_no_edit_button_and_a_forged_
     assert any("권한이 없습니다" in m.text for m in forged)
     malformed, alert = await answer_to(chat, other, "hl:go:abc")
     assert malformed is not None and alert
+
+
+async def test_a_row_house_made_an_apartment_is_asked_its_management_type_and_saved_with_it(writer, uow_factory):
+    await make_complex(uow_factory)
+    await open_ledger(writer, "단지정보")
+    await writer.press("구분")
+    await writer.press("연립·다세대")  # a row house has no management type: it is cleared with the kind
+    [(kind, management)] = await rows(uow_factory, Complex.kind, Complex.management_type)
+    assert (kind, management) == ("row_house", None)
+    await open_ledger(writer, "단지정보")
+    await writer.press("구분")
+    asked = (await writer.press("아파트"))[-1]
+    assert "관리 유형" in asked.text and asked.has_button("의무관리")
+    replies = await writer.press("임대")
+    assert any(m.text == "✅ 저장했습니다." for m in replies)
+    [(kind, management)] = await rows(uow_factory, Complex.kind, Complex.management_type)
+    assert (kind, management) == ("apartment", "rental")
