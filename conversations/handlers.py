@@ -14,7 +14,10 @@ from conversations.benchmark import review as benchmark_review
 from conversations.benchmark import stats as benchmark_stats
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
+from conversations.housing import add as housing_ledger_add
+from conversations.housing import edit as housing_ledger
 from conversations.housing import lookup as complex_lookup
+from conversations.housing import remove as housing_ledger_remove
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results
@@ -25,6 +28,9 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
     """``focus`` decides which dialogue a typed text belongs to; attach it to the Application."""
     return [
         complex_lookup.build_handler(focus),
+        housing_ledger.build_handler(focus),
+        housing_ledger_add.build_handler(focus),
+        housing_ledger_remove.build_handler(focus),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -42,6 +48,9 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
 # What each persistent dialogue's states are, so persisted states come back as the same members.
 STATE_TYPES = {
     complex_lookup.NAME: complex_lookup.State,
+    housing_ledger.NAME: housing_ledger.State,
+    housing_ledger_add.NAME: housing_ledger_add.State,
+    housing_ledger_remove.NAME: housing_ledger_remove.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

@@ -30,6 +30,8 @@ DESCRIPTION_LIMIT = 1000
 MAX_AMOUNT = 100_000_000
 # Ids are 32-bit database integers; a larger one names nothing (and PostgreSQL would refuse to compare it).
 LARGEST_ID = 2**31 - 1
+# A support criterion's rule for a project above its maximum: refused, or saved once the officer confirms.
+ENFORCEMENTS = ("refuse", "warn")
 
 
 class ReferenceKind(StrEnum):
@@ -49,7 +51,7 @@ class ReferenceKind(StrEnum):
         if self is ReferenceKind.ADMIN_DONG:
             return ("name", "short_name")
         if self is ReferenceKind.SUPPORT_CRITERION:
-            return ("name", "description", "max_amount")
+            return ("name", "description", "max_amount", "enforcement")
         return ("name",)
 
 
@@ -112,6 +114,14 @@ def check_amount(amount: int | None) -> int | None:
     return amount
 
 
+def check_enforcement(enforcement: str | None) -> str:
+    """Whether a project above the criterion's maximum is refused (the default) or only warned about."""
+    chosen = enforcement or ENFORCEMENTS[0]
+    if chosen not in ENFORCEMENTS:
+        raise InvalidInput("reference_enforcement", value=chosen[:20])
+    return chosen
+
+
 def cleaned(kind: ReferenceKind, draft: ReferenceDraft) -> ReferenceDraft:
     """The draft as written: checked and cleaned, and without the fields this list does not have."""
     name = clean_line(draft.name, field="name", limit=NAME_LIMITS[kind.value])
@@ -121,7 +131,12 @@ def cleaned(kind: ReferenceKind, draft: ReferenceDraft) -> ReferenceDraft:
         return ReferenceDraft(name=name, short_name=short_name)
     if kind is ReferenceKind.SUPPORT_CRITERION:
         description = clean_block(draft.description, field="description", limit=DESCRIPTION_LIMIT)
-        return ReferenceDraft(name=name, description=description, max_amount=check_amount(draft.max_amount))
+        return ReferenceDraft(
+            name=name,
+            description=description,
+            max_amount=check_amount(draft.max_amount),
+            enforcement=check_enforcement(draft.enforcement),
+        )
     return ReferenceDraft(name=name)
 
 
@@ -132,7 +147,7 @@ def _fields(kind: ReferenceKind, draft: ReferenceDraft) -> dict[str, object]:
 
 def fingerprint(entry: ReferenceEntry) -> str:
     """What an edit form saw of the entry; an edit naming another fingerprint was made on stale data."""
-    seen = repr((entry.name, entry.short_name, entry.description, entry.max_amount))
+    seen = repr((entry.name, entry.short_name, entry.description, entry.max_amount, entry.enforcement))
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 

@@ -110,6 +110,8 @@ class ReferenceEntry:
     short_name: str | None = None
     description: str | None = None
     max_amount: int | None = None
+    # A support criterion's: a project above max_amount is refused ("refuse") or only warned about ("warn").
+    enforcement: str | None = None
     usage: Mapping[str, int] = field(default_factory=dict, hash=False)
 
     @property
@@ -126,6 +128,7 @@ class ReferenceDraft:
     short_name: str | None = None
     description: str | None = None
     max_amount: int | None = None
+    enforcement: str | None = None
 
 
 T = TypeVar("T")

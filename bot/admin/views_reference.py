@@ -75,6 +75,7 @@ def draft_of(form: Mapping[str, str]) -> ReferenceDraft:
         short_name=form.get("short_name", ""),
         description=form.get("description", ""),
         max_amount=parse_amount(form.get("max_amount", "")),
+        enforcement=form.get("enforcement") or None,
     )
 
 
@@ -107,6 +108,7 @@ def _row(lang: str, entry: ReferenceEntry) -> dict[str, Any]:
         "short_name": entry.short_name,
         "description": entry.description,
         "max_amount": grouped(entry.max_amount) if entry.max_amount is not None else None,
+        "enforcement": entry.enforcement,
         "usage": usage_text(lang, entry),
         "in_use": entry.in_use,
     }
@@ -188,6 +190,7 @@ async def _entry_page(
             "short_name": entry.short_name or "",
             "description": entry.description or "",
             "max_amount": row["max_amount"] or "",
+            "enforcement": entry.enforcement or "refuse",
         }
     )
     return render(

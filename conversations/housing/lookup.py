@@ -20,6 +20,7 @@ from conversations import menu
 from conversations.buttons import ButtonData, namespace, number, one_of, page, token, which
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
+from conversations.housing.buttons import LEDGER
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
@@ -75,8 +76,11 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
         for s in SECTIONS
         if section_pages(card, s)
     ]
+    # ✏️ 수정 only for a reader who may change the complex; the ledger's service checks again on every step.
+    edit = [button(t_plain(lang, "hl.edit_button"), LEDGER(cid))] if card.writable else []
     return markup(
         *rows(sections, 2),
+        edit,
         [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],
     )
 

@@ -4,7 +4,8 @@ the repository hands back, and the card staff see. What personal data a reader m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 # The ledger's records, as the audit log and the chat name them. Every change to one of them is audited as
@@ -272,3 +273,83 @@ class ComplexCard:
     personal_data_masked: bool
     # The reader holds housing.write for the complex's dong: the card offers its ledger's changes.
     writable: bool = False
+
+
+# -- the ledger (the write side) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRecord:
+    """One record of a complex's ledger as the 수정 dialogue reads it: its fields by name (see
+    ``core.housing.fields``), the version an edit must name, and who saved it last. ``masked`` says the
+    personal fields hold their masked forms (the reader lacks ``pii.view`` for the complex's dong)."""
+
+    record: str
+    id: int
+    complex_id: int
+    version: int
+    values: Mapping[str, object] = field(hash=False)
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+    masked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerComplex:
+    """A complex's whole ledger, every record with its version."""
+
+    complex: LedgerRecord
+    admin_dong_id: int
+    office: LedgerRecord | None
+    representatives: tuple[LedgerRecord, ...]
+    groups: tuple[LedgerRecord, ...]
+    projects: tuple[LedgerRecord, ...]
+
+    @property
+    def name(self) -> str:
+        return str(self.complex.values["name"])
+
+    def records(self, record: str) -> tuple[LedgerRecord, ...]:
+        if record == "complex":
+            return (self.complex,)
+        if record == "office":
+            return (self.office,) if self.office else ()
+        return {"representative": self.representatives, "group": self.groups, "project": self.projects}[record]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerWrite:
+    """What storage writes for one record: its fields by the ledger's names (``core.housing.fields``);
+    the repository maps the few that are stored otherwise (a position's name, the dong's name, the bands)."""
+
+    record: str
+    values: Mapping[str, object] = field(hash=False)
+    at: datetime
+    by: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormerManager:
+    """관리소장 이력: a manager replaced by a new one, and when and by whom."""
+
+    name: str
+    birth_date: date | None
+    mobile: str | None
+    license_no: str | None
+    license_grade: str | None
+    assigned_on: date | None
+    replaced_on: date
+    replaced_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormerManagerView:
+    """관리소장 이력 as the reader may see it (masked without ``pii.view``)."""
+
+    name: str
+    birth: BirthDate | None
+    mobile: str | None
+    license_no: str | None
+    license_grade: str | None
+    assigned_on: date | None
+    replaced_on: date

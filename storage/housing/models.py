@@ -52,6 +52,8 @@ class Complex(Base):
     # own whose buildings are that estate's: the district's building total counts them once, there.
     buildings_shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("complex.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Who saved the last change through the ledger (None: loaded in bulk).
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Optimistic lock: an edit names the version it read, so concurrent edits cannot silently overwrite.
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -71,6 +73,11 @@ class ManagementOffice(Base):
     manager_license_no: Mapped[str | None] = mapped_column(String(30))
     manager_license_grade: Mapped[str | None] = mapped_column(String(10))
     manager_assigned_on: Mapped[date | None] = mapped_column(Date)
+    # Who saved the last change through the ledger and when (None: loaded in bulk), and the optimistic lock.
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Representative(Base):
@@ -90,6 +97,11 @@ class Representative(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     term_start: Mapped[date | None] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
+    # Who saved the last change through the ledger and when (None: loaded in bulk), and the optimistic lock.
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ResidentGroup(Base):
@@ -110,6 +122,11 @@ class ResidentGroup(Base):
     leader_email: Mapped[str | None] = mapped_column(String(100))
     member_count: Mapped[int | None] = mapped_column(Integer)
     formed_on: Mapped[date | None] = mapped_column(Date)
+    # Who saved the last change through the ledger and when (None: loaded in bulk), and the optimistic lock.
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class SupportProject(Base):
@@ -128,6 +145,27 @@ class SupportProject(Base):
     period_end: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Integer)
     returned_amount: Mapped[int] = mapped_column(Integer, default=0)
+    # Who saved the last change through the ledger and when (None: loaded in bulk), and the optimistic lock.
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ManagerHistory(Base):
+    """관리소장 이력: a complex's previous managers, kept when the ledger names a new one."""
+
+    __tablename__ = "manager_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    license_no: Mapped[str | None] = mapped_column(String(30))
+    license_grade: Mapped[str | None] = mapped_column(String(10))
+    assigned_on: Mapped[date | None] = mapped_column(Date)
+    replaced_on: Mapped[date] = mapped_column(Date)
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class Photo(Base):

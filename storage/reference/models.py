@@ -46,4 +46,6 @@ class SupportCriterion(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     max_amount: Mapped[int | None] = mapped_column(Integer)  # thousand won
+    # A project above max_amount is refused ('refuse') or saved once the officer confirms ('warn').
+    enforcement: Mapped[str] = mapped_column(String(10), default="refuse", server_default="refuse")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)

@@ -35,7 +35,9 @@ _LISTS: dict[str, _List] = {
     "position": _List(
         Position, ("name",), ("name",), True, {"representatives": (Representative, Representative.position_id)}
     ),
-    "support_criterion": _List(SupportCriterion, ("name", "description", "max_amount"), ("name",), True, {}),
+    "support_criterion": _List(
+        SupportCriterion, ("name", "description", "max_amount", "enforcement"), ("name",), True, {}
+    ),
     "department": _List(
         Department,
         ("name",),

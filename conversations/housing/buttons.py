@@ -1,0 +1,13 @@
+"""The ledger dialogues' buttons that another screen shows: the card's ✏️ 수정, and the 수정 dialogue's ➕ 추가
+and 🗑 삭제, which begin the 추가 and 삭제 dialogues."""
+
+from __future__ import annotations
+
+from conversations.buttons import ButtonData, number, one_of
+from core.housing.fields import LIST_RECORDS
+
+LEDGER = ButtonData("hl:go", number("complex_id"))
+ADD = ButtonData("hl:new", number("complex_id"), one_of("record", ("office", *LIST_RECORDS)))
+REMOVE = ButtonData(
+    "hl:rm", number("complex_id"), one_of("record", ("office", *LIST_RECORDS)), number("record_id"), number("version")
+)
