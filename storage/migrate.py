@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -9,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -34,13 +35,51 @@ def _downgrade(connection: Connection, revision: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade, revision)
+    await _migrate(engine, _upgrade, revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(_downgrade, revision)
+    await _migrate(engine, _downgrade, revision)
+
+
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows that name a missing row; it was rolled back."""
+
+
+async def _migrate(engine: AsyncEngine, step: Callable[[Connection, str], None], revision: str) -> None:
+    """One transaction for the whole walk. On SQLite, foreign keys are off while it lasts: Alembic's batch mode
+    changes a table by copying it, dropping the old one and renaming the copy, and with foreign keys on,
+    dropping the old ``complex`` deletes every representative, group and photo that names it (ON DELETE
+    CASCADE). The pragma is ignored inside a transaction, so it is set around it, and the rows are checked
+    before the commit instead."""
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await _sqlite_foreign_keys(connection, on=False)
+        try:
+            async with connection.begin():
+                await connection.run_sync(step, revision)
+                if sqlite:
+                    await connection.run_sync(_check_foreign_keys)
+        finally:
+            if sqlite:
+                await _sqlite_foreign_keys(connection, on=True)
+
+
+async def _sqlite_foreign_keys(connection: AsyncConnection, *, on: bool) -> None:
+    def switch(sync: Connection) -> None:
+        # On the driver's connection itself: through SQLAlchemy, the statement would open a transaction first.
+        cursor = sync.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+        cursor.close()
+
+    await connection.run_sync(switch)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise ForeignKeysBroken(f"{len(broken)} rows name a missing row, first {tuple(broken[0])}")
 
 
 def head_revision() -> str | None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from core.sms.values import RecipientSelection
 from storage.audit.models import AuditEntry
+from storage.housing.models import ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
 from storage.schema import metadata
 from storage.sms.models import SmsBatch, SmsMessage
@@ -127,3 +128,23 @@ async def test_a_review_or_progress_report_midway_at_the_upgrade_continues_in_it
     assert conversations == {("benchmark_review", "[11, 11]"): "opinion", ("benchmark_review", "[12, 12]"): "confirm"}
     assert users["12"]["bm_work"]["mode"] == "pg" and users["12"]["dialogue"] == "benchmark_review"
     await upgrade(engine)
+
+
+async def test_walking_the_ledger_migrations_down_and_up_keeps_every_record_of_a_complex(engine, uow_factory):
+    """SQLite's batch mode rebuilds ``complex`` (copy, drop, rename): with foreign keys on, the drop would
+    delete every record that names a complex. The migrations run with them off and check the rows after."""
+    await make_complex(uow_factory, representatives=3, groups=2, projects=2, with_office=True)
+    tables = (Representative, ResidentGroup, SupportProject, ManagementOffice)
+
+    async def counts():
+        async with engine.connect() as connection:
+            return [await connection.scalar(select(func.count()).select_from(t.__table__)) for t in tables]
+
+    assert await counts() == [3, 2, 2, 1]
+    await downgrade(engine, "0012")
+    assert await counts() == [3, 2, 2, 1]
+    await upgrade(engine)
+    assert await counts() == [3, 2, 2, 1]
+    async with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":  # and the pooled connection enforces them again
+            assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
