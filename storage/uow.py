@@ -12,6 +12,7 @@ from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
+from storage.housing.complaints import ComplaintRepository
 from storage.housing.repository import HousingRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository
@@ -27,6 +28,7 @@ from storage.staff.repository import StaffRepository
 class UnitOfWork:
     staff: StaffRepository
     housing: HousingRepository
+    complaints: ComplaintRepository
     audit: AuditRepository
     bot_state: BotStateRepository
     bulk: BulkRepository
@@ -55,6 +57,7 @@ class UnitOfWork:
             await session.connection(execution_options={WRITE_OPTION: True})
         self.staff = StaffRepository(session)
         self.housing = HousingRepository(session)
+        self.complaints = ComplaintRepository(session)
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
         self.bulk = BulkRepository(session)
