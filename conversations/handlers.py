@@ -14,6 +14,7 @@ from conversations.benchmark import review as benchmark_review
 from conversations.benchmark import stats as benchmark_stats
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
+from conversations.housing import complaint_close, complaint_list, complaint_register
 from conversations.housing import lookup as complex_lookup
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
@@ -25,6 +26,9 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
     """``focus`` decides which dialogue a typed text belongs to; attach it to the Application."""
     return [
         complex_lookup.build_handler(focus),
+        complaint_register.build_handler(focus),
+        complaint_close.build_handler(focus),
+        *complaint_list.build_handlers(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -42,6 +46,8 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
 # What each persistent dialogue's states are, so persisted states come back as the same members.
 STATE_TYPES = {
     complex_lookup.NAME: complex_lookup.State,
+    complaint_register.NAME: complaint_register.State,
+    complaint_close.NAME: complaint_close.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

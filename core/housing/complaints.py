@@ -163,6 +163,15 @@ class ComplaintLedger:
             dong_id = await self._writable_dong(uow, actor, complex_id)
             return await _assignees(uow, dong_id)
 
+    async def assignees_of(self, actor: StaffMember, complaint_id: int) -> tuple[str, list[Assignee]]:
+        """Who may take over an open complaint: its assignee's name now, and the members to pick from."""
+        require(actor, Permission.HOUSING_WRITE)
+        async with self._uow() as uow:
+            record = await self._readable(uow, actor, complaint_id)
+            _require_covers(actor, Permission.HOUSING_WRITE, record.admin_dong_id, f"complaint {complaint_id}")
+            _require_state(record, ComplaintAction.REASSIGN)
+            return record.assignee_name, await _assignees(uow, record.admin_dong_id)
+
     async def complex_name(self, actor: StaffMember, complex_id: int) -> str:
         """The complex a registration is about, refused unless the actor may register complaints there."""
         require(actor, Permission.HOUSING_WRITE)
@@ -236,15 +245,15 @@ class ComplaintLedger:
 
     async def of_complex(
         self, actor: StaffMember, complex_id: int, page: int = 0, *, open_only: bool = True
-    ) -> Page[ComplaintListItem]:
-        """A complex's complaints (open ones, or all), oldest first."""
+    ) -> tuple[str, Page[ComplaintListItem]]:
+        """A complex's name and its complaints (open ones, or all), oldest first."""
         require(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
             detail = await uow.housing.load_complex_detail(complex_id)
         if detail is None:
             raise NotFound(f"complex {complex_id}")
         _require_covers(actor, Permission.HOUSING_READ, detail.admin_dong_id, f"complex {complex_id}")
-        return await self._page(actor, page, complex_id=complex_id, open_only=open_only)
+        return detail.name, await self._page(actor, page, complex_id=complex_id, open_only=open_only)
 
     async def overdue(self, actor: StaffMember, page: int = 0) -> Page[ComplaintListItem]:
         """Complaints open longer than ``OVERDUE_DAYS`` days (the office's calendar), in the actor's dongs."""

@@ -101,7 +101,7 @@ async def test_registration_checks_every_field(services, uow_factory):
         with pytest.raises(InvalidInput) as refused:
             await services.complaints.register(clerk, draft(complex_id, colleague.id, **changes))
         assert refused.value.code == code, changes
-    assert (await services.complaints.of_complex(clerk, complex_id)).total == 0
+    assert (await services.complaints.of_complex(clerk, complex_id))[1].total == 0
 
 
 # -- states ---------------------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ async def test_only_housing_writers_covering_the_dong_register_or_take_complaint
         reader = await uow.staff.get_staff(reader.id)
     with pytest.raises(PermissionDenied):
         await services.complaints.of_complex(reader, wangdo_complex)
-    assert [i.id for i in (await services.complaints.of_complex(reader, seongsu_complex)).items] == [mine.id]
+    assert [i.id for i in (await services.complaints.of_complex(reader, seongsu_complex))[1].items] == [mine.id]
 
 
 # -- masking and its audit ------------------------------------------------------------------------------------
@@ -293,8 +293,8 @@ async def test_lists_of_mine_by_complex_and_overdue(services, uow_factory, clock
     done = await services.complaints.start(clerk, done.id, done.version)
     await services.complaints.close(clerk, done.id, done.version, "처리 완료")
     assert [i.id for i in (await services.complaints.mine(clerk)).items] == [old.id, recent.id]
-    assert [i.id for i in (await services.complaints.of_complex(clerk, first)).items] == [old.id, edge.id]
-    every = await services.complaints.of_complex(clerk, first, open_only=False)
+    assert [i.id for i in (await services.complaints.of_complex(clerk, first))[1].items] == [old.id, edge.id]
+    _, every = await services.complaints.of_complex(clerk, first, open_only=False)
     assert [i.id for i in every.items] == [done.id, old.id, edge.id]
     # Open longer than 14 days in Seoul: received 11-10 is, 11-11 is not (yet).
     assert [i.id for i in (await services.complaints.overdue(clerk)).items] == [old.id]
