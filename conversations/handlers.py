@@ -14,7 +14,7 @@ from conversations.benchmark import review as benchmark_review
 from conversations.benchmark import stats as benchmark_stats
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
-from conversations.housing import complaint_close, complaint_list, complaint_register
+from conversations.housing import complaint_close, complaint_edit, complaint_list, complaint_register
 from conversations.housing import lookup as complex_lookup
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
@@ -28,6 +28,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         complex_lookup.build_handler(focus),
         complaint_register.build_handler(focus),
         complaint_close.build_handler(focus),
+        complaint_edit.build_handler(focus),
         *complaint_list.build_handlers(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
@@ -48,6 +49,7 @@ STATE_TYPES = {
     complex_lookup.NAME: complex_lookup.State,
     complaint_register.NAME: complaint_register.State,
     complaint_close.NAME: complaint_close.State,
+    complaint_edit.NAME: complaint_edit.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

@@ -12,6 +12,7 @@ These screens stay usable side by side, so the buttons are plain handlers rather
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import Update
@@ -41,7 +42,7 @@ from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, error_text, report, say, show
 from core.errors import DongneError
 from core.housing.complaints import ChangedMeanwhile
-from core.housing.values import ComplaintView
+from core.housing.values import ComplaintEdit, ComplaintView
 from core.permissions import Permission, can
 from core.texts.i18n import t, t_plain
 
@@ -60,8 +61,8 @@ async def show_complaint(update: Update, context: DongneContext, view: Complaint
 async def apply(
     update: Update, context: DongneContext, complaint_id: int, version: int, change: dict[str, Any]
 ) -> None:
-    """Make ``change`` (start, close with a result, reassign) over ``version``; a press edits its screen in
-    place, a typed result gets new messages. A save over someone else's change keeps the change for 🔁."""
+    """Make ``change`` (start, close with a result, reassign, correct a field) over ``version``; a press edits its
+    screen in place, a typed answer gets new messages. A save over someone else's change keeps it for 🔁."""
     ledger, actor, lang = context.services.complaints, context.staff(), context.lang
     action = change["action"]
     edit = update.callback_query is not None
@@ -72,6 +73,9 @@ async def apply(
         elif action == "close":
             view = await ledger.close(actor, complaint_id, version, str(change["result"]))
             note = t(lang, "hc.close.closed", id=view.id)
+        elif action == "edit":
+            view = await ledger.edit(actor, complaint_id, version, edit_of(str(change["field"]), change.get("value")))
+            note = t(lang, "hc.edit.saved", id=view.id)
         else:
             view = await ledger.reassign(actor, complaint_id, version, int(change["assignee_id"]))
             notified = view.assignee_id != actor.id
@@ -99,6 +103,22 @@ async def apply(
     else:
         await say(update, context, note)
         await show_complaint(update, context, view, edit=False)
+
+
+def edit_of(field: str, value: object) -> ComplaintEdit:
+    """The correction a kept change makes: one field's new value, or an optional field emptied (None)."""
+    if value is None:
+        return ComplaintEdit(clear=frozenset({field}))
+    if field == "received_on":
+        return ComplaintEdit(received_on=date.fromisoformat(str(value)))
+    text = str(value)
+    if field == "channel":
+        return ComplaintEdit(channel=text)
+    if field == "complainant":
+        return ComplaintEdit(complainant=text)
+    if field == "contact":
+        return ComplaintEdit(contact=text)
+    return ComplaintEdit(content=text)
 
 
 async def show_list(update: Update, context: DongneContext, kind: str, page: int) -> None:

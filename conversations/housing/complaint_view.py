@@ -26,6 +26,7 @@ OPEN = ButtonData("hc:o", number("complaint_id"))
 START = ButtonData("hc:st", number("complaint_id"), number("version"))
 CLOSE = ButtonData("hc:cl", number("complaint_id"), number("version"))
 REASSIGN = ButtonData("hc:ra", number("complaint_id"), number("version"))
+EDIT = ButtonData("hc:ed", number("complaint_id"), number("version"))
 ASSIGN = ButtonData("hc:as", number("complaint_id"), number("version"), number("staff_id"))
 AGAIN = ButtonData("hc:again", number("complaint_id"), number("version"))
 
@@ -78,8 +79,11 @@ def complaint_keyboard(lang: str, view: ComplaintView) -> InlineKeyboardMarkup:
         actions.append(button(t_plain(lang, "hc.button.close"), CLOSE(view.id, view.version)))
     if ComplaintAction.REASSIGN in view.actions:
         actions.append(button(t_plain(lang, "hc.button.reassign"), REASSIGN(view.id, view.version)))
-    back = [button(t_plain(lang, "hc.button.back_to_list"), OF_COMPLEX(view.complex_id, "open", 0))]
-    return markup(actions, back)
+    more: list[InlineKeyboardButton] = []
+    if ComplaintAction.EDIT in view.actions:
+        more.append(button(t_plain(lang, "hc.button.edit"), EDIT(view.id, view.version)))
+    more.append(button(t_plain(lang, "hc.button.back_to_list"), OF_COMPLEX(view.complex_id, "open", 0)))
+    return markup(actions, more)
 
 
 def changed_keyboard(lang: str, view: ComplaintView) -> InlineKeyboardMarkup:

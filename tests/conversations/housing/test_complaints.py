@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.housing.values import ComplaintDraft
+from core.housing.values import ComplaintDraft, ComplaintEdit
 from tests.builders import make_complex, make_staff
 from tests.conversations.conftest import answer_to, notifications_settled, shown
 
@@ -86,7 +86,7 @@ async def test_a_complaint_from_the_card_through_its_states(desk, services):
     view = (await colleague.press("📮 민원 보기", message=notice))[-1]
     assert "민원인: 홍*동 · 연락처: 010-****-5678" in view.text
     assert "진행상태: 접수 · 접수 후 5일" in view.text
-    assert view.button_texts() == ["▶️ 처리 시작", "👤 담당자 변경", "◀ 단지 민원 목록"]
+    assert view.button_texts() == ["▶️ 처리 시작", "👤 담당자 변경", "✏️ 수정", "◀ 단지 민원 목록"]
 
     started = await colleague.press("▶️ 처리 시작", message=view)
     assert started[0].message_id == view.message_id and "진행상태: 처리 중" in started[0].text
@@ -171,3 +171,46 @@ async def test_forged_and_foreign_buttons_change_nothing(desk, services, emulato
     refused = await reader.press_data(view, f"hc:st:{complaint.id}:{complaint.version}")
     assert refused[-1].text == shown("ko", "error.permission_denied")
     assert (await services.complaints.get(clerk, complaint.id)).version == complaint.version
+
+
+async def test_a_correction_over_a_colleagues_edit_is_refused_then_applied_on_top(desk, services):
+    complex_id, clerk, colleague, clerk_chat, _ = desk
+    complaint = await registered(services, clerk, complex_id, clerk)
+    screen = (await clerk_chat.send("/complaints"))[-1]
+    view = (await clerk_chat.press(screen.button_texts()[0], message=screen))[-1]
+    assert view.button_texts() == ["▶️ 처리 시작", "👤 담당자 변경", "✏️ 수정", "◀ 단지 민원 목록"]
+
+    await clerk_chat.press("✏️ 수정", message=view)
+    asked = (await clerk_chat.press("연락처"))[-1]
+    assert asked.button_texts() == ["🗑 비우기", "✖️ 취소"]
+    assert (await clerk_chat.send("02-12"))[-1].text == shown("ko", "error.invalid_complaint_contact")
+    saved = await clerk_chat.send("0222861234")
+    assert saved[0].text == shown("ko", "hc.edit.saved", id=complaint.id)
+    assert "연락처: 02-****-1234" in saved[-1].text
+
+    # 박처리 rewrites the complaint while 김민원 still looks at the screen above.
+    current = await services.complaints.get(clerk, complaint.id)
+    await services.complaints.edit(
+        colleague, complaint.id, current.version, ComplaintEdit(content="누수가 2층까지 번졌습니다.")
+    )
+    await clerk_chat.press("✏️ 수정", message=saved[-1])
+    await clerk_chat.press("접수경로")
+    refused = (await clerk_chat.press("방문"))[-1]
+    assert refused.text.startswith(shown("ko", "error.complaint_changed", by="박처리"))
+    assert "누수가 2층까지 번졌습니다." in refused.text and "접수경로: 전화" in refused.text
+    applied = await clerk_chat.press("🔁 다시 적용", message=refused)
+    assert "접수경로: 방문" in applied[0].text and "누수가 2층까지 번졌습니다." in applied[0].text
+    after = await services.complaints.get(clerk, complaint.id)
+    assert (after.channel, after.content) == ("visit", "누수가 2층까지 번졌습니다.")
+
+    await clerk_chat.press("✏️ 수정", message=applied[0])
+    await clerk_chat.press("민원인")
+    cleared = await clerk_chat.press("🗑 비우기")
+    assert "민원인: 없음 · 연락처: 02-****-1234" in cleared[0].text
+    await clerk_chat.press("✏️ 수정", message=cleared[0])
+    await clerk_chat.press("접수일")
+    assert (await clerk_chat.send("2099.01.01"))[-1].text == shown(
+        "ko", "error.complaint_date_future", today="2026.11.25"
+    )
+    assert (await clerk_chat.send("/cancel"))[-1].text == shown("ko", "common.cancelled")
+    assert (await services.complaints.get(clerk, complaint.id)).received_on == date(2026, 11, 20)
