@@ -78,7 +78,7 @@ async def apply(
             note = t(lang, "hc.edit.saved", id=view.id)
         else:
             view = await ledger.reassign(actor, complaint_id, version, int(change["assignee_id"]))
-            notified = view.assignee_id != actor.id
+            notified = view.notice_queued
             note = t(
                 lang,
                 "hc.reassign.done_notified" if notified else "hc.reassign.done",

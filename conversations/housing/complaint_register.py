@@ -251,7 +251,7 @@ async def on_confirm(update: Update, context: DongneContext) -> State | int:
         return State.CONFIRM if error.code == "complaint_assignee_not_allowed" else ConversationHandler.END
     assert context.user_data is not None
     context.user_data.pop(DRAFT_KEY, None)
-    key = "hc.new.registered" if view.assignee_id == actor.id else "hc.new.registered_notified"
+    key = "hc.new.registered_notified" if view.notice_queued else "hc.new.registered"
     await show(update, context, t(lang, key, id=view.id, name=view.assignee_name))
     await show_complaint(update, context, view, edit=False)
     return ConversationHandler.END

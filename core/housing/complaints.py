@@ -38,7 +38,7 @@ from core.housing.values import (
 )
 from core.masking import mask_phone, normalize_phone
 from core.notifications.service import OutboxSignal, enqueue
-from core.permissions import Permission, covers_dong, dong_scope, require
+from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.safe_text import check_text
 from core.text_input import clean_text
 from core.values import Page, StaffMember
@@ -216,14 +216,16 @@ class ComplaintLedger:
             await uow.commit()
         if notified:
             self._signal.fire()
-        return self._view(actor, record)
+        return replace(self._view(actor, record), notice_queued=notified)
 
     # -- reading --------------------------------------------------------------------------------------------
 
     async def get(self, actor: StaffMember, complaint_id: int) -> ComplaintView:
         """One complaint, unmasked for a reader with ``pii.view`` for its dong (audited, as the card is)."""
         require(actor, Permission.HOUSING_READ)
-        async with self._uow(write=True) as uow:
+        # Whether the view is unmasked depends on the complaint's dong; a pii.view holder's unit of work is
+        # ready to write the audit entry.
+        async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
             record = await self._readable(uow, actor, complaint_id)
             view = self._view(actor, record)
             if not view.personal_data_masked and (record.complainant or record.contact):
@@ -385,7 +387,7 @@ class ComplaintLedger:
             await uow.commit()
         if notified:
             self._signal.fire()
-        return self._view(actor, updated)
+        return replace(self._view(actor, updated), notice_queued=notified)
 
     # -- helpers --------------------------------------------------------------------------------------------
 

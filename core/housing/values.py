@@ -412,6 +412,8 @@ class ComplaintView:
     overdue: bool
     personal_data_masked: bool
     actions: frozenset[ComplaintAction] = frozenset()
+    # Set on the view a registration or reassignment hands back: the assignee's notice is on its way.
+    notice_queued: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -339,8 +339,9 @@ async def test_the_assignee_is_told_on_registration_and_reassignment_but_not_of_
     complex_id = await make_complex(uow_factory)
     clerk, colleague = await writers(services)
     own = await services.complaints.register(clerk, draft(complex_id, clerk.id))
-    assert await notices(uow_factory) == []
+    assert await notices(uow_factory) == [] and not own.notice_queued
     handed = await services.complaints.register(clerk, draft(complex_id, colleague.id))
+    assert handed.notice_queued
     sent = await notices(uow_factory)
     assert [(n.recipient_id, n.kind) for n in sent] == [(colleague.id, "complaint_assigned")]
     payload = sent[0].payload
@@ -353,3 +354,10 @@ async def test_the_assignee_is_told_on_registration_and_reassignment_but_not_of_
     assert [n.recipient_id for n in await notices(uow_factory)] == [colleague.id, colleague.id]
     entries = await audit_entries(uow_factory, "housing.complaint.edit")
     assert entries[-1].details["changes"] == {"assignee": ["김민원", "박처리"]}
+
+
+async def test_an_assignee_not_yet_in_telegram_is_not_promised_a_notice(services, uow_factory):
+    complex_id = await make_complex(uow_factory)
+    clerk, offline = await writers(services, telegram=False)
+    handed = await services.complaints.register(clerk, draft(complex_id, offline.id))
+    assert not handed.notice_queued and await notices(uow_factory) == []
