@@ -267,8 +267,13 @@ class ComplaintLedger:
         return self._clock.today() - timedelta(days=OVERDUE_DAYS)
 
     async def count_open(self, actor: StaffMember, complex_id: int) -> int:
+        """How many of the complex's complaints are open (the card reads it with the card itself)."""
         require(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
+            detail = await uow.housing.load_complex_detail(complex_id)
+            if detail is None:
+                raise NotFound(f"complex {complex_id}")
+            _require_covers(actor, Permission.HOUSING_READ, detail.admin_dong_id, f"complex {complex_id}")
             return await uow.complaints.count_open(complex_id)
 
     async def _page(

@@ -70,6 +70,8 @@ async def test_a_complaint_from_the_card_through_its_states(desk, services):
     )
     people = (await clerk.send("지하주차장 천장에서 물이 샙니다."))[-1]
     assert people.button_texts()[:2] == ["김민원 (공동주택과)", "박처리 (공동주택과)"]
+    forged = await answer_to(clerk, people, "hc:r:as:999999")  # nobody who may take it
+    assert forged == (shown("ko", "common.button_invalid"), True)
     summary = (await clerk.press("박처리 (공동주택과)"))[-1]
     assert "접수일: 2026.11.20 · 접수경로: 전화" in summary.text
     assert "민원인: 홍길동 · 연락처: 010-1234-5678" in summary.text

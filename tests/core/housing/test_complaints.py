@@ -216,6 +216,9 @@ async def test_only_housing_writers_covering_the_dong_register_or_take_complaint
         reader = await uow.staff.get_staff(reader.id)
     with pytest.raises(PermissionDenied):
         await services.complaints.of_complex(reader, wangdo_complex)
+    with pytest.raises(PermissionDenied):
+        await services.complaints.count_open(reader, wangdo_complex)
+    assert await services.complaints.count_open(reader, seongsu_complex) == 1
     assert [i.id for i in (await services.complaints.of_complex(reader, seongsu_complex))[1].items] == [mine.id]
 
 
