@@ -47,8 +47,8 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 PAGE_SIZE = 8
 OVERDUE_DAYS = 14  # open longer than this: the overdue list, and the daily reminder
 NAME_LIMIT = 50
-CONTENT_LIMIT = 2000
-RESULT_LIMIT = 2000
+CONTENT_LIMIT = 1500  # with the result and the rest, a complaint still fits one message (4,096)
+RESULT_LIMIT = 1500
 EARLIEST = date(1990, 1, 1)  # the ledger's oldest pages; an earlier date is a typing slip
 NOTICE_EXCERPT = 200
 ASSIGNED_NOTICE = "complaint_assigned"

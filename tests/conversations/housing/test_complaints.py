@@ -65,8 +65,8 @@ async def test_a_complaint_from_the_card_through_its_states(desk, services):
     await clerk.send("홍길동")
     assert (await clerk.send("1234"))[-1].text == shown("ko", "error.invalid_complaint_contact")
     await clerk.send("010 1234 5678")
-    assert (await clerk.send("가" * 2001))[-1].text == shown(
-        "ko", "error.invalid_complaint_content", limit=2000, length=2001
+    assert (await clerk.send("가" * 1501))[-1].text == shown(
+        "ko", "error.invalid_complaint_content", limit=1500, length=1501
     )
     people = (await clerk.send("지하주차장 천장에서 물이 샙니다."))[-1]
     assert people.button_texts()[:2] == ["김민원 (공동주택과)", "박처리 (공동주택과)"]
@@ -98,8 +98,8 @@ async def test_a_complaint_from_the_card_through_its_states(desk, services):
     assert replay[-1].text == shown("ko", "error.complaint_already_started", by="박처리")
 
     await colleague.press("✅ 종결", message=started[0])
-    assert (await colleague.send("가" * 2001))[-1].text == shown(
-        "ko", "error.invalid_complaint_result", limit=2000, length=2001
+    assert (await colleague.send("가" * 1501))[-1].text == shown(
+        "ko", "error.invalid_complaint_result", limit=1500, length=1501
     )
     closed = await colleague.send("배관을 교체하고 누수가 멈춘 것을 확인했습니다.")
     assert closed[0].text == shown("ko", "hc.close.closed", id=1)
@@ -216,3 +216,15 @@ async def test_a_correction_over_a_colleagues_edit_is_refused_then_applied_on_to
     )
     assert (await clerk_chat.send("/cancel"))[-1].text == shown("ko", "common.cancelled")
     assert (await services.complaints.get(clerk, complaint.id)).received_on == date(2026, 11, 20)
+
+
+async def test_the_longest_complaint_with_its_result_fits_one_message(desk, services):
+    complex_id, clerk, colleague, clerk_chat, _ = desk
+    longest = "가나다라마바사아자차" * 150
+    complaint = await registered(services, clerk, complex_id, clerk, content=longest, complainant="가" * 50)
+    started = await services.complaints.start(clerk, complaint.id, complaint.version)
+    await services.complaints.close(clerk, started.id, started.version, longest)
+    screen = (await clerk_chat.send("/complaints"))[-1]
+    view = (await clerk_chat.press_data(screen, f"hc:o:{complaint.id}"))[-1]
+    assert longest in view.text and len(view.text) <= 4096
+    assert clerk_chat.errors == []

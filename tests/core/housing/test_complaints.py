@@ -91,7 +91,7 @@ async def test_registration_checks_every_field(services, uow_factory):
     bad = [
         ({"channel": "fax"}, "invalid_complaint_channel"),
         ({"content": "   "}, "invalid_complaint_content"),
-        ({"content": "가" * 2001}, "invalid_complaint_content"),
+        ({"content": "가" * 1501}, "invalid_complaint_content"),
         ({"complainant": "가" * 51}, "invalid_complainant"),
         ({"contact": "12345"}, "invalid_complaint_contact"),
         ({"received_on": TODAY + timedelta(days=1)}, "complaint_date_future"),
