@@ -219,7 +219,7 @@ async def test_a_correction_over_a_colleagues_edit_is_refused_then_applied_on_to
 
 
 async def test_the_longest_complaint_with_its_result_fits_one_message(desk, services):
-    complex_id, clerk, colleague, clerk_chat, _ = desk
+    complex_id, clerk, _, clerk_chat, _ = desk
     longest = "가나다라마바사아자차" * 150
     complaint = await registered(services, clerk, complex_id, clerk, content=longest, complainant="가" * 50)
     started = await services.complaints.start(clerk, complaint.id, complaint.version)
