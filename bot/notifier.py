@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from conversations.benchmark.notices import render_notification
+from conversations.housing import complaint_notices
 from core.notifications.service import BATCH, Notifications
 from core.notifications.values import Notice
 
@@ -85,7 +86,10 @@ class Notifier:
         return sent
 
     async def _send(self, notification: Notice) -> int:
-        text, keyboard = render_notification(notification)
+        if notification.kind in complaint_notices.KINDS:
+            text, keyboard = complaint_notices.render_notification(notification)
+        else:
+            text, keyboard = render_notification(notification)
         if notification.updates_id is not None:
             return await self._update(notification, text, keyboard)
         try:

@@ -16,6 +16,7 @@ from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.housing import add as housing_ledger_add
 from conversations.housing import edit as housing_ledger
+from conversations.housing import complaint_close, complaint_edit, complaint_list, complaint_register
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import remove as housing_ledger_remove
 from conversations.sms import compose as sms_compose
@@ -31,6 +32,10 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         housing_ledger.build_handler(focus),
         housing_ledger_add.build_handler(focus),
         housing_ledger_remove.build_handler(focus),
+        complaint_register.build_handler(focus),
+        complaint_close.build_handler(focus),
+        complaint_edit.build_handler(focus),
+        *complaint_list.build_handlers(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -51,6 +56,9 @@ STATE_TYPES = {
     housing_ledger.NAME: housing_ledger.State,
     housing_ledger_add.NAME: housing_ledger_add.State,
     housing_ledger_remove.NAME: housing_ledger_remove.State,
+    complaint_register.NAME: complaint_register.State,
+    complaint_close.NAME: complaint_close.State,
+    complaint_edit.NAME: complaint_edit.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

@@ -22,6 +22,7 @@ class MenuItem:
 
 # Each item's button; the dialogue it opens answers it by the same definition.
 COMPLEX = ButtonData("menu:complex")
+COMPLAINTS = ButtonData("menu:complaints")
 APPROVALS = ButtonData("menu:approvals")
 CASES = ButtonData("menu:bm_list")
 NEW_CASE = ButtonData("menu:bm_new")
@@ -33,6 +34,7 @@ HELP = ButtonData("menu:help")
 COORDINATE, EXECUTE = Permission.BENCHMARK_COORDINATE, Permission.BENCHMARK_EXECUTE
 MENU = (
     MenuItem("complex", COMPLEX, (Permission.HOUSING_READ,)),
+    MenuItem("complaints", COMPLAINTS, (Permission.HOUSING_READ,)),
     MenuItem("approvals", APPROVALS, (COORDINATE,)),
     MenuItem("bm_list", CASES, (COORDINATE, EXECUTE)),
     MenuItem("bm_new", NEW_CASE, (COORDINATE,)),
@@ -56,6 +58,7 @@ class Command:
 COMMANDS = (
     Command("start", guest=True),
     Command("complex", (Permission.HOUSING_READ,)),
+    Command("complaints", (Permission.HOUSING_READ,)),
     Command("cases", (COORDINATE, EXECUTE)),
     Command("newcase", (COORDINATE,)),
     Command("approvals", (COORDINATE,)),

@@ -11,6 +11,7 @@ from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing.ledger import HousingLedger
+from core.housing.complaints import ComplaintLedger
 from core.housing.lookup import HousingLookup
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
@@ -27,6 +28,7 @@ class Services:
     clock: Clock
     housing: HousingLookup
     ledger: HousingLedger
+    complaints: ComplaintLedger
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -54,6 +56,7 @@ class Services:
             clock=clock,
             housing=HousingLookup(uow, clock),
             ledger=HousingLedger(uow, clock),
+            complaints=ComplaintLedger(uow, clock, signal),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

@@ -22,6 +22,7 @@ from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
 from conversations.housing.buttons import LEDGER
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
+from conversations.housing.complaint_view import OF_COMPLEX
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
@@ -69,7 +70,8 @@ def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str
 
 
 def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
-    """A button for each section the card shows only the start of; none for what it already shows whole."""
+    """A button for each section the card shows only the start of (none for what it already shows whole); the
+    ledger's changes for a writer, and the complex's complaints with how many are open."""
     cid = card.detail.id
     sections = [
         button(t_plain(lang, f"lookup.section.{s}", count=grouped(section_count(card, s))), SECTION(cid, s, 0))
@@ -78,9 +80,12 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     ]
     # ✏️ 수정 only for a reader who may change the complex; the ledger's service checks again on every step.
     edit = [button(t_plain(lang, "hl.edit_button"), LEDGER(cid))] if card.writable else []
+    complaints = button(
+        t_plain(lang, "hc.card_button", count=grouped(card.open_complaints)), OF_COMPLEX(cid, "open", 0)
+    )
     return markup(
         *rows(sections, 2),
-        edit,
+        [*edit, complaints],
         [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],
     )
 

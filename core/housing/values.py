@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 # The ledger's records, as the audit log and the chat name them. Every change to one of them is audited as
 # ``housing.<record>.<add|edit|remove>`` with target ``("complex", complex id)`` and details
@@ -273,6 +274,8 @@ class ComplexCard:
     personal_data_masked: bool
     # The reader holds housing.write for the complex's dong: the card offers its ledger's changes.
     writable: bool = False
+    # Complaints still open (received or in progress): the card's 📮 button says how many.
+    open_complaints: int = 0
 
 
 # -- the ledger (the write side) ----------------------------------------------------------------------------
@@ -353,3 +356,169 @@ class FormerManagerView:
     license_grade: str | None
     assigned_on: date | None
     replaced_on: date
+
+
+# -- complaints (민원) ---------------------------------------------------------------------------------------
+# The ledger the office kept by hand beside the 응답소 system: received → in progress → closed with a result.
+
+# How a complaint reached the office, as the ledger's 접수경로 column: 방문, 전화, 응답소, 서면, 전자우편·온라인.
+COMPLAINT_CHANNELS = ("visit", "phone", "eungdapso", "letter", "online")
+
+
+class ComplaintState(StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+OPEN_COMPLAINT_STATES = (ComplaintState.RECEIVED, ComplaintState.IN_PROGRESS)
+
+
+class ComplaintAction(StrEnum):
+    """What a member may do to a complaint; a view says which of them its reader may do now."""
+
+    START = "start"
+    CLOSE = "close"
+    REASSIGN = "reassign"
+    EDIT = "edit"
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintDraft:
+    """A complaint as the registering member entered it (checked by ``core.housing.complaints``)."""
+
+    complex_id: int
+    received_on: date
+    channel: str
+    content: str
+    assignee_id: int
+    complainant: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewComplaint:
+    """What the repository writes for a registered complaint."""
+
+    complex_id: int
+    received_on: date
+    channel: str
+    complainant: str | None
+    contact: str | None
+    content: str
+    assignee_id: int
+    state: str
+    created_by_id: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintEdit:
+    """Fields a member corrects; None leaves a field as it is, and ``clear`` names optional fields emptied."""
+
+    received_on: date | None = None
+    channel: str | None = None
+    complainant: str | None = None
+    contact: str | None = None
+    content: str | None = None
+    clear: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintChange:
+    """A complaint's every changeable column after a change, written only over the version it was read at."""
+
+    received_on: date
+    channel: str
+    complainant: str | None
+    contact: str | None
+    content: str
+    assignee_id: int
+    state: str
+    result: str | None
+    closed_on: date | None
+    updated_by_id: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintRecord:
+    """A complaint as stored, with the names a reader needs."""
+
+    id: int
+    complex_id: int
+    complex_name: str
+    admin_dong_id: int
+    admin_dong: str
+    received_on: date
+    channel: str
+    complainant: str | None
+    contact: str | None
+    content: str
+    assignee_id: int
+    assignee_name: str
+    state: str
+    result: str | None
+    closed_on: date | None
+    created_by_name: str | None
+    created_at: datetime
+    updated_by_name: str | None
+    updated_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintView:
+    """A complaint as its reader may see it: complainant and contact masked without ``pii.view`` for the
+    complex's dong, with what the reader may do to it now."""
+
+    id: int
+    complex_id: int
+    complex_name: str
+    admin_dong: str
+    received_on: date
+    channel: str
+    complainant: str | None
+    contact: str | None
+    content: str
+    assignee_id: int
+    assignee_name: str
+    state: ComplaintState
+    result: str | None
+    closed_on: date | None
+    created_by_name: str | None
+    updated_by_name: str | None
+    version: int
+    days_open: int
+    overdue: bool
+    personal_data_masked: bool
+    actions: frozenset[ComplaintAction] = frozenset()
+    # Set on the view a registration or reassignment hands back: the assignee's notice is on its way.
+    notice_queued: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintListItem:
+    """One line of a complaint list: no personal data, so a list needs no unmasked-view audit."""
+
+    id: int
+    complex_id: int
+    complex_name: str
+    admin_dong_id: int
+    admin_dong: str
+    received_on: date
+    channel: str
+    content: str
+    assignee_id: int
+    assignee_name: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assignee:
+    """A member who may take a complaint: active, holding ``housing.write`` for the complex's dong."""
+
+    id: int
+    name: str
+    department: str
+    bound: bool

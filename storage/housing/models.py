@@ -183,3 +183,40 @@ class Photo(Base):
 
 
 Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)
+
+
+class Complaint(Base):
+    """민원: the ledger kept by hand beside the 응답소 system. received → in_progress → closed (with a result)."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        CheckConstraint("state IN ('received', 'in_progress', 'closed')", name="state_known"),
+        CheckConstraint(
+            "channel IN ('visit', 'phone', 'eungdapso', 'letter', 'online')",
+            name="channel_known",
+        ),
+        CheckConstraint(
+            "(state = 'closed') = (closed_on IS NOT NULL AND result IS NOT NULL)", name="closed_with_result"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    complainant: Mapped[str | None] = mapped_column(String(50))
+    contact: Mapped[str | None] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    result: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Optimistic lock: every change names the version it read, checked in the UPDATE's WHERE.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+# Open complaints by age (the overdue list, the reminders job) and per complex (the card's count).
+Index("ix_complaint_state_received_on", Complaint.state, Complaint.received_on)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.values import StaffMember
@@ -68,6 +68,11 @@ class StaffRepository:
 
     async def get_staff(self, staff_id: int) -> StaffMember | None:
         return await self._find(Staff.id == staff_id)
+
+    async def list_active_holding(self, permission: str) -> list[StaffMember]:
+        """Active staff members holding ``permission`` (whatever its scope), each with all their grants."""
+        holders = select(RoleGrant.staff_id).where(RoleGrant.permission == permission)
+        return await self._select(and_(Staff.active.is_(True), Staff.id.in_(holders)))
 
     async def ensure_department(self, name: str) -> int:
         department_id = await self._session.scalar(select(Department.id).where(Department.name == name))

@@ -80,7 +80,14 @@ async def test_the_card_of_a_large_complex_reads_on_a_phone_without_a_broken_lin
     assert not LONE_DASH.search(card.text)
     assert not re.search(r"\d{4}-\d{2}-\d{2}", card.text)  # a date with hyphens breaks at them on a phone
     # Every list longer than the card shows gets a button with its size; the office, shown whole, none.
-    assert card.button_texts() == ["입주자대표 (12명)", "자생단체 (4개)", "지원사업 (5건)", "🔎 새 검색", "🗺 동별 보기"]
+    assert card.button_texts() == [
+        "입주자대표 (12명)",
+        "자생단체 (4개)",
+        "지원사업 (5건)",
+        "📮 민원 (처리 중 0건)",
+        "🔎 새 검색",
+        "🗺 동별 보기",
+    ]
 
 
 async def test_the_officer_pages_through_all_representatives_ten_at_a_time(officer, uow_factory):
@@ -125,7 +132,7 @@ async def test_groups_and_projects_open_whole_lists_too(officer, uow_factory):
 async def test_a_complex_with_nothing_on_file_shows_words_and_no_buttons_for_empty_sections(officer, uow_factory):
     await make_complex(uow_factory)
     card = await open_card(officer)
-    assert card.button_texts() == ["🔎 새 검색", "🗺 동별 보기"]
+    assert card.button_texts() == ["📮 민원 (처리 중 0건)", "🔎 새 검색", "🗺 동별 보기"]
     text = card.text
     assert "▶ 관리사무소\n미등록" in text
     for heading in (
@@ -164,7 +171,11 @@ async def test_long_remarks_open_in_full_and_short_ones_need_no_button(officer, 
     await make_complex(uow_factory, name="짧은비고아파트", remarks="승강기 교체 민원 있음")
     await make_complex(uow_factory, name="긴비고아파트", remarks="관리비 " * 100)
     short = await open_card(officer, "짧은비고")
-    assert "승강기 교체 민원 있음" in short.text and short.button_texts() == ["🔎 새 검색", "🗺 동별 보기"]
+    assert "승강기 교체 민원 있음" in short.text and short.button_texts() == [
+        "📮 민원 (처리 중 0건)",
+        "🔎 새 검색",
+        "🗺 동별 보기",
+    ]
     card = await open_card(officer, "긴비고")
     assert card.has_button("비고 전체")
     full = (await officer.press("비고 전체"))[-1]
@@ -224,7 +235,11 @@ async def test_the_reports_example_complex_reads_field_for_field_on_a_phone(offi
     assert all(len(lines) == 2 and lines[1].endswith(" · 임기 2026.03.14~2028.03.13") for lines in reps)
     assert [line for line in text.split("\n") if width(line) > PHONE_LINE] == []
     assert not LONE_DASH.search(text)
-    assert card.button_texts() == ["🔎 새 검색", "🗺 동별 보기"]  # the card shows every section whole
+    assert card.button_texts() == [
+        "📮 민원 (처리 중 0건)",
+        "🔎 새 검색",
+        "🗺 동별 보기",
+    ]  # the card shows every section whole
 
 
 async def test_an_officer_with_pii_view_pages_through_full_numbers_each_view_audited(
