@@ -15,8 +15,8 @@ from conversations.benchmark import stats as benchmark_stats
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.housing import add as housing_ledger_add
-from conversations.housing import edit as housing_ledger
 from conversations.housing import complaint_close, complaint_edit, complaint_list, complaint_register
+from conversations.housing import edit as housing_ledger
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import remove as housing_ledger_remove
 from conversations.sms import compose as sms_compose

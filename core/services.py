@@ -10,8 +10,8 @@ from core.benchmark.cases import CaseRegistry
 from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
-from core.housing.ledger import HousingLedger
 from core.housing.complaints import ComplaintLedger
+from core.housing.ledger import HousingLedger
 from core.housing.lookup import HousingLookup
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists

@@ -12,8 +12,8 @@ from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
-from storage.housing.ledger import LedgerRepository
 from storage.housing.complaints import ComplaintRepository
+from storage.housing.ledger import LedgerRepository
 from storage.housing.repository import HousingRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository
