@@ -1,5 +1,6 @@
 """One masking rule for personal data, used by every output: phones keep their first and last
-groups (010-****-5678), birth dates keep the year, e-mail keeps its first letter and domain."""
+groups (010-****-5678), birth dates keep the year, e-mail keeps its first letter and domain, names their
+first and last character (홍*동)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,12 @@ def mask_email(email: str | None) -> str | None:
         return email
     local, domain = email.split("@", 1)
     return f"{local[:1]}***@{domain}"
+
+
+def mask_name(name: str | None) -> str | None:
+    """홍길동 → 홍*동, 남궁민수 → 남**수, 김철 → 김*: the first and last character kept."""
+    if not name:
+        return name
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -4,9 +4,14 @@ with the limit (the error's code names the field, so each edge says which one)."
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from core.errors import InvalidInput
 
 MAX_QUERY_LENGTH = 50  # longer than any complex name the registry holds
+# The ways the office writes a day: 2016.03.14, 2016-03-14, 2016/3/14, 2016. 3. 14. and 20160314.
+_DATE = re.compile(r"(\d{4})\s*[.\-/ ]\s*(\d{1,2})\s*[.\-/ ]\s*(\d{1,2})\.?|(\d{4})(\d{2})(\d{2})")
 
 
 def clean_text(value: str, field: str, limit: int) -> str:
@@ -25,3 +30,16 @@ def clean_query(text: str) -> str:
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidInput("search_too_long", limit=MAX_QUERY_LENGTH)
     return query
+
+
+def typed_date(text: str) -> date | None:
+    """The day ``text`` names in any of the office's ways of writing one, or None when it names none (the
+    caller refuses it with its own field's words)."""
+    found = _DATE.fullmatch(text.strip())
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups() if part is not None)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

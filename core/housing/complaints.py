@@ -36,11 +36,11 @@ from core.housing.values import (
     ComplaintView,
     NewComplaint,
 )
-from core.masking import mask_phone, normalize_phone
+from core.masking import mask_name, mask_phone, normalize_phone
 from core.notifications.service import OutboxSignal, enqueue
 from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.safe_text import check_text
-from core.text_input import clean_text
+from core.text_input import clean_text, typed_date
 from core.values import Page, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -55,7 +55,6 @@ ASSIGNED_NOTICE = "complaint_assigned"
 EDITABLE_FIELDS = ("received_on", "channel", "complainant", "contact", "content")
 OPTIONAL_FIELDS = frozenset({"complainant", "contact"})
 
-_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})|(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\.?")
 _LINE_BREAKS = re.compile(r"\n{3,}")
 
 
@@ -73,14 +72,11 @@ class ChangedMeanwhile(StaleRecord):
 
 
 def read_date(text: str, today: date) -> date:
-    """2016.03.14, 2016-03-14, 2016/3/14 or 20160314; not after ``today`` (the office's) and not before 1990."""
-    match = _DATE.fullmatch(text.strip())
-    if match is None:
+    """A day in any of the office's ways of writing one (``typed_date``); not after ``today`` (the office's)
+    and not before 1990."""
+    value = typed_date(text)
+    if value is None:
         raise InvalidInput("invalid_complaint_date", text)
-    try:
-        value = date(*(int(part) for part in match.groups() if part is not None))
-    except ValueError:
-        raise InvalidInput("invalid_complaint_date", text) from None
     return _check_received_on(value, today)
 
 
@@ -128,15 +124,6 @@ def _clean_block(text: str, field: str, limit: int) -> str:
     if not cleaned or len(cleaned) > limit:
         raise InvalidInput(f"invalid_{field}", text, limit=limit, length=len(cleaned))
     return cleaned
-
-
-def mask_name(name: str | None) -> str | None:
-    """홍길동 → 홍*동, 남궁민수 → 남**수, 김철 → 김*: the first and last character kept."""
-    if not name:
-        return name
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 # -- the ledger -----------------------------------------------------------------------------------------------

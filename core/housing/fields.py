@@ -26,6 +26,7 @@ from core.housing.validation import (
 )
 from core.housing.values import PERSONAL_FIELDS
 from core.masking import normalize_phone
+from core.text_input import typed_date
 
 # Records the chat's ledger edits, in the order the 수정 menu offers them.
 LEDGER_RECORDS = ("complex", "office", "representative", "group", "project")
@@ -36,7 +37,6 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 LARGEST_NUMBER = 1_000_000  # households, buildings, members: beyond any complex
 LARGEST_AMOUNT = 100_000_000  # 천원: 1,000억 원, as the 지원기준's maximum
 REMARKS_LIMIT = 2000
-_DATE = re.compile(r"(\d{4})[.\-/ ](\d{1,2})[.\-/ ](\d{1,2})\.?|(\d{4})(\d{2})(\d{2})")
 _NUMBER = re.compile(r"\d{1,3}(,\d{3})+|\d+")
 
 
@@ -175,15 +175,8 @@ def parse(record: str, name: str, typed: str) -> object:
 
 
 def parse_date(name: str, text: str) -> date:
-    found = _DATE.fullmatch(text.strip())
-    if found is None:
-        raise InvalidInput("ledger_date", field=name, value=text)
-    parts = [g for g in found.groups() if g is not None]
-    try:
-        value = date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        raise InvalidInput("ledger_date", field=name, value=text) from None
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+    value = typed_date(text)
+    if value is None or not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise InvalidInput("ledger_date", field=name, value=text)
     return value
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.housing.complaints import ChangedMeanwhile, mask_name, read_date
+from core.housing.complaints import ChangedMeanwhile, read_date
 from core.housing.values import ComplaintAction, ComplaintDraft, ComplaintEdit, ComplaintState
+from core.masking import mask_name
 from storage.audit.models import AuditEntry
 from storage.notifications.models import Notification
 from tests.builders import grant, make_complex, make_dong, make_staff
