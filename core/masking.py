@@ -54,3 +54,11 @@ def mask_name(name: str | None) -> str | None:
     if len(name) <= 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_names(names: str | None) -> str | None:
+    """A list of names (one per line, or separated by commas): each name masked, the list kept as one line."""
+    if not names:
+        return names
+    parts = [part.strip() for line in names.splitlines() for part in line.split(",")]
+    return ", ".join(mask_name(part) or "" for part in parts if part)

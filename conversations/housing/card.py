@@ -192,7 +192,26 @@ def group_lines(lang: str, number: int, group: GroupView) -> list[str]:
         lines.append(CONTINUATION + second)
     if group.leader_email:
         lines.append(CONTINUATION + _esc(group.leader_email))
+    if group.members:
+        lines.append(CONTINUATION + member_list(lang, group.members))
     return lines
+
+
+MEMBER_LIST_WIDTH = 24  # characters of names on the list's one line, inside a phone's width with its label
+
+
+def member_list(lang: str, members: str) -> str:
+    """회원 명단 on one line: as many names as fit, then how many more."""
+    names = [part.strip() for line in members.splitlines() for part in line.split(",") if part.strip()]
+    shown: list[str] = []
+    for name in names:
+        if shown and len(", ".join([*shown, name])) > MEMBER_LIST_WIDTH:
+            break
+        shown.append(name)
+    more = len(names) - len(shown)
+    if more:
+        return t(lang, "card.member_list_more", names=", ".join(shown), more=grouped(more))
+    return t(lang, "card.member_list", names=", ".join(shown))
 
 
 def project_lines(lang: str, number: int, project: SupportProjectRecord) -> list[str]:

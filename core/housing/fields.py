@@ -118,6 +118,7 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("leader_email", Kind.EMAIL, limit=TEXT_LIMITS["group.leader_email"]),
         FieldSpec("member_count", Kind.NUMBER),
         FieldSpec("formed_on", Kind.DATE),
+        FieldSpec("members", Kind.BLOCK, limit=TEXT_LIMITS["group.members"]),
     ),
     "project": (
         FieldSpec("kind", Kind.CRITERION, required=True, limit=TEXT_LIMITS["project.kind"]),

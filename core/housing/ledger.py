@@ -40,7 +40,7 @@ from core.housing.values import (
     RepresentativeDraft,
     SupportProjectDraft,
 )
-from core.masking import mask_email, mask_phone
+from core.masking import mask_email, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -440,6 +440,8 @@ def _masked(record: LedgerRecord) -> LedgerRecord:
             values[name] = mask_phone(str(value))
         elif kind is Kind.EMAIL:
             values[name] = mask_email(str(value))
+        elif kind is Kind.BLOCK:  # a list of names
+            values[name] = mask_names(str(value))
         elif isinstance(value, date):
             values[name] = value.year
     return replace(record, values=values, masked=True)

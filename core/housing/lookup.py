@@ -20,7 +20,7 @@ from core.housing.values import (
     ManagerView,
     RepresentativeView,
 )
-from core.masking import mask_email, mask_phone
+from core.masking import mask_email, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.text_input import clean_query
 from core.values import AdminDong, Page, StaffMember
@@ -115,7 +115,7 @@ def card_has_personal_data(card: ComplexCard) -> bool:
     return bool(
         (office and (office.mobile or office.birth))
         or any(r.phone or r.birth for r in card.representatives)
-        or any(g.leader_phone or g.leader_email for g in card.groups)
+        or any(g.leader_phone or g.leader_email or g.members for g in card.groups)
     )
 
 
@@ -163,6 +163,7 @@ def build_card(sections: ComplexSections, *, masked: bool, writable: bool, open_
             leader_email=mask_email(g.leader_email) if masked else g.leader_email,
             member_count=g.member_count,
             formed_on=g.formed_on,
+            members=mask_names(g.members) if masked else g.members,
         )
         for g in sections.groups
     )

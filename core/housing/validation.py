@@ -45,6 +45,7 @@ TEXT_LIMITS: dict[str, int] = {
     "group.leader_position": 20,
     "group.leader_name": 50,
     "group.leader_email": 100,
+    "group.members": 1000,
     "project.kind": 30,
     "project.name": 100,
 }
@@ -131,6 +132,7 @@ def check_group(draft: GroupDraft) -> None:
     _optional_text(draft.leader_position, "group.leader_position")
     _optional_text(draft.leader_name, "group.leader_name")
     _optional_text(draft.leader_email, "group.leader_email")
+    _optional_text(draft.members, "group.members")
     check_phone("group.leader_phone", draft.leader_phone)
     if draft.leader_email is not None and not _EMAIL.fullmatch(draft.leader_email):
         raise InvalidInput("invalid_email", value=draft.leader_email)

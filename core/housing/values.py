@@ -20,7 +20,7 @@ PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "office": frozenset({"manager_birth_date", "manager_mobile"}),
     "manager": frozenset({"birth_date", "mobile"}),
     "representative": frozenset({"birth_date", "phone"}),
-    "group": frozenset({"leader_phone", "leader_email"}),
+    "group": frozenset({"leader_phone", "leader_email", "members"}),
     "complaint": frozenset({"complainant", "contact"}),
 }
 
@@ -87,6 +87,8 @@ class GroupDraft:
     leader_email: str | None = None
     member_count: int | None = None
     formed_on: date | None = None
+    # 회원 명단: the members' names, one per line or comma-separated, as the group handed it in.
+    members: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,7 @@ class GroupRecord:
     leader_email: str | None
     member_count: int | None
     formed_on: date | None
+    members: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +262,7 @@ class GroupView:
     leader_email: str | None
     member_count: int | None
     formed_on: date | None
+    members: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ _PLAIN: dict[str, tuple[str, ...]] = {
         "leader_email",
         "member_count",
         "formed_on",
+        "members",
     ),
     "project": ("kind", "name", "period_start", "period_end", "amount", "returned_amount"),
 }

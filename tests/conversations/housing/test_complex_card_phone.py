@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from bot.demo_data import EXAMPLE_NAME, load_demo_district
 from bot.emulator import BotMessage
-from conversations.housing.card import SECTION_PAGE_SIZE
+from conversations.housing.card import CONTINUATION, SECTION_PAGE_SIZE, member_list
 from storage.audit.models import AuditEntry
 from storage.housing.models import ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.uow import UnitOfWorkFactory
@@ -265,3 +265,11 @@ async def test_an_officer_with_pii_view_pages_through_full_numbers_each_view_aud
             select(func.count()).where(AuditEntry.action == "pii.view", AuditEntry.target_id == complex_id)
         )
     assert views == 3  # the card and each page it opened
+
+
+def test_a_long_members_list_shows_the_names_that_fit_one_line_and_how_many_more():
+    names = "\n".join(f"{surname}영순" for surname in "김이박최정강조윤장임한오서신권황")
+    line = CONTINUATION + member_list("ko", names)
+    assert line == "   명단 김영순, 이영순, 박영순, 최영순, 정영순 외 11명"
+    assert width(line) <= PHONE_LINE
+    assert member_list("ko", "김*자, 이*호") == "명단 김*자, 이*호"

@@ -90,12 +90,13 @@ async def test_a_group_is_added_with_bad_input_refused_at_each_step(writer, uow_
     assert "0 이상의 정수" in bad[-1].text
     await writer.send("12명")
     await writer.send("2023.04.01")
+    await writer.send("정꽃님\n김나무, 이바람")  # 회원 명단, as the group handed it in
     replies = await writer.press("💾 저장")
     assert any("추가했습니다" in m.text for m in replies)
-    [(kind, name, members)] = await rows(
-        uow_factory, ResidentGroup.kind, ResidentGroup.name, ResidentGroup.member_count
+    [(kind, name, count, members)] = await rows(
+        uow_factory, ResidentGroup.kind, ResidentGroup.name, ResidentGroup.member_count, ResidentGroup.members
     )
-    assert (kind, name, members) == ("other", "꽃밭가꾸기회", 12)
+    assert (kind, name, count, members) == ("other", "꽃밭가꾸기회", 12, "정꽃님\n김나무, 이바람")
 
 
 async def test_a_project_above_a_warning_criterion_is_saved_once_confirmed(writer, uow_factory):

@@ -284,3 +284,26 @@ async def test_a_save_racing_an_uncommitted_one_is_refused_once_that_one_commits
         await racing
     assert lost.value.params["name"] == "김먼저"
     assert (await services.ledger.record(first, complex_id, "representative", rep.id)).values["name"] == "먼저"
+
+
+async def test_an_other_groups_members_list_is_kept_and_masked_like_any_personal_data(services, uow_factory):
+    complex_id = await make_complex(uow_factory)
+    officer = await make_staff(services, saeol_id="officer1", roles=WRITER)
+    colleague = await make_staff(services, saeol_id="colleague", roles=("housing.read", "housing.write"))
+    group = await services.ledger.add(
+        officer,
+        complex_id,
+        "group",
+        {"kind": "other", "name": "노인회", "members": parse("group", "members", "김순자\n이영호, 박철")},
+    )
+    assert (await services.ledger.record(officer, complex_id, "group", group.id)).values["members"] == (
+        "김순자\n이영호, 박철"
+    )
+    assert (await services.ledger.record(colleague, complex_id, "group", group.id)).values["members"] == (
+        "김*자, 이*호, 박*"
+    )
+    card = await services.housing.get_complex_card(colleague, complex_id)
+    assert card.personal_data_masked and card.groups[0].members == "김*자, 이*호, 박*"
+    with pytest.raises(InvalidInput) as refused:
+        parse("group", "members", "가" * 1001)
+    assert refused.value.code == "ledger_too_long"
