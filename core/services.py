@@ -11,6 +11,7 @@ from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing.lookup import HousingLookup
+from core.housing.nearby import HousingField
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -25,6 +26,7 @@ from storage.uow import UnitOfWorkFactory
 class Services:
     clock: Clock
     housing: HousingLookup
+    housing_field: HousingField
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -51,6 +53,7 @@ class Services:
         return cls(
             clock=clock,
             housing=HousingLookup(uow, clock),
+            housing_field=HousingField(uow, clock),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

@@ -43,6 +43,15 @@ class ComplexDraft:
     kapt_code: str | None = None
     kapt_management_mode: str | None = None
     remarks: str | None = None
+    location: GeoPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    """A place on the map in WGS 84 degrees, as Telegram's location messages give it."""
+
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +167,7 @@ class ComplexDetail:
     remarks: str | None
     version: int
     updated_at: datetime
+    location: GeoPoint | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,3 +282,20 @@ class ComplexCard:
     personal_data_masked: bool
     # The reader holds housing.write for the complex's dong: the card offers its ledger's changes.
     writable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedComplex:
+    """A complex with a location, as the nearest-complex search first reads it: only what picks the nearest."""
+
+    id: int
+    admin_dong_id: int
+    location: GeoPoint
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyComplex:
+    """One complex of a nearest-complex search, with its distance from the searched point in whole metres."""
+
+    complex: ComplexSummary
+    distance_m: int

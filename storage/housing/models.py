@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -51,6 +52,10 @@ class Complex(Base):
     # Rental households inside another complex's buildings (소셜믹스) are registered as a complex of their
     # own whose buildings are that estate's: the district's building total counts them once, there.
     buildings_shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("complex.id"))
+    # Where the complex stands (WGS 84 degrees, as Telegram's location messages give them); core sets both or
+    # neither.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Optimistic lock: an edit names the version it read, so concurrent edits cannot silently overwrite.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -145,3 +150,5 @@ class Photo(Base):
 
 
 Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)
+# The nearest-complex search reads a box of latitude and longitude around a point from this index alone.
+Index("ix_complex_location", Complex.latitude, Complex.longitude)

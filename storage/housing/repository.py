@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, select
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.housing.values import (
     ComplexDetail,
     ComplexSections,
     ComplexSummary,
+    GeoPoint,
     GroupRecord,
     Office,
+    PlacedComplex,
     RepresentativeRecord,
     SupportProjectRecord,
 )
 from core.values import AdminDong as AdminDongValue
+from storage.audit.models import AuditEntry
 from storage.columns import record_of
 from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
+from storage.staff.models import Staff
 
 _SUMMARY_COLUMNS = (
     Complex.id,
@@ -139,6 +145,7 @@ class HousingRepository:
             remarks=c.remarks,
             version=c.version,
             updated_at=c.updated_at,
+            location=GeoPoint(c.latitude, c.longitude) if c.latitude is not None and c.longitude is not None else None,
         )
 
     async def load_complex_sections(
@@ -177,4 +184,67 @@ class HousingRepository:
             groups=tuple(record_of(GroupRecord, g) for g in group_rows),
             projects=tuple(record_of(SupportProjectRecord, p) for p in project_rows),
             photo_count=int(photo_count or 0),
+        )
+
+    async def complexes_in_box(
+        self, south: float, north: float, west: float, east: float, *, admin_dong_ids: frozenset[int] | None = None
+    ) -> list[PlacedComplex]:
+        """The placed complexes inside a latitude/longitude box (edges included), from the location index."""
+        condition = and_(Complex.latitude.between(south, north), Complex.longitude.between(west, east))
+        if admin_dong_ids is not None:
+            condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
+        rows = await self._session.execute(
+            select(Complex.id, Complex.admin_dong_id, Complex.latitude, Complex.longitude).where(condition)
+        )
+        return [
+            PlacedComplex(id=r.id, admin_dong_id=r.admin_dong_id, location=GeoPoint(r.latitude, r.longitude))
+            for r in rows
+        ]
+
+    async def complex_summaries(self, complex_ids: list[int]) -> dict[int, ComplexSummary]:
+        """The list lines of the given complexes, by id (those that exist)."""
+        if not complex_ids:
+            return {}
+        rows = await self._session.execute(
+            select(*_SUMMARY_COLUMNS)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .where(Complex.id.in_(sorted(set(complex_ids))))
+        )
+        return {
+            r.id: ComplexSummary(
+                id=r.id, name=r.name, admin_dong=r.admin_dong, address=r.address, household_count=r.household_count
+            )
+            for r in rows
+        }
+
+    async def set_complex_location(
+        self, complex_id: int, *, version: int, location: GeoPoint | None, now: datetime
+    ) -> bool:
+        """Place (or unplace) a complex if it is still at ``version``, moving it to the next version; False when
+        another change came first (or the complex is gone)."""
+        result = await self._session.execute(
+            update(Complex)
+            .where(Complex.id == complex_id, Complex.version == version)
+            .values(
+                latitude=location.latitude if location else None,
+                longitude=location.longitude if location else None,
+                version=Complex.version + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def last_changed_by(self, complex_id: int) -> str | None:
+        """The name of the staff member whose change to the complex's ledger is the latest in the audit log."""
+        return await self._session.scalar(
+            select(Staff.name)
+            .join(AuditEntry, AuditEntry.actor_staff_id == Staff.id)
+            .where(
+                AuditEntry.target_type == "complex",
+                AuditEntry.target_id == complex_id,
+                AuditEntry.action.startswith("housing."),
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
         )
