@@ -15,6 +15,7 @@ from conversations.benchmark import stats as benchmark_stats
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.housing import lookup as complex_lookup
+from conversations.housing import nearby as complex_location
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results
@@ -25,6 +26,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
     """``focus`` decides which dialogue a typed text belongs to; attach it to the Application."""
     return [
         complex_lookup.build_handler(focus),
+        complex_location.build_handler(focus),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -42,6 +44,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
 # What each persistent dialogue's states are, so persisted states come back as the same members.
 STATE_TYPES = {
     complex_lookup.NAME: complex_lookup.State,
+    complex_location.NAME: complex_location.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

@@ -71,8 +71,6 @@ def seoul_centres(dong_names: Iterable[str], seed: object) -> dict[str, GeoPoint
     """A centre for each of the national benchmark's dongs, spread evenly at random over Seoul."""
     rng = random.Random(f"centres:{seed}")
     return {
-        name: GeoPoint(
-            round(rng.uniform(SEOUL_SOUTH, SEOUL_NORTH), 6), round(rng.uniform(SEOUL_WEST, SEOUL_EAST), 6)
-        )
+        name: GeoPoint(round(rng.uniform(SEOUL_SOUTH, SEOUL_NORTH), 6), round(rng.uniform(SEOUL_WEST, SEOUL_EAST), 6))
         for name in dong_names
     }

@@ -21,6 +21,7 @@ from conversations.buttons import ButtonData, namespace, number, one_of, page, t
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
+from conversations.housing.location_buttons import location_row
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
@@ -77,6 +78,7 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     ]
     return markup(
         *rows(sections, 2),
+        location_row(lang, card),
         [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],
     )
 

@@ -91,9 +91,7 @@ class HousingField:
         self._uow = uow
         self._clock = clock
 
-    async def nearest(
-        self, actor: StaffMember, latitude: float, longitude: float, count: int = NEAREST
-    ) -> Nearest:
+    async def nearest(self, actor: StaffMember, latitude: float, longitude: float, count: int = NEAREST) -> Nearest:
         """The complexes the reader may see nearest to a point, nearest first (at most ``count``, none farther
         than ``MAX_RADIUS_M``)."""
         require(actor, Permission.HOUSING_READ)

@@ -302,7 +302,8 @@ async def test_chatting_in_the_terminal(emu: BotApiEmulator, story_bot: Any) -> 
 
     await run_console(emu.user(1001), read_line=read_line, write=shown.append, first_input="/menu", reply_timeout=0.3)
     assert shown == [
-        "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. 위치 보내기: @위도,경도 (예: @37.5613,127.0380). 종료: /quit",
+        "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. "
+        "위치 보내기: @위도,경도 (예: @37.5613,127.0380). 종료: /quit",
         "1쪽",
         "[1] 다음 ▶",
         "(수정됨) 2쪽",

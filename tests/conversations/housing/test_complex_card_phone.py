@@ -223,7 +223,7 @@ async def test_the_reports_example_complex_reads_field_for_field_on_a_phone(offi
     assert all(len(lines) == 2 and " · 임기 2016.03.14~" in lines[1] for lines in reps)
     assert [line for line in text.split("\n") if width(line) > PHONE_LINE] == []
     assert not LONE_DASH.search(text)
-    assert card.button_texts() == ["🔎 새 검색", "🗺 동별 보기"]  # the card shows every section whole
+    assert card.button_texts() == ["📍 위치 보기", "🔎 새 검색", "🗺 동별 보기"]  # every section whole; its place
 
 
 async def test_an_officer_with_pii_view_pages_through_full_numbers_each_view_audited(
