@@ -16,6 +16,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from conversations.benchmark.notices import render_notification
+from conversations.housing.reminders import render_reminders
+from core.housing.reminders import KIND as HOUSING_REMINDERS
 from core.notifications.service import BATCH, Notifications
 from core.notifications.values import Notice
 
@@ -85,7 +87,8 @@ class Notifier:
         return sent
 
     async def _send(self, notification: Notice) -> int:
-        text, keyboard = render_notification(notification)
+        render = render_reminders if notification.kind == HOUSING_REMINDERS else render_notification
+        text, keyboard = render(notification)
         if notification.updates_id is not None:
             return await self._update(notification, text, keyboard)
         try:

@@ -12,6 +12,7 @@ from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
+from core.housing.reminders import HousingReminders
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -27,6 +28,7 @@ class Services:
     clock: Clock
     housing: HousingLookup
     housing_field: HousingField
+    housing_reminders: HousingReminders
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -54,6 +56,7 @@ class Services:
             clock=clock,
             housing=HousingLookup(uow, clock),
             housing_field=HousingField(uow, clock),
+            housing_reminders=HousingReminders(uow, clock, signal),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

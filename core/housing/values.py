@@ -299,3 +299,25 @@ class NearbyComplex:
 
     complex: ComplexSummary
     distance_m: int
+
+
+@dataclass(frozen=True, slots=True)
+class TermEnding:
+    """A representative whose term ends soon, as the daily reminder lists them."""
+
+    complex_id: int
+    complex: str
+    admin_dong_id: int
+    position: str
+    name: str
+    term_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnlicensedManager:
+    """A complex whose registered manager (관리소장) has no licence number, as the daily reminder lists them."""
+
+    complex_id: int
+    complex: str
+    admin_dong_id: int
+    manager: str

@@ -149,6 +149,16 @@ class Photo(Base):
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
+class ReminderDay(Base):
+    """An office day whose reminders to the housing staff are queued: one row a day, so a restart or a second
+    process on the same day queues none again."""
+
+    __tablename__ = "housing_reminder_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recipients: Mapped[int] = mapped_column(Integer)
+
+
 Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)
 # The nearest-complex search reads a box of latitude and longitude around a point from this index alone.
 Index("ix_complex_location", Complex.latitude, Complex.longitude)

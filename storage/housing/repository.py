@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.housing.values import (
@@ -17,11 +19,21 @@ from core.housing.values import (
     PlacedComplex,
     RepresentativeRecord,
     SupportProjectRecord,
+    TermEnding,
+    UnlicensedManager,
 )
 from core.values import AdminDong as AdminDongValue
 from storage.audit.models import AuditEntry
 from storage.columns import record_of
-from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
+from storage.housing.models import (
+    Complex,
+    ManagementOffice,
+    Photo,
+    ReminderDay,
+    Representative,
+    ResidentGroup,
+    SupportProject,
+)
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
 from storage.staff.models import Staff
@@ -248,3 +260,51 @@ class HousingRepository:
             .order_by(AuditEntry.id.desc())
             .limit(1)
         )
+
+    async def terms_ending(self, first: date, last: date) -> list[TermEnding]:
+        """Representatives whose terms end between ``first`` and ``last`` (both included), soonest first."""
+        rows = await self._session.execute(
+            select(
+                Complex.id.label("complex_id"),
+                Complex.name.label("complex"),
+                Complex.admin_dong_id,
+                Position.name.label("position"),
+                Representative.name,
+                Representative.term_end,
+            )
+            .join(Complex, Complex.id == Representative.complex_id)
+            .join(Position, Position.id == Representative.position_id)
+            .where(Representative.term_end.between(first, last))
+            .order_by(Representative.term_end, Complex.name, Position.sort_order, Representative.id)
+        )
+        return [record_of(TermEnding, r) for r in rows]
+
+    async def managers_without_licence(self) -> list[UnlicensedManager]:
+        """Complexes whose registered manager has no licence number, by complex name."""
+        rows = await self._session.execute(
+            select(
+                Complex.id.label("complex_id"),
+                Complex.name.label("complex"),
+                Complex.admin_dong_id,
+                ManagementOffice.manager_name.label("manager"),
+            )
+            .join(Complex, Complex.id == ManagementOffice.complex_id)
+            .where(
+                ManagementOffice.manager_name.is_not(None),
+                ManagementOffice.manager_name != "",
+                or_(ManagementOffice.manager_license_no.is_(None), ManagementOffice.manager_license_no == ""),
+            )
+            .order_by(Complex.name, Complex.id)
+        )
+        return [record_of(UnlicensedManager, r) for r in rows]
+
+    async def claim_reminder_day(self, day: date, *, recipients: int, now: datetime) -> bool:
+        """Mark ``day``'s reminders as queued; False when they already were (by this or another process).
+        A second process inserting the same day waits for the first one's transaction and then inserts
+        nothing, so the day's notices are queued by one transaction only."""
+        values = {"day": day, "queued_at": now, "recipients": recipients}
+        insert = pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        result = await self._session.execute(
+            insert(ReminderDay).values(**values).on_conflict_do_nothing(index_elements=["day"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
