@@ -31,6 +31,10 @@ MAX_RADIUS_M = 16_000.0
 # phone without a fix) rather than a search.
 KOREA_SOUTH, KOREA_NORTH = 33.0, 38.7
 KOREA_WEST, KOREA_EAST = 124.5, 132.0
+# A reader scoped to a few dongs: their placed complexes are read whole (by the dong index) when there are at
+# most this many, since a box widened until it finds enough of them would read the complexes of every dong
+# around first. A district's 17 dongs hold a few hundred complexes.
+SCOPE_READ_WHOLE = 500
 METRES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_M / 180
 
 
@@ -73,15 +77,24 @@ async def nearest_placed(
 ) -> tuple[list[tuple[float, PlacedComplex]], float]:
     """Up to ``count`` placed complexes (within ``admin_dong_ids``; None: every dong) nearest to ``point``,
     nearest first with their distances, and the radius searched. The box doubles until its inner circle holds
-    ``count`` complexes or it reaches ``MAX_RADIUS_M``."""
+    ``count`` complexes or it reaches ``MAX_RADIUS_M``; a reader of a few dongs has their complexes read whole."""
+    if admin_dong_ids is not None:
+        placed = await uow.housing.placed_in_dongs(admin_dong_ids, limit=SCOPE_READ_WHOLE + 1)
+        if len(placed) <= SCOPE_READ_WHOLE:
+            return _nearest_of(point, placed, MAX_RADIUS_M)[:count], MAX_RADIUS_M
     radius = FIRST_RADIUS_M
     while True:
         placed = await uow.housing.complexes_in_box(*box_around(point, radius), admin_dong_ids=admin_dong_ids)
-        measured = sorted(((distance_m(point, p.location), p) for p in placed), key=lambda m: (m[0], m[1].id))
-        inside = [m for m in measured if m[0] <= radius]
+        inside = _nearest_of(point, placed, radius)
         if len(inside) >= count or radius >= MAX_RADIUS_M:
             return inside[:count], radius
         radius = min(radius * 2, MAX_RADIUS_M)
+
+
+def _nearest_of(point: GeoPoint, placed: list[PlacedComplex], radius: float) -> list[tuple[float, PlacedComplex]]:
+    """The complexes within ``radius`` of ``point``, nearest first (equal distances by id), with their distances."""
+    measured = sorted(((distance_m(point, p.location), p) for p in placed), key=lambda m: (m[0], m[1].id))
+    return [m for m in measured if m[0] <= radius]
 
 
 class HousingField:

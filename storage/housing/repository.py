@@ -213,6 +213,18 @@ class HousingRepository:
             for r in rows
         ]
 
+    async def placed_in_dongs(self, admin_dong_ids: frozenset[int], *, limit: int) -> list[PlacedComplex]:
+        """The placed complexes of the given dongs, at most ``limit`` of them (by the dong index)."""
+        rows = await self._session.execute(
+            select(Complex.id, Complex.admin_dong_id, Complex.latitude, Complex.longitude)
+            .where(Complex.admin_dong_id.in_(sorted(admin_dong_ids)), Complex.latitude.is_not(None))
+            .limit(limit)
+        )
+        return [
+            PlacedComplex(id=r.id, admin_dong_id=r.admin_dong_id, location=GeoPoint(r.latitude, r.longitude))
+            for r in rows
+        ]
+
     async def complex_summaries(self, complex_ids: list[int]) -> dict[int, ComplexSummary]:
         """The list lines of the given complexes, by id (those that exist)."""
         if not complex_ids:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.housing import nearby
 from core.housing.nearby import MAX_RADIUS_M, checked_point, distance_m
 from core.housing.values import GeoPoint
 from storage.audit.models import AuditEntry
@@ -98,6 +99,19 @@ async def test_a_dong_scoped_reader_finds_only_their_dongs_complexes(services, u
     outsider = await make_staff(services, saeol_id="kim02", roles=("benchmark.execute",))
     with pytest.raises(PermissionDenied):
         await services.housing_field.nearest(outsider, *STATION)
+
+
+async def test_a_reader_of_many_dongs_is_searched_by_box_with_the_same_answer(services, uow_factory, monkeypatch):
+    await make_complex(uow_factory, name="왕도단지", location=_north_of(100))
+    await make_complex(uow_factory, name="먼왕도단지", location=_north_of(2500))
+    await make_complex(uow_factory, name="성수단지", dong="성수1가제1동", dong_short="성수1", location=_north_of(50))
+    wangdo = await make_dong(uow_factory)
+    reader = await grant(uow_factory, await make_staff(services), "housing.read", dongs=(wangdo,))
+    whole = await services.housing_field.nearest(reader, *STATION)
+    monkeypatch.setattr(nearby, "SCOPE_READ_WHOLE", 0)  # as for a reader of more complexes than are read whole
+    boxed = await services.housing_field.nearest(reader, *STATION)
+    assert [n.complex.name for n in whole.complexes] == [n.complex.name for n in boxed.complexes]
+    assert [n.complex.name for n in boxed.complexes] == ["왕도단지", "먼왕도단지"]
 
 
 async def test_the_searched_point_is_validated(services):
