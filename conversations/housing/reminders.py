@@ -4,6 +4,7 @@ message sent after a restart says what was due that morning."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from telegram import InlineKeyboardMarkup
@@ -13,8 +14,11 @@ from core.texts.i18n import grouped, has_text, language_of, t
 
 
 def render_reminders(notification: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
-    lang = language_of(notification.language)
-    p = notification.payload
+    return reminder_text(language_of(notification.language), notification.payload), None
+
+
+def reminder_text(lang: str, p: Mapping[str, object]) -> str:
+    """The reminder's HTML text from the payload core queued (``Digest.payload``)."""
     try:
         day = date.fromisoformat(str(p.get("day"))).strftime("%Y.%m.%d")
     except ValueError:
@@ -25,7 +29,8 @@ def render_reminders(notification: Notice) -> tuple[str, InlineKeyboardMarkup | 
         key = section.get("key") if isinstance(section, dict) else None
         if not isinstance(key, str) or not has_text(lang, f"reminder.{key}.line"):
             continue  # a kind this version does not know (queued by a newer one): left out rather than garbled
-        items = [item for item in section.get("items", []) if isinstance(item, dict)]
+        listed = section.get("items")
+        items = [item for item in (listed if isinstance(listed, list) else []) if isinstance(item, dict)]
         total = int(section.get("total", len(items)))
         lines.append("")
         lines.append(t(lang, f"reminder.{key}.heading", count=grouped(total)))
@@ -34,4 +39,4 @@ def render_reminders(notification: Notice) -> tuple[str, InlineKeyboardMarkup | 
             lines.append(t(lang, "reminder.more", count=grouped(total - len(items))))
     lines.append("")
     lines.append(t(lang, "reminder.footer"))
-    return "\n".join(lines), None
+    return "\n".join(lines)
