@@ -1,20 +1,21 @@
 """The composition root: builds the engine, the services, the SMS dispatch and the Telegram Application from
 settings; bot/serving.py starts and stops them in each command's order. The Application's own parts (its
 command menus, the notifier, the SMS dispatcher when it runs beside the bot) start and stop in its
-``post_init`` and ``post_stop`` hooks, so every entry point (``dongne run``, ``dongne demo``, the tests, the
-screens gallery) starts the bot the same way: ``start_bot`` and ``stop_bot`` below."""
+``post_init`` and ``post_stop`` hooks, and its job queue (the housing staff's daily reminders) with it, so
+every entry point (``dongne run``, ``dongne demo``, the tests, the screens gallery) starts the bot the same
+way: ``start_bot`` and ``stop_bot`` below."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.errors import on_error
 from bot.gate import GATE_GROUP, build_gate
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 # Telegram answers a long poll as soon as an update arrives; the timeout only bounds an idle wait.
 POLL_TIMEOUT = 10
 NOTIFIER_KEY = "notifier"
+REMINDERS_JOB = "housing reminders"
 SMS_DISPATCHER_KEY = "sms_dispatcher"
 
 
@@ -150,12 +152,34 @@ def build_application(
     app.bot_data[NOTIFIER_KEY] = Notifier(runtime.services.notifications, app.bot)
     app.bot_data[MENUS_KEY] = CommandMenus()
     app.bot_data[SMS_DISPATCHER_KEY] = dispatcher
+    if settings.housing_reminder_hour is not None:
+        schedule_reminders(app, runtime.services, settings.housing_reminder_hour)
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)
     focus.attach(app)
     app.add_error_handler(on_error)
     return app
+
+
+def schedule_reminders(app: Application[Any, Any, Any, Any, Any, Any], services: Services, hour: int) -> None:
+    """The housing staff's daily reminders at ``hour`` o'clock in the office's time zone, and once at start-up,
+    so a bot (re)started later in the day still sends that day's. PTB's job queue runs them while the bot runs
+    (it starts and stops with the Application); core queues each day's once, whichever process asks first."""
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot's job-queue extra is a dependency"
+
+    async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            queued = await services.housing_reminders.queue_daily(hour)
+        except Exception:  # a database hiccup must not end the job; tomorrow's run, or a restart, tries again
+            log.exception("could not queue the housing reminders")
+            return
+        if queued is not None:
+            log.info("housing reminders queued for %d staff members", queued)
+
+    queue.run_daily(remind, time=time(hour, tzinfo=services.clock.zone), name=REMINDERS_JOB)
+    queue.run_once(remind, when=0, name=f"{REMINDERS_JOB} at start-up")
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

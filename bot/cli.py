@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     admin.add_parser("serve", help="serve only the admin endpoint, without the bot")
 
+    reminders = commands.add_parser(
+        "reminders", help="queue today's reminders to the housing staff now (the bot sends them), once a day"
+    )
+    reminders.add_argument("--dry-run", action="store_true", help="only show who would be told what")
+
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser
 

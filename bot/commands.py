@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import hmac
+import html
+import re
 import sys
 from datetime import datetime
 
@@ -14,6 +16,7 @@ from bot.demo import run_demo
 from bot.demo_data import load_demo_district
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
 from bot.settings import Settings
+from conversations.housing.reminders import reminder_text
 from core.errors import DongneError, DuplicateStaff, InvalidInput
 from core.staff.access import check_password
 from core.staff.directory import SYSTEM_ACTOR
@@ -44,6 +47,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _demo_data(args, runtime)
             if args.command == "admin":
                 return await _admin(args, runtime)
+            if args.command == "reminders":
+                return await _reminders(args, runtime)
             if args.command == "run":
                 return await serve_bot_and_admin(runtime)
         except DongneError as error:
@@ -66,6 +71,33 @@ async def _demo_data(args: argparse.Namespace, runtime: Runtime) -> int:
         return 2
     say("demo_data_loaded", **summary.figures())
     return 0
+
+
+async def _reminders(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Today's reminders to the housing staff: shown (``--dry-run``), or queued at once whatever the hour,
+    unless today's are queued already; the running bot sends what is queued."""
+    reminders = runtime.services.housing_reminders
+    if args.dry_run:
+        today = runtime.services.clock.today()
+        digests = await reminders.digests(today)
+        if not digests:
+            say("reminders_nothing")
+        for digest in digests:
+            member = digest.recipient
+            say("reminders_member", name=member.name, saeol_id=member.saeol_id)
+            print(plain_text(reminder_text(DEFAULT_LANGUAGE, digest.payload(today))))
+        return 0
+    queued = await reminders.queue_daily(0)
+    if queued is None:
+        say("reminders_already")
+    else:
+        say("reminders_queued", count=queued)
+    return 0
+
+
+def plain_text(text: str) -> str:
+    """A chat text (HTML) as the terminal shows it."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 async def _staff(args: argparse.Namespace, runtime: Runtime) -> int:

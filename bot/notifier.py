@@ -17,6 +17,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from conversations.benchmark.notices import render_notification
 from conversations.housing import complaint_notices
+from conversations.housing.reminders import render_reminders
+from core.housing.reminders import KIND as HOUSING_REMINDERS
 from core.notifications.service import BATCH, Notifications
 from core.notifications.values import Notice
 
@@ -88,6 +90,8 @@ class Notifier:
     async def _send(self, notification: Notice) -> int:
         if notification.kind in complaint_notices.KINDS:
             text, keyboard = complaint_notices.render_notification(notification)
+        elif notification.kind == HOUSING_REMINDERS:
+            text, keyboard = render_reminders(notification)
         else:
             text, keyboard = render_notification(notification)
         if notification.updates_id is not None:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # own 429 answers, which the bot waits out either way.
     telegram_messages_per_second: float = Field(default=30.0, ge=0, le=1000)
     link_code_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    # The hour (0–23, office time zone) at which the housing staff get their daily reminders; a bot started
+    # later in the day sends that day's at once. Empty or "off": no reminders.
+    housing_reminder_hour: int | None = Field(default=8, ge=0, le=23)
     log_level: str = "INFO"
     # The admin endpoint (staff, roles, audit log). Loopback by default: put a TLS proxy in front of it
     # before opening it to the office network, and set admin_secure_cookies then.
@@ -64,6 +67,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("housing_reminder_hour", mode="before")
+    @classmethod
+    def _reminders_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("", "off", "none"):
+            return None
         return value
 
     @field_validator("admin_trusted_proxies", mode="before")

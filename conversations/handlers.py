@@ -19,6 +19,7 @@ from conversations.housing import complaint_close, complaint_edit, complaint_lis
 from conversations.housing import edit as housing_ledger
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import remove as housing_ledger_remove
+from conversations.housing import nearby as complex_location
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results
@@ -36,6 +37,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         complaint_close.build_handler(focus),
         complaint_edit.build_handler(focus),
         *complaint_list.build_handlers(),
+        complex_location.build_handler(focus),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -59,6 +61,7 @@ STATE_TYPES = {
     complaint_register.NAME: complaint_register.State,
     complaint_close.NAME: complaint_close.State,
     complaint_edit.NAME: complaint_edit.State,
+    complex_location.NAME: complex_location.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

@@ -13,6 +13,8 @@ from core.clock import Clock
 from core.housing.complaints import ComplaintLedger
 from core.housing.ledger import HousingLedger
 from core.housing.lookup import HousingLookup
+from core.housing.nearby import HousingField
+from core.housing.reminders import HousingReminders
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -29,6 +31,8 @@ class Services:
     housing: HousingLookup
     ledger: HousingLedger
     complaints: ComplaintLedger
+    housing_field: HousingField
+    housing_reminders: HousingReminders
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -57,6 +61,8 @@ class Services:
             housing=HousingLookup(uow, clock),
             ledger=HousingLedger(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
+            housing_field=HousingField(uow, clock),
+            housing_reminders=HousingReminders(uow, clock, signal),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

@@ -66,6 +66,7 @@ async def make_complex(
     projects: int = 0,
     with_office: bool = False,
     remarks: str | None = None,
+    location: tuple[float, float] | None = None,
 ) -> int:
     dong_id = await make_dong(uow_factory, dong, dong_short)
     async with uow_factory(write=True) as uow:
@@ -89,6 +90,8 @@ async def make_complex(
             households_area_4=households // 2,
             households_area_5=0,
             remarks=remarks,
+            latitude=location[0] if location else None,
+            longitude=location[1] if location else None,
             updated_at=NOW,
         )
         session.add(complex_)

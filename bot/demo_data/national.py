@@ -18,6 +18,7 @@ from bot.demo_data.complexes import (
     make_complex,
     short_name,
 )
+from bot.demo_data.locations import placed, seoul_centres
 from bot.demo_data.people import People
 from bot.demo_data.sections import community_group, council, office, other_group, support_project
 from bot.demo_data.split import split_exact
@@ -62,7 +63,8 @@ def build_national_dataset(complexes: int = 20_000, representatives: int = 200_0
             serial += 1
             draft = replace(draft, kapt_code=f"A{10_000_000 + serial}")
         bundles.append(_bundle(people, rng, draft, size))
-    return DemoDistrict(admin_dongs=dongs, complexes=tuple(bundles))
+    centres = seoul_centres((d.name for d in dongs), seed)
+    return DemoDistrict(admin_dongs=dongs, complexes=tuple(placed(bundles, centres, seed)))
 
 
 def _dongs(count: int) -> tuple[AdminDongDraft, ...]:

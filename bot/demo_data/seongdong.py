@@ -26,6 +26,7 @@ from bot.demo_data.complexes import (
     make_complex,
     short_name,
 )
+from bot.demo_data.locations import SEONGDONG_CENTRES, placed
 from bot.demo_data.people import People
 from bot.demo_data.rentals import MIXED_ESTATES, rental_complexes
 from bot.demo_data.sections import community_group, council, office, other_group, support_project
@@ -37,6 +38,7 @@ from core.housing.values import (
     AdminDongDraft,
     ComplexBundle,
     ComplexDraft,
+    GeoPoint,
     GroupDraft,
     Office,
     RepresentativeDraft,
@@ -84,6 +86,7 @@ def example_complex() -> ComplexBundle:
         approved_on=date(2006, 9, 13),
         kapt_code="A13301001",
         kapt_management_mode="entrusted",
+        location=GeoPoint(37.566105, 127.026472),  # 무학로6길 50, by 상왕십리역
     )
     manager = Office(
         phone="02-2297-3421",
@@ -202,7 +205,7 @@ def build_demo_district(seed: int = DEFAULT_SEED) -> DemoDistrict:
         bundles.append(bundle)
     order = {dong.name: dong.sort_order for dong in dongs}
     bundles.sort(key=lambda b: (order[b.complex.admin_dong], b.complex.name))
-    return DemoDistrict(admin_dongs=dongs, complexes=tuple(bundles))
+    return DemoDistrict(admin_dongs=dongs, complexes=tuple(placed(bundles, SEONGDONG_CENTRES, seed)))
 
 
 def _assign_dongs(rng: random.Random, categories: list[str], kept: list[tuple[str, str]]) -> list[str]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 
 from .user import WAIT_CEILING, BotMessage, EmulatedUser
 
 STRINGS: dict[str, dict[str, str]] = {
     "ko": {
-        "greeting": "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. 종료: /quit",
+        "greeting": "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. "
+        "위치 보내기: @위도,경도 (예: @37.5613,127.0380). 종료: /quit",
         "photo": "[사진]",
+        "location": "[위치 {latitude}, {longitude}]",
+        "venue": "[장소 {title} · {address} ({latitude}, {longitude})]",
         "document": "[문서 {name}]",
         "edited": "(수정됨)",
         "no_reply": "(봇이 응답하지 않았습니다)",
@@ -20,8 +24,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "prompt": "> ",
     },
     "en": {
-        "greeting": "Dongne bot emulator. Type a number to press that button. Quit: /quit",
+        "greeting": "Dongne bot emulator. Type a number to press that button. "
+        "Share a location: @latitude,longitude (e.g. @37.5613,127.0380). Quit: /quit",
         "photo": "[photo]",
+        "location": "[location {latitude}, {longitude}]",
+        "venue": "[venue {title} · {address} ({latitude}, {longitude})]",
         "document": "[document {name}]",
         "edited": "(edited)",
         "no_reply": "(the bot did not answer)",
@@ -32,6 +39,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 QUIT = "/quit"
+# A line that shares a location instead of typing text: "@37.5613,127.0380".
+LOCATION_LINE = re.compile(r"@\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)")
 
 
 def _stdin_reader(prompt: str) -> Callable[[], Awaitable[str | None]]:
@@ -52,6 +61,13 @@ def render(message: BotMessage, strings: dict[str, str], *, edited: bool = False
         lines.append(strings["photo"])
     elif message.kind == "document":
         lines.append(strings["document"].format(name=message.file_name or "?"))
+    elif message.kind == "venue" and message.location is not None:
+        latitude, longitude = (round(x, 6) for x in message.location)
+        title, address = message.venue_title or "", message.venue_address or ""
+        lines.append(strings["venue"].format(title=title, address=address, latitude=latitude, longitude=longitude))
+    elif message.kind == "location" and message.location is not None:
+        latitude, longitude = (round(x, 6) for x in message.location)
+        lines.append(strings["location"].format(latitude=latitude, longitude=longitude))
     if message.text:
         lines.append(message.text)
     text = "\n".join(lines)
@@ -100,6 +116,9 @@ async def run_console(
                     write(strings["no_button"].format(number=number))
                     return
                 await user.press(texts[number - 1], message=latest, timeout=reply_timeout, settle=settle)
+            elif point := LOCATION_LINE.fullmatch(line):
+                latitude, longitude = float(point[1]), float(point[2])
+                await user.send_location(latitude, longitude, timeout=reply_timeout, settle=settle)
             else:
                 await user.send(line, timeout=reply_timeout, settle=settle)
         except TimeoutError:

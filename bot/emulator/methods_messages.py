@@ -8,6 +8,7 @@ from typing import Any
 
 from .content import CALLBACK_ANSWER_LIMIT, prepare_text, validate_reply_markup
 from .errors import NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
+from .html_entities import ParsedText
 from .params import Params, Upload
 from .state import ChatState, StoredFile, StoredMessage, image_size
 from .world import World
@@ -56,6 +57,51 @@ async def send_message(world: World, p: Params) -> Any:
         html=html,
         parse_mode=p.text("parse_mode"),
         reply_markup=markup,
+        reply_to=_reply_to(chat, p),
+    )
+    return world.message_dict(chat, message)
+
+
+def _point(p: Params) -> tuple[float, float]:
+    """The latitude and longitude of a location or venue, refused where Telegram refuses them."""
+    latitude, longitude = p.number("latitude"), p.number("longitude")
+    if latitude is None or longitude is None:
+        raise bad_request("there is no latitude or longitude in the request")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise bad_request("wrong latitude or longitude specified")
+    return latitude, longitude
+
+
+async def send_location(world: World, p: Params) -> Any:
+    chat = world.chat_for_bot(p.chat_id())
+    message = world.store_message(
+        chat,
+        from_bot=True,
+        kind="location",
+        parsed=ParsedText("", []),
+        reply_markup=validate_reply_markup(p.obj("reply_markup")),
+        location=_point(p),
+        reply_to=_reply_to(chat, p),
+    )
+    return world.message_dict(chat, message)
+
+
+async def send_venue(world: World, p: Params) -> Any:
+    chat = world.chat_for_bot(p.chat_id())
+    point = _point(p)
+    title, address = (p.text("title") or "").strip(), (p.text("address") or "").strip()
+    if not title:
+        raise bad_request("VENUE_TITLE_EMPTY")
+    if not address:
+        raise bad_request("VENUE_ADDRESS_EMPTY")
+    message = world.store_message(
+        chat,
+        from_bot=True,
+        kind="venue",
+        parsed=ParsedText("", []),
+        reply_markup=validate_reply_markup(p.obj("reply_markup")),
+        location=point,
+        venue=(p.text("title") or "", p.text("address") or ""),
         reply_to=_reply_to(chat, p),
     )
     return world.message_dict(chat, message)
@@ -222,6 +268,8 @@ METHODS: dict[str, Handler] = {
     "sendMessage": send_message,
     "sendPhoto": _send_media("photo"),
     "sendDocument": _send_media("document"),
+    "sendLocation": send_location,
+    "sendVenue": send_venue,
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,

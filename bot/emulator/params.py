@@ -131,6 +131,21 @@ class Params:
             raise bad_request(f"invalid {name} specified")
         return value
 
+    def number(self, name: str) -> float | None:
+        """A float field (a latitude, say), given as a JSON number or a form's text; None when absent."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise bad_request(f"invalid {name} specified")
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as err:
+            raise bad_request(f"invalid {name} specified") from err
+        if number != number:  # NaN
+            raise bad_request(f"invalid {name} specified")
+        return number
+
     def flag(self, name: str) -> bool:
         return self.values.get(name) in (True, "true", "True", 1)
 

@@ -125,13 +125,16 @@ class StoredMessage:
     message_id: int
     date: int
     from_bot: bool
-    kind: str  # "text" | "photo" | "document"
+    kind: str  # "text" | "photo" | "document" | "location" | "venue"
     text: str  # the text, or the caption of a photo/document
     entities: list[dict[str, Any]] = field(default_factory=list)
     html: str | None = None
     parse_mode: str | None = None
     reply_markup: dict[str, Any] | None = None
     file: StoredFile | None = None
+    # A location or venue's point (latitude, longitude), and a venue's title and address.
+    location: tuple[float, float] | None = None
+    venue: tuple[str, str] | None = None
     reply_to: int | None = None
     edit_date: int | None = None
     edit_count: int = 0
@@ -152,6 +155,12 @@ class StoredMessage:
             data["text"] = self.text
             if self.entities:
                 data["entities"] = self.entities
+        elif self.kind in ("location", "venue"):
+            assert self.location is not None
+            point = {"latitude": self.location[0], "longitude": self.location[1]}
+            data["location"] = point  # Telegram gives a venue's point as its location too
+            if self.venue is not None:
+                data["venue"] = {"location": point, "title": self.venue[0], "address": self.venue[1]}
         else:
             assert self.file is not None
             data[self.kind] = self.file.message_dict()

@@ -47,6 +47,10 @@ class BotMessage:
     edit_count: int = 0
     entities: list[dict[str, Any]] = field(default_factory=list)
     reply_keyboard: list[list[str]] = field(default_factory=list)
+    # A location or venue's point (latitude, longitude), and a venue's title and address.
+    location: tuple[float, float] | None = None
+    venue_title: str | None = None
+    venue_address: str | None = None
 
     def button_texts(self) -> list[str]:
         return [button.text for row in self.buttons for button in row]
@@ -80,6 +84,9 @@ def snapshot(message: StoredMessage) -> BotMessage:
         edit_count=message.edit_count,
         entities=[dict(e) for e in message.entities],
         reply_keyboard=keyboard,
+        location=message.location,
+        venue_title=message.venue[0] if message.venue else None,
+        venue_address=message.venue[1] if message.venue else None,
     )
 
 
@@ -305,6 +312,23 @@ class EmulatedUser:
         stored = self._world.add_file("photo", content, None, None)
         return await self._interact(
             lambda: self._world.user_message(self._chat, kind="photo", text=caption or "", file=stored)[1],
+            timeout,
+            settle,
+            expect_reply,
+        )
+
+    async def send_location(
+        self,
+        latitude: float,
+        longitude: float,
+        *,
+        timeout: float = WAIT_CEILING,
+        settle: float = 0.15,
+        expect_reply: bool = True,
+    ) -> list[BotMessage]:
+        """Share a location (📎 → 위치), as a phone sends its position or a point picked on the map."""
+        return await self._interact(
+            lambda: self._world.user_message(self._chat, kind="location", location=(latitude, longitude))[1],
             timeout,
             settle,
             expect_reply,

@@ -110,6 +110,8 @@ class World:
         reply_markup: dict[str, Any] | None = None,
         file: StoredFile | None = None,
         reply_to: int | None = None,
+        location: tuple[float, float] | None = None,
+        venue: tuple[str, str] | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             chat_id=chat.user.id,
@@ -123,6 +125,8 @@ class World:
             parse_mode=parse_mode,
             reply_markup=reply_markup,
             file=file,
+            location=location,
+            venue=venue,
             reply_to=reply_to,
         )
         chat.messages[message.message_id] = message
@@ -165,12 +169,19 @@ class World:
         text: str = "",
         file: StoredFile | None = None,
         reply_to: int | None = None,
+        location: tuple[float, float] | None = None,
     ) -> tuple[StoredMessage, int]:
         chat.started = True
         chat.blocked = False
         entities = self.user_text_entities(text) if kind == "text" else []
         message = self.store_message(
-            chat, from_bot=False, kind=kind, parsed=ParsedText(text, entities), file=file, reply_to=reply_to
+            chat,
+            from_bot=False,
+            kind=kind,
+            parsed=ParsedText(text, entities),
+            file=file,
+            reply_to=reply_to,
+            location=location,
         )
         return message, self.updates.put("message", self.message_dict(chat, message))
 

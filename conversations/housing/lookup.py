@@ -23,6 +23,7 @@ from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_mess
 from conversations.housing.buttons import LEDGER
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.housing.complaint_view import OF_COMPLEX
+from conversations.housing.location_buttons import location_row
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError, InvalidInput
@@ -86,6 +87,7 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     return markup(
         *rows(sections, 2),
         [*edit, complaints],
+        location_row(lang, card),
         [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],
     )
 

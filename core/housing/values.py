@@ -45,6 +45,15 @@ class ComplexDraft:
     kapt_code: str | None = None
     kapt_management_mode: str | None = None
     remarks: str | None = None
+    location: GeoPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    """A place on the map in WGS 84 degrees, as Telegram's location messages give it."""
+
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +171,7 @@ class ComplexDetail:
     remarks: str | None
     version: int
     updated_at: datetime
+    location: GeoPoint | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,3 +536,42 @@ class Assignee:
     name: str
     department: str
     bound: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedComplex:
+    """A complex with a location, as the nearest-complex search first reads it: only what picks the nearest."""
+
+    id: int
+    admin_dong_id: int
+    location: GeoPoint
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyComplex:
+    """One complex of a nearest-complex search, with its distance from the searched point in whole metres."""
+
+    complex: ComplexSummary
+    distance_m: int
+
+
+@dataclass(frozen=True, slots=True)
+class TermEnding:
+    """A representative whose term ends soon, as the daily reminder lists them."""
+
+    complex_id: int
+    complex: str
+    admin_dong_id: int
+    position: str
+    name: str
+    term_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnlicensedManager:
+    """A complex whose registered manager (관리소장) has no licence number, as the daily reminder lists them."""
+
+    complex_id: int
+    complex: str
+    admin_dong_id: int
+    manager: str

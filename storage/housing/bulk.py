@@ -210,6 +210,8 @@ def _complex_row(c: ComplexDraft, admin_dong_id: int) -> dict[str, Any]:
         "households_area_4": area_4,
         "households_area_5": area_5,
         "remarks": c.remarks,
+        "latitude": c.location.latitude if c.location else None,
+        "longitude": c.location.longitude if c.location else None,
     }
 
 

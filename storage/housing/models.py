@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -51,6 +52,10 @@ class Complex(Base):
     # Rental households inside another complex's buildings (소셜믹스) are registered as a complex of their
     # own whose buildings are that estate's: the district's building total counts them once, there.
     buildings_shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("complex.id"))
+    # Where the complex stands (WGS 84 degrees, as Telegram's location messages give them); core sets both or
+    # neither.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Who saved the last change through the ledger (None: loaded in bulk).
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -183,6 +188,16 @@ class Photo(Base):
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
+class ReminderDay(Base):
+    """An office day whose reminders to the housing staff are queued: one row a day, so a restart or a second
+    process on the same day queues none again."""
+
+    __tablename__ = "housing_reminder_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recipients: Mapped[int] = mapped_column(Integer)
+
+
 Index("ix_complex_dong_name", Complex.admin_dong_id, Complex.name)
 
 
@@ -221,3 +236,5 @@ class Complaint(Base):
 
 # Open complaints by age (the overdue list, the reminders job) and per complex (the card's count).
 Index("ix_complaint_state_received_on", Complaint.state, Complaint.received_on)
+# The nearest-complex search reads a box of latitude and longitude around a point from this index alone.
+Index("ix_complex_location", Complex.latitude, Complex.longitude)

@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, select
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.housing.values import (
     ComplexDetail,
     ComplexSections,
     ComplexSummary,
+    GeoPoint,
     GroupRecord,
     Office,
+    PlacedComplex,
     RepresentativeRecord,
     SupportProjectRecord,
+    TermEnding,
+    UnlicensedManager,
 )
 from core.values import AdminDong as AdminDongValue
+from storage.audit.models import AuditEntry
 from storage.columns import record_of
-from storage.housing.models import Complex, ManagementOffice, Photo, Representative, ResidentGroup, SupportProject
+from storage.housing.models import (
+    Complex,
+    ManagementOffice,
+    Photo,
+    ReminderDay,
+    Representative,
+    ResidentGroup,
+    SupportProject,
+)
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
+from storage.staff.models import Staff
 
 _SUMMARY_COLUMNS = (
     Complex.id,
@@ -139,6 +157,7 @@ class HousingRepository:
             remarks=c.remarks,
             version=c.version,
             updated_at=c.updated_at,
+            location=GeoPoint(c.latitude, c.longitude) if c.latitude is not None and c.longitude is not None else None,
         )
 
     async def load_complex_sections(
@@ -178,3 +197,126 @@ class HousingRepository:
             projects=tuple(record_of(SupportProjectRecord, p) for p in project_rows),
             photo_count=int(photo_count or 0),
         )
+
+    async def complexes_in_box(
+        self, south: float, north: float, west: float, east: float, *, admin_dong_ids: frozenset[int] | None = None
+    ) -> list[PlacedComplex]:
+        """The placed complexes inside a latitude/longitude box (edges included), from the location index."""
+        condition = and_(Complex.latitude.between(south, north), Complex.longitude.between(west, east))
+        if admin_dong_ids is not None:
+            condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
+        rows = await self._session.execute(
+            select(Complex.id, Complex.admin_dong_id, Complex.latitude, Complex.longitude).where(condition)
+        )
+        return [
+            PlacedComplex(id=r.id, admin_dong_id=r.admin_dong_id, location=GeoPoint(r.latitude, r.longitude))
+            for r in rows
+        ]
+
+    async def placed_in_dongs(self, admin_dong_ids: frozenset[int], *, limit: int) -> list[PlacedComplex]:
+        """The placed complexes of the given dongs, at most ``limit`` of them (by the dong index)."""
+        rows = await self._session.execute(
+            select(Complex.id, Complex.admin_dong_id, Complex.latitude, Complex.longitude)
+            .where(Complex.admin_dong_id.in_(sorted(admin_dong_ids)), Complex.latitude.is_not(None))
+            .limit(limit)
+        )
+        return [
+            PlacedComplex(id=r.id, admin_dong_id=r.admin_dong_id, location=GeoPoint(r.latitude, r.longitude))
+            for r in rows
+        ]
+
+    async def complex_summaries(self, complex_ids: list[int]) -> dict[int, ComplexSummary]:
+        """The list lines of the given complexes, by id (those that exist)."""
+        if not complex_ids:
+            return {}
+        rows = await self._session.execute(
+            select(*_SUMMARY_COLUMNS)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .where(Complex.id.in_(sorted(set(complex_ids))))
+        )
+        return {
+            r.id: ComplexSummary(
+                id=r.id, name=r.name, admin_dong=r.admin_dong, address=r.address, household_count=r.household_count
+            )
+            for r in rows
+        }
+
+    async def set_complex_location(
+        self, complex_id: int, *, version: int, location: GeoPoint | None, now: datetime
+    ) -> bool:
+        """Place (or unplace) a complex if it is still at ``version``, moving it to the next version; False when
+        another change came first (or the complex is gone)."""
+        result = await self._session.execute(
+            update(Complex)
+            .where(Complex.id == complex_id, Complex.version == version)
+            .values(
+                latitude=location.latitude if location else None,
+                longitude=location.longitude if location else None,
+                version=Complex.version + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def last_changed_by(self, complex_id: int) -> str | None:
+        """The name of the staff member whose change to the complex's ledger is the latest in the audit log."""
+        return await self._session.scalar(
+            select(Staff.name)
+            .join(AuditEntry, AuditEntry.actor_staff_id == Staff.id)
+            .where(
+                AuditEntry.target_type == "complex",
+                AuditEntry.target_id == complex_id,
+                AuditEntry.action.startswith("housing."),
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+
+    async def terms_ending(self, first: date, last: date) -> list[TermEnding]:
+        """Representatives whose terms end between ``first`` and ``last`` (both included), soonest first."""
+        rows = await self._session.execute(
+            select(
+                Complex.id.label("complex_id"),
+                Complex.name.label("complex"),
+                Complex.admin_dong_id,
+                Position.name.label("position"),
+                Representative.name,
+                Representative.term_end,
+            )
+            .join(Complex, Complex.id == Representative.complex_id)
+            .join(Position, Position.id == Representative.position_id)
+            .where(Representative.term_end.between(first, last))
+            .order_by(Representative.term_end, Complex.name, Position.sort_order, Representative.id)
+        )
+        return [record_of(TermEnding, r) for r in rows]
+
+    async def managers_without_licence(self) -> list[UnlicensedManager]:
+        """Complexes whose registered manager has no licence number, by complex name."""
+        rows = await self._session.execute(
+            select(
+                Complex.id.label("complex_id"),
+                Complex.name.label("complex"),
+                Complex.admin_dong_id,
+                ManagementOffice.manager_name.label("manager"),
+            )
+            .join(Complex, Complex.id == ManagementOffice.complex_id)
+            .where(
+                ManagementOffice.manager_name.is_not(None),
+                ManagementOffice.manager_name != "",
+                or_(ManagementOffice.manager_license_no.is_(None), ManagementOffice.manager_license_no == ""),
+            )
+            .order_by(Complex.name, Complex.id)
+        )
+        return [record_of(UnlicensedManager, r) for r in rows]
+
+    async def claim_reminder_day(self, day: date, *, recipients: int, now: datetime) -> bool:
+        """Mark ``day``'s reminders as queued; False when they already were (by this or another process).
+        A second process inserting the same day waits for the first one's transaction and then inserts
+        nothing, so the day's notices are queued by one transaction only."""
+        values = {"day": day, "queued_at": now, "recipients": recipients}
+        insert = pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        result = await self._session.execute(
+            insert(ReminderDay).values(**values).on_conflict_do_nothing(index_elements=["day"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

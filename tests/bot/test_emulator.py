@@ -80,6 +80,16 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_photo(bytes(data), caption="사진 잘 받았어요")
 
 
+async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and message.location is not None
+    point = message.location
+    await message.reply_location(latitude=point.latitude, longitude=point.longitude)
+    await message.reply_venue(
+        latitude=point.latitude + 0.001, longitude=point.longitude, title="왕십리역", address="왕십리로 지하 300"
+    )
+
+
 async def remember_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.bot_data.setdefault("errors", []).append(context.error)
 
@@ -93,6 +103,7 @@ def build_story_bot(emu: BotApiEmulator) -> Application[Any, Any, Any, Any, Any,
     app.add_handler(CallbackQueryHandler(turn_page))
     app.add_handler(MessageHandler(filters.Document.ALL, document))
     app.add_handler(MessageHandler(filters.PHOTO, photo))
+    app.add_handler(MessageHandler(filters.LOCATION, location))
     app.add_error_handler(remember_error)
     return app
 
@@ -272,8 +283,17 @@ async def test_a_bot_that_is_not_polling_times_out_with_a_reason(emu: BotApiEmul
         await emu.user(1001).send("여보세요", timeout=0.1)
 
 
+async def test_locations_and_venues_travel_both_ways(emu: BotApiEmulator, story_bot: Any) -> None:
+    user = emu.user(1001)
+    sent, venue = await user.send_location(37.5613, 127.038)
+    assert (sent.kind, sent.location, sent.text) == ("location", (37.5613, 127.038), "")
+    assert (venue.kind, venue.venue_title, venue.venue_address) == ("venue", "왕십리역", "왕십리로 지하 300")
+    assert venue.location == pytest.approx((37.5623, 127.038))
+    assert [c for c, _p, _ok in emu.call_log if c in ("sendLocation", "sendVenue")] == ["sendLocation", "sendVenue"]
+
+
 async def test_chatting_in_the_terminal(emu: BotApiEmulator, story_bot: Any) -> None:
-    typed = iter(["1", "9", "그냥 하는 말", "/quit"])
+    typed = iter(["1", "9", "그냥 하는 말", "@37.5613, 127.0380", "/quit"])
     shown: list[str] = []
 
     async def read_line() -> str | None:
@@ -282,7 +302,8 @@ async def test_chatting_in_the_terminal(emu: BotApiEmulator, story_bot: Any) -> 
 
     await run_console(emu.user(1001), read_line=read_line, write=shown.append, first_input="/menu", reply_timeout=0.3)
     assert shown == [
-        "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. 종료: /quit",
+        "동네 봇 에뮬레이터입니다. 번호를 입력하면 버튼을 누릅니다. "
+        "위치 보내기: @위도,경도 (예: @37.5613,127.0380). 종료: /quit",
         "1쪽",
         "[1] 다음 ▶",
         "(수정됨) 2쪽",
@@ -290,6 +311,8 @@ async def test_chatting_in_the_terminal(emu: BotApiEmulator, story_bot: Any) -> 
         "9번 버튼이 없습니다.",
         "(봇이 응답하지 않았습니다)",
         "[1] ◀ 이전  [2] 다음 ▶",
+        "[위치 37.5613, 127.038]",
+        "[장소 왕십리역 · 왕십리로 지하 300 (37.5623, 127.038)]",
         "대화를 마칩니다.",
     ]
 
@@ -303,6 +326,10 @@ async def test_the_console_shows_media_and_ends_on_eof(emu: BotApiEmulator, stor
     user = emu.user(1001)
     await user.send_document("a.txt", b"abc")
     await run_console(user, read_line=end_of_input, write=shown.append, first_input=None, language="en")
-    assert shown == ["Dongne bot emulator. Type a number to press that button. Quit: /quit", "Bye."]
+    assert shown == [
+        "Dongne bot emulator. Type a number to press that button. "
+        "Share a location: @latitude,longitude (e.g. @37.5613,127.0380). Quit: /quit",
+        "Bye.",
+    ]
     await run_console(user, read_line=end_of_input, write=shown.append, first_input="/start", greeting="")
     assert shown[-4:] == ["", "[문서 답장.txt]\na.txt: 3바이트", "시작: 없음", "대화를 마칩니다."]

@@ -537,3 +537,30 @@ async def test_commands_carry_a_bot_command_entity_with_the_bot_name(bot: Client
     _, named, plain = await bot.ok("getUpdates")
     assert named["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 24}]
     assert "entities" not in plain["message"]
+
+
+async def test_locations_and_venues_are_validated_like_telegram(bot: Client, user: EmulatedUser) -> None:
+    sent = await bot.ok("sendLocation", chat_id=user.id, latitude=37.5613, longitude="127.038")
+    assert sent["location"] == {"latitude": 37.5613, "longitude": 127.038}
+    venue = await bot.ok(
+        "sendVenue", how="json", chat_id=user.id, latitude=37.5613, longitude=127.038, title="단지", address="무학로"
+    )
+    assert venue["venue"] == {"location": venue["location"], "title": "단지", "address": "무학로"}
+    assert await bot.error("sendLocation", chat_id=user.id, latitude=91, longitude=0) == (
+        400,
+        "Bad Request: wrong latitude or longitude specified",
+    )
+    assert await bot.error("sendLocation", chat_id=user.id, latitude="north", longitude=0) == (
+        400,
+        "Bad Request: invalid latitude specified",
+    )
+    assert await bot.error("sendLocation", chat_id=user.id, latitude=37.5) == (
+        400,
+        "Bad Request: there is no latitude or longitude in the request",
+    )
+    no_title = {"chat_id": user.id, "latitude": 37.5, "longitude": 127.0, "title": " ", "address": "무학로"}
+    assert await bot.error("sendVenue", **no_title) == (400, "Bad Request: VENUE_TITLE_EMPTY")
+    no_address = {**no_title, "title": "단지", "address": ""}
+    assert await bot.error("sendVenue", **no_address) == (400, "Bad Request: VENUE_ADDRESS_EMPTY")
+    shown = [(m.kind, m.location, m.venue_title, m.venue_address) for m in user.messages]
+    assert shown == [("location", (37.5613, 127.038), None, None), ("venue", (37.5613, 127.038), "단지", "무학로")]

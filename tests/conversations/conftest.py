@@ -34,7 +34,10 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 @pytest.fixture
 async def runtime(database_url: str, clock: FixedClock) -> AsyncIterator[Runtime]:
-    settings = Settings(_env_file=None, database_url=database_url, persistence_interval=0.2)  # type: ignore[call-arg]
+    # The daily reminders have their own tests (tests/bot/test_reminders_job.py): here they would land in a chat.
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=database_url, persistence_interval=0.2, housing_reminder_hour=None
+    )
     runtime = build_runtime(settings, clock=clock)
     yield runtime
     await runtime.close()

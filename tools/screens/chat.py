@@ -17,6 +17,7 @@ from .world import World
 
 COMPLEX_QUERY = "쉐르빌"
 LARGE_COMPLEX_QUERY = "힐스테이트리버뷰"  # 12 representatives: more than its card shows
+STATION = (37.5613, 127.038)  # 왕십리역, where the member shares their location
 CASE_TITLE = "경로당 스마트 돌봄 서비스"
 SMS_TEXT = "{이름} 소장님, 관리비 부과 내역 점검을 안내드립니다."
 SMS_DONG = "왕십리도선동"
@@ -72,6 +73,9 @@ class Walk:
     async def press(self, text: str, message: BotMessage | None = None) -> list[BotMessage]:
         return self._keep(f"누름: `[ {text} ]`", await self.chat.press(text, message=message))
 
+    async def share_location(self, latitude: float, longitude: float) -> list[BotMessage]:
+        return self._keep(f"위치 보냄: `{latitude}, {longitude}`", await self.chat.send_location(latitude, longitude))
+
     async def quietly(self, text: str) -> list[BotMessage]:
         """A step that only leads to the next screen, not shown."""
         return await self.chat.send(text)
@@ -95,12 +99,20 @@ async def complex_card(walk: Walk) -> None:
     # the whole of it, paged. Each section button is pressed on a fresh card.
     walk.open("complex-sections", "긴 목록이 있는 단지 카드와 그 버튼")
     card = await walk.send(f"/complex {LARGE_COMPLEX_QUERY}")
-    searching = {t_plain("ko", "lookup.new_search"), t_plain("ko", "lookup.by_dong")}
+    searching = {t_plain("ko", "lookup.new_search"), t_plain("ko", "lookup.by_dong"), label("nearby.venue_button")}
     for text in [label for label in buttons_of(card) if label not in searching]:
         fresh = await walk.quietly(f"/complex {LARGE_COMPLEX_QUERY}")
         section = await walk.press(text, fresh[-1])
         if t_plain("ko", "common.next") in buttons_of(section):
             await walk.press(t_plain("ko", "common.next"), section[-1])
+
+
+async def nearby(walk: Walk) -> None:
+    walk.open("nearby", "가까운 단지 (위치 보내기)")
+    listed = await walk.share_location(*STATION)
+    walk.open("venue", "단지 카드의 📍 위치 보기")
+    card = await walk.press(buttons_of(listed)[0], listed[-1])
+    await walk.press(label("nearby.venue_button"), card[-1])
 
 
 async def benchmarking(walk: Walk) -> None:
@@ -166,7 +178,7 @@ async def notifications_settled(services: Services, deadline: float) -> None:
 async def draw_chat(world: World) -> ChatGallery:
     gallery = ChatGallery()
     walk = Walk(world.chat, gallery)
-    for part in (greeting_and_help, complex_card, benchmarking, statistics):
+    for part in (greeting_and_help, complex_card, nearby, benchmarking, statistics):
         await part(walk)
     await text_messages(walk, world)
     return gallery

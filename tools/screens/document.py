@@ -42,6 +42,10 @@ def _message(message: BotMessage, images: dict[int, str]) -> list[str]:
         lines += [f"![{message.text or '사진'}]({CHAT_IMAGES}/{images[message.message_id]})", ""]
     elif message.kind == "document":
         lines += [f"📎 파일: `{message.file_name}`", ""]
+    elif message.kind == "venue" and message.location is not None:
+        latitude, longitude = message.location
+        place = f"{message.venue_title} · {message.venue_address} ({latitude:.6f}, {longitude:.6f})"
+        lines += [f"📍 지도 위치(장소): `{place}`", ""]
     if message.text:
         lines += [*quoted(message_text(message)), ""]
     rows = button_rows(message) or reply_keyboard_rows(message)

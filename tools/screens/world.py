@@ -126,6 +126,7 @@ async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[
                 ums_secret=SecretStr(DEMO_UMS_SECRET),
                 ums_messages_per_second=0.0,
                 bot_username=BOT_USERNAME,
+                housing_reminder_hour=None,  # a reminder would land in the chat between two screens
             )
         runtime = build_runtime(settings, clock=clock)
         stack.push_async_callback(runtime.close)

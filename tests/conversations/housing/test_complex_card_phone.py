@@ -235,11 +235,8 @@ async def test_the_reports_example_complex_reads_field_for_field_on_a_phone(offi
     assert all(len(lines) == 2 and lines[1].endswith(" · 임기 2026.03.14~2028.03.13") for lines in reps)
     assert [line for line in text.split("\n") if width(line) > PHONE_LINE] == []
     assert not LONE_DASH.search(text)
-    assert card.button_texts() == [
-        "📮 민원 (처리 중 0건)",
-        "🔎 새 검색",
-        "🗺 동별 보기",
-    ]  # the card shows every section whole
+    # The card shows every section whole: no section buttons; the complex's complaints and its place.
+    assert card.button_texts() == ["📮 민원 (처리 중 0건)", "📍 위치 보기", "🔎 새 검색", "🗺 동별 보기"]
 
 
 async def test_an_officer_with_pii_view_pages_through_full_numbers_each_view_audited(
