@@ -18,8 +18,8 @@ from conversations.housing import add as housing_ledger_add
 from conversations.housing import complaint_close, complaint_edit, complaint_list, complaint_register
 from conversations.housing import edit as housing_ledger
 from conversations.housing import lookup as complex_lookup
-from conversations.housing import remove as housing_ledger_remove
 from conversations.housing import nearby as complex_location
+from conversations.housing import remove as housing_ledger_remove
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results

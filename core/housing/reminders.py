@@ -2,15 +2,14 @@
 
 Once an office day, at the hour the office chose, each member who keeps the ledger (bound to Telegram,
 active, holding ``housing.write``) gets one message about their dongs (all of them, for a district-wide
-grant): representatives whose terms end within 30 days and managers without a licence number. A member with
-nothing to report gets nothing. The messages go through the notification outbox, queued in the same
+grant): representatives whose terms end within 30 days, managers without a licence number and complaints
+open longer than 14 days. A member with nothing to report gets nothing. The messages go through the notification outbox, queued in the same
 transaction as the day's row in ``housing_reminder_day``: a restart, or a second process the same day, finds
 the day taken and queues nothing again, and a message queued but not yet sent survives a restart.
 
 Each kind of item is one ``ReminderSection``: a query over the whole district (each item carries its
 complex's dong, so each member's digest is cut from one read however many members there are) and the
-parameters of its line in the catalogs (``reminder.<key>.heading`` and ``reminder.<key>.line``). Complaints
-open longer than 14 days join as one more section in ``SECTIONS``."""
+parameters of its line in the catalogs (``reminder.<key>.heading`` and ``reminder.<key>.line``)."""
 
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.clock import Clock
+from core.housing.complaints import OVERDUE_DAYS
 from core.notifications.service import OutboxSignal, enqueue
 from core.permissions import Permission, can, dong_scope
 from core.values import StaffMember
@@ -66,9 +66,27 @@ async def _managers_without_licence(uow: UnitOfWork, today: date) -> list[Item]:
     ]
 
 
+async def _complaints_overdue(uow: UnitOfWork, today: date) -> list[Item]:
+    """Open complaints received more than ``OVERDUE_DAYS`` days ago, the oldest first within each dong. The line
+    names the complex, the day, how long and who has it: not the complainant (personal data) nor the content."""
+    return [
+        (
+            c.admin_dong_id,
+            {
+                "complex": c.complex_name,
+                "received_on": c.received_on.strftime("%Y.%m.%d"),
+                "days": str((today - c.received_on).days),
+                "assignee": c.assignee_name,
+            },
+        )
+        for c in await uow.complaints.list_open_received_before(today - timedelta(days=OVERDUE_DAYS))
+    ]
+
+
 SECTIONS: tuple[ReminderSection, ...] = (
     ReminderSection("terms_ending", _terms_ending),
     ReminderSection("unlicensed_managers", _managers_without_licence),
+    ReminderSection("complaints_overdue", _complaints_overdue),
 )
 
 

@@ -46,3 +46,11 @@ def test_each_section_has_its_heading_lines_and_a_count_of_the_rest():
 def test_the_reminder_speaks_the_members_language():
     text, _ = render_reminders(_notice({"day": "2026-11-25", "sections": []}, language="en"))
     assert text.startswith("🔔 <b>Housing ledger reminders</b> (2026.11.25)")
+
+
+def test_overdue_complaints_read_as_the_office_writes_them():
+    overdue = {"complex": "왕도단지", "received_on": "2026.10.26", "days": "30", "assignee": "김담당"}
+    text, _ = render_reminders(
+        _notice({"day": "2026-11-25", "sections": [{"key": "complaints_overdue", "items": [overdue], "total": 1}]})
+    )
+    assert "📮 <b>14일 넘게 처리 중인 민원</b> 1건\n• 왕도단지 · 2026.10.26 접수 (30일째) · 담당 김담당" in text

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, update
 
 from core.housing.reminders import KIND, MOST_ITEMS
+from core.housing.values import ComplaintDraft
 from storage.housing.models import ManagementOffice, Representative
 from storage.notifications.models import Notification
 from tests.builders import grant, make_complex, make_dong, make_staff
@@ -135,3 +136,38 @@ async def test_the_office_day_is_the_office_time_zones(services, uow_factory, cl
     assert await services.housing_reminders.queue_daily(8) == 1
     [(_r, _k, payload)] = await _queued(uow_factory)
     assert payload["day"] == "2026-11-26"
+
+
+async def test_complaints_open_longer_than_fourteen_days_are_told_to_their_dongs_keepers(services, uow_factory):
+    """The third kind of reminder: the complex, when it came in, how long it has waited and who has it; never
+    the complainant nor what they said."""
+    wangdo = await make_complex(uow_factory, name="왕도단지")
+    keeper = await _keeper(services)
+    for days_ago, content in ((15, "누수 민원"), (14, "소음 민원"), (30, "주차 민원")):
+        await services.complaints.register(
+            keeper,
+            ComplaintDraft(
+                complex_id=wangdo,
+                received_on=TODAY - timedelta(days=days_ago),
+                channel="phone",
+                content=content,
+                assignee_id=keeper.id,
+                complainant="박민원",
+                contact="010-9876-5432",
+            ),
+        )
+    closed = await services.complaints.register(
+        keeper,
+        ComplaintDraft(complex_id=wangdo, received_on=TODAY - timedelta(days=40), channel="visit",
+                       content="해결됨", assignee_id=keeper.id),
+    )  # fmt: skip
+    started = await services.complaints.start(keeper, closed.id, closed.version)
+    await services.complaints.close(keeper, closed.id, started.version, "현장 확인 후 조치했습니다.")
+    assert await services.housing_reminders.queue_daily(8) == 1
+    [(recipient, _kind, payload)] = await _queued(uow_factory)
+    [complaints] = [s for s in payload["sections"] if s["key"] == "complaints_overdue"]
+    assert recipient == keeper.id and complaints["total"] == 2
+    assert complaints["items"] == [
+        {"complex": "왕도단지", "received_on": "2026.10.26", "days": "30", "assignee": "김담당"},
+        {"complex": "왕도단지", "received_on": "2026.11.10", "days": "15", "assignee": "김담당"},
+    ]
