@@ -3,9 +3,10 @@
 Once an office day, at the hour the office chose, each member who keeps the ledger (bound to Telegram,
 active, holding ``housing.write``) gets one message about their dongs (all of them, for a district-wide
 grant): representatives whose terms end within 30 days, managers without a licence number and complaints
-open longer than 14 days. A member with nothing to report gets nothing. The messages go through the notification outbox, queued in the same
-transaction as the day's row in ``housing_reminder_day``: a restart, or a second process the same day, finds
-the day taken and queues nothing again, and a message queued but not yet sent survives a restart.
+open longer than 14 days. A member with nothing to report gets nothing. The messages go through the
+notification outbox, queued in the same transaction as the day's row in ``housing_reminder_day``: a restart,
+or a second process the same day, finds the day taken and queues nothing again, and a message queued but not
+yet sent survives a restart.
 
 Each kind of item is one ``ReminderSection``: a query over the whole district (each item carries its
 complex's dong, so each member's digest is cut from one read however many members there are) and the
