@@ -17,6 +17,7 @@ from conversations.dialogue import DialogueFocus
 from conversations.housing import add as housing_ledger_add
 from conversations.housing import complaint_close, complaint_edit, complaint_list, complaint_register
 from conversations.housing import edit as housing_ledger
+from conversations.housing import history as complex_history
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import nearby as complex_location
 from conversations.housing import remove as housing_ledger_remove
@@ -37,6 +38,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         complaint_close.build_handler(focus),
         complaint_edit.build_handler(focus),
         *complaint_list.build_handlers(),
+        *complex_history.build_handlers(),
         complex_location.build_handler(focus),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),

@@ -11,6 +11,7 @@ from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing.complaints import ComplaintLedger
+from core.housing.history import HousingHistory
 from core.housing.ledger import HousingLedger
 from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
@@ -30,6 +31,7 @@ class Services:
     clock: Clock
     housing: HousingLookup
     ledger: HousingLedger
+    housing_history: HousingHistory
     complaints: ComplaintLedger
     housing_field: HousingField
     housing_reminders: HousingReminders
@@ -60,6 +62,7 @@ class Services:
             clock=clock,
             housing=HousingLookup(uow, clock),
             ledger=HousingLedger(uow, clock),
+            housing_history=HousingHistory(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),
             housing_reminders=HousingReminders(uow, clock, signal),

@@ -87,6 +87,9 @@ class AuditQuery:
     until: datetime | None = None  # exclusive, UTC
     # Entries up to this id only: an export started at one moment lists what was there at that moment.
     up_to_id: int | None = None
+    # Entries about one record (a complex's history: ("complex", id)) and of actions starting so ("housing.").
+    target: tuple[str, int] | None = None
+    action_prefix: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

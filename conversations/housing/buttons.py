@@ -1,9 +1,9 @@
-"""The ledger dialogues' buttons that another screen shows: the card's ✏️ 수정, and the 수정 dialogue's ➕ 추가
-and 🗑 삭제, which begin the 추가 and 삭제 dialogues."""
+"""The ledger's buttons that another screen shows: the card's ✏️ 수정 and 🕘 변경 이력, and the 수정 dialogue's
+➕ 추가 and 🗑 삭제, which begin the 추가 and 삭제 dialogues."""
 
 from __future__ import annotations
 
-from conversations.buttons import ButtonData, number, one_of
+from conversations.buttons import ButtonData, number, one_of, page
 from core.housing.fields import LIST_RECORDS
 
 LEDGER = ButtonData("hl:go", number("complex_id"))
@@ -11,3 +11,5 @@ ADD = ButtonData("hl:new", number("complex_id"), one_of("record", ("office", *LI
 REMOVE = ButtonData(
     "hl:rm", number("complex_id"), one_of("record", ("office", *LIST_RECORDS)), number("record_id"), number("version")
 )
+# A page of the complex's history (conversations.housing.history).
+HISTORY = ButtonData("hh:log", number("complex_id"), page())

@@ -28,3 +28,5 @@ class AuditEntry(Base):
 
 
 Index("ix_audit_log_action_at", AuditEntry.action, AuditEntry.at)
+# A record's history (a complex's changes, newest first) reads only its own entries.
+Index("ix_audit_log_target_at", AuditEntry.target_type, AuditEntry.target_id, AuditEntry.at)

@@ -41,6 +41,11 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
         conditions.append(AuditEntry.at < query.until)
     if query.up_to_id is not None:
         conditions.append(AuditEntry.id <= query.up_to_id)
+    if query.target is not None:
+        target_type, target_id = query.target
+        conditions.append(and_(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id))
+    if query.action_prefix is not None:
+        conditions.append(AuditEntry.action.startswith(query.action_prefix, autoescape=True))
     return conditions
 
 

@@ -127,7 +127,7 @@ class ResidentGroup(Base):
     leader_email: Mapped[str | None] = mapped_column(String(100))
     member_count: Mapped[int | None] = mapped_column(Integer)
     formed_on: Mapped[date | None] = mapped_column(Date)
-    members: Mapped[str | None] = mapped_column(Text)  # 회원 명단
+    members: Mapped[str | None] = mapped_column(String(1000))  # 회원 명단, one name a line
     # Who saved the last change through the ledger and when (None: loaded in bulk), and the optimistic lock.
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

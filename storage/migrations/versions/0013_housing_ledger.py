@@ -33,7 +33,7 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("updated_by", sa.Integer(), nullable=True))
             batch_op.create_foreign_key(batch_op.f(f"fk_{table}_updated_by_staff"), "staff", ["updated_by"], ["id"])
-    op.add_column("resident_group", sa.Column("members", sa.Text(), nullable=True))
+    op.add_column("resident_group", sa.Column("members", sa.String(length=1000), nullable=True))
     op.add_column(
         "support_criterion",
         sa.Column("enforcement", sa.String(length=10), nullable=False, server_default="refuse"),

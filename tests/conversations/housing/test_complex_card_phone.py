@@ -85,6 +85,7 @@ async def test_the_card_of_a_large_complex_reads_on_a_phone_without_a_broken_lin
         "자생단체 (4개)",
         "지원사업 (5건)",
         "📮 민원 (처리 중 0건)",
+        "🕘 변경 이력",
         "🔎 새 검색",
         "🗺 동별 보기",
     ]
@@ -132,7 +133,7 @@ async def test_groups_and_projects_open_whole_lists_too(officer, uow_factory):
 async def test_a_complex_with_nothing_on_file_shows_words_and_no_buttons_for_empty_sections(officer, uow_factory):
     await make_complex(uow_factory)
     card = await open_card(officer)
-    assert card.button_texts() == ["📮 민원 (처리 중 0건)", "🔎 새 검색", "🗺 동별 보기"]
+    assert card.button_texts() == ["📮 민원 (처리 중 0건)", "🕘 변경 이력", "🔎 새 검색", "🗺 동별 보기"]
     text = card.text
     assert "▶ 관리사무소\n미등록" in text
     for heading in (
@@ -173,6 +174,7 @@ async def test_long_remarks_open_in_full_and_short_ones_need_no_button(officer, 
     short = await open_card(officer, "짧은비고")
     assert "승강기 교체 민원 있음" in short.text and short.button_texts() == [
         "📮 민원 (처리 중 0건)",
+        "🕘 변경 이력",
         "🔎 새 검색",
         "🗺 동별 보기",
     ]
@@ -236,7 +238,7 @@ async def test_the_reports_example_complex_reads_field_for_field_on_a_phone(offi
     assert [line for line in text.split("\n") if width(line) > PHONE_LINE] == []
     assert not LONE_DASH.search(text)
     # The card shows every section whole: no section buttons; the complex's complaints and its place.
-    assert card.button_texts() == ["📮 민원 (처리 중 0건)", "📍 위치 보기", "🔎 새 검색", "🗺 동별 보기"]
+    assert card.button_texts() == ["📮 민원 (처리 중 0건)", "🕘 변경 이력", "📍 위치 보기", "🔎 새 검색", "🗺 동별 보기"]
 
 
 async def test_an_officer_with_pii_view_pages_through_full_numbers_each_view_audited(
