@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from conversations.benchmark.notices import render_notification
 from conversations.housing import complaint_notices
 from conversations.housing.reminders import render_reminders
+from conversations.staff import notices as handover_notices
 from core.housing.reminders import KIND as HOUSING_REMINDERS
 from core.notifications.service import BATCH, Notifications
 from core.notifications.values import Notice
@@ -92,6 +93,8 @@ class Notifier:
             text, keyboard = complaint_notices.render_notification(notification)
         elif notification.kind == HOUSING_REMINDERS:
             text, keyboard = render_reminders(notification)
+        elif notification.kind in handover_notices.KINDS:
+            text, keyboard = handover_notices.render_notification(notification)
         else:
             text, keyboard = render_notification(notification)
         if notification.updates_id is not None:

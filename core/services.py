@@ -10,6 +10,7 @@ from core.benchmark.cases import CaseRegistry
 from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
+from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
 from core.housing.history import HousingHistory
 from core.housing.ledger import HousingLedger
@@ -42,6 +43,7 @@ class Services:
     notifications: Notifications
     admin_access: AdminAccess
     staff_admin: StaffAdministration
+    handover: Handover
     reference: ReferenceLists
     audit_log: AuditLog
     sms: SmsService
@@ -58,6 +60,7 @@ class Services:
         ums_configured: bool = False,
     ) -> Services:
         signal = OutboxSignal()
+        staff_admin = StaffAdministration(uow, clock, link_code_ttl=link_code_ttl)
         return cls(
             clock=clock,
             housing=HousingLookup(uow, clock),
@@ -72,7 +75,8 @@ class Services:
             statistics=BenchmarkStatistics(uow, clock),
             notifications=Notifications(uow, clock, signal),
             admin_access=AdminAccess(uow, clock),
-            staff_admin=StaffAdministration(uow, clock, link_code_ttl=link_code_ttl),
+            staff_admin=staff_admin,
+            handover=Handover(uow, clock, signal, staff_admin),
             reference=ReferenceLists(uow, clock),
             audit_log=AuditLog(uow, clock),
             sms=SmsService(uow, clock, sender_number=sms_sender_number, ums_configured=ums_configured),

@@ -11,12 +11,14 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin import (
+    api_handover,
     api_sms,
     api_staff,
     health,
     openapi,
     views_audit,
     views_auth,
+    views_handover,
     views_reference,
     views_sms,
     views_staff,
@@ -36,6 +38,8 @@ MAX_REQUEST_BYTES = 64 * 1024
 VIEW_MODULES: tuple[ModuleType, ...] = (
     views_staff,
     api_staff,
+    views_handover,
+    api_handover,
     openapi,
     views_reference,
     views_audit,

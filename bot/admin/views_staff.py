@@ -50,6 +50,7 @@ NOTICES = frozenset(
         "revoked",
         "already_inactive",
         "already_revoked",
+        "handed_over",
     }
 )
 STATUS_FILTERS: dict[str, bool | None] = {"": None, "active": True, "inactive": False}

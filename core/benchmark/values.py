@@ -427,3 +427,16 @@ class Decided:
 # A change that moves the case to ``state``; the others leave the state as it is.
 Transition = ReviewSubmitted | ApprovalRequested | RequestWithdrawn | Decided
 CaseChange = Correction | FileAttached | DraftSaved | Transition
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInCharge:
+    """A case an officer has in hand, as a handover (인사발령) lists and moves it."""
+
+    id: int
+    case_no: str
+    title: str
+    department_id: int
+    department: str
+    state: CaseState
+    version: int

@@ -309,22 +309,28 @@ class StaffAdministration:
             raise InvalidInput("staff_own_account")
         async with self._uow(write=True) as uow:
             await self._row(uow, staff_id)
-            held = await uow.grants.get_grant(staff_id, permission.value)
-            if held is None or not await uow.grants.revoke_grant(staff_id, permission.value):
-                raise AlreadyDone("already_revoked", permission.value, permission=permission.value)
-            if permission is Permission.ADMIN:
-                await uow.admin.delete_sessions_of(staff_id)
-                await self._revoke_tokens(uow, actor, staff_id, via="admin_revoked")
-            await self._audit(
-                uow,
-                actor,
-                staff_id,
-                action="role.revoke",
-                details={"permission": permission.value, "old": scope_details(held.scope), "new": None},
-            )
+            await self.revoke_in(uow, actor, staff_id, permission)
             detail = await self._detail(uow, staff_id)
             await uow.commit()
         return detail
+
+    async def revoke_in(self, uow: UnitOfWork, actor: StaffMember, staff_id: int, permission: Permission) -> None:
+        """Take ``permission`` away inside the caller's unit of work (a handover ends every role with the work
+        it moves): the admin's sessions and API tokens go with ``admin``, and the change is audited. The caller
+        has checked the actor is an admin."""
+        held = await uow.grants.get_grant(staff_id, permission.value)
+        if held is None or not await uow.grants.revoke_grant(staff_id, permission.value):
+            raise AlreadyDone("already_revoked", permission.value, permission=permission.value)
+        if permission is Permission.ADMIN:
+            await uow.admin.delete_sessions_of(staff_id)
+            await self._revoke_tokens(uow, actor, staff_id, via="admin_revoked")
+        await self._audit(
+            uow,
+            actor,
+            staff_id,
+            action="role.revoke",
+            details={"permission": permission.value, "old": scope_details(held.scope), "new": None},
+        )
 
     # -- helpers ---------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from core.benchmark.values import (
     Case,
     CaseChange,
     CaseEvent,
+    CaseInCharge,
     CaseListItem,
     CaseMeasure,
     CaseQuery,
@@ -39,7 +40,7 @@ from storage.benchmark.rows import (
     new_case_columns,
     ref,
 )
-from storage.columns import columns
+from storage.columns import columns, record_of
 from storage.reference.models import Department
 from storage.search_keys import name_key
 from storage.staff.models import RoleGrant, Staff
@@ -136,6 +137,26 @@ class BenchmarkRepository:
             .values(**columns_of(change), updated_at=change.at, version=BenchmarkCase.version + 1)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def list_cases_in_charge_of(self, officer_id: int, states: Sequence[CaseState]) -> list[CaseInCharge]:
+        """The cases ``officer_id`` is named on that are in one of ``states``, in the report's order."""
+        rows = (
+            await self._session.execute(
+                select(
+                    BenchmarkCase.id,
+                    BenchmarkCase.case_no,
+                    BenchmarkCase.title,
+                    BenchmarkCase.department_id,
+                    Department.name.label("department"),
+                    BenchmarkCase.state,
+                    BenchmarkCase.version,
+                )
+                .join(Department, Department.id == BenchmarkCase.department_id)
+                .where(BenchmarkCase.officer_id == officer_id, BenchmarkCase.state.in_([s.value for s in states]))
+                .order_by(BenchmarkCase.year, BenchmarkCase.quarter, BenchmarkCase.serial)
+            )
+        ).all()
+        return [record_of(CaseInCharge, row, state=CaseState(row.state)) for row in rows]
 
     def _filtered(self, query: CaseQuery) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []

@@ -3,7 +3,7 @@ version a member read."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,6 +94,22 @@ class ComplaintRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def hand_over_open_complaints(
+        self, complaint_ids: list[int], *, from_assignee: int, to_assignee: int, at: datetime, by: int | None
+    ) -> int:
+        """Reassign those of ``complaint_ids`` still open and with ``from_assignee``, each to a new version:
+        how many moved (fewer means some were closed or reassigned meanwhile)."""
+        result = await self._session.execute(
+            update(Complaint)
+            .where(
+                Complaint.id.in_(complaint_ids),
+                Complaint.assignee_id == from_assignee,
+                Complaint.state.in_(_OPEN),
+            )
+            .values(assignee_id=to_assignee, version=Complaint.version + 1, updated_at=at, updated_by_id=by)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def count_open(self, complex_id: int) -> int:
         count = await self._session.scalar(

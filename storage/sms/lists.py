@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,15 @@ class SmsListRepository:
             select(SmsSavedList).where(SmsSavedList.owner_id == owner_id).order_by(SmsSavedList.name)
         )
         return [_record(row) for row in rows]
+
+    async def hand_over_saved_list(self, list_id: int, *, from_owner: int, to_owner: int, name: str) -> bool:
+        """Give ``from_owner``'s list to ``to_owner`` under ``name``; False when it is no longer theirs."""
+        result = await self._session.execute(
+            update(SmsSavedList)
+            .where(SmsSavedList.id == list_id, SmsSavedList.owner_id == from_owner)
+            .values(owner_id=to_owner, name=name)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     async def count_saved_lists_of(self, owner_id: int) -> int:
         count = await self._session.scalar(
