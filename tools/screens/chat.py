@@ -10,7 +10,9 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bot.emulator import BotMessage, EmulatedUser
+from core.permissions import Permission
 from core.services import Services
+from core.staff.directory import SYSTEM_ACTOR
 from core.texts.i18n import t_plain
 
 from .world import World
@@ -21,6 +23,9 @@ STATION = (37.5613, 127.038)  # 왕십리역, where the member shares their loca
 CASE_TITLE = "경로당 스마트 돌봄 서비스"
 SMS_TEXT = "{이름} 소장님, 관리비 부과 내역 점검을 안내드립니다."
 SMS_DONG = "왕십리도선동"
+LEDGER_TERM_END = "2028.03.31"
+LEDGER_UNIT = "101동 1205호"
+COLLEAGUE_SAEOL_ID = "park02"
 REPORTS_WITHIN = 30.0
 
 
@@ -99,12 +104,63 @@ async def complex_card(walk: Walk) -> None:
     # the whole of it, paged. Each section button is pressed on a fresh card.
     walk.open("complex-sections", "긴 목록이 있는 단지 카드와 그 버튼")
     card = await walk.send(f"/complex {LARGE_COMPLEX_QUERY}")
-    searching = {t_plain("ko", "lookup.new_search"), t_plain("ko", "lookup.by_dong"), label("nearby.venue_button")}
+    # Searching, the map pin, the ledger's changes and the history have screens of their own.
+    searching = {
+        t_plain("ko", "lookup.new_search"),
+        t_plain("ko", "lookup.by_dong"),
+        label("nearby.venue_button"),
+        label("nearby.place_change_button"),
+        label("nearby.place_button"),
+        label("hl.edit_button"),
+        label("hh.button"),
+    }
     for text in [label for label in buttons_of(card) if label not in searching]:
         fresh = await walk.quietly(f"/complex {LARGE_COMPLEX_QUERY}")
         section = await walk.press(text, fresh[-1])
         if t_plain("ko", "common.next") in buttons_of(section):
             await walk.press(t_plain("ko", "common.next"), section[-1])
+
+
+async def ledger(walk: Walk, world: World) -> None:
+    walk.open("ledger", "대장 수정 (단지 카드의 ✏️ 수정)")
+    card = await walk.quietly(f"/complex {COMPLEX_QUERY}")
+    await walk.press(label("hl.edit_button"), card[-1])
+    listed = await walk.press(label("hl.record.representative"))
+    chair = buttons_of(listed)[0]
+    await walk.press(chair, listed[-1])
+    await walk.press(label("hl.field.representative.term_end"))
+    await walk.send(LEDGER_TERM_END)
+    walk.open("ledger-conflict", "그사이 다른 직원이 바꾼 기록: 제 변경을 다시 적용")
+    card = await walk.quietly(f"/complex {COMPLEX_QUERY}")
+    await walk.press(label("hl.edit_button"), card[-1])
+    listed = await walk.press(label("hl.record.representative"))
+    await walk.press(chair, listed[-1])
+    await walk.press(label("hl.field.representative.building_unit"))
+    await colleague_changes(world, chair.split()[-1])
+    await walk.send(LEDGER_UNIT)
+    await walk.press(label("hl.again"))
+    walk.open("history", "변경 이력 (단지 카드의 🕘)")
+    card = await walk.quietly(f"/complex {COMPLEX_QUERY}")
+    await walk.press(label("hh.button"), card[-1])
+
+
+async def colleague_changes(world: World, name: str) -> None:
+    """Another housing officer saves the same representative while the member is typing."""
+    services = world.runtime.services
+    colleague, _ = await services.staff.add_staff(
+        SYSTEM_ACTOR,
+        saeol_id=COLLEAGUE_SAEOL_ID,
+        name="박주택",
+        department="공동주택과",
+        permissions=[Permission.HOUSING_READ.value, Permission.HOUSING_WRITE.value],
+    )
+    found = await services.housing.search_complexes(colleague, COMPLEX_QUERY)
+    complex_id = found.items[0].id
+    ledger = await services.ledger.open(colleague, complex_id)
+    [member] = [r for r in ledger.representatives if r.values["name"] == name]
+    await services.ledger.edit(
+        colleague, complex_id, "representative", member.id, member.version, {"building_unit": "101동 1204호"}
+    )
 
 
 async def nearby(walk: Walk) -> None:
@@ -178,7 +234,10 @@ async def notifications_settled(services: Services, deadline: float) -> None:
 async def draw_chat(world: World) -> ChatGallery:
     gallery = ChatGallery()
     walk = Walk(world.chat, gallery)
-    for part in (greeting_and_help, complex_card, nearby, benchmarking, statistics):
+    for part in (greeting_and_help, complex_card, nearby):
+        await part(walk)
+    await ledger(walk, world)
+    for part in (benchmarking, statistics):
         await part(walk)
     await text_messages(walk, world)
     return gallery

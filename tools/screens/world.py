@@ -108,8 +108,9 @@ class World:
 
 @contextlib.asynccontextmanager
 async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[World]:
-    """The demo persona (기획예산과, both benchmarking roles, text messages, no right to see personal data, so
-    the screens show masked numbers as most staff see them) in a chat with the bot, and 전산정보과's admin."""
+    """The demo persona (기획예산과, the housing ledger, both benchmarking roles, text messages, no right to see
+    personal data, so the screens show masked numbers as most staff see them) in a chat with the bot, and
+    전산정보과's admin."""
     clock = FixedClock(zone=ZoneInfo("Asia/Seoul"), instant=FROZEN_AT)
     async with contextlib.AsyncExitStack() as stack:
         stack.enter_context(seeded_secrets())
@@ -137,7 +138,12 @@ async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[
             saeol_id=DEMO_SAEOL_ID,
             name=t_plain(language, "demo.staff_name"),
             department=DEMO_DEPARTMENT,
-            permissions=[Permission.HOUSING_READ.value, *BENCHMARK_ROLES, Permission.SMS_SEND.value],
+            permissions=[
+                Permission.HOUSING_READ.value,
+                Permission.HOUSING_WRITE.value,
+                *BENCHMARK_ROLES,
+                Permission.SMS_SEND.value,
+            ],
             telegram_user_id=DEMO_USER_ID,
         )
         await services.staff.set_language(officer, language)
