@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from core.audit import AuditLog
 from core.benchmark.cases import CaseRegistry
@@ -12,6 +13,7 @@ from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.housing.ledger import HousingLedger
 from core.housing.lookup import HousingLookup
+from core.housing.photos import HousingPhotos, PhotoStore
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -27,6 +29,7 @@ class Services:
     clock: Clock
     housing: HousingLookup
     ledger: HousingLedger
+    photos: HousingPhotos
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -46,6 +49,7 @@ class Services:
         clock: Clock,
         *,
         link_code_ttl: timedelta,
+        photo_dir: Path,
         sms_sender_number: str = "",
         ums_configured: bool = False,
     ) -> Services:
@@ -54,6 +58,7 @@ class Services:
             clock=clock,
             housing=HousingLookup(uow, clock),
             ledger=HousingLedger(uow, clock),
+            photos=HousingPhotos(uow, clock, PhotoStore(photo_dir)),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

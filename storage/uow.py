@@ -13,6 +13,7 @@ from storage.bot_state.repository import BotStateRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
 from storage.housing.ledger import LedgerRepository
+from storage.housing.photos import PhotoRepository
 from storage.housing.repository import HousingRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
     staff: StaffRepository
     housing: HousingRepository
     ledger: LedgerRepository
+    photos: PhotoRepository
     audit: AuditRepository
     bot_state: BotStateRepository
     bulk: BulkRepository
@@ -58,6 +60,7 @@ class UnitOfWork:
         self.staff = StaffRepository(session)
         self.housing = HousingRepository(session)
         self.ledger = LedgerRepository(session)
+        self.photos = PhotoRepository(session)
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
         self.bulk = BulkRepository(session)
