@@ -17,6 +17,8 @@ from conversations.dialogue import DialogueFocus
 from conversations.housing import add as housing_ledger_add
 from conversations.housing import edit as housing_ledger
 from conversations.housing import lookup as complex_lookup
+from conversations.housing import photo_add as housing_photo_add
+from conversations.housing import photos as housing_photos
 from conversations.housing import remove as housing_ledger_remove
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
@@ -31,6 +33,8 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         housing_ledger.build_handler(focus),
         housing_ledger_add.build_handler(focus),
         housing_ledger_remove.build_handler(focus),
+        housing_photo_add.build_handler(focus),
+        housing_photos.build_handler(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -51,6 +55,7 @@ STATE_TYPES = {
     housing_ledger.NAME: housing_ledger.State,
     housing_ledger_add.NAME: housing_ledger_add.State,
     housing_ledger_remove.NAME: housing_ledger_remove.State,
+    housing_photo_add.NAME: housing_photo_add.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

@@ -3,7 +3,7 @@ and 🗑 삭제, which begin the 추가 and 삭제 dialogues."""
 
 from __future__ import annotations
 
-from conversations.buttons import ButtonData, number, one_of
+from conversations.buttons import ButtonData, number, one_of, page
 from core.housing.fields import LIST_RECORDS
 
 LEDGER = ButtonData("hl:go", number("complex_id"))
@@ -11,3 +11,7 @@ ADD = ButtonData("hl:new", number("complex_id"), one_of("record", ("office", *LI
 REMOVE = ButtonData(
     "hl:rm", number("complex_id"), one_of("record", ("office", *LIST_RECORDS)), number("record_id"), number("version")
 )
+
+# The card's 📷 사진 (N) (an album of ten from ``page``) and ➕ 사진 추가, which begin the photo dialogues.
+ALBUM = ButtonData("hp:album", number("complex_id"), page())
+ADD_PHOTOS = ButtonData("hp:add", number("complex_id"))

@@ -20,7 +20,7 @@ from conversations import menu
 from conversations.buttons import ButtonData, namespace, number, one_of, page, token, which
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
-from conversations.housing.buttons import LEDGER
+from conversations.housing.buttons import ADD_PHOTOS, ALBUM, LEDGER
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.keyboards import button, markup, page_row, pager_row, rows
 from conversations.replies import answer, report, say, show
@@ -78,8 +78,13 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     ]
     # ✏️ 수정 only for a reader who may change the complex; the ledger's service checks again on every step.
     edit = [button(t_plain(lang, "hl.edit_button"), LEDGER(cid))] if card.writable else []
+    # 📷 사진 (N) sends the album; a writer may add photos from here too (the album's screen offers the rest).
+    photos = [button(t_plain(lang, "hp.album_button", count=grouped(card.photo_count)), ALBUM(cid, 0))]
+    if not card.photo_count:
+        photos = [button(t_plain(lang, "hp.add_button"), ADD_PHOTOS(cid))] if card.writable else []
     return markup(
         *rows(sections, 2),
+        photos,
         edit,
         [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],
     )

@@ -99,7 +99,7 @@ class HousingPhotos:
         # discarded between another photo's check that it is there and that photo's commit.
         self._files = asyncio.Lock()
 
-    async def list(self, actor: StaffMember, complex_id: int) -> ComplexPhotos:
+    async def album(self, actor: StaffMember, complex_id: int) -> ComplexPhotos:
         require(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
             detail = await uow.housing.load_complex_detail(complex_id)

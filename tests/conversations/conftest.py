@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,8 +34,10 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-async def runtime(database_url: str, clock: FixedClock) -> AsyncIterator[Runtime]:
-    settings = Settings(_env_file=None, database_url=database_url, persistence_interval=0.2)  # type: ignore[call-arg]
+async def runtime(database_url: str, clock: FixedClock, tmp_path: Path) -> AsyncIterator[Runtime]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=database_url, persistence_interval=0.2, data_dir=tmp_path
+    )
     runtime = build_runtime(settings, clock=clock)
     yield runtime
     await runtime.close()

@@ -64,7 +64,7 @@ async def test_photos_are_added_listed_and_removed_with_the_file_kept_once_by_co
     with pytest.raises(InvalidInput) as twice:
         await services.photos.add(member, first, image, caption="다시", telegram_file_id="F3", sent_as="photo")
     assert twice.value.code == "photo_duplicate"
-    album = await services.photos.list(member, first)
+    album = await services.photos.album(member, first)
     assert [p.caption for p in album.photos] == ["정문 전경"] and album.writable
 
     await services.photos.remove(member, first, added.id, added.version)
@@ -73,7 +73,7 @@ async def test_photos_are_added_listed_and_removed_with_the_file_kept_once_by_co
         await services.photos.remove(member, first, added.id, added.version)  # pressed twice
     await services.photos.remove(member, second, also.id, also.version)
     assert not stored.exists()  # the last one took the file with it
-    assert (await services.photos.list(member, first)).photos == ()
+    assert (await services.photos.album(member, first)).photos == ()
 
     added_log = await audit_of(uow_factory, "housing.photo.add")
     assert [(kind, target) for kind, target, _ in added_log] == [("complex", first), ("complex", second)]
@@ -132,7 +132,7 @@ async def test_a_member_sees_and_changes_only_their_dongs_photos(services, uow_f
     scoped = await grant(uow_factory, scoped, "housing.read", dongs=(wangdo,))
     scoped = await grant(uow_factory, scoped, "housing.write", dongs=(wangdo,))
     with pytest.raises(PermissionDenied):
-        await services.photos.list(scoped, oksu_complex)
+        await services.photos.album(scoped, oksu_complex)
     with pytest.raises(PermissionDenied):
         await services.photos.add(
             scoped, oksu_complex, make_png(2), caption=None, telegram_file_id=None, sent_as="photo"
@@ -142,7 +142,7 @@ async def test_a_member_sees_and_changes_only_their_dongs_photos(services, uow_f
     await services.photos.add(scoped, wangdo_complex, make_png(3), caption=None, telegram_file_id=None, sent_as="photo")
 
     reader = await make_staff(services, saeol_id="lee01", name="이열람", roles=("housing.read",))
-    album = await services.photos.list(reader, oksu_complex)
+    album = await services.photos.album(reader, oksu_complex)
     assert len(album.photos) == 1 and not album.writable
     with pytest.raises(PermissionDenied):
         await services.photos.add(
@@ -150,4 +150,4 @@ async def test_a_member_sees_and_changes_only_their_dongs_photos(services, uow_f
         )
     with pytest.raises(PermissionDenied):
         await services.photos.remove(reader, oksu_complex, photo.id, photo.version)
-    assert len((await services.photos.list(writer, oksu_complex)).photos) == 1
+    assert len((await services.photos.album(writer, oksu_complex)).photos) == 1
