@@ -9,7 +9,10 @@ twice, or forged data gets a polite reply and changes nothing."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InputMediaDocument, InputMediaPhoto, Update
+import logging
+
+from telegram import InlineKeyboardButton, InputFile, InputMediaDocument, InputMediaPhoto, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from conversations.buttons import ButtonData, namespace, number, page, which
@@ -20,9 +23,12 @@ from conversations.keyboards import button, markup, pager_row, rows
 from conversations.layout import when
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError
+from core.files import IMAGE_EXTENSIONS
 from core.housing.photos import PhotoGone
 from core.housing.values import ComplexPhotos, PhotoInfo
 from core.texts.i18n import grouped, t, t_plain
+
+log = logging.getLogger(__name__)
 
 ALBUM_SIZE = 10  # Telegram's most per album
 PICK_PAGE = 10
@@ -69,26 +75,17 @@ async def send_album(update: Update, context: DongneContext, complex_id: int, pa
         text = t(lang, "hp.none", name=album.complex_name) if not album.photos else t(lang, "hp.outdated_page")
         await say(update, context, text, markup(*footer_keyboard(lang, album, -1 if not album.photos else 0)[1:]))
         return
-    chat = update.effective_chat
-    assert chat is not None
     numbered = list(enumerate(shown, start=first + 1))
     for sent_as in ("photo", "document"):
-        items = [(n, p) for n, p in numbered if p.sent_as == sent_as and p.telegram_file_id]
-        if len(items) == 1:
-            position, photo = items[0]
-            caption = photo_label(lang, context, position, photo)
-            if sent_as == "photo":
-                await context.bot.send_photo(chat.id, str(photo.telegram_file_id), caption=caption)
-            else:
-                await context.bot.send_document(chat.id, str(photo.telegram_file_id), caption=caption)
-        elif items:
-            media = [
-                InputMediaPhoto(str(p.telegram_file_id), caption=photo_label(lang, context, n, p))
-                if sent_as == "photo"
-                else InputMediaDocument(str(p.telegram_file_id), caption=photo_label(lang, context, n, p))
-                for n, p in items
-            ]
-            await context.bot.send_media_group(chat.id, media)
+        items = [(n, p) for n, p in numbered if p.sent_as == sent_as]
+        if not items:
+            continue
+        try:
+            await _send_items(update, context, sent_as, items, by_file_id=True)
+        except BadRequest as error:
+            # Telegram no longer knows a file id (another bot token): the same photos from the store.
+            log.info("album of complex %s sent again from the store: %s", complex_id, error.message)
+            await _send_items(update, context, sent_as, items, by_file_id=False)
     text = t(
         lang,
         "hp.album_footer",
@@ -98,6 +95,37 @@ async def send_album(update: Update, context: DongneContext, complex_id: int, pa
         total=grouped(len(album.photos)),
     )
     await say(update, context, text, markup(*footer_keyboard(lang, album, page_number)))
+
+
+async def _send_items(
+    update: Update, context: DongneContext, sent_as: str, items: list[tuple[int, PhotoInfo]], *, by_file_id: bool
+) -> None:
+    """One album (one message for a single photo), by the photos' file ids or with their bytes."""
+    chat = update.effective_chat
+    assert chat is not None
+    lang = context.lang
+    sources: list[tuple[str | InputFile, str]] = []
+    for position, photo in items:
+        caption = photo_label(lang, context, position, photo)
+        if by_file_id and photo.telegram_file_id:
+            sources.append((photo.telegram_file_id, caption))
+            continue
+        content = await context.services.photos.content(context.staff(), photo.complex_id, photo.id)
+        name = f"{position}.{IMAGE_EXTENSIONS.get(photo.content_type, 'jpg')}"
+        # An album names each upload by an attach:// part; a single photo is the request's own file.
+        sources.append((InputFile(content, filename=name, attach=len(items) > 1), caption))
+    if len(sources) == 1:
+        source, caption = sources[0]
+        if sent_as == "photo":
+            await context.bot.send_photo(chat.id, source, caption=caption)
+        else:
+            await context.bot.send_document(chat.id, source, caption=caption)
+        return
+    media = [
+        InputMediaPhoto(source, caption=caption) if sent_as == "photo" else InputMediaDocument(source, caption=caption)
+        for source, caption in sources
+    ]
+    await context.bot.send_media_group(chat.id, media)
 
 
 async def show_pick(update: Update, context: DongneContext, complex_id: int, page_number: int) -> None:

@@ -190,6 +190,22 @@ class HousingPhotos:
                 await asyncio.to_thread(self._store.discard, current.file_path)
         return current
 
+    async def content(self, actor: StaffMember, complex_id: int, photo_id: int) -> bytes:
+        """The photo's bytes from the store, for sending it again where Telegram no longer knows its file id
+        (another bot token, or a photo added without one)."""
+        require(actor, Permission.HOUSING_READ)
+        async with self._uow() as uow:
+            detail = await uow.housing.load_complex_detail(complex_id)
+            if detail is None or not covers_dong(actor, Permission.HOUSING_READ, detail.admin_dong_id):
+                raise NotFound(f"photo {photo_id}")
+            photo = await uow.photos.get(complex_id, photo_id)
+        if photo is None or not photo.file_path:
+            raise PhotoGone(f"photo {photo_id}")
+        try:
+            return await asyncio.to_thread(self._store.read, photo.file_path)
+        except FileNotFoundError:
+            raise PhotoGone(f"photo {photo_id}: its file is missing") from None
+
     async def _dong_of(self, uow: UnitOfWork, actor: StaffMember, complex_id: int) -> int:
         detail = await uow.housing.load_complex_detail(complex_id)
         if detail is None:

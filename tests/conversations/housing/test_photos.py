@@ -186,3 +186,31 @@ async def test_a_member_scoped_to_a_dong_cannot_reach_another_dongs_photos(bot, 
     async with uow_factory() as uow:
         kept = list(await uow._session.scalars(select(Photo.complex_id)))
     assert kept == [dongs.wangdo_complex]
+
+
+async def test_photos_telegram_no_longer_knows_are_sent_from_the_data_directory(writer, services, uow_factory):
+    """Another bot token, or photos kept before it: their file ids mean nothing to Telegram now."""
+    complex_id = await make_complex(uow_factory)
+    member = await make_staff(services, saeol_id="load1", name="김적재", roles=WRITER)
+    for n, sent_as in ((1, "photo"), (2, "photo"), (3, "document")):
+        await services.photos.add(
+            member, complex_id, make_png(n), caption=f"옛 사진 {n}", telegram_file_id=f"gone-{n}", sent_as=sent_as
+        )
+    card = (await writer.send("/complex 쉐르빌"))[-1]
+    replies = await writer.press("📷 사진 (3)", message=card)
+    sent = [(m.kind, m.text, m.file_bytes) for m in replies[:-1]]
+    assert sent == [
+        ("photo", "1. 옛 사진 1 — 김적재, 2026-11-25 10:00", make_png(1)),
+        ("photo", "2. 옛 사진 2 — 김적재, 2026-11-25 10:00", make_png(2)),
+        ("document", "3. 옛 사진 3 — 김적재, 2026-11-25 10:00", make_png(3)),
+    ]
+    assert replies[-1].text == shown("ko", "hp.album_footer", name="성동삼성쉐르빌(주상복합)", first=1, last=3, total=3)
+    # One photo alone is sent as a photo of its own (Telegram's albums hold two or more).
+    await services.photos.add(
+        member, complex_id, make_png(4), caption="옛 사진 4", telegram_file_id="gone-4", sent_as="photo"
+    )
+    album = await services.photos.album(member, complex_id)
+    for photo in album.photos[:3]:
+        await services.photos.remove(member, complex_id, photo.id, photo.version)
+    single = await writer.press_data(replies[-1], f"hp:album:{complex_id}:0")
+    assert [(m.kind, m.file_bytes) for m in single[:-1]] == [("photo", make_png(4))]

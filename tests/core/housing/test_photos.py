@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.files import MAX_FILE_BYTES, image_type
 from core.housing.photos import PhotoGone, clean_caption
 from storage.audit.models import AuditEntry
@@ -151,3 +151,21 @@ async def test_a_member_sees_and_changes_only_their_dongs_photos(services, uow_f
     with pytest.raises(PermissionDenied):
         await services.photos.remove(reader, oksu_complex, photo.id, photo.version)
     assert len((await services.photos.album(writer, oksu_complex)).photos) == 1
+
+
+async def test_a_photos_bytes_are_read_back_for_its_readers_only(services, uow_factory, tmp_path):
+    complex_id = await make_complex(uow_factory)
+    oksu = await make_dong(uow_factory, "옥수동", "옥수")
+    writer = await make_staff(services, roles=WRITER)
+    photo = await services.photos.add(
+        writer, complex_id, make_png(5), caption=None, telegram_file_id=None, sent_as="photo"
+    )
+    assert await services.photos.content(writer, complex_id, photo.id) == make_png(5)
+    elsewhere = await make_staff(services, saeol_id="oksu1", name="옥수담당", roles=("housing.read",))
+    elsewhere = await grant(uow_factory, elsewhere, "housing.read", dongs=(oksu,))
+    with pytest.raises(NotFound):
+        await services.photos.content(elsewhere, complex_id, photo.id)
+    assert photo.file_path is not None
+    (tmp_path / "photos" / photo.file_path).unlink()  # lost from the disk
+    with pytest.raises(PhotoGone):
+        await services.photos.content(writer, complex_id, photo.id)
