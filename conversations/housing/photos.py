@@ -71,9 +71,13 @@ async def send_album(update: Update, context: DongneContext, complex_id: int, pa
     album = await context.services.photos.album(context.staff(), complex_id)
     first = page_number * ALBUM_SIZE
     shown = album.photos[first : first + ALBUM_SIZE]
-    if not shown:
-        text = t(lang, "hp.none", name=album.complex_name) if not album.photos else t(lang, "hp.outdated_page")
-        await say(update, context, text, markup(*footer_keyboard(lang, album, -1 if not album.photos else 0)[1:]))
+    if not shown:  # no photos (any more), or a page of an older album that has since shrunk
+        rest = footer_keyboard(lang, album, -1)[1:]
+        if not album.photos:
+            await say(update, context, t(lang, "hp.none", name=album.complex_name), markup(*rest))
+            return
+        again = [button(t_plain(lang, "hp.album_button", count=grouped(len(album.photos))), ALBUM(complex_id, 0))]
+        await say(update, context, t(lang, "hp.outdated_page"), markup(again, *rest))
         return
     numbered = list(enumerate(shown, start=first + 1))
     for sent_as in ("photo", "document"):

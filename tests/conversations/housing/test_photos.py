@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.emulator import EmulatedUser
 from core.files import MAX_FILE_BYTES
@@ -120,6 +120,14 @@ async def test_the_album_comes_back_ten_at_a_time_with_captions_and_a_button_for
     second = await writer.press("다음 사진 ▶", message=footer)
     assert [m.text.split(" — ")[0] for m in second[:-1]] == ["11. (설명 없음)", "12. (설명 없음)"]
     assert not second[-1].has_button("다음 사진 ▶")
+    # The second album's button on a screen from before photos were removed: a note and a way back to the start.
+    async with uow_factory(write=True) as uow:
+        await uow._session.execute(
+            delete(Photo).where(Photo.id.in_(select(Photo.id).order_by(Photo.id.desc()).limit(3)))
+        )
+        await uow.commit()
+    outdated = await writer.press("다음 사진 ▶", message=footer)
+    assert outdated[-1].text == shown("ko", "hp.outdated_page") and outdated[-1].has_button("📷 사진 (9)")
     assert (await answer_to(writer, footer, "hp:album:abc:0"))[1] is True  # forged
     assert (await answer_to(writer, footer, "hp:album:1:-1"))[1] is True  # before the first page
 
