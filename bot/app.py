@@ -71,6 +71,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         uow,
         clock,
         link_code_ttl=timedelta(hours=settings.link_code_ttl_hours),
+        photo_dir=settings.data_dir / "photos",
         sms_sender_number=settings.ums_sender_number,
         ums_configured=settings.ums_url is not None,
     )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from telegram import Document, InputFile, Message, PhotoSize, Update
 
 from conversations.context import DongneContext
-from core.benchmark.attachments import MAX_ATTACHMENT_BYTES
 from core.errors import InvalidInput
+from core.files import MAX_FILE_BYTES, MAX_FILE_MB
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ async def receive_file(message: Message, context: DongneContext) -> IncomingFile
         media, name, photo = message.photo[-1], None, True  # the largest size Telegram made
     else:
         raise InvalidInput("attachment_missing_file")
-    if media.file_size is not None and media.file_size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput("attachment_too_large", limit_mb=MAX_ATTACHMENT_BYTES // (1024 * 1024))
+    if media.file_size is not None and media.file_size > MAX_FILE_BYTES:
+        raise InvalidInput("attachment_too_large", limit_mb=MAX_FILE_MB)
     handle = await context.bot.get_file(media.file_id)
     content = bytes(await handle.download_as_bytearray())
     return IncomingFile(file_name=name, content=content, photo=photo, telegram_file_id=media.file_id)

@@ -20,6 +20,8 @@ from conversations.housing import edit as housing_ledger
 from conversations.housing import history as complex_history
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import nearby as complex_location
+from conversations.housing import photo_add as housing_photo_add
+from conversations.housing import photos as housing_photos
 from conversations.housing import remove as housing_ledger_remove
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
@@ -40,6 +42,8 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         *complaint_list.build_handlers(),
         *complex_history.build_handlers(),
         complex_location.build_handler(focus),
+        housing_photo_add.build_handler(focus),
+        housing_photos.build_handler(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -64,6 +68,7 @@ STATE_TYPES = {
     complaint_close.NAME: complaint_close.State,
     complaint_edit.NAME: complaint_edit.State,
     complex_location.NAME: complex_location.State,
+    housing_photo_add.NAME: housing_photo_add.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

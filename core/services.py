@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from core.audit import AuditLog
 from core.benchmark.cases import CaseRegistry
@@ -17,6 +18,7 @@ from core.housing.ledger import HousingLedger
 from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
 from core.housing.reminders import HousingReminders
+from core.housing.photos import HousingPhotos, PhotoStore
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -36,6 +38,7 @@ class Services:
     complaints: ComplaintLedger
     housing_field: HousingField
     housing_reminders: HousingReminders
+    photos: HousingPhotos
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -56,6 +59,7 @@ class Services:
         clock: Clock,
         *,
         link_code_ttl: timedelta,
+        photo_dir: Path,
         sms_sender_number: str = "",
         ums_configured: bool = False,
     ) -> Services:
@@ -69,6 +73,7 @@ class Services:
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),
             housing_reminders=HousingReminders(uow, clock, signal),
+            photos=HousingPhotos(uow, clock, PhotoStore(photo_dir)),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

@@ -14,6 +14,7 @@ from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
 from storage.housing.complaints import ComplaintRepository
 from storage.housing.ledger import LedgerRepository
+from storage.housing.photos import PhotoRepository
 from storage.housing.repository import HousingRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository
@@ -31,6 +32,7 @@ class UnitOfWork:
     housing: HousingRepository
     ledger: LedgerRepository
     complaints: ComplaintRepository
+    photos: PhotoRepository
     audit: AuditRepository
     bot_state: BotStateRepository
     bulk: BulkRepository
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.housing = HousingRepository(session)
         self.ledger = LedgerRepository(session)
         self.complaints = ComplaintRepository(session)
+        self.photos = PhotoRepository(session)
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
         self.bulk = BulkRepository(session)

@@ -3,6 +3,8 @@ benchmarking coordinators, executing departments and their cases."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -305,3 +307,15 @@ async def grant(
         member = await uow.staff.get_staff(staff.id)
     assert member is not None
     return member
+
+
+def make_png(seed: int = 0, *, width: int = 4, height: int = 3) -> bytes:
+    """A small valid PNG, its pixels (and so its bytes) different for each ``seed``."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    shade = seed.to_bytes(4, "big")[-3:]
+    rows = b"".join(b"\x00" + shade * width for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

@@ -133,8 +133,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def services(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> Services:
-    return Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24))
+def services(uow_factory: UnitOfWorkFactory, clock: FixedClock, tmp_path: Path) -> Services:
+    return Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), photo_dir=tmp_path / "photos")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ Handler = Callable[[World, Params], Awaitable[Any]]
 _DOCUMENT_LIMIT = 50 * 1024 * 1024
 _PHOTO_LIMIT = 10 * 1024 * 1024
 _DOWNLOAD_LIMIT = 20 * 1024 * 1024
+_ALBUM_LIMIT = 10
 _CHAT_ACTIONS = frozenset(
     {
         "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
@@ -108,7 +109,10 @@ async def send_venue(world: World, p: Params) -> Any:
 
 
 def _resolve_media(world: World, p: Params, field: str, kind: str) -> StoredFile:
-    value = p.values.get(field)
+    return _resolve_media_value(world, p, p.values.get(field), field, kind)
+
+
+def _resolve_media_value(world: World, p: Params, value: Any, field: str, kind: str) -> StoredFile:
     if isinstance(value, str) and value.startswith("attach://"):
         value = p.values.get(value.removeprefix("attach://"))
     if isinstance(value, Upload):
@@ -155,6 +159,56 @@ def _send_media(kind: str) -> Handler:
         return world.message_dict(chat, message)
 
     return send
+
+
+async def send_media_group(world: World, p: Params) -> Any:
+    """An album: 2–10 photos (or 2–10 documents; the two do not mix), each with its own caption. Telegram
+    checks every item before sending any, and an album carries no keyboard."""
+    chat = world.chat_for_bot(p.chat_id())
+    media = p.obj("media")
+    if not isinstance(media, list) or not all(isinstance(item, dict) for item in media):
+        raise bad_request("can't parse media JSON object")
+    if not 2 <= len(media) <= _ALBUM_LIMIT:
+        raise bad_request("wrong number of items in the media group")
+    kinds = {item.get("type") for item in media}
+    if not kinds <= {"photo", "document"}:
+        raise bad_request("unsupported media type in the media group")
+    if len(kinds) > 1:
+        raise bad_request("documents can't be mixed with other media types")
+    if p.has("reply_markup"):
+        raise bad_request("a media group can't have a reply markup")
+    prepared = []
+    for index, item in enumerate(media):
+        kind = str(item["type"])
+        stored = _resolve_media_value(world, p, item.get("media"), f"media #{index}", kind)
+        mode = item.get("parse_mode")
+        caption = item.get("caption")
+        parsed = prepare_text(
+            caption if isinstance(caption, str) else None,
+            mode if isinstance(mode, str) else None,
+            item.get("caption_entities"),
+            caption=True,
+            strict_ampersand=world.strict_html,
+        )
+        html = caption if isinstance(caption, str) and isinstance(mode, str) and mode.lower() == "html" else None
+        prepared.append((kind, stored, parsed, html, mode if isinstance(mode, str) else None))
+    reply_to = _reply_to(chat, p)
+    group = world.new_media_group_id()
+    sent = [
+        world.store_message(
+            chat,
+            from_bot=True,
+            kind=kind,
+            parsed=parsed,
+            html=html,
+            parse_mode=mode,
+            file=stored,
+            reply_to=reply_to,
+            media_group_id=group,
+        )
+        for kind, stored, parsed, html, mode in prepared
+    ]
+    return [world.message_dict(chat, message) for message in sent]
 
 
 def _editable(world: World, p: Params) -> tuple[ChatState, StoredMessage]:
@@ -270,6 +324,7 @@ METHODS: dict[str, Handler] = {
     "sendDocument": _send_media("document"),
     "sendLocation": send_location,
     "sendVenue": send_venue,
+    "sendMediaGroup": send_media_group,
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,

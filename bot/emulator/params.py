@@ -21,7 +21,7 @@ from .errors import bad_request
 _JSON_FIELDS = frozenset(
     {
         "reply_markup", "entities", "caption_entities", "commands", "scope", "allowed_updates",
-        "reply_parameters", "link_preview_options", "menu_button", "rights",
+        "reply_parameters", "link_preview_options", "menu_button", "rights", "media",
     }
 )  # fmt: skip
 _INT_FIELDS = frozenset(

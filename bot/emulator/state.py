@@ -139,6 +139,8 @@ class StoredMessage:
     edit_date: int | None = None
     edit_count: int = 0
     deleted: bool = False
+    # Messages sent together as an album (sendMediaGroup, or several photos picked at once) share one.
+    media_group_id: str | None = None
 
     def to_dict(self, sender: dict[str, Any], chat: dict[str, Any], reply_to: Any = None) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -151,6 +153,8 @@ class StoredMessage:
             data["edit_date"] = self.edit_date
         if reply_to is not None:
             data["reply_to_message"] = reply_to
+        if self.media_group_id is not None:
+            data["media_group_id"] = self.media_group_id
         if self.kind == "text":
             data["text"] = self.text
             if self.entities:

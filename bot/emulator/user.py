@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -333,6 +333,54 @@ class EmulatedUser:
             settle,
             expect_reply,
         )
+
+    async def send_album(
+        self,
+        items: Sequence[bytes | tuple[str, bytes]],
+        captions: Sequence[str | None] = (),
+        *,
+        timeout: float = WAIT_CEILING,
+        settle: float = 0.15,
+        expect_reply: bool = True,
+    ) -> list[BotMessage]:
+        """Several photos (bytes) or files (``(name, bytes)``) picked at once: as on Telegram, each arrives as
+        its own message, all sharing one media_group_id, with the caption typed for it (if any). Returns once
+        the bot has handled them all, with every bot message sent or edited meanwhile."""
+        if not 2 <= len(items) <= 10:
+            raise ValueError("Telegram clients send 2 to 10 items as one album")
+        if len({isinstance(item, tuple) for item in items}) > 1:
+            raise ValueError("Telegram clients do not mix photos and files in one album")
+        group = self._world.new_media_group_id()
+        calls_mark, activity_mark = self._chat.calls, len(self._chat.activity)
+        queued = []
+        for index, item in enumerate(items):
+            if isinstance(item, tuple):
+                stored = self._world.add_file("document", item[1], item[0], None)
+            else:
+                stored = self._world.add_file("photo", item, None, None)
+            caption = captions[index] if index < len(captions) else None
+            queued.append(
+                self._world.user_message(
+                    self._chat, kind=stored.kind, text=caption or "", file=stored, media_group_id=group
+                )[1]
+            )
+        for update_id in queued:
+            await self._world.await_response(
+                self._chat,
+                update_id,
+                calls_mark=calls_mark,
+                activity_mark=activity_mark,
+                timeout=timeout,
+                settle=settle,
+                expect_reply=False,
+            )
+        if expect_reply and self._chat.calls == calls_mark:
+            raise TimeoutError(f"the bot made no call for chat {self.id} after an album of {len(items)}")
+        touched: dict[int, None] = dict.fromkeys(self._chat.activity[activity_mark:])
+        stored_messages = [m for m in (self._chat.live(mid) for mid in touched) if m is not None and m.from_bot]
+        if stored_messages:
+            self._seen_upto = max(self._seen_upto, *(m.message_id for m in stored_messages))
+        return [snapshot(m) for m in stored_messages]
 
     async def open_start_link(
         self, url: str, *, timeout: float = WAIT_CEILING, settle: float = 0.15, expect_reply: bool = True

@@ -43,6 +43,7 @@ class World:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.profile_texts: dict[tuple[str, str], str] = {}
         self._file_serial = 0
+        self._media_group_serial = 0
         # Set once a bot in this process reports each update it has finished handling; until then the
         # user side can only guess that from a quiet chat.
         self.reports_handling = False
@@ -53,6 +54,10 @@ class World:
     @staticmethod
     def loop_time() -> float:
         return asyncio.get_running_loop().time()
+
+    def new_media_group_id(self) -> str:
+        self._media_group_serial += 1
+        return str(13_000_000_000_000_000 + self._media_group_serial)
 
     def add_file(self, kind: str, content: bytes, file_name: str | None, mime_type: str | None) -> StoredFile:
         self._file_serial += 1
@@ -112,6 +117,7 @@ class World:
         reply_to: int | None = None,
         location: tuple[float, float] | None = None,
         venue: tuple[str, str] | None = None,
+        media_group_id: str | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             chat_id=chat.user.id,
@@ -128,6 +134,7 @@ class World:
             location=location,
             venue=venue,
             reply_to=reply_to,
+            media_group_id=media_group_id,
         )
         chat.messages[message.message_id] = message
         if from_bot:
@@ -170,6 +177,7 @@ class World:
         file: StoredFile | None = None,
         reply_to: int | None = None,
         location: tuple[float, float] | None = None,
+        media_group_id: str | None = None,
     ) -> tuple[StoredMessage, int]:
         chat.started = True
         chat.blocked = False
@@ -182,6 +190,7 @@ class World:
             file=file,
             reply_to=reply_to,
             location=location,
+            media_group_id=media_group_id,
         )
         return message, self.updates.put("message", self.message_dict(chat, message))
 

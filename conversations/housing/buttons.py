@@ -13,3 +13,7 @@ REMOVE = ButtonData(
 )
 # A page of the complex's history (conversations.housing.history).
 HISTORY = ButtonData("hh:log", number("complex_id"), page())
+
+# The card's 📷 사진 (N) (an album of ten from ``page``) and ➕ 사진 추가, which begin the photo dialogues.
+ALBUM = ButtonData("hp:album", number("complex_id"), page())
+ADD_PHOTOS = ButtonData("hp:add", number("complex_id"))

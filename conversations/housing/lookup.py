@@ -20,7 +20,7 @@ from conversations import menu
 from conversations.buttons import ButtonData, namespace, number, one_of, page, token, which
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
-from conversations.housing.buttons import HISTORY, LEDGER
+from conversations.housing.buttons import ADD_PHOTOS, ALBUM, HISTORY, LEDGER
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.housing.complaint_view import OF_COMPLEX
 from conversations.housing.location_buttons import location_row
@@ -72,7 +72,7 @@ def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str
 
 def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     """A button for each section the card shows only the start of (none for what it already shows whole); the
-    ledger's changes for a writer; the complex's complaints with how many are open, and its history."""
+    ledger's changes for a writer; its photos; the complex's complaints with how many are open, and its history."""
     cid = card.detail.id
     sections = [
         button(t_plain(lang, f"lookup.section.{s}", count=grouped(section_count(card, s))), SECTION(cid, s, 0))
@@ -84,9 +84,13 @@ def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     complaints = button(
         t_plain(lang, "hc.card_button", count=grouped(card.open_complaints)), OF_COMPLEX(cid, "open", 0)
     )
+    # 📷 사진 (N) sends the album; a writer may add photos from here too (the album's screen offers the rest).
+    photos = [button(t_plain(lang, "hp.album_button", count=grouped(card.photo_count)), ALBUM(cid, 0))]
+    if not card.photo_count:
+        photos = [button(t_plain(lang, "hp.add_button"), ADD_PHOTOS(cid))] if card.writable else []
     return markup(
         *rows(sections, 2),
-        edit,
+        [*edit, *photos],
         [complaints, button(t_plain(lang, "hh.button"), HISTORY(cid, 0))],
         location_row(lang, card),
         [button(t_plain(lang, "lookup.new_search"), NEW()), button(t_plain(lang, "lookup.by_dong"), DONGS())],

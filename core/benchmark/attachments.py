@@ -10,9 +10,8 @@ from pathlib import PurePath
 
 from core.benchmark.values import NewAttachment
 from core.errors import InvalidInput
+from core.files import MAX_FILE_BYTES, MAX_FILE_MB
 
-# Telegram lets a bot download files up to 20 MB; nothing larger can reach us.
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS_PER_CASE = 10
 MAX_FILE_NAME = 150
 
@@ -110,8 +109,8 @@ def check_attachment(file_name: str | None, content: bytes, *, photo: bool = Fal
     allowed = ", ".join(ALLOWED_EXTENSIONS)
     if not content:
         raise InvalidInput("attachment_empty")
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput("attachment_too_large", limit_mb=MAX_ATTACHMENT_BYTES // (1024 * 1024))
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidInput("attachment_too_large", limit_mb=MAX_FILE_MB)
     if photo:
         extension = "png" if content.startswith(_SIGNATURES["png"][0]) else "jpg"
         file_name = file_name or f"사진.{extension}"

@@ -175,9 +175,11 @@ class ManagerHistory(Base):
 
 
 class Photo(Base):
-    """사진: metadata of a complex photo; the bytes live in the file store (or Telegram, by file id)."""
+    """사진: a complex's photo. The bytes are kept once per content in the data directory's photo store
+    (``file_path``, named by ``sha256``); the same image is refused a second time for the same complex."""
 
     __tablename__ = "photo"
+    __table_args__ = (Index("ux_photo_complex_sha256", "complex_id", "sha256", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
     caption: Mapped[str | None] = mapped_column(String(200))
@@ -186,6 +188,12 @@ class Photo(Base):
     taken_on: Mapped[date | None] = mapped_column(Date)
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True, server_default="")
+    size: Mapped[int] = mapped_column(Integer, server_default="0")
+    content_type: Mapped[str] = mapped_column(String(50), server_default="")
+    # How it came from the chat ("photo" or "document"): Telegram sends it back the same way by its file id.
+    sent_as: Mapped[str] = mapped_column(String(10), server_default="photo")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class ReminderDay(Base):

@@ -564,3 +564,82 @@ async def test_locations_and_venues_are_validated_like_telegram(bot: Client, use
     assert await bot.error("sendVenue", **no_address) == (400, "Bad Request: VENUE_ADDRESS_EMPTY")
     shown = [(m.kind, m.location, m.venue_title, m.venue_address) for m in user.messages]
     assert shown == [("location", (37.5613, 127.038), None, None), ("venue", (37.5613, 127.038), "단지", "무학로")]
+
+
+async def test_an_album_is_sent_as_messages_sharing_one_media_group(bot: Client, user: EmulatedUser) -> None:
+    first = await bot.ok("sendPhoto", how="multipart", chat_id=str(user.id), photo=("a.png", tiny_png(), "image/png"))
+    media = [
+        {"type": "photo", "media": first["photo"][0]["file_id"], "caption": "<b>정문</b>", "parse_mode": "HTML"},
+        {"type": "photo", "media": "attach://second"},
+    ]
+    album = await bot.ok(
+        "sendMediaGroup", how="multipart", chat_id=str(user.id), media=media, second=("b.png", tiny_png(), "image/png")
+    )
+    assert [m["caption"] if "caption" in m else None for m in album] == ["정문", None]
+    assert len({m["media_group_id"] for m in album}) == 1 and "media_group_id" not in first
+    assert [m.kind for m in user.messages] == ["photo"] * 3 and user.messages[1].html == "<b>정문</b>"
+    documents = [{"type": "document", "media": "attach://one"}, {"type": "document", "media": "attach://two"}]
+    files = await bot.ok(
+        "sendMediaGroup",
+        how="multipart",
+        chat_id=str(user.id),
+        media=documents,
+        one=("1.txt", b"1", "text/plain"),
+        two=("2.txt", b"2", "text/plain"),
+    )
+    assert [m["document"]["file_name"] for m in files] == ["1.txt", "2.txt"]
+    photo_id = first["photo"][0]["file_id"]
+    for params, description in (
+        ({"media": [{"type": "photo", "media": photo_id}]}, "wrong number of items in the media group"),
+        ({"media": [{"type": "photo", "media": photo_id}] * 11}, "wrong number of items in the media group"),
+        (
+            {
+                "media": [
+                    {"type": "photo", "media": photo_id},
+                    {"type": "document", "media": files[0]["document"]["file_id"]},
+                ]
+            },
+            "documents can't be mixed with other media types",
+        ),
+        (
+            {"media": [{"type": "photo", "media": photo_id}] * 2, "reply_markup": {"inline_keyboard": []}},
+            "a media group can't have a reply markup",
+        ),
+        ({"media": [{"type": "photo", "media": "nope"}] * 2}, "wrong file identifier/HTTP URL specified"),
+        ({"media": "[not json"}, "can't parse media JSON object"),
+    ):
+        assert await bot.error("sendMediaGroup", chat_id=user.id, **params) == (400, f"Bad Request: {description}")
+    assert len(user.messages) == 5  # a refused album sends nothing, not even its first items
+
+
+async def test_photos_picked_together_arrive_as_an_album_of_messages(bot: Client, user: EmulatedUser) -> None:
+    offset = await drain(bot)
+    sending = asyncio.create_task(
+        user.send_album(
+            [tiny_png(), tiny_png(), tiny_png()], captions=["정문", None, "놀이터"], expect_reply=False, settle=0
+        )
+    )
+    updates: list[Any] = []
+    while len(updates) < 3:
+        batch = await bot.ok("getUpdates", offset=offset, timeout=2)
+        updates += batch
+        offset = batch[-1]["update_id"] + 1 if batch else offset
+    await bot.ok("getUpdates", offset=offset)
+    await sending
+    messages = [u["message"] for u in updates]
+    assert len({m["media_group_id"] for m in messages}) == 1
+    assert [m.get("caption") for m in messages] == ["정문", None, "놀이터"]
+    assert all(m["photo"][0]["width"] == 1 for m in messages)
+    files = asyncio.create_task(
+        user.send_album([("a.jpg", b"\xff\xd8\xff"), ("b.jpg", b"\xff\xd8\xff\x00")], expect_reply=False, settle=0)
+    )
+    batch = await bot.ok("getUpdates", offset=offset, timeout=2)
+    while len(batch) < 2:
+        batch += await bot.ok("getUpdates", offset=batch[-1]["update_id"] + 1, timeout=2)
+    await bot.ok("getUpdates", offset=batch[-1]["update_id"] + 1)
+    await files
+    assert [u["message"]["document"]["file_name"] for u in batch] == ["a.jpg", "b.jpg"]
+    with pytest.raises(ValueError, match="2 to 10"):
+        await user.send_album([tiny_png()])
+    with pytest.raises(ValueError, match="do not mix"):
+        await user.send_album([tiny_png(), ("a.txt", b"a")])

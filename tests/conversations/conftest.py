@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,10 +34,14 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-async def runtime(database_url: str, clock: FixedClock) -> AsyncIterator[Runtime]:
+async def runtime(database_url: str, clock: FixedClock, tmp_path: Path) -> AsyncIterator[Runtime]:
     # The daily reminders have their own tests (tests/bot/test_reminders_job.py): here they would land in a chat.
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=database_url, persistence_interval=0.2, housing_reminder_hour=None
+        _env_file=None,
+        database_url=database_url,
+        persistence_interval=0.2,
+        housing_reminder_hour=None,
+        data_dir=tmp_path,
     )
     runtime = build_runtime(settings, clock=clock)
     yield runtime

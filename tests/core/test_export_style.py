@@ -119,9 +119,11 @@ async def test_the_statistics_workbook_with_cases_has_counts_as_numbers(services
     assert totals and all(isinstance(cell.value, int) and cell.number_format == "#,##0" for cell in totals)
 
 
-async def sent_with_a_ums(uow_factory, clock):
+async def sent_with_a_ums(uow_factory, clock, tmp_path):
     """A batch written by a process with a UMS, its messages then delivered or failed as the UMS reported."""
-    configured = Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), ums_configured=True)
+    configured = Services.build(
+        uow_factory, clock, link_code_ttl=timedelta(hours=24), photo_dir=tmp_path / "photos", ums_configured=True
+    )
     await make_complex(uow_factory, representatives=3)
     actor = await make_staff(configured, saeol_id="sms01", name="문자담당", roles=("sms.send",))
     batch = await configured.sms.send(actor, REPS, "안내 말씀 드립니다")
@@ -138,8 +140,10 @@ async def sent_with_a_ums(uow_factory, clock):
     return actor, batch
 
 
-async def test_the_sms_results_workbook_is_korean_and_describes_the_batch_not_the_viewer(services, uow_factory, clock):
-    actor, batch = await sent_with_a_ums(uow_factory, clock)
+async def test_the_sms_results_workbook_is_korean_and_describes_the_batch_not_the_viewer(
+    services, uow_factory, clock, tmp_path
+):
+    actor, batch = await sent_with_a_ums(uow_factory, clock, tmp_path)
     # ``services`` has no UMS: the process writing the file is not the one that sent the batch.
     assert not services.sms.ums_configured
     assert (await services.sms.batch(actor, batch.id)).ums_configured
@@ -170,11 +174,15 @@ async def test_the_sms_results_workbook_is_korean_and_describes_the_batch_not_th
     assert sheet.column_dimensions["H"].width == min(display_width(reasons[2]) + 3, 60)
 
 
-async def test_a_batch_its_sender_had_no_ums_for_says_so_even_when_the_viewer_has_one(services, uow_factory, clock):
+async def test_a_batch_its_sender_had_no_ums_for_says_so_even_when_the_viewer_has_one(
+    services, uow_factory, clock, tmp_path
+):
     await make_complex(uow_factory, representatives=1)
     actor = await make_staff(services, saeol_id="sms01", name="문자담당", roles=("sms.send",))
     batch = await services.sms.send(actor, REPS, "안내")
-    viewer = Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), ums_configured=True)
+    viewer = Services.build(
+        uow_factory, clock, link_code_ttl=timedelta(hours=24), photo_dir=tmp_path / "photos", ums_configured=True
+    )
     assert not (await viewer.sms.batch(actor, batch.id)).ums_configured
     listed = await viewer.sms.list_batches(actor)
     assert [b.ums_configured for b in listed.items] == [False]
@@ -201,8 +209,10 @@ async def test_the_audit_workbook_has_dates_as_dates_and_the_count_as_a_number(s
     assert created.is_date and created.value == clock.local().replace(tzinfo=None)
 
 
-async def test_a_batch_made_with_a_ums_but_dispatched_without_one_says_it_was_not_sent(uow_factory, clock):
-    configured = Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), ums_configured=True)
+async def test_a_batch_made_with_a_ums_but_dispatched_without_one_says_it_was_not_sent(uow_factory, clock, tmp_path):
+    configured = Services.build(
+        uow_factory, clock, link_code_ttl=timedelta(hours=24), photo_dir=tmp_path / "photos", ums_configured=True
+    )
     await make_complex(uow_factory, representatives=1)
     actor = await make_staff(configured, saeol_id="sms01", name="문자담당", roles=("sms.send",))
     batch = await configured.sms.send(actor, REPS, "안내")

@@ -361,7 +361,7 @@ async def test_an_english_speaking_sender_is_answered_in_english(bot, services, 
 
 
 async def test_a_batch_sent_by_a_process_with_a_ums_is_not_called_unsent_by_a_bot_without_one(
-    bot, services, emulator, uow_factory, clock
+    bot, services, emulator, uow_factory, clock, tmp_path
 ):
     """The batch says whether it went to a UMS, not the settings of the bot showing it: an office whose
     dispatcher runs with DONGNE_UMS_URL and whose chat bot runs without it sees no "UMS 미설정" on it."""
@@ -370,7 +370,9 @@ async def test_a_batch_sent_by_a_process_with_a_ums_is_not_called_unsent_by_a_bo
     sender = emulator.user(SENDER_TG, first_name="문자")
     await sender.send("/start")
     assert not services.sms.ums_configured  # the bot's own process has no UMS
-    with_ums = Services.build(uow_factory, clock, link_code_ttl=timedelta(hours=24), ums_configured=True)
+    with_ums = Services.build(
+        uow_factory, clock, link_code_ttl=timedelta(hours=24), photo_dir=tmp_path / "photos", ums_configured=True
+    )
     await with_ums.sms.send(actor, RecipientSelection("representatives"), "관리비 점검 일정 안내드립니다.")
 
     results = (await sender.send("/sms_results"))[-1]

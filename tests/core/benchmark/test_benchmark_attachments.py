@@ -6,12 +6,12 @@ import pytest
 
 from core.benchmark.attachments import (
     DOCUMENT,
-    MAX_ATTACHMENT_BYTES,
     MAX_FILE_NAME,
     PHOTO,
     check_attachment,
 )
 from core.errors import InvalidInput
+from core.files import MAX_FILE_BYTES
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # HWP 5 and legacy Office
@@ -68,14 +68,14 @@ def test_other_kinds_renamed_programs_broken_and_empty_files_are_refused(name, c
 
 
 def test_a_file_over_the_telegram_download_limit_is_refused_and_one_at_the_limit_is_not():
-    content = bytearray(MAX_ATTACHMENT_BYTES + 1)  # the one large allocation, shrunk in place below
+    content = bytearray(MAX_FILE_BYTES + 1)  # the one large allocation, shrunk in place below
     content[: len(PDF)] = PDF
     with pytest.raises(InvalidInput) as refused:
         check_attachment("큰 보고서.pdf", content)
     assert refused.value.code == "attachment_too_large"
     assert refused.value.params == {"limit_mb": 20}
     del content[-1]
-    assert check_attachment("큰 보고서.pdf", content).size == MAX_ATTACHMENT_BYTES
+    assert check_attachment("큰 보고서.pdf", content).size == MAX_FILE_BYTES
 
 
 @pytest.mark.parametrize(
