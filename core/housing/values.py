@@ -478,40 +478,6 @@ class ComplaintRecord:
     created_at: datetime
     updated_by_name: str | None
     updated_at: datetime | None
-# -- photos -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NewPhoto:
-    """A photo as it is kept: its bytes are in the photo store under ``file_path``, named by ``sha256``."""
-
-    complex_id: int
-    caption: str | None
-    sha256: str
-    size: int
-    content_type: str
-    file_path: str
-    telegram_file_id: str | None
-    sent_as: str  # "photo" | "document": how the chat sent it, and how it is sent back
-    uploaded_at: datetime
-    uploaded_by: int
-
-
-@dataclass(frozen=True, slots=True)
-class PhotoInfo:
-    """A complex's photo as the chat lists it and sends it back."""
-
-    id: int
-    complex_id: int
-    caption: str | None
-    sha256: str
-    size: int
-    content_type: str
-    file_path: str | None
-    telegram_file_id: str | None
-    sent_as: str
-    uploaded_at: datetime
-    uploaded_by: str | None  # the member's name
     version: int
 
 
@@ -609,6 +575,46 @@ class UnlicensedManager:
     complex: str
     admin_dong_id: int
     manager: str
+
+
+# -- photos -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewPhoto:
+    """A photo as it is kept: its bytes are in the photo store under ``file_path``, named by ``sha256``."""
+
+    complex_id: int
+    caption: str | None
+    sha256: str
+    size: int
+    content_type: str
+    file_path: str
+    telegram_file_id: str | None
+    sent_as: str  # "photo" | "document": how the chat sent it, and how it is sent back
+    uploaded_at: datetime
+    uploaded_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoInfo:
+    """A complex's photo as the chat lists it and sends it back."""
+
+    id: int
+    complex_id: int
+    caption: str | None
+    sha256: str
+    size: int
+    content_type: str
+    file_path: str | None
+    telegram_file_id: str | None
+    sent_as: str
+    uploaded_at: datetime
+    uploaded_by: str | None  # the member's name
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class ComplexPhotos:
     """A complex's photos, oldest first, and whether the reader may add and remove them."""
 
