@@ -113,6 +113,7 @@ async def complex_card(walk: Walk) -> None:
         label("nearby.place_button"),
         label("hl.edit_button"),
         label("hh.button"),
+        label("hp.add_button"),
     }
     for text in [label for label in buttons_of(card) if label not in searching]:
         fresh = await walk.quietly(f"/complex {LARGE_COMPLEX_QUERY}")
