@@ -23,6 +23,7 @@ from conversations.housing import nearby as complex_location
 from conversations.housing import photo_add as housing_photo_add
 from conversations.housing import photos as housing_photos
 from conversations.housing import remove as housing_ledger_remove
+from conversations.housing import people as representative_search
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results
@@ -44,6 +45,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         complex_location.build_handler(focus),
         housing_photo_add.build_handler(focus),
         housing_photos.build_handler(),
+        representative_search.build_handler(focus),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -69,6 +71,7 @@ STATE_TYPES = {
     complaint_edit.NAME: complaint_edit.State,
     complex_location.NAME: complex_location.State,
     housing_photo_add.NAME: housing_photo_add.State,
+    representative_search.NAME: representative_search.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,
     benchmark_progress.NAME: benchmark_progress.State,

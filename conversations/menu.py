@@ -58,6 +58,7 @@ class Command:
 COMMANDS = (
     Command("start", guest=True),
     Command("complex", (Permission.HOUSING_READ,)),
+    Command("rep", (Permission.HOUSING_READ,)),
     Command("complaints", (Permission.HOUSING_READ,)),
     Command("cases", (COORDINATE, EXECUTE)),
     Command("newcase", (COORDINATE,)),

@@ -19,6 +19,7 @@ from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
 from core.housing.photos import HousingPhotos, PhotoStore
 from core.housing.reminders import HousingReminders
+from core.housing.people import RepresentativeSearch
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -39,6 +40,7 @@ class Services:
     housing_field: HousingField
     housing_reminders: HousingReminders
     photos: HousingPhotos
+    representatives: RepresentativeSearch
     staff: StaffDirectory
     cases: CaseRegistry
     decisions: CaseDecisions
@@ -74,6 +76,7 @@ class Services:
             housing_field=HousingField(uow, clock),
             housing_reminders=HousingReminders(uow, clock, signal),
             photos=HousingPhotos(uow, clock, PhotoStore(photo_dir)),
+            representatives=RepresentativeSearch(uow, clock),
             staff=StaffDirectory(uow, clock, link_code_ttl=link_code_ttl),
             cases=CaseRegistry(uow, clock, signal),
             decisions=CaseDecisions(uow, clock, signal),

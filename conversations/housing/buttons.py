@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conversations.buttons import ButtonData, number, one_of, page
+from conversations.buttons import ButtonData, number, one_of, page, token
 from core.housing.fields import LIST_RECORDS
 
 LEDGER = ButtonData("hl:go", number("complex_id"))
@@ -17,3 +17,7 @@ HISTORY = ButtonData("hh:log", number("complex_id"), page())
 # The card's 📷 사진 (N) (an album of ten from ``page``) and ➕ 사진 추가, which begin the photo dialogues.
 ALBUM = ButtonData("hp:album", number("complex_id"), page())
 ADD_PHOTOS = ButtonData("hp:add", number("complex_id"))
+# 입주자대표 찾기: asked for from the complex search's prompt, and its results' pager (``search`` is the
+# fingerprint of the search a page belongs to).
+REPRESENTATIVES = ButtonData("hr:ask")
+REPRESENTATIVE_RESULTS = ButtonData("hr:q", page(), token("search"))

@@ -20,7 +20,7 @@ from conversations import menu
 from conversations.buttons import ButtonData, namespace, number, one_of, page, token, which
 from conversations.context import DongneContext
 from conversations.dialogue import TEXT, DialogueFocus, dialogue, enter, on_message
-from conversations.housing.buttons import ADD_PHOTOS, ALBUM, HISTORY, LEDGER
+from conversations.housing.buttons import ADD_PHOTOS, ALBUM, HISTORY, LEDGER, REPRESENTATIVES
 from conversations.housing.card import SECTIONS, render_card, render_section, section_count, section_pages, summary_line
 from conversations.housing.complaint_view import OF_COMPLEX
 from conversations.housing.location_buttons import location_row
@@ -70,6 +70,14 @@ def results_keyboard(lang: str, page: Page[ComplexSummary], page_data: tuple[str
     )
 
 
+def prompt_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """Under the search's prompt: browse by dong instead, or find a representative by name."""
+    return markup(
+        [button(t_plain(lang, "lookup.by_dong"), DONGS())],
+        [button(t_plain(lang, "housing_people.ask_button"), REPRESENTATIVES())],
+    )
+
+
 def card_keyboard(lang: str, card: ComplexCard) -> InlineKeyboardMarkup:
     """A button for each section the card shows only the start of (none for what it already shows whole); the
     ledger's changes for a writer; its photos; the complex's complaints with how many are open, and its history."""
@@ -108,12 +116,7 @@ async def start(update: Update, context: DongneContext) -> State:
     if text.strip():
         await run_search(update, context, text)
     else:
-        await say(
-            update,
-            context,
-            t(context.lang, "lookup.ask_name"),
-            markup([button(t_plain(context.lang, "lookup.by_dong"), DONGS())]),
-        )
+        await say(update, context, t(context.lang, "lookup.ask_name"), prompt_keyboard(context.lang))
     return State.AWAIT_QUERY
 
 
@@ -247,9 +250,7 @@ async def on_button(update: Update, context: DongneContext) -> State:
     if kind is DONGS:
         await show_dongs(update, context)
     elif kind is NEW:
-        await say(
-            update, context, t(lang, "lookup.ask_name"), markup([button(t_plain(lang, "lookup.by_dong"), DONGS())])
-        )
+        await say(update, context, t(lang, "lookup.ask_name"), prompt_keyboard(lang))
     elif kind is OPEN:
         await send_card(update, context, *values)
     elif kind is CARD:

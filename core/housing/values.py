@@ -622,3 +622,34 @@ class ComplexPhotos:
     complex_name: str
     photos: tuple[PhotoInfo, ...]
     writable: bool
+
+
+# -- representatives found by name ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RepresentativeMatch:
+    """A representative found by name, with the complex and dong they sit for (as stored, unmasked)."""
+
+    id: int
+    complex_id: int
+    complex_name: str
+    admin_dong_id: int
+    admin_dong: str
+    position: str
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RepresentativeHit:
+    """A search result as its reader may see it: ``phone`` masked unless pii.view covers the dong."""
+
+    id: int
+    complex_id: int
+    complex_name: str
+    admin_dong: str
+    position: str
+    name: str
+    phone: str | None
+    phone_masked: bool

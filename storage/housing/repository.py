@@ -17,6 +17,7 @@ from core.housing.values import (
     GroupRecord,
     Office,
     PlacedComplex,
+    RepresentativeMatch,
     RepresentativeRecord,
     SupportProjectRecord,
     TermEnding,
@@ -60,6 +61,62 @@ class HousingRepository:
         if admin_dong_ids is not None:
             condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
         return await self._page(condition, offset=offset, limit=limit)
+
+    async def find_representatives_by_name(
+        self, fragment: str, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None = None
+    ) -> tuple[list[RepresentativeMatch], int]:
+        """Representatives whose name contains the fragment (spacing and case aside, as ``name_key`` reads
+        a name), by name, then complex; and how many match in all. ``admin_dong_ids`` as for complexes."""
+        key = func.lower(func.replace(Representative.name, " ", ""))
+        condition: ColumnElement[bool] = key.contains(name_key(fragment), autoescape=True)
+        if admin_dong_ids is not None:
+            condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
+        joined = (
+            select(
+                Representative.id,
+                Representative.complex_id,
+                Complex.name.label("complex_name"),
+                Complex.admin_dong_id,
+                AdminDong.name.label("admin_dong"),
+                Position.name.label("position"),
+                Representative.name,
+                Representative.phone,
+                func.count().over().label("total"),
+            )
+            .join(Complex, Complex.id == Representative.complex_id)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .join(Position, Position.id == Representative.position_id)
+            .where(condition)
+        )
+        rows = (
+            await self._session.execute(
+                joined.order_by(Representative.name, Complex.name, Representative.id).offset(offset).limit(limit)
+            )
+        ).all()
+        items = [
+            RepresentativeMatch(
+                id=r.id,
+                complex_id=r.complex_id,
+                complex_name=r.complex_name,
+                admin_dong_id=r.admin_dong_id,
+                admin_dong=r.admin_dong,
+                position=r.position,
+                name=r.name,
+                phone=r.phone,
+            )
+            for r in rows
+        ]
+        if rows:
+            return items, int(rows[0].total)
+        if offset == 0:
+            return items, 0
+        total = await self._session.scalar(
+            select(func.count())
+            .select_from(Representative)
+            .join(Complex, Complex.id == Representative.complex_id)
+            .where(condition)
+        )
+        return items, int(total or 0)
 
     async def list_complexes_in_dong(
         self, admin_dong_id: int, *, offset: int, limit: int
