@@ -20,10 +20,10 @@ from conversations.housing import edit as housing_ledger
 from conversations.housing import history as complex_history
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import nearby as complex_location
+from conversations.housing import people as representative_search
 from conversations.housing import photo_add as housing_photo_add
 from conversations.housing import photos as housing_photos
 from conversations.housing import remove as housing_ledger_remove
-from conversations.housing import people as representative_search
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results

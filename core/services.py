@@ -17,9 +17,9 @@ from core.housing.history import HousingHistory
 from core.housing.ledger import HousingLedger
 from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
+from core.housing.people import RepresentativeSearch
 from core.housing.photos import HousingPhotos, PhotoStore
 from core.housing.reminders import HousingReminders
-from core.housing.people import RepresentativeSearch
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists

@@ -65,7 +65,17 @@ async def test_a_role_granted_on_the_admin_pages_reaches_help_and_the_menu_by_th
 
     help_text = (await officer.send("/help"))[-1].text
     assert shown("ko", "help.line.sms") in help_text and shown("ko", "help.line.sms_results") in help_text
-    assert names(officer) == ["start", "complex", "rep", "complaints", "sms", "sms_results", "language", "help", "cancel"]
+    assert names(officer) == [
+        "start",
+        "complex",
+        "rep",
+        "complaints",
+        "sms",
+        "sms_results",
+        "language",
+        "help",
+        "cancel",
+    ]
 
 
 async def test_a_deactivated_member_falls_back_to_the_guests_menu(officer, uow_factory):
