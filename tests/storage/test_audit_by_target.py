@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect
 
+from core.values import AuditQuery
 from storage.uow import UnitOfWorkFactory
 
 AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
@@ -12,7 +13,7 @@ AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 async def test_the_migrated_schema_has_the_target_index(engine):
     async with engine.connect() as connection:
         indexes = await connection.run_sync(lambda sync: inspect(sync).get_indexes("audit_log"))
-    assert {"name": "ix_audit_log_target", "columns": ["target_type", "target_id", "id"]} in [
+    assert {"name": "ix_audit_log_target_at", "columns": ["target_type", "target_id", "at"]} in [
         {"name": index["name"], "columns": index["column_names"]} for index in indexes
     ]
 
@@ -39,9 +40,10 @@ async def test_a_targets_changes_come_newest_first_without_its_reads_or_other_ta
             )
         await uow.commit()
     async with uow_factory() as uow:
-        total = await uow.audit.count_changes_of("complex", 1, action_prefix="housing.")
-        first = await uow.audit.list_changes_of("complex", 1, action_prefix="housing.", offset=0, limit=1)
-        rest = await uow.audit.list_changes_of("complex", 1, action_prefix="housing.", offset=1, limit=5)
+        query = AuditQuery(target=("complex", 1), action_prefix="housing.")
+        total = await uow.audit.count_entries(query)
+        first = await uow.audit.list_entries(query, offset=0, limit=1)
+        rest = await uow.audit.list_entries(query, offset=1, limit=5)
     assert total == 2
     assert [(r.action, r.details["record_id"]) for r in first + rest] == [
         ("housing.representative.add", 3),

@@ -16,7 +16,7 @@ async def test_a_dong_scoped_officer_reaches_no_other_dongs_complex_by_any_butto
     assert card.text.startswith("🏢 성수현대아파트")
     refused = shown("ko", "error.permission_denied")
     other = district.wangdo_complex
-    for data in (f"cx:open:{other}", f"cx:card:{other}", f"cx:sec:{other}:reps:0", f"hh:page:{other}:0"):
+    for data in (f"cx:open:{other}", f"cx:card:{other}", f"cx:sec:{other}:reps:0", f"hh:log:{other}:0"):
         reply = (await officer.press_data(card, data))[-1]
         assert reply.text == refused, data
         assert "쉐르빌" not in reply.text

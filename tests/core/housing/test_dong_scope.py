@@ -46,9 +46,8 @@ async def test_housing_reads_stay_within_the_members_dongs(services, district, o
     with pytest.raises(PermissionDenied):
         await services.housing.get_complex_card(officer, district.wangdo_complex)
     with pytest.raises(PermissionDenied):
-        await services.housing_history.complex_history(officer, district.wangdo_complex)
-    _, masked, _ = await services.housing_history.complex_history(officer, district.seongsu_complex)
-    assert not masked
+        await services.housing_history.changes(officer, district.wangdo_complex)
+    assert not (await services.housing_history.changes(officer, district.seongsu_complex)).personal_data_masked
 
 
 async def test_the_representative_search_finds_no_one_beyond_the_members_dongs(services, district, officer):
