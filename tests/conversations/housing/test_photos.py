@@ -222,3 +222,17 @@ async def test_photos_telegram_no_longer_knows_are_sent_from_the_data_directory(
         await services.photos.remove(member, complex_id, photo.id, photo.version)
     single = await writer.press_data(replies[-1], f"hp:album:{complex_id}:0")
     assert [(m.kind, m.file_bytes) for m in single[:-1]] == [("photo", make_png(4))]
+
+
+async def test_a_restart_midway_through_an_upload_keeps_the_dialogue_and_its_count(writer, bot, uow_factory, kill):
+    await make_complex(uow_factory)
+    await start_adding(writer)
+    await writer.send_photo(make_png(1), caption="정문")
+    await bot.app.update_persistence()  # the periodic flush before the kill
+    await kill()
+    saved = (await writer.send_photo(make_png(2), caption="후문"))[-1]
+    assert saved.text == shown("ko", "hp.saved_one", count=2)
+    card = (await writer.press("✅ 완료", message=saved))[-1]
+    assert card.has_button("📷 사진 (2)")
+    # 완료 on the finished screen: the dialogue is over, and the press is answered politely.
+    assert (await answer_to(writer, saved, "hp:done"))[1] is True
