@@ -20,7 +20,7 @@ from conversations.context import DongneContext
 from conversations.housing.buttons import ADD_PHOTOS, ALBUM
 from conversations.housing.lookup import CARD
 from conversations.keyboards import button, markup, pager_row, rows
-from conversations.layout import when
+from conversations.layout import excerpt, when
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError
 from core.files import IMAGE_EXTENSIONS
@@ -32,19 +32,22 @@ log = logging.getLogger(__name__)
 
 ALBUM_SIZE = 10  # Telegram's most per album
 PICK_PAGE = 10
+BUTTON_CAPTION = 24
 PICK = ButtonData("hp:pick", number("complex_id"), page())
 ASK = ButtonData("hp:ask", number("complex_id"), number("photo_id"), number("version"))
 REMOVE = ButtonData("hp:rm", number("complex_id"), number("photo_id"), number("version"))
 KINDS = (ALBUM, PICK, ASK, REMOVE)
 
 
-def photo_label(lang: str, context: DongneContext, position: int, photo: PhotoInfo) -> str:
-    """One photo as the album's caption and the removal list name it (plain text: no parse mode)."""
+def photo_label(lang: str, context: DongneContext, position: int, photo: PhotoInfo, *, short: bool = False) -> str:
+    """One photo as the album's caption and the removal list name it (plain text: no parse mode); ``short``
+    for a button, whose caption is cut to fit a phone's width."""
+    caption = photo.caption or t_plain(lang, "hp.no_caption")
     return t_plain(
         lang,
         "hp.label",
         number=position,
-        caption=photo.caption or t_plain(lang, "hp.no_caption"),
+        caption=excerpt(caption, BUTTON_CAPTION) if short else caption,
         who=photo.uploaded_by or t_plain(lang, "hp.someone"),
         at=when(context.services.clock, photo.uploaded_at),
     )
@@ -144,7 +147,7 @@ async def show_pick(update: Update, context: DongneContext, complex_id: int, pag
         page_number = pages - 1
     first = page_number * PICK_PAGE
     picks = [
-        button(photo_label(lang, context, n, p), ASK(complex_id, p.id, p.version))
+        button(photo_label(lang, context, n, p, short=True), ASK(complex_id, p.id, p.version))
         for n, p in enumerate(album.photos[first : first + PICK_PAGE], start=first + 1)
     ]
     text = t(lang, "hp.pick", name=album.complex_name) if album.photos else t(lang, "hp.none", name=album.complex_name)

@@ -137,19 +137,21 @@ async def test_a_photo_is_removed_once_and_its_file_goes_with_its_last_use(write
     await start_adding(writer)
     await writer.send_photo(make_png(1), caption="정문")
     await writer.send_photo(make_png(2), caption="놀이터")
-    footer = (await writer.press("📷 사진 (2)", message=(await writer.press("✅ 완료"))[-1]))[-1]
+    await writer.send_photo(make_png(3), caption="단지 안 어린이 놀이터와 경로당 사이의 보행로, 2026년 정비 후")
+    footer = (await writer.press("📷 사진 (3)", message=(await writer.press("✅ 완료"))[-1]))[-1]
     listed = (await writer.press("🗑 사진 삭제", message=footer))[-1]
     assert listed.text == shown("ko", "hp.pick", name="성동삼성쉐르빌(주상복합)")
+    assert listed.button_texts()[2] == "3. 단지 안 어린이 놀이터와 경로당 사이의 보… — 박사진, 2026-11-25 10:00"
     asked = (await writer.press("1. 정문 — 박사진, 2026-11-25 10:00", message=listed))[-1]
     assert "이 사진을 삭제하시겠습니까?" in asked.text
     yes = asked.button("🗑 삭제합니다")
     assert yes is not None and yes.callback_data is not None
     done = (await writer.press("🗑 삭제합니다", message=asked))[-1]
-    assert done.text == shown("ko", "hp.removed", caption="정문", total=1)
+    assert done.text == shown("ko", "hp.removed", caption="정문", total=2)
     # The same confirmation again (a second tap that reached the bot late): nothing more is removed.
     again = (await writer.press_data(done, yes.callback_data))[-1]
     assert again.text == shown("ko", "hp.gone")
-    assert [c for c, _, _ in await photos(uow_factory)] == ["놀이터"]
+    assert [c for c, _, _ in await photos(uow_factory)][:1] == ["놀이터"]
     digest = hashlib.sha256(make_png(1)).hexdigest()
     assert not (tmp_path / "photos" / digest[:2] / f"{digest}.png").exists()
     assert await audited(uow_factory, "housing.photo.remove") == [complex_id]
@@ -222,3 +224,17 @@ async def test_photos_telegram_no_longer_knows_are_sent_from_the_data_directory(
         await services.photos.remove(member, complex_id, photo.id, photo.version)
     single = await writer.press_data(replies[-1], f"hp:album:{complex_id}:0")
     assert [(m.kind, m.file_bytes) for m in single[:-1]] == [("photo", make_png(4))]
+
+
+async def test_a_restart_midway_through_an_upload_keeps_the_dialogue_and_its_count(writer, bot, uow_factory, kill):
+    await make_complex(uow_factory)
+    await start_adding(writer)
+    await writer.send_photo(make_png(1), caption="정문")
+    await bot.app.update_persistence()  # the periodic flush before the kill
+    await kill()
+    saved = (await writer.send_photo(make_png(2), caption="후문"))[-1]
+    assert saved.text == shown("ko", "hp.saved_one", count=2)
+    card = (await writer.press("✅ 완료", message=saved))[-1]
+    assert card.has_button("📷 사진 (2)")
+    # 완료 on the finished screen: the dialogue is over, and the press is answered politely.
+    assert (await answer_to(writer, saved, "hp:done"))[1] is True
