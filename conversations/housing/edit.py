@@ -26,7 +26,7 @@ from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, e
 from conversations.housing import ledger_steps as steps
 from conversations.housing.buttons import ADD, LEDGER, REMOVE
 from conversations.housing.ledger_steps import LedgerDraft, StepButtons
-from conversations.housing.ledger_view import label, refusal, render_record, title
+from conversations.housing.ledger_view import former_managers_text, label, refusal, render_record, title
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError
@@ -100,7 +100,12 @@ async def _ask(update: Update, context: DongneContext, state: State) -> State:
         picks = [button(label(lang, item.record, f.name), FIELD(f.name)) for f in FIELDS[item.record]]
         remove = REMOVE(cid, item.record, item.id, item.version) if item.record != "complex" else None
         removable = [button(t_plain(lang, "hl.remove"), remove)] if remove else []
-        text = "\n\n".join([render_record(lang, item), t(lang, "hl.pick_field")])
+        parts = [render_record(lang, item)]
+        if item.record == "office":
+            former = await context.services.ledger.former_managers(context.staff(), cid)
+            if former:
+                parts.append(former_managers_text(lang, former))
+        text = "\n\n".join([*parts, t(lang, "hl.pick_field")])
         await show(update, context, text, markup(*rows(picks, 2), removable, steps.cancel_row(lang, KINDS)))
     elif state is State.VALUE:
         await steps.ask_value(update, context, DRAFT_KEY, draft, KINDS)

@@ -7,7 +7,7 @@ from datetime import date
 
 from core.errors import DongneError
 from core.housing.fields import FIELDS, Kind, spec
-from core.housing.values import LedgerRecord
+from core.housing.values import FormerManagerView, LedgerRecord
 from core.texts.i18n import grouped, has_text, t, t_plain
 
 
@@ -76,3 +76,26 @@ def refusal(lang: str, record: str, error: DongneError) -> str:
         elif isinstance(value, int) and key_name != "limit":
             params[key_name] = grouped(value)
     return t(lang, key, **params)
+
+
+FORMER_SHOWN = 5  # the latest replaced managers on the office's screen; the history button has every change
+
+
+def former_managers_text(lang: str, former: list[FormerManagerView]) -> str:
+    """관리소장 이력: who ran the office before, from when until they were replaced (the latest first)."""
+    lines = [t(lang, "hl.former_heading", count=grouped(len(former)))]
+    for manager in former[:FORMER_SHOWN]:
+        since = manager.assigned_on.strftime("%Y.%m.%d") if manager.assigned_on else ""
+        grade_key = f"hl.choice.manager_license_grade.{manager.license_grade}"
+        grade = t_plain(lang, grade_key) if manager.license_grade else ""
+        lines.append(
+            t(
+                lang,
+                "hl.former_line",
+                name=manager.name,
+                since=since,
+                until=manager.replaced_on.strftime("%Y.%m.%d"),
+                grade=grade or t_plain(lang, "hl.empty"),
+            )
+        )
+    return "\n".join(lines)

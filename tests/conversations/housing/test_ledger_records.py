@@ -46,9 +46,11 @@ async def test_naming_a_new_manager_keeps_the_previous_one_in_the_history(writer
     assert (name, mobile, phone) == ("최소장", None, "02-2292-1234")
     [(former, former_mobile)] = await rows(uow_factory, ManagerHistory.name, ManagerHistory.mobile)
     assert (former, former_mobile) == ("이정호", "010-2345-5678")
-    # The new manager's licence grade is chosen from buttons, the mobile typed in any form.
+    # The office's screen names who ran it before, and until when; the new manager's licence grade is chosen
+    # from buttons, the mobile typed in any form.
     await open_ledger(writer, "관리사무소")
-    await writer.press("관리사무소 (소장 최소장)")
+    office = await writer.press("관리사무소 (소장 최소장)")
+    assert "▶ 이전 관리소장 1명\n• 이정호 · 2013.04.23~2026.11.25 · 주택관리사" in office[-1].text
     await writer.press("자격 등급")
     await writer.press("주택관리사보")
     await open_ledger(writer, "관리사무소")
