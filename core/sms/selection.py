@@ -2,11 +2,12 @@
 sender's saved lists. Numbers are checked every time, so a saved list never sends to a number that has
 since become invalid.
 
-An ``sms.send`` grant scoped to dongs bounds every selection: "every complex" means every complex in those
-dongs; a dong or a complex beyond them is refused with ``OutsideScope`` (naming it), never quietly
-narrowed, so the sender knows why the list is shorter than they asked. A saved list is judged at send time
-by where its complexes lie now: people beyond the sender's current dongs are left out and counted, so a list
-saved under a wider grant still reaches the people the sender may reach, and the preview says how many it
+An ``sms.send`` grant scoped to dongs bounds every selection, and so does a ``housing.read`` grant scoped
+to dongs (``sending_dongs``): "every complex" means every complex in those dongs; a dong or a complex
+beyond them is refused with ``OutsideScope`` (naming it), never quietly narrowed, so the sender knows why
+the list is shorter than they asked. A saved list is judged at send time by where its complexes lie now:
+people beyond the sender's current dongs are left out and counted, so a list saved under a wider grant
+still reaches the people the sender may reach, and the preview says how many it
 left out. People typed in by hand (no complex) are the sender's own, not the registry's, and stay."""
 
 from __future__ import annotations
@@ -30,8 +31,20 @@ CHECKED_INLINE = 500
 OUTSIDE_NAMED = 10  # complex ids a refusal names; more are counted
 
 
+def sending_dongs(actor: StaffMember) -> frozenset[int] | None:
+    """The dongs a sender reaches (None: every dong): their ``sms.send`` grant's, and no further than their
+    ``housing.read`` grant's, since a dong-scoped housing member sees only their dongs' complexes everywhere,
+    texts included, whatever an older or wider ``sms.send`` grant says. A sender who reads no housing at all
+    is bounded by ``sms.send`` alone."""
+    sending = dong_scope(actor, Permission.SMS_SEND)
+    reading = dong_scope(actor, Permission.HOUSING_READ) if can(actor, Permission.HOUSING_READ) else None
+    if reading is None:
+        return sending
+    return reading if sending is None else sending & reading
+
+
 async def resolve_selection(uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
-    scope = dong_scope(actor, Permission.SMS_SEND)
+    scope = sending_dongs(actor)
     if selection.kind == "saved":
         saved = await uow.sms_lists.get_saved_list(selection.list_id) if selection.list_id is not None else None
         if saved is None or saved.owner_id != actor.id:

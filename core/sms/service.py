@@ -16,7 +16,7 @@ from core.errors import InvalidInput, NotFound
 from core.housing.lookup import find_complexes
 from core.housing.values import ComplexSummary
 from core.notifications.service import OutboxSignal
-from core.permissions import Permission, can, dong_scope, require
+from core.permissions import Permission, can, require
 from core.sms.export import SmsExportLabels, results_workbook
 from core.sms.recipients import phone_as_shown
 from core.sms.schedule import at_night, check_schedule
@@ -27,6 +27,7 @@ from core.sms.selection import (
     request_digest,
     resolve_selection,
     sees_phones,
+    sending_dongs,
 )
 from core.sms.text import clean_subject, default_subject, measure, measure_batch, personalise
 from core.sms.values import (
@@ -138,15 +139,15 @@ class SmsService:
         return Page(items, page, size, len(found.recipients))
 
     async def dongs(self, actor: StaffMember) -> list[AdminDong]:
-        """The dongs a sender may choose: those their ``sms.send`` grant covers, with their complex counts."""
+        """The dongs a sender may choose (``sending_dongs``), with their complex counts."""
         require(actor, Permission.SMS_SEND)
         async with self._uow() as uow:
-            return await uow.housing.list_admin_dongs_with_counts(dong_scope(actor, Permission.SMS_SEND))
+            return await uow.housing.list_admin_dongs_with_counts(sending_dongs(actor))
 
     async def find_complexes(self, actor: StaffMember, text: str, page: int = 0) -> Page[ComplexSummary]:
-        """Complexes by part of their name, among those the sender's ``sms.send`` grant covers."""
+        """Complexes by part of their name, in the dongs the sender reaches (``sending_dongs``)."""
         require(actor, Permission.SMS_SEND)
-        return await find_complexes(self._uow, text, page, dong_scope(actor, Permission.SMS_SEND))
+        return await find_complexes(self._uow, text, page, sending_dongs(actor))
 
     async def positions(self, actor: StaffMember) -> tuple[str, ...]:
         """The representatives' positions (직위) a sender may narrow to, in the admins' order."""

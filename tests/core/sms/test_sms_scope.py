@@ -127,3 +127,34 @@ async def test_the_admin_scopes_sms_send_to_dongs_as_it_scopes_housing_read(serv
     assert (scoped.permission, scoped.scope, scoped.dongs) == ("sms.send", "dongs", ("성수1가제1동",))
     widened = await services.staff_admin.grant(admin, member.id, GrantRequest("sms.send"))
     assert widened.grants[0].scope == "none"
+
+
+async def test_a_housing_read_scope_bounds_texts_even_under_a_district_wide_sms_grant(
+    services, uow_factory, district, admin
+):
+    """The admin narrows a member's 공동주택 조회 to 성수 but leaves 문자 발송 district-wide: the member still
+    reaches only 성수's complexes, in the dongs offered, the complex search, every selection and its preview."""
+    member = await make_staff(services, saeol_id="narrow1", name="성수조회", roles=("housing.read", "sms.send"))
+    await services.staff_admin.grant(
+        admin, member.id, GrantRequest("housing.read", dong_ids=frozenset({district.seongsu}))
+    )
+    async with uow_factory() as uow:
+        reread = await uow.staff.get_staff(member.id)
+    assert reread is not None
+    assert [d.name for d in await services.sms.dongs(reread)] == ["성수1가제1동"]
+    assert [c.name for c in (await services.sms.find_complexes(reread, "아파트")).items] == ["성수현대아파트"]
+    assert (await services.sms.find_complexes(reread, "쉐르빌")).total == 0
+    reps = await services.sms.preview(reread, REPS, "{이름}님 회의 안내")
+    assert [r.name for r in reps.recipients] == ["성수대표1", "성수대표2", "성수대표3"]
+    for selection in (
+        RecipientSelection("representatives", admin_dong_id=district.wangdo),
+        RecipientSelection("managers", complex_ids=(district.wangdo_complex,)),
+    ):
+        with pytest.raises(OutsideScope):
+            await services.sms.preview(reread, selection, "안내")
+
+
+async def test_a_sender_without_housing_read_is_bounded_by_the_sms_grant_alone(services, district):
+    member = await make_staff(services, saeol_id="smsonly", name="문자만", roles=("sms.send",))
+    reps = await services.sms.preview(member, REPS, "안내")
+    assert reps.recipient_count == 6
