@@ -22,6 +22,7 @@ from typing import Any
 
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, PermissionDenied, StaleRecord
+from core.housing.records import audit_change, audit_personal_view
 from core.housing.values import (
     COMPLAINT_CHANNELS,
     OPEN_COMPLAINT_STATES,
@@ -216,14 +217,7 @@ class ComplaintLedger:
             record = await self._readable(uow, actor, complaint_id)
             view = self._view(actor, record)
             if not view.personal_data_masked and (record.complainant or record.contact):
-                await uow.audit.record(
-                    at=self._clock.now(),
-                    actor_staff_id=actor.id,
-                    action="pii.view",
-                    target_type="complex",
-                    target_id=record.complex_id,
-                    details={"via": "complaint", "record_id": record.id},
-                )
+                await audit_personal_view(uow, self._clock, actor, record.complex_id, "complaint", record_id=record.id)
                 await uow.commit()
         return view
 
@@ -433,14 +427,7 @@ class ComplaintLedger:
     async def _audit(
         self, uow: UnitOfWork, actor: StaffMember, record: ComplaintRecord, verb: str, changes: dict[str, list[object]]
     ) -> None:
-        await uow.audit.record(
-            at=self._clock.now(),
-            actor_staff_id=actor.id,
-            action=f"housing.complaint.{verb}",
-            target_type="complex",
-            target_id=record.complex_id,
-            details={"record_id": record.id, "changes": changes},
-        )
+        await audit_change(uow, self._clock, actor, f"housing.complaint.{verb}", record.complex_id, record.id, changes)
 
     async def _notify(self, uow: UnitOfWork, actor: StaffMember, record: ComplaintRecord) -> bool:
         """Tell the assignee the complaint is theirs now (not when they took it themselves). No personal data

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core.clock import Clock
-from core.errors import NotFound, PermissionDenied
+from core.housing.records import audit_personal_view, covered_complex
 from core.housing.values import PERSONAL_FIELDS
 from core.masking import mask_email, mask_name, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, require
@@ -91,27 +91,13 @@ class HousingHistory:
         query = AuditQuery(target=("complex", complex_id), action_prefix=ACTION_PREFIX)
         # Only a pii.view holder may need to write the audit entry of an unmasked page.
         async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-            if detail is None:
-                raise NotFound(f"complex {complex_id}")
-            if not covers_dong(actor, Permission.HOUSING_READ, detail.admin_dong_id):
-                raise PermissionDenied(
-                    f"{actor.saeol_id} does not cover the dong of complex {complex_id}",
-                    permission=Permission.HOUSING_READ.value,
-                )
+            detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
             total = await uow.audit.count_entries(query)
             records = await uow.audit.list_entries(query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
             masked = not covers_dong(actor, Permission.PII_VIEW, detail.admin_dong_id)
             entries = tuple(self._entry(r.at, r.actor_name, r.action, r.details, masked=masked) for r in records)
             if not masked and any(_shows_personal(e) for e in entries):
-                await uow.audit.record(
-                    at=self._clock.now(),
-                    actor_staff_id=actor.id,
-                    action="pii.view",
-                    target_type="complex",
-                    target_id=complex_id,
-                    details={"via": "complex_history", "page": page},
-                )
+                await audit_personal_view(uow, self._clock, actor, complex_id, "complex_history", page=page)
                 await uow.commit()
         return ComplexHistory(
             complex_id=complex_id,

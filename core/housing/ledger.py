@@ -18,8 +18,9 @@ from dataclasses import replace
 from datetime import date
 
 from core.clock import Clock
-from core.errors import DongneError, InvalidInput, NotFound, PermissionDenied, StaleRecord
+from core.errors import DongneError, InvalidInput, NotFound, StaleRecord
 from core.housing.fields import FIELDS, LEDGER_RECORDS, Kind, is_personal, parse, spec
+from core.housing.records import audit_change, audit_personal_view, covered_complex
 from core.housing.validation import (
     check_complex,
     check_group,
@@ -123,7 +124,7 @@ class HousingLedger:
         fields masked (a list names its records by position, name and kind; ``record`` shows one whole)."""
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow() as uow:
-            dong_id = await self._dong_of(uow, actor, complex_id)
+            dong_id = (await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)).admin_dong_id
             found = await uow.ledger.load(complex_id)
             if found is None:
                 raise NotFound(f"complex {complex_id}")
@@ -144,7 +145,7 @@ class HousingLedger:
         _records(record)
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
-            dong_id = await self._dong_of(uow, actor, complex_id)
+            dong_id = (await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)).admin_dong_id
             item = await uow.ledger.get(record, complex_id, record_id)
             if item is None:
                 raise ChangedMeanwhile(None)
@@ -156,13 +157,8 @@ class HousingLedger:
         if not covers_dong(actor, Permission.PII_VIEW, dong_id):
             return _masked(item)
         if _has_personal(item):
-            await uow.audit.record(
-                at=self._clock.now(),
-                actor_staff_id=actor.id,
-                action="pii.view",
-                target_type="complex",
-                target_id=item.complex_id,
-                details={"via": "housing_ledger", "record": item.record, "record_id": item.id},
+            await audit_personal_view(
+                uow, self._clock, actor, item.complex_id, "housing_ledger", record=item.record, record_id=item.id
             )
             await uow.commit()
         return item
@@ -182,7 +178,7 @@ class HousingLedger:
         if field.kind is Kind.CHOICE:
             return field.choices
         async with self._uow() as uow:
-            await self._dong_of(uow, actor, complex_id)
+            await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)
             if field.kind is Kind.POSITION:
                 return tuple(p.name for p in await uow.reference.list_entries("position"))
             if field.kind is Kind.CRITERION:
@@ -197,7 +193,7 @@ class HousingLedger:
         """관리소장 이력, the latest replaced first; masked without ``pii.view`` for the complex's dong."""
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow() as uow:
-            dong_id = await self._dong_of(uow, actor, complex_id)
+            dong_id = (await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)).admin_dong_id
             former = await uow.ledger.former_managers(complex_id)
         masked = not covers_dong(actor, Permission.PII_VIEW, dong_id)
         return [
@@ -229,7 +225,7 @@ class HousingLedger:
         require(actor, Permission.HOUSING_WRITE)
         whole = {f.name: values.get(f.name) for f in FIELDS[record]}
         async with self._uow(write=True) as uow:
-            await self._dong_of(uow, actor, complex_id)
+            await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)
             if record == "office" and (await uow.ledger.load(complex_id) or {}).get("office"):
                 raise InvalidInput("ledger_office_exists")
             await self._check(uow, actor, record, whole, set(whole), frozenset(confirmed))
@@ -237,7 +233,7 @@ class HousingLedger:
             written = {k: v for k, v in whole.items() if v is not None}
             new_id = await uow.ledger.add(complex_id, LedgerWrite(record=record, values=written, at=now, by=actor.id))
             changes = {k: [None, json_value(v)] for k, v in written.items()}
-            await self._audit(uow, actor, f"housing.{record}.add", complex_id, new_id, changes)
+            await audit_change(uow, self._clock, actor, f"housing.{record}.add", complex_id, new_id, changes)
             await uow.commit()
             saved = await uow.ledger.get(record, complex_id, new_id)
         assert saved is not None
@@ -260,7 +256,7 @@ class HousingLedger:
         for name in changes:
             spec(record, name)
         async with self._uow(write=True) as uow:
-            dong_id = await self._dong_of(uow, actor, complex_id)
+            dong_id = (await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)).admin_dong_id
             current = await uow.ledger.get(record, complex_id, record_id)
             if current is None:
                 raise ChangedMeanwhile(None)
@@ -289,7 +285,7 @@ class HousingLedger:
             extra: dict[str, object] = {}
             if former is not None:
                 extra["manager_history_id"] = await uow.ledger.keep_former_manager(complex_id, former)
-            await self._audit(uow, actor, f"housing.{record}.edit", complex_id, record_id, audit, **extra)
+            await audit_change(uow, self._clock, actor, f"housing.{record}.edit", complex_id, record_id, audit, **extra)
             await uow.commit()
             saved = await uow.ledger.get(record, complex_id, record_id)
         assert saved is not None
@@ -299,27 +295,17 @@ class HousingLedger:
         _records(record, listed=True)
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow(write=True) as uow:
-            dong_id = await self._dong_of(uow, actor, complex_id)
+            dong_id = (await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)).admin_dong_id
             current = await uow.ledger.get(record, complex_id, record_id)
             if current is None:
                 raise ChangedMeanwhile(None)
             if current.version != version or not await uow.ledger.remove(record, complex_id, record_id, version):
                 raise await self._changed_meanwhile(uow, actor, dong_id, record, complex_id, record_id)
             changes = {k: [json_value(v), None] for k, v in current.values.items() if v is not None}
-            await self._audit(uow, actor, f"housing.{record}.remove", complex_id, record_id, changes)
+            await audit_change(uow, self._clock, actor, f"housing.{record}.remove", complex_id, record_id, changes)
             await uow.commit()
 
     # -- rules --------------------------------------------------------------------------------------
-
-    async def _dong_of(self, uow: UnitOfWork, actor: StaffMember, complex_id: int) -> int:
-        detail = await uow.housing.load_complex_detail(complex_id)
-        if detail is None:
-            raise NotFound(f"complex {complex_id}")
-        if not covers_dong(actor, Permission.HOUSING_WRITE, detail.admin_dong_id):
-            raise PermissionDenied(
-                f"{actor.saeol_id} may not change complex {complex_id}", permission=Permission.HOUSING_WRITE.value
-            )
-        return detail.admin_dong_id
 
     async def _check(
         self,
@@ -380,25 +366,6 @@ class HousingLedger:
                 raise NeedsConfirmation(CRITERION_WARNING, criterion=kind, maximum=maximum, amount=amount)
             return
         raise InvalidInput("ledger_over_criterion", criterion=kind, maximum=maximum, amount=amount)
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        actor: StaffMember,
-        action: str,
-        complex_id: int,
-        record_id: int,
-        changes: dict[str, list[object]],
-        **extra: object,
-    ) -> None:
-        await uow.audit.record(
-            at=self._clock.now(),
-            actor_staff_id=actor.id,
-            action=action,
-            target_type="complex",
-            target_id=complex_id,
-            details={"record_id": record_id, "changes": changes, **extra},
-        )
 
 
 def _former_manager(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from core.clock import Clock
 from core.errors import NotFound, PermissionDenied
+from core.housing.records import audit_personal_view
 from core.housing.values import (
     BirthDate,
     ComplexCard,
@@ -91,14 +92,7 @@ class HousingLookup:
             open_complaints = await uow.complaints.count_open(complex_id)
             card = build_card(sections, masked=not unmasked, writable=writable, open_complaints=open_complaints)
             if unmasked and card_has_personal_data(card):
-                await uow.audit.record(
-                    at=self._clock.now(),
-                    actor_staff_id=actor.id,
-                    action="pii.view",
-                    target_type="complex",
-                    target_id=complex_id,
-                    details={"via": "complex_card"},
-                )
+                await audit_personal_view(uow, self._clock, actor, complex_id, "complex_card")
                 await uow.commit()
         return card
 

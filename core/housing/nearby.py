@@ -15,9 +15,10 @@ import math
 from dataclasses import dataclass, replace
 
 from core.clock import Clock
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput
+from core.housing.records import audit_change, covered_complex
 from core.housing.values import ComplexDetail, GeoPoint, NearbyComplex, PlacedComplex
-from core.permissions import Permission, covers_dong, dong_scope, require
+from core.permissions import Permission, dong_scope, require
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -122,10 +123,7 @@ class HousingField:
         """A complex's head with its location, for its 📍 venue; refused when it has no location yet."""
         require(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-        if detail is None:
-            raise NotFound(f"complex {complex_id}")
-        _require_dong(actor, Permission.HOUSING_READ, detail)
+            detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
         if detail.location is None:
             raise InvalidInput("complex_not_located", f"complex {complex_id} has no location", name=detail.name)
         return detail
@@ -134,10 +132,7 @@ class HousingField:
         """A complex the writer may place, with the version a later ``set_location`` names."""
         require(actor, Permission.HOUSING_WRITE)
         async with self._uow() as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-        if detail is None:
-            raise NotFound(f"complex {complex_id}")
-        _require_dong(actor, Permission.HOUSING_WRITE, detail)
+            detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)
         return detail
 
     async def set_location(
@@ -149,10 +144,7 @@ class HousingField:
         require(actor, Permission.HOUSING_WRITE)
         point = checked_point(latitude, longitude)
         async with self._uow(write=True) as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-            if detail is None:
-                raise NotFound(f"complex {complex_id}")
-            _require_dong(actor, Permission.HOUSING_WRITE, detail)
+            detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)
             if detail.version != version:
                 by = await uow.housing.last_changed_by(complex_id)
                 raise InvalidInput("complex_changed_meanwhile", f"complex {complex_id} is at {detail.version}", by=by)
@@ -163,26 +155,10 @@ class HousingField:
                 by = await uow.housing.last_changed_by(complex_id)
                 raise InvalidInput("complex_changed_meanwhile", f"complex {complex_id} changed", by=by)
             old = detail.location
-            await uow.audit.record(
-                at=now,
-                actor_staff_id=actor.id,
-                action="housing.complex.edit",
-                target_type="complex",
-                target_id=complex_id,
-                details={
-                    "record_id": complex_id,
-                    "changes": {
-                        "latitude": [old.latitude if old else None, point.latitude],
-                        "longitude": [old.longitude if old else None, point.longitude],
-                    },
-                },
-            )
+            changes: dict[str, list[object]] = {
+                "latitude": [old.latitude if old else None, point.latitude],
+                "longitude": [old.longitude if old else None, point.longitude],
+            }
+            await audit_change(uow, self._clock, actor, "housing.complex.edit", complex_id, complex_id, changes)
             await uow.commit()
         return replace(detail, location=point, version=version + 1, updated_at=now)
-
-
-def _require_dong(actor: StaffMember, permission: Permission, detail: ComplexDetail) -> None:
-    if not covers_dong(actor, permission, detail.admin_dong_id):
-        raise PermissionDenied(
-            f"{actor.saeol_id} does not cover the dong of complex {detail.id}", permission=permission.value
-        )

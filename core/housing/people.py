@@ -8,6 +8,7 @@ whose representatives it shows so."""
 from __future__ import annotations
 
 from core.clock import Clock
+from core.housing.records import audit_personal_view
 from core.housing.values import RepresentativeHit, RepresentativeMatch
 from core.masking import mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
@@ -50,14 +51,7 @@ class RepresentativeSearch:
             hits = [_hit(m, masked=not covers_dong(actor, Permission.PII_VIEW, m.admin_dong_id)) for m in matches]
             unmasked = sorted({h.complex_id for h in hits if h.phone and not h.phone_masked})
             for complex_id in unmasked:
-                await uow.audit.record(
-                    at=self._clock.now(),
-                    actor_staff_id=actor.id,
-                    action="pii.view",
-                    target_type="complex",
-                    target_id=complex_id,
-                    details={"via": "representative_search"},
-                )
+                await audit_personal_view(uow, self._clock, actor, complex_id, "representative_search")
             if unmasked:
                 await uow.commit()
         return Page(items=tuple(hits), number=page, size=PAGE_SIZE, total=total)

@@ -19,10 +19,11 @@ from pathlib import Path
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, PermissionDenied, StaleRecord
 from core.files import IMAGE_EXTENSIONS, MAX_FILE_BYTES, MAX_FILE_MB, image_type
+from core.housing.records import audit_change, covered_complex
 from core.housing.values import ComplexPhotos, NewPhoto, PhotoInfo
 from core.permissions import Permission, covers_dong, require
 from core.values import StaffMember
-from storage.uow import UnitOfWork, UnitOfWorkFactory
+from storage.uow import UnitOfWorkFactory
 
 MAX_CAPTION = 200
 SENT_AS = ("photo", "document")
@@ -136,7 +137,7 @@ class HousingPhotos:
         sha256 = hashlib.sha256(content).hexdigest()
         relative = PhotoStore.relative_path(sha256, content_type)
         async with self._files, self._uow(write=True) as uow:
-            await self._dong_of(uow, actor, complex_id)
+            await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)
             if await uow.photos.find(complex_id, sha256) is not None:
                 raise InvalidInput("photo_duplicate")
             await asyncio.to_thread(self._store.keep, relative, content)
@@ -161,7 +162,7 @@ class HousingPhotos:
                 "size": [None, photo.size],
                 "content_type": [None, content_type],
             }
-            await self._audit(uow, actor, "housing.photo.add", complex_id, new_id, changes)
+            await audit_change(uow, self._clock, actor, "housing.photo.add", complex_id, new_id, changes)
             await uow.commit()
             saved = await uow.photos.get(complex_id, new_id)
         assert saved is not None
@@ -172,7 +173,7 @@ class HousingPhotos:
         ``PhotoGone`` when it was removed meanwhile (a confirmation pressed twice)."""
         require(actor, Permission.HOUSING_WRITE)
         async with self._files, self._uow(write=True) as uow:
-            await self._dong_of(uow, actor, complex_id)
+            await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)
             current = await uow.photos.get(complex_id, photo_id)
             if current is None or current.version != version:
                 raise PhotoGone(f"photo {photo_id}")
@@ -184,7 +185,7 @@ class HousingPhotos:
                 "size": [current.size, None],
                 "content_type": [current.content_type, None],
             }
-            await self._audit(uow, actor, "housing.photo.remove", complex_id, photo_id, changes)
+            await audit_change(uow, self._clock, actor, "housing.photo.remove", complex_id, photo_id, changes)
             await uow.commit()
             if current.file_path and await uow.photos.references(current.sha256) == 0:
                 await asyncio.to_thread(self._store.discard, current.file_path)
@@ -205,31 +206,3 @@ class HousingPhotos:
             return await asyncio.to_thread(self._store.read, photo.file_path)
         except FileNotFoundError:
             raise PhotoGone(f"photo {photo_id}: its file is missing") from None
-
-    async def _dong_of(self, uow: UnitOfWork, actor: StaffMember, complex_id: int) -> int:
-        detail = await uow.housing.load_complex_detail(complex_id)
-        if detail is None:
-            raise NotFound(f"complex {complex_id}")
-        if not covers_dong(actor, Permission.HOUSING_WRITE, detail.admin_dong_id):
-            raise PermissionDenied(
-                f"{actor.saeol_id} may not change complex {complex_id}", permission=Permission.HOUSING_WRITE.value
-            )
-        return detail.admin_dong_id
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        actor: StaffMember,
-        action: str,
-        complex_id: int,
-        photo_id: int,
-        changes: dict[str, list[object]],
-    ) -> None:
-        await uow.audit.record(
-            at=self._clock.now(),
-            actor_staff_id=actor.id,
-            action=action,
-            target_type="complex",
-            target_id=complex_id,
-            details={"record_id": photo_id, "changes": changes},
-        )
