@@ -10,12 +10,10 @@ confirm. Once saved, the card is shown again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import ConversationHandler
 
 from conversations.buttons import ButtonData, number
 from conversations.context import DongneContext
@@ -172,39 +170,28 @@ async def _save(update: Update, context: DongneContext, draft: LedgerDraft) -> S
     return ConversationHandler.END
 
 
-async def use_buttons(update: Update, context: DongneContext) -> None:
-    await say(update, context, t(context.lang, "hl.use_buttons"))
-
-
 async def cancel(update: Update, context: DongneContext) -> int:
     return await leave(update, context, DRAFT_KEY)
 
 
-Handler = Callable[[Update, DongneContext], Coroutine[Any, Any, Any]]
-
-
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    other = on_message(focus, NAME, ANY_MESSAGE, use_buttons)
-
-    def press(kind: ButtonData | None, callback: Handler) -> CallbackQueryHandler[DongneContext, Any]:
-        assert kind is not None
-        return CallbackQueryHandler(callback, pattern=kind.pattern)
+    other = on_message(focus, NAME, ANY_MESSAGE, steps.use_buttons)
 
     return dialogue(
         NAME,
         focus,
-        entry_points=[press(ADD, start)],
+        entry_points=[steps.press(ADD, start)],
         states={
             State.VALUE: [
                 on_message(focus, NAME, TEXT, on_text),
-                press(KINDS.choice, on_choice),
-                press(KINDS.empty, on_skip),
+                steps.press(KINDS.choice, on_choice),
+                steps.press(KINDS.empty, on_skip),
                 other,
             ],
-            State.REVIEW: [press(SAVE, on_save), other],
-            State.WARNED: [press(KINDS.confirm, on_confirm), other],
+            State.REVIEW: [steps.press(SAVE, on_save), other],
+            State.WARNED: [steps.press(KINDS.confirm, on_confirm), other],
         },
-        fallbacks=[press(KINDS.cancel, cancel)],
+        fallbacks=[steps.press(KINDS.cancel, cancel)],
         cancel=cancel,
         reshow=_ask,
     )

@@ -13,12 +13,10 @@ warns) asks to confirm. The draft lives in the user's data, so a restart loses n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import ConversationHandler
 
 from conversations.buttons import ButtonData, number, one_of
 from conversations.context import DongneContext
@@ -286,44 +284,33 @@ async def _save(update: Update, context: DongneContext, draft: LedgerDraft, valu
     return ConversationHandler.END
 
 
-async def use_buttons(update: Update, context: DongneContext) -> None:
-    await say(update, context, t(context.lang, "hl.use_buttons"))
-
-
 async def cancel(update: Update, context: DongneContext) -> int:
     return await leave(update, context, DRAFT_KEY)
 
 
-Handler = Callable[[Update, DongneContext], Coroutine[Any, Any, Any]]
-
-
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    other = on_message(focus, NAME, ANY_MESSAGE, use_buttons)
+    other = on_message(focus, NAME, ANY_MESSAGE, steps.use_buttons)
 
-    def press(kind: ButtonData | None, callback: Handler) -> CallbackQueryHandler[DongneContext, Any]:
-        assert kind is not None
-        return CallbackQueryHandler(callback, pattern=kind.pattern)
-
-    back = press(KINDS.back, on_back)
+    back = steps.press(KINDS.back, on_back)
     return dialogue(
         NAME,
         focus,
-        entry_points=[press(LEDGER, start)],
+        entry_points=[steps.press(LEDGER, start)],
         states={
-            State.RECORDS: [press(RECORD, on_record), other],
-            State.PICK: [press(PICK, on_pick), back, other],
-            State.FIELD: [press(FIELD, on_field), back, other],
+            State.RECORDS: [steps.press(RECORD, on_record), other],
+            State.PICK: [steps.press(PICK, on_pick), back, other],
+            State.FIELD: [steps.press(FIELD, on_field), back, other],
             State.VALUE: [
                 on_message(focus, NAME, TEXT, on_text),
-                press(KINDS.choice, on_choice),
-                press(KINDS.empty, on_clear),
+                steps.press(KINDS.choice, on_choice),
+                steps.press(KINDS.empty, on_clear),
                 back,
                 other,
             ],
-            State.CONFLICT: [press(KINDS.again, on_again), press(KINDS.drop, on_drop), other],
-            State.WARNED: [press(KINDS.confirm, on_confirm), other],
+            State.CONFLICT: [steps.press(KINDS.again, on_again), steps.press(KINDS.drop, on_drop), other],
+            State.WARNED: [steps.press(KINDS.confirm, on_confirm), other],
         },
-        fallbacks=[press(KINDS.cancel, cancel)],
+        fallbacks=[steps.press(KINDS.cancel, cancel)],
         cancel=cancel,
         reshow=_ask,
     )

@@ -7,10 +7,12 @@ showed it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler
 
 from conversations.buttons import ButtonData
 from conversations.context import DongneContext
@@ -191,3 +193,17 @@ async def dropped(update: Update, context: DongneContext, key: str) -> None:
     await show(update, context, t(context.lang, "hl.dropped"))
     if draft is not None:
         await send_card(update, context, draft.complex_id)
+
+
+Handler = Callable[[Update, DongneContext], Coroutine[Any, Any, Any]]
+
+
+def press(kind: ButtonData | None, callback: Handler) -> CallbackQueryHandler[DongneContext, Any]:
+    """The handler of one kind of the ledger dialogues' buttons."""
+    assert kind is not None
+    return CallbackQueryHandler(callback, pattern=kind.pattern)
+
+
+async def use_buttons(update: Update, context: DongneContext) -> None:
+    """Text typed where a ledger dialogue waits for a button."""
+    await say(update, context, t(context.lang, "hl.use_buttons"))

@@ -20,7 +20,7 @@ from conversations.housing.buttons import REMOVE
 from conversations.housing.ledger_steps import LedgerDraft, StepButtons
 from conversations.housing.ledger_view import render_record
 from conversations.keyboards import button, markup
-from conversations.replies import answer, say, show
+from conversations.replies import answer, show
 from core.errors import DongneError
 from core.housing.ledger import ChangedMeanwhile
 from core.texts.i18n import t, t_plain
@@ -121,16 +121,12 @@ async def _remove(update: Update, context: DongneContext, draft: LedgerDraft) ->
     return ConversationHandler.END
 
 
-async def use_buttons(update: Update, context: DongneContext) -> None:
-    await say(update, context, t(context.lang, "hl.use_buttons"))
-
-
 async def cancel(update: Update, context: DongneContext) -> int:
     return await leave(update, context, DRAFT_KEY)
 
 
 def build_handler(focus: DialogueFocus) -> ConversationHandler[DongneContext]:
-    other = on_message(focus, NAME, ANY_MESSAGE, use_buttons)
+    other = on_message(focus, NAME, ANY_MESSAGE, steps.use_buttons)
     assert KINDS.again is not None and KINDS.drop is not None
     return dialogue(
         NAME,
