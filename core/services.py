@@ -20,6 +20,7 @@ from core.housing.nearby import HousingField
 from core.housing.people import RepresentativeSearch
 from core.housing.photos import HousingPhotos, PhotoStore
 from core.housing.reminders import HousingReminders
+from core.housing.statistics import HousingStatistics
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.lists import SavedLists
@@ -36,6 +37,7 @@ class Services:
     housing: HousingLookup
     ledger: HousingLedger
     housing_history: HousingHistory
+    housing_statistics: HousingStatistics
     complaints: ComplaintLedger
     housing_field: HousingField
     housing_reminders: HousingReminders
@@ -72,6 +74,7 @@ class Services:
             housing=HousingLookup(uow, clock),
             ledger=HousingLedger(uow, clock),
             housing_history=HousingHistory(uow, clock),
+            housing_statistics=HousingStatistics(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),
             housing_reminders=HousingReminders(uow, clock, signal),

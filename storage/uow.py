@@ -16,6 +16,7 @@ from storage.housing.complaints import ComplaintRepository
 from storage.housing.ledger import LedgerRepository
 from storage.housing.photos import PhotoRepository
 from storage.housing.repository import HousingRepository
+from storage.housing.statistics import HousingStatisticsRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository
 from storage.sms.lists import SmsListRepository
@@ -30,6 +31,7 @@ from storage.staff.repository import StaffRepository
 class UnitOfWork:
     staff: StaffRepository
     housing: HousingRepository
+    housing_statistics: HousingStatisticsRepository
     ledger: LedgerRepository
     complaints: ComplaintRepository
     photos: PhotoRepository
@@ -61,6 +63,7 @@ class UnitOfWork:
             await session.connection(execution_options={WRITE_OPTION: True})
         self.staff = StaffRepository(session)
         self.housing = HousingRepository(session)
+        self.housing_statistics = HousingStatisticsRepository(session)
         self.ledger = LedgerRepository(session)
         self.complaints = ComplaintRepository(session)
         self.photos = PhotoRepository(session)

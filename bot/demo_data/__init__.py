@@ -28,7 +28,6 @@ from bot.demo_data.types import (
     DemoEvent,
     DemoStaff,
     DemoSummary,
-    Totals,
 )
 
 __all__ = [
@@ -50,7 +49,6 @@ __all__ = [
     "DemoEvent",
     "DemoStaff",
     "DemoSummary",
-    "Totals",
     "build_demo_benchmark",
     "build_demo_district",
     "build_national_dataset",

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 
 from bot.demo_data.complexes import RENTAL, Namer, area_bands, make_complex, short_name
 from bot.demo_data.split import split_exact
-from bot.demo_data.types import Totals
-from core.housing.values import ComplexDraft
+from core.housing.values import ComplexDraft, Totals
 
 MIXED_ESTATES = 8  # how many mandatory estates hold rental flats of their own
 _MOST_SHARED = 5  # buildings with rental flats in one estate

@@ -31,7 +31,7 @@ from bot.demo_data.people import People
 from bot.demo_data.rentals import MIXED_ESTATES, rental_complexes
 from bot.demo_data.sections import community_group, council, office, other_group, support_project
 from bot.demo_data.split import split_exact
-from bot.demo_data.types import DemoDistrict, Totals
+from bot.demo_data.types import DemoDistrict
 from bot.demo_data.vocabulary import APARTMENT_WEIGHT, PLACES, ROADS, ROW_HOUSE_WEIGHT, SEONGDONG_DONGS
 from core.housing.validation import MANAGEMENT_TYPES
 from core.housing.values import (
@@ -43,6 +43,7 @@ from core.housing.values import (
     Office,
     RepresentativeDraft,
     SupportProjectDraft,
+    Totals,
 )
 
 DEFAULT_SEED = 2016

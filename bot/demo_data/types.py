@@ -8,16 +8,7 @@ from datetime import datetime
 
 from core.benchmark.numbering import case_number
 from core.benchmark.values import CaseState, WorkDraft
-from core.housing.values import AdminDongDraft, ComplexBundle
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """One cell group of a 현황 table: 단지수, 동(棟)수, 세대수."""
-
-    complexes: int
-    buildings: int
-    households: int
+from core.housing.values import AdminDongDraft, ComplexBundle, Totals
 
 
 @dataclass(frozen=True, slots=True)

@@ -653,3 +653,64 @@ class RepresentativeHit:
     name: str
     phone: str | None
     phone_masked: bool
+
+
+# -- statistics (공동주택 현황) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """One cell group of a 현황 table: 단지수, 동(棟)수, 세대수. Buildings shared by a mixed estate's rental
+    record (소셜믹스) are counted once, with the estate."""
+
+    complexes: int
+    buildings: int
+    households: int
+
+
+@dataclass(frozen=True, slots=True)
+class KindTotals:
+    """A row of the type table: ``kind`` (apartment, row_house) and, for apartments, ``management_type``. As the
+    report prints it, a row counts its records' buildings, shared ones too (``shared_buildings`` of them); the
+    subtotals count each building once."""
+
+    kind: str
+    management_type: str | None
+    totals: Totals
+    shared_buildings: int
+
+
+@dataclass(frozen=True, slots=True)
+class DongTotals:
+    admin_dong_id: int
+    admin_dong: str
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class YearTotals:
+    """Complexes by their use-approval year (사용승인); ``year`` None: no approval date on file."""
+
+    year: int | None
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class SupportTotals:
+    """Support projects grouped by ``key`` (a year, a kind, a dong's or a complex's id), amounts in 천원."""
+
+    key: str
+    label: str
+    projects: int
+    granted: int
+    returned: int
+
+
+@dataclass(frozen=True, slots=True)
+class PositionCount:
+    """입주자대표 구성원 현황: how many representatives hold ``position`` in a dong."""
+
+    admin_dong_id: int
+    admin_dong: str
+    position: str
+    count: int

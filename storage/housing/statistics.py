@@ -1,0 +1,152 @@
+"""공동주택 현황: the housing department's tables, each one aggregating query (the database groups and sums;
+nothing loops over rows here). Every query takes the reader's dongs (None: the whole district)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, extract, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.housing.values import DongTotals, KindTotals, PositionCount, SupportTotals, Totals, YearTotals
+from storage.housing.models import Complex, Representative, SupportProject
+from storage.reference.models import AdminDong, Position
+
+# A rental record inside a mixed estate (소셜믹스) lives in the estate's buildings: they count once, there.
+_BUILDINGS = func.coalesce(
+    func.sum(case((Complex.buildings_shared_with_id.is_(None), Complex.building_count), else_=0)), 0
+)
+_TOTALS = (
+    func.count(Complex.id).label("complexes"),
+    _BUILDINGS.label("buildings"),
+    func.coalesce(func.sum(Complex.household_count), 0).label("households"),
+)
+SUPPORT_GROUPS = ("year", "kind", "dong", "complex")
+
+
+def _totals(row: Any) -> Totals:
+    return Totals(complexes=int(row.complexes), buildings=int(row.buildings), households=int(row.households))
+
+
+def _in_dongs(admin_dong_ids: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    return [] if admin_dong_ids is None else [Complex.admin_dong_id.in_(sorted(admin_dong_ids))]
+
+
+class HousingStatisticsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def totals_by_kind(self, admin_dong_ids: frozenset[int] | None) -> list[KindTotals]:
+        """공동주택 현황's rows: apartments by management type, and row houses."""
+        shared = func.coalesce(
+            func.sum(case((Complex.buildings_shared_with_id.is_not(None), Complex.building_count), else_=0)), 0
+        )
+        rows = await self._session.execute(
+            select(Complex.kind, Complex.management_type, *_TOTALS, shared.label("shared"))
+            .where(*_in_dongs(admin_dong_ids))
+            .group_by(Complex.kind, Complex.management_type)
+        )
+        return [
+            KindTotals(
+                kind=r.kind,
+                management_type=r.management_type,
+                totals=replace(_totals(r), buildings=int(r.buildings) + int(r.shared)),
+                shared_buildings=int(r.shared),
+            )
+            for r in rows
+        ]
+
+    async def totals_by_dong(
+        self, admin_dong_ids: frozenset[int] | None, approved_in: int | None = None
+    ) -> list[DongTotals]:
+        """동별 현황, in the office's order of dongs (``approved_in``: complexes approved that year only)."""
+        conditions = _in_dongs(admin_dong_ids)
+        if approved_in is not None:
+            conditions.append(extract("year", Complex.approved_on) == approved_in)
+        rows = await self._session.execute(
+            select(AdminDong.id, AdminDong.name, *_TOTALS)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .where(*conditions)
+            .group_by(AdminDong.id, AdminDong.name, AdminDong.sort_order)
+            .order_by(AdminDong.sort_order, AdminDong.id)
+        )
+        return [DongTotals(admin_dong_id=r.id, admin_dong=r.name, totals=_totals(r)) for r in rows]
+
+    async def totals_by_year(self, admin_dong_ids: frozenset[int] | None) -> list[YearTotals]:
+        """년도별 현황: by use-approval year, newest first; complexes without a date come last (year None)."""
+        year = extract("year", Complex.approved_on)
+        rows = await self._session.execute(
+            select(year.label("year"), *_TOTALS)
+            .where(*_in_dongs(admin_dong_ids))
+            .group_by(year)
+            .order_by(year.is_(None), year.desc())
+        )
+        return [YearTotals(year=int(r.year) if r.year is not None else None, totals=_totals(r)) for r in rows]
+
+    async def support_by(
+        self, group: str, admin_dong_ids: frozenset[int] | None, year: int | None = None
+    ) -> list[SupportTotals]:
+        """지원 현황 and 지원사업 통계: projects, granted and returned (천원) by the year a project started, its
+        kind, its complex's dong or its complex (``group``); ``year``: projects started that year only."""
+        started = extract("year", SupportProject.period_start)
+        key: Any
+        label: Any
+        groups: Sequence[Any]
+        order: Sequence[Any]
+        if group == "year":
+            key = label = started
+            groups, order = (started,), (started.is_(None), started.desc())
+        elif group == "kind":
+            key = label = SupportProject.kind
+            groups, order = (SupportProject.kind,), (func.sum(SupportProject.amount).desc(), SupportProject.kind)
+        elif group == "dong":
+            key, label = AdminDong.id, AdminDong.name
+            groups, order = (AdminDong.id, AdminDong.name, AdminDong.sort_order), (AdminDong.sort_order, AdminDong.id)
+        elif group == "complex":
+            key, label = Complex.id, Complex.name
+            groups, order = (Complex.id, Complex.name), (func.sum(SupportProject.amount).desc(), Complex.name)
+        else:
+            raise ValueError(f"support projects are grouped by one of {SUPPORT_GROUPS}, not {group!r}")
+        conditions = _in_dongs(admin_dong_ids)
+        if year is not None:
+            conditions.append(started == year)
+        statement: Select[Any] = (
+            select(
+                key.label("key"),
+                label.label("label"),
+                func.count(SupportProject.id).label("projects"),
+                func.coalesce(func.sum(SupportProject.amount), 0).label("granted"),
+                func.coalesce(func.sum(SupportProject.returned_amount), 0).label("returned"),
+            )
+            .join(Complex, Complex.id == SupportProject.complex_id)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .where(*conditions)
+            .group_by(*groups)
+            .order_by(*order)
+        )
+        rows = await self._session.execute(statement)
+        return [
+            SupportTotals(
+                key="" if r.key is None else str(int(r.key) if group == "year" else r.key),
+                label="" if r.label is None else str(int(r.label) if group == "year" else r.label),
+                projects=int(r.projects),
+                granted=int(r.granted),
+                returned=int(r.returned),
+            )
+            for r in rows
+        ]
+
+    async def representatives_by_dong_and_position(self, admin_dong_ids: frozenset[int] | None) -> list[PositionCount]:
+        """입주자대표 구성원 현황: how many hold each position in each dong, in the office's orders."""
+        rows = await self._session.execute(
+            select(AdminDong.id, AdminDong.name, Position.name.label("position"), func.count(Representative.id))
+            .join(Complex, Complex.id == Representative.complex_id)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .join(Position, Position.id == Representative.position_id)
+            .where(*_in_dongs(admin_dong_ids))
+            .group_by(AdminDong.id, AdminDong.name, AdminDong.sort_order, Position.name, Position.sort_order)
+            .order_by(AdminDong.sort_order, AdminDong.id, Position.sort_order, Position.name)
+        )
+        return [PositionCount(admin_dong_id=r[0], admin_dong=r[1], position=r.position, count=int(r[3])) for r in rows]
