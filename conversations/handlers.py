@@ -24,6 +24,7 @@ from conversations.housing import people as representative_search
 from conversations.housing import photo_add as housing_photo_add
 from conversations.housing import photos as housing_photos
 from conversations.housing import remove as housing_ledger_remove
+from conversations.housing import stats as housing_stats
 from conversations.sms import compose as sms_compose
 from conversations.sms import draft as sms_draft
 from conversations.sms import results as sms_results
@@ -42,6 +43,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         complaint_edit.build_handler(focus),
         *complaint_list.build_handlers(),
         *complex_history.build_handlers(),
+        *housing_stats.build_handlers(),
         complex_location.build_handler(focus),
         housing_photo_add.build_handler(focus),
         housing_photos.build_handler(),

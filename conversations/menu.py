@@ -60,6 +60,7 @@ COMMANDS = (
     Command("complex", (Permission.HOUSING_READ,)),
     Command("rep", (Permission.HOUSING_READ,)),
     Command("complaints", (Permission.HOUSING_READ,)),
+    Command("housing_stats", (Permission.HOUSING_READ,)),
     Command("cases", (COORDINATE, EXECUTE)),
     Command("newcase", (COORDINATE,)),
     Command("approvals", (COORDINATE,)),

@@ -145,6 +145,12 @@ async def ledger(walk: Walk, world: World) -> None:
     await walk.press(label("hh.button"), card[-1])
 
 
+async def housing_statistics(walk: Walk) -> None:
+    walk.open("housing-stats", "공동주택 현황 통계 (/housing_stats)")
+    table = await walk.send("/housing_stats")
+    await walk.press(label("hs.button.dong"), table[-1])
+
+
 async def colleague_changes(world: World, name: str) -> None:
     """Another housing officer saves the same representative while the member is typing."""
     services = world.runtime.services
@@ -238,6 +244,7 @@ async def draw_chat(world: World) -> ChatGallery:
     for part in (greeting_and_help, complex_card, nearby):
         await part(walk)
     await ledger(walk, world)
+    await housing_statistics(walk)
     for part in (benchmarking, statistics):
         await part(walk)
     await text_messages(walk, world)
