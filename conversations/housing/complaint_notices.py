@@ -8,7 +8,8 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
-from conversations.housing.complaint_view import OPEN, channel_label, dotted
+from conversations.housing.card import fmt_date
+from conversations.housing.complaint_view import OPEN, channel_label
 from conversations.keyboards import button, markup
 from core.housing.complaints import ASSIGNED_NOTICE
 from core.housing.values import COMPLAINT_CHANNELS
@@ -23,7 +24,7 @@ def render_notification(notification: Notice) -> tuple[str, InlineKeyboardMarkup
     p = notification.payload
     channel = str(p.get("channel", ""))
     try:
-        received = dotted(date.fromisoformat(str(p.get("received_on", ""))))
+        received = fmt_date(date.fromisoformat(str(p.get("received_on", ""))))
     except ValueError:
         received = ""
     text = t(

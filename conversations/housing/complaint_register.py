@@ -19,8 +19,9 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 from conversations.buttons import ButtonData, number, one_of
 from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message, scratch
+from conversations.housing.card import fmt_date
 from conversations.housing.complaint_list import show_complaint
-from conversations.housing.complaint_view import NEW, assignee_buttons, channel_label, dotted
+from conversations.housing.complaint_view import NEW, assignee_buttons, channel_label
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
 from core.errors import DongneError
@@ -88,7 +89,7 @@ async def _ask(update: Update, context: DongneContext, state: State, reply: Repl
     lang, draft = context.lang, _draft(context)
     if state is State.DATE:
         today = context.services.complaints.today()
-        keyboard = markup([button(t_plain(lang, "hc.button.today", date=dotted(today)), TODAY())], _cancel_row(lang))
+        keyboard = markup([button(t_plain(lang, "hc.button.today", date=fmt_date(today)), TODAY())], _cancel_row(lang))
         await reply(update, context, t(lang, "hc.new.ask_date", complex=draft.get("complex", "")), keyboard)
     elif state is State.CHANNEL:
         picks = [button(channel_label(lang, code), CHANNEL(code)) for code in COMPLAINT_CHANNELS]
@@ -109,7 +110,7 @@ async def _ask(update: Update, context: DongneContext, state: State, reply: Repl
             lang,
             "hc.new.confirm",
             complex=draft["complex"],
-            date=dotted(date.fromisoformat(draft["received_on"])),
+            date=fmt_date(date.fromisoformat(draft["received_on"])),
             channel=channel_label(lang, draft["channel"]),
             complainant=draft.get("complainant") or none,
             contact=draft.get("contact") or none,
@@ -144,7 +145,7 @@ async def on_today(update: Update, context: DongneContext) -> State | int:
     await answer(update, context)
     today = context.services.complaints.today()
     _draft(context)["received_on"] = today.isoformat()
-    await show(update, context, t(context.lang, "hc.new.answered_date", value=dotted(today)))
+    await show(update, context, t(context.lang, "hc.new.answered_date", value=fmt_date(today)))
     return await _next(update, context, State.CHANNEL)
 
 

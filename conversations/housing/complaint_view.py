@@ -3,11 +3,10 @@ buttons its reader may use, and a page of a list. Dates are written with dots, a
 
 from __future__ import annotations
 
-from datetime import date
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from conversations.buttons import ButtonData, number, one_of, page
+from conversations.housing.card import fmt_date
 from conversations.keyboards import button, markup, page_row
 from conversations.layout import excerpt
 from core.housing.values import Assignee, ComplaintAction, ComplaintListItem, ComplaintView
@@ -31,10 +30,6 @@ ASSIGN = ButtonData("hc:as", number("complaint_id"), number("version"), number("
 AGAIN = ButtonData("hc:again", number("complaint_id"), number("version"))
 
 
-def dotted(value: date | None) -> str:
-    return value.strftime("%Y.%m.%d") if value else ""
-
-
 def channel_label(lang: str, code: str) -> str:
     return t_plain(lang, f"hc.channel.{code}")
 
@@ -55,14 +50,14 @@ def render_complaint(lang: str, view: ComplaintView) -> str:
     lines = [
         t(lang, "hc.view.title", id=view.id, complex=view.complex_name, dong=view.admin_dong),
         state_line,
-        t(lang, "hc.view.received", date=dotted(view.received_on), channel=channel_label(lang, view.channel)),
+        t(lang, "hc.view.received", date=fmt_date(view.received_on), channel=channel_label(lang, view.channel)),
         t(lang, "hc.view.complainant", name=view.complainant or none, contact=view.contact or none),
         t(lang, "hc.view.assignee", name=view.assignee_name),
         "",
         t(lang, "hc.view.content", text=view.content),
     ]
     if view.result is not None:
-        lines += ["", t(lang, "hc.view.result", date=dotted(view.closed_on), text=view.result)]
+        lines += ["", t(lang, "hc.view.result", date=fmt_date(view.closed_on), text=view.result)]
     if view.updated_by_name:
         lines += ["", t(lang, "hc.view.updated", name=view.updated_by_name)]
     if view.personal_data_masked and (view.complainant or view.contact):
@@ -114,7 +109,7 @@ def list_body(lang: str, heading: str, items: tuple[ComplaintListItem, ...]) -> 
                 lang,
                 "hc.list.line",
                 id=item.id,
-                date=dotted(item.received_on),
+                date=fmt_date(item.received_on),
                 state=state_label(lang, item.state),
                 complex=item.complex_name,
                 assignee=item.assignee_name,

@@ -16,6 +16,7 @@ from conversations.context import DongneContext
 from conversations.housing.buttons import HISTORY
 from conversations.housing.lookup import CARD
 from conversations.keyboards import button, markup, pager_row
+from conversations.layout import excerpt
 from conversations.replies import answer, report, show
 from core.errors import DongneError
 from core.housing.history import ComplexHistory, FieldChange, HistoryEntry
@@ -54,8 +55,7 @@ def value_text(lang: str, name: str, value: object) -> str:
     for key in (f"hl.choice.{name}.{text}", f"hc.{name}.{text}"):
         if has_text(lang, key):
             return t_plain(lang, key)
-    flat = " ".join(text.split())
-    return flat if len(flat) <= VALUE_LIMIT else flat[:VALUE_LIMIT] + "…"
+    return excerpt(" ".join(text.split()), VALUE_LIMIT)
 
 
 def change_line(lang: str, record: str, change: FieldChange) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from conversations.housing.card import fmt_date
 from core.errors import DongneError
 from core.housing.fields import FIELDS, Kind, spec
 from core.housing.values import FormerManagerView, LedgerRecord
@@ -21,7 +22,7 @@ def value_text(lang: str, record: str, name: str, value: object) -> str:
         return t_plain(lang, "hl.empty")
     kind = spec(record, name).kind
     if isinstance(value, date):
-        return value.strftime("%Y.%m.%d")
+        return fmt_date(value)
     if kind is Kind.DATE and isinstance(value, int):  # a masked birth date keeps its year
         return t_plain(lang, "hl.birth_year", year=value)
     if kind is Kind.CHOICE:
@@ -72,7 +73,7 @@ def refusal(lang: str, record: str, error: DongneError) -> str:
         params["field"] = label(lang, record, name) if has_text(lang, f"hl.field.{record}.{name}") else name
     for key_name, value in params.items():
         if isinstance(value, date):
-            params[key_name] = value.strftime("%Y.%m.%d")
+            params[key_name] = fmt_date(value)
         elif isinstance(value, int) and key_name != "limit":
             params[key_name] = grouped(value)
     return t(lang, key, **params)
@@ -85,7 +86,7 @@ def former_managers_text(lang: str, former: list[FormerManagerView]) -> str:
     """관리소장 이력: who ran the office before, from when until they were replaced (the latest first)."""
     lines = [t(lang, "hl.former_heading", count=grouped(len(former)))]
     for manager in former[:FORMER_SHOWN]:
-        since = manager.assigned_on.strftime("%Y.%m.%d") if manager.assigned_on else ""
+        since = fmt_date(manager.assigned_on)
         grade_key = f"hl.choice.manager_license_grade.{manager.license_grade}"
         grade = t_plain(lang, grade_key) if manager.license_grade else ""
         lines.append(
@@ -94,7 +95,7 @@ def former_managers_text(lang: str, former: list[FormerManagerView]) -> str:
                 "hl.former_line",
                 name=manager.name,
                 since=since,
-                until=manager.replaced_on.strftime("%Y.%m.%d"),
+                until=fmt_date(manager.replaced_on),
                 grade=grade or t_plain(lang, "hl.empty"),
             )
         )

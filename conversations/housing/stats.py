@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from conversations.buttons import ButtonData, one_of
 from conversations.context import DongneContext
+from conversations.housing.card import fmt_date
 from conversations.housing.lookup import DONG
 from conversations.keyboards import button, markup, rows
 from conversations.replies import answer, report, say, show
@@ -33,6 +34,7 @@ from core.texts.i18n import grouped, t, t_plain
 TABLES = ("type", "dong", "year", "support", "reps", "kind", "by_dong", "by_complex")
 TABLE = ButtonData("hs:t", one_of("table", TABLES))
 SUPPORT_GROUP = {"support": "year", "kind": "kind", "by_dong": "dong", "by_complex": "complex"}
+SUPPORT_TABLE = {group: table for table, group in SUPPORT_GROUP.items()}
 MOST_ROWS = 20  # rows of a long table on one phone screen; the rest are counted
 ENDING_SHOWN = 10
 
@@ -94,7 +96,7 @@ def render_years(lang: str, table: YearTable) -> str:
 
 
 def render_support(lang: str, table: SupportTable) -> str:
-    lines = [t(lang, f"hs.title.{_support_key(table.group)}"), scope_line(lang, table.scope), ""]
+    lines = [t(lang, f"hs.title.{SUPPORT_TABLE[table.group]}"), scope_line(lang, table.scope), ""]
     lines.append(
         t(lang, "hs.money_strong", label=t_plain(lang, "hs.total"), **_money(table.granted, table.returned, None))
     )
@@ -107,10 +109,6 @@ def render_support(lang: str, table: SupportTable) -> str:
     if not body:
         body = [t(lang, "hs.none")]
     return "\n".join([*lines, *_rows_cut(lang, body)])
-
-
-def _support_key(group: str) -> str:
-    return {"year": "support", "kind": "kind", "dong": "by_dong", "complex": "by_complex"}[group]
 
 
 def _money(granted: int, returned: int, projects: int | None) -> dict[str, str]:
@@ -141,7 +139,7 @@ def render_representatives(lang: str, table: RepresentativeTable) -> str:
                 complex=term.complex,
                 position=term.position,
                 name=term.name,
-                end=term.term_end.strftime("%Y.%m.%d"),
+                end=fmt_date(term.term_end),
             )
         )
     if len(table.ending_soon) > ENDING_SHOWN:

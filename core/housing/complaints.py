@@ -22,7 +22,7 @@ from typing import Any
 
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, PermissionDenied, StaleRecord
-from core.housing.records import audit_change, audit_personal_view
+from core.housing.records import audit_change, audit_personal_view, covered_complex
 from core.housing.values import (
     COMPLAINT_CHANNELS,
     OPEN_COMPLAINT_STATES,
@@ -232,10 +232,7 @@ class ComplaintLedger:
         """A complex's name and its complaints (open ones, or all), oldest first."""
         require(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-        if detail is None:
-            raise NotFound(f"complex {complex_id}")
-        _require_covers(actor, Permission.HOUSING_READ, detail.admin_dong_id, f"complex {complex_id}")
+            detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
         return detail.name, await self._page(actor, page, complex_id=complex_id, open_only=open_only)
 
     async def overdue(self, actor: StaffMember, page: int = 0) -> Page[ComplaintListItem]:
@@ -251,10 +248,7 @@ class ComplaintLedger:
         """How many of the complex's complaints are open (the card reads it with the card itself)."""
         require(actor, Permission.HOUSING_READ)
         async with self._uow() as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-            if detail is None:
-                raise NotFound(f"complex {complex_id}")
-            _require_covers(actor, Permission.HOUSING_READ, detail.admin_dong_id, f"complex {complex_id}")
+            await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
             return await uow.complaints.count_open(complex_id)
 
     async def _page(
@@ -378,11 +372,7 @@ class ComplaintLedger:
     # -- helpers --------------------------------------------------------------------------------------------
 
     async def _writable_dong(self, uow: UnitOfWork, actor: StaffMember, complex_id: int) -> int:
-        detail = await uow.housing.load_complex_detail(complex_id)
-        if detail is None:
-            raise NotFound(f"complex {complex_id}")
-        _require_covers(actor, Permission.HOUSING_WRITE, detail.admin_dong_id, f"complex {complex_id}")
-        return detail.admin_dong_id
+        return (await covered_complex(uow, actor, complex_id, Permission.HOUSING_WRITE)).admin_dong_id
 
     async def _readable(self, uow: UnitOfWork, actor: StaffMember, complaint_id: int) -> ComplaintRecord:
         record = await uow.complaints.get_complaint(complaint_id)

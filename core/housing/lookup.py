@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from core.clock import Clock
 from core.errors import NotFound, PermissionDenied
-from core.housing.records import audit_personal_view
+from core.housing.records import audit_personal_view, covered_complex
 from core.housing.values import (
     BirthDate,
     ComplexCard,
@@ -80,11 +80,8 @@ class HousingLookup:
         # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only
         # after the first query; a pii.view holder's unit of work is ready to write the audit entry.
         async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
-            detail = await uow.housing.load_complex_detail(complex_id)
-            if detail is None:
-                raise NotFound(f"complex {complex_id}")
             # Refused before any personal data is read; the card stays seven queries in all (with its open complaints).
-            _require_dong(actor, detail.admin_dong_id, f"complex {complex_id}")
+            detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
             sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
             assert sections is not None
             unmasked = covers_dong(actor, Permission.PII_VIEW, detail.admin_dong_id)

@@ -8,17 +8,24 @@ complex on the register; a mixed estate's rental record shares the estate's buil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from core.clock import Clock
 from core.errors import InvalidInput
-from core.housing.values import DongTotals, KindTotals, PositionCount, SupportTotals, TermEnding, Totals, YearTotals
+from core.housing.reminders import TERM_NOTICE
+from core.housing.values import (
+    SUPPORT_GROUPS,
+    DongTotals,
+    KindTotals,
+    PositionCount,
+    SupportTotals,
+    TermEnding,
+    Totals,
+    YearTotals,
+)
 from core.permissions import Permission, dong_scope, require
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
-SUPPORT_GROUPS = ("year", "kind", "dong", "complex")
-TERM_NOTICE = timedelta(days=30)
 EARLIEST_YEAR, LATEST_YEAR = 1960, 2100  # a use-approval or project year outside is a typing mistake
 
 

@@ -695,6 +695,10 @@ class YearTotals:
     totals: Totals
 
 
+# How support projects are grouped for 지원 현황 (by year) and 지원사업 통계 (by kind, dong, complex).
+SUPPORT_GROUPS = ("year", "kind", "dong", "complex")
+
+
 @dataclass(frozen=True, slots=True)
 class SupportTotals:
     """Support projects grouped by ``key`` (a year, a kind, a dong's or a complex's id), amounts in 천원."""

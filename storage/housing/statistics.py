@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.housing.values import DongTotals, KindTotals, PositionCount, SupportTotals, Totals, YearTotals
+from core.housing.values import (
+    SUPPORT_GROUPS,
+    DongTotals,
+    KindTotals,
+    PositionCount,
+    SupportTotals,
+    Totals,
+    YearTotals,
+)
 from storage.housing.models import Complex, Representative, SupportProject
 from storage.reference.models import AdminDong, Position
 
@@ -23,7 +31,6 @@ _TOTALS = (
     _BUILDINGS.label("buildings"),
     func.coalesce(func.sum(Complex.household_count), 0).label("households"),
 )
-SUPPORT_GROUPS = ("year", "kind", "dong", "complex")
 
 
 def _totals(row: Any) -> Totals:
