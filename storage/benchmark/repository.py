@@ -41,6 +41,7 @@ from storage.benchmark.rows import (
     ref,
 )
 from storage.columns import columns, record_of
+from storage.paging import TOTAL, paged
 from storage.reference.models import Department
 from storage.search_keys import name_key
 from storage.staff.models import RoleGrant, Staff
@@ -204,28 +205,23 @@ class BenchmarkRepository:
                 officer.name.label("officer"),
                 requester.name.label("requester"),
                 attachments.label("attachments"),
-                func.count().over().label("total"),
+                TOTAL,
             )
             .join(Department, Department.id == BenchmarkCase.department_id)
             .outerjoin(officer, officer.id == BenchmarkCase.officer_id)
             .outerjoin(requester, requester.id == BenchmarkCase.approval_requested_by_id)
             .where(*self._filtered(query))
             .order_by(BenchmarkCase.year, BenchmarkCase.quarter, BenchmarkCase.serial)
-            .offset(offset)
-            .limit(limit)
         )
-        rows = (await self._session.execute(statement)).all()
-        if not rows and offset:
-            total = await self.count_cases(query)
-            return [], total
-        total = int(rows[0].total) if rows else 0
+        rows, total = await paged(self._session, statement, self._counted(query), offset=offset, limit=limit)
         return [list_item_of(row) for row in rows], total
 
     async def count_cases(self, query: CaseQuery) -> int:
-        count = await self._session.scalar(
-            select(func.count()).select_from(BenchmarkCase).where(*self._filtered(query))
-        )
+        count = await self._session.scalar(self._counted(query))
         return int(count or 0)
+
+    def _counted(self, query: CaseQuery) -> Select[int]:
+        return select(func.count()).select_from(BenchmarkCase).where(*self._filtered(query))
 
     async def list_years(self, department_id: int | None = None) -> list[int]:
         """Years that have cases (of one department, if given), newest first."""

@@ -18,6 +18,7 @@ from core.housing.values import (
 )
 from storage.columns import columns, record_of
 from storage.housing.models import Complaint, Complex
+from storage.paging import TOTAL, paged
 from storage.reference.models import AdminDong
 from storage.staff.models import Staff
 
@@ -144,28 +145,10 @@ class ComplaintRepository:
         if received_before is not None:
             conditions.append(Complaint.received_on < received_before)
         condition = and_(True, *conditions)
-        total_column = func.count().over().label("total")
-        rows = (
-            await self._session.execute(
-                self._listed(total_column)
-                .where(condition)
-                .order_by(Complaint.received_on, Complaint.id)
-                .offset(offset)
-                .limit(limit)
-            )
-        ).all()
-        items = [record_of(ComplaintListItem, row) for row in rows]
-        if rows:
-            return items, int(rows[0].total)
-        if offset == 0:
-            return items, 0
-        total = await self._session.scalar(
-            select(func.count())
-            .select_from(Complaint)
-            .join(Complex, Complex.id == Complaint.complex_id)
-            .where(condition)
-        )
-        return items, int(total or 0)
+        listed = self._listed(TOTAL).where(condition).order_by(Complaint.received_on, Complaint.id)
+        counted = select(func.count()).select_from(Complaint).join(Complex, Complex.id == Complaint.complex_id)
+        rows, total = await paged(self._session, listed, counted.where(condition), offset=offset, limit=limit)
+        return [record_of(ComplaintListItem, row) for row in rows], total
 
     async def list_open_received_before(
         self, before: date, admin_dong_ids: frozenset[int] | None = None

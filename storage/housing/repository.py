@@ -35,6 +35,7 @@ from storage.housing.models import (
     ResidentGroup,
     SupportProject,
 )
+from storage.paging import TOTAL, paged
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
 from storage.staff.models import Staff
@@ -81,18 +82,26 @@ class HousingRepository:
                 Position.name.label("position"),
                 Representative.name,
                 Representative.phone,
-                func.count().over().label("total"),
+                TOTAL,
             )
             .join(Complex, Complex.id == Representative.complex_id)
             .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
             .join(Position, Position.id == Representative.position_id)
             .where(condition)
         )
-        rows = (
-            await self._session.execute(
-                joined.order_by(Representative.name, Complex.name, Representative.id).offset(offset).limit(limit)
-            )
-        ).all()
+        counted = (
+            select(func.count())
+            .select_from(Representative)
+            .join(Complex, Complex.id == Representative.complex_id)
+            .where(condition)
+        )
+        rows, total = await paged(
+            self._session,
+            joined.order_by(Representative.name, Complex.name, Representative.id),
+            counted,
+            offset=offset,
+            limit=limit,
+        )
         items = [
             RepresentativeMatch(
                 id=r.id,
@@ -106,17 +115,7 @@ class HousingRepository:
             )
             for r in rows
         ]
-        if rows:
-            return items, int(rows[0].total)
-        if offset == 0:
-            return items, 0
-        total = await self._session.scalar(
-            select(func.count())
-            .select_from(Representative)
-            .join(Complex, Complex.id == Representative.complex_id)
-            .where(condition)
-        )
-        return items, int(total or 0)
+        return items, total
 
     async def list_complexes_in_dong(
         self, admin_dong_id: int, *, offset: int, limit: int
@@ -124,31 +123,21 @@ class HousingRepository:
         return await self._page(Complex.admin_dong_id == admin_dong_id, offset=offset, limit=limit)
 
     async def _page(self, condition: object, *, offset: int, limit: int) -> tuple[list[ComplexSummary], int]:
-        # One scan gives both the page and the total (a window count), instead of a count query and a page query.
-        total_column = func.count().over().label("total")
-        rows = (
-            await self._session.execute(
-                select(*_SUMMARY_COLUMNS, total_column)
-                .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-                .where(condition)  # type: ignore[arg-type]
-                .order_by(Complex.name, Complex.id)
-                .offset(offset)
-                .limit(limit)
-            )
-        ).all()
+        listed = (
+            select(*_SUMMARY_COLUMNS, TOTAL)
+            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(Complex.name, Complex.id)
+        )
+        counted = select(func.count()).select_from(Complex).where(condition)  # type: ignore[arg-type]
+        rows, total = await paged(self._session, listed, counted, offset=offset, limit=limit)
         items = [
             ComplexSummary(
                 id=r.id, name=r.name, admin_dong=r.admin_dong, address=r.address, household_count=r.household_count
             )
             for r in rows
         ]
-        if rows:
-            return items, int(rows[0].total)
-        if offset == 0:
-            return items, 0
-        # A page past the end has no row to carry the total; count only in that rare case.
-        total = await self._session.scalar(select(func.count()).select_from(Complex).where(condition))  # type: ignore[arg-type]
-        return items, int(total or 0)
+        return items, total
 
     async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongValue]:
         """Every dong (or only ``admin_dong_ids``) with how many complexes it has, in the district's order."""

@@ -1,0 +1,30 @@
+"""A page of a list and how many match in all, in one scan: the page's query carries a window count
+(``TOTAL``), so the total needs no second query; only a page past the end, which has no row to carry it,
+counts apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, Select, func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+TOTAL = func.count().over().label("total")
+
+
+async def paged(
+    session: AsyncSession,
+    listed: Select[*tuple[Any, ...]],
+    counted: Select[*tuple[Any, ...]],
+    *,
+    offset: int,
+    limit: int,
+) -> tuple[list[Row[Any]], int]:
+    """``listed`` (ordered, selecting ``TOTAL``) from ``offset``, at most ``limit`` rows; ``counted`` is the
+    same condition as a count, run only for a page past the end."""
+    rows = list((await session.execute(listed.offset(offset).limit(limit))).all())
+    if rows:
+        return rows, int(rows[0].total)
+    if offset == 0:
+        return rows, 0
+    return rows, int(await session.scalar(counted) or 0)
