@@ -150,9 +150,11 @@ def render_representatives(lang: str, table: RepresentativeTable) -> str:
 def tables_keyboard(
     lang: str, shown: str, extra: list[list[InlineKeyboardButton]] | None = None
 ) -> InlineKeyboardMarkup:
-    picks = [
-        button(("✔ " if table == shown else "") + t_plain(lang, f"hs.button.{table}"), TABLE(table)) for table in TABLES
-    ]
+    def label(table: str) -> str:
+        name = t_plain(lang, f"hs.button.{table}")
+        return t_plain(lang, "hs.chosen", label=name) if table == shown else name
+
+    picks = [button(label(table), TABLE(table)) for table in TABLES]
     return markup(*(extra or []), *rows(picks, 2))
 
 
