@@ -91,13 +91,16 @@ def _person(member: StaffMember) -> Person:
 
 
 def _fingerprint(
-    successor_id: int, cases: tuple[CaseInCharge, ...], lists: tuple[SavedList, ...], complaints: tuple[object, ...]
+    successor_id: int,
+    cases: tuple[CaseInCharge, ...],
+    lists: tuple[SavedList, ...],
+    complaints: tuple[ComplaintListItem, ...],
 ) -> str:
     """What the preview showed, to the version: any change in between gives another fingerprint."""
     parts = [f"to:{successor_id}"]
     parts += [f"case:{c.id}:{c.version}:{c.state.value}" for c in cases]
     parts += [f"list:{s.id}:{s.name}" for s in lists]
-    parts += [f"complaint:{c.id}" for c in complaints if isinstance(c, ComplaintListItem)]
+    parts += [f"complaint:{c.id}" for c in complaints]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
