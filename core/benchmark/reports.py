@@ -9,16 +9,15 @@ the bot starts without it and pays once, on the first chart."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from io import BytesIO
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.benchmark.statistics import BenchmarkTables, CountTable
+from core.charts import empty_frame, fit_text, text_width
+from core.charts import font as _font
 from core.workbook import Column, ExportBook, Kind, Row, display_width
 
 __all__ = ["ReportLabels", "display_width", "render_chart", "render_workbook"]
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
-    from matplotlib.patches import FancyBboxPatch
 
 
 @dataclass(frozen=True)
@@ -79,10 +77,6 @@ EMPTY_HEIGHT_PX = 420
 TOTAL_ROOM = 0.12  # share of the bar area kept right of the longest bar for its total
 MAX_LABEL_SHARE = 0.35  # a department's name may take at most this share of the width; longer ones are cut
 
-KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
-KOREAN_FONT_FILE = "NanumGothic.ttf"
-KOREAN_BOLD_FONT_FILE = "NanumGothicBold.ttf"
-
 # Readable on a phone and told apart without colour vision: dark for done, light for partly, grey for no.
 ADOPTION_COLOURS = {
     "adopt": "#1b5e20",
@@ -99,29 +93,6 @@ FALLBACK_COLOURS = ("#6a1b9a", "#ce93d8", "#8d6e63", "#90a4ae")
 DARK_COLOURS = frozenset({"#1b5e20", "#0d47a1", "#6a1b9a", "#8d6e63"})
 TEXT = "#212121"
 MUTED = "#757575"
-
-
-@cache
-def korean_font_path(bold: bool = False) -> Path:
-    """The NanumGothic file that koreanize-matplotlib ships.
-
-    The package is located, not imported: importing it sets the process-wide ``rcParams`` font and, on
-    Python 3.11, warns that ``distutils`` is deprecated (an error under our test settings). Each text
-    artist names this file instead, so a chart renders Hangul whatever another part of the process did
-    to matplotlib's defaults, and no font has to be registered globally."""
-    spec = importlib.util.find_spec(KOREAN_FONT_PACKAGE)
-    name = KOREAN_BOLD_FONT_FILE if bold else KOREAN_FONT_FILE
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(location) / "fonts" / name
-        if path.is_file():
-            return path
-    raise RuntimeError(f"{name} not found: is koreanize-matplotlib installed?")
-
-
-def _font(size: float, *, bold: bool = False) -> FontProperties:
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(fname=korean_font_path(bold), size=size)
 
 
 def _colours(columns: Sequence[str], known: Mapping[str, str]) -> list[str]:
@@ -163,18 +134,7 @@ class _Chart:
         )
 
     def text_px(self, text: str, font: FontProperties) -> float:
-        # matplotlib's stubs leave the renderer's methods unannotated.
-        width = self.renderer.get_text_width_height_descent(text, font, ismath=False)[0]  # type: ignore[no-untyped-call]
-        return float(width)
-
-
-def _fit(chart: _Chart, text: str, font: FontProperties, limit: float) -> str:
-    """``text``, cut with an ellipsis where it would be wider than ``limit`` pixels."""
-    if chart.text_px(text, font) <= limit:
-        return text
-    while text and chart.text_px(text + "…", font) > limit:
-        text = text[:-1]
-    return text + "…"
+        return text_width(self.renderer, text, font)
 
 
 def _draw_panel(
@@ -255,14 +215,14 @@ def build_chart(tables: BenchmarkTables, labels: ReportLabels) -> Figure:
     figure = Figure(figsize=(CHART_WIDTH_PX / CHART_DPI, height_px / CHART_DPI), dpi=CHART_DPI)
     canvas = FigureCanvasAgg(figure)
     if not departments:
-        figure.add_artist(_empty_frame(figure))
+        figure.add_artist(empty_frame(figure))
         figure.text(0.5, 0.8, heading, ha="center", va="center", color=TEXT, fontproperties=title_font)
         font = _font(PANEL_TITLE_SIZE)
         figure.text(0.5, 0.42, labels.no_data, ha="center", va="center", color=MUTED, fontproperties=font)
         return figure
     chart = _Chart(figure, canvas.get_renderer(), height_px, left_px=0)  # type: ignore[no-untyped-call]
     label_font = _font(LABEL_SIZE)
-    names = [_fit(chart, d, label_font, CHART_WIDTH_PX * MAX_LABEL_SHARE) for d in departments]
+    names = [fit_text(chart.renderer, d, label_font, CHART_WIDTH_PX * MAX_LABEL_SHARE) for d in departments]
     chart.left_px = MARGIN_PX + max(chart.text_px(n, label_font) for n in names) + 12
     figure.text(
         MARGIN_PX / CHART_WIDTH_PX,
@@ -281,22 +241,6 @@ def build_chart(tables: BenchmarkTables, labels: ReportLabels) -> Figure:
         _draw_panel(chart, chart.axes(top, bar_height), panel, departments, names, widest, labels.no_data)
         top += bar_height + LEGEND_PX + PANEL_GAP_PX
     return figure
-
-
-def _empty_frame(figure: Figure) -> FancyBboxPatch:
-    """A soft panel behind the "no data" line, so an empty report still looks like a report."""
-    from matplotlib.patches import FancyBboxPatch
-
-    return FancyBboxPatch(
-        (0.1, 0.22),
-        0.8,
-        0.4,
-        boxstyle="round,pad=0,rounding_size=0.03",
-        transform=figure.transFigure,
-        facecolor="#f5f5f5",
-        edgecolor="#e0e0e0",
-        zorder=-1,
-    )
 
 
 def render_chart(tables: BenchmarkTables, labels: ReportLabels) -> bytes:

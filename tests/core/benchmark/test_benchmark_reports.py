@@ -21,12 +21,12 @@ from core.benchmark.reports import (
     ReportLabels,
     build_chart,
     display_width,
-    korean_font_path,
     render_chart,
     render_workbook,
 )
 from core.benchmark.statistics import ALL_STATES, BenchmarkTables, build_table
 from core.benchmark.values import Adoption, CountRow, ProgressResult
+from core.charts import korean_font_path
 
 ADOPTION = [a.value for a in Adoption]
 PROGRESS = [p.value for p in ProgressResult]
