@@ -117,6 +117,7 @@ async def make_complex(
             session.add(
                 Representative(
                     complex_id=complex_.id,
+                    admin_dong_id=dong_id,
                     position_id=positions[min(i, len(positions) - 1)].id,
                     name=f"김대표{i + 1}",
                     gender="F" if i % 2 else "M",

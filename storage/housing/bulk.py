@@ -161,9 +161,10 @@ def _add_bundle(
     counts: BulkCounts,
 ) -> None:
     c = bundle.complex
+    admin_dong_id = admin_dong_ids[c.admin_dong]
     batch.complexes.append(
         {
-            **_complex_row(c, admin_dong_ids[c.admin_dong]),
+            **_complex_row(c, admin_dong_id),
             "id": complex_id,
             "name_key": name_key(c.name),
             "updated_at": updated_at,
@@ -177,7 +178,13 @@ def _add_bundle(
         batch.offices.append(columns(bundle.office, complex_id=complex_id))
         counts.offices += 1
     batch.representatives.extend(
-        columns(r, skip=("position",), complex_id=complex_id, position_id=position_ids[r.position])
+        columns(
+            r,
+            skip=("position",),
+            complex_id=complex_id,
+            admin_dong_id=admin_dong_id,
+            position_id=position_ids[r.position],
+        )
         for r in bundle.representatives
     )
     batch.groups.extend(columns(g, complex_id=complex_id) for g in bundle.groups)

@@ -119,6 +119,8 @@ class LedgerRepository:
     async def add(self, complex_id: int, write: LedgerWrite) -> int:
         model = MODELS[write.record]
         values = await self._columns(write) | {"complex_id": complex_id, "version": 1}
+        if model is Representative:
+            values["admin_dong_id"] = select(Complex.admin_dong_id).where(Complex.id == complex_id).scalar_subquery()
         new_id = await self._session.scalar(insert(model).values(**values).returning(model.id))
         assert new_id is not None
         return int(new_id)

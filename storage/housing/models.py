@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -27,6 +28,8 @@ class Complex(Base):
     __table_args__ = (
         CheckConstraint("building_count >= 0 AND household_count >= 0", name="counts_non_negative"),
         CheckConstraint("kind IN ('apartment', 'row_house')", name="kind_known"),
+        # What a representative's (complex_id, admin_dong_id) refers to (see Representative.admin_dong_id).
+        Index("uq_complex_id_admin_dong", "id", "admin_dong_id", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -91,9 +94,21 @@ class Representative(Base):
     __tablename__ = "representative"
     __table_args__ = (
         CheckConstraint("term_end IS NULL OR term_start IS NULL OR term_end > term_start", name="term_order"),
+        # The complex's dong, copied so the statistics count per dong from an index alone; the database keeps
+        # it the complex's (a complex moved to another dong carries its representatives along).
+        ForeignKeyConstraint(
+            ["complex_id", "admin_dong_id"],
+            ["complex.id", "complex.admin_dong_id"],
+            name="fk_representative_complex_dong",
+            onupdate="CASCADE",
+            ondelete="CASCADE",
+        ),
+        Index("ix_representative_dong_position", "admin_dong_id", "position_id"),
+        Index("ix_representative_term_end", "term_end"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), index=True)
+    admin_dong_id: Mapped[int] = mapped_column(Integer)
     position_id: Mapped[int] = mapped_column(ForeignKey("position.id"))
     name: Mapped[str] = mapped_column(String(50))
     gender: Mapped[str | None] = mapped_column(String(1))

@@ -319,8 +319,12 @@ class HousingRepository:
             .limit(1)
         )
 
-    async def terms_ending(self, first: date, last: date) -> list[TermEnding]:
-        """Representatives whose terms end between ``first`` and ``last`` (both included), soonest first."""
+    async def terms_ending(
+        self, first: date, last: date, admin_dong_ids: frozenset[int] | None = None
+    ) -> list[TermEnding]:
+        """Representatives whose terms end between ``first`` and ``last`` (both included), soonest first; only
+        in ``admin_dong_ids`` if given."""
+        in_dongs = [] if admin_dong_ids is None else [Representative.admin_dong_id.in_(sorted(admin_dong_ids))]
         rows = await self._session.execute(
             select(
                 Complex.id.label("complex_id"),
@@ -332,7 +336,7 @@ class HousingRepository:
             )
             .join(Complex, Complex.id == Representative.complex_id)
             .join(Position, Position.id == Representative.position_id)
-            .where(Representative.term_end.between(first, last))
+            .where(Representative.term_end.between(first, last), *in_dongs)
             .order_by(Representative.term_end, Complex.name, Position.sort_order, Representative.id)
         )
         return [record_of(TermEnding, r) for r in rows]
