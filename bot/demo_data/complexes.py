@@ -58,13 +58,21 @@ def building_counts(rng: random.Random, category: str, households: Sequence[int]
     return split_exact(total, weights, lows, highs)
 
 
-def approval_date(rng: random.Random, category: str, households: int) -> date:
-    first, last = _APPROVAL_YEARS[category]
-    year = rng.randint(first, last)
-    if category == MANDATORY and households >= 1_000:
-        year = max(year, rng.randint(1995, 2016))  # the largest estates are the redevelopments of the 2000s
+def approval_date(
+    rng: random.Random, category: str, households: int, *, year: int | None = None, latest: date = LAST_APPROVAL
+) -> date:
+    """A use-approval date: in ``year`` if given, else in the category's years up to ``latest``."""
+    if year is not None:
+        latest = LAST_APPROVAL
+    else:
+        first, last = _APPROVAL_YEARS[category]
+        last = min(last, latest.year)
+        year = rng.randint(min(first, last), last)
+        if category == MANDATORY and households >= 1_000:
+            # the largest estates are the redevelopments of the 2000s
+            year = max(year, rng.randint(min(1995, latest.year), latest.year))
     first_day = date(year, 1, 1)
-    return first_day + timedelta(days=rng.randrange((min(date(year, 12, 31), LAST_APPROVAL) - first_day).days + 1))
+    return first_day + timedelta(days=rng.randrange((min(date(year, 12, 31), latest) - first_day).days + 1))
 
 
 def floors(rng: random.Random, category: str, households: int, buildings: int, approved: date) -> tuple[int, int]:
@@ -151,10 +159,16 @@ def make_complex(
     dong: str,
     places: Sequence[str],
     roads: Sequence[str],
+    *,
+    year: int | None = None,
+    latest: date = LAST_APPROVAL,
+    dated: bool = True,
 ) -> ComplexDraft:
-    """A complex of the category with ``size`` = (households, buildings) in the dong; the rest is drawn."""
+    """A complex of the category with ``size`` = (households, buildings) in the dong; the rest is drawn. It is
+    approved in ``year``, or by ``latest``; ``dated`` False: its use-approval date is not on file (its age
+    still shapes its name, height and flats)."""
     households, buildings = size
-    approved = approval_date(rng, category, households)
+    approved = approval_date(rng, category, households, year=year, latest=latest)
     low, high = floors(rng, category, households, buildings, approved)
     row_house = category == ROW_HOUSE
     return ComplexDraft(
@@ -168,7 +182,7 @@ def make_complex(
         households_by_area=area_bands(rng, category, households, approved),
         floors_min=low,
         floors_max=high,
-        approved_on=approved,
+        approved_on=approved if dated else None,
         kapt_management_mode=(("entrusted" if rng.random() < 0.85 else "self") if category == MANDATORY else None),
         remarks=rng.choice(REMARKS) if rng.random() < 0.15 else None,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import date
 
 from bot.demo_data.complexes import RENTAL, Namer, area_bands, make_complex, short_name
 from bot.demo_data.split import split_exact
@@ -35,10 +36,11 @@ def rental_complexes(
     dongs: Sequence[str],
     places: dict[str, tuple[str, ...]],
     roads: dict[str, tuple[str, ...]],
+    latest: date,
 ) -> list[tuple[ComplexDraft, str | None]]:
     """``totals.complexes`` rental complexes, ``shared_buildings`` of whose buildings belong to mandatory
     estates chosen from ``estates``; the standalone ones go to ``dongs`` (one each). Each comes with the
-    estate whose buildings it shares, if any."""
+    estate whose buildings it shares, if any; the standalone ones are approved by ``latest``."""
     candidates = sorted(
         (e for e in estates if e.approved_on and e.approved_on.year >= 1995 and e.building_count >= 3),
         key=lambda e: e.name,
@@ -74,7 +76,12 @@ def rental_complexes(
         for estate, buildings, count in zip(hosts, shared, households[: len(hosts)], strict=True)
     ]
     alone: list[tuple[ComplexDraft, str | None]] = [
-        (make_complex(rng, namer, addresses, RENTAL, (count, buildings), dong, places[dong], roads[dong]), None)
+        (
+            make_complex(
+                rng, namer, addresses, RENTAL, (count, buildings), dong, places[dong], roads[dong], latest=latest
+            ),
+            None,
+        )
         for dong, buildings, count in zip(dongs, own, households[len(hosts) :], strict=True)
     ]
     return mixed + alone

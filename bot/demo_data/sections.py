@@ -87,8 +87,12 @@ def re_elected(members: tuple[RepresentativeDraft, ...], today: date) -> tuple[R
     for member in members:
         start, end = member.term_start, member.term_end
         if start is not None and end is not None:
+            # A full term ends the day before its second anniversary, which a leap day moves: 2026.03.01's
+            # ends 2028.02.29, not the 2028.02.28 that carrying 2018.02.28 forward would give.
+            full_term = end == add_years(start, 2) - timedelta(days=1)
             while end < today:
-                start, end = add_years(start, 2), add_years(end, 2)
+                start = add_years(start, 2)
+                end = add_years(start, 2) - timedelta(days=1) if full_term else add_years(end, 2)
         carried.append(replace(member, term_start=start, term_end=end))
     return tuple(carried)
 
@@ -121,9 +125,12 @@ def other_group(people: People, rng: random.Random, short: str) -> GroupDraft:
 
 
 def support_project(
-    people: People, rng: random.Random, short: str, year: int, *, row_house: bool
+    people: People, rng: random.Random, short: str, year: int, *, row_house: bool, least_from: int | None = None
 ) -> SupportProjectDraft:
+    """A grant of ``year``; ``least_from``: of a kind whose smallest grant is at most this (천원)."""
     kinds = PROJECT_KINDS[1:] if row_house else PROJECT_KINDS
+    if least_from is not None:
+        kinds = tuple(k for k in kinds if k[1] <= least_from) or (min(kinds, key=lambda k: k[1]),)
     kind, low, high = kinds[0] if not row_house and rng.random() < 0.5 else rng.choice(kinds)
     start = people.day_in(date(year, 3, 1), min(date(year, 9, 30), LAST_APPROVAL))
     end = min(start + timedelta(days=rng.randint(60, 240)), date(year, 12, 31))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.demo_data.complexes import (
@@ -29,7 +29,8 @@ from bot.demo_data.complexes import (
 from bot.demo_data.locations import SEONGDONG_CENTRES, placed
 from bot.demo_data.people import People
 from bot.demo_data.rentals import MIXED_ESTATES, rental_complexes
-from bot.demo_data.sections import community_group, council, office, other_group, support_project
+from bot.demo_data.second_screen import OPEN_YEARS_END, PINNED_DONGS, SLICES, support_projects
+from bot.demo_data.sections import community_group, council, office, other_group
 from bot.demo_data.split import split_exact
 from bot.demo_data.types import DemoDistrict
 from bot.demo_data.vocabulary import APARTMENT_WEIGHT, PLACES, ROADS, ROW_HOUSE_WEIGHT, SEONGDONG_DONGS
@@ -166,31 +167,57 @@ def build_demo_district(seed: int = DEFAULT_SEED) -> DemoDistrict:
     fixed = {MANDATORY: example_complex(), ROW_HOUSE: escaping_row_house()}
     namer = Namer(rng, taken=[b.complex.name for b in fixed.values()])
     addresses = {b.complex.address for b in fixed.values()}
-    shapes: list[tuple[str, int, int]] = []
+    shapes: list[_Shape] = []
     for category in (MANDATORY, VOLUNTARY, ROW_HOUSE):
         totals = SEED_TOTALS[category]
         kept = [b.complex for c, b in fixed.items() if c == category]
-        count = totals.complexes - len(kept)
-        households = household_sizes(rng, category, count, totals.households - sum(c.household_count for c in kept))
-        buildings = building_counts(rng, category, households, totals.buildings - sum(c.building_count for c in kept))
-        shapes.extend(zip([category] * count, households, buildings, strict=True))
+        pinned = [s for s in SLICES if s.category == category]
+        for piece in pinned:
+            numbers = (piece.complexes, piece.households, piece.buildings)
+            shapes += _shapes(rng, category, *numbers, dong=piece.dong, year=piece.year, dated=piece.dated)
+        shapes += _shapes(
+            rng,
+            category,
+            totals.complexes - len(kept) - sum(p.complexes for p in pinned),
+            totals.households - sum(c.household_count for c in kept) - sum(p.households for p in pinned),
+            totals.buildings - sum(c.building_count for c in kept) - sum(p.buildings for p in pinned),
+        )
     standalone_rentals = SEED_TOTALS[RENTAL].complexes - MIXED_ESTATES
-    categories = [category for category, _, _ in shapes] + [RENTAL] * standalone_rentals
-    places = _assign_dongs(rng, categories, [(b.complex.admin_dong, category) for category, b in fixed.items()])
-    drafts = [
-        make_complex(rng, namer, addresses, category, (households, buildings), dong, PLACES[dong], ROADS[dong])
-        for (category, households, buildings), dong in zip(shapes, places[: len(shapes)], strict=True)
-    ]
+    categories = [shape.category for shape in shapes if shape.dong is None] + [RENTAL] * standalone_rentals
+    held = [(b.complex.admin_dong, c) for c, b in fixed.items() if b.complex.admin_dong not in PINNED_DONGS]
+    places = iter(_assign_dongs(rng, categories, held, closed=PINNED_DONGS))
+    drafts = []
+    for shape in shapes:
+        dong = shape.dong or next(places)
+        size = (shape.households, shape.buildings)
+        drafts.append(
+            make_complex(
+                rng,
+                namer,
+                addresses,
+                shape.category,
+                size,
+                dong,
+                PLACES[dong],
+                ROADS[dong],
+                year=shape.year,
+                latest=OPEN_YEARS_END,
+                dated=shape.dated,
+            )
+        )
+    # A mixed estate's rental flats share its dong and date, so the estates come from the unpinned complexes.
+    open_estates = [d for d, shape in zip(drafts, shapes, strict=True) if d.management_type == MANDATORY and shape.open]
     rentals = rental_complexes(
         rng,
         namer,
         addresses,
         totals=SEED_TOTALS[RENTAL],
         shared_buildings=SEED_SHARED_BUILDINGS,
-        estates=[d for d in drafts if d.management_type == MANDATORY],
-        dongs=places[len(shapes) :],
+        estates=open_estates,
+        dongs=list(places),
         places=PLACES,
         roads=ROADS,
+        latest=OPEN_YEARS_END,
     )
     shares = {draft.name: estate for draft, estate in rentals}
     drafts = _with_kapt_codes(
@@ -198,28 +225,48 @@ def build_demo_district(seed: int = DEFAULT_SEED) -> DemoDistrict:
         dongs,
         taken={b.complex.kapt_code for b in fixed.values() if b.complex.kapt_code},
     )
+    granted = {p.period_start.year: p.amount for p in fixed[MANDATORY].projects if p.period_start}
+    grants = support_projects(people, rng, drafts, granted)
     sizes = _council_sizes(rng, drafts, SEED_REPRESENTATIVES - len(fixed[MANDATORY].representatives))
     bundles = list(fixed.values())
-    finished = 0
     for draft in drafts:
-        bundle, finished = _surroundings(people, rng, draft, sizes.get(draft.name, 0), finished, shares.get(draft.name))
-        bundles.append(bundle)
+        council_size, estate = sizes.get(draft.name, 0), shares.get(draft.name)
+        bundles.append(_surroundings(people, rng, draft, council_size, grants.get(draft.name, ()), estate))
     order = {dong.name: dong.sort_order for dong in dongs}
     bundles.sort(key=lambda b: (order[b.complex.admin_dong], b.complex.name))
     return DemoDistrict(admin_dongs=dongs, complexes=tuple(placed(bundles, SEONGDONG_CENTRES, seed)))
 
 
-def _assign_dongs(rng: random.Random, categories: list[str], kept: list[tuple[str, str]]) -> list[str]:
-    """A dong for every complex. Each dong's share follows its weight, every dong has apartments, the fixed
-    complexes (``kept``: dong and category) count towards their dong's share, and the order is shuffled so
-    that sizes do not follow dongs."""
+def _shapes(
+    rng: random.Random,
+    category: str,
+    count: int,
+    households: int,
+    buildings: int,
+    *,
+    dong: str | None = None,
+    year: int | None = None,
+    dated: bool = True,
+) -> list[_Shape]:
+    sizes = household_sizes(rng, category, count, households)
+    counts = building_counts(rng, category, sizes, buildings)
+    return [_Shape(category, h, b, dong, year, dated) for h, b in zip(sizes, counts, strict=True)]
+
+
+def _assign_dongs(
+    rng: random.Random, categories: list[str], kept: list[tuple[str, str]], closed: frozenset[str]
+) -> list[str]:
+    """A dong for every complex, none in the ``closed`` dongs (their complexes are pinned). Each other dong's
+    share follows its weight, each has apartments, the fixed complexes (``kept``: dong and category) count
+    towards their dong's share, and the order is shuffled so that sizes do not follow dongs."""
     names = [name for name, _ in SEONGDONG_DONGS]
     pools: dict[bool, list[str]] = {}
     for row_house, weights in ((False, APARTMENT_WEIGHT), (True, ROW_HOUSE_WEIGHT)):
         held = Counter(dong for dong, category in kept if (category == ROW_HOUSE) == row_house)
         count = sum(1 for c in categories if (c == ROW_HOUSE) == row_house) + sum(held.values())
-        lows = [held[n] + (0 if row_house or held[n] else 1) for n in names]
-        quotas = split_exact(count, [weights[n] for n in names], lows, [count] * len(names))
+        lows = [0 if n in closed else held[n] + (0 if row_house or held[n] else 1) for n in names]
+        highs = [0 if n in closed else count for n in names]
+        quotas = split_exact(count, [0 if n in closed else weights[n] for n in names], lows, highs)
         pool = [n for n, quota in zip(names, quotas, strict=True) for _ in range(quota - held[n])]
         rng.shuffle(pool)
         pools[row_house] = pool
@@ -259,10 +306,15 @@ def _council_sizes(rng: random.Random, drafts: list[ComplexDraft], total: int) -
 
 
 def _surroundings(
-    people: People, rng: random.Random, draft: ComplexDraft, council_size: int, finished: int, estate: str | None
-) -> tuple[ComplexBundle, int]:
-    """Office, council, groups and grants of one complex; ``finished`` counts the past years' grants so far,
-    ``estate`` names the estate whose buildings (and office) the complex shares."""
+    people: People,
+    rng: random.Random,
+    draft: ComplexDraft,
+    council_size: int,
+    projects: tuple[SupportProjectDraft, ...],
+    estate: str | None,
+) -> ComplexBundle:
+    """Office, council and groups of one complex, with its ``projects``; ``estate`` names the estate whose
+    buildings (and office) the complex shares."""
     apartment = draft.kind == "apartment"
     short = short_name(draft.name)
     groups: list[GroupDraft] = []
@@ -270,21 +322,28 @@ def _surroundings(
         groups.append(community_group(people, rng, short))
     if rng.random() < (0.35 if apartment else 0.05):
         groups.append(other_group(people, rng, short))
-    projects: list[SupportProjectDraft] = []
-    if rng.random() < (0.35 if apartment else 0.2):
-        for year in sorted(rng.sample((2014, 2015, 2016), rng.randint(1, 3))):
-            project = support_project(people, rng, short, year, row_house=not apartment)
-            if year < 2016:
-                finished += 1
-                if finished % 6 == 0:  # now and then a finished project pays back what it did not spend
-                    project = replace(project, returned_amount=max(1, round(project.amount * rng.uniform(0.05, 0.3))))
-            projects.append(project)
-    bundle = ComplexBundle(
+    return ComplexBundle(
         complex=draft,
         office=office(people, rng, draft) if apartment and estate is None else None,
         representatives=council(people, rng, draft, council_size) if council_size else (),
         groups=tuple(groups),
-        projects=tuple(projects),
+        projects=projects,
         shares_buildings_with=estate,
     )
-    return bundle, finished
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A complex before it is drawn: its size, and its dong and approval year when the screen pins them."""
+
+    category: str
+    households: int
+    buildings: int
+    dong: str | None = None
+    year: int | None = None
+    dated: bool = True
+
+    @property
+    def open(self) -> bool:
+        """Neither pinned to a printed row nor left without a date."""
+        return self.dong is None and self.year is None and self.dated

@@ -13,9 +13,9 @@ import pytest
 from bot.demo import run_demo
 from bot.settings import Settings
 
-# 왕십리도선동 has 13 managers with a mobile; the demo's fake UMS reports one of them (이상훈 of 성동삼성쉐르빌)
+# 왕십리도선동 has 6 managers with a mobile; the demo's fake UMS reports one of them (이상훈 of 성동삼성쉐르빌)
 # as unreachable.
-MANAGERS_IN_WANGSIMNI = "대상 13 · 발송 13 · 전달 12 · 실패 1 · 대기 0"
+MANAGERS_IN_WANGSIMNI = "대상 6 · 발송 6 · 전달 5 · 실패 1 · 대기 0"
 REPORTS_WITHIN = 20.0
 
 
@@ -95,9 +95,9 @@ async def test_the_demo_sends_text_messages_to_a_fake_ums_and_shows_what_was_del
     out = "".join(printed)
     # The persona's roles, in the greeting.
     assert "권한 공동주택 조회, 공동주택 수정, 벤치마킹 총괄, 벤치마킹 추진, 문자 발송" in out
-    assert "✅ 문자 #1을 13명에게 보내도록 등록했습니다." in out
-    assert "1. 장정미 (KCC스위첸도선) 010-****-1864 — 전달 완료" in out
-    assert "6. 이상훈 (성동삼성쉐르빌(주상복합)) 010-****-2307 — 실패\n   사유: 단말기 전원 꺼짐" in out
+    assert "✅ 문자 #1을 6명에게 보내도록 등록했습니다." in out
+    assert "1. 강정호 (금호어울림왕십리뉴타운) 010-****-0759 — 전달 완료" in out
+    assert "5. 이상훈 (성동삼성쉐르빌(주상복합)) 010-****-2307 — 실패\n   사유: 단말기 전원 꺼짐" in out
     assert "UMS 미설정" not in out  # a configured (fake) UMS: nothing says the messages were not sent
 
 

@@ -20,8 +20,10 @@ from bot.demo_data import (
     load_district,
 )
 from bot.demo_data.people import add_years
+from bot.demo_data.second_screen import SECOND_SCREEN_DONGS, SECOND_SCREEN_TOTALS, SECOND_SCREEN_YEARS, UNDATED
 from bot.demo_data.split import split_exact
 from core.errors import InvalidInput
+from core.housing.values import Totals
 from storage.housing.models import Complex, Representative, ResidentGroup, SupportProject
 from storage.reference.models import AdminDong
 from storage.search_keys import name_key
@@ -197,7 +199,10 @@ def test_apartments_have_offices_with_managers_and_row_houses_none(district):
 def test_sizes_look_like_the_real_thing(district):
     for bundle in district.complexes:
         c = bundle.complex
-        assert date(1975, 1, 1) <= c.approved_on <= date(2016, 5, 2)
+        # The old row houses carried over from the paper ledger have no use-approval date on file.
+        assert (c.approved_on is None and c.kind == "row_house") or date(1975, 1, 1) <= c.approved_on <= date(
+            2016, 5, 2
+        )
         if c.kind == "row_house":
             assert c.household_count <= 80 and c.floors_max <= 4
         elif c.management_type == "mandatory":
@@ -205,13 +210,36 @@ def test_sizes_look_like_the_real_thing(district):
     assert max(b.complex.household_count for b in district.complexes) >= 1_000
 
 
-def test_groups_of_both_kinds_and_grants_over_three_years_some_partly_returned(district):
+def test_groups_of_both_kinds_and_grants_as_the_second_screen_sums_them_one_partly_returned(district):
     groups = Counter(g.kind for b in district.complexes for g in b.groups)
     assert groups["community_activation"] >= 10 and groups["other"] >= 10
     projects = [p for b in district.complexes for p in b.projects]
-    assert {p.period_start.year for p in projects} == {2014, 2015, 2016}
+    granted = Counter()
+    for p in projects:
+        granted[p.period_start.year] += p.amount
+    assert granted == {2016: 51_965, 2015: 2_000, 2013: granted[2013]} and granted[2013] > 0  # none in 2014
     returned = [p for p in projects if p.returned_amount]
-    assert 3 <= len(returned) < len(projects) // 4
+    assert returned and all(p.returned_amount < p.amount for p in returned)
+
+
+@pytest.mark.parametrize("seed", [2016, 7])
+def test_the_second_screen_counts_the_complexes_with_a_use_approval_date(seed):
+    district = build_demo_district(seed)
+    dated = [b.complex for b in district.complexes if b.complex.approved_on]
+    undated = [b.complex for b in district.complexes if not b.complex.approved_on]
+
+    def totals(complexes):
+        return Totals(
+            len(complexes), sum(c.building_count for c in complexes), sum(c.household_count for c in complexes)
+        )
+
+    assert totals(dated) == SECOND_SCREEN_TOTALS and totals(undated) == UNDATED
+    assert all(c.kind == "row_house" for c in undated)
+    for dong, figures in SECOND_SCREEN_DONGS.items():
+        assert totals([c for c in dated if c.admin_dong == dong]) == figures
+    for year, figures in SECOND_SCREEN_YEARS.items():
+        assert totals([c for c in dated if c.approved_on.year == year]) == figures
+    assert max(c.approved_on.year for c in dated) == 2015
     assert any(b.complex.remarks for b in district.complexes if b.complex.name != ESCAPING_NAME)
 
 
