@@ -660,8 +660,9 @@ class RepresentativeHit:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    """One cell group of a 현황 table: 단지수, 동(棟)수, 세대수. Buildings shared by a mixed estate's rental
-    record (소셜믹스) are counted once, with the estate."""
+    """One cell group of a 현황 table: 단지수, 동(棟)수, 세대수. The type table counts a building shared by a
+    mixed estate's rental record (소셜믹스) once, with the estate; the 동별 and 년도별 tables add up each
+    record's own buildings (see ``core.housing.statistics``)."""
 
     complexes: int
     buildings: int
@@ -689,9 +690,9 @@ class DongTotals:
 
 @dataclass(frozen=True, slots=True)
 class YearTotals:
-    """Complexes by their use-approval year (사용승인); ``year`` None: no approval date on file."""
+    """Complexes by their use-approval year (사용승인)."""
 
-    year: int | None
+    year: int
     totals: Totals
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, extract, func, select
@@ -33,6 +34,15 @@ _TOTALS = (
 )
 
 
+# The second screen (동별, 년도별) adds up each record's own buildings, as the type table's rows do.
+_RECORD_TOTALS = (
+    func.count(Complex.id).label("complexes"),
+    func.coalesce(func.sum(Complex.building_count), 0).label("buildings"),
+    func.coalesce(func.sum(Complex.household_count), 0).label("households"),
+)
+_DATED = Complex.approved_on.is_not(None)
+
+
 def _totals(row: Any) -> Totals:
     return Totals(complexes=int(row.complexes), buildings=int(row.buildings), households=int(row.households))
 
@@ -41,18 +51,34 @@ def _in_dongs(admin_dong_ids: frozenset[int] | None) -> list[ColumnElement[bool]
     return [] if admin_dong_ids is None else [Complex.admin_dong_id.in_(sorted(admin_dong_ids))]
 
 
+def _within_year(column: Any, year: int | None) -> list[ColumnElement[bool]]:
+    """A range rather than EXTRACT(year), so an index on the date can serve it."""
+    return [] if year is None else [column >= date(year, 1, 1), column < date(year + 1, 1, 1)]
+
+
+def _support_conditions(admin_dong_ids: frozenset[int] | None, year: int | None) -> list[ColumnElement[bool]]:
+    return [*_in_dongs(admin_dong_ids), *_within_year(SupportProject.period_start, year)]
+
+
+def _approved_in(year: int | None) -> list[ColumnElement[bool]]:
+    return _within_year(Complex.approved_on, year)
+
+
 class HousingStatisticsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def totals_by_kind(self, admin_dong_ids: frozenset[int] | None) -> list[KindTotals]:
-        """공동주택 현황's rows: apartments by management type, and row houses."""
+    async def totals_by_kind(
+        self, admin_dong_ids: frozenset[int] | None, approved_in: int | None = None
+    ) -> list[KindTotals]:
+        """공동주택 현황's rows: apartments by management type, and row houses (``approved_in``: complexes
+        approved that year only)."""
         shared = func.coalesce(
             func.sum(case((Complex.buildings_shared_with_id.is_not(None), Complex.building_count), else_=0)), 0
         )
         rows = await self._session.execute(
             select(Complex.kind, Complex.management_type, *_TOTALS, shared.label("shared"))
-            .where(*_in_dongs(admin_dong_ids))
+            .where(*_in_dongs(admin_dong_ids), *_approved_in(approved_in))
             .group_by(Complex.kind, Complex.management_type)
         )
         return [
@@ -68,35 +94,47 @@ class HousingStatisticsRepository:
     async def totals_by_dong(
         self, admin_dong_ids: frozenset[int] | None, approved_in: int | None = None
     ) -> list[DongTotals]:
-        """동별 현황, in the office's order of dongs (``approved_in``: complexes approved that year only)."""
-        conditions = _in_dongs(admin_dong_ids)
-        if approved_in is not None:
-            conditions.append(extract("year", Complex.approved_on) == approved_in)
+        """동별 현황 of the complexes with a use-approval date, in the office's order of dongs (``approved_in``:
+        approved that year only)."""
+        counted = (
+            select(Complex.admin_dong_id.label("dong_id"), *_RECORD_TOTALS)
+            .where(_DATED, *_in_dongs(admin_dong_ids), *_approved_in(approved_in))
+            .group_by(Complex.admin_dong_id)
+            .subquery()
+        )
         rows = await self._session.execute(
-            select(AdminDong.id, AdminDong.name, *_TOTALS)
-            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-            .where(*conditions)
-            .group_by(AdminDong.id, AdminDong.name, AdminDong.sort_order)
+            select(AdminDong.id, AdminDong.name, counted.c.complexes, counted.c.buildings, counted.c.households)
+            .join(counted, counted.c.dong_id == AdminDong.id)
             .order_by(AdminDong.sort_order, AdminDong.id)
         )
         return [DongTotals(admin_dong_id=r.id, admin_dong=r.name, totals=_totals(r)) for r in rows]
 
     async def totals_by_year(self, admin_dong_ids: frozenset[int] | None) -> list[YearTotals]:
-        """년도별 현황: by use-approval year, newest first; complexes without a date come last (year None)."""
+        """년도별 현황: by use-approval year, newest first (complexes without a date: ``undated_totals``)."""
         year = extract("year", Complex.approved_on)
         rows = await self._session.execute(
-            select(year.label("year"), *_TOTALS)
-            .where(*_in_dongs(admin_dong_ids))
+            select(year.label("year"), *_RECORD_TOTALS)
+            .where(_DATED, *_in_dongs(admin_dong_ids))
             .group_by(year)
-            .order_by(year.is_(None), year.desc())
+            .order_by(year.desc())
         )
-        return [YearTotals(year=int(r.year) if r.year is not None else None, totals=_totals(r)) for r in rows]
+        return [YearTotals(year=int(r.year), totals=_totals(r)) for r in rows]
+
+    async def undated_totals(self, admin_dong_ids: frozenset[int] | None) -> Totals:
+        """The complexes without a use-approval date on file, which the 동별 and 년도별 tables leave out."""
+        row = (
+            await self._session.execute(
+                select(*_RECORD_TOTALS).where(Complex.approved_on.is_(None), *_in_dongs(admin_dong_ids))
+            )
+        ).one()
+        return _totals(row)
 
     async def support_by(
-        self, group: str, admin_dong_ids: frozenset[int] | None, year: int | None = None
+        self, group: str, admin_dong_ids: frozenset[int] | None, year: int | None = None, limit: int | None = None
     ) -> list[SupportTotals]:
         """지원 현황 and 지원사업 통계: projects, granted and returned (천원) by the year a project started, its
-        kind, its complex's dong or its complex (``group``); ``year``: projects started that year only."""
+        kind, its complex's dong or its complex (``group``); ``year``: projects started that year only;
+        ``limit``: the first groups only (``support_overall`` counts them all)."""
         started = extract("year", SupportProject.period_start)
         key: Any
         label: Any
@@ -116,9 +154,7 @@ class HousingStatisticsRepository:
             groups, order = (Complex.id, Complex.name), (func.sum(SupportProject.amount).desc(), Complex.name)
         else:
             raise ValueError(f"support projects are grouped by one of {SUPPORT_GROUPS}, not {group!r}")
-        conditions = _in_dongs(admin_dong_ids)
-        if year is not None:
-            conditions.append(started == year)
+        conditions = _support_conditions(admin_dong_ids, year)
         statement: Select[Any] = (
             select(
                 key.label("key"),
@@ -132,6 +168,7 @@ class HousingStatisticsRepository:
             .where(*conditions)
             .group_by(*groups)
             .order_by(*order)
+            .limit(limit)
         )
         rows = await self._session.execute(statement)
         return [
@@ -146,14 +183,62 @@ class HousingStatisticsRepository:
         ]
 
     async def representatives_by_dong_and_position(self, admin_dong_ids: frozenset[int] | None) -> list[PositionCount]:
-        """입주자대표 구성원 현황: how many hold each position in each dong, in the office's orders."""
+        """입주자대표 구성원 현황: how many hold each position in each dong, in the office's orders. Counted from
+        the (admin_dong_id, position_id) index alone, then named: 2,500 groups to join, not 200,000 rows."""
+        conditions = [] if admin_dong_ids is None else [Representative.admin_dong_id.in_(sorted(admin_dong_ids))]
+        counted = (
+            select(
+                Representative.admin_dong_id.label("dong_id"),
+                Representative.position_id.label("position_id"),
+                func.count().label("count"),
+            )
+            .where(*conditions)
+            .group_by(Representative.admin_dong_id, Representative.position_id)
+            .subquery()
+        )
         rows = await self._session.execute(
-            select(AdminDong.id, AdminDong.name, Position.name.label("position"), func.count(Representative.id))
-            .join(Complex, Complex.id == Representative.complex_id)
-            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-            .join(Position, Position.id == Representative.position_id)
-            .where(*_in_dongs(admin_dong_ids))
-            .group_by(AdminDong.id, AdminDong.name, AdminDong.sort_order, Position.name, Position.sort_order)
+            select(AdminDong.id, AdminDong.name, Position.name.label("position"), counted.c.count)
+            .join(AdminDong, AdminDong.id == counted.c.dong_id)
+            .join(Position, Position.id == counted.c.position_id)
             .order_by(AdminDong.sort_order, AdminDong.id, Position.sort_order, Position.name)
         )
         return [PositionCount(admin_dong_id=r[0], admin_dong=r[1], position=r.position, count=int(r[3])) for r in rows]
+
+    async def support_overall(
+        self, group: str, admin_dong_ids: frozenset[int] | None, year: int | None = None
+    ) -> tuple[int, SupportTotals]:
+        """How many groups ``support_by`` would list, and all their projects and amounts together."""
+        key = {"year": extract("year", SupportProject.period_start), "kind": SupportProject.kind}.get(
+            group, Complex.admin_dong_id if group == "dong" else SupportProject.complex_id
+        )
+        row = (
+            await self._session.execute(
+                select(
+                    func.count(func.distinct(key)).label("groups"),
+                    func.count(SupportProject.id).label("projects"),
+                    func.coalesce(func.sum(SupportProject.amount), 0).label("granted"),
+                    func.coalesce(func.sum(SupportProject.returned_amount), 0).label("returned"),
+                )
+                .join(Complex, Complex.id == SupportProject.complex_id)
+                .where(*_support_conditions(admin_dong_ids, year))
+            )
+        ).one()
+        totals = SupportTotals(
+            key="", label="", projects=int(row.projects), granted=int(row.granted), returned=int(row.returned)
+        )
+        return int(row.groups), totals
+
+    async def dong_names(self, admin_dong_ids: frozenset[int]) -> list[str]:
+        """The dongs' names in the office's order: whose figures a scoped table holds."""
+        rows = await self._session.scalars(
+            select(AdminDong.name)
+            .where(AdminDong.id.in_(sorted(admin_dong_ids)))
+            .order_by(AdminDong.sort_order, AdminDong.id)
+        )
+        return list(rows)
+
+    async def find_dong(self, words: str) -> int | None:
+        """The dong a reader typed, by its name or the office's short name (왕십리도선동 or 왕도)."""
+        return await self._session.scalar(
+            select(AdminDong.id).where((AdminDong.name == words) | (AdminDong.short_name == words)).limit(1)
+        )
