@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 
 __all__ = ["empty_frame", "fit_text", "font", "korean_font_path", "text_width"]
 
+# A chart for the chat, laid out for a phone: Telegram shows a 1000 px picture about 400 points wide, so text
+# must be large to stay readable, and wider pictures only make it smaller.
+CHART_WIDTH_PX = 1000
+CHART_DPI = 100
+TITLE_SIZE = 20
+PANEL_TITLE_SIZE = 16
+LABEL_SIZE = 14
+MARGIN_PX = 20
+EMPTY_HEIGHT_PX = 420  # a chart with nothing to show keeps only a line saying so
+MAX_LABEL_SHARE = 0.35  # a row's name may take at most this share of the width; longer ones are cut
+
 KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
 KOREAN_FONT_FILE = "NanumGothic.ttf"
 KOREAN_BOLD_FONT_FILE = "NanumGothicBold.ttf"

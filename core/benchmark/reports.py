@@ -16,7 +16,19 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from core.benchmark.statistics import BenchmarkTables, CountTable
-from core.charts import empty_frame, fit_text, text_width
+from core.charts import (
+    CHART_DPI,
+    CHART_WIDTH_PX,
+    EMPTY_HEIGHT_PX,
+    LABEL_SIZE,
+    MARGIN_PX,
+    MAX_LABEL_SHARE,
+    PANEL_TITLE_SIZE,
+    TITLE_SIZE,
+    empty_frame,
+    fit_text,
+    text_width,
+)
 from core.charts import font as _font
 from core.workbook import Column, ExportBook, Kind, Row, display_width
 
@@ -57,25 +69,16 @@ class ReportLabels:
 
 # -- the chart --------------------------------------------------------------------------------------------
 
-CHART_WIDTH_PX = 1000  # a phone shows a photo at full width; wider only makes the text smaller
-CHART_DPI = 100
-# Telegram shows a 1000 px picture about 400 points wide on a phone, so text must be large to stay readable.
-TITLE_SIZE = 20
-PANEL_TITLE_SIZE = 16
-LABEL_SIZE = 14
 COUNT_SIZE = 13
 # The picture is laid out in pixels, top to bottom, so its size is known before anything is drawn
 # (matplotlib's constrained layout doubled the drawing time for the same result).
-MARGIN_PX = 20
 TITLE_PX = 50  # the figure's title
 PANEL_TITLE_PX = 40  # a panel's title, above its bars
 ROW_PX = 46  # one department's bar, with its gap
 LEGEND_PX = 48  # below a panel's bars
 PANEL_GAP_PX = 26
 EMPTY_PANEL_PX = 90  # a panel with nothing to show keeps only a line saying so
-EMPTY_HEIGHT_PX = 420
 TOTAL_ROOM = 0.12  # share of the bar area kept right of the longest bar for its total
-MAX_LABEL_SHARE = 0.35  # a department's name may take at most this share of the width; longer ones are cut
 
 # Readable on a phone and told apart without colour vision: dark for done, light for partly, grey for no.
 ADOPTION_COLOURS = {

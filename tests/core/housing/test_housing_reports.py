@@ -14,16 +14,9 @@ from matplotlib.font_manager import findfont
 from matplotlib.text import Text
 from openpyxl import load_workbook
 
-from core.charts import korean_font_path
-from core.housing.reports import (
-    CHART_ROWS,
-    CHART_WIDTH_PX,
-    EMPTY_HEIGHT_PX,
-    HousingReportLabels,
-    build_chart,
-    render_chart,
-    render_workbook,
-)
+from core.charts import CHART_WIDTH_PX, EMPTY_HEIGHT_PX, korean_font_path
+from core.housing.chart import CHART_ROWS, build_chart, render_chart
+from core.housing.reports import HousingReportLabels, render_workbook
 from core.housing.statistics import DongTable, RepresentativeTable, Scope, SupportTable, TypeTable, YearTable
 from core.housing.values import DongTotals, PositionCount, SupportTotals, TermEnding, Totals, YearTotals
 
@@ -69,7 +62,6 @@ LABELS = HousingReportLabels(
     term_end="임기 만료일",
     by_position="직위별",
     by_dong="동별",
-    no_year="사용승인일 미등록",
     no_support_year="연도 없음",
     unnamed="(이름 없음)",
     year_value="{year}년",
@@ -80,6 +72,7 @@ LABELS = HousingReportLabels(
     more="외 {count}건",
 )
 DISTRICT = Scope()
+NONE = Totals(0, 0, 0)
 
 
 def type_table() -> TypeTable:
@@ -105,16 +98,15 @@ def dong_table(rows=TWO_DONGS) -> DongTable:
         buildings=sum(r.totals.buildings for r in dongs),
         households=sum(r.totals.households for r in dongs),
     )
-    return DongTable(DISTRICT, dongs, total)
+    return DongTable(DISTRICT, dongs, total, NONE)
 
 
 def year_table() -> YearTable:
     rows = (
         YearTotals(2024, Totals(2, 5, 800)),
         YearTotals(1998, Totals(3, 9, 1_200)),
-        YearTotals(None, Totals(1, 1, 40)),
     )
-    return YearTable(DISTRICT, rows, Totals(6, 15, 2_040))
+    return YearTable(DISTRICT, rows, Totals(5, 14, 2_000), Totals(1, 1, 40))
 
 
 def support_table(group="year", rows=None) -> SupportTable:
@@ -207,12 +199,12 @@ def test_the_type_chart_shows_households_per_type_with_complexes_and_buildings()
     assert "41,250세대 · 79단지 · 568동" in shown
 
 
-def test_the_year_chart_names_undated_complexes_says_its_basis_and_counts_complexes():
+def test_the_year_chart_says_its_basis_and_counts_complexes():
     shown = texts_of(build_chart("year", year_table(), LABELS))
 
-    assert {"2024년", "1998년", "사용승인일 미등록"} <= set(shown)
+    assert {"2024년", "1998년"} <= set(shown)
     assert "사용승인일이 등록된 142개 단지 기준" in shown
-    assert "합계: 2,040세대 · 6단지" in shown
+    assert "합계: 2,000세대 · 5단지" in shown
     assert "800세대 · 2단지" in shown
 
 
@@ -248,8 +240,8 @@ def test_a_long_table_is_cut_to_its_first_rows_and_says_how_many_more():
     ("key", "table"),
     [
         ("type", TypeTable(DISTRICT, Totals(0, 0, 0), Totals(0, 0, 0), (), Totals(0, 0, 0))),
-        ("dong", DongTable(DISTRICT, (), Totals(0, 0, 0))),
-        ("year", YearTable(DISTRICT, (), Totals(0, 0, 0))),
+        ("dong", DongTable(DISTRICT, (), NONE, NONE)),
+        ("year", YearTable(DISTRICT, (), NONE, NONE)),
         ("by_complex", SupportTable(DISTRICT, "complex", ())),
         ("reps", reps_table(counts=())),
     ],
@@ -358,10 +350,9 @@ def test_the_dong_and_year_sheets_carry_their_rows_under_the_totals():
     ]
     assert grid(book["년도별"])[3:] == [
         ["년 도", "단지수", "동(棟)수", "세대수"],
-        ["합계", 6, 15, 2_040],
+        ["합계", 5, 14, 2_000],
         [2024, 2, 5, 800],
         [1998, 3, 9, 1_200],
-        ["사용승인일 미등록", 1, 1, 40],
     ]
     assert all(cell.font.bold for cell in book["년도별"][5])
 
@@ -411,7 +402,7 @@ def test_a_name_that_looks_like_a_formula_stays_text():
 
 
 def test_an_empty_statistic_keeps_its_header_and_totals_and_says_there_is_no_data():
-    book = workbook_of([("dong", DongTable(DISTRICT, (), Totals(0, 0, 0))), ("reps", reps_table(counts=()))])
+    book = workbook_of([("dong", DongTable(DISTRICT, (), NONE, NONE)), ("reps", reps_table(counts=()))])
 
     assert grid(book["동별"])[3:] == [
         ["동 명", "단지수", "동(棟)수", "세대수"],
