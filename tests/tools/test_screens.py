@@ -42,7 +42,7 @@ async def test_the_chat_screens_are_drawn_as_text_as_committed(tmp_path: Path) -
     assert "🏢 **성동삼성쉐르빌(주상복합)**" in card
     assert "`[ 🔎 새 검색 ] [ 🗺 동별 보기 ]`" in card  # the card's buttons, as rows
     sections = section(document, "complex-sections")
-    assert "**누름: `[ 입주자대표 (12명) ]`**" in sections and "2/2" in sections
+    assert "**누름: `[ 입주자대표 (13명) ]`**" in sections and "2/2" in sections
     assert "](screens/stats-chart.png)" in section(document, "stats-chart")
     assert "문자 #1" in section(document, "sms-results")
     for anchor in ("help", "cases", "case", "approvals", "newcase", "stats", "sms"):

@@ -18,7 +18,7 @@ from core.texts.i18n import t_plain
 from .world import World
 
 COMPLEX_QUERY = "쉐르빌"
-LARGE_COMPLEX_QUERY = "힐스테이트리버뷰"  # 12 representatives: more than its card shows
+LARGE_COMPLEX_QUERY = "한신휴플러스하이츠"  # 13 representatives: more than its card shows
 STATION = (37.5613, 127.038)  # 왕십리역, where the member shares their location
 CASE_TITLE = "경로당 스마트 돌봄 서비스"
 SMS_TEXT = "{이름} 소장님, 관리비 부과 내역 점검을 안내드립니다."
@@ -148,7 +148,15 @@ async def ledger(walk: Walk, world: World) -> None:
 async def housing_statistics(walk: Walk) -> None:
     walk.open("housing-stats", "공동주택 현황 통계 (/housing_stats)")
     table = await walk.send("/housing_stats")
-    await walk.press(label("hs.button.dong"), table[-1])
+    by_dong = await walk.press(label("hs.button.dong"), table[-1])
+    walk.open("housing-stats-second", "보고서의 두 번째 화면: 년도별 현황과 지원 현황")
+    by_year = await walk.press(label("hs.button.year"), by_dong[-1])
+    await walk.press(label("hs.button.support"), by_year[-1])
+    walk.open("housing-stats-filter", "연도와 동으로 좁혀 보기, 차트와 엑셀")
+    narrowed = await walk.send("/housing_stats 2014")
+    await walk.press(label("hs.button.dong"), narrowed[-1])
+    await walk.press(label("hs.button.chart"))
+    await walk.press(label("hs.button.workbook"))
 
 
 async def colleague_changes(world: World, name: str) -> None:
