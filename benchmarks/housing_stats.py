@@ -8,10 +8,12 @@ dong and complex, representatives) as staff hit it: the whole service call throu
 district-wide reader and for a reader scoped to two dongs. Next to each, a raw-SQL floor from the same run: the
 aggregate SELECT the repository issues for that table, captured once and replayed as a plain text statement on
 one connection of the same engine (no ORM, no unit of work, no service). Printed: p50/p95 of the whole call, of
-its statements' own time (cursor events), of the floor, the ratio call / floor, and the issue's target
-(≤ 50 ms) as PASS/MISS; then each call's tracemalloc peak, and, where ``core.housing.reports`` exists in the
-checkout, the time and peak memory of its chart and workbook. It asserts nothing about time: exit status 0
-unless the run could not be set up or a report could not be drawn. See benchmarks/README.md."""
+its statements' own time (cursor events: the database time), of the floor, the ratio call / floor, and the
+issue's target (database time ≤ 50 ms at p95) as PASS/MISS; then each call's tracemalloc peak, and the time
+and peak memory of every chart and of the workbook (``core.housing.chart``, ``core.housing.reports``, with
+the chat's labels). It
+asserts nothing about time: exit status 0 unless the run could not be set up or a report could not be drawn.
+See benchmarks/README.md."""
 
 # ruff: noqa: E402 - the project root goes on sys.path before the project's own imports
 
@@ -19,18 +21,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import gc
 import logging
 import random
 import sys
 import time
 import tracemalloc
-import typing
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 THIS_FILE = Path(__file__).resolve()
@@ -60,7 +59,11 @@ from bot.app import Runtime, build_runtime
 from bot.demo_data.load import load_district
 from bot.demo_data.national import build_national_dataset
 from bot.settings import Settings
-from core.housing.statistics import HousingStatistics
+from conversations.housing.stats import MOST_ROWS
+from conversations.housing.stats_files import report_labels
+from core.housing.chart import render_chart
+from core.housing.reports import render_workbook
+from core.housing.statistics import TABLE_KEYS, HousingStatistics
 from core.permissions import Permission, dong_scope
 from core.staff.directory import SYSTEM_ACTOR
 from core.values import StaffMember
@@ -69,7 +72,9 @@ from storage.housing.models import Complex, Representative, SupportProject
 from storage.housing.statistics import HousingStatisticsRepository
 from storage.migrate import upgrade
 
-TARGET_MS = 50.0  # the issue's target for every statistic's database time (p95 of the whole service call)
+# The issue's target for every statistic's database time: the p95 of the time its statements take (cursor
+# events), the whole service call printed beside it.
+TARGET_MS = 50.0
 SCOPED_DONGS = 2
 
 
@@ -117,7 +122,13 @@ STATISTICS: dict[str, Statistic] = {
         "support dong", lambda s, a: s.support(a, "dong"), lambda r, d: r.support_by("dong", d), "by_dong"
     ),
     "support_complex": Statistic(
-        "support complex",
+        f"support complex, first {MOST_ROWS}",
+        lambda s, a: s.support(a, "complex", limit=MOST_ROWS),
+        lambda r, d: _listed_and_overall(r, d),
+        "by_complex",
+    ),
+    "support_complex_all": Statistic(
+        "support complex, all (workbook)",
         lambda s, a: s.support(a, "complex"),
         lambda r, d: r.support_by("complex", d),
         "by_complex",
@@ -129,6 +140,14 @@ STATISTICS: dict[str, Statistic] = {
         "reps",
     ),
 }
+
+
+async def _listed_and_overall(repository: HousingStatisticsRepository, dongs: frozenset[int] | None) -> None:
+    """What the chat's table by complex asks: its first rows, and every complex's totals."""
+    await repository.support_by("complex", dongs, None, MOST_ROWS)
+    await repository.support_overall("complex", dongs)
+
+
 READERS = {"wide": "district-wide", "scoped": f"{SCOPED_DONGS} dongs"}
 
 
@@ -245,92 +264,23 @@ async def traced_peak_mb(call: Callable[[], Awaitable[Any]]) -> float:
         tracemalloc.stop()
 
 
-# -- the reports (core.housing.reports, when the checkout has it) -------------------------------------
+# -- the reports (core.housing.chart and core.housing.reports) ------------------------------------------
 
 
-def import_reports() -> ModuleType | None:
-    try:
-        import core.housing.reports as reports
-    except ImportError:
-        return None
-    return reports
-
-
-def _is_mapping(hint: Any) -> bool:
-    if isinstance(hint, str):
-        return hint.split("[", 1)[0].strip().rsplit(".", 1)[-1] in {"Mapping", "dict", "Dict", "MutableMapping"}
-    origin = typing.get_origin(hint) or hint
-    return isinstance(origin, type) and issubclass(origin, Mapping)
-
-
-def _is_str(hint: Any) -> bool:
-    if isinstance(hint, str):
-        return hint.strip() == "str" or hint.replace(" ", "") in {"str|None", "None|str", "Optional[str]"}
-    return hint is str or str in typing.get_args(hint)
-
-
-def constructed_labels(cls: type) -> Any:
-    """A labels dataclass with every text its own field name and every value mapping empty."""
-    try:
-        hints: dict[str, Any] = typing.get_type_hints(cls)
-    except Exception:  # names imported under TYPE_CHECKING only: read the annotations as text
-        hints = {}
-    values: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
-        if not field.init:
-            continue
-        hint = hints.get(field.name, field.type)
-        if _is_mapping(hint):
-            values[field.name] = {}
-        elif _is_str(hint):
-            values[field.name] = field.name
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            values[field.name] = field.name  # an unforeseen kind of field: a text is the likeliest
-    return cls(**values)
-
-
-def report_labels(reports: ModuleType) -> tuple[Any, str]:
-    """The chat's labels when ``conversations.housing.stats.report_labels`` exists, else constructed ones."""
-    try:
-        from conversations.housing.stats import report_labels as chat_labels  # type: ignore[attr-defined]
-    except ImportError:
-        pass
-    else:
-        with contextlib.suppress(TypeError):
-            return chat_labels("ko"), "conversations.housing.stats.report_labels('ko')"
-    cls = reports.HousingReportLabels
-    return constructed_labels(cls), f"{cls.__name__} built from its fields"
-
-
-def chart_keys(reports: ModuleType, tables: Mapping[str, Any]) -> list[str]:
-    for name in ("CHART_KEYS", "CHARTS", "KEYS"):
-        keys = getattr(reports, name, None)
-        if keys:
-            return [str(k) for k in keys if str(k) in tables]
-    return list(tables)
-
-
-def workbook_tables(reports: ModuleType, tables: Mapping[str, Any]) -> Any:
-    """What render_workbook takes: the module's tables dataclass when it has one, else the tables by key."""
-    cls = getattr(reports, "HousingTables", None) or getattr(reports, "HousingReportTables", None)
-    if cls is None or not dataclasses.is_dataclass(cls):
-        return dict(tables)
-    return cls(**{f.name: tables[f.name] for f in dataclasses.fields(cls) if f.init and f.name in tables})
-
-
-async def render_times(runtime: Runtime, reports: ModuleType, tables: Mapping[str, Any], cfg: Config) -> dict[str, Any]:
+async def render_times(runtime: Runtime, tables: Mapping[str, Any], cfg: Config) -> dict[str, Any]:
     """Each chart and the workbook of the district-wide tables, in this thread (the bot would use a worker
     thread: the same work). The first call of each is reported apart (imports, font loading); then
     ``render_runs`` timed calls and one under tracemalloc."""
-    labels, source = report_labels(reports)
+    book = tuple((key, tables[key]) for key in TABLE_KEYS)
+    labels = report_labels("ko", book[0][1].scope, book)  # the chat's own, in Korean
     generated_at = runtime.services.clock.local()
-    renderers: dict[str, Callable[[], bytes]] = {
-        f"chart {key}": (lambda key=key: reports.render_chart(key, tables[key], labels))
-        for key in chart_keys(reports, tables)
-    }
-    book = workbook_tables(reports, tables)
-    renderers["workbook"] = lambda: reports.render_workbook(book, labels, generated_at)
-    result: dict[str, Any] = {"labels": source, "renders": {}}
+
+    def chart(key: str) -> Callable[[], bytes]:
+        return lambda: render_chart(key, tables[key], labels)
+
+    renderers: dict[str, Callable[[], bytes]] = {f"chart {key}": chart(key) for key in TABLE_KEYS}
+    renderers["workbook"] = lambda: render_workbook(book, labels, generated_at)
+    result: dict[str, Any] = {"labels": "conversations.housing.stats_files.report_labels('ko')", "renders": {}}
     for name, render in renderers.items():
         start = time.perf_counter()
         first = render()
@@ -370,8 +320,9 @@ async def readers(runtime: Runtime, dong_ids: Sequence[int]) -> dict[str, StaffM
         )
         await uow.commit()
     async with runtime.uow() as uow:
-        narrow = await uow.staff.get_staff(narrow.id)
-    return {"wide": wide, "scoped": narrow}
+        scoped = await uow.staff.get_staff(narrow.id)
+    assert scoped is not None
+    return {"wide": wide, "scoped": scoped}
 
 
 async def load_data(runtime: Runtime, cfg: Config) -> dict[str, Any]:
@@ -436,15 +387,11 @@ async def bench_engine(kind: str, cfg: Config) -> dict[str, Any]:
                         if who == "wide":
                             tables[statistic.table] = await call()
             result["statistics"] = figures
-            reports = import_reports()
-            if reports is None:
-                result["reports"] = {"available": False}
-            else:
-                log(f"{kind}: charts and workbook ({cfg.render_runs} renderings each, after the first)")
-                try:
-                    result["reports"] = {"available": True, **await render_times(runtime, reports, tables, cfg)}
-                except Exception as exc:  # an interface the renderers do not (yet) have: reported, run goes on
-                    result["reports"] = {"available": True, "error": f"{type(exc).__name__}: {exc}"}
+            log(f"{kind}: charts and workbook ({cfg.render_runs} renderings each, after the first)")
+            try:
+                result["reports"] = await render_times(runtime, tables, cfg)
+            except Exception as exc:  # a renderer that fails on national data: reported, the run goes on
+                result["reports"] = {"error": f"{type(exc).__name__}: {exc}"}
             version = runtime.engine.dialect.server_version_info
             result["server"] = ".".join(map(str, version)) if version else ""
         finally:
@@ -489,16 +436,13 @@ def print_engine(result: dict[str, Any]) -> None:
             print(
                 f"  {pad(f'{statistic.label}, {label}', 44)}{m['statements_mean']:>6.1f}{_pair(total):>17}"
                 f"{_pair(m['database']):>17}{_pair(m['aggregate']):>17}{_pair(floor):>17}{ratio:>14}"
-                f"  {verdict(total['p95'] <= TARGET_MS)} (p95 ≤ {TARGET_MS:g})"
+                f"  {verdict(m['database']['p95'] <= TARGET_MS)} (statements p95 ≤ {TARGET_MS:g})"
             )
     peaks = " · ".join(f"{name} {result['statistics'][name]['wide']['peak_mb']:.2f}" for name in STATISTICS)
     print(f"  tracemalloc peak of one call, district-wide (MB): {peaks}")
     rows = " · ".join(f"{name} {result['statistics'][name]['wide']['floor']['rows']:,}" for name in STATISTICS)
     print(f"  rows of each aggregate, district-wide: {rows}")
     reports = result["reports"]
-    if not reports["available"]:
-        print("  reports: not available in this checkout")
-        return
     if "error" in reports:
         print(f"  reports: FAILED: {reports['error']}")
         return
@@ -512,17 +456,20 @@ def print_engine(result: dict[str, Any]) -> None:
 
 
 def print_summary(results: Sequence[dict[str, Any]]) -> None:
-    print("\n━━ summary: whole service call p50 / p95 ms (raw SQL floor p50), target p95 ≤ 50 ms ━━")
+    print(
+        "\n━━ summary: database time p50 / p95 ms (raw SQL floor p50) [whole call p50], "
+        f"target: database time p95 ≤ {TARGET_MS:g} ms ━━"
+    )
     print(f"  {'statistic, reader':<44}" + "".join(f"{r['engine']:>34}" for r in results))
     for name, statistic in STATISTICS.items():
         for who, label in READERS.items():
             cells = []
             for r in results:
                 m = r["statistics"][name][who]
-                total = m["total"]
+                database = m["database"]
                 cells.append(
-                    f"{total['p50']:.1f} / {total['p95']:.1f} ({m['floor']['time']['p50']:.1f}) "
-                    f"{verdict(total['p95'] <= TARGET_MS)}"
+                    f"{database['p50']:.1f} / {database['p95']:.1f} ({m['floor']['time']['p50']:.1f}) "
+                    f"[{m['total']['p50']:.1f}] {verdict(database['p95'] <= TARGET_MS)}"
                 )
             print(f"  {pad(f'{statistic.label}, {label}', 44)}" + "".join(f"{c:>34}" for c in cells))
 
@@ -571,9 +518,9 @@ async def main_async(args: argparse.Namespace, cfg: Config) -> int:
             result["targets"] = [
                 {
                     "figure": f"{statistic.label}, {label}",
-                    "p95_ms": result["statistics"][name][who]["total"]["p95"],
+                    "database_p95_ms": result["statistics"][name][who]["database"]["p95"],
                     "target_ms": TARGET_MS,
-                    "pass": result["statistics"][name][who]["total"]["p95"] <= TARGET_MS,
+                    "pass": result["statistics"][name][who]["database"]["p95"] <= TARGET_MS,
                 }
                 for name, statistic in STATISTICS.items()
                 for who, label in READERS.items()
