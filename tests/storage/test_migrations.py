@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from core.sms.values import RecipientSelection
 from storage.audit.models import AuditEntry
-from storage.housing.models import ManagementOffice, Representative, ResidentGroup, SupportProject
+from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup, SupportProject
 from storage.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
 from storage.schema import metadata
 from storage.sms.models import SmsBatch, SmsMessage
@@ -146,5 +146,12 @@ async def test_walking_the_ledger_migrations_down_and_up_keeps_every_record_of_a
     await upgrade(engine)
     assert await counts() == [3, 2, 2, 1]
     async with engine.connect() as connection:
+        # 0018 filled in each representative's dong from its complex's.
+        dongs = await connection.execute(
+            select(Representative.admin_dong_id, Complex.admin_dong_id).join(
+                Complex, Complex.id == Representative.complex_id
+            )
+        )
+        assert all(own == complexs for own, complexs in dongs)
         if connection.dialect.name == "sqlite":  # and the pooled connection enforces them again
             assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
