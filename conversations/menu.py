@@ -23,6 +23,7 @@ class MenuItem:
 # Each item's button; the dialogue it opens answers it by the same definition.
 COMPLEX = ButtonData("menu:complex")
 COMPLAINTS = ButtonData("menu:complaints")
+HOUSING_STATS = ButtonData("menu:housing_stats")
 APPROVALS = ButtonData("menu:approvals")
 CASES = ButtonData("menu:bm_list")
 NEW_CASE = ButtonData("menu:bm_new")
@@ -35,6 +36,7 @@ COORDINATE, EXECUTE = Permission.BENCHMARK_COORDINATE, Permission.BENCHMARK_EXEC
 MENU = (
     MenuItem("complex", COMPLEX, (Permission.HOUSING_READ,)),
     MenuItem("complaints", COMPLAINTS, (Permission.HOUSING_READ,)),
+    MenuItem("housing_stats", HOUSING_STATS, (Permission.HOUSING_READ,)),
     MenuItem("approvals", APPROVALS, (COORDINATE,)),
     MenuItem("bm_list", CASES, (COORDINATE, EXECUTE)),
     MenuItem("bm_new", NEW_CASE, (COORDINATE,)),

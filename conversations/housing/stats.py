@@ -17,6 +17,7 @@ from collections import Counter
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from conversations import menu
 from conversations.buttons import ButtonData, namespace, number, one_of, which
 from conversations.context import DongneContext
 from conversations.housing.card import fmt_date
@@ -207,7 +208,10 @@ def filters_of(year: int, dong: int) -> Filters:
 
 
 async def start(update: Update, context: DongneContext) -> None:
-    """/housing_stats [year] [dong]: the type table, with the other tables' buttons."""
+    """/housing_stats [year] [dong], or 📊 공동주택 통계 in the menu: the type table, with the other tables'
+    buttons."""
+    if update.callback_query is not None:
+        await answer(update, context)
     try:
         filters = await context.services.housing_statistics.filters_from_text(
             context.staff(), " ".join(context.args or ())
@@ -243,4 +247,8 @@ async def on_button(update: Update, context: DongneContext) -> None:
 
 
 def build_handlers() -> list[BaseHandler[Update, DongneContext, object]]:
-    return [CommandHandler("housing_stats", start), CallbackQueryHandler(on_button, pattern=namespace("hs"))]
+    return [
+        CommandHandler("housing_stats", start),
+        CallbackQueryHandler(start, pattern=menu.HOUSING_STATS.pattern),
+        CallbackQueryHandler(on_button, pattern=namespace("hs")),
+    ]

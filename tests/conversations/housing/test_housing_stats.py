@@ -86,6 +86,13 @@ async def test_an_officer_narrows_to_a_year_and_a_dong_and_takes_a_chart_and_a_w
     assert any("왕십리도선동" in str(r[0]) for r in dong_sheet[:4])  # the scope under the title
 
 
+async def test_the_menu_opens_the_statistics_for_a_reader(reader, uow_factory, clock):
+    await load_demo_district(uow_factory, clock)
+    menu = (await reader.send("/start"))[-1]
+    opened = (await reader.press("📊 공동주택 통계", message=menu))[-1]
+    assert opened.text.startswith("📊 공동주택 현황 (유형별)\n성동구 전체")
+
+
 async def test_a_filter_that_is_not_a_year_or_a_dong_is_refused_politely(reader, uow_factory, clock):
     await load_demo_district(uow_factory, clock)
     refused = (await reader.send("/housing_stats 달나라동"))[-1]
