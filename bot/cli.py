@@ -92,6 +92,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     reminders.add_argument("--dry-run", action="store_true", help="only show who would be told what")
 
+    export = commands.add_parser("export", help="the office's workbooks").add_subparsers(
+        dest="export_what", required=True
+    )
+    template = export.add_parser("template", help="an empty workbook to fill in").add_subparsers(
+        dest="export_template", required=True
+    )
+    template.add_parser("housing", help="the housing ledger's template").add_argument(
+        "file", nargs="?", default="공동주택_대장_양식.xlsx", help="where to write it"
+    )
+    export.add_parser("housing", help="the whole housing ledger, unmasked (audited)").add_argument(
+        "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_<date>.xlsx)"
+    )
+
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser
 

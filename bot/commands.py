@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import hmac
 import html
 import re
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from bot.app import Runtime
 from bot.console import complain, explain, say
@@ -18,8 +20,9 @@ from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alo
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
 from core.errors import DongneError, DuplicateStaff, InvalidInput
+from core.housing.sheets import SHEETS, sheet_words
 from core.staff.access import check_password
-from core.staff.directory import SYSTEM_ACTOR
+from core.staff.directory import OPERATOR, SYSTEM_ACTOR
 from core.staff.values import LinkCodeIssued
 from core.texts.i18n import DEFAULT_LANGUAGE, t_plain
 from storage.migrate import is_up_to_date, upgrade
@@ -49,6 +52,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _admin(args, runtime)
             if args.command == "reminders":
                 return await _reminders(args, runtime)
+            if args.command == "export":
+                return await _export(args, runtime)
             if args.command == "run":
                 return await serve_bot_and_admin(runtime)
         except DongneError as error:
@@ -92,6 +97,27 @@ async def _reminders(args: argparse.Namespace, runtime: Runtime) -> int:
         say("reminders_already")
     else:
         say("reminders_queued", count=queued)
+    return 0
+
+
+async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
+    """The housing ledger's template, or the whole ledger, as the operator (unmasked, audited)."""
+    book = runtime.services.ledger_book
+    if args.export_what == "template":
+        path = Path(args.file)
+        await asyncio.to_thread(path.write_bytes, await book.template(OPERATOR, DEFAULT_LANGUAGE))
+        say("export.template_written", path=path, sheets=len(SHEETS) + 3)
+        return 0
+    today = runtime.services.clock.today()
+    path = Path(args.file or f"공동주택_대장_{today:%Y%m%d}.xlsx")
+    exported = await book.export(OPERATOR, DEFAULT_LANGUAGE, via="cli")
+    await asyncio.to_thread(path.write_bytes, exported.content)
+    words = sheet_words(DEFAULT_LANGUAGE)
+    counts = ", ".join(
+        t_plain(DEFAULT_LANGUAGE, "cli.export.count", sheet=words.sheets[sheet], rows=f"{rows:,}")
+        for sheet, rows in exported.rows.items()
+    )
+    say("export.ledger_written", path=path, counts=counts)
     return 0
 
 

@@ -15,6 +15,7 @@ from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
 from core.housing.history import HousingHistory
 from core.housing.ledger import HousingLedger
+from core.housing.ledger_book import LedgerBook
 from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
 from core.housing.people import RepresentativeSearch
@@ -38,6 +39,7 @@ class Services:
     ledger: HousingLedger
     housing_history: HousingHistory
     housing_statistics: HousingStatistics
+    ledger_book: LedgerBook
     complaints: ComplaintLedger
     housing_field: HousingField
     housing_reminders: HousingReminders
@@ -75,6 +77,7 @@ class Services:
             ledger=HousingLedger(uow, clock),
             housing_history=HousingHistory(uow, clock),
             housing_statistics=HousingStatistics(uow, clock),
+            ledger_book=LedgerBook(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),
             housing_reminders=HousingReminders(uow, clock, signal),

@@ -30,8 +30,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
 
 __all__ = [
     "CELL_LIMIT",
@@ -107,6 +108,16 @@ class Sheet:
         for column, width in enumerate(widths, start=1):
             self._sheet.column_dimensions[get_column_letter(column)].width = width
 
+    def pick_from(self, cells: str, source: str) -> None:
+        """Cells ``cells`` (A1:A10 style) offer the values in ``source`` (a range) as a drop-down and refuse
+        others when typed in Excel or LibreOffice."""
+        validation = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False)
+        validation.add(cells)
+        self._sheet.data_validations.append(validation)
+
+    def hide(self) -> None:
+        self._sheet.sheet_state = "hidden"
+
     def freeze(self, cell: str) -> None:
         """Keep the rows above and the columns left of ``cell`` in view while scrolling."""
         self._sheet.freeze_panes = cell
@@ -171,6 +182,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 CREATED_FORMAT = "%Y-%m-%d %H:%M"
 MIN_COLUMN_WIDTH = 8
+PICKED_ROWS = 10_000  # rows under a header whose cells offer a column's drop-down
 # A fitted column stops here; a longer text is cut off on screen (wrap it instead) but whole in the cell.
 MAX_COLUMN_WIDTH = 60
 TITLE_STYLE = CellStyle(font=Font(bold=True, size=14))
@@ -203,6 +215,7 @@ class Column:
     kind: Kind = Kind.TEXT
     width: float | None = None
     total: bool = False  # a totals column: bold on a fill
+    choices: str | None = None  # a list (``ExportBook.lists``) its cells are picked from, in a drop-down
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +299,7 @@ class ExportBook:
     ) -> None:
         self._book = Workbook(write_only=True)
         self._book.properties.creator = "Dongne"
+        self._lists: dict[str, str] = {}  # a list's name -> the range holding its values
         self._title = title
         self._created_text = (
             created_label.replace("{at}", created.strftime(CREATED_FORMAT))
@@ -301,6 +315,21 @@ class ExportBook:
 
     def sheet(self, title: str) -> Sheet:
         return Sheet(self._book.create_sheet(sheet_title(title)))
+
+    def lists(self, title: str, lists: dict[str, Sequence[str]], *, hidden: bool = True) -> None:
+        """A sheet of value lists, one per column under its name, that a table's ``Column.choices`` names;
+        hidden by default (a drop-down shows its values). Write it before the tables that use it."""
+        sheet = self.sheet(title)
+        names = list(lists)
+        sheet.append([Styled(name, HEADER_STYLE) for name in names])
+        for row in range(max((len(v) for v in lists.values()), default=0)):
+            sheet.append([lists[name][row] if row < len(lists[name]) else None for name in names])
+        quoted = quote_sheetname(sheet_title(title))
+        for column, name in enumerate(names, start=1):
+            letter = get_column_letter(column)
+            self._lists[name] = f"{quoted}!${letter}$2:${letter}${len(lists[name]) + 1}"
+        if hidden:
+            sheet.hide()
 
     def table(
         self,
@@ -333,10 +362,14 @@ class ExportBook:
                 texts += [_shown((r.values if isinstance(r, Row) else r)[c], column.kind) for r in body]
             widths.append(min(max(max(display_width(t) for t in texts) + 3, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH))
         sheet.widths(widths)
+        picked = [(number, c.choices) for number, c in enumerate(columns, start=1) if c.choices]
         caption_line = " · ".join(part for part in (caption, self._created_text) if part)
         top = [heading or self._title or name, *([caption_line] if caption_line else []), *notes]
         header_row = len(top) + 2
         sheet.freeze(f"{get_column_letter(frozen_columns + 1)}{header_row + 1}")
+        for number, name in picked:
+            letter = get_column_letter(number)
+            sheet.pick_from(f"{letter}{header_row + 1}:{letter}{header_row + PICKED_ROWS}", self._lists[name])
         sheet.print_landscape(title_row=header_row)
         sheet.append([Styled(top[0], TITLE_STYLE)])
         for line in top[1:]:

@@ -16,6 +16,7 @@ from storage.housing.complaints import ComplaintRepository
 from storage.housing.ledger import LedgerRepository
 from storage.housing.photos import PhotoRepository
 from storage.housing.repository import HousingRepository
+from storage.housing.sheets import LedgerSheetRepository
 from storage.housing.statistics import HousingStatisticsRepository
 from storage.notifications.repository import NotificationRepository
 from storage.reference.repository import ReferenceRepository
@@ -32,6 +33,7 @@ class UnitOfWork:
     staff: StaffRepository
     housing: HousingRepository
     housing_statistics: HousingStatisticsRepository
+    ledger_sheets: LedgerSheetRepository
     ledger: LedgerRepository
     complaints: ComplaintRepository
     photos: PhotoRepository
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.staff = StaffRepository(session)
         self.housing = HousingRepository(session)
         self.housing_statistics = HousingStatisticsRepository(session)
+        self.ledger_sheets = LedgerSheetRepository(session)
         self.ledger = LedgerRepository(session)
         self.complaints = ComplaintRepository(session)
         self.photos = PhotoRepository(session)

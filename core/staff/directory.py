@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from core.clock import Clock
@@ -51,6 +52,14 @@ SYSTEM_ACTOR = StaffMember(
     telegram_user_id=None,
     language="ko",
     permissions=frozenset({Permission.ADMIN.value}),
+)
+# The operator at the server's command line (``dongne export …``): reads the whole ledger unmasked, and is
+# audited as the system for it.
+OPERATOR = replace(
+    SYSTEM_ACTOR,
+    saeol_id="operator",
+    name="operator",
+    permissions=frozenset({Permission.ADMIN.value, Permission.HOUSING_READ.value, Permission.PII_VIEW.value}),
 )
 
 
