@@ -37,7 +37,7 @@ MODELS: dict[str, type[Any]] = {
 _BANDS = tuple(f"households_area_{n}" for n in range(1, 6))
 # The ledger's fields of each record, as the columns hold them (the complex's dong and bands, and a
 # representative's position, are mapped in ``_read`` and ``_columns``).
-_PLAIN: dict[str, tuple[str, ...]] = {
+LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "complex": (
         "name",
         "kind",
@@ -199,7 +199,7 @@ class LedgerRepository:
 
     async def _columns(self, write: LedgerWrite) -> dict[str, object]:
         values = dict(write.values)
-        out: dict[str, object] = {k: v for k, v in values.items() if k in _PLAIN[write.record]}
+        out: dict[str, object] = {k: v for k, v in values.items() if k in LEDGER_COLUMNS[write.record]}
         if write.record == "complex":
             if "name" in values:
                 out["name_key"] = name_key(str(values["name"]))
@@ -225,7 +225,7 @@ def _of_complex(record: str, complex_id: int) -> Any:
 
 def _read(record: str, complex_id: int, row: Any) -> LedgerRecord:
     item: Base = row[0]
-    values: dict[str, object] = {name: getattr(item, name) for name in _PLAIN[record]}
+    values: dict[str, object] = {name: getattr(item, name) for name in LEDGER_COLUMNS[record]}
     if record == "complex":
         values["admin_dong"] = row.dong
         values["households_by_area"] = tuple(getattr(item, band) for band in _BANDS)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.housing.ledger import LEDGER_COLUMNS
 from storage.housing.models import (
     Complaint,
     Complex,
@@ -88,27 +89,32 @@ def _complexes() -> Select[Any]:
 
 
 def _offices() -> Select[Any]:
-    return select(*_KEY, Complex.admin_dong_id, *_columns(ManagementOffice, _OFFICE)).join(
+    return select(*_KEY, Complex.admin_dong_id, *_columns(ManagementOffice, LEDGER_COLUMNS["office"])).join(
         Complex, Complex.id == ManagementOffice.complex_id
     )
 
 
 def _representatives() -> Select[Any]:
     return (
-        select(*_KEY, Complex.admin_dong_id, Position.name.label("position"), *_columns(Representative, _PEOPLE))
+        select(
+            *_KEY,
+            Complex.admin_dong_id,
+            Position.name.label("position"),
+            *_columns(Representative, LEDGER_COLUMNS["representative"]),
+        )
         .join(Complex, Complex.id == Representative.complex_id)
         .join(Position, Position.id == Representative.position_id)
     )
 
 
 def _groups() -> Select[Any]:
-    return select(*_KEY, Complex.admin_dong_id, *_columns(ResidentGroup, _GROUP)).join(
+    return select(*_KEY, Complex.admin_dong_id, *_columns(ResidentGroup, LEDGER_COLUMNS["group"])).join(
         Complex, Complex.id == ResidentGroup.complex_id
     )
 
 
 def _projects() -> Select[Any]:
-    return select(*_KEY, Complex.admin_dong_id, *_columns(SupportProject, _PROJECT)).join(
+    return select(*_KEY, Complex.admin_dong_id, *_columns(SupportProject, LEDGER_COLUMNS["project"])).join(
         Complex, Complex.id == SupportProject.complex_id
     )
 
@@ -125,29 +131,6 @@ def _columns(model: Any, names: Sequence[str]) -> list[Any]:
     return [getattr(model, name) for name in names]
 
 
-_OFFICE = (
-    "phone",
-    "fax",
-    "manager_name",
-    "manager_birth_date",
-    "manager_mobile",
-    "manager_license_no",
-    "manager_license_grade",
-    "manager_assigned_on",
-)
-_PEOPLE = ("name", "gender", "birth_date", "building_unit", "phone", "term_start", "term_end")
-_GROUP = (
-    "kind",
-    "name",
-    "leader_position",
-    "leader_name",
-    "leader_phone",
-    "leader_email",
-    "member_count",
-    "formed_on",
-    "members",
-)
-_PROJECT = ("kind", "name", "period_start", "period_end", "amount", "returned_amount")
 _COMPLAINT = ("received_on", "channel", "complainant", "contact", "content", "state", "result", "closed_on")
 _STATEMENTS = {
     "complex": _complexes,

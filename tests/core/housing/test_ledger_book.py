@@ -77,7 +77,7 @@ async def test_a_reader_without_pii_view_gets_it_masked_and_nothing_is_audited(s
     book = load_workbook(BytesIO(exported.content))
     sheet = book["입주자대표"]
     assert sheet["A3"].value == "열람 권한이 없는 동의 개인정보(휴대전화, 생년월일 등)는 가려져 있습니다."
-    chair = [list(row) for row in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True)][0]
+    chair = next(list(row) for row in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True))
     assert "010-****-5000" in chair and "1960.**.**" in chair and "010-1234-5000" not in chair
     async with uow_factory() as uow:
         assert (await uow._session.scalars(select(AuditEntry).where(AuditEntry.action == "pii.view"))).all() == []
