@@ -56,8 +56,50 @@ def _within_year(column: Any, year: int | None) -> list[ColumnElement[bool]]:
     return [] if year is None else [column >= date(year, 1, 1), column < date(year + 1, 1, 1)]
 
 
-def _support_conditions(admin_dong_ids: frozenset[int] | None, year: int | None) -> list[ColumnElement[bool]]:
-    return [*_in_dongs(admin_dong_ids), *_within_year(SupportProject.period_start, year)]
+# A group of support projects: how many, granted and returned (천원).
+_SUPPORT_SUMS = (
+    func.count(SupportProject.id).label("projects"),
+    func.coalesce(func.sum(SupportProject.amount), 0).label("granted"),
+    func.coalesce(func.sum(SupportProject.returned_amount), 0).label("returned"),
+)
+
+
+def _of_projects(statement: Select[Any], admin_dong_ids: frozenset[int] | None, year: int | None) -> Select[Any]:
+    """Support projects with their complex and its dong, in the dongs and started in the year (None: all)."""
+    return (
+        statement.select_from(SupportProject)
+        .join(Complex, Complex.id == SupportProject.complex_id)
+        .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+        .where(*_in_dongs(admin_dong_ids), *_within_year(SupportProject.period_start, year))
+    )
+
+
+def _support_grouping(group: str) -> tuple[Any, Any, Sequence[Any], Sequence[Any]]:
+    """What support projects are grouped by: the key and label of a group, the GROUP BY and the ORDER BY."""
+    started = extract("year", SupportProject.period_start)
+    if group == "year":
+        return started, started, (started,), (started.is_(None), started.desc())
+    if group == "kind":
+        kind = SupportProject.kind
+        return kind, kind, (kind,), (func.sum(SupportProject.amount).desc(), kind)
+    if group == "dong":
+        return (
+            AdminDong.id,
+            AdminDong.name,
+            (AdminDong.id, AdminDong.name, AdminDong.sort_order),
+            (
+                AdminDong.sort_order,
+                AdminDong.id,
+            ),
+        )
+    if group == "complex":
+        return (
+            Complex.id,
+            Complex.name,
+            (Complex.id, Complex.name),
+            (func.sum(SupportProject.amount).desc(), Complex.name),
+        )
+    raise ValueError(f"support projects are grouped by one of {SUPPORT_GROUPS}, not {group!r}")
 
 
 def _approved_in(year: int | None) -> list[ColumnElement[bool]]:
@@ -135,37 +177,9 @@ class HousingStatisticsRepository:
         """지원 현황 and 지원사업 통계: projects, granted and returned (천원) by the year a project started, its
         kind, its complex's dong or its complex (``group``); ``year``: projects started that year only;
         ``limit``: the first groups only (``support_overall`` counts them all)."""
-        started = extract("year", SupportProject.period_start)
-        key: Any
-        label: Any
-        groups: Sequence[Any]
-        order: Sequence[Any]
-        if group == "year":
-            key = label = started
-            groups, order = (started,), (started.is_(None), started.desc())
-        elif group == "kind":
-            key = label = SupportProject.kind
-            groups, order = (SupportProject.kind,), (func.sum(SupportProject.amount).desc(), SupportProject.kind)
-        elif group == "dong":
-            key, label = AdminDong.id, AdminDong.name
-            groups, order = (AdminDong.id, AdminDong.name, AdminDong.sort_order), (AdminDong.sort_order, AdminDong.id)
-        elif group == "complex":
-            key, label = Complex.id, Complex.name
-            groups, order = (Complex.id, Complex.name), (func.sum(SupportProject.amount).desc(), Complex.name)
-        else:
-            raise ValueError(f"support projects are grouped by one of {SUPPORT_GROUPS}, not {group!r}")
-        conditions = _support_conditions(admin_dong_ids, year)
+        key, label, groups, order = _support_grouping(group)
         statement: Select[Any] = (
-            select(
-                key.label("key"),
-                label.label("label"),
-                func.count(SupportProject.id).label("projects"),
-                func.coalesce(func.sum(SupportProject.amount), 0).label("granted"),
-                func.coalesce(func.sum(SupportProject.returned_amount), 0).label("returned"),
-            )
-            .join(Complex, Complex.id == SupportProject.complex_id)
-            .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-            .where(*conditions)
+            _of_projects(select(key.label("key"), label.label("label"), *_SUPPORT_SUMS), admin_dong_ids, year)
             .group_by(*groups)
             .order_by(*order)
             .limit(limit)
@@ -208,21 +222,10 @@ class HousingStatisticsRepository:
         self, group: str, admin_dong_ids: frozenset[int] | None, year: int | None = None
     ) -> tuple[int, SupportTotals]:
         """How many groups ``support_by`` would list, and all their projects and amounts together."""
-        key = {"year": extract("year", SupportProject.period_start), "kind": SupportProject.kind}.get(
-            group, Complex.admin_dong_id if group == "dong" else SupportProject.complex_id
-        )
-        row = (
-            await self._session.execute(
-                select(
-                    func.count(func.distinct(key)).label("groups"),
-                    func.count(SupportProject.id).label("projects"),
-                    func.coalesce(func.sum(SupportProject.amount), 0).label("granted"),
-                    func.coalesce(func.sum(SupportProject.returned_amount), 0).label("returned"),
-                )
-                .join(Complex, Complex.id == SupportProject.complex_id)
-                .where(*_support_conditions(admin_dong_ids, year))
-            )
-        ).one()
+        key = _support_grouping(group)[0]
+        columns: list[Any] = [func.count(func.distinct(key)).label("groups"), *_SUPPORT_SUMS]
+        counted = select(*columns)
+        row = (await self._session.execute(_of_projects(counted, admin_dong_ids, year))).one()
         totals = SupportTotals(
             key="", label="", projects=int(row.projects), granted=int(row.granted), returned=int(row.returned)
         )
