@@ -2,8 +2,6 @@
 reader's language, with Hangul drawn in the bundled Korean font."""
 
 import re
-import struct
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from io import BytesIO
@@ -27,11 +25,12 @@ from core.benchmark.reports import (
 from core.benchmark.statistics import ALL_STATES, BenchmarkTables, build_table
 from core.benchmark.values import Adoption, CountRow, ProgressResult
 from core.charts import korean_font_path
+from tests.charts import grid, no_glyph_warnings, png_size
 
 ADOPTION = [a.value for a in Adoption]
 PROGRESS = [p.value for p in ProgressResult]
+
 HANGUL = re.compile("[가-힣]")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GENERATED = datetime(2026, 11, 25, 10, 0)
 
 KOREAN = ReportLabels(
@@ -109,25 +108,8 @@ def district(departments=("총무과", "문화체육과", "민원여권과", "�
     return tables_of(adoption, progress, states)
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png.startswith(PNG_SIGNATURE)
-    assert png[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
-
-
 def texts_of(figure) -> list[Text]:
     return [t for t in figure.findobj(Text) if t.get_text()]
-
-
-def no_glyph_warnings(draw):
-    """Draw, recording warnings instead of raising them, and fail on any missing glyph."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = draw()
-    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
-    assert missing == []
-    return result
 
 
 # -- the chart ----------------------------------------------------------------------------------------------
@@ -245,10 +227,6 @@ def test_charts_drawn_in_several_threads_at_once_come_out_the_same_as_one_by_one
 
 def workbook_of(tables, labels=KOREAN, generated_at=GENERATED):
     return load_workbook(BytesIO(render_workbook(tables, labels, generated_at)))
-
-
-def grid(sheet):
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def test_the_workbook_has_one_sheet_per_table_in_the_readers_language():

@@ -2,8 +2,6 @@
 office, in the reader's language, with Hangul drawn in the bundled Korean font."""
 
 import re
-import struct
-import warnings
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -19,9 +17,9 @@ from core.housing.chart import CHART_ROWS, build_chart, render_chart
 from core.housing.reports import HousingReportLabels, render_workbook
 from core.housing.statistics import DongTable, RepresentativeTable, Scope, SupportTable, TypeTable, YearTable
 from core.housing.values import DongTotals, PositionCount, SupportTotals, TermEnding, Totals, YearTotals
+from tests.charts import grid, no_glyph_warnings, png_size
 
 HANGUL = re.compile("[가-힣]")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GENERATED = datetime(2026, 11, 25, 10, 0)
 
 LABELS = HousingReportLabels(
@@ -145,25 +143,8 @@ def every_statistic():
     ]
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png.startswith(PNG_SIGNATURE)
-    assert png[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
-
-
 def texts_of(figure) -> list[str]:
     return [t.get_text() for t in figure.findobj(Text) if t.get_text()]
-
-
-def no_glyph_warnings(draw):
-    """Draw, recording warnings instead of raising them, and fail on any missing glyph."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = draw()
-    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
-    assert missing == []
-    return result
 
 
 # -- the chart ----------------------------------------------------------------------------------------------
@@ -283,10 +264,6 @@ def test_a_key_that_does_not_name_its_table_is_refused():
 
 def workbook_of(tables=None, labels=LABELS):
     return load_workbook(BytesIO(render_workbook(every_statistic() if tables is None else tables, labels, GENERATED)))
-
-
-def grid(sheet):
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def test_the_workbook_has_a_sheet_per_statistic_in_the_order_given():
