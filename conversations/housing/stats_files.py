@@ -2,7 +2,8 @@
 narrowed as the table on screen is and saying whose figures they are.
 
 Every word on them comes from the catalogs through ``HousingReportLabels``; the drawing and the writing run
-in a worker thread (``core.housing.chart``, ``core.housing.reports``), so other staff are not kept waiting meanwhile."""
+in a worker thread (``core.housing.chart``, ``core.housing.reports``), so other staff are not kept waiting
+meanwhile."""
 
 from __future__ import annotations
 
@@ -13,12 +14,10 @@ from telegram.constants import ChatAction
 
 from conversations.context import DongneContext
 from core.housing.chart import render_chart
-from core.housing.reports import HousingReportLabels, render_workbook
+from core.housing.reports import ENDING_KEY, HousingReportLabels, render_workbook
 from core.housing.statistics import TABLE_KEYS, DongTable, Filters, Scope, Statistic, YearTable
 from core.housing.values import Totals
 from core.texts.i18n import grouped, t, t_plain
-
-ENDING = "ending"  # the representatives' second sheet: the terms ending soon
 
 
 def scope_text(lang: str, scope: Scope) -> str:
@@ -60,7 +59,7 @@ def report_labels(lang: str, scope: Scope, tables: tuple[tuple[str, Statistic], 
         scope=scope_text(lang, scope),
         generated_at=t_plain(lang, "hs.file.generated_at", at="{at}"),
         no_data=plain("no_data"),
-        titles={key: plain(f"titles.{key}") for key in (*TABLE_KEYS, ENDING)},
+        titles={key: plain(f"titles.{key}") for key in (*TABLE_KEYS, ENDING_KEY)},
         captions=captions,
         category=plain("category"),
         dong=plain("dong"),
