@@ -22,7 +22,18 @@ from core.housing.values import PERSONAL_FIELDS
 from core.masking import mask_email, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.values import StaffMember
-from core.workbook import CAPTION_STYLE, HEADER_STYLE, TITLE_STYLE, CellValue, Column, ExportBook, Row, Styled, Table
+from core.workbook import (
+    CAPTION_STYLE,
+    HEADER_STYLE,
+    TITLE_STYLE,
+    CellValue,
+    Column,
+    ExportBook,
+    Row,
+    Styled,
+    Table,
+    display_width,
+)
 from core.workbook import Kind as CellKind
 from storage.uow import UnitOfWorkFactory
 
@@ -119,7 +130,7 @@ def _sheet_table(book: ExportBook, sheet: str, words: SheetWords, *, masking: bo
 def _columns(sheet: str, words: SheetWords) -> list[Column]:
     def column(c: SheetColumn) -> Column:
         header = words.headers[sheet][c.key]
-        width = max(_WIDTHS.get(c.kind, 18), len(header) * 2 + 4)
+        width = max(_WIDTHS.get(c.kind, 18), display_width(header) + 4)
         return Column(
             header,
             _CELL_KINDS.get(c.kind, CellKind.TEXT),
