@@ -99,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="export_template", required=True
     )
     template.add_parser("housing", help="the housing ledger's template").add_argument(
-        "file", nargs="?", default="공동주택_대장_양식.xlsx", help="where to write it"
+        "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_양식.xlsx)"
     )
     export.add_parser("housing", help="the whole housing ledger, unmasked (audited)").add_argument(
         "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_<date>.xlsx)"

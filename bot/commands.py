@@ -104,12 +104,12 @@ async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
     """The housing ledger's template, or the whole ledger, as the operator (unmasked, audited)."""
     book = runtime.services.ledger_book
     if args.export_what == "template":
-        path = Path(args.file)
+        path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.template_file"))
         await asyncio.to_thread(path.write_bytes, await book.template(OPERATOR, DEFAULT_LANGUAGE))
         say("export.template_written", path=path, sheets=len(SHEETS) + 3)
         return 0
     today = runtime.services.clock.today()
-    path = Path(args.file or f"공동주택_대장_{today:%Y%m%d}.xlsx")
+    path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.ledger_file", date=f"{today:%Y%m%d}"))
     exported = await book.export(OPERATOR, DEFAULT_LANGUAGE, via="cli")
     await asyncio.to_thread(path.write_bytes, exported.content)
     words = sheet_words(DEFAULT_LANGUAGE)

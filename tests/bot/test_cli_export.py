@@ -36,6 +36,8 @@ def test_the_operator_writes_the_template_and_the_whole_ledger(cli_env, capsys):
     assert main(["export", "template", "housing", "양식.xlsx"]) == 0
     assert "양식.xlsx에 저장했습니다 (시트 9개)" in capsys.readouterr().out
     template = load_workbook(BytesIO((cli_env / "양식.xlsx").read_bytes()))
+    assert main(["export", "template", "housing"]) == 0  # without a file: the catalog's name for it
+    assert (cli_env / "공동주택_대장_양식.xlsx").read_bytes()[:2] == b"PK"
     assert template.sheetnames[1:7] == ["단지", "관리사무소", "입주자대표", "자생단체", "지원사업", "민원"]
 
     assert main(["export", "housing", "대장.xlsx"]) == 0
