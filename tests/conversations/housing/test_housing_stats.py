@@ -86,6 +86,18 @@ async def test_an_officer_narrows_to_a_year_and_a_dong_and_takes_a_chart_and_a_w
     assert any("왕십리도선동" in str(r[0]) for r in dong_sheet[:4])  # the scope under the title
 
 
+async def test_a_table_button_pressed_twice_leaves_the_one_table_as_it_was(reader, uow_factory, clock):
+    await load_demo_district(uow_factory, clock)
+    table = (await reader.send("/housing_stats"))[-1]
+    first = (await reader.press("동별", message=table))[-1]
+    shown = len(reader.messages)
+    before = len(reader.callback_answers)
+    await reader.press("✔ 동별", message=first, expect_reply=False)
+    await reader.wait_for_answers(before + 1)
+    # One table, unchanged (Telegram's "message is not modified" is the bot's own to swallow, and it does).
+    assert len(reader.messages) == shown and reader.last_message.text == first.text
+
+
 async def test_the_menu_opens_the_statistics_for_a_reader(reader, uow_factory, clock):
     await load_demo_district(uow_factory, clock)
     menu = (await reader.send("/start"))[-1]
