@@ -105,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
         "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_<date>.xlsx)"
     )
 
+    imports = commands.add_parser("import", help="bring the office's workbooks in").add_subparsers(
+        dest="import_what", required=True
+    )
+    housing = imports.add_parser("housing", help="the housing ledger from a workbook: all of it, or nothing")
+    housing.add_argument("file", help="an .xlsx in the template's shape (dongne export template housing)")
+    housing.add_argument("--dry-run", action="store_true", help="only check it: every problem, and what would change")
+
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser
 

@@ -20,6 +20,7 @@ from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alo
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
 from core.errors import DongneError, DuplicateStaff, InvalidInput
+from core.housing.ledger_import import ImportReport, Problem
 from core.housing.sheets import SHEETS, sheet_words
 from core.staff.access import check_password
 from core.staff.directory import OPERATOR, SYSTEM_ACTOR
@@ -54,6 +55,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _reminders(args, runtime)
             if args.command == "export":
                 return await _export(args, runtime)
+            if args.command == "import":
+                return await _import(args, runtime)
             if args.command == "run":
                 return await serve_bot_and_admin(runtime)
         except DongneError as error:
@@ -119,6 +122,70 @@ async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
     )
     say("export.ledger_written", path=path, counts=counts)
     return 0
+
+
+async def _import(args: argparse.Namespace, runtime: Runtime) -> int:
+    """The housing ledger from a workbook as the operator: checked and reported, then loaded whole or not at
+    all (0: loaded or, with --dry-run, nothing wrong; 1: problems, nothing loaded)."""
+    path = Path(args.file)
+    try:
+        content = await asyncio.to_thread(path.read_bytes)
+    except OSError as error:
+        complain("file_unreadable", path=path, detail=error.strerror or error)
+        return 1
+    service = runtime.services.ledger_import
+    lang = DEFAULT_LANGUAGE
+    if args.dry_run:
+        report = await service.check(OPERATOR, content, path.name, lang)
+    else:
+        report = await service.apply(OPERATOR, content, path.name, lang)
+    for line in import_report_lines(report, lang):
+        print(line)
+    if not report.ok:
+        say("import.dry_run_problems" if args.dry_run else "import.refused", count=f"{report.problem_count:,}")
+        return 1
+    if args.dry_run:
+        say("import.dry_run_ok")
+    else:
+        say("import.applied" if report.has_changes else "import.nothing", file=path.name)
+    return 0
+
+
+def import_report_lines(report: ImportReport, lang: str, *, listed: int = 50) -> list[str]:
+    """A check's report as the terminal shows it: each sheet's counts, the problems (the first ``listed``)
+    and the notes."""
+    lines = [
+        t_plain(
+            lang,
+            "cli.import.summary",
+            sheet=s.sheet,
+            added=f"{s.added:,}",
+            changed=f"{s.changed:,}",
+            unchanged=f"{s.unchanged:,}",
+        )
+        for s in report.sheets
+    ]
+    lines += [_problem_line(p, lang) for p in report.problems[:listed]]
+    if report.problem_count > listed:
+        lines.append(t_plain(lang, "cli.import.more_problems", count=f"{report.problem_count - listed:,}"))
+    if report.notices:
+        lines.append(t_plain(lang, "cli.import.notices", count=f"{len(report.notices):,}"))
+        lines += [_problem_line(p, lang) for p in report.notices[:listed]]
+    return lines
+
+
+def _problem_line(problem: Problem, lang: str) -> str:
+    if problem.row is None:
+        return t_plain(lang, "cli.import.problem_whole", sheet=problem.sheet, reason=problem.reason)
+    return t_plain(
+        lang,
+        "cli.import.problem",
+        sheet=problem.sheet,
+        row=problem.row,
+        column=problem.column,
+        value=problem.value,
+        reason=problem.reason,
+    )
 
 
 def plain_text(text: str) -> str:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import sys
 
 from core.errors import DongneError
@@ -19,5 +21,10 @@ def complain(key: str, **params: object) -> None:
 
 def explain(error: DongneError) -> None:
     """A domain error in the operator's words: its own text where the catalog has one."""
-    key = error.code if has_text(DEFAULT_LANGUAGE, f"cli_error.{error.code}") else "other"
-    complain(key, **{**error.params, "detail": str(error)})
+    params = {**error.params, "detail": str(error)}
+    if not has_text(DEFAULT_LANGUAGE, f"cli_error.{error.code}") and has_text(DEFAULT_LANGUAGE, f"error.{error.code}"):
+        # The chat's sentence, without its markup: what the staff member would have been told.
+        text = t_plain(DEFAULT_LANGUAGE, f"error.{error.code}", **params)
+        print(html.unescape(re.sub(r"<[^>]+>", "", text)), file=sys.stderr)
+        return
+    complain(error.code if has_text(DEFAULT_LANGUAGE, f"cli_error.{error.code}") else "other", **params)

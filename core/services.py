@@ -16,6 +16,7 @@ from core.housing.complaints import ComplaintLedger
 from core.housing.history import HousingHistory
 from core.housing.ledger import HousingLedger
 from core.housing.ledger_book import LedgerBook
+from core.housing.ledger_import import LedgerImport
 from core.housing.lookup import HousingLookup
 from core.housing.nearby import HousingField
 from core.housing.people import RepresentativeSearch
@@ -40,6 +41,7 @@ class Services:
     housing_history: HousingHistory
     housing_statistics: HousingStatistics
     ledger_book: LedgerBook
+    ledger_import: LedgerImport
     complaints: ComplaintLedger
     housing_field: HousingField
     housing_reminders: HousingReminders
@@ -78,6 +80,7 @@ class Services:
             housing_history=HousingHistory(uow, clock),
             housing_statistics=HousingStatistics(uow, clock),
             ledger_book=LedgerBook(uow, clock),
+            ledger_import=LedgerImport(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),
             housing_reminders=HousingReminders(uow, clock, signal),

@@ -13,6 +13,7 @@ from storage.bot_state.repository import BotStateRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
 from storage.housing.complaints import ComplaintRepository
+from storage.housing.imports import LedgerImportRepository
 from storage.housing.ledger import LedgerRepository
 from storage.housing.photos import PhotoRepository
 from storage.housing.repository import HousingRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
     housing_statistics: HousingStatisticsRepository
     ledger_sheets: LedgerSheetRepository
     ledger: LedgerRepository
+    ledger_import: LedgerImportRepository
     complaints: ComplaintRepository
     photos: PhotoRepository
     audit: AuditRepository
@@ -68,6 +70,7 @@ class UnitOfWork:
         self.housing_statistics = HousingStatisticsRepository(session)
         self.ledger_sheets = LedgerSheetRepository(session)
         self.ledger = LedgerRepository(session)
+        self.ledger_import = LedgerImportRepository(session)
         self.complaints = ComplaintRepository(session)
         self.photos = PhotoRepository(session)
         self.audit = AuditRepository(session)

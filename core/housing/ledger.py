@@ -21,25 +21,14 @@ from core.clock import Clock
 from core.errors import DongneError, InvalidInput, NotFound, StaleRecord
 from core.housing.fields import FIELDS, LEDGER_RECORDS, Kind, is_personal, parse, spec
 from core.housing.records import audit_change, audit_personal_view, covered_complex
-from core.housing.validation import (
-    check_complex,
-    check_group,
-    check_office,
-    check_representative,
-    check_support_project,
-)
+from core.housing.validation import AREA_BANDS_WARNING, check_criterion, check_record
 from core.housing.values import (
     BirthDate,
-    ComplexDraft,
     FormerManager,
     FormerManagerView,
-    GroupDraft,
     LedgerComplex,
     LedgerRecord,
     LedgerWrite,
-    Office,
-    RepresentativeDraft,
-    SupportProjectDraft,
 )
 from core.masking import mask_email, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
@@ -54,8 +43,6 @@ MANAGER_FIELDS = (
     "manager_license_grade",
     "manager_assigned_on",
 )
-AREA_BANDS_WARNING = "area_bands_mismatch"
-CRITERION_WARNING = "over_criterion"
 
 
 class ChangedMeanwhile(StaleRecord):
@@ -265,7 +252,7 @@ class HousingLedger:
             wanted = dict(changes)
             if record == "complex" and wanted.get("kind") == "row_house":
                 wanted.setdefault("management_type", None)  # the law's management types are for apartments
-            former = _former_manager(record, current, wanted, self._clock.today(), actor.id)
+            former = former_manager(record, current, wanted, self._clock.today(), actor.id)
             whole = {**current.values, **wanted}
             names = {k for k, v in wanted.items() if current.values.get(k) != v}
             if not names:
@@ -334,41 +321,23 @@ class HousingLedger:
                 dong = await uow.ledger.dong_id(str(value))
                 if dong is None or not covers_dong(actor, Permission.HOUSING_WRITE, dong):
                     raise InvalidInput("ledger_unknown_dong", value=value)
-        if record == "complex":
-            try:
-                check_complex(ComplexDraft(**whole))  # type: ignore[arg-type]
-            except InvalidInput as error:
-                if error.code != AREA_BANDS_WARNING:
-                    raise
-                if AREA_BANDS_WARNING not in confirmed:
-                    raise NeedsConfirmation(AREA_BANDS_WARNING, **error.params) from None
-        elif record == "office":
-            check_office(Office(**whole))  # type: ignore[arg-type]
-        elif record == "representative":
-            check_representative(RepresentativeDraft(**whole))  # type: ignore[arg-type]
-        elif record == "group":
-            check_group(GroupDraft(**whole))  # type: ignore[arg-type]
-        else:
+        try:
+            check_record(record, whole)
+        except InvalidInput as error:
+            if error.code != AREA_BANDS_WARNING:
+                raise
+            if AREA_BANDS_WARNING not in confirmed:
+                raise NeedsConfirmation(AREA_BANDS_WARNING, **error.params) from None
+        if record == "project":
             whole["returned_amount"] = whole.get("returned_amount") or 0
-            check_support_project(SupportProjectDraft(**whole))  # type: ignore[arg-type]
             if {"kind", "amount"} & changed:
-                await self._check_criterion(uow, str(whole["kind"]), int(str(whole["amount"])), confirmed)
-
-    async def _check_criterion(self, uow: UnitOfWork, kind: str, amount: int, confirmed: frozenset[str]) -> None:
-        criterion = await uow.ledger.criterion_limit(kind)
-        if criterion is None:
-            return  # a kind the admin's list does not name (older records): no maximum to hold it to
-        maximum, enforcement = criterion
-        if maximum is None or amount <= maximum:
-            return
-        if enforcement == "warn":
-            if CRITERION_WARNING not in confirmed:
-                raise NeedsConfirmation(CRITERION_WARNING, criterion=kind, maximum=maximum, amount=amount)
-            return
-        raise InvalidInput("ledger_over_criterion", criterion=kind, maximum=maximum, amount=amount)
+                kind, amount = str(whole["kind"]), int(str(whole["amount"]))
+                warning = check_criterion(kind, amount, await uow.ledger.criterion_limit(kind))
+                if warning is not None and warning.code not in confirmed:
+                    raise NeedsConfirmation(warning.code, **warning.params)
 
 
-def _former_manager(
+def former_manager(
     record: str, current: LedgerRecord, wanted: dict[str, object], today: date, by: int
 ) -> FormerManager | None:
     """A new manager's name replaces the manager: the previous one goes to the history, and the details

@@ -8,6 +8,7 @@ last line of defence; they cannot say which field was wrong."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from core.errors import InvalidInput
@@ -23,6 +24,9 @@ GROUP_KINDS = ("community_activation", "other")
 GENDERS = ("M", "F")
 LICENSE_GRADES = ("사", "보")  # 주택관리사 / 주택관리사보
 AREA_BANDS = 5  # ≤33㎡, 33–62.7㎡, 66–95.7㎡, 99–128.7㎡, ≥132㎡
+# Rules that only warn: the member (or the one who loads a workbook) confirms and the record is saved.
+AREA_BANDS_WARNING = "area_bands_mismatch"
+CRITERION_WARNING = "over_criterion"
 
 # K-apt (공동주택관리정보시스템) codes are "A" and eight digits, e.g. A13306001.
 _KAPT_CODE = re.compile(r"A\d{8}")
@@ -49,6 +53,37 @@ TEXT_LIMITS: dict[str, int] = {
     "project.kind": 30,
     "project.name": 100,
 }
+
+
+def check_record(record: str, whole: Mapping[str, object]) -> None:
+    """The rules of a whole ledger record (``whole``: each of its fields by name, see ``core.housing.fields``),
+    as the dialogues and the Excel import both check it; the bands not adding up is ``AREA_BANDS_WARNING``."""
+    values = dict(whole)
+    if record == "complex":
+        check_complex(ComplexDraft(**values))  # type: ignore[arg-type]
+    elif record == "office":
+        check_office(Office(**values))  # type: ignore[arg-type]
+    elif record == "representative":
+        check_representative(RepresentativeDraft(**values))  # type: ignore[arg-type]
+    elif record == "group":
+        check_group(GroupDraft(**values))  # type: ignore[arg-type]
+    else:
+        values["returned_amount"] = values.get("returned_amount") or 0
+        check_support_project(SupportProjectDraft(**values))  # type: ignore[arg-type]
+
+
+def check_criterion(kind: str, amount: int, criterion: tuple[int | None, str] | None) -> InvalidInput | None:
+    """A project's amount against its 지원기준 (``criterion``: the maximum in 천원 and ``refuse`` or ``warn``; None
+    for a kind the admin's list does not name, as older records have): refused above a refusing maximum, and
+    above a warning one the warning to confirm (``CRITERION_WARNING``, returned, not raised)."""
+    if criterion is None:
+        return None
+    maximum, enforcement = criterion
+    if maximum is None or amount <= maximum:
+        return None
+    if enforcement == "warn":
+        return InvalidInput(CRITERION_WARNING, criterion=kind, maximum=maximum, amount=amount)
+    raise InvalidInput("ledger_over_criterion", criterion=kind, maximum=maximum, amount=amount)
 
 
 def check_complex(draft: ComplexDraft) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,6 +21,7 @@ from storage.reference.models import AdminDong, Department, Position
 from storage.staff.models import Staff
 
 _ACTOR = aliased(Staff, name="actor")
+_MANY = 2_000  # entries per executemany
 _TARGET = aliased(Staff, name="target_staff")
 
 
@@ -117,6 +118,11 @@ class AuditRepository:
             )
         )
         await self._session.flush()
+
+    async def record_many(self, entries: list[dict[str, Any]]) -> None:
+        """Many entries in one statement (an import's changes): each with ``record``'s keyword arguments."""
+        for start in range(0, len(entries), _MANY):
+            await self._session.execute(insert(AuditEntry), entries[start : start + _MANY])
 
     async def count_entries(self, query: AuditQuery) -> int:
         statement = select(func.count()).select_from(AuditEntry).where(*_conditions(query))
