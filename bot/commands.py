@@ -20,7 +20,7 @@ from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alo
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
 from core.errors import DongneError, DuplicateStaff, InvalidInput
-from core.housing.ledger_import import ImportReport, Problem
+from core.housing.import_report import ImportReport, Problem
 from core.housing.sheets import SHEETS, sheet_words
 from core.staff.access import check_password
 from core.staff.directory import OPERATOR, SYSTEM_ACTOR

@@ -338,7 +338,7 @@ class HousingLedger:
 
 
 def former_manager(
-    record: str, current: LedgerRecord, wanted: dict[str, object], today: date, by: int
+    record: str, current: LedgerRecord, wanted: dict[str, object], today: date, by: int | None
 ) -> FormerManager | None:
     """A new manager's name replaces the manager: the previous one goes to the history, and the details
     that were theirs are cleared unless the change gives the new manager's."""

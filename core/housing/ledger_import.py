@@ -368,7 +368,7 @@ class _Run:
             self._fold(("add", record, item.complex, item.key, item.values))
             return
         wanted = dict(item.values)
-        former = former_manager(record, existing, wanted, self._today, self._actor.id)
+        former = former_manager(record, existing, wanted, self._today, self._actor.id or None)
         changed = {
             f.name: wanted.get(f.name) for f in FIELDS[record] if existing.values.get(f.name) != wanted.get(f.name)
         }
@@ -380,7 +380,7 @@ class _Run:
         if not self._writing:
             return
         at, complex_id = self._clock.now(), existing.complex_id
-        write = LedgerWrite(record=record, values=changed, at=at, by=self._actor.id)
+        write = LedgerWrite(record=record, values=changed, at=at, by=self._actor.id or None)
         if not await self._uow.ledger.change(complex_id, existing.id, existing.version, write):
             raise ImportChangedMeanwhile()
         extra: dict[str, object] = {"via": "import"}

@@ -342,7 +342,7 @@ class LedgerWrite:
     record: str
     values: Mapping[str, object] = field(hash=False)
     at: datetime
-    by: int
+    by: int | None  # None: the system (the operator at the command line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,13 +53,20 @@ SYSTEM_ACTOR = StaffMember(
     language="ko",
     permissions=frozenset({Permission.ADMIN.value}),
 )
-# The operator at the server's command line (``dongne export …``): reads the whole ledger unmasked, and is
-# audited as the system for it.
+# The operator at the server's command line (``dongne export …``, ``dongne import …``): reads the whole ledger
+# unmasked and loads the office's workbooks into it, audited as the system for both.
 OPERATOR = replace(
     SYSTEM_ACTOR,
     saeol_id="operator",
     name="operator",
-    permissions=frozenset({Permission.ADMIN.value, Permission.HOUSING_READ.value, Permission.PII_VIEW.value}),
+    permissions=frozenset(
+        {
+            Permission.ADMIN.value,
+            Permission.HOUSING_READ.value,
+            Permission.HOUSING_WRITE.value,
+            Permission.PII_VIEW.value,
+        }
+    ),
 )
 
 
