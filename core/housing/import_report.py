@@ -4,14 +4,17 @@ workbook too, for a list too long for a message."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from core.texts.i18n import t_plain
+from core.errors import InvalidInput
+from core.texts.i18n import has_text, t_plain
 from core.workbook import Column, ExportBook
 from core.workbook import Kind as CellKind
 
 MAX_LISTED_PROBLEMS = 1_000
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +73,44 @@ def problems_workbook(report: ImportReport, lang: str, created: datetime) -> byt
             rows = [(p.sheet, p.row, p.column, p.value, p.reason) for p in items]
             book.table(t_plain(lang, title), columns, rows, empty=t_plain(lang, "hx.report.none"))
     return book.save()
+
+
+class Findings:
+    """The problems and notices of a check as they are found: every problem counted, the first
+    ``MAX_LISTED_PROBLEMS`` of each kept, each reason worded in ``lang``."""
+
+    def __init__(self, lang: str) -> None:
+        self._lang = lang
+        self.count = 0
+        self.problems: list[Problem] = []
+        self.notices: list[Problem] = []
+
+    def problem(self, sheet: str, row: int | None, column: str, value: object, error: InvalidInput) -> None:
+        self.count += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(sheet, row, column, _text(value), self._reason(error, column)))
+
+    def notice(self, sheet: str, row: int | None, column: str, value: object, error: InvalidInput) -> None:
+        if len(self.notices) < MAX_LISTED_PROBLEMS:
+            self.notices.append(Problem(sheet, row, column, _text(value), self._reason(error, column)))
+
+    def _reason(self, error: InvalidInput, column: str) -> str:
+        """The rule's sentence for a sheet: the import's own wording, else the chat's without its markup."""
+        params = {**error.params, "field": column}
+        for key in (f"hx.problem.{error.code}", f"error.{error.code}"):
+            if has_text(self._lang, key):
+                try:
+                    return _TAG.sub("", t_plain(self._lang, key, **params))
+                except (KeyError, IndexError, ValueError):
+                    continue
+        return t_plain(self._lang, "hx.problem.unreadable")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value:%Y.%m.%d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)[:200]
