@@ -35,9 +35,10 @@ from core.workbook_reading import ReadRow, WorkbookReader, header_key
 from storage.uow import UnitOfWork
 
 _CHUNK = 1_000  # rows matched against the ledger (and written) at a time
-# What stands for a complex's id before it has one: added by this file (a dry run), or named by another sheet
-# and not in the ledger, or there twice.
-_NEW, _MISSING, _AMBIGUOUS = 0, -1, -2
+# What stands for a complex's id before it has one: added by this file (a dry run), named by another sheet and
+# not in the ledger, or there twice, or a row of the 단지 sheet with a problem (its records are not checked
+# against it: the file is refused anyway, and one problem per complex is enough).
+_NEW, _MISSING, _AMBIGUOUS, _BROKEN = 0, -1, -2, -3
 
 
 class ImportChangedMeanwhile(StaleRecord):
@@ -143,6 +144,8 @@ class ImportRun:
             except CellProblem as error:
                 cell = row.cells.get(error.column)
                 self._problem(sheet, row.number, error.column, cell.value if cell else None, error)
+                if record == "complex":
+                    self._complexes.setdefault(_named(row), (_BROKEN, 0))
                 continue
             for key in item.formulas:
                 formula = row.cells[key].formula or ""
@@ -202,12 +205,16 @@ class ImportRun:
             ids = await self._add("complex", [(None, item) for item, _ in adds])
             for (item, dong_id), new_id in zip(adds, ids, strict=True):
                 self._complexes[item.complex] = (new_id, dong_id)
+        for item in items:
+            self._complexes.setdefault(item.complex, (_BROKEN, 0))
 
     async def _record_chunk(self, record: str, sheet: str, items: list[SheetRecord]) -> None:
         await self._resolve({item.complex for item in items} - set(self._complexes))
         valid: list[tuple[SheetRecord, int | None]] = []
         for item in items:
             complex_id, dong_id = self._complexes[item.complex]
+            if complex_id == _BROKEN:
+                continue
             if item.complex[1] not in self._dongs:
                 self._problem(sheet, item.row, "admin_dong", item.complex[1], InvalidInput("import_unknown_dong"))
                 continue
@@ -375,3 +382,9 @@ def _key_of(record: str, found: LedgerRecord) -> tuple[object, ...]:
 
 def _take(rows: Iterator[ReadRow], count: int) -> list[ReadRow]:
     return list(islice(rows, count))
+
+
+def _named(row: ReadRow) -> ComplexKey:
+    """The complex a 단지 row names, as the other sheets would name it, from its cells as they are."""
+    name, dong = row.cells.get("name"), row.cells.get("admin_dong")
+    return (" ".join(str(name.value).split()) if name else "", " ".join(str(dong.value).split()) if dong else "")

@@ -1,6 +1,7 @@
 """The office's spreadsheets coming in: a workbook in the template's shape is checked (every problem, and what
 would be added, changed and left alone) and loaded whole or not at all, each change audited old → new."""
 
+import asyncio
 from datetime import date
 from io import BytesIO
 
@@ -114,7 +115,7 @@ async def test_a_changed_cell_is_one_audited_change_old_to_new(services, uow_fac
 async def test_a_file_with_problems_loads_nothing_and_names_each_one(services, uow_factory, officer):
     await make_two_dongs(uow_factory)
     exported = await services.ledger_book.export(officer, "ko", via="test")
-    broken = edited(exported.content, "단지", 1, "세대수", "삼백")
+    broken = edited(exported.content, "단지", 2, "세대수", "삼백")  # its records are not checked against it
     broken = edited(broken, "입주자대표", 1, "휴대전화", "01012345678")  # fine on its own: must not load either
     broken = edited(broken, "입주자대표", 2, "직위", "대표회장")
     broken = edited(broken, "입주자대표", 3, "임기 시작", "2016.13.40")
@@ -123,7 +124,7 @@ async def test_a_file_with_problems_loads_nothing_and_names_each_one(services, u
     report = await services.ledger_import.apply(officer, broken, "대장.xlsx", "ko")
     assert not report.applied and report.problem_count == 4
     found = {(p.sheet, p.row, p.column, p.value) for p in report.problems}
-    assert ("단지", 5, "세대수", "삼백") in found
+    assert ("단지", 6, "세대수", "삼백") in found
     assert ("입주자대표", 6, "직위", "대표회장") in found
     assert ("입주자대표", 7, "임기 시작", "2016.13.40") in found
     assert ("관리사무소", 5, "행정동", "없는동") in found
@@ -234,3 +235,54 @@ def blank_workbook():
 async def test_a_workbook_without_ledger_sheets_says_which_sheets_it_wants(services, uow_factory, officer):
     report = await services.ledger_import.check(officer, blank_workbook(), "빈파일.xlsx", "ko")
     assert report.problem_count == 1 and "시트 이름은 단지" in report.problems[0].reason
+
+
+async def test_a_broken_complex_row_is_one_problem_not_one_per_record(services, uow_factory, officer):
+    await make_complex(uow_factory)
+    template = await services.ledger_book.template(officer, "ko")
+    book = load_workbook(BytesIO(template))
+    book["단지"].append(
+        ["새싹아파트", "왕십리도선동", "아파트", "임대", "왕십리로 1", 2, "백세대", 1, 15, None, 0, 100, 0, 0, 0]
+    )
+    for name in ("김하나", "김둘", "김셋"):
+        book["입주자대표"].append(["새싹아파트", "왕십리도선동", "이사", name])
+    out = BytesIO()
+    book.save(out)
+    report = await services.ledger_import.check(officer, out.getvalue(), "새싹.xlsx", "ko")
+    assert [(p.sheet, p.column, p.value) for p in report.problems] == [("단지", "세대수", "백세대")]
+
+
+async def test_a_workbook_written_in_english_comes_back_unchanged(services, uow_factory, officer):
+    await make_two_dongs(uow_factory)
+    exported = await services.ledger_book.export(officer, "en", via="test")
+    report = await services.ledger_import.check(officer, exported.content, "ledger.xlsx", "ko")
+    assert report.ok and not report.has_changes
+    assert report.sheets[0].sheet == "Complexes" and report.sheets[0].unchanged == 2
+
+
+async def test_pressing_apply_twice_at_once_loads_the_file_once(services, uow_factory, officer):
+    complex_id = await make_complex(uow_factory, representatives=1)
+    exported = await services.ledger_book.export(officer, "ko", via="test")
+    changed = edited(exported.content, "단지", 1, "비고", "한 번만")
+    checked = await services.ledger_import.check(officer, changed, "대장.xlsx", "ko")
+
+    async def press():
+        try:
+            return await services.ledger_import.apply(officer, changed, "대장.xlsx", "ko", expected=checked.fingerprint)
+        except ImportAlreadyApplied as refused:
+            return refused
+
+    outcomes = await asyncio.gather(press(), press())
+    assert sorted(type(o).__name__ for o in outcomes) == ["ImportAlreadyApplied", "ImportReport"]
+    assert len(await audit(uow_factory, "housing.complex.edit")) == 1
+    async with uow_factory() as uow:
+        assert (await uow.ledger.get("complex", complex_id, complex_id)).version == 2
+
+
+async def test_masked_personal_data_cannot_stand_for_a_value(services, uow_factory):
+    await make_complex(uow_factory, representatives=1)
+    masked_writer = await make_staff(services, saeol_id="writer02", roles=("housing.read", "housing.write"))
+    exported = await services.ledger_book.export(masked_writer, "ko", via="test")
+    assert exported.masked
+    report = await services.ledger_import.check(masked_writer, exported.content, "대장.xlsx", "ko")
+    assert not report.ok and all("가려진 개인정보" in p.reason for p in report.problems)
