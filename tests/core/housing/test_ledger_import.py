@@ -39,6 +39,17 @@ def edited(content, sheet, row, header, value):
     return out.getvalue()
 
 
+async def filled_template(services, officer, **sheets):
+    """The template with rows typed in, as a clerk fills it: ``sheets`` maps a sheet's name to its rows."""
+    book = load_workbook(BytesIO(await services.ledger_book.template(officer, "ko")))
+    for name, rows in sheets.items():
+        for row in rows:
+            book[name].append(row)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 async def count(uow_factory, model, *where):
     async with uow_factory() as uow:
         return await uow._session.scalar(select(func.count()).select_from(model).where(*where))
@@ -152,16 +163,16 @@ async def test_duplicates_and_wrong_headers_are_refused(services, uow_factory, o
 
 async def test_a_new_complex_and_its_council_come_in_together(services, uow_factory, officer):
     await make_complex(uow_factory)
-    template = await services.ledger_book.template(officer, "ko")
-    book = load_workbook(BytesIO(template))
-    book["단지"].append(
-        ["새싹아파트", "왕십리도선동", "아파트", "임대", "왕십리로 1", 2, 100, 1, 15, "2016-3-14", 0, 100, 0, 0, 0]
+    content = await filled_template(
+        services,
+        officer,
+        단지=[
+            ["새싹아파트", "왕십리도선동", "아파트", "임대", "왕십리로 1", 2, 100, 1, 15, "2016-3-14", 0, 100, 0, 0, 0]
+        ],
+        입주자대표=[["새싹아파트", "왕십리도선동", "회장", "김새싹", "여", "16.3.14"]],
     )
-    book["입주자대표"].append(["새싹아파트", "왕십리도선동", "회장", "김새싹", "여", "16.3.14"])
-    out = BytesIO()
-    book.save(out)
 
-    report = await services.ledger_import.apply(officer, out.getvalue(), "새싹.xlsx", "ko")
+    report = await services.ledger_import.apply(officer, content, "새싹.xlsx", "ko")
     assert report.applied, report.problems
     assert [(s.record, s.added) for s in report.sheets if s.added] == [("complex", 1), ("representative", 1)]
     async with uow_factory() as uow:
@@ -201,16 +212,17 @@ async def test_only_a_writer_imports_and_only_in_their_dongs(services, uow_facto
     assert {p.value for p in report.problems if "담당하시는 행정동이 아니" in p.reason} == {"성수1가제1동"}
 
 
-async def test_a_formula_counts_by_its_saved_value_and_says_so(services, uow_factory, officer):
+async def test_a_formula_without_a_saved_value_is_a_problem(services, uow_factory, officer):
     await make_complex(uow_factory)
-    template = await services.ledger_book.template(officer, "ko")
-    book = load_workbook(BytesIO(template))
-    book["단지"].append(
-        ["수식아파트", "왕십리도선동", "아파트", "의무관리", "왕십리로 2", 1, "=20*5", 1, 5, None, 0, 100, 0, 0, 0]
+    # openpyxl keeps no saved value beside a formula, as with a sheet never opened in Excel
+    content = await filled_template(
+        services,
+        officer,
+        단지=[
+            ["수식아파트", "왕십리도선동", "아파트", "의무관리", "왕십리로 2", 1, "=20*5", 1, 5, None, 0, 100, 0, 0, 0]
+        ],
     )
-    out = BytesIO()
-    book.save(out)  # openpyxl keeps no saved value beside a formula, as a sheet never opened in Excel
-    report = await services.ledger_import.check(officer, out.getvalue(), "수식.xlsx", "ko")
+    report = await services.ledger_import.check(officer, content, "수식.xlsx", "ko")
     assert [(p.column, p.value) for p in report.problems] == [("세대수", "")]
     assert "계산된 값이 저장되어 있지 않습니다" in report.problems[0].reason
 
@@ -239,16 +251,16 @@ async def test_a_workbook_without_ledger_sheets_says_which_sheets_it_wants(servi
 
 async def test_a_broken_complex_row_is_one_problem_not_one_per_record(services, uow_factory, officer):
     await make_complex(uow_factory)
-    template = await services.ledger_book.template(officer, "ko")
-    book = load_workbook(BytesIO(template))
-    book["단지"].append(
-        ["새싹아파트", "왕십리도선동", "아파트", "임대", "왕십리로 1", 2, "백세대", 1, 15, None, 0, 100, 0, 0, 0]
+    council = [["새싹아파트", "왕십리도선동", "이사", name] for name in ("김하나", "김둘", "김셋")]
+    content = await filled_template(
+        services,
+        officer,
+        단지=[
+            ["새싹아파트", "왕십리도선동", "아파트", "임대", "왕십리로 1", 2, "백세대", 1, 15, None, 0, 100, 0, 0, 0]
+        ],
+        입주자대표=council,
     )
-    for name in ("김하나", "김둘", "김셋"):
-        book["입주자대표"].append(["새싹아파트", "왕십리도선동", "이사", name])
-    out = BytesIO()
-    book.save(out)
-    report = await services.ledger_import.check(officer, out.getvalue(), "새싹.xlsx", "ko")
+    report = await services.ledger_import.check(officer, content, "새싹.xlsx", "ko")
     assert [(p.sheet, p.column, p.value) for p in report.problems] == [("단지", "세대수", "백세대")]
 
 
