@@ -111,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     housing = imports.add_parser("housing", help="the housing ledger from a workbook: all of it, or nothing")
     housing.add_argument("file", help="an .xlsx in the template's shape (dongne export template housing)")
     housing.add_argument("--dry-run", action="store_true", help="only check it: every problem, and what would change")
+    housing.add_argument(
+        "--max-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="allow up to N rows in all (default 100,000, as for a file sent to the bot): a whole registry's load",
+    )
 
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser

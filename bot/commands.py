@@ -136,9 +136,9 @@ async def _import(args: argparse.Namespace, runtime: Runtime) -> int:
     service = runtime.services.ledger_import
     lang = DEFAULT_LANGUAGE
     if args.dry_run:
-        report = await service.check(OPERATOR, content, path.name, lang)
+        report = await service.check(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
     else:
-        report = await service.apply(OPERATOR, content, path.name, lang)
+        report = await service.apply(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
     for line in import_report_lines(report, lang):
         print(line)
     if not report.ok:

@@ -30,7 +30,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from core.errors import InvalidInput
 
 MAX_BYTES = 20 * 1024 * 1024  # as Telegram lets a bot download; an office's ledger is a few megabytes
-MAX_ROWS = 100_000  # data rows in all sheets together
+MAX_ROWS = 100_000  # data rows in all sheets together, unless the caller allows more (the operator's CLI)
 MAX_INFLATED = 500 * 1024 * 1024  # what the file's parts may inflate to, all together
 MAX_RATIO = 150  # spreadsheet XML compresses 10–30 times; a bomb compresses thousands of times
 _RATIO_FLOOR = 5 * 1024 * 1024  # parts smaller than this inflated are never a danger, however well packed
@@ -72,7 +72,8 @@ class Header:
 class WorkbookReader:
     """One uploaded workbook, checked and opened for reading; ``close()`` when done (or use ``with``)."""
 
-    def __init__(self, content: bytes, file_name: str) -> None:
+    def __init__(self, content: bytes, file_name: str, *, max_rows: int | None = None) -> None:
+        self._max_rows = MAX_ROWS if max_rows is None else max_rows
         self._formulas = _check_container(content, file_name)
         try:
             self._book = load_workbook(BytesIO(content), read_only=True, data_only=False)
@@ -119,7 +120,7 @@ class WorkbookReader:
         return None
 
     def rows(self, sheet: str, header: Header) -> Iterator[ReadRow]:
-        """The rows below the header that hold anything, ``MAX_ROWS`` in all sheets at most."""
+        """The rows below the header that hold anything, ``max_rows`` in all sheets at most."""
         values = self._rows(self._book[sheet])
         saved = self._rows(self._saved[sheet]) if self._saved is not None else None
         pairs: Iterator[tuple[Any, Any]] = (
@@ -139,8 +140,8 @@ class WorkbookReader:
             if not cells:
                 continue
             self._rows_read += 1
-            if self._rows_read > MAX_ROWS:
-                raise InvalidInput("workbook_too_many_rows", limit=MAX_ROWS)
+            if self._rows_read > self._max_rows:
+                raise InvalidInput("workbook_too_many_rows", limit=self._max_rows)
             yield ReadRow(number, cells)
 
     @staticmethod

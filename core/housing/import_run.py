@@ -143,7 +143,8 @@ class ImportRun:
                 item = read_record(record, row, self._codes, self._today)
             except CellProblem as error:
                 cell = row.cells.get(error.column)
-                self._problem(sheet, row.number, error.column, cell.value if cell else None, error)
+                shown = None if cell is None else cell.formula if cell.value is None else cell.value
+                self._problem(sheet, row.number, error.column, shown, error)
                 if record == "complex":
                     self._complexes.setdefault(_named(row), (_BROKEN, 0))
                 continue

@@ -48,20 +48,29 @@ class LedgerImport:
         self._uow = uow
         self._clock = clock
 
-    async def check(self, actor: StaffMember, content: bytes, file_name: str, lang: str) -> ImportReport:
-        """The dry run: nothing is written."""
+    async def check(
+        self, actor: StaffMember, content: bytes, file_name: str, lang: str, *, max_rows: int | None = None
+    ) -> ImportReport:
+        """The dry run: nothing is written. ``max_rows`` lifts the reader's row limit (the operator's CLI)."""
         require(actor, Permission.HOUSING_WRITE)
-        with await asyncio.to_thread(WorkbookReader, content, file_name) as reader:
+        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
             async with self._uow() as uow:
                 return await ImportRun(actor, uow, self._clock, lang, write=False).run(reader, file_name)
 
     async def apply(
-        self, actor: StaffMember, content: bytes, file_name: str, lang: str, *, expected: str | None = None
+        self,
+        actor: StaffMember,
+        content: bytes,
+        file_name: str,
+        lang: str,
+        *,
+        expected: str | None = None,
+        max_rows: int | None = None,
     ) -> ImportReport:
         """Load the file whole, or nothing when it has a problem (``applied`` False) or, with ``expected``, when
         the ledger is no longer as the dry run saw it."""
         require(actor, Permission.HOUSING_WRITE)
-        with await asyncio.to_thread(WorkbookReader, content, file_name) as reader:
+        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
             async with self._uow(write=True) as uow:
                 await uow.bulk.lock_complexes()  # one import at a time, and no complex edited meanwhile
                 run = ImportRun(actor, uow, self._clock, lang, write=True)
@@ -78,3 +87,7 @@ class LedgerImport:
     def problems_workbook(self, report: ImportReport, lang: str) -> bytes:
         """The report's problems (and notices) as a workbook, for a list too long for a message."""
         return problems_workbook(report, lang, self._clock.local())
+
+
+def _reader(content: bytes, file_name: str, max_rows: int | None) -> WorkbookReader:
+    return WorkbookReader(content, file_name, max_rows=max_rows)

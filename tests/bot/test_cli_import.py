@@ -60,3 +60,17 @@ def test_a_file_of_the_wrong_kind_is_refused_with_how_to_save_it(cli_env, capsys
     assert "Excel 통합 문서(*.xlsx)" in capsys.readouterr().err
     assert main(["import", "housing", "없는파일.xlsx"]) == 1
     assert "파일을 읽지 못했습니다: 없는파일.xlsx" in capsys.readouterr().err
+
+
+def test_a_whole_registry_over_the_row_limit_needs_the_operators_leave(cli_env, capsys, monkeypatch):
+    from core import workbook_reading
+
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo-data"]) == 0
+    assert main(["export", "housing", "대장.xlsx"]) == 0
+    monkeypatch.setattr(workbook_reading, "MAX_ROWS", 100)  # the demo's 948 ledger rows stand for 200,000
+    capsys.readouterr()
+    assert main(["import", "housing", "대장.xlsx", "--dry-run"]) == 1
+    assert "행이 100행을 넘습니다" in capsys.readouterr().err
+    assert main(["import", "housing", "대장.xlsx", "--dry-run", "--max-rows", "1000"]) == 0
+    assert "문제가 없습니다" in capsys.readouterr().out

@@ -223,7 +223,7 @@ async def test_a_formula_without_a_saved_value_is_a_problem(services, uow_factor
         ],
     )
     report = await services.ledger_import.check(officer, content, "수식.xlsx", "ko")
-    assert [(p.column, p.value) for p in report.problems] == [("세대수", "")]
+    assert [(p.column, p.value) for p in report.problems] == [("세대수", "=20*5")]
     assert "계산된 값이 저장되어 있지 않습니다" in report.problems[0].reason
 
 
