@@ -18,6 +18,8 @@ from conversations.housing import add as housing_ledger_add
 from conversations.housing import complaint_close, complaint_edit, complaint_list, complaint_register
 from conversations.housing import edit as housing_ledger
 from conversations.housing import history as complex_history
+from conversations.housing import ledger_export as housing_ledger_export
+from conversations.housing import ledger_import as housing_ledger_import
 from conversations.housing import lookup as complex_lookup
 from conversations.housing import nearby as complex_location
 from conversations.housing import people as representative_search
@@ -44,6 +46,8 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         *complaint_list.build_handlers(),
         *complex_history.build_handlers(),
         *housing_stats.build_handlers(),
+        *housing_ledger_export.build_handlers(),
+        housing_ledger_import.build_handler(focus),
         complex_location.build_handler(focus),
         housing_photo_add.build_handler(focus),
         housing_photos.build_handler(),
@@ -73,6 +77,7 @@ STATE_TYPES = {
     complaint_edit.NAME: complaint_edit.State,
     complex_location.NAME: complex_location.State,
     housing_photo_add.NAME: housing_photo_add.State,
+    housing_ledger_import.NAME: housing_ledger_import.State,
     representative_search.NAME: representative_search.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,

@@ -24,6 +24,8 @@ class MenuItem:
 COMPLEX = ButtonData("menu:complex")
 COMPLAINTS = ButtonData("menu:complaints")
 HOUSING_STATS = ButtonData("menu:housing_stats")
+HOUSING_EXPORT = ButtonData("menu:housing_export")
+HOUSING_IMPORT = ButtonData("menu:housing_import")
 APPROVALS = ButtonData("menu:approvals")
 CASES = ButtonData("menu:bm_list")
 NEW_CASE = ButtonData("menu:bm_new")
@@ -37,6 +39,8 @@ MENU = (
     MenuItem("complex", COMPLEX, (Permission.HOUSING_READ,)),
     MenuItem("complaints", COMPLAINTS, (Permission.HOUSING_READ,)),
     MenuItem("housing_stats", HOUSING_STATS, (Permission.HOUSING_READ,)),
+    MenuItem("housing_export", HOUSING_EXPORT, (Permission.HOUSING_READ,)),
+    MenuItem("housing_import", HOUSING_IMPORT, (Permission.HOUSING_WRITE,)),
     MenuItem("approvals", APPROVALS, (COORDINATE,)),
     MenuItem("bm_list", CASES, (COORDINATE, EXECUTE)),
     MenuItem("bm_new", NEW_CASE, (COORDINATE,)),
@@ -63,6 +67,8 @@ COMMANDS = (
     Command("rep", (Permission.HOUSING_READ,)),
     Command("complaints", (Permission.HOUSING_READ,)),
     Command("housing_stats", (Permission.HOUSING_READ,)),
+    Command("housing_export", (Permission.HOUSING_READ,)),
+    Command("housing_import", (Permission.HOUSING_WRITE,)),
     Command("cases", (COORDINATE, EXECUTE)),
     Command("newcase", (COORDINATE,)),
     Command("approvals", (COORDINATE,)),

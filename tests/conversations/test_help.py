@@ -10,7 +10,17 @@ from tests.builders import grant, make_staff
 from tests.conversations.conftest import STAFF_TELEGRAM_ID, shown
 
 GUEST = ["start", "language", "help"]
-HOUSING_OFFICER = ["start", "complex", "rep", "complaints", "housing_stats", "language", "help", "cancel"]
+HOUSING_OFFICER = [
+    "start",
+    "complex",
+    "rep",
+    "complaints",
+    "housing_stats",
+    "housing_export",
+    "language",
+    "help",
+    "cancel",
+]
 COORDINATOR = ["start", "cases", "newcase", "approvals", "stats", "language", "help", "cancel"]
 
 
@@ -71,6 +81,7 @@ async def test_a_role_granted_on_the_admin_pages_reaches_help_and_the_menu_by_th
         "rep",
         "complaints",
         "housing_stats",
+        "housing_export",
         "sms",
         "sms_results",
         "language",
