@@ -96,7 +96,7 @@ class Findings:
 
     def _reason(self, error: InvalidInput, column: str) -> str:
         """The rule's sentence for a sheet: the import's own wording, else the chat's without its markup."""
-        params = {**error.params, "field": column}
+        params = {k: _text(v) if isinstance(v, date) else v for k, v in error.params.items()} | {"field": column}
         for key in (f"hx.problem.{error.code}", f"error.{error.code}"):
             if has_text(self._lang, key):
                 try:

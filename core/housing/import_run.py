@@ -39,6 +39,24 @@ _CHUNK = 1_000  # rows matched against the ledger (and written) at a time
 # not in the ledger, or there twice, or a row of the 단지 sheet with a problem (its records are not checked
 # against it: the file is refused anyway, and one problem per complex is enough).
 _NEW, _MISSING, _AMBIGUOUS, _BROKEN = 0, -1, -2, -3
+# The column a record's rule points at when its refusal names no field (the later of two dates, …).
+_RULE_COLUMNS = {
+    "term_reversed": "term_end",
+    "period_reversed": "period_end",
+    "returned_exceeds_amount": "returned_amount",
+    "floors_reversed": "floors_max",
+    "assigned_before_birth": "manager_assigned_on",
+    "invalid_kapt_code": "kapt_code",
+    "invalid_email": "leader_email",
+    "management_type_required": "management_type",
+    "management_type_not_applicable": "management_type",
+    "unknown_management_type": "management_type",
+    "unknown_complex_kind": "kind",
+    "unknown_group_kind": "kind",
+    "unknown_gender": "gender",
+    "unknown_license_grade": "manager_license_grade",
+    "ledger_over_criterion": "amount",
+}
 
 
 class ImportChangedMeanwhile(StaleRecord):
@@ -287,7 +305,7 @@ class ImportRun:
                 if warning is not None:
                     self._notice(sheet, item.row, "amount", amount, warning)
         except InvalidInput as error:
-            field = str(error.params.get("field", "")).rsplit(".", 1)[-1]
+            field = _RULE_COLUMNS.get(error.code) or str(error.params.get("field", "")).rsplit(".", 1)[-1]
             if error.code != AREA_BANDS_WARNING:
                 self._problem(sheet, item.row, field, item.values.get(field), error)
                 return False

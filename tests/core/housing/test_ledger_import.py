@@ -298,3 +298,32 @@ async def test_masked_personal_data_cannot_stand_for_a_value(services, uow_facto
     assert exported.masked
     report = await services.ledger_import.check(masked_writer, exported.content, "대장.xlsx", "ko")
     assert not report.ok and all("가려진 개인정보" in p.reason for p in report.problems)
+
+
+def test_every_rule_a_sheet_can_break_has_its_reason_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from core.texts.i18n import has_text
+
+    root = Path(__file__).resolve().parents[3] / "core"
+    sources = ["housing/validation.py", "housing/fields.py", "housing/import_rows.py", "housing/import_run.py"]
+    codes = {c for s in sources for c in re.findall(r'InvalidInput\(\s*"([a-z_]+)"', (root / s).read_text())}
+    assert {"term_reversed", "import_masked", "ledger_date"} <= codes
+    unused = {"ledger_unknown_field", "ledger_bands", "unknown_kapt_management_mode"}  # no sheet gets there
+    for lang in ("ko", "en"):
+        missing = [
+            c for c in codes - unused if not has_text(lang, f"hx.problem.{c}") and not has_text(lang, f"error.{c}")
+        ]
+        assert missing == [], lang
+
+
+async def test_a_term_that_ends_before_it_starts_points_at_its_end(services, uow_factory, officer):
+    await make_complex(uow_factory, representatives=1)
+    exported = await services.ledger_book.export(officer, "ko", via="test")
+    report = await services.ledger_import.check(
+        officer, edited(exported.content, "입주자대표", 1, "임기 종료", "2010.01.01"), "a.xlsx", "ko"
+    )
+    [problem] = report.problems
+    assert (problem.column, problem.value) == ("임기 종료", "2010.01.01")
+    assert problem.reason == "임기 종료(2010.01.01)가 임기 시작(2016.03.14)보다 늦어야 합니다."
