@@ -5,7 +5,8 @@ key the import matches it by.
 Cells come as the office's spreadsheets hold them: dates as Excel dates or as text (2016.03.14, 2016-3-14,
 16.3.14), phone numbers with or without hyphens (or as a number that lost its leading 0), counts as numbers
 or as text with commas and units (1,369세대), coded columns in words (의무관리) in either language. A
-personal cell that was masked on export (010-****-5678, 1954.**.**) cannot stand for a value."""
+personal cell masked on export (010-****-5678, 1954.**.**) stands for the stored value it hides, so a member
+without ``pii.view`` can bring back what they took away; it cannot stand for anything new."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from core.errors import InvalidInput
 from core.housing.fields import LARGEST_NUMBER, Kind, parse, parse_date
-from core.housing.sheets import COLUMNS, FIXED_LISTS, SheetColumn, SheetWords
+from core.housing.sheets import COLUMNS, FIXED_LISTS, SheetColumn, SheetWords, masked_cell
 from core.housing.validation import AREA_BANDS, TEXT_LIMITS
 from core.housing.values import PERSONAL_FIELDS
 from core.workbook_reading import ReadCell, ReadRow, header_key
@@ -27,6 +28,11 @@ _SHORT_DATE = re.compile(r"(\d{2})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\.?"
 _KOREAN_DATE = re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일?")
 _BANDS = tuple(f"area_{band}" for band in range(1, AREA_BANDS + 1))
 ComplexKey = tuple[str, str]  # a complex as the sheets name it: 단지명, 행정동
+_KINDS = {record: {c.key: c.kind for c in COLUMNS[record]} for record in IMPORTED}
+
+
+class Masked(str):
+    """A personal cell as a masked copy shows it (010-****-5678): it stands for the stored value it hides."""
 
 
 class CellProblem(InvalidInput):
@@ -81,6 +87,29 @@ def read_record(record: str, row: ReadRow, codes: Mapping[str, Mapping[str, str]
     return SheetRecord(record, row.number, complex_key, values, natural_key(record, values), formulas)
 
 
+def unmasked(item: SheetRecord, stored: Mapping[str, object] | None) -> SheetRecord:
+    """The record with each masked cell standing for the stored value it hides; ``InvalidInput`` naming the
+    first that hides something else, or anything at all for a record not stored yet."""
+    masked = {key: value for key, value in item.values.items() if isinstance(value, Masked)}
+    if not masked:
+        return item
+    values = dict(item.values)
+    for key, value in masked.items():
+        kept = stored.get(key) if stored is not None else None
+        if kept is None or masked_cell(_KINDS[item.record][key], kept) != value:
+            raise CellProblem(key, InvalidInput("import_masked"))
+        values[key] = kept
+    return SheetRecord(item.record, item.row, item.complex, values, item.key, item.formulas)
+
+
+def masked_key(record: str, values: Mapping[str, object]) -> tuple[object, ...] | None:
+    """A stored representative's key as a masked copy writes it (name, 1954.**.**), when it differs."""
+    born = values.get("birth_date")
+    if record != "representative" or born is None:
+        return None
+    return (values.get("name"), masked_cell(Kind.DATE, born))
+
+
 def natural_key(record: str, values: Mapping[str, object]) -> tuple[object, ...]:
     """What finds a record among its complex's: the office is one per complex, a representative is their name
     and birth date, a group its name, a project its kind, name and start. A complex is found by its K-apt code
@@ -113,7 +142,7 @@ def _value(
     if column.key in _BANDS:
         return _count(raw, "ledger_number", LARGEST_NUMBER)
     if isinstance(raw, str) and "*" in raw and column.key in PERSONAL_FIELDS.get(record, frozenset()):
-        raise InvalidInput("import_masked")
+        return Masked(" ".join(raw.split()) if column.kind is not Kind.BLOCK else raw.strip())
     kind = column.kind
     if kind is Kind.DATE:
         return _date(column.key, raw, today)

@@ -22,8 +22,10 @@ from core.housing.import_rows import (
     ComplexKey,
     SheetRecord,
     code_words,
+    masked_key,
     natural_key,
     read_record,
+    unmasked,
 )
 from core.housing.ledger import former_manager, json_value
 from core.housing.sheets import COLUMNS, sheet_words
@@ -251,16 +253,27 @@ class ImportRun:
                     sheet, item.row, "position", item.values["position"], InvalidInput("import_unknown_position")
                 )
                 continue
-            if self._rules(sheet, item):
-                valid.append((item, complex_id if complex_id > 0 else None))
+            valid.append((item, complex_id if complex_id > 0 else None))
         known = {owner for _, owner in valid if owner is not None}
         existing: dict[tuple[int, tuple[object, ...]], list[LedgerRecord]] = {}
         for found in await self._uow.ledger_import.records_of(record, known):
             existing.setdefault((found.complex_id, _key_of(record, found)), []).append(found)
+            if (masked := masked_key(record, found.values)) is not None:  # as a masked copy names it
+                existing.setdefault((found.complex_id, masked), []).append(found)
+        claimed: set[int] = set()
         adds: list[tuple[int | None, SheetRecord]] = []
         for item, owner in valid:
-            matches = existing.get((owner, item.key), []) if owner is not None else []
-            match = matches.pop(0) if matches else None
+            stored = existing.get((owner, item.key), []) if owner is not None else []
+            match = next((r for r in stored if r.id not in claimed), None)
+            if match is not None:
+                claimed.add(match.id)
+            try:
+                item = unmasked(item, match.values if match is not None else None)
+            except CellProblem as error:
+                self._problem(sheet, item.row, error.column, item.values.get(error.column), error)
+                continue
+            if not self._rules(sheet, item):
+                continue
             await self._plan(record, item, match)
             if match is None:
                 adds.append((owner, item))

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from core.clock import Clock
 from core.housing.fields import Kind
-from core.housing.sheets import COLUMNS, EXAMPLES, SHEETS, SheetColumn, SheetWords, list_values, sheet_words
+from core.housing.sheets import (
+    COLUMNS,
+    EXAMPLES,
+    SHEETS,
+    SheetColumn,
+    SheetWords,
+    list_values,
+    masked_cell,
+    sheet_words,
+)
 from core.housing.values import PERSONAL_FIELDS
-from core.masking import mask_email, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.values import StaffMember
 from core.workbook import (
@@ -148,23 +155,9 @@ def _cells(sheet: str, row: Mapping[str, Any], words: SheetWords, *, hide: bool)
         if value is not None and c.choices is not None and c.choices in words.codes:
             value = words.codes[c.choices].get(value, value)
         if hide and c.key in _PERSONAL[sheet] and value is not None:
-            value = _masked(c.kind, value)
+            value = masked_cell(c.kind, value)
         cells.append(value)
     return cells
-
-
-def _masked(kind: Kind, value: object) -> CellValue:
-    """As the card shows it to a reader without ``pii.view``: a phone's middle digits, a birth date's day."""
-    if isinstance(value, date):
-        return f"{value.year}.**.**"
-    text = str(value)
-    if kind is Kind.PHONE:
-        return mask_phone(text)
-    if kind is Kind.EMAIL:
-        return mask_email(text)
-    if kind is Kind.BLOCK:
-        return mask_names(text)
-    return text[0] + "*" * (len(text) - 1) if text else text
 
 
 def _notes(book: ExportBook, words: SheetWords) -> None:

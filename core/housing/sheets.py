@@ -18,6 +18,7 @@ from typing import Any
 from core.housing.fields import FIELDS, Kind
 from core.housing.validation import AREA_BANDS, COMPLEX_KINDS, GENDERS, GROUP_KINDS, LICENSE_GRADES, MANAGEMENT_TYPES
 from core.housing.values import COMPLAINT_CHANNELS, ComplaintState
+from core.masking import mask_email, mask_names, mask_phone
 from core.texts.i18n import t_plain
 
 SHEETS = ("complex", "office", "representative", "group", "project", "complaint")
@@ -155,6 +156,22 @@ def sheet_words(lang: str) -> SheetWords:
         required=t_plain(lang, "hx.required"),
         masked_note=t_plain(lang, "hx.masked_note"),
     )
+
+
+def masked_cell(kind: Kind, value: object) -> str | None:
+    """A personal cell as a reader without ``pii.view`` gets it (as the card shows it): a phone's middle
+    digits, a birth date's month and day, a name's letters after the first. The import takes such a cell as
+    the value it hides when it is exactly this of the stored one."""
+    if isinstance(value, date):
+        return f"{value.year}.**.**"
+    text = str(value)
+    if kind is Kind.PHONE:
+        return mask_phone(text)
+    if kind is Kind.EMAIL:
+        return mask_email(text)
+    if kind is Kind.BLOCK:
+        return mask_names(text)
+    return text[0] + "*" * (len(text) - 1) if text else text
 
 
 def list_values(words: SheetWords, database: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:

@@ -32,8 +32,9 @@ def cells(content, sheet):
 def edited(content, sheet, row, header, value):
     """The workbook with one cell changed, as a clerk would in Excel: ``row`` counts from the first data row."""
     book = load_workbook(BytesIO(content))
-    columns = [c.value for c in book[sheet][HEADER_ROW]]
-    book[sheet].cell(HEADER_ROW + row, columns.index(header) + 1, value)
+    top = next(r for r in range(1, 10) if book[sheet].cell(r, 1).value == "단지명")  # a masked copy has a note
+    columns = [c.value for c in book[sheet][top]]
+    book[sheet].cell(top + row, columns.index(header) + 1, value)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -291,13 +292,39 @@ async def test_pressing_apply_twice_at_once_loads_the_file_once(services, uow_fa
         assert (await uow.ledger.get("complex", complex_id, complex_id)).version == 2
 
 
-async def test_masked_personal_data_cannot_stand_for_a_value(services, uow_factory):
-    await make_complex(uow_factory, representatives=1)
+async def test_a_masked_copy_comes_back_with_the_personal_data_it_hid_left_as_it_was(services, uow_factory):
+    await make_complex(uow_factory, representatives=2, with_office=True)
     masked_writer = await make_staff(services, saeol_id="writer02", roles=("housing.read", "housing.write"))
     exported = await services.ledger_book.export(masked_writer, "ko", via="test")
     assert exported.masked
-    report = await services.ledger_import.check(masked_writer, exported.content, "대장.xlsx", "ko")
-    assert not report.ok and all("가려진 개인정보" in p.reason for p in report.problems)
+    unchanged = await services.ledger_import.check(masked_writer, exported.content, "대장.xlsx", "ko")
+    assert unchanged.ok and not unchanged.has_changes
+
+    corrected = edited(exported.content, "입주자대표", 1, "동호수", "102동 101호")
+    report = await services.ledger_import.apply(masked_writer, corrected, "대장.xlsx", "ko")
+    assert report.applied and [(s.record, s.changed) for s in report.sheets if s.changed] == [("representative", 1)]
+    ((entry, _),) = await audit(uow_factory, "housing.representative.edit")
+    assert entry["changes"] == {"building_unit": ["101동 101호", "102동 101호"]}  # the phone stayed as stored
+    assert await count(uow_factory, Representative, Representative.phone.like("%*%")) == 0
+
+
+async def test_a_masked_cell_cannot_stand_for_something_else_or_for_a_new_record(services, uow_factory):
+    await make_complex(uow_factory, representatives=1)
+    masked_writer = await make_staff(services, saeol_id="writer03", roles=("housing.read", "housing.write"))
+    exported = await services.ledger_book.export(masked_writer, "ko", via="test")
+    typed_over = edited(exported.content, "입주자대표", 1, "휴대전화", "010-****-0000")
+    book = load_workbook(BytesIO(typed_over))
+    sheet = book["입주자대표"]
+    header = next(r for r in range(1, 8) if sheet.cell(r, 1).value == "단지명")
+    new = [c.value for c in sheet[header + 1]]
+    new[3] = "새대표"
+    sheet.append(new)
+    out = BytesIO()
+    book.save(out)
+
+    report = await services.ledger_import.check(masked_writer, out.getvalue(), "대장.xlsx", "ko")
+    assert {(p.column, p.value) for p in report.problems} == {("휴대전화", "010-****-0000"), ("생년월일", "1960.**.**")}
+    assert all("가려진 개인정보" in p.reason for p in report.problems)
 
 
 def test_every_rule_a_sheet_can_break_has_its_reason_in_both_languages():
