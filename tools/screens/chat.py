@@ -7,7 +7,10 @@ to its screen; a button that is gone stops the gallery with the emulator's Looku
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import dataclass, field
+
+import openpyxl
 
 from bot.emulator import BotMessage, EmulatedUser
 from core.permissions import Permission
@@ -26,6 +29,9 @@ SMS_DONG = "왕십리도선동"
 LEDGER_TERM_END = "2028.03.31"
 LEDGER_UNIT = "101동 1205호"
 COLLEAGUE_SAEOL_ID = "park02"
+LEDGER_FILE = "공동주택_대장_수정.xlsx"
+LEDGER_COMPLEX = "성동삼성쉐르빌(주상복합)"
+LEDGER_CORRECTIONS = (("단지", "비고", "2016년 외벽 재도색 완료"), ("입주자대표", "임기 시작", "2026.03.16"))
 REPORTS_WITHIN = 30.0
 
 
@@ -80,6 +86,9 @@ class Walk:
 
     async def share_location(self, latitude: float, longitude: float) -> list[BotMessage]:
         return self._keep(f"위치 보냄: `{latitude}, {longitude}`", await self.chat.send_location(latitude, longitude))
+
+    async def send_document(self, file_name: str, content: bytes) -> list[BotMessage]:
+        return self._keep(f"파일 보냄: `{file_name}`", await self.chat.send_document(file_name, content, timeout=30))
 
     async def quietly(self, text: str) -> list[BotMessage]:
         """A step that only leads to the next screen, not shown."""
@@ -157,6 +166,32 @@ async def housing_statistics(walk: Walk) -> None:
     await walk.press(label("hs.button.dong"), narrowed[-1])
     await walk.press(label("hs.button.chart"))
     await walk.press(label("hs.button.workbook"))
+
+
+async def ledger_workbooks(walk: Walk) -> None:
+    """The ledger taken away as a workbook, corrected on the PC and brought back: checked, then applied."""
+    walk.open("ledger-export", "공동주택 대장 엑셀 받기 (/housing_export)")
+    exported = [m for m in await walk.send("/housing_export") if m.kind == "document"]
+    ledger = exported[-1].file_bytes if exported else None
+    assert ledger is not None, "the ledger's workbook did not arrive"
+    walk.open("ledger-import", "고친 대장 엑셀 가져오기: 점검 뒤 ✅ 적용 (/housing_import)")
+    await walk.send("/housing_import")
+    checked = await walk.send_document(LEDGER_FILE, corrected_ledger(ledger))
+    await walk.press(label("hx.chat.apply"), checked[-1])
+
+
+def corrected_ledger(content: bytes) -> bytes:
+    """The officer's correction on their PC: the example complex's remark, and a representative's term."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for sheet, column, value in LEDGER_CORRECTIONS:
+        rows = list(book[sheet].iter_rows())
+        header = next(i for i, row in enumerate(rows) if row[0].value == label("hx.key.complex"))
+        titles = [c.value for c in rows[header]]
+        row = next(r for r in rows[header + 1 :] if r[0].value == LEDGER_COMPLEX)
+        row[titles.index(column)].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 async def colleague_changes(world: World, name: str) -> None:
@@ -253,6 +288,7 @@ async def draw_chat(world: World) -> ChatGallery:
         await part(walk)
     await ledger(walk, world)
     await housing_statistics(walk)
+    await ledger_workbooks(walk)
     for part in (benchmarking, statistics):
         await part(walk)
     await text_messages(walk, world)
