@@ -112,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     housing.add_argument("file", help="an .xlsx in the template's shape (dongne export template housing)")
     housing.add_argument("--dry-run", action="store_true", help="only check it: every problem, and what would change")
     housing.add_argument(
+        "--report", metavar="FILE", default=None, help="also write the problems and notes to FILE (.xlsx)"
+    )
+    housing.add_argument(
         "--max-rows",
         type=int,
         default=None,

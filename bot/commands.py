@@ -20,7 +20,7 @@ from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alo
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
 from core.errors import DongneError, DuplicateStaff, InvalidInput
-from core.housing.import_report import ImportReport, Problem
+from core.housing.import_report import MAX_LISTED_PROBLEMS, ImportReport, Problem
 from core.housing.sheets import SHEETS, sheet_words
 from core.staff.access import check_password
 from core.staff.directory import OPERATOR, SYSTEM_ACTOR
@@ -141,6 +141,10 @@ async def _import(args: argparse.Namespace, runtime: Runtime) -> int:
         report = await service.apply(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
     for line in import_report_lines(report, lang):
         print(line)
+    if args.report and (report.problems or report.notices):
+        written = Path(args.report)
+        await asyncio.to_thread(written.write_bytes, service.problems_workbook(report, lang))
+        say("import.report_written", path=written)
     if not report.ok:
         say("import.dry_run_problems" if args.dry_run else "import.refused", count=f"{report.problem_count:,}")
         return 1
@@ -151,9 +155,9 @@ async def _import(args: argparse.Namespace, runtime: Runtime) -> int:
     return 0
 
 
-def import_report_lines(report: ImportReport, lang: str, *, listed: int = 50) -> list[str]:
-    """A check's report as the terminal shows it: each sheet's counts, the problems (the first ``listed``)
-    and the notes."""
+def import_report_lines(report: ImportReport, lang: str, *, listed: int = MAX_LISTED_PROBLEMS) -> list[str]:
+    """A check's report as the terminal shows it: each sheet's counts, every problem the report kept (the
+    first ``listed``), and the notes."""
     lines = [
         t_plain(
             lang,

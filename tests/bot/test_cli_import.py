@@ -34,9 +34,12 @@ def test_the_operator_checks_then_loads_a_changed_ledger(cli_env, capsys):
     ledger = cli_env / "대장.xlsx"
     with_cell(ledger, "단지", 1, "비고", "엑셀에서 고침")
     with_cell(ledger, "입주자대표", 2, "생년월일", "1960.13.01")
-    assert main(["import", "housing", "대장.xlsx", "--dry-run"]) == 1
+    assert main(["import", "housing", "대장.xlsx", "--dry-run", "--report", "점검.xlsx"]) == 1
     out = capsys.readouterr().out
     assert "입주자대표 6행 [생년월일] '1960.13.01': 날짜를 알아볼 수 없습니다" in out
+    assert "점검.xlsx에 저장했습니다" in out
+    listed = load_workbook(BytesIO((cli_env / "점검.xlsx").read_bytes()))["문제"]
+    assert any(row[:4] == ("입주자대표", 6, "생년월일", "1960.13.01") for row in listed.iter_rows(values_only=True))
     assert "문제가 1건 있어 이대로는 가져올 수 없습니다" in out
     assert main(["import", "housing", "대장.xlsx"]) == 1
     assert "아무것도 가져오지 않았습니다" in capsys.readouterr().out
