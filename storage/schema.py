@@ -5,6 +5,7 @@ from storage.audit import models as audit_models
 from storage.base import Base
 from storage.benchmark import models as benchmark_models
 from storage.bot_state import models as bot_state_models
+from storage.community import models as community_models
 from storage.housing import models as housing_models
 from storage.notifications import models as notification_models
 from storage.reference import models as reference_models
@@ -15,6 +16,7 @@ DOMAIN_MODELS = (
     audit_models,
     benchmark_models,
     bot_state_models,
+    community_models,
     housing_models,
     notification_models,
     reference_models,
