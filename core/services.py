@@ -11,6 +11,7 @@ from core.benchmark.cases import CaseRegistry
 from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
+from core.community.organizations import Organizations
 from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
 from core.housing.history import HousingHistory
@@ -41,6 +42,7 @@ class Services:
     housing_history: HousingHistory
     housing_statistics: HousingStatistics
     ledger_book: LedgerBook
+    organizations: Organizations
     ledger_import: LedgerImport
     complaints: ComplaintLedger
     housing_field: HousingField
@@ -80,6 +82,7 @@ class Services:
             housing_history=HousingHistory(uow, clock),
             housing_statistics=HousingStatistics(uow, clock),
             ledger_book=LedgerBook(uow, clock),
+            organizations=Organizations(uow, clock),
             ledger_import=LedgerImport(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),

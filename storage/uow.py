@@ -10,6 +10,7 @@ from storage.audit.repository import AuditRepository
 from storage.benchmark.bulk import DemoBenchmarkRows
 from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
+from storage.community.repository import CommunityRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
 from storage.housing.complaints import ComplaintRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
     photos: PhotoRepository
     audit: AuditRepository
     bot_state: BotStateRepository
+    community: CommunityRepository
     bulk: BulkRepository
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
@@ -75,6 +77,7 @@ class UnitOfWork:
         self.photos = PhotoRepository(session)
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
+        self.community = CommunityRepository(session)
         self.bulk = BulkRepository(session)
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)

@@ -81,3 +81,36 @@ class GrantProjectDraft:
     self_funds: int = 0
     remarks: str | None = None
     complex_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationSummary:
+    """An organisation as a list shows it: enough to tell it apart and open its card."""
+
+    id: int
+    name: str
+    field: str
+    legal_type: str
+    admin_dong: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationRecord:
+    """An organisation as stored: what was entered, its dong's id, the version a change must name, and who
+    saved it last. ``masked`` says the personal fields hold their masked forms (no ``pii.view`` for its dong)."""
+
+    id: int
+    version: int
+    admin_dong_id: int
+    organization: OrganizationDraft
+    updated_by: str | None = None
+    masked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationFilter:
+    """Browsing: by 분야, 유형 and 관할동 (each None for any)."""
+
+    field: str | None = None
+    legal_type: str | None = None
+    admin_dong_id: int | None = None

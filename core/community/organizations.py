@@ -1,0 +1,107 @@
+"""마을공동체 단체(기관) 관리: organisations registered, found by a part of their name or browsed by field, type
+and dong, and opened as the report's 단체(기관) 조회 card with its 시설현황.
+
+Reading needs ``community.read`` and registering ``community.write``, each for the organisation's 관할동 when the
+grant is scoped to dongs. The representative's mobile and the organisation's email are personal data: masked
+for a reader without ``pii.view`` for that dong, and an unmasked card is audited (``pii.view``). A registration
+is checked by ``core.community.validation`` and audited with its values (``community.organization.add``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.clock import Clock
+from core.community.validation import check_organization
+from core.community.values import OrganizationDraft, OrganizationFilter, OrganizationRecord, OrganizationSummary
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.masking import mask_email, mask_phone
+from core.permissions import Permission, covers_dong, dong_scope, require
+from core.text_input import clean_query
+from core.values import Page, StaffMember
+from storage.uow import UnitOfWorkFactory
+
+PAGE_SIZE = 10
+PERSONAL = ("mobile", "email")
+
+
+class Organizations:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def register(self, actor: StaffMember, draft: OrganizationDraft) -> OrganizationRecord:
+        require(actor, Permission.COMMUNITY_WRITE)
+        check_organization(draft, self._clock.today())
+        async with self._uow(write=True) as uow:
+            dong_id = await uow.community.dong_id(draft.admin_dong)
+            if dong_id is None or not covers_dong(actor, Permission.COMMUNITY_WRITE, dong_id):
+                raise InvalidInput("community_unknown_dong", value=draft.admin_dong)
+            new_id = await uow.community.add_organization(draft, dong_id, at=self._clock.now(), by=actor.id or None)
+            await uow.audit.record(
+                at=self._clock.now(),
+                actor_staff_id=actor.id or None,
+                action="community.organization.add",
+                target_type="community_organization",
+                target_id=new_id,
+                details={"name": draft.name, "dong": draft.admin_dong, "field": draft.field},
+            )
+            await uow.commit()
+            saved = await uow.community.get_organization(new_id)
+        assert saved is not None
+        return saved
+
+    async def card(self, actor: StaffMember, organization_id: int) -> OrganizationRecord:
+        """The organisation as ``actor`` may see it; an unmasked view of personal data is audited."""
+        require(actor, Permission.COMMUNITY_READ)
+        async with self._uow(write=True) as uow:
+            found = await uow.community.get_organization(organization_id)
+            if found is None:
+                raise NotFound(f"organization {organization_id}")
+            if not covers_dong(actor, Permission.COMMUNITY_READ, found.admin_dong_id):
+                raise PermissionDenied(
+                    f"{actor.saeol_id} lacks community.read for organization {organization_id}",
+                    permission=Permission.COMMUNITY_READ.value,
+                )
+            if not covers_dong(actor, Permission.PII_VIEW, found.admin_dong_id):
+                return _masked(found)
+            if any(getattr(found.organization, name) for name in PERSONAL):
+                await uow.audit.record(
+                    at=self._clock.now(),
+                    actor_staff_id=actor.id or None,
+                    action="pii.view",
+                    target_type="community_organization",
+                    target_id=organization_id,
+                    details={"via": "community_card"},
+                )
+                await uow.commit()
+        return found
+
+    async def search(self, actor: StaffMember, text: str, page: int = 0) -> Page[OrganizationSummary]:
+        require(actor, Permission.COMMUNITY_READ)
+        query, page = clean_query(text), max(0, page)
+        async with self._uow() as uow:
+            items, total = await uow.community.find_organizations_by_name(
+                query,
+                offset=page * PAGE_SIZE,
+                limit=PAGE_SIZE,
+                admin_dong_ids=dong_scope(actor, Permission.COMMUNITY_READ),
+            )
+        return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+    async def browse(self, actor: StaffMember, chosen: OrganizationFilter, page: int = 0) -> Page[OrganizationSummary]:
+        require(actor, Permission.COMMUNITY_READ)
+        covered = dong_scope(actor, Permission.COMMUNITY_READ)
+        if chosen.admin_dong_id is not None and covered is not None and chosen.admin_dong_id not in covered:
+            raise PermissionDenied(f"{actor.saeol_id} lacks community.read for dong {chosen.admin_dong_id}")
+        page = max(0, page)
+        async with self._uow() as uow:
+            items, total = await uow.community.list_organizations(
+                chosen, offset=page * PAGE_SIZE, limit=PAGE_SIZE, admin_dong_ids=covered
+            )
+        return Page(items=tuple(items), number=page, size=PAGE_SIZE, total=total)
+
+
+def _masked(record: OrganizationRecord) -> OrganizationRecord:
+    shown = record.organization
+    masked = replace(shown, mobile=mask_phone(shown.mobile), email=mask_email(shown.email))
+    return replace(record, organization=masked, masked=True)

@@ -1,0 +1,132 @@
+"""마을공동체's records as the service reads and writes them: organisations found by a part of their name or
+browsed by field, type and dong, a page at a time, in the district's order of dongs and then by name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, insert, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.community.values import (
+    Facility,
+    OrganizationDraft,
+    OrganizationFilter,
+    OrganizationRecord,
+    OrganizationSummary,
+)
+from storage.community.models import CommunityOrganization
+from storage.reference.models import AdminDong
+from storage.search_keys import name_key
+from storage.staff.models import Staff
+
+_FACILITY = ("land_area", "floor_area", "scale", "main_facilities", "ownership")
+_PLAIN = (
+    "field",
+    "legal_type",
+    "name",
+    "founded_on",
+    "address",
+    "representative",
+    "mobile",
+    "phone",
+    "fax",
+    "email",
+    "homepage",
+    "business_year",
+    "member_count",
+)
+
+
+class CommunityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def dong_id(self, name: str) -> int | None:
+        return await self._session.scalar(select(AdminDong.id).where(AdminDong.name == name))
+
+    async def add_organization(
+        self, draft: OrganizationDraft, admin_dong_id: int, *, at: datetime, by: int | None
+    ) -> int:
+        values: dict[str, Any] = {name: getattr(draft, name) for name in _PLAIN}
+        facility = draft.facility or Facility()
+        values |= {name: getattr(facility, name) for name in _FACILITY} | {"facility_remarks": facility.remarks}
+        values |= {"name_key": name_key(draft.name), "admin_dong_id": admin_dong_id}
+        values |= {"updated_at": at, "updated_by": by, "version": 1}
+        new_id = await self._session.scalar(
+            insert(CommunityOrganization).values(**values).returning(CommunityOrganization.id)
+        )
+        assert new_id is not None
+        return int(new_id)
+
+    async def get_organization(self, organization_id: int) -> OrganizationRecord | None:
+        row = (
+            await self._session.execute(
+                select(CommunityOrganization, AdminDong.name.label("dong"), Staff.name.label("editor"))
+                .join(AdminDong, AdminDong.id == CommunityOrganization.admin_dong_id)
+                .outerjoin(Staff, Staff.id == CommunityOrganization.updated_by)
+                .where(CommunityOrganization.id == organization_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        item: CommunityOrganization = row[0]
+        facility = Facility(**{name: getattr(item, name) for name in _FACILITY}, remarks=item.facility_remarks)
+        draft = OrganizationDraft(
+            **{name: getattr(item, name) for name in _PLAIN},
+            admin_dong=row.dong,
+            facility=facility if facility != Facility() else None,
+        )
+        return OrganizationRecord(item.id, item.version, item.admin_dong_id, draft, updated_by=row.editor)
+
+    async def find_organizations_by_name(
+        self, fragment: str, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None
+    ) -> tuple[list[OrganizationSummary], int]:
+        """Organisations whose name contains the fragment (spacing and case aside); and how many in all."""
+        condition = CommunityOrganization.name_key.contains(name_key(fragment), autoescape=True)
+        return await self._page(condition, admin_dong_ids, offset=offset, limit=limit)
+
+    async def list_organizations(
+        self, chosen: OrganizationFilter, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None
+    ) -> tuple[list[OrganizationSummary], int]:
+        conditions: list[ColumnElement[bool]] = []
+        if chosen.field is not None:
+            conditions.append(CommunityOrganization.field == chosen.field)
+        if chosen.legal_type is not None:
+            conditions.append(CommunityOrganization.legal_type == chosen.legal_type)
+        if chosen.admin_dong_id is not None:
+            conditions.append(CommunityOrganization.admin_dong_id == chosen.admin_dong_id)
+        return await self._page(and_(true(), *conditions), admin_dong_ids, offset=offset, limit=limit)
+
+    async def _page(
+        self, condition: ColumnElement[bool], admin_dong_ids: frozenset[int] | None, *, offset: int, limit: int
+    ) -> tuple[list[OrganizationSummary], int]:
+        if admin_dong_ids is not None:
+            condition = and_(condition, CommunityOrganization.admin_dong_id.in_(sorted(admin_dong_ids)))
+        total = func.count().over().label("total")
+        rows = (
+            await self._session.execute(
+                select(
+                    CommunityOrganization.id,
+                    CommunityOrganization.name,
+                    CommunityOrganization.field,
+                    CommunityOrganization.legal_type,
+                    AdminDong.name.label("dong"),
+                    total,
+                )
+                .join(AdminDong, AdminDong.id == CommunityOrganization.admin_dong_id)
+                .where(condition)
+                .order_by(AdminDong.sort_order, CommunityOrganization.name, CommunityOrganization.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        if not rows and offset:
+            return [], await self._count(condition)
+        found = [OrganizationSummary(r.id, r.name, r.field, r.legal_type, r.dong) for r in rows]
+        return found, (int(rows[0].total) if rows else 0)
+
+    async def _count(self, condition: ColumnElement[bool]) -> int:
+        statement = select(func.count()).select_from(CommunityOrganization).where(condition)
+        return int(await self._session.scalar(statement) or 0)
