@@ -11,6 +11,7 @@ from core.benchmark.cases import CaseRegistry
 from core.benchmark.decisions import CaseDecisions
 from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
+from core.community.grants import GrantProjects
 from core.community.organizations import Organizations
 from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
@@ -43,6 +44,7 @@ class Services:
     housing_statistics: HousingStatistics
     ledger_book: LedgerBook
     organizations: Organizations
+    grant_projects: GrantProjects
     ledger_import: LedgerImport
     complaints: ComplaintLedger
     housing_field: HousingField
@@ -83,6 +85,7 @@ class Services:
             housing_statistics=HousingStatistics(uow, clock),
             ledger_book=LedgerBook(uow, clock),
             organizations=Organizations(uow, clock),
+            grant_projects=GrantProjects(uow, clock),
             ledger_import=LedgerImport(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),

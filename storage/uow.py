@@ -10,7 +10,7 @@ from storage.audit.repository import AuditRepository
 from storage.benchmark.bulk import DemoBenchmarkRows
 from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
-from storage.community.repository import CommunityRepository
+from storage.community.repository import CommunityRepository, GrantProjectRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
 from storage.housing.complaints import ComplaintRepository
@@ -43,6 +43,7 @@ class UnitOfWork:
     audit: AuditRepository
     bot_state: BotStateRepository
     community: CommunityRepository
+    grant_projects: GrantProjectRepository
     bulk: BulkRepository
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
@@ -78,6 +79,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.bot_state = BotStateRepository(session)
         self.community = CommunityRepository(session)
+        self.grant_projects = GrantProjectRepository(session)
         self.bulk = BulkRepository(session)
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)

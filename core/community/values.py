@@ -114,3 +114,14 @@ class OrganizationFilter:
     field: str | None = None
     legal_type: str | None = None
     admin_dong_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GrantProjectRecord:
+    """A grant project as stored, with the name of the complex a housing call's project was granted for."""
+
+    id: int
+    version: int
+    project: GrantProjectDraft
+    complex_name: str | None = None
+    updated_by: str | None = None

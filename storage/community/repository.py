@@ -6,21 +6,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, select, true
+from sqlalchemy import ColumnElement, and_, case, column, func, insert, select, table, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.community.values import (
+    SPONSORS,
     Facility,
+    GrantProjectDraft,
+    GrantProjectRecord,
     OrganizationDraft,
     OrganizationFilter,
     OrganizationRecord,
     OrganizationSummary,
 )
-from storage.community.models import CommunityOrganization
+from storage.community.models import CommunityOrganization, GrantProject
 from storage.reference.models import AdminDong
 from storage.search_keys import name_key
 from storage.staff.models import Staff
 
+# The housing register's table, named rather than imported: the community schema stays its own (a grant
+# project of a housing call only names a complex, by the foreign key the migration declares).
+_COMPLEX = table("complex", column("id"), column("name"), column("admin_dong_id"))
+_PROJECT = tuple(f for f in GrantProjectDraft.__dataclass_fields__)
 _FACILITY = ("land_area", "floor_area", "scale", "main_facilities", "ownership")
 _PLAIN = (
     "field",
@@ -130,3 +137,63 @@ class CommunityRepository:
     async def _count(self, condition: ColumnElement[bool]) -> int:
         statement = select(func.count()).select_from(CommunityOrganization).where(condition)
         return int(await self._session.scalar(statement) or 0)
+
+
+class GrantProjectRepository:
+    """우리마을 지원(공모)사업: a year's projects in the report's order of sponsors (서울시, 성동구, 공동주택)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def complex_dong(self, complex_id: int) -> int | None:
+        """The dong of the complex a housing call's project names; None when there is no such complex."""
+        return await self._session.scalar(select(_COMPLEX.c.admin_dong_id).where(_COMPLEX.c.id == complex_id))
+
+    async def add_grant_project(self, draft: GrantProjectDraft, *, at: datetime, by: int | None) -> int:
+        values: dict[str, Any] = {name: getattr(draft, name) for name in _PROJECT}
+        values |= {"updated_at": at, "updated_by": by, "version": 1}
+        new_id = await self._session.scalar(insert(GrantProject).values(**values).returning(GrantProject.id))
+        assert new_id is not None
+        return int(new_id)
+
+    async def list_grant_projects(
+        self, *, year: int | None, sponsor: str | None, complex_id: int | None, offset: int, limit: int
+    ) -> tuple[list[GrantProjectRecord], int]:
+        conditions: list[ColumnElement[bool]] = []
+        if year is not None:
+            conditions.append(GrantProject.year == year)
+        if sponsor is not None:
+            conditions.append(GrantProject.sponsor == sponsor)
+        if complex_id is not None:
+            conditions.append(GrantProject.complex_id == complex_id)
+        order = case({s: n for n, s in enumerate(SPONSORS)}, value=GrantProject.sponsor)
+        rows = (
+            await self._session.execute(
+                select(
+                    GrantProject,
+                    _COMPLEX.c.name.label("complex_name"),
+                    Staff.name.label("editor"),
+                    func.count().over().label("total"),
+                )
+                .outerjoin(_COMPLEX, _COMPLEX.c.id == GrantProject.complex_id)
+                .outerjoin(Staff, Staff.id == GrantProject.updated_by)
+                .where(and_(true(), *conditions))
+                .order_by(GrantProject.year.desc(), order, GrantProject.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        found = [
+            GrantProjectRecord(
+                id=r[0].id,
+                version=r[0].version,
+                project=GrantProjectDraft(**{name: getattr(r[0], name) for name in _PROJECT}),
+                complex_name=r.complex_name,
+                updated_by=r.editor,
+            )
+            for r in rows
+        ]
+        if not rows and offset:  # a page past the end still says how many there are
+            count = select(func.count()).select_from(GrantProject).where(and_(true(), *conditions))
+            return [], int(await self._session.scalar(count) or 0)
+        return found, (int(rows[0].total) if rows else 0)
