@@ -23,6 +23,19 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+def check_normalized_phone(field: str, value: str | None) -> None:
+    """A stored number is in the one form ``normalize_phone`` writes (010-1234-5678): masking and search rely on
+    its groups, so an unnormalised number is refused rather than quietly stored. The refusal names ``field``."""
+    if value is None:
+        return
+    try:
+        normal = normalize_phone(value)
+    except InvalidInput:
+        raise InvalidInput("invalid_phone", field=field, value=value) from None
+    if normal != value:
+        raise InvalidInput("phone_not_normalized", field=field, value=value, expected=normal)
+
+
 def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone

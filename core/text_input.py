@@ -22,6 +22,15 @@ def clean_text(value: str, field: str, limit: int) -> str:
     return text
 
 
+def check_text(value: str | None, field: str, limit: int | None, *, required: bool = False) -> None:
+    """A record's text field as stored: ``text_required`` when required and blank, ``text_too_long`` beyond
+    ``limit`` (a column's width, so the refusal can name the field before the database would refuse it)."""
+    if required and (value is None or not value.strip()):
+        raise InvalidInput("text_required", field=field)
+    if value is not None and limit is not None and len(value) > limit:
+        raise InvalidInput("text_too_long", field=field, limit=limit, length=len(value))
+
+
 def clean_query(text: str) -> str:
     """What a search box was given (a complex's name, a case's title)."""
     query = " ".join(text.split())

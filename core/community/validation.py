@@ -22,7 +22,8 @@ from core.community.values import (
     OrganizationDraft,
 )
 from core.errors import InvalidInput
-from core.masking import normalize_phone
+from core.masking import check_normalized_phone
+from core.text_input import check_text
 
 EARLIEST_YEAR = 1900
 LARGEST_FUNDS = 100_000_000  # 천원: 1,000억 원, beyond any open call
@@ -58,14 +59,14 @@ def check_organization(draft: OrganizationDraft, today: date) -> None:
         raise InvalidInput("community_unknown_field", value=draft.field)
     if draft.legal_type not in LEGAL_TYPES:
         raise InvalidInput("community_unknown_legal_type", value=draft.legal_type)
-    _require_text(draft.name, "organization.name")
-    _require_text(draft.admin_dong, "organization.admin_dong")
+    _text(draft.name, "organization.name", required=True)
+    _text(draft.admin_dong, "organization.admin_dong", required=True)
     for name in ("address", "representative", "email", "homepage"):
-        _optional_text(getattr(draft, name), f"organization.{name}")
+        _text(getattr(draft, name), f"organization.{name}")
     if draft.founded_on is not None and draft.founded_on > today:
         raise InvalidInput("founded_in_future", founded_on=draft.founded_on, today=today)
     for name in ("mobile", "phone", "fax"):
-        check_phone(f"organization.{name}", getattr(draft, name))
+        check_normalized_phone(f"organization.{name}", getattr(draft, name))
     if draft.email is not None and not _EMAIL.fullmatch(draft.email):
         raise InvalidInput("invalid_email", value=draft.email)
     if draft.homepage is not None and parse_homepage(draft.homepage) != draft.homepage:
@@ -86,7 +87,7 @@ def check_facility(facility: Facility) -> None:
         if area is not None and area != area.quantize(Decimal("0.01")):
             raise InvalidInput("area_precision", field=f"facility.{name}", value=area)
     for name in ("scale", "main_facilities", "ownership", "remarks"):
-        _optional_text(getattr(facility, name), f"facility.{name}")
+        _text(getattr(facility, name), f"facility.{name}")
 
 
 def check_grant_project(draft: GrantProjectDraft, today: date) -> None:
@@ -94,10 +95,10 @@ def check_grant_project(draft: GrantProjectDraft, today: date) -> None:
         raise InvalidInput("community_unknown_sponsor", value=draft.sponsor)
     if not EARLIEST_YEAR <= draft.year <= today.year + 1:
         raise InvalidInput("community_year_range", field="project.year", value=draft.year)
-    _require_text(draft.name, "project.name")
+    _text(draft.name, "project.name", required=True)
     for name in ("activity_area", "call_field", "content", "representative", "remarks"):
-        _optional_text(getattr(draft, name), f"project.{name}")
-    check_phone("project.mobile", draft.mobile)
+        _text(getattr(draft, name), f"project.{name}")
+    check_normalized_phone("project.mobile", draft.mobile)
     check_count("project.member_count", draft.member_count)
     for name in ("city_funds", "district_funds", "self_funds"):
         funds = getattr(draft, name)
@@ -158,30 +159,10 @@ def parse_homepage(typed: str) -> str:
     return text
 
 
-def check_phone(field: str, value: str | None) -> None:
-    """Stored numbers are in the one form ``normalize_phone`` writes (010-1234-5678)."""
-    if value is None:
-        return
-    try:
-        normal = normalize_phone(value)
-    except InvalidInput:
-        raise InvalidInput("invalid_phone", field=field, value=value) from None
-    if normal != value:
-        raise InvalidInput("phone_not_normalized", field=field, value=value, expected=normal)
-
-
 def check_count(field: str, value: int | None) -> None:
     if value is not None and not 0 <= value <= LARGEST_COUNT:
         raise InvalidInput("negative_number", field=field, value=value)
 
 
-def _require_text(value: str, field: str) -> None:
-    if not value.strip():
-        raise InvalidInput("text_required", field=field)
-    _optional_text(value, field)
-
-
-def _optional_text(value: str | None, field: str) -> None:
-    limit = TEXT_LIMITS.get(field)
-    if value is not None and limit is not None and len(value) > limit:
-        raise InvalidInput("text_too_long", field=field, limit=limit, length=len(value))
+def _text(value: str | None, field: str, *, required: bool = False) -> None:
+    check_text(value, field, TEXT_LIMITS.get(field), required=required)

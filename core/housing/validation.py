@@ -13,7 +13,8 @@ from datetime import date
 
 from core.errors import InvalidInput
 from core.housing.values import ComplexDraft, GroupDraft, Office, RepresentativeDraft, SupportProjectDraft
-from core.masking import normalize_phone
+from core.masking import check_normalized_phone
+from core.text_input import check_text
 
 APARTMENT = "apartment"
 ROW_HOUSE = "row_house"
@@ -87,9 +88,9 @@ def check_criterion(kind: str, amount: int, criterion: tuple[int | None, str] | 
 
 
 def check_complex(draft: ComplexDraft) -> None:
-    _require_text(draft.name, "complex.name")
-    _require_text(draft.address, "complex.address")
-    _require_text(draft.admin_dong, "complex.admin_dong")
+    _text(draft.name, "complex.name", required=True)
+    _text(draft.address, "complex.address", required=True)
+    _text(draft.admin_dong, "complex.admin_dong", required=True)
     check_kind_and_management(draft.kind, draft.management_type)
     if draft.kapt_code is not None and not _KAPT_CODE.fullmatch(draft.kapt_code):
         raise InvalidInput("invalid_kapt_code", value=draft.kapt_code)
@@ -132,25 +133,25 @@ def check_area_bands(bands: tuple[int, ...], household_count: int) -> None:
 
 
 def check_office(draft: Office) -> None:
-    _optional_text(draft.manager_name, "office.manager_name")
-    _optional_text(draft.manager_license_no, "office.manager_license_no")
+    _text(draft.manager_name, "office.manager_name")
+    _text(draft.manager_license_no, "office.manager_license_no")
     if draft.manager_license_grade not in (None, *LICENSE_GRADES):
         raise InvalidInput("unknown_license_grade", value=draft.manager_license_grade)
-    check_phone("office.phone", draft.phone)
-    check_phone("office.fax", draft.fax)
-    check_phone("office.manager_mobile", draft.manager_mobile)
+    check_normalized_phone("office.phone", draft.phone)
+    check_normalized_phone("office.fax", draft.fax)
+    check_normalized_phone("office.manager_mobile", draft.manager_mobile)
     born, assigned = draft.manager_birth_date, draft.manager_assigned_on
     if born is not None and assigned is not None and assigned <= born:
         raise InvalidInput("assigned_before_birth", birth_date=born, assigned_on=assigned)
 
 
 def check_representative(draft: RepresentativeDraft) -> None:
-    _require_text(draft.position, "representative.position")
-    _require_text(draft.name, "representative.name")
-    _optional_text(draft.building_unit, "representative.building_unit")
+    _text(draft.position, "representative.position", required=True)
+    _text(draft.name, "representative.name", required=True)
+    _text(draft.building_unit, "representative.building_unit")
     if draft.gender not in (None, *GENDERS):
         raise InvalidInput("unknown_gender", value=draft.gender)
-    check_phone("representative.phone", draft.phone)
+    check_normalized_phone("representative.phone", draft.phone)
     check_term(draft.term_start, draft.term_end)
 
 
@@ -163,20 +164,20 @@ def check_term(start: date | None, end: date | None) -> None:
 def check_group(draft: GroupDraft) -> None:
     if draft.kind not in GROUP_KINDS:
         raise InvalidInput("unknown_group_kind", value=draft.kind)
-    _require_text(draft.name, "group.name")
-    _optional_text(draft.leader_position, "group.leader_position")
-    _optional_text(draft.leader_name, "group.leader_name")
-    _optional_text(draft.leader_email, "group.leader_email")
-    _optional_text(draft.members, "group.members")
-    check_phone("group.leader_phone", draft.leader_phone)
+    _text(draft.name, "group.name", required=True)
+    _text(draft.leader_position, "group.leader_position")
+    _text(draft.leader_name, "group.leader_name")
+    _text(draft.leader_email, "group.leader_email")
+    _text(draft.members, "group.members")
+    check_normalized_phone("group.leader_phone", draft.leader_phone)
     if draft.leader_email is not None and not _EMAIL.fullmatch(draft.leader_email):
         raise InvalidInput("invalid_email", value=draft.leader_email)
     check_non_negative("group.member_count", draft.member_count)
 
 
 def check_support_project(draft: SupportProjectDraft) -> None:
-    _require_text(draft.kind, "project.kind")
-    _require_text(draft.name, "project.name")
+    _text(draft.kind, "project.kind", required=True)
+    _text(draft.name, "project.name", required=True)
     check_period(draft.period_start, draft.period_end)
     check_returned_amount(draft.amount, draft.returned_amount)
 
@@ -200,26 +201,5 @@ def check_non_negative(field: str, value: int | None) -> None:
         raise InvalidInput("negative_number", field=field, value=value)
 
 
-def check_phone(field: str, value: str | None) -> None:
-    """Stored numbers are in the one form ``normalize_phone`` writes (010-1234-5678): masking and search
-    rely on its groups, so an unnormalised number is refused rather than quietly stored."""
-    if value is None:
-        return
-    try:
-        normal = normalize_phone(value)
-    except InvalidInput:
-        raise InvalidInput("invalid_phone", field=field, value=value) from None
-    if normal != value:
-        raise InvalidInput("phone_not_normalized", field=field, value=value, expected=normal)
-
-
-def _require_text(value: str, field: str) -> None:
-    if not value.strip():
-        raise InvalidInput("text_required", field=field)
-    _optional_text(value, field)
-
-
-def _optional_text(value: str | None, field: str) -> None:
-    limit = TEXT_LIMITS.get(field)
-    if value is not None and limit is not None and len(value) > limit:
-        raise InvalidInput("text_too_long", field=field, limit=limit, length=len(value))
+def _text(value: str | None, field: str, *, required: bool = False) -> None:
+    check_text(value, field, TEXT_LIMITS.get(field), required=required)
