@@ -48,10 +48,9 @@ class GrantProjects:
                 },
             )
             await uow.commit()
-            saved, _ = await uow.grant_projects.list_grant_projects(
-                year=draft.year, sponsor=draft.sponsor, complex_id=draft.complex_id, offset=0, limit=1_000
-            )
-        return next(p for p in saved if p.id == new_id)
+            saved = await uow.grant_projects.get_grant_project(new_id)
+        assert saved is not None
+        return saved
 
     async def list_projects(
         self, actor: StaffMember, *, year: int | None = None, sponsor: str | None = None, page: int = 0

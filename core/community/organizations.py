@@ -15,7 +15,7 @@ from core.community.validation import check_organization
 from core.community.values import OrganizationDraft, OrganizationFilter, OrganizationRecord, OrganizationSummary
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.masking import mask_email, mask_phone
-from core.permissions import Permission, covers_dong, dong_scope, require
+from core.permissions import Permission, can, covers_dong, dong_scope, require
 from core.text_input import clean_query
 from core.values import Page, StaffMember
 from storage.uow import UnitOfWorkFactory
@@ -53,7 +53,8 @@ class Organizations:
     async def card(self, actor: StaffMember, organization_id: int) -> OrganizationRecord:
         """The organisation as ``actor`` may see it; an unmasked view of personal data is audited."""
         require(actor, Permission.COMMUNITY_READ)
-        async with self._uow(write=True) as uow:
+        # Only a member who may see personal data writes (the audit entry); the rest only read.
+        async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
             found = await uow.community.get_organization(organization_id)
             if found is None:
                 raise NotFound(f"organization {organization_id}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, column, func, insert, select, table, true
+from sqlalchemy import ColumnElement, Select, and_, case, column, func, insert, select, table, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.community.values import (
@@ -149,6 +149,10 @@ class GrantProjectRepository:
         """The dong of the complex a housing call's project names; None when there is no such complex."""
         return await self._session.scalar(select(_COMPLEX.c.admin_dong_id).where(_COMPLEX.c.id == complex_id))
 
+    async def get_grant_project(self, project_id: int) -> GrantProjectRecord | None:
+        row = (await self._session.execute(_projects().where(GrantProject.id == project_id))).first()
+        return _project(row) if row is not None else None
+
     async def add_grant_project(self, draft: GrantProjectDraft, *, at: datetime, by: int | None) -> int:
         values: dict[str, Any] = {name: getattr(draft, name) for name in _PROJECT}
         values |= {"updated_at": at, "updated_by": by, "version": 1}
@@ -169,31 +173,35 @@ class GrantProjectRepository:
         order = case({s: n for n, s in enumerate(SPONSORS)}, value=GrantProject.sponsor)
         rows = (
             await self._session.execute(
-                select(
-                    GrantProject,
-                    _COMPLEX.c.name.label("complex_name"),
-                    Staff.name.label("editor"),
-                    func.count().over().label("total"),
-                )
-                .outerjoin(_COMPLEX, _COMPLEX.c.id == GrantProject.complex_id)
-                .outerjoin(Staff, Staff.id == GrantProject.updated_by)
+                _projects(func.count().over().label("total"))
                 .where(and_(true(), *conditions))
                 .order_by(GrantProject.year.desc(), order, GrantProject.id)
                 .offset(offset)
                 .limit(limit)
             )
         ).all()
-        found = [
-            GrantProjectRecord(
-                id=r[0].id,
-                version=r[0].version,
-                project=GrantProjectDraft(**{name: getattr(r[0], name) for name in _PROJECT}),
-                complex_name=r.complex_name,
-                updated_by=r.editor,
-            )
-            for r in rows
-        ]
+        found = [_project(r) for r in rows]
         if not rows and offset:  # a page past the end still says how many there are
             count = select(func.count()).select_from(GrantProject).where(and_(true(), *conditions))
             return [], int(await self._session.scalar(count) or 0)
         return found, (int(rows[0].total) if rows else 0)
+
+
+def _projects(*extra: Any) -> Select[Any]:
+    """Grant projects with the name of the complex a housing call's project names, and who saved each last."""
+    return (
+        select(GrantProject, _COMPLEX.c.name.label("complex_name"), Staff.name.label("editor"), *extra)
+        .outerjoin(_COMPLEX, _COMPLEX.c.id == GrantProject.complex_id)
+        .outerjoin(Staff, Staff.id == GrantProject.updated_by)
+    )
+
+
+def _project(row: Any) -> GrantProjectRecord:
+    item: GrantProject = row[0]
+    return GrantProjectRecord(
+        id=item.id,
+        version=item.version,
+        project=GrantProjectDraft(**{name: getattr(item, name) for name in _PROJECT}),
+        complex_name=row.complex_name,
+        updated_by=row.editor,
+    )
