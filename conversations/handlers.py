@@ -12,6 +12,10 @@ from conversations.benchmark import progress as benchmark_progress
 from conversations.benchmark import register as benchmark_register
 from conversations.benchmark import review as benchmark_review
 from conversations.benchmark import stats as benchmark_stats
+from conversations.community import add as community_add
+from conversations.community import edit as community_edit
+from conversations.community import organizations as community_lookup
+from conversations.community import projects as grant_projects
 from conversations.context import DongneContext
 from conversations.dialogue import DialogueFocus
 from conversations.housing import add as housing_ledger_add
@@ -52,6 +56,10 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         housing_photo_add.build_handler(focus),
         housing_photos.build_handler(),
         representative_search.build_handler(focus),
+        community_lookup.build_handler(focus),
+        community_add.build_handler(focus),
+        community_edit.build_handler(focus),
+        *grant_projects.build_handlers(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),
@@ -78,6 +86,9 @@ STATE_TYPES = {
     complex_location.NAME: complex_location.State,
     housing_photo_add.NAME: housing_photo_add.State,
     housing_ledger_import.NAME: housing_ledger_import.State,
+    community_lookup.NAME: community_lookup.State,
+    community_add.NAME: community_add.State,
+    community_edit.NAME: community_edit.State,
     representative_search.NAME: representative_search.State,
     benchmark_register.NAME: benchmark_register.State,
     benchmark_review.NAME: benchmark_review.State,

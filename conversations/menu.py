@@ -26,6 +26,8 @@ COMPLAINTS = ButtonData("menu:complaints")
 HOUSING_STATS = ButtonData("menu:housing_stats")
 HOUSING_EXPORT = ButtonData("menu:housing_export")
 HOUSING_IMPORT = ButtonData("menu:housing_import")
+COMMUNITY = ButtonData("menu:community")
+GRANTS = ButtonData("menu:grants")
 APPROVALS = ButtonData("menu:approvals")
 CASES = ButtonData("menu:bm_list")
 NEW_CASE = ButtonData("menu:bm_new")
@@ -41,6 +43,8 @@ MENU = (
     MenuItem("housing_stats", HOUSING_STATS, (Permission.HOUSING_READ,)),
     MenuItem("housing_export", HOUSING_EXPORT, (Permission.HOUSING_READ,)),
     MenuItem("housing_import", HOUSING_IMPORT, (Permission.HOUSING_WRITE,)),
+    MenuItem("community", COMMUNITY, (Permission.COMMUNITY_READ,)),
+    MenuItem("grants", GRANTS, (Permission.COMMUNITY_READ,)),
     MenuItem("approvals", APPROVALS, (COORDINATE,)),
     MenuItem("bm_list", CASES, (COORDINATE, EXECUTE)),
     MenuItem("bm_new", NEW_CASE, (COORDINATE,)),
@@ -69,6 +73,8 @@ COMMANDS = (
     Command("housing_stats", (Permission.HOUSING_READ,)),
     Command("housing_export", (Permission.HOUSING_READ,)),
     Command("housing_import", (Permission.HOUSING_WRITE,)),
+    Command("community", (Permission.COMMUNITY_READ,)),
+    Command("grants", (Permission.COMMUNITY_READ,)),
     Command("cases", (COORDINATE, EXECUTE)),
     Command("newcase", (COORDINATE,)),
     Command("approvals", (COORDINATE,)),

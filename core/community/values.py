@@ -125,3 +125,31 @@ class GrantProjectRecord:
     project: GrantProjectDraft
     complex_name: str | None = None
     updated_by: str | None = None
+    admin_dong_id: int | None = None  # the complex's dong, for a housing call's project
+    masked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DongCount:
+    """An administrative dong to browse or choose, with how many organisations it has."""
+
+    id: int
+    name: str
+    organizations: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComplexChoice:
+    """A housing complex a housing call's project may name, as the search offers it."""
+
+    id: int
+    name: str
+    admin_dong: str
+
+
+@dataclass(frozen=True, slots=True)
+class YearCount:
+    """A year with grant projects, and how many."""
+
+    year: int
+    projects: int

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, column, func, insert, select, table, true
+from sqlalchemy import ColumnElement, Select, and_, case, column, func, insert, select, table, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.community.values import (
     SPONSORS,
+    ComplexChoice,
+    DongCount,
     Facility,
     GrantProjectDraft,
     GrantProjectRecord,
@@ -18,6 +20,7 @@ from core.community.values import (
     OrganizationFilter,
     OrganizationRecord,
     OrganizationSummary,
+    YearCount,
 )
 from storage.community.models import CommunityOrganization, GrantProject
 from storage.reference.models import AdminDong
@@ -26,7 +29,7 @@ from storage.staff.models import Staff
 
 # The housing register's table, named rather than imported: the community schema stays its own (a grant
 # project of a housing call only names a complex, by the foreign key the migration declares).
-_COMPLEX = table("complex", column("id"), column("name"), column("admin_dong_id"))
+_COMPLEX = table("complex", column("id"), column("name"), column("name_key"), column("admin_dong_id"))
 _PROJECT = tuple(f for f in GrantProjectDraft.__dataclass_fields__)
 _FACILITY = ("land_area", "floor_area", "scale", "main_facilities", "ownership")
 _PLAIN = (
@@ -86,6 +89,35 @@ class CommunityRepository:
             facility=facility if facility != Facility() else None,
         )
         return OrganizationRecord(item.id, item.version, item.admin_dong_id, draft, updated_by=row.editor)
+
+    async def update_organization(
+        self, organization_id: int, version: int, changes: dict[str, Any], *, at: datetime, by: int | None
+    ) -> bool:
+        """Write the changed fields (flat names; ``admin_dong`` given as its id) of the version read; False
+        when someone saved the organisation after it was read."""
+        values = {("admin_dong_id" if k == "admin_dong" else k): v for k, v in changes.items()}
+        if "name" in values:
+            values["name_key"] = name_key(values["name"])
+        values |= {"updated_at": at, "updated_by": by, "version": CommunityOrganization.version + 1}
+        done = await self._session.execute(
+            update(CommunityOrganization)
+            .where(CommunityOrganization.id == organization_id, CommunityOrganization.version == version)
+            .values(**values)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    async def list_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None) -> list[DongCount]:
+        """The district's dongs in its order (only ``admin_dong_ids`` when given), each with its organisations."""
+        count = func.count(CommunityOrganization.id)
+        statement = (
+            select(AdminDong.id, AdminDong.name, count.label("organizations"))
+            .outerjoin(CommunityOrganization, CommunityOrganization.admin_dong_id == AdminDong.id)
+            .group_by(AdminDong.id, AdminDong.name, AdminDong.sort_order)
+            .order_by(AdminDong.sort_order, AdminDong.id)
+        )
+        if admin_dong_ids is not None:
+            statement = statement.where(AdminDong.id.in_(sorted(admin_dong_ids)))
+        return [DongCount(r.id, r.name, int(r.organizations)) for r in await self._session.execute(statement)]
 
     async def find_organizations_by_name(
         self, fragment: str, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None
@@ -160,6 +192,41 @@ class GrantProjectRepository:
         assert new_id is not None
         return int(new_id)
 
+    async def update_grant_project(
+        self, project_id: int, version: int, changes: dict[str, Any], *, at: datetime, by: int | None
+    ) -> bool:
+        """Write the changed fields of the version read; False when someone saved the project meanwhile."""
+        values = dict(changes) | {"updated_at": at, "updated_by": by, "version": GrantProject.version + 1}
+        done = await self._session.execute(
+            update(GrantProject).where(GrantProject.id == project_id, GrantProject.version == version).values(**values)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    async def find_complexes_by_name(
+        self, fragment: str, *, admin_dong_ids: frozenset[int] | None, limit: int
+    ) -> list[ComplexChoice]:
+        """Complexes whose name contains the fragment (spacing and case aside), for a housing call's project."""
+        condition = _COMPLEX.c.name_key.contains(name_key(fragment), autoescape=True)
+        if admin_dong_ids is not None:
+            condition = and_(condition, _COMPLEX.c.admin_dong_id.in_(sorted(admin_dong_ids)))
+        rows = await self._session.execute(
+            select(_COMPLEX.c.id, _COMPLEX.c.name, AdminDong.name.label("dong"))
+            .join(AdminDong, AdminDong.id == _COMPLEX.c.admin_dong_id)
+            .where(condition)
+            .order_by(AdminDong.sort_order, _COMPLEX.c.name, _COMPLEX.c.id)
+            .limit(limit)
+        )
+        return [ComplexChoice(r.id, r.name, r.dong) for r in rows]
+
+    async def list_project_years(self) -> list[YearCount]:
+        """The years that have projects, newest first, with how many each."""
+        rows = await self._session.execute(
+            select(GrantProject.year, func.count().label("projects"))
+            .group_by(GrantProject.year)
+            .order_by(GrantProject.year.desc())
+        )
+        return [YearCount(int(r.year), int(r.projects)) for r in rows]
+
     async def list_grant_projects(
         self, *, year: int | None, sponsor: str | None, complex_id: int | None, offset: int, limit: int
     ) -> tuple[list[GrantProjectRecord], int]:
@@ -190,7 +257,13 @@ class GrantProjectRepository:
 def _projects(*extra: Any) -> Select[Any]:
     """Grant projects with the name of the complex a housing call's project names, and who saved each last."""
     return (
-        select(GrantProject, _COMPLEX.c.name.label("complex_name"), Staff.name.label("editor"), *extra)
+        select(
+            GrantProject,
+            _COMPLEX.c.name.label("complex_name"),
+            _COMPLEX.c.admin_dong_id.label("complex_dong"),
+            Staff.name.label("editor"),
+            *extra,
+        )
         .outerjoin(_COMPLEX, _COMPLEX.c.id == GrantProject.complex_id)
         .outerjoin(Staff, Staff.id == GrantProject.updated_by)
     )
@@ -204,4 +277,5 @@ def _project(row: Any) -> GrantProjectRecord:
         project=GrantProjectDraft(**{name: getattr(item, name) for name in _PROJECT}),
         complex_name=row.complex_name,
         updated_by=row.editor,
+        admin_dong_id=row.complex_dong,
     )

@@ -13,7 +13,7 @@ from tests.core.community.test_validation import BIRTH_OF_A_FAMILY
 
 @pytest.fixture
 async def clerk(services):
-    return await make_staff(services, saeol_id="grant01", roles=("community.read", "community.write"))
+    return await make_staff(services, saeol_id="grant01", roles=("community.read", "community.write", "pii.view"))
 
 
 async def test_a_years_projects_come_in_the_reports_order_of_sponsors(services, uow_factory, clerk):
