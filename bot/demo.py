@@ -33,7 +33,8 @@ DEMO_SAEOL_ID = "demo01"
 # The persona sits in 기획예산과 and holds both benchmarking roles, so one chat reaches every benchmarking
 # dialogue: registering and deciding as the coordinator, reviewing and reporting as the executing officer.
 # With sms.send it also sends text messages, which the fake UMS below receives, and with housing.write it keeps
-# the housing ledger: complexes, councils, photos and complaints.
+# the housing ledger: complexes, councils, photos and complaints; with community.write it keeps the village
+# community's organisations and grant projects.
 DEMO_DEPARTMENT = COORDINATING_DEPARTMENT
 BENCHMARK_ROLES = (Permission.BENCHMARK_COORDINATE.value, Permission.BENCHMARK_EXECUTE.value)
 DEMO_HOST = "127.0.0.1"
@@ -89,6 +90,8 @@ async def run_demo(
                 *([Permission.PII_VIEW.value] if pii else []),
                 *BENCHMARK_ROLES,
                 Permission.SMS_SEND.value,
+                Permission.COMMUNITY_READ.value,
+                Permission.COMMUNITY_WRITE.value,
             ]
             staff, _ = await runtime.services.staff.add_staff(
                 SYSTEM_ACTOR,

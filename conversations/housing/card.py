@@ -26,6 +26,7 @@ from core.texts.i18n import grouped, t
 
 # What the one-screen card shows of each long section; a section with more gets a button to the rest.
 CARD_PREVIEW = {"reps": 6, "groups": 3, "projects": 3}
+COMMUNITY_PREVIEW = 3  # the community department's projects: the rest are on /grants
 SECTION_PAGE_SIZE = 10  # entries per page of an opened section: two lines each, one phone screen
 REMARKS_PREVIEW = 300
 REMARKS_SECTION_LIMIT = 3500  # a message holds 4,096 characters
@@ -122,6 +123,7 @@ def render_card(lang: str, card: ComplexCard) -> str:
     lines.extend(_preview(lang, card.groups, CARD_PREVIEW["groups"], group_lines, "card.more"))
     lines.append(_projects_heading(lang, card))
     lines.extend(_preview(lang, card.projects, CARD_PREVIEW["projects"], project_lines, "card.more"))
+    lines.extend(_community_lines(lang, card))
     lines.append(t(lang, "card.remarks_heading"))
     remarks = (d.remarks or "").strip()
     if not remarks:
@@ -136,6 +138,22 @@ def render_card(lang: str, card: ComplexCard) -> str:
         lines.append("")
         lines.append(t(lang, "card.masked_note"))
     return "\n".join(lines)
+
+
+def _community_lines(lang: str, card: ComplexCard) -> list[str]:
+    """The housing calls' projects the community department granted for this complex, when it has any."""
+    grants = card.community_grants
+    if not grants:
+        return []
+    lines = [t(lang, "card.community_heading", count=grouped(len(grants)))]
+    for n, g in enumerate(grants[:COMMUNITY_PREVIEW], start=1):
+        city, district, own = (grouped(v) for v in (g.city_funds, g.district_funds, g.self_funds))
+        lines.append(
+            f"{n}. " + t(lang, "card.community_line", year=g.year, name=g.name, city=city, district=district, own=own)
+        )
+    if len(grants) > COMMUNITY_PREVIEW:
+        lines.append(t(lang, "card.community_more", count=grouped(len(grants) - COMMUNITY_PREVIEW)))
+    return lines
 
 
 def _projects_heading(lang: str, card: ComplexCard) -> str:

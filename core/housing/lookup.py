@@ -168,4 +168,5 @@ def build_card(sections: ComplexSections, *, masked: bool, writable: bool, open_
         personal_data_masked=masked,
         writable=writable,
         open_complaints=open_complaints,
+        community_grants=sections.community_grants,
     )

@@ -222,6 +222,19 @@ class ComplexSections:
     groups: tuple[GroupRecord, ...]
     projects: tuple[SupportProjectRecord, ...]
     photo_count: int
+    community_grants: tuple[CommunityGrant, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityGrant:
+    """A project of a housing complex's open call (공동주택 공모사업) that the community department granted for
+    this complex: the report links it to the complex's records, so the card lists it (funds in 천원)."""
+
+    year: int
+    name: str
+    city_funds: int
+    district_funds: int
+    self_funds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +303,8 @@ class ComplexCard:
     writable: bool = False
     # Complaints still open (received or in progress): the card's 📮 button says how many.
     open_complaints: int = 0
+    # The community department's housing-call projects for this complex, newest first.
+    community_grants: tuple[CommunityGrant, ...] = ()
 
 
 # -- the ledger (the write side) ----------------------------------------------------------------------------

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, column, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.housing.values import (
+    CommunityGrant,
     ComplexDetail,
     ComplexSections,
     ComplexSummary,
@@ -39,6 +40,14 @@ from storage.paging import TOTAL, paged
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
 from storage.staff.models import Staff
+
+# The community department's grant projects, named rather than imported: the housing schema stays its own, and
+# the card only reads the housing calls' projects that name a complex (migration 0019's foreign key).
+_GRANT_PROJECT = table(
+    "grant_project",
+    *(column(name) for name in ("id", "sponsor", "year", "name", "complex_id")),
+    *(column(name) for name in ("city_funds", "district_funds", "self_funds")),
+)
 
 _SUMMARY_COLUMNS = (
     Complex.id,
@@ -235,6 +244,12 @@ class HousingRepository:
         photo_count = await self._session.scalar(
             select(func.count()).select_from(Photo).where(Photo.complex_id == complex_id)
         )
+        g = _GRANT_PROJECT.c
+        grant_rows = await self._session.execute(
+            select(g.year, g.name, g.city_funds, g.district_funds, g.self_funds)
+            .where(g.complex_id == complex_id, g.sponsor == "housing")
+            .order_by(g.year.desc(), g.id.desc())
+        )
         return ComplexSections(
             detail=detail,
             office=record_of(Office, office_row) if office_row else None,
@@ -242,6 +257,7 @@ class HousingRepository:
             groups=tuple(record_of(GroupRecord, g) for g in group_rows),
             projects=tuple(record_of(SupportProjectRecord, p) for p in project_rows),
             photo_count=int(photo_count or 0),
+            community_grants=tuple(CommunityGrant(*row) for row in grant_rows),
         )
 
     async def complexes_in_box(

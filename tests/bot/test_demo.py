@@ -94,7 +94,10 @@ async def test_the_demo_sends_text_messages_to_a_fake_ums_and_shows_what_was_del
     screen()
     out = "".join(printed)
     # The persona's roles, in the greeting.
-    assert "권한 공동주택 조회, 공동주택 수정, 벤치마킹 총괄, 벤치마킹 추진, 문자 발송" in out
+    assert (
+        "권한 공동주택 조회, 공동주택 수정, 벤치마킹 총괄, 벤치마킹 추진, 문자 발송, 마을공동체 조회, 마을공동체 수정"
+        in out
+    )
     assert "✅ 문자 #1을 6명에게 보내도록 등록했습니다." in out
     assert "1. 강정호 (금호어울림왕십리뉴타운) 010-****-0759 — 전달 완료" in out
     assert "5. 이상훈 (성동삼성쉐르빌(주상복합)) 010-****-2307 — 실패\n   사유: 단말기 전원 꺼짐" in out
