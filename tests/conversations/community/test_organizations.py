@@ -145,3 +145,40 @@ async def test_the_clerk_changes_a_field_and_a_colleagues_change_in_between_is_s
     assert "회원수: 11명" in applied[-1].text and "매봉18길 13" in applied[-1].text
     done = (await clerk.press("✅ 수정 마침"))[-1]
     assert done.text == shown("ko", "cmc.closed")
+
+
+async def test_a_restart_midway_through_registering_loses_nothing(clerk, bot, services, kill):
+    await clerk.send("/community")
+    await clerk.press("➕ 단체(기관) 등록")
+    await clerk.press("단체(기관)")
+    await clerk.press("주민모임")
+    await clerk.send("응봉 책모임")
+    await bot.app.update_persistence()  # the periodic flush before the kill
+    await kill()
+    await clerk.press("⏭ 건너뛰기")  # 설립일자, asked before the restart
+    await clerk.press("금호2.3가동")
+    await clerk.press("⏩ 나머지 건너뛰고 확인")
+    saved = await clerk.press("💾 저장")
+    assert saved[-1].text.startswith("🏘 응봉 책모임\n분야: 단체(기관) · 유형: 주민모임")
+
+
+async def test_forged_and_stale_buttons_are_refused_politely(clerk, services):
+    await register_geumok(clerk)
+    results = (await clerk.send("/community 금옥"))[-1]
+    for forged in ("co:f:club:0", "co:d:1:-1", "co:by:everything", "cme:start:organization:x"):
+        replies = await clerk.press_data(results, forged, expect_reply=False)
+        assert not [m for m in replies if m.text == shown("ko", "error.unexpected")], forged
+    stale = await clerk.press_data(results, "co:q:1:deadbeef")
+    assert stale[-1].text == shown("ko", "error.community_stale_search")
+    missing = await clerk.press_data(results, "co:open:999999")
+    assert missing[-1].text == shown("ko", "error.not_found")
+
+
+async def test_english_on_request(clerk):
+    await register_geumok(clerk)
+    await clerk.send("/language")
+    await clerk.press("English")
+    card = (await clerk.send("/community 금옥"))[-1]
+    assert card.text.startswith("🏘 금옥마을\nField: Community space · Type: Non-profit civic group")
+    assert "▶ Facility" in card.text and "Land: 175 m² · Floor area: 221.55 m²" in card.text
+    assert "✏️ Edit" in card.button_texts()
