@@ -180,6 +180,15 @@ async def show_browsed(
     await show(update, context, "\n".join(lines), results_keyboard(lang, found, data))
 
 
+def _filter(kind: ButtonData, chosen: object) -> OrganizationFilter:
+    if kind is FIELD:
+        return OrganizationFilter(field=str(chosen))
+    if kind is TYPE:
+        return OrganizationFilter(legal_type=str(chosen))
+    assert isinstance(chosen, int)
+    return OrganizationFilter(admin_dong_id=chosen)
+
+
 async def on_button(update: Update, context: DongneContext) -> State:
     """Every co: button, parsed like any user input: forged or malformed data changes nothing."""
     query = update.callback_query
@@ -199,33 +208,10 @@ async def on_button(update: Update, context: DongneContext) -> State:
         await say(update, context, t(lang, "cmc.ask_name"), prompt_keyboard(lang, context))
     elif kind is ORGANIZATION_CARD:
         await send_card(update, context, values[0])
-    elif kind is FIELD:
-        code, number_ = values
-        await show_browsed(
-            update,
-            context,
-            OrganizationFilter(field=code),
-            number_,
-            (FIELD(code, number_ - 1), FIELD(code, number_ + 1)),
-        )
-    elif kind is TYPE:
-        code, number_ = values
-        await show_browsed(
-            update,
-            context,
-            OrganizationFilter(legal_type=code),
-            number_,
-            (TYPE(code, number_ - 1), TYPE(code, number_ + 1)),
-        )
-    elif kind is DONG:
-        dong, number_ = values
-        await show_browsed(
-            update,
-            context,
-            OrganizationFilter(admin_dong_id=dong),
-            number_,
-            (DONG(dong, number_ - 1), DONG(dong, number_ + 1)),
-        )
+    elif kind in PAGED:
+        chosen, number_ = values
+        data = (kind(chosen, number_ - 1), kind(chosen, number_ + 1))
+        await show_browsed(update, context, _filter(kind, chosen), number_, data)
     elif kind is RESULTS:
         number_, search = values
         stored = (context.user_data or {}).get(QUERY_KEY)
