@@ -13,6 +13,7 @@ from conversations.benchmark import register as benchmark_register
 from conversations.benchmark import review as benchmark_review
 from conversations.benchmark import stats as benchmark_stats
 from conversations.community import add as community_add
+from conversations.community import dashboard as community_dashboard
 from conversations.community import edit as community_edit
 from conversations.community import organizations as community_lookup
 from conversations.community import projects as grant_projects
@@ -60,6 +61,7 @@ def build_handlers(focus: DialogueFocus) -> list[BaseHandler[Update, DongneConte
         community_add.build_handler(focus),
         community_edit.build_handler(focus),
         *grant_projects.build_handlers(),
+        *community_dashboard.build_handlers(),
         benchmark_register.build_handler(focus),
         benchmark_review.build_handler(focus),
         *benchmark_progress.build_handlers(focus),

@@ -28,6 +28,7 @@ HOUSING_EXPORT = ButtonData("menu:housing_export")
 HOUSING_IMPORT = ButtonData("menu:housing_import")
 COMMUNITY = ButtonData("menu:community")
 GRANTS = ButtonData("menu:grants")
+COMMUNITY_STATS = ButtonData("menu:community_stats")
 APPROVALS = ButtonData("menu:approvals")
 CASES = ButtonData("menu:bm_list")
 NEW_CASE = ButtonData("menu:bm_new")
@@ -45,6 +46,7 @@ MENU = (
     MenuItem("housing_import", HOUSING_IMPORT, (Permission.HOUSING_WRITE,)),
     MenuItem("community", COMMUNITY, (Permission.COMMUNITY_READ,)),
     MenuItem("grants", GRANTS, (Permission.COMMUNITY_READ,)),
+    MenuItem("community_stats", COMMUNITY_STATS, (Permission.COMMUNITY_READ,)),
     MenuItem("approvals", APPROVALS, (COORDINATE,)),
     MenuItem("bm_list", CASES, (COORDINATE, EXECUTE)),
     MenuItem("bm_new", NEW_CASE, (COORDINATE,)),
@@ -75,6 +77,7 @@ COMMANDS = (
     Command("housing_import", (Permission.HOUSING_WRITE,)),
     Command("community", (Permission.COMMUNITY_READ,)),
     Command("grants", (Permission.COMMUNITY_READ,)),
+    Command("community_stats", (Permission.COMMUNITY_READ,)),
     Command("cases", (COORDINATE, EXECUTE)),
     Command("newcase", (COORDINATE,)),
     Command("approvals", (COORDINATE,)),

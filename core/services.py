@@ -13,6 +13,7 @@ from core.benchmark.statistics import BenchmarkStatistics
 from core.clock import Clock
 from core.community.grants import GrantProjects
 from core.community.organizations import Organizations
+from core.community.statistics import CommunityStatistics
 from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
 from core.housing.history import HousingHistory
@@ -45,6 +46,7 @@ class Services:
     ledger_book: LedgerBook
     organizations: Organizations
     grant_projects: GrantProjects
+    community_statistics: CommunityStatistics
     ledger_import: LedgerImport
     complaints: ComplaintLedger
     housing_field: HousingField
@@ -86,6 +88,7 @@ class Services:
             ledger_book=LedgerBook(uow, clock),
             organizations=Organizations(uow, clock),
             grant_projects=GrantProjects(uow, clock),
+            community_statistics=CommunityStatistics(uow, clock),
             ledger_import=LedgerImport(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),

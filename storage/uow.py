@@ -11,6 +11,7 @@ from storage.benchmark.bulk import DemoBenchmarkRows
 from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
 from storage.community.repository import CommunityRepository, GrantProjectRepository
+from storage.community.statistics import CommunityStatisticsRepository
 from storage.db import WRITE_OPTION
 from storage.housing.bulk import BulkRepository
 from storage.housing.complaints import ComplaintRepository
@@ -44,6 +45,7 @@ class UnitOfWork:
     bot_state: BotStateRepository
     community: CommunityRepository
     grant_projects: GrantProjectRepository
+    community_statistics: CommunityStatisticsRepository
     bulk: BulkRepository
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
@@ -80,6 +82,7 @@ class UnitOfWork:
         self.bot_state = BotStateRepository(session)
         self.community = CommunityRepository(session)
         self.grant_projects = GrantProjectRepository(session)
+        self.community_statistics = CommunityStatisticsRepository(session)
         self.bulk = BulkRepository(session)
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)

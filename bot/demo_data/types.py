@@ -48,6 +48,8 @@ class DemoSummary:
     groups: int
     projects: int
     benchmark: BenchmarkCounts = field(default_factory=lambda: BenchmarkCounts())
+    community_organizations: int = 0
+    grant_projects: int = 0
 
     def figures(self) -> dict[str, str]:
         """The summary as display figures (thousands separated), with buildings counted once each."""
@@ -60,6 +62,8 @@ class DemoSummary:
             "representatives": f"{self.representatives:,}",
             "groups": f"{self.groups:,}",
             "projects": f"{self.projects:,}",
+            "community_organizations": f"{self.community_organizations:,}",
+            "grant_projects": f"{self.grant_projects:,}",
             **self.benchmark.figures(),
         }
 

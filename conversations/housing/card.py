@@ -148,9 +148,8 @@ def _community_lines(lang: str, card: ComplexCard) -> list[str]:
     lines = [t(lang, "card.community_heading", count=grouped(len(grants)))]
     for n, g in enumerate(grants[:COMMUNITY_PREVIEW], start=1):
         city, district, own = (grouped(v) for v in (g.city_funds, g.district_funds, g.self_funds))
-        lines.append(
-            f"{n}. " + t(lang, "card.community_line", year=g.year, name=g.name, city=city, district=district, own=own)
-        )
+        lines.append(t(lang, "card.community_line", n=n, year=g.year, name=g.name))
+        lines.append(CONTINUATION + t(lang, "card.community_funds", city=city, district=district, own=own))
     if len(grants) > COMMUNITY_PREVIEW:
         lines.append(t(lang, "card.community_more", count=grouped(len(grants) - COMMUNITY_PREVIEW)))
     return lines

@@ -153,3 +153,51 @@ class YearCount:
 
     year: int
     projects: int
+
+
+@dataclass(frozen=True, slots=True)
+class SponsorFunds:
+    """[우리마을 지원사업 현황] one row: a sponsor's projects and their funds in 천원."""
+
+    sponsor: str
+    projects: int = 0
+    city_funds: int = 0
+    district_funds: int = 0
+    self_funds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DongFigure:
+    """[동별 단체(기관) 현황] one column: a dong, its short name and its organisations."""
+
+    name: str
+    short_name: str
+    organizations: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityDashboard:
+    year: int
+    by_field: tuple[tuple[str, int], ...]  # every 분야 in the report's order, 0 included
+    funds: tuple[SponsorFunds, ...]  # every sponsor in the report's order, 0 included
+    by_dong: tuple[DongFigure, ...]  # the reader's dongs (every dong for the district) in the district's order
+    years: tuple[int, ...]  # the years with organisations or projects, newest first, for the year buttons
+    dongs_only: tuple[str, ...] | None = None  # a reader scoped to dongs: their names (the figures are theirs)
+
+    @property
+    def organizations(self) -> int:
+        return sum(count for _, count in self.by_field)
+
+    def projects_of(self, sponsor: str) -> int:
+        return next((f.projects for f in self.funds if f.sponsor == sponsor), 0)
+
+    @property
+    def total(self) -> SponsorFunds:
+        """The funds table's 합계 row."""
+        return SponsorFunds(
+            sponsor="total",
+            projects=sum(f.projects for f in self.funds),
+            city_funds=sum(f.city_funds for f in self.funds),
+            district_funds=sum(f.district_funds for f in self.funds),
+            self_funds=sum(f.self_funds for f in self.funds),
+        )

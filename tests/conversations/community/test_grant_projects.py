@@ -49,7 +49,7 @@ async def test_a_housing_calls_project_names_its_complex_and_shows_on_the_comple
 
     card = (await officer.send("/complex 쉐르빌"))[-1]
     assert shown("ko", "card.community_heading", count=1) in card.text
-    assert "1. 2016년 쉐르빌 이웃 만들기 · 시비 0 · 구비 1,200 · 자부담 300천원" in card.text
+    assert "1. 2016년 쉐르빌 이웃 만들기\n   시비 0 · 구비 1,200 · 자부담 300천원" in card.text
 
 
 async def test_a_years_projects_are_listed_by_sponsor_and_one_is_changed(clerk, services, emulator):
