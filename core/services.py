@@ -28,6 +28,7 @@ from core.housing.reminders import HousingReminders
 from core.housing.statistics import HousingStatistics
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
+from core.sms.community import OrganizationRecipients
 from core.sms.lists import SavedLists
 from core.sms.service import SmsService
 from core.staff.access import AdminAccess
@@ -65,6 +66,7 @@ class Services:
     audit_log: AuditLog
     sms: SmsService
     sms_lists: SavedLists
+    sms_organizations: OrganizationRecipients
 
     @classmethod
     def build(
@@ -107,4 +109,5 @@ class Services:
             audit_log=AuditLog(uow, clock),
             sms=SmsService(uow, clock, sender_number=sms_sender_number, ums_configured=ums_configured),
             sms_lists=SavedLists(uow, clock),
+            sms_organizations=OrganizationRecipients(uow, clock),
         )

@@ -17,10 +17,12 @@ from aiohttp import web
 
 from bot.admin.api_json import invalid, parse_json, query_integer, read_body
 from core.clock import Clock
+from core.community.values import LEGAL_TYPES, ORGANIZATION_FIELDS
 from core.errors import InvalidInput
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
 from core.sms.service import MAX_PAGE_SIZE, PAGE_SIZE
 from core.sms.values import (
+    COMMUNITY_KINDS,
     SELECTION_KINDS,
     BatchSummary,
     BatchView,
@@ -38,7 +40,9 @@ from core.values import Page
 
 LARGEST_ID = 2**31 - 1  # the database's integer ids; a larger number names nothing
 ID_EXPECTED = f"integer 1-{LARGEST_ID}"
-MAX_COMPLEX_IDS = 500  # more than the district's complexes; a longer list is a mistake
+MAX_COMPLEX_IDS = 500  # more than the district's complexes (or organisations); a longer list is a mistake
+SELECTION_FIELDS = ("kind", "complex_ids", "admin_dong_id", "position", "list_id")
+COMMUNITY_FIELDS = ("field", "legal_type", "organization_ids")
 POSITION_LIMIT = 50
 PHONE_LIMIT = 30  # a number however written (+82 10-1234-5678, spaces) fits; longer is not a number
 SCHEDULE_LIMIT = 40
@@ -92,10 +96,15 @@ def identifier(value: Any, field: str, *, required: bool = False) -> int | None:
 
 def selection_of(value: Any, field: str = "recipients") -> RecipientSelection:
     body = obj(value, field)
-    only(body, ("kind", "complex_ids", "admin_dong_id", "position", "list_id"), f"{field}.")
+    only(body, (*SELECTION_FIELDS, *COMMUNITY_FIELDS), f"{field}.")
     kind = body.get("kind")
     if kind not in SELECTION_KINDS:
         raise invalid(f"{field}.kind", KINDS_EXPECTED)
+    if kind in COMMUNITY_KINDS:
+        return organization_selection(body, field)
+    for name in COMMUNITY_FIELDS:
+        if body.get(name) not in (None, []):
+            raise invalid(f"{field}.{name}", "nothing unless kind is organization_leaders")
     if kind == "saved":
         for name in ("complex_ids", "admin_dong_id", "position"):
             if body.get(name) not in (None, []):
@@ -118,6 +127,29 @@ def selection_of(value: Any, field: str = "recipients") -> RecipientSelection:
         complex_ids=tuple(dict.fromkeys(i for i in complex_ids if i is not None)),
         admin_dong_id=identifier(body.get("admin_dong_id"), f"{field}.admin_dong_id"),
         position=position or None,
+    )
+
+
+def organization_selection(body: Mapping[str, Any], field: str) -> RecipientSelection:
+    """Community organisations' representatives: narrowed by dong, 분야, 유형 and/or chosen organisations."""
+    for name in ("complex_ids", "position", "list_id"):
+        if body.get(name) not in (None, []):
+            raise invalid(f"{field}.{name}", "nothing with kind organization_leaders")
+    raw_ids = body.get("organization_ids") or []
+    if not isinstance(raw_ids, list) or len(raw_ids) > MAX_COMPLEX_IDS:
+        raise invalid(f"{field}.organization_ids", f"array of at most {MAX_COMPLEX_IDS} integers")
+    ids = [identifier(i, f"{field}.organization_ids", required=True) for i in raw_ids]
+    chosen_field, legal_type = body.get("field"), body.get("legal_type")
+    if chosen_field is not None and chosen_field not in ORGANIZATION_FIELDS:
+        raise invalid(f"{field}.field", "one of " + ", ".join(ORGANIZATION_FIELDS))
+    if legal_type is not None and legal_type not in LEGAL_TYPES:
+        raise invalid(f"{field}.legal_type", "one of " + ", ".join(LEGAL_TYPES))
+    return RecipientSelection(
+        "organization_leaders",
+        admin_dong_id=identifier(body.get("admin_dong_id"), f"{field}.admin_dong_id"),
+        field=chosen_field,
+        legal_type=legal_type,
+        organization_ids=tuple(dict.fromkeys(i for i in ids if i is not None)),
     )
 
 

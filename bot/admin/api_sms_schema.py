@@ -14,6 +14,7 @@ from bot.admin.api_sms_json import (
     STATES,
 )
 from bot.admin.openapi import define_schemas, ref
+from core.community.values import LEGAL_TYPES, ORGANIZATION_FIELDS
 from core.sms.lists import COMPLEX_NAME_LIMIT, MAX_ENTRIES, NAME_LIMIT, PERSON_NAME_LIMIT
 from core.sms.text import SUBJECT_BYTE_LIMIT, SUBJECT_CHAR_LIMIT
 from core.sms.values import SELECTION_KINDS, MessageType
@@ -40,6 +41,8 @@ define_schemas(
                 "Who a batch goes to. Registry kinds reach every complex in the sender's sms.send scope, narrowed "
                 "by complex_ids and/or admin_dong_id; position (직위, see /api/v1/sms/positions) narrows "
                 "representatives. kind saved names one of the sender's saved lists by list_id, and nothing else. "
+                "kind organization_leaders reaches the representatives of village community organisations "
+                "(needs community.read too), narrowed by admin_dong_id, field, legal_type and/or organization_ids. "
                 "A sender whose sms.send is scoped to dongs is refused (403 sms_dong_outside_scope or "
                 "sms_complexes_outside_scope) a dong or complex outside them; a saved list's people outside them "
                 "are left out and counted (outside_scope)."
@@ -50,6 +53,22 @@ define_schemas(
                 "admin_dong_id": {"oneOf": [ID, {"type": "null"}]},
                 "position": {"type": ["string", "null"], "maxLength": POSITION_LIMIT},
                 "list_id": {"oneOf": [ID, {"type": "null"}]},
+                "field": {
+                    "type": ["string", "null"],
+                    "enum": [*ORGANIZATION_FIELDS, None],
+                    "description": "organization_leaders only: the organisations' 분야",
+                },
+                "legal_type": {
+                    "type": ["string", "null"],
+                    "enum": [*LEGAL_TYPES, None],
+                    "description": "organization_leaders only: the organisations' 유형",
+                },
+                "organization_ids": {
+                    "type": "array",
+                    "items": ID,
+                    "maxItems": MAX_COMPLEX_IDS,
+                    "description": "organization_leaders only: chosen organisations",
+                },
             },
         },
         "SmsRequest": {

@@ -9,11 +9,17 @@ from conversations.buttons import ButtonData, number, one_of, page, text, token
 CANCEL = ButtonData("sm:cancel")
 KIND = ButtonData("sm:k", text("kind", r"\w{1,20}"))  # the dialogue refuses a kind it does not offer
 SAVED_LISTS = ButtonData("sm:k:saved")  # among the kinds, answered before KIND
-SCOPE = ButtonData("sm:s", one_of("scope", ("all", "dong", "cx")))
+SCOPE = ButtonData("sm:s", one_of("scope", ("all", "dong", "cx", "field", "type", "org")))
 DONG = ButtonData("sm:d", number("dong_id"))
 COMPLEX = ButtonData("sm:c", number("complex_id"), number("page", 4))
 COMPLEX_PAGE = ButtonData("sm:cp", page())
 COMPLEXES_DONE = ButtonData("sm:cd")
+# Community organisations' representatives: by 분야 or 유형 (their codes), or organisations found by name.
+FIELD = ButtonData("sm:f", text("field", r"[a-z_]{1,30}"))
+LEGAL_TYPE = ButtonData("sm:t", text("legal_type", r"[a-z_]{1,30}"))
+ORGANIZATION = ButtonData("sm:o", number("organization_id"), number("page", 4))
+ORGANIZATION_PAGE = ButtonData("sm:op", page())
+ORGANIZATIONS_DONE = ButtonData("sm:od")
 # Offered by index (or * for every position): a position's name may not fit in a button's 64 bytes.
 POSITION = ButtonData("sm:p", text("position", r"\*|\d{1,3}"))
 

@@ -25,7 +25,7 @@ from conversations.context import DongneContext
 from conversations.dialogue import ANY_MESSAGE, TEXT, DialogueFocus, dialogue, enter, leave, on_message
 from conversations.keyboards import button, markup, page_row
 from conversations.replies import answer, report, say, show
-from conversations.sms import buttons, lists, scope
+from conversations.sms import buttons, lists, organizations, scope
 from conversations.sms import schedule as picker
 from conversations.sms.draft import (
     DRAFT_KEY,
@@ -45,9 +45,9 @@ from conversations.sms.draft import (
 )
 from conversations.sms.view import render_recipients, scope_text
 from core.errors import DongneError
-from core.permissions import Permission, require
+from core.permissions import Permission, can, require
 from core.sms.selection import sees_phones
-from core.sms.values import RECIPIENT_KINDS
+from core.sms.values import COMMUNITY_KINDS, RECIPIENT_KINDS
 from core.texts.i18n import t, t_plain
 
 NAME = "sms_compose"
@@ -82,6 +82,9 @@ async def on_kind(update: Update, context: DongneContext) -> State:
     values = buttons.KIND.parse(query.data)
     if values is None or values[0] not in RECIPIENT_KINDS:
         await _invalid(update, context)
+        return State.KIND
+    if values[0] in COMMUNITY_KINDS and not can(context.staff(), Permission.COMMUNITY_READ):
+        await _invalid(update, context)  # a kind never offered to this sender (core refuses it as well)
         return State.KIND
     await answer(update, context)
     choose_anew(context, kind=values[0])
@@ -228,6 +231,9 @@ _ASK: dict[State, Callable[[Update, DongneContext], Awaitable[State]]] = {
     State.DONG: scope.ask_dong,
     State.COMPLEXES: scope.ask_complexes,
     State.POSITION: after_scope,
+    State.FIELD: organizations.ask_field,
+    State.LEGAL_TYPE: organizations.ask_legal_type,
+    State.ORGANIZATIONS: organizations.ask_organizations,
     State.TEXT: resolved,
     State.PREVIEW: show_preview,
     State.SUBJECT: ask_subject,
@@ -354,6 +360,14 @@ def build_handlers(focus: DialogueFocus) -> list[Any]:
                 on_message(focus, NAME, ANY_MESSAGE, text_expected),
             ],
             State.POSITION: [pressed(scope.on_position, buttons.POSITION), other],
+            State.FIELD: [pressed(organizations.on_field, buttons.FIELD), other],
+            State.LEGAL_TYPE: [pressed(organizations.on_legal_type, buttons.LEGAL_TYPE), other],
+            State.ORGANIZATIONS: [
+                typed(organizations.on_query),
+                *pressed_any(organizations.on_button, buttons.ORGANIZATION, buttons.ORGANIZATION_PAGE),
+                pressed(organizations.on_done, buttons.ORGANIZATIONS_DONE),
+                on_message(focus, NAME, ANY_MESSAGE, text_expected),
+            ],
             State.TEXT: [typed(on_text), repick, save, on_message(focus, NAME, ANY_MESSAGE, text_expected)],
             State.PREVIEW: [
                 typed(on_text),

@@ -34,7 +34,9 @@ from conversations.sms.buttons import (
 )
 from conversations.sms.view import render_confirm, render_preview, render_resolved, render_subject_ask, scope_text
 from core.errors import DongneError, InvalidInput
+from core.permissions import Permission, can
 from core.sms.values import (
+    COMMUNITY_KINDS,
     RECIPIENT_KINDS,
     SELECTION_KINDS,
     MessageType,
@@ -62,6 +64,9 @@ class State(StrEnum):
     LISTS = "lists"  # the staff member's saved lists, to choose or delete one
     LIST_NAME = "list_name"  # the name to save the chosen people under
     SUBJECT = "subject"  # an LMS's subject (제목)
+    ORGANIZATIONS = "organizations"  # community organisations found by name, to tick
+    FIELD = "field"  # a 분야 of community organisations
+    LEGAL_TYPE = "legal_type"  # a 유형 of community organisations
 
 
 def draft_of(context: DongneContext) -> dict[str, Any]:
@@ -89,6 +94,14 @@ def selection_of(draft: dict[str, Any]) -> RecipientSelection:
     if kind not in RECIPIENT_KINDS:
         raise InvalidInput("sms_selection_incomplete")
     scope = draft.get("scope")
+    if kind in COMMUNITY_KINDS:
+        return RecipientSelection(
+            kind=cast(RecipientKind, kind),
+            admin_dong_id=int(draft["dong_id"]) if scope == "dong" else None,
+            field=draft.get("field") if scope == "field" else None,
+            legal_type=draft.get("legal_type") if scope == "type" else None,
+            organization_ids=tuple(int(i) for i in draft.get("organizations", {})) if scope == "org" else (),
+        )
     return RecipientSelection(
         kind=cast(RecipientKind, kind),
         complex_ids=tuple(int(i) for i in draft.get("complexes", {})) if scope == "cx" else (),
@@ -110,7 +123,10 @@ async def preview_of(
 
 async def ask_kind(update: Update, context: DongneContext) -> State:
     lang = context.lang
-    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), KIND(kind)) for kind in SELECTION_KINDS]
+    # The community's representatives only for a sender who may read the community register (core checks too).
+    reads_community = can(context.staff(), Permission.COMMUNITY_READ)
+    offered = [kind for kind in SELECTION_KINDS if kind not in COMMUNITY_KINDS or reads_community]
+    kinds = [button(t_plain(lang, f"sms.kind_button.{kind}"), KIND(kind)) for kind in offered]
     results = [
         button(t_plain(lang, "sms.new.results"), RESULTS(0)),
         button(t_plain(lang, "sms.new.scheduled"), SCHEDULED(0)),
@@ -122,9 +138,14 @@ async def ask_kind(update: Update, context: DongneContext) -> State:
 async def ask_scope(update: Update, context: DongneContext, *, edit: bool = False) -> State:
     """Where the kind of people in the draft are to be reached: every complex, one dong, or by name."""
     lang = context.lang
-    scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), SCOPE(s)) for s in ("all", "dong", "cx")]
-    text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{draft_of(context).get('kind')}"))
-    await (show if edit else say)(update, context, text, markup(scopes, cancel_row(lang)))
+    kind = draft_of(context).get("kind")
+    if kind in COMMUNITY_KINDS:
+        offered = ("all", "dong", "field", "type", "org")
+        scopes = [button(t_plain(lang, f"sms.scope_button.organization_{s}"), SCOPE(s)) for s in offered]
+    else:
+        scopes = [button(t_plain(lang, f"sms.scope_button.{s}"), SCOPE(s)) for s in ("all", "dong", "cx")]
+    text = t(lang, "sms.new.ask_scope", kind=t_plain(lang, f"sms.kind.{kind}"))
+    await (show if edit else say)(update, context, text, markup(*rows(scopes, 3), cancel_row(lang)))
     return State.SCOPE
 
 

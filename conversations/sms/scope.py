@@ -10,10 +10,22 @@ from telegram import Update
 from conversations.context import DongneContext
 from conversations.keyboards import button, markup, page_row, rows
 from conversations.replies import answer, report, say, show
+from conversations.sms import organizations
 from conversations.sms.buttons import COMPLEX, COMPLEX_PAGE, COMPLEXES_DONE, DONG, POSITION, SCOPE
 from conversations.sms.draft import MAX_COMPLEXES, State, after_scope, cancel_row, draft_of, resolved
 from core.errors import DongneError
+from core.sms.values import COMMUNITY_KINDS
 from core.texts.i18n import t, t_plain
+
+HOUSING_SCOPES = ("all", "dong", "cx")
+COMMUNITY_SCOPES = ("all", "dong", "field", "type", "org")
+
+
+async def _dongs(context: DongneContext) -> list[tuple[int, str]]:
+    """The dongs the sender may pick for the draft's kind of people: by complexes, or by organisations."""
+    if draft_of(context).get("kind") in COMMUNITY_KINDS:
+        return [(d.id, d.name) for d in await context.services.sms_organizations.dongs(context.staff())]
+    return [(d.id, d.name) for d in await context.services.sms.dongs(context.staff())]
 
 
 async def _invalid(update: Update, context: DongneContext) -> None:
@@ -28,11 +40,21 @@ async def on_scope(update: Update, context: DongneContext) -> State:
         await _invalid(update, context)
         return State.SCOPE
     (scope,) = values
-    await answer(update, context)
     draft = draft_of(context)
-    draft.update(scope=scope, complexes={}, position=None)
+    if scope not in (COMMUNITY_SCOPES if draft.get("kind") in COMMUNITY_KINDS else HOUSING_SCOPES):
+        await _invalid(update, context)
+        return State.SCOPE
+    await answer(update, context)
+    draft.update(scope=scope, complexes={}, position=None, organizations={}, field=None, legal_type=None)
     if scope == "all":
         return await after_scope(update, context)
+    if scope == "field":
+        return await organizations.ask_field(update, context)
+    if scope == "type":
+        return await organizations.ask_legal_type(update, context)
+    if scope == "org":
+        draft.pop("organization_query", None)
+        return await organizations.ask_organizations(update, context)
     if scope == "cx":
         draft.pop("query", None)
         return await ask_complexes(update, context)
@@ -42,11 +64,11 @@ async def on_scope(update: Update, context: DongneContext) -> State:
 async def ask_dong(update: Update, context: DongneContext) -> State:
     lang = context.lang
     try:
-        dongs = await context.services.sms.dongs(context.staff())
+        dongs = await _dongs(context)
     except DongneError as error:
         await report(update, context, error)
         return State.SCOPE
-    picks = [button(d.name, DONG(d.id)) for d in dongs]
+    picks = [button(name, DONG(dong_id)) for dong_id, name in dongs]
     await say(update, context, t(lang, "sms.new.ask_dong"), markup(*rows(picks, 2), cancel_row(lang)))
     return State.DONG
 
@@ -66,17 +88,17 @@ async def on_dong(update: Update, context: DongneContext) -> State:
     assert query is not None
     values = DONG.parse(query.data)
     try:
-        dongs = await context.services.sms.dongs(context.staff()) if values else []
+        dongs = await _dongs(context) if values else []
     except DongneError as error:
         await report(update, context, error)
         return State.DONG
-    chosen = next((d for d in dongs if values and d.id == values[0]), None)
+    chosen = next(((i, name) for i, name in dongs if values and i == values[0]), None)
     if chosen is None:
         await _invalid(update, context)
         return State.DONG
     await answer(update, context)
-    draft_of(context).update(dong_id=chosen.id, dong_name=chosen.name)
-    await show(update, context, t(context.lang, "sms.new.chosen_dong", dong=chosen.name))
+    draft_of(context).update(dong_id=chosen[0], dong_name=chosen[1])
+    await show(update, context, t(context.lang, "sms.new.chosen_dong", dong=chosen[1]))
     return await after_scope(update, context)
 
 

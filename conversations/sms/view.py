@@ -62,6 +62,16 @@ def scope_text(lang: str, draft: Mapping[str, Any]) -> str:
         names = list((draft.get("complexes") or {}).values())
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
         parts.append(t_plain(lang, "sms.scope.complexes", count=len(names), names=shown))
+    elif scope == "org":
+        names = list((draft.get("organizations") or {}).values())
+        shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+        parts.append(t_plain(lang, "sms.scope.organizations", count=len(names), names=shown))
+    elif scope == "field":
+        parts.append(t_plain(lang, f"cm.field.{draft.get('field')}"))
+    elif scope == "type":
+        parts.append(t_plain(lang, f"cm.legal_type.{draft.get('legal_type')}"))
+    elif draft.get("kind") == "organization_leaders":
+        parts.append(t_plain(lang, "sms.scope.all_organizations"))
     else:
         parts.append(t_plain(lang, "sms.scope.all"))
     if draft.get("kind") == "representatives":

@@ -21,9 +21,9 @@ from datetime import datetime
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound, OutsideScope
 from core.masking import mask_phone
-from core.permissions import Permission, can, dong_scope
+from core.permissions import Permission, can, dong_scope, require
 from core.sms.recipients import build_recipient_list
-from core.sms.values import RECIPIENT_KINDS, RecipientList, RecipientSelection, SmsCandidate
+from core.sms.values import COMMUNITY_KINDS, RECIPIENT_KINDS, RecipientList, RecipientSelection, SmsCandidate
 from core.values import StaffMember
 from storage.uow import UnitOfWork
 
@@ -43,7 +43,47 @@ def sending_dongs(actor: StaffMember) -> frozenset[int] | None:
     return reading if sending is None else sending & reading
 
 
+def community_sending_dongs(actor: StaffMember) -> frozenset[int] | None:
+    """The dongs whose organisations a sender reaches: their ``sms.send`` grant's, and no further than their
+    ``community.read`` grant's (required: a sender who may not read the community register texts none of it)."""
+    require(actor, Permission.COMMUNITY_READ)
+    sending = dong_scope(actor, Permission.SMS_SEND)
+    reading = dong_scope(actor, Permission.COMMUNITY_READ)
+    if reading is None:
+        return sending
+    return reading if sending is None else sending & reading
+
+
+async def resolve_organization_leaders(
+    uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection
+) -> RecipientList:
+    """The representatives of the organisations chosen (by dong, 분야, 유형 or by name), within the sender's dongs."""
+    scope = community_sending_dongs(actor)
+    if selection.complex_ids or selection.position:
+        raise InvalidInput("sms_selection_incomplete")
+    if scope is not None and selection.admin_dong_id is not None and selection.admin_dong_id not in scope:
+        raise OutsideScope("sms_dong_outside_scope", f"dong {selection.admin_dong_id}", dong=selection.admin_dong_id)
+    if scope is not None and selection.organization_ids:
+        if outside := await uow.sms.organizations_outside(selection.organization_ids, scope):
+            named = ", ".join(str(i) for i in outside[:OUTSIDE_NAMED]) + ("…" if len(outside) > OUTSIDE_NAMED else "")
+            raise OutsideScope(
+                "sms_organizations_outside_scope", f"organizations {named}", ids=named, count=len(outside)
+            )
+    dongs = frozenset({selection.admin_dong_id}) if selection.admin_dong_id is not None else scope
+    candidates = await uow.sms.list_organization_leaders(
+        organization_ids=selection.organization_ids,
+        admin_dong_ids=dongs,
+        field=selection.field,
+        legal_type=selection.legal_type,
+    )
+    return await check_numbers(candidates)
+
+
 async def resolve_selection(uow: UnitOfWork, actor: StaffMember, selection: RecipientSelection) -> RecipientList:
+    if selection.kind in COMMUNITY_KINDS:
+        return await resolve_organization_leaders(uow, actor, selection)
+    if selection.field or selection.legal_type or selection.organization_ids:
+        raise InvalidInput("sms_selection_incomplete")
     scope = sending_dongs(actor)
     if selection.kind == "saved":
         saved = await uow.sms_lists.get_saved_list(selection.list_id) if selection.list_id is not None else None
@@ -112,6 +152,13 @@ def describe(selection: RecipientSelection) -> dict[str, object]:
     }
     if selection.list_id is not None:
         described["list_id"] = selection.list_id
+    # Only when given, so that a request of the housing kinds keeps the fingerprint it always had.
+    if selection.field is not None:
+        described["field"] = selection.field
+    if selection.legal_type is not None:
+        described["legal_type"] = selection.legal_type
+    if selection.organization_ids:
+        described["organization_ids"] = list(selection.organization_ids)
     return described
 
 

@@ -15,10 +15,21 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-RecipientKind = Literal["managers", "representatives", "group_leaders", "other_group_leaders", "saved"]
+RecipientKind = Literal[
+    "managers", "representatives", "group_leaders", "other_group_leaders", "organization_leaders", "saved"
+]
 # The kinds of person a selection reaches from the registry; "saved" is a staff member's saved list.
-# group_leaders: 공동체활성화 단체; other_group_leaders: 기타 자생단체 (the seed's two kinds of residents' group).
-RECIPIENT_KINDS: tuple[RecipientKind, ...] = ("managers", "representatives", "group_leaders", "other_group_leaders")
+# group_leaders: 공동체활성화 단체; other_group_leaders: 기타 자생단체 (the seed's two kinds of residents' group);
+# organization_leaders: the representatives of 마을공동체 단체(기관) (the report's 2-다), reached by the community
+# register rather than the housing one.
+RECIPIENT_KINDS: tuple[RecipientKind, ...] = (
+    "managers",
+    "representatives",
+    "group_leaders",
+    "other_group_leaders",
+    "organization_leaders",
+)
+COMMUNITY_KINDS: frozenset[RecipientKind] = frozenset({"organization_leaders"})
 SELECTION_KINDS: tuple[RecipientKind, ...] = (*RECIPIENT_KINDS, "saved")
 
 
@@ -46,13 +57,18 @@ FINAL_STATES = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageSt
 class RecipientSelection:
     """Who a batch goes to: a kind of person, narrowed to complexes, one dong or (representatives) one
     position such as 회장. Empty ``complex_ids`` and no dong mean every complex the actor may reach.
-    ``kind="saved"`` names one of the actor's saved lists by ``list_id`` instead."""
+    ``kind="saved"`` names one of the actor's saved lists by ``list_id`` instead. The representatives of
+    community organisations (``organization_leaders``) are narrowed by dong, 분야 (``field``), 유형
+    (``legal_type``) or chosen organisations (``organization_ids``) instead of complexes."""
 
     kind: RecipientKind
     complex_ids: tuple[int, ...] = ()
     admin_dong_id: int | None = None
     position: str | None = None
     list_id: int | None = None
+    field: str | None = None
+    legal_type: str | None = None
+    organization_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from core.sms.values import (
     SmsCandidate,
     StateCounts,
 )
+from storage.community.models import CommunityOrganization
 from storage.housing.models import Complex, ManagementOffice, Representative, ResidentGroup
 from storage.reference.models import Position
 from storage.sms.models import SmsBatch, SmsMessage
@@ -113,6 +114,40 @@ class SmsRepository:
             )
         )
         return [i for i in complex_ids if i not in inside]
+
+    async def list_organization_leaders(
+        self,
+        *,
+        organization_ids: Sequence[int],
+        admin_dong_ids: Iterable[int] | None,
+        field: str | None,
+        legal_type: str | None,
+    ) -> list[SmsCandidate]:
+        """The representatives of community organisations, each with the organisation's name where a housing
+        person has their complex's: the chosen ones (all when none), of a 분야 and 유형 when given, within the
+        dongs given (all when None), in name order."""
+        o = CommunityOrganization
+        statement = select(o.representative, o.mobile, o.name).where(o.representative.is_not(None))
+        if organization_ids:
+            statement = statement.where(o.id.in_(list(organization_ids)))
+        if admin_dong_ids is not None:
+            statement = statement.where(o.admin_dong_id.in_(list(admin_dong_ids)))
+        if field is not None:
+            statement = statement.where(o.field == field)
+        if legal_type is not None:
+            statement = statement.where(o.legal_type == legal_type)
+        rows = await self._session.execute(statement.order_by(o.name, o.id))
+        return [SmsCandidate(name=r.representative, phone=r.mobile, complex_id=None, complex_name=r.name) for r in rows]
+
+    async def organizations_outside(self, organization_ids: Sequence[int], admin_dong_ids: Iterable[int]) -> list[int]:
+        """The ids among ``organization_ids`` naming no organisation in these dongs."""
+        o = CommunityOrganization
+        inside = set(
+            await self._session.scalars(
+                select(o.id).where(o.id.in_(list(organization_ids)), o.admin_dong_id.in_(list(admin_dong_ids)))
+            )
+        )
+        return [i for i in organization_ids if i not in inside]
 
     # -- batches --------------------------------------------------------------------------------------
 

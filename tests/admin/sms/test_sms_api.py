@@ -5,6 +5,7 @@ dispatcher; refusals come back as JSON with the catalog's message."""
 
 import io
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,12 +22,13 @@ from core.sms.text import measure
 from core.texts.i18n import has_text, t_plain
 from storage.housing.models import Representative
 from storage.sms.models import SmsBatch, SmsMessage
-from tests.builders import grant, make_complex, make_staff, make_two_dongs
+from tests.builders import grant, make_complex, make_dong, make_staff, make_two_dongs
+from tests.core.community.test_validation import GEUMOK
 
 SEND = "/api/v1/sms/batches"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPRESENTATIVES = {"kind": "representatives"}
-KINDS = "managers, representatives, group_leaders, other_group_leaders, saved"
+KINDS = "managers, representatives, group_leaders, other_group_leaders, organization_leaders, saved"
 ISO = "ISO 8601 date-time, e.g. 2026-11-26T10:00:00+09:00"
 LONGER_THAN_50 = "string of at most 50 characters"
 LONGER_THAN_40 = "string of at most 40 characters"
@@ -499,3 +501,24 @@ async def test_an_admin_whose_sms_send_is_scoped_to_a_dong_reaches_that_dong_alo
     assert status == 201 and batch["counts"]["total"] == 3 and batch["left_out"]["outside_scope"] == 3
     _, messages = await api("GET", f"{SEND}/{batch['id']}/messages")
     assert {m["name"] for m in messages["items"]} == {"성수대표1", "성수대표2", "성수대표3"}
+
+
+async def test_community_organisations_representatives_are_texted_by_field_within_the_admins_reach(
+    sender, services, uow_factory, admin
+):
+    await make_dong(uow_factory, "금호2.3가동", "금2.3")
+    clerk = await make_staff(services, saeol_id="village01", roles=("community.read", "community.write"))
+    await services.organizations.register(clerk, GEUMOK)
+    await services.organizations.register(clerk, replace(GEUMOK, name="금호 협동조합", field="social_venture"))
+    request = {"recipients": {"kind": "organization_leaders", "field": "space"}, "text": "{이름}님 안내"}
+    status, body = await sender("POST", "/api/v1/sms/preview", request)
+    assert status == 403  # the admin holds sms.send but may not read the community register
+    await grant(uow_factory, admin, "community.read")
+    status, body = await sender("POST", "/api/v1/sms/preview", request)
+    assert status == 200 and body["recipient_count"] == 1 and body["sample"] == "고은정님 안내"
+    wrong = {"recipients": {"kind": "organization_leaders", "field": "club"}, "text": "안내"}
+    status, body = await sender("POST", "/api/v1/sms/preview", wrong)
+    assert status == 422 and "recipients.field" in body["message"]
+    mixed = {"recipients": {"kind": "managers", "organization_ids": [1]}, "text": "안내"}
+    status, body = await sender("POST", "/api/v1/sms/preview", mixed)
+    assert status == 422 and "recipients.organization_ids" in body["message"]

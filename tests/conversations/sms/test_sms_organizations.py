@@ -1,0 +1,78 @@
+"""문자 보내기 to the representatives of 마을공동체 단체(기관), as 마을공동체과's clerk lives it: choose them by 분야,
+by dong or by name, preview, send, and read the results with each organisation's name; a sender who may not
+read the community register is not offered them."""
+
+from dataclasses import replace
+
+import pytest
+
+from tests.builders import make_dong, make_staff
+from tests.conversations.conftest import answer_to, shown
+from tests.core.community.test_validation import GEUMOK
+
+SENDER_TG, HOUSING_TG = 3011, 3012
+
+
+@pytest.fixture
+async def sender(bot, services, emulator, uow_factory):
+    """마을공동체과's clerk with sms.send, and two organisations with representatives."""
+    await make_dong(uow_factory, "금호2.3가동", "금2.3")
+    await make_dong(uow_factory, "성수1가제2동", "성1-2")
+    roles = ("community.read", "community.write", "sms.send")
+    clerk = await make_staff(services, saeol_id="village01", name="마을담당", roles=roles, telegram_id=SENDER_TG)
+    await services.organizations.register(clerk, GEUMOK)
+    venture = replace(
+        GEUMOK,
+        name="성수 협동조합",
+        field="social_venture",
+        admin_dong="성수1가제2동",
+        representative="박성수",
+        mobile="010-3333-4444",
+    )
+    await services.organizations.register(clerk, venture)
+    chat = emulator.user(SENDER_TG, first_name="마을")
+    await chat.send("/start")
+    return chat
+
+
+async def test_the_representatives_of_one_field_are_texted_and_the_results_name_their_organisations(sender):
+    await sender.send("/sms")
+    scopes = (await sender.press("🏘 마을공동체 단체(기관) 대표자"))[-1]
+    assert scopes.button_texts()[:5] == ["전체 단체", "동별", "분야별", "유형별", "단체 선택"]
+    await sender.press("분야별")
+    resolved = (await sender.press("소통공간"))[-1]
+    assert "마을공동체 단체(기관) 대표자 · 소통공간" in resolved.text and "받으실 분: 1명" in resolved.text
+    preview = (await sender.send("{이름} 대표님, {단지명} 공간 점검 안내입니다."))[-1]
+    assert "고은정 대표님, 금옥마을 공간 점검 안내입니다." in preview.text
+    confirm = (await sender.press("📤 지금 보내기"))[-1]
+    await answer_to(sender, confirm, confirm.button("✅ 보내기").callback_data)
+    await sender.send("/sms_results")
+    detail = (await sender.press("#1 상세"))[-1]
+    assert "1. 고은정 (금옥마을) 010-****-1234" in detail.text
+
+
+async def test_organisations_are_picked_by_name_or_by_dong(sender):
+    await sender.send("/sms")
+    await sender.press("🏘 마을공동체 단체(기관) 대표자")
+    await sender.press("단체 선택")
+    found = (await sender.send("협동"))[-1]
+    ticked = (await sender.press("▫️ 성수 협동조합 (성수1가제2동)", message=found))[-1]
+    assert ticked.button_texts()[0] == "✅ 성수 협동조합 (성수1가제2동)"
+    resolved = (await sender.press("✅ 선택 완료 (1)"))[-1]
+    assert "받으실 분: 1명" in resolved.text and "단체 1곳(성수 협동조합)" in resolved.text
+    await sender.send("/sms")
+    await sender.press("🏘 마을공동체 단체(기관) 대표자")
+    await sender.press("동별")
+    by_dong = (await sender.press("금호2.3가동"))[-1]
+    assert "받으실 분: 1명" in by_dong.text
+    forged = await sender.press_data(by_dong, "sm:s:cx", expect_reply=False)
+    assert not [m for m in forged if m.text == shown("ko", "error.unexpected")]
+
+
+async def test_a_sender_without_community_read_is_not_offered_organisations(bot, services, emulator):
+    await make_staff(services, saeol_id="house01", roles=("housing.read", "sms.send"), telegram_id=HOUSING_TG)
+    chat = emulator.user(HOUSING_TG)
+    asked = (await chat.send("/sms"))[-1]
+    assert "🏘 마을공동체 단체(기관) 대표자" not in asked.button_texts()
+    refused = await answer_to(chat, asked, "sm:k:organization_leaders")
+    assert refused == (shown("ko", "common.button_invalid"), True)
