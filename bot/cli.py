@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     template.add_parser("housing", help="the housing ledger's template").add_argument(
         "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_양식.xlsx)"
     )
+    template.add_parser(
+        "community", help="the village community's template (organisations, grant projects)"
+    ).add_argument("file", nargs="?", default=None, help="where to write it (default 마을공동체_양식.xlsx)")
     export.add_parser("housing", help="the whole housing ledger, unmasked (audited)").add_argument(
         "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_<date>.xlsx)"
     )
@@ -120,6 +123,15 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="allow up to N rows in all (default 100,000, as for a file sent to the bot): a whole registry's load",
+    )
+
+    community = imports.add_parser(
+        "community", help="village community organisations and grant projects from a workbook: all of it, or nothing"
+    )
+    community.add_argument("file", help="an .xlsx in the template's shape (dongne export template community)")
+    community.add_argument("--dry-run", action="store_true", help="only check it: every problem, and what would change")
+    community.add_argument(
+        "--report", metavar="FILE", default=None, help="also write the problems and notes to FILE (.xlsx)"
     )
 
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")

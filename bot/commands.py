@@ -19,9 +19,11 @@ from bot.demo_data import load_demo_district
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
+from core.community.workbook_import import CommunityImport
 from core.errors import DongneError, DuplicateStaff, InvalidInput
-from core.housing.import_report import MAX_LISTED_PROBLEMS, ImportReport, Problem
+from core.housing.ledger_import import LedgerImport
 from core.housing.sheets import SHEETS, sheet_words
+from core.import_report import MAX_LISTED_PROBLEMS, ImportReport, Problem
 from core.staff.access import check_password
 from core.staff.directory import OPERATOR, SYSTEM_ACTOR
 from core.staff.values import LinkCodeIssued
@@ -106,6 +108,12 @@ async def _reminders(args: argparse.Namespace, runtime: Runtime) -> int:
 async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
     """The housing ledger's template, or the whole ledger, as the operator (unmasked, audited)."""
     book = runtime.services.ledger_book
+    if args.export_what == "template" and args.export_template == "community":
+        path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.community_template_file"))
+        content = await runtime.services.community_import.template(OPERATOR, DEFAULT_LANGUAGE)
+        await asyncio.to_thread(path.write_bytes, content)
+        say("export.community_template_written", path=path)
+        return 0
     if args.export_what == "template":
         path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.template_file"))
         await asyncio.to_thread(path.write_bytes, await book.template(OPERATOR, DEFAULT_LANGUAGE))
@@ -133,12 +141,20 @@ async def _import(args: argparse.Namespace, runtime: Runtime) -> int:
     except OSError as error:
         complain("file_unreadable", path=path, detail=error.strerror or error)
         return 1
-    service = runtime.services.ledger_import
     lang = DEFAULT_LANGUAGE
-    if args.dry_run:
-        report = await service.check(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
+    service: LedgerImport | CommunityImport
+    if args.import_what == "community":
+        service = runtime.services.community_import
+        if args.dry_run:
+            report = await service.check(OPERATOR, content, path.name, lang)
+        else:
+            report = await service.apply(OPERATOR, content, path.name, lang)
     else:
-        report = await service.apply(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
+        service = runtime.services.ledger_import
+        if args.dry_run:
+            report = await service.check(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
+        else:
+            report = await service.apply(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
     for line in import_report_lines(report, lang):
         print(line)
     if args.report and (report.problems or report.notices):

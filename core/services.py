@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.community.grants import GrantProjects
 from core.community.organizations import Organizations
 from core.community.statistics import CommunityStatistics
+from core.community.workbook_import import CommunityImport
 from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
 from core.housing.history import HousingHistory
@@ -48,6 +49,7 @@ class Services:
     organizations: Organizations
     grant_projects: GrantProjects
     community_statistics: CommunityStatistics
+    community_import: CommunityImport
     ledger_import: LedgerImport
     complaints: ComplaintLedger
     housing_field: HousingField
@@ -91,6 +93,7 @@ class Services:
             organizations=Organizations(uow, clock),
             grant_projects=GrantProjects(uow, clock),
             community_statistics=CommunityStatistics(uow, clock),
+            community_import=CommunityImport(uow, clock),
             ledger_import=LedgerImport(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),

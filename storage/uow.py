@@ -10,6 +10,7 @@ from storage.audit.repository import AuditRepository
 from storage.benchmark.bulk import DemoBenchmarkRows
 from storage.benchmark.repository import BenchmarkRepository
 from storage.bot_state.repository import BotStateRepository
+from storage.community.imports import CommunityImportRepository
 from storage.community.repository import CommunityRepository, GrantProjectRepository
 from storage.community.statistics import CommunityStatisticsRepository
 from storage.db import WRITE_OPTION
@@ -46,6 +47,7 @@ class UnitOfWork:
     community: CommunityRepository
     grant_projects: GrantProjectRepository
     community_statistics: CommunityStatisticsRepository
+    community_import: CommunityImportRepository
     bulk: BulkRepository
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.community = CommunityRepository(session)
         self.grant_projects = GrantProjectRepository(session)
         self.community_statistics = CommunityStatisticsRepository(session)
+        self.community_import = CommunityImportRepository(session)
         self.bulk = BulkRepository(session)
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)

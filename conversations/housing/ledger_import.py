@@ -28,7 +28,7 @@ from conversations.files import receive_file, send_file
 from conversations.keyboards import button, markup
 from conversations.replies import answer, error_text, report, say, show
 from core.errors import DongneError, InvalidInput
-from core.housing.import_report import ImportReport, Problem
+from core.import_report import ImportReport, Problem
 from core.permissions import Permission, can
 from core.texts.i18n import grouped, t, t_plain
 

@@ -15,7 +15,6 @@ from typing import Any
 from core.clock import Clock
 from core.errors import InvalidInput, StaleRecord
 from core.housing.fields import FIELDS
-from core.housing.import_report import Findings, ImportReport, SheetCounts
 from core.housing.import_rows import (
     IMPORTED,
     CellProblem,
@@ -31,6 +30,7 @@ from core.housing.ledger import former_manager, json_value
 from core.housing.sheets import COLUMNS, sheet_words
 from core.housing.validation import AREA_BANDS_WARNING, check_criterion, check_record
 from core.housing.values import LedgerRecord, LedgerWrite
+from core.import_report import Findings, ImportReport, SheetCounts
 from core.permissions import Permission, covers_dong
 from core.values import StaffMember
 from core.workbook_reading import ReadRow, WorkbookReader, header_key

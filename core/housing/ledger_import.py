@@ -29,8 +29,8 @@ from dataclasses import replace
 
 from core.clock import Clock
 from core.errors import DongneError
-from core.housing.import_report import ImportReport, problems_workbook
 from core.housing.import_run import ImportChangedMeanwhile, ImportRun
+from core.import_report import ImportReport, problems_workbook
 from core.permissions import Permission, require
 from core.values import StaffMember
 from core.workbook_reading import WorkbookReader

@@ -64,6 +64,8 @@ OPERATOR = replace(
             Permission.ADMIN.value,
             Permission.HOUSING_READ.value,
             Permission.HOUSING_WRITE.value,
+            Permission.COMMUNITY_READ.value,
+            Permission.COMMUNITY_WRITE.value,
             Permission.PII_VIEW.value,
         }
     ),

@@ -71,24 +71,20 @@ class CommunityRepository:
         return int(new_id)
 
     async def get_organization(self, organization_id: int) -> OrganizationRecord | None:
-        row = (
-            await self._session.execute(
-                select(CommunityOrganization, AdminDong.name.label("dong"), Staff.name.label("editor"))
-                .join(AdminDong, AdminDong.id == CommunityOrganization.admin_dong_id)
-                .outerjoin(Staff, Staff.id == CommunityOrganization.updated_by)
-                .where(CommunityOrganization.id == organization_id)
-            )
-        ).first()
-        if row is None:
-            return None
-        item: CommunityOrganization = row[0]
-        facility = Facility(**{name: getattr(item, name) for name in _FACILITY}, remarks=item.facility_remarks)
-        draft = OrganizationDraft(
-            **{name: getattr(item, name) for name in _PLAIN},
-            admin_dong=row.dong,
-            facility=facility if facility != Facility() else None,
+        found = await self.list_organization_records(CommunityOrganization.id == organization_id)
+        return found[0] if found else None
+
+    async def list_organization_records(self, condition: ColumnElement[bool] | None = None) -> list[OrganizationRecord]:
+        """Whole records, with their dong's name and who saved each last (every one without ``condition``)."""
+        statement = (
+            select(CommunityOrganization, AdminDong.name.label("dong"), Staff.name.label("editor"))
+            .join(AdminDong, AdminDong.id == CommunityOrganization.admin_dong_id)
+            .outerjoin(Staff, Staff.id == CommunityOrganization.updated_by)
+            .order_by(CommunityOrganization.id)
         )
-        return OrganizationRecord(item.id, item.version, item.admin_dong_id, draft, updated_by=row.editor)
+        if condition is not None:
+            statement = statement.where(condition)
+        return [_organization(row) for row in await self._session.execute(statement)]
 
     async def update_organization(
         self, organization_id: int, version: int, changes: dict[str, Any], *, at: datetime, by: int | None
@@ -169,6 +165,17 @@ class CommunityRepository:
     async def _count(self, condition: ColumnElement[bool]) -> int:
         statement = select(func.count()).select_from(CommunityOrganization).where(condition)
         return int(await self._session.scalar(statement) or 0)
+
+
+def _organization(row: Any) -> OrganizationRecord:
+    item: CommunityOrganization = row[0]
+    facility = Facility(**{name: getattr(item, name) for name in _FACILITY}, remarks=item.facility_remarks)
+    draft = OrganizationDraft(
+        **{name: getattr(item, name) for name in _PLAIN},
+        admin_dong=row.dong,
+        facility=facility if facility != Facility() else None,
+    )
+    return OrganizationRecord(item.id, item.version, item.admin_dong_id, draft, updated_by=row.editor)
 
 
 class GrantProjectRepository:
