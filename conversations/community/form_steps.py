@@ -114,7 +114,8 @@ async def ask_value(
         keyboard.append(extra)
     keyboard.append(cancel_row(lang, kinds))
     hint = t_plain(lang, f"cmc.hint.{asked.kind.value}", limit=asked.limit or 0)
-    text = t(lang, "cmc.ask_value", step=step, field=label(lang, draft.record, draft.asked), hint=hint)
+    ask = "cmc.ask_pick" if asked.picked else "cmc.ask_value"
+    text = t(lang, ask, step=step, field=label(lang, draft.record, draft.asked), hint=hint)
     await show(update, context, text, markup(*keyboard))
 
 

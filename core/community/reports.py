@@ -91,10 +91,13 @@ def build_chart(dashboard: CommunityDashboard, labels: CommunityReportLabels) ->
         fontproperties=_font(TITLE_SIZE, bold=True),
     )
 
-    def axes(panel: int) -> Axes:
+    def axes(panel: int, left_px: float = 60) -> Axes:
+        """Panel ``panel``'s axes; ``left_px`` leaves room for row names written left of the bars."""
         top = MARGIN_PX + TITLE_PX + panel * (PANEL_PX + PANEL_GAP_PX) + 30
-        left = 60 / CHART_WIDTH_PX
-        return figure.add_axes((left, 1 - (top + PANEL_PX - 40) / height_px, 1 - 2 * left, (PANEL_PX - 40) / height_px))
+        left, right = left_px / CHART_WIDTH_PX, 60 / CHART_WIDTH_PX
+        return figure.add_axes(
+            (left, 1 - (top + PANEL_PX - 40) / height_px, 1 - left - right, (PANEL_PX - 40) / height_px)
+        )
 
     fields = dict(dashboard.by_field)
     names = [labels.fields.get(ORGANIZATION_FIELDS[0], ORGANIZATION_FIELDS[0])]
@@ -110,7 +113,7 @@ def build_chart(dashboard: CommunityDashboard, labels: CommunityReportLabels) ->
         colours.append(FIELD_COLOUR)
     _bars(axes(0), names, values, colours, labels.overview)
 
-    ax = axes(1)
+    ax = axes(1, left_px=130)
     ax.set_title(f"{labels.funds} {labels.unit}", loc="left", fontproperties=_font(PANEL_TITLE_SIZE, bold=True), pad=12)
     sponsors = [labels.sponsors.get(f.sponsor, f.sponsor) for f in dashboard.funds]
     left = [0] * len(dashboard.funds)

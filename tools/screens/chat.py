@@ -26,6 +26,9 @@ STATION = (37.5613, 127.038)  # 왕십리역, where the member shares their loca
 CASE_TITLE = "경로당 스마트 돌봄 서비스"
 SMS_TEXT = "{이름} 소장님, 관리비 부과 내역 점검을 안내드립니다."
 SMS_DONG = "왕십리도선동"
+COMMUNITY_QUERY = "금옥"  # the report's 단체(기관) 조회 example, 금옥마을
+COMMUNITY_MEMBERS = "12"
+COMMUNITY_YEAR = 2015
 LEDGER_TERM_END = "2028.03.31"
 LEDGER_UNIT = "101동 1205호"
 COLLEAGUE_SAEOL_ID = "park02"
@@ -244,6 +247,36 @@ async def statistics(walk: Walk) -> None:
     await walk.press(label("bm.stats.chart"))
 
 
+async def village_community(walk: Walk) -> None:
+    """The report's section 2: an organisation's card, the year's grant projects, a registration, the dashboard."""
+    walk.open("community", "마을공동체 단체(기관) 조회 (/community)")
+    await walk.send("/community")
+    card = await walk.send(f"/community {COMMUNITY_QUERY}")
+    walk.open("community-browse", "분야·유형·관할동별로 보기")
+    await walk.press(label("cmc.by.field"), card[-1])
+    await walk.press(label("cm.field.space"))
+    walk.open("community-edit", "단체(기관) 수정 (카드의 ✏️ 수정)")
+    card = await walk.quietly(f"/community {COMMUNITY_QUERY}")
+    await walk.press(label("cmc.edit_button"), card[-1])
+    await walk.press(label("cmc.label.organization.member_count"))
+    await walk.send(COMMUNITY_MEMBERS)
+    await walk.press(label("cmc.done"))
+    walk.open("grants", "우리마을 지원사업 (/grants)")
+    listed = await walk.send(f"/grants {COMMUNITY_YEAR}")
+    await walk.press(buttons_of(listed)[0], listed[-1])
+    walk.open("grant-add", "지원사업 등록: 공동주택 공모사업의 단지를 이름으로 찾아 고르기")
+    years = await walk.send("/grants")
+    await walk.press(label("cmc.add.project"), years[-1])
+    await walk.press(label("cm.sponsor.housing"))
+    await walk.send("2016")
+    offered = await walk.send(COMPLEX_QUERY)
+    await walk.press(buttons_of(offered)[0], offered[-1])
+    walk.open("community-stats", "마을공동체 현황 (/community_stats): 보고서의 화면, 차트와 엑셀")
+    board = await walk.send(f"/community_stats {COMMUNITY_YEAR}")
+    await walk.press(label("cms.chart_button"), board[-1])
+    await walk.press(label("cms.workbook_button"))
+
+
 async def text_messages(walk: Walk, world: World) -> None:
     walk.open("sms", "문자 보내기: 받는 분 고르기부터 미리보기와 발송까지 (/sms)")
     await walk.send("/sms")
@@ -291,5 +324,6 @@ async def draw_chat(world: World) -> ChatGallery:
     await ledger_workbooks(walk)
     for part in (benchmarking, statistics):
         await part(walk)
+    await village_community(walk)
     await text_messages(walk, world)
     return gallery

@@ -108,7 +108,8 @@ class World:
 
 @contextlib.asynccontextmanager
 async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[World]:
-    """The demo persona (기획예산과, the housing ledger, both benchmarking roles, text messages, no right to see
+    """The demo persona (기획예산과, the housing ledger, both benchmarking roles, text messages, the village
+    community's records, no right to see
     personal data, so the screens show masked numbers as most staff see them) in a chat with the bot, and
     전산정보과's admin."""
     clock = FixedClock(zone=ZoneInfo("Asia/Seoul"), instant=FROZEN_AT)
@@ -143,6 +144,8 @@ async def frozen_world(workdir: Path, *, language: str = "ko") -> AsyncIterator[
                 Permission.HOUSING_WRITE.value,
                 *BENCHMARK_ROLES,
                 Permission.SMS_SEND.value,
+                Permission.COMMUNITY_READ.value,
+                Permission.COMMUNITY_WRITE.value,
             ],
             telegram_user_id=DEMO_USER_ID,
         )
