@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     template.add_parser(
         "community", help="the village community's template (organisations, grant projects)"
     ).add_argument("file", nargs="?", default=None, help="where to write it (default 마을공동체_양식.xlsx)")
+    export.add_parser(
+        "community", help="every community organisation and grant project, unmasked (audited)"
+    ).add_argument("file", nargs="?", default=None, help="where to write it (default 마을공동체_<date>.xlsx)")
     export.add_parser("housing", help="the whole housing ledger, unmasked (audited)").add_argument(
         "file", nargs="?", default=None, help="where to write it (default 공동주택_대장_<date>.xlsx)"
     )

@@ -19,6 +19,7 @@ from bot.demo_data import load_demo_district
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
+from core.community.sheets import sheet_words as community_sheet_words
 from core.community.workbook_import import CommunityImport
 from core.errors import DongneError, DuplicateStaff, InvalidInput
 from core.housing.ledger_import import LedgerImport
@@ -110,10 +111,12 @@ async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
     book = runtime.services.ledger_book
     if args.export_what == "template" and args.export_template == "community":
         path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.community_template_file"))
-        content = await runtime.services.community_import.template(OPERATOR, DEFAULT_LANGUAGE)
+        content = await runtime.services.community_book.template(OPERATOR, DEFAULT_LANGUAGE)
         await asyncio.to_thread(path.write_bytes, content)
         say("export.community_template_written", path=path)
         return 0
+    if args.export_what == "community":
+        return await _export_community(args, runtime)
     if args.export_what == "template":
         path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.template_file"))
         await asyncio.to_thread(path.write_bytes, await book.template(OPERATOR, DEFAULT_LANGUAGE))
@@ -129,6 +132,21 @@ async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
         for sheet, rows in exported.rows.items()
     )
     say("export.ledger_written", path=path, counts=counts)
+    return 0
+
+
+async def _export_community(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Every community organisation and grant project as the operator (unmasked, audited)."""
+    today = runtime.services.clock.today()
+    path = Path(args.file or t_plain(DEFAULT_LANGUAGE, "cli.export.community_file", date=f"{today:%Y%m%d}"))
+    exported = await runtime.services.community_book.export(OPERATOR, DEFAULT_LANGUAGE, via="cli")
+    await asyncio.to_thread(path.write_bytes, exported.content)
+    words = community_sheet_words(DEFAULT_LANGUAGE)
+    counts = ", ".join(
+        t_plain(DEFAULT_LANGUAGE, "cli.export.count", sheet=words.sheets[record], rows=f"{rows:,}")
+        for record, rows in exported.rows.items()
+    )
+    say("export.community_written", path=path, counts=counts)
     return 0
 
 

@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.community.grants import GrantProjects
 from core.community.organizations import Organizations
 from core.community.statistics import CommunityStatistics
+from core.community.workbook_export import CommunityBook
 from core.community.workbook_import import CommunityImport
 from core.handover import Handover
 from core.housing.complaints import ComplaintLedger
@@ -50,6 +51,7 @@ class Services:
     grant_projects: GrantProjects
     community_statistics: CommunityStatistics
     community_import: CommunityImport
+    community_book: CommunityBook
     ledger_import: LedgerImport
     complaints: ComplaintLedger
     housing_field: HousingField
@@ -94,6 +96,7 @@ class Services:
             grant_projects=GrantProjects(uow, clock),
             community_statistics=CommunityStatistics(uow, clock),
             community_import=CommunityImport(uow, clock),
+            community_book=CommunityBook(uow, clock),
             ledger_import=LedgerImport(uow, clock),
             complaints=ComplaintLedger(uow, clock, signal),
             housing_field=HousingField(uow, clock),

@@ -108,13 +108,18 @@ def code_of(words: Sequence[SheetWords], name: str, text: str) -> str | None:
     return None
 
 
-def template_book(words: SheetWords, dongs: Sequence[str], book: ExportBook) -> ExportBook:
-    """The empty workbook: the lists its drop-downs pick from, and a sheet per record under its header."""
+def add_lists(book: ExportBook, words: SheetWords, dongs: Sequence[str]) -> None:
+    """The lists the coded columns' drop-downs pick from (written before the sheets that use them)."""
     lists: dict[str, Sequence[str]] = {
         words.lists[name]: [words.codes[name][code] for code in codes] for name, codes in CODED.items()
     }
     lists[words.lists["dong"]] = list(dongs)
     book.lists(words.lists_sheet, lists)
+
+
+def template_book(words: SheetWords, dongs: Sequence[str], book: ExportBook) -> ExportBook:
+    """The empty workbook: the lists its drop-downs pick from, and a sheet per record under its header."""
+    add_lists(book, words, dongs)
     for record in SHEETS:
         book.table(words.sheets[record], columns_of(record, words), heading=f"{words.title} · {words.sheets[record]}")
     return book

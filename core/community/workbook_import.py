@@ -48,14 +48,13 @@ from core.community.sheets import (
     code_of,
     expected_headers,
     sheet_words,
-    template_book,
 )
 from core.community.validation import check_grant_project, check_organization
 from core.errors import DongneError, InvalidInput, StaleRecord
 from core.import_report import Findings, ImportReport, SheetCounts, problems_workbook
+from core.masking import mask_email, mask_phone
 from core.permissions import Permission, covers_dong, require
 from core.values import StaffMember
-from core.workbook import ExportBook
 from core.workbook_reading import ReadRow, WorkbookReader
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -120,15 +119,6 @@ class CommunityImport:
                     await run.write(planned, report, hashlib.sha256(content).hexdigest())
                     await uow.commit()
         return replace(report, applied=True)
-
-    async def template(self, actor: StaffMember, lang: str) -> bytes:
-        """The empty workbook to fill in: a sheet per record under its header, with drop-downs."""
-        require(actor, Permission.COMMUNITY_READ)
-        async with self._uow() as uow:
-            dongs = list(await uow.community_import.dong_ids())
-        words = sheet_words(lang)
-        book = ExportBook(title=words.title, created=self._clock.local(), created_label=words.generated_at)
-        return template_book(words, dongs, book).save()
 
     def problems_workbook(self, report: ImportReport, lang: str) -> bytes:
         return problems_workbook(report, lang, self._clock.local())
@@ -253,6 +243,8 @@ class _Run:
             if name not in self._dongs:
                 raise InvalidInput("import_unknown_dong")
             return name
+        if kind in (Kind.PHONE, Kind.EMAIL) and "*" in str(value):
+            return Masked(str(value).strip())  # as an export masks it: the stored value, if it still is
         if isinstance(value, datetime):
             value = value.date()
         if isinstance(value, date):
@@ -273,8 +265,9 @@ class _Run:
                 item.dong_id = self._dongs[values["admin_dong"]]
                 if not covers_dong(self._actor, Permission.COMMUNITY_WRITE, item.dong_id):
                     raise InvalidInput("import_dong_not_yours", field="admin_dong")
-                check_organization(organization_draft(values), self._clock.today())
                 current = self._organizations.get(key)
+                _unmask(values, current)
+                check_organization(organization_draft(values), self._clock.today())
             else:
                 complex_key = (values.pop(COMPLEX), values.pop(COMPLEX_DONG))
                 values["complex_id"] = None
@@ -287,8 +280,9 @@ class _Run:
                         raise InvalidInput("import_dong_not_yours", field=COMPLEX)
                 for name in FUNDS:  # an empty funds cell is none, as the register writes 없음
                     values[name] = values.get(name) or 0
-                check_grant_project(project_draft(values), self._clock.today())
                 current = self._projects.get((*key[:3], values["complex_id"]))
+                _unmask(values, current)
+                check_grant_project(project_draft(values), self._clock.today())
         except InvalidInput as error:
             column = _RULE_COLUMNS.get(error.code) or str(error.params.get("field", "")).rsplit(".", 1)[-1]
             title = titles.get(column, "") if column else ""
@@ -365,6 +359,24 @@ class _Run:
                 },
             },
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Masked:
+    """A personal cell as a reader without ``pii.view`` exported it (010-****-5678)."""
+
+    text: str
+
+
+def _unmask(values: dict[str, Any], current: tuple[int, int, dict[str, Any]] | None) -> None:
+    """Each masked cell stands for the stored value it hides; one that hides another value, or sits on a new
+    record, is a problem (the member must write the value itself)."""
+    for name, value in values.items():
+        if isinstance(value, Masked):
+            stored = current[2].get(name) if current is not None else None
+            if stored is None or value.text not in (mask_phone(str(stored)), mask_email(str(stored))):
+                raise InvalidInput("import_masked", field=name)
+            values[name] = stored
 
 
 def _natural_key(record: str, values: dict[str, Any]) -> tuple[Any, ...]:

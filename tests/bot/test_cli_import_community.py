@@ -120,3 +120,17 @@ def test_bad_rows_are_reported_by_sheet_row_and_column_and_nothing_is_loaded(cli
     (cli_env / "옛.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert main(["import", "community", "옛.xls"]) == 1
     assert ".xlsx" in capsys.readouterr().err
+
+
+def test_the_exported_community_comes_back_unchanged(cli_env, capsys):
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo-data"]) == 0
+    assert main(["export", "community", "마을공동체.xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "마을공동체 단체(기관)와 지원사업을 마을공동체.xlsx에 저장했습니다" in out
+    assert main(["import", "community", "마을공동체.xlsx", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "단체(기관): 추가 0건, 변경 0건, 유지 81건" in out and "지원사업: 추가 0건, 변경 0건, 유지 85건" in out
+    assert ("pii.view", "community") in [(a, t) for a, t in audit_actions()] or "pii.view" in [
+        a for a, _ in audit_actions()
+    ]

@@ -22,7 +22,7 @@ async def clerk(services, uow_factory):
 
 
 async def filled(services, clerk, rows):
-    book = load_workbook(BytesIO(await services.community_import.template(clerk, "ko")))
+    book = load_workbook(BytesIO(await services.community_book.template(clerk, "ko")))
     sheet = book["단체(기관)"]
     headers = [c.value for c in sheet[HEADER_ROW]]
     for offset, row in enumerate(rows, start=1):
@@ -75,3 +75,24 @@ async def test_rows_beyond_the_members_dongs_are_problems_and_readers_import_not
         await services.community_import.check(reader, content, "단체.xlsx", "ko")
     with pytest.raises(InvalidInput):
         await services.community_import.check(clerk, b"not a workbook at all", "단체.xlsx", "ko")
+
+
+async def test_a_masked_export_comes_back_unchanged_but_a_masked_cell_cannot_change_a_value(services, clerk):
+    content = await filled(services, clerk, [{**GEUMOK, "휴대번호": "010-2286-1234"}, SEONGSU])
+    await services.community_import.apply(clerk, content, "단체.xlsx", "ko")
+    exported = await services.community_book.export(clerk, "ko", via="test")
+    assert exported.masked and exported.rows == {"organization": 2, "project": 0}
+    book = load_workbook(BytesIO(exported.content))
+    mobiles = [row[7] for row in book["단체(기관)"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    assert "010-****-1234" in mobiles
+    back = await services.community_import.check(clerk, exported.content, "받은.xlsx", "ko")
+    first = back.sheets[0]
+    assert back.ok and (first.added, first.changed, first.unchanged) == (0, 0, 2)
+
+    sheet = book["단체(기관)"]
+    row = HEADER_ROW + 1 + mobiles.index("010-****-1234")
+    sheet.cell(row, 8, "010-****-9999")
+    out = BytesIO()
+    book.save(out)
+    wrong = await services.community_import.check(clerk, out.getvalue(), "받은.xlsx", "ko")
+    assert [(p.row, p.column) for p in wrong.problems] == [(row, "휴대번호")]
