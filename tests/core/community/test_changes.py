@@ -17,20 +17,6 @@ from tests.core.community.test_validation import BIRTH_OF_A_FAMILY, GEUMOK
 
 
 @pytest.fixture
-async def dongs(uow_factory):
-    return {
-        "금호2.3가동": await make_dong(uow_factory, "금호2.3가동", "금2.3"),
-        "성수1가제2동": await make_dong(uow_factory, "성수1가제2동", "성1-2"),
-    }
-
-
-@pytest.fixture
-async def clerk(services):
-    roles = ("community.read", "community.write", "pii.view")
-    return await make_staff(services, saeol_id="village01", name="마을담당", roles=roles)
-
-
-@pytest.fixture
 async def colleague(services):
     roles = ("community.read", "community.write")
     return await make_staff(services, saeol_id="village02", name="이웃담당", roles=roles)

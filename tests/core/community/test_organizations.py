@@ -11,22 +11,8 @@ from sqlalchemy import select
 from core.community.values import OrganizationFilter
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from storage.audit.models import AuditEntry
-from tests.builders import grant, make_dong, make_staff
+from tests.builders import grant, make_staff
 from tests.core.community.test_validation import GEUMOK
-
-
-@pytest.fixture
-async def dongs(uow_factory):
-    return {
-        "금호2.3가동": await make_dong(uow_factory, "금호2.3가동", "금2.3"),
-        "성수1가제2동": await make_dong(uow_factory, "성수1가제2동", "성1-2"),
-    }
-
-
-@pytest.fixture
-async def clerk(services):
-    roles = ("community.read", "community.write", "pii.view")
-    return await make_staff(services, saeol_id="village01", name="마을담당", roles=roles)
 
 
 async def actions(uow_factory, action):
