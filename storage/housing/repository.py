@@ -218,8 +218,9 @@ class HousingRepository:
     async def load_complex_sections(
         self, complex_id: int, *, detail: ComplexDetail | None = None
     ) -> ComplexSections | None:
-        """The whole card in six queries, however many sections a complex has; five when the caller
-        already read the head with ``load_complex_detail``."""
+        """The whole card in seven queries, however many sections a complex has (the village community's
+        housing-call projects for it among them); six when the caller already read the head with
+        ``load_complex_detail``."""
         if detail is None:
             detail = await self.load_complex_detail(complex_id)
             if detail is None:
