@@ -168,7 +168,8 @@ async def after_scope(update: Update, context: DongneContext) -> State:
 
 def save_row(lang: str, draft: dict[str, Any]) -> list[InlineKeyboardButton]:
     """💾 목록 저장, unless the people already are a saved list."""
-    return [button(t_plain(lang, "sms.lists.save"), SAVE_LIST())] if draft.get("kind") != "saved" else []
+    savable = draft.get("kind") != "saved" and draft.get("kind") not in COMMUNITY_KINDS
+    return [button(t_plain(lang, "sms.lists.save"), SAVE_LIST())] if savable else []
 
 
 def text_prompt_keyboard(lang: str, draft: dict[str, Any]) -> InlineKeyboardMarkup:

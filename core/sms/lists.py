@@ -11,7 +11,15 @@ from core.errors import InvalidInput, NotFound
 from core.permissions import Permission, require
 from core.sms.recipients import build_recipient_list
 from core.sms.selection import as_shown_to, resolve_selection, sees_phones
-from core.sms.values import ListEntry, RecipientList, RecipientSelection, SavedList, SavedListResult, SmsCandidate
+from core.sms.values import (
+    COMMUNITY_KINDS,
+    ListEntry,
+    RecipientList,
+    RecipientSelection,
+    SavedList,
+    SavedListResult,
+    SmsCandidate,
+)
 from core.text_input import clean_text
 from core.values import StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -34,7 +42,11 @@ class SavedLists:
             return tuple(await uow.sms_lists.list_saved_lists_of(actor.id))
 
     async def save_selection(self, actor: StaffMember, name: str, selection: RecipientSelection) -> SavedListResult:
-        """Save who ``selection`` reaches now (valid mobiles only) as a list named ``name``."""
+        """Save who ``selection`` reaches now (valid mobiles only) as a list named ``name``. Community
+        organisations' representatives are not saved: a saved list is scoped by its complexes' dongs when it is
+        sent, and theirs would escape that (choose them again by field, type or name instead)."""
+        if selection.kind in COMMUNITY_KINDS:
+            raise InvalidInput("sms_list_not_for_organizations")
         require(actor, Permission.SMS_SEND)
         label = clean_text(name, "sms_list_name", NAME_LIMIT)
         async with self._uow(write=True) as uow:

@@ -42,6 +42,7 @@ async def test_the_representatives_of_one_field_are_texted_and_the_results_name_
     await sender.press("분야별")
     resolved = (await sender.press("소통공간"))[-1]
     assert "마을공동체 단체(기관) 대표자 · 소통공간" in resolved.text and "받으실 분: 1명" in resolved.text
+    assert shown("ko", "sms.lists.save") not in resolved.button_texts()  # chosen afresh each time, never saved
     preview = (await sender.send("{이름} 대표님, {단지명} 공간 점검 안내입니다."))[-1]
     assert "고은정 대표님, 금옥마을 공간 점검 안내입니다." in preview.text
     confirm = (await sender.press("📤 지금 보내기"))[-1]

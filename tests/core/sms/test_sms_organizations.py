@@ -106,3 +106,9 @@ async def test_the_housing_kinds_keep_their_fingerprints_and_take_no_community_n
     assert describe(replace(LEADERS, field="space"))["field"] == "space"
     with pytest.raises(InvalidInput):
         await services.sms.resolve(sender, replace(reps, field="space"))
+
+
+async def test_organisations_representatives_are_not_saved_as_a_list(services, organizations, sender):
+    with pytest.raises(InvalidInput) as refused:
+        await services.sms_lists.save_selection(sender, "마을 대표들", LEADERS)
+    assert refused.value.code == "sms_list_not_for_organizations"
