@@ -89,11 +89,17 @@ LOOKUP_USER = 700_000_000  # the staff member of (b); load staff follow it
 ECHO_USERS = 800_000_000
 MAX_LOAD_ERRORS = 50  # a load phase stops early once this many steps went wrong
 
-# Targets (printed as PASS/MISS; nothing fails on them).
-CARD_VS_ECHO = 1.5
-DB_SEARCH_MS = 10.0
-LOAD_VS_ECHO = 0.5
-PEAK_RSS_MB = 200.0
+# Targets (printed as PASS/MISS; nothing fails on them), as issue 17 sets them: the card and search steps
+# against the echo bot of the same run, the bot unpaced under load against the echo bot under the same load, the
+# database search at the run's size, and the bot phases' memory.
+CARD_VS_ECHO = 2.0
+SEARCH_VS_ECHO = 1.5
+LOAD_VS_ECHO = 0.6
+LOAD_P95_VS_ECHO = 3.0
+DB_SEARCH_MS = 2.0  # at 20,000 complexes
+DB_SEARCH_LARGE_MS = 10.0  # at 200,000 complexes (--complexes 200000)
+LARGE_REGISTRY = 200_000
+PEAK_RSS_MB = 150.0
 
 
 @dataclass(frozen=True)
@@ -566,10 +572,16 @@ def verdict(ok: bool) -> str:
 def targets(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
     echo_p50 = result["echo"]["p50"]
     card_p50 = result["lookup"]["card"]["p50"]
+    search_p50 = result["lookup"]["search"]["p50"]
     search_db = result["db"]["search"]["p50"]
+    complexes = result.get("data", {}).get("complexes", 0)
+    db_limit = DB_SEARCH_LARGE_MS if complexes >= LARGE_REGISTRY else DB_SEARCH_MS
     load = result["load"]
-    echo_rate = max(load["echo_sequential"]["per_second"], load["echo_concurrent"]["per_second"])
-    bot_rate = load["lookup"]["per_second"]
+    echo = max((load["echo_sequential"], load["echo_concurrent"]), key=lambda run: run["per_second"])
+    # Paced delivery stays the default; the unpaced run is what measures our own code.
+    bot = load.get("lookup_unpaced", load["lookup"])
+    echo_rate, bot_rate = echo["per_second"], bot["per_second"]
+    echo_p95, bot_p95 = echo["latency"]["p95"], bot["latency"]["p95"]
     peak = result["memory"]["bot_phase_peak_mb"]
     peak = peak if peak is not None else result["memory"]["ru_maxrss_mb"]
     return [
@@ -578,11 +590,25 @@ def targets(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
             f"{card_p50:.2f} ms vs {echo_p50:.2f} ms: {card_p50 / echo_p50:.1f}×",
             card_p50 <= CARD_VS_ECHO * echo_p50,
         ),
-        (f"database search p50 ≤ {DB_SEARCH_MS:g} ms", f"{search_db:.2f} ms", search_db <= DB_SEARCH_MS),
         (
-            f"throughput under load ≥ {LOAD_VS_ECHO:.0%} of echo",
+            f"search step p50 ≤ {SEARCH_VS_ECHO:g}× echo p50",
+            f"{search_p50:.2f} ms vs {echo_p50:.2f} ms: {search_p50 / echo_p50:.1f}×",
+            search_p50 <= SEARCH_VS_ECHO * echo_p50,
+        ),
+        (
+            f"database search p50 ≤ {db_limit:g} ms ({complexes:,})",
+            f"{search_db:.2f} ms",
+            search_db <= db_limit,
+        ),
+        (
+            f"load, no pacing: ≥ {LOAD_VS_ECHO:.0%} of echo upd/s",
             f"{bot_rate:.1f} vs {echo_rate:.1f} upd/s: {bot_rate / echo_rate:.0%}",
             bot_rate >= LOAD_VS_ECHO * echo_rate,
+        ),
+        (
+            f"load, no pacing: p95 ≤ {LOAD_P95_VS_ECHO:g}× echo p95",
+            f"{bot_p95:.1f} vs {echo_p95:.1f} ms: {bot_p95 / echo_p95:.1f}×",
+            bot_p95 <= LOAD_P95_VS_ECHO * echo_p95,
         ),
         (f"peak RSS ≤ {PEAK_RSS_MB:g} MB (bot phases)", f"{peak:.0f} MB", peak <= PEAK_RSS_MB),
     ]
