@@ -92,22 +92,32 @@ async def run_console(
     strings = STRINGS[language]
     read = read_line or _stdin_reader(strings["prompt"])
     shown: dict[int, str] = {}  # message id -> what was printed of it
+    offered: list[BotMessage] = []  # the message whose buttons were printed last: what a typed number presses
 
     def show_new() -> None:
         # Everything new or edited in the chat, including notifications caused by other users. An edit that
         # only took a message's buttons away (they moved to a newer message) is not worth printing again.
+        printed_now: list[BotMessage] = []
         for message in user.messages:
             printed = render(message, strings)
             if shown.get(message.message_id) == printed:
                 continue
             write(render(message, strings, edited=message.message_id in shown))
             shown[message.message_id] = printed
+            printed_now.append(message)
+        # The newest message's buttons; or, when a notification without buttons (a reminder) came in after a
+        # question just shown, that question's: in Telegram its buttons stay where they are.
         latest = user.last_message
-        if latest is not None and latest.buttons:
-            write(render_buttons(latest))
+        if latest is not None and not latest.buttons:
+            latest = next((m for m in reversed(printed_now) if m.buttons), latest)
+        offered[:] = [latest] if latest is not None and latest.buttons else []
+        if offered:
+            write(render_buttons(offered[0]))
 
     async def act(line: str) -> None:
-        latest = user.last_message
+        # The message whose buttons were printed, as it is now (its buttons may have gone meanwhile).
+        latest = next((m for m in user.messages if offered and m.message_id == offered[0].message_id), None)
+        latest = latest or user.last_message
         try:
             if line.isdigit() and latest is not None and latest.buttons:
                 texts = latest.button_texts()

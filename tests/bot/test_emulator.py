@@ -47,6 +47,13 @@ async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(f"<b>{page}쪽</b>", parse_mode=ParseMode.HTML, reply_markup=page_keyboard(page))
 
 
+async def ask_then_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A question with buttons, then a notification without any (a daily reminder arriving just then)."""
+    await menu(update, context)
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, "🔔 알림입니다")
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     payload = context.args[0] if context.args else "없음"
@@ -98,6 +105,7 @@ def build_story_bot(emu: BotApiEmulator) -> Application[Any, Any, Any, Any, Any,
     app = emulator_builder(emu.api_root, emu.token).build()
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited))
     app.add_handler(CommandHandler("menu", menu))
+    app.add_handler(CommandHandler("ask", ask_then_notice))
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("notify", notify))
     app.add_handler(CallbackQueryHandler(turn_page))
@@ -313,6 +321,27 @@ async def test_chatting_in_the_terminal(emu: BotApiEmulator, story_bot: Any) -> 
         "[1] ◀ 이전  [2] 다음 ▶",
         "[위치 37.5613, 127.038]",
         "[장소 왕십리역 · 왕십리로 지하 300 (37.5623, 127.038)]",
+        "대화를 마칩니다.",
+    ]
+
+
+async def test_a_notice_after_a_question_leaves_the_questions_buttons_to_press(
+    emu: BotApiEmulator, story_bot: Any
+) -> None:
+    typed = iter(["1", "/quit"])
+    shown: list[str] = []
+
+    async def read_line() -> str | None:
+        await asyncio.sleep(0)
+        return next(typed, None)
+
+    await run_console(emu.user(1002), read_line=read_line, write=shown.append, first_input="/ask", greeting="")
+    assert shown[1:] == [
+        "1쪽",
+        "🔔 알림입니다",
+        "[1] 다음 ▶",
+        "(수정됨) 2쪽",
+        "[1] ◀ 이전  [2] 다음 ▶",
         "대화를 마칩니다.",
     ]
 
