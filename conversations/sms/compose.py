@@ -34,6 +34,7 @@ from conversations.sms.draft import (
     ask_kind,
     ask_scope,
     ask_subject,
+    ask_text,
     cancel_row,
     choose_anew,
     confirm,
@@ -105,7 +106,7 @@ async def on_repick(update: Update, context: DongneContext) -> State:
 async def on_retext(update: Update, context: DongneContext) -> State:
     await answer(update, context)
     lang = context.lang
-    await say(update, context, t(lang, "sms.new.ask_text"), markup(cancel_row(lang)))
+    await say(update, context, ask_text(lang, draft_of(context)), markup(cancel_row(lang)))
     return State.TEXT
 
 

@@ -172,6 +172,13 @@ def save_row(lang: str, draft: dict[str, Any]) -> list[InlineKeyboardButton]:
     return [button(t_plain(lang, "sms.lists.save"), SAVE_LIST())] if savable else []
 
 
+def ask_text(lang: str, draft: dict[str, Any]) -> str:
+    """What to type. For organisations' representatives {단지명} stands for the organisation's name, which the
+    housing wording ("단지명") would not tell a 마을공동체과 clerk."""
+    key = "sms.new.ask_text_organizations" if draft.get("kind") in COMMUNITY_KINDS else "sms.new.ask_text"
+    return t(lang, key)
+
+
 def text_prompt_keyboard(lang: str, draft: dict[str, Any]) -> InlineKeyboardMarkup:
     repick = button(t_plain(lang, "sms.new.repick"), REPICK())
     return markup(save_row(lang, draft), cancel_row(lang, repick))
@@ -190,7 +197,7 @@ async def resolved(update: Update, context: DongneContext) -> State:
         repick = button(t_plain(lang, "sms.new.repick"), REPICK())
         await say(update, context, body + "\n" + t(lang, "sms.new.nobody"), markup(cancel_row(lang, repick)))
         return State.TEXT
-    await say(update, context, body + "\n\n" + t(lang, "sms.new.ask_text"), text_prompt_keyboard(lang, draft))
+    await say(update, context, body + "\n\n" + ask_text(lang, draft), text_prompt_keyboard(lang, draft))
     return State.TEXT
 
 

@@ -77,3 +77,42 @@ async def test_a_sender_without_community_read_is_not_offered_organisations(bot,
     assert "🏘 마을공동체 단체(기관) 대표자" not in asked.button_texts()
     refused = await answer_to(chat, asked, "sm:k:organization_leaders")
     assert refused == (shown("ko", "common.button_invalid"), True)
+
+
+async def test_one_types_representatives_are_listed_scheduled_and_found_among_the_scheduled(sender, uow_factory):
+    await sender.send("/sms")
+    await sender.press("🏘 마을공동체 단체(기관) 대표자")
+    types = (await sender.press("유형별"))[-1]
+    assert "비영리민간단체" in types.button_texts() and "사회적경제" in types.button_texts()
+    resolved = (await sender.press("비영리민간단체"))[-1]
+    assert "마을공동체 단체(기관) 대표자 · 비영리민간단체" in resolved.text and "받으실 분: 2명" in resolved.text
+    # {단지명} is the organisation's name here, and the request for the text says so.
+    assert resolved.text.endswith(shown("ko", "sms.new.ask_text_organizations"))
+    assert shown("ko", "sms.new.ask_text") not in resolved.text
+    preview = (await sender.send("{이름} 대표님, {단지명} 정기총회 안내입니다."))[-1]
+
+    listed = (await sender.press("👥 받는 사람 보기 (2명)"))[-1]
+    assert "\n1. 고은정 · 마을공동체 단체(기관) 대표자 · 금옥마을 · 010-****-1234" in listed.text
+    assert "\n2. 박성수 · 마을공동체 단체(기관) 대표자 · 성수 협동조합 · 010-****-4444" in listed.text
+    assert "010-2286-" not in listed.text and listed.text.endswith(shown("ko", "sms.recipients.masked"))
+    back = (await sender.press("◀ 미리보기로"))[-1]
+    assert back.text == preview.text
+    retext = (await sender.press("✏️ 문구 고치기"))[-1]
+    assert retext.text == shown("ko", "sms.new.ask_text_organizations")
+    preview = (await sender.send("{이름} 대표님, {단지명} 정기총회 안내입니다."))[-1]
+    assert "고은정 대표님, 금옥마을 정기총회 안내입니다." in preview.text
+
+    await sender.press("🕘 예약 발송")
+    await sender.press("11/26(목)")
+    await sender.press("9시")
+    confirm = (await sender.press("09:30"))[-1]
+    assert "예약 발송: 2026-11-26 09:30" in confirm.text
+    done = (await sender.press("✅ 보내기"))[-1]
+    assert done.text.startswith("🕘 문자 #1을 2026-11-26 09:30에 2명에게")
+
+    scheduled = (await sender.press("🕘 전송예약 조회", message=(await sender.send("/sms_results"))[-1]))[-1]
+    assert scheduled.text.startswith(shown("ko", "sms.scheduled.head", total=1))
+    assert "🕘 예약 2026-11-26 09:30" in scheduled.text
+    detail = (await sender.press("#1 상세", message=scheduled))[-1]
+    assert "1. 고은정 (금옥마을) 010-****-1234" in detail.text
+    assert "2. 박성수 (성수 협동조합) 010-****-4444" in detail.text
