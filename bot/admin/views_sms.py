@@ -8,6 +8,7 @@ The views call ``services.sms``; its rules decide who sees which batch and whose
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
@@ -22,7 +23,7 @@ from core.errors import InvalidInput
 from core.permissions import Permission
 from core.sms.labels import count_parts, export_labels, failure_text
 from core.sms.service import SmsService
-from core.sms.values import BatchView, MessageState, StateCounts
+from core.sms.values import COMMUNITY_KINDS, BatchView, MessageState, StateCounts
 from core.texts.i18n import has_text, t_plain
 
 NAV = [NavLink("sms.nav", "/sms", Permission.SMS_SEND)]
@@ -68,6 +69,11 @@ class Labels:
             if kind and has_text(self.lang, key):
                 return t_plain(self.lang, key)
         return str(kind)
+
+    def place(self, description: Mapping[str, object]) -> str:
+        """The header of the recipients' place: a community organisation's name stands where a complex's would."""
+        key = "admin.sms.organization" if description.get("kind") in COMMUNITY_KINDS else "admin.sms.complex"
+        return t_plain(self.lang, key)
 
     def reason(self, reason: str | None) -> str:
         return failure_text(self.lang, reason)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.sms.recipients import phone_as_shown
-from core.sms.values import Batch, Message
+from core.sms.values import COMMUNITY_KINDS, Batch, Message
 from core.workbook import Column, ExportBook, Kind
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -30,6 +30,7 @@ class SmsExportLabels:
     not_sent: str  # UMS 미설정으로 발송되지 않은 문자입니다.
     # 번호, 이름, 휴대전화, 단지명, 상태, 상태변경일시, 시도횟수, 실패사유
     headers: tuple[str, str, str, str, str, str, str, str]
+    organization: str  # 단체(기관)명: the fourth header of a batch to community organisations' representatives
     states: Mapping[str, str]  # delivered -> 전달 완료, ...
     reasons: Mapping[str, str]  # invalid_number -> 없는 번호(결번), ...
     types: Mapping[str, str]  # sms -> SMS(단문), ...
@@ -67,6 +68,8 @@ def results_workbook(
     if not batch.via_ums:
         notes.append(labels.not_sent)
     number, name, phone, complex_name, state, changed, attempts, reason = labels.headers
+    if batch.description.get("kind") in COMMUNITY_KINDS:
+        complex_name = labels.organization  # each message names its organisation there (see storage.sms)
     columns = [
         Column(number, Kind.COUNT),
         Column(name),

@@ -55,6 +55,7 @@ def export_labels(lang: str) -> SmsExportLabels:
         text=t_plain(lang, "sms.export.text", text="{text}"),
         not_sent=t_plain(lang, "sms.export.not_sent"),
         headers=headers,  # type: ignore[arg-type]
+        organization=t_plain(lang, "sms.export.organization"),
         states=_section(lang, "sms.state."),
         reasons=_section(lang, "sms.reason."),
         types=_section(lang, "sms.type."),

@@ -23,7 +23,8 @@ from core.sms.values import ListEntry, RecipientSelection, StateCounts
 from core.texts.i18n import has_text, t_plain
 from storage.audit.models import AuditEntry
 from tests.admin.conftest import csrf_of, make_admin, sign_in
-from tests.builders import grant, make_complex
+from tests.builders import grant, make_complex, make_dong, make_staff
+from tests.core.community.test_validation import GEUMOK
 
 REPRESENTATIVES = RecipientSelection("representatives")
 MEETING = "{이름}님, 11월 26일 10시 입주자대표회의에 참석해 주십시오."
@@ -301,3 +302,32 @@ async def test_a_batch_sent_through_a_ums_is_not_called_unsent_by_an_admin_site_
     sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert not any("미설정" in c for c in cells) and cells.count(text("sms.state.delivered")) == 2
+
+
+async def test_a_batch_to_community_organisations_names_each_organisation_in_the_page_and_the_workbook(
+    client, sender, services, uow_factory, runtime
+):
+    await make_dong(uow_factory, "금호2.3가동", "금2.3")
+    clerk = await make_staff(services, saeol_id="village01", roles=("community.read", "community.write"))
+    await services.organizations.register(clerk, GEUMOK)
+    sender = await grant(uow_factory, sender, "community.read")
+    batch = await services.sms.send(sender, RecipientSelection("organization_leaders"), "{이름}님, {단지명} 총회 안내")
+    await deliver(runtime)
+
+    page = await (await client.get(f"/sms/{batch.id}")).text()
+    assert f"<td>{text('sms.kind.organization_leaders')}</td>" in page
+    assert f">{text('admin.sms.organization')}</th>" in page and f">{text('admin.sms.complex')}</th>" not in page
+    [row] = rows(page)
+    assert "<td>고은정</td>" in row and "<td>금옥마을</td>" in row and "010-****-1234" in row
+
+    response = await client.get(f"/sms/{batch.id}/results.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(await response.read()))
+    values = [cell for row in book.active.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert "금옥마을" in values and t_plain("ko", "sms.export.organization") in values
+    assert t_plain("ko", "sms.export.headers.complex") not in values
+
+    # A housing batch keeps its 단지명 header.
+    await make_complex(uow_factory, representatives=1)
+    housing = await services.sms.send(sender, REPRESENTATIVES, MEETING)
+    page = await (await client.get(f"/sms/{housing.id}")).text()
+    assert f">{text('admin.sms.complex')}</th>" in page and f">{text('admin.sms.organization')}</th>" not in page
