@@ -522,3 +522,34 @@ async def test_community_organisations_representatives_are_texted_by_field_withi
     mixed = {"recipients": {"kind": "managers", "organization_ids": [1]}, "text": "안내"}
     status, body = await sender("POST", "/api/v1/sms/preview", mixed)
     assert status == 422 and "recipients.organization_ids" in body["message"]
+
+
+async def test_an_admin_whose_community_read_is_scoped_texts_their_dongs_organisations_alone(
+    sender, services, uow_factory, admin
+):
+    geumho = await make_dong(uow_factory, "금호2.3가동", "금2.3")
+    seongsu = await make_dong(uow_factory, "성수1가제2동", "성1-2")
+    clerk = await make_staff(services, saeol_id="village01", roles=("community.read", "community.write"))
+    geumok = await services.organizations.register(clerk, GEUMOK)
+    venture = replace(GEUMOK, name="성수 협동조합", admin_dong="성수1가제2동", representative="박성수")
+    coop = await services.organizations.register(clerk, replace(venture, mobile="010-3333-4444"))
+    await grant(uow_factory, admin, "community.read", dongs=(seongsu,))
+
+    chosen = {"kind": "organization_leaders", "organization_ids": [coop.id, geumok.id]}
+    status, refused = await sender("POST", SEND, {"recipients": chosen, "text": "안내"}, key="org-1")
+    assert status == 403 and refused == {
+        "error": "sms_organizations_outside_scope",
+        "message": message("admin.error.sms_organizations_outside_scope", ids=str(geumok.id), count=1),
+    }
+    other_dong = {"kind": "organization_leaders", "admin_dong_id": geumho}
+    status, refused = await sender("POST", "/api/v1/sms/preview", {"recipients": other_dong, "text": "안내"})
+    assert status == 403 and refused["error"] == "sms_dong_outside_scope"
+    assert await count_rows(uow_factory, SmsBatch) == 0
+
+    everyone = {"kind": "organization_leaders"}
+    status, batch = await sender("POST", SEND, {"recipients": everyone, "text": "{단지명} 안내"}, key="org-2")
+    assert status == 201 and batch["counts"]["total"] == 1 and batch["recipients"]["kind"] == "organization_leaders"
+    _, messages = await sender("GET", f"{SEND}/{batch['id']}/messages")
+    assert [(m["name"], m["complex_name"], m["phone"]) for m in messages["items"]] == [
+        ("박성수", "성수 협동조합", "010-****-4444")
+    ]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.errors import InvalidInput, OutsideScope, PermissionDenied
 from core.sms.selection import describe, request_digest
 from core.sms.values import RecipientSelection
+from storage.audit.models import AuditEntry
 from storage.sms.models import SmsMessage
 from tests.builders import grant, make_dong, make_staff
 from tests.core.community.test_validation import GEUMOK
@@ -112,3 +113,28 @@ async def test_organisations_representatives_are_not_saved_as_a_list(services, o
     with pytest.raises(InvalidInput) as refused:
         await services.sms_lists.save_selection(sender, "마을 대표들", LEADERS)
     assert refused.value.code == "sms_list_not_for_organizations"
+
+
+async def test_the_recipients_are_masked_unless_the_sender_sees_phones_and_an_unmasked_look_and_the_send_are_audited(
+    services, uow_factory, organizations, sender
+):
+    masked = await services.sms.recipient_page(sender, replace(LEADERS, field="space"))
+    assert [(p.name, p.complex_name, p.phone) for p in masked.items] == [("고은정", "금옥마을", "010-****-1234")]
+    assert await audited(uow_factory, "pii.view") == []
+
+    seer = await grant(uow_factory, sender, "pii.view")
+    shown = await services.sms.recipient_page(seer, replace(LEADERS, field="space"))
+    assert [p.phone for p in shown.items] == ["010-2286-1234"]
+    assert await audited(uow_factory, "pii.view") == [{"via": "sms_preview_recipients", "phones": 1}]
+
+    batch = await services.sms.send(sender, replace(LEADERS, legal_type="social_economy"), "총회 안내")
+    [details] = await audited(uow_factory, "sms.send")
+    assert details["recipients"] == 1 and details["kind"] == "organization_leaders"
+    assert details["legal_type"] == "social_economy" and "field" not in details
+    assert [m.phone for m in (await services.sms.recipients(sender, batch.id)).items] == ["010-****-4444"]
+
+
+async def audited(uow_factory, action):
+    async with uow_factory() as uow:
+        rows = await uow._session.scalars(select(AuditEntry.details).where(AuditEntry.action == action))
+        return list(rows)
