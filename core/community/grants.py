@@ -69,7 +69,7 @@ class GrantProjects:
             found = await uow.grant_projects.get_grant_project(project_id)
             if found is None:
                 raise NotFound(f"grant project {project_id}")
-            if not _sees_mobile(actor, found):
+            if not sees_mobile(actor, found):
                 return _masked(found)
             if found.project.mobile:
                 await uow.audit.record(
@@ -181,14 +181,15 @@ class GrantProjects:
         return tuple(_as_seen(actor, i) for i in items)
 
 
-def _sees_mobile(actor: StaffMember, record: GrantProjectRecord) -> bool:
+def sees_mobile(actor: StaffMember, record: GrantProjectRecord) -> bool:
+    """Whether the reader sees a project's mobile unmasked (shared by the screens and the workbook export)."""
     if record.admin_dong_id is not None:
         return covers_dong(actor, Permission.PII_VIEW, record.admin_dong_id)
     return can(actor, Permission.PII_VIEW) and dong_scope(actor, Permission.PII_VIEW) is None
 
 
 def _as_seen(actor: StaffMember, record: GrantProjectRecord) -> GrantProjectRecord:
-    return record if _sees_mobile(actor, record) else _masked(record)
+    return record if sees_mobile(actor, record) else _masked(record)
 
 
 def _masked(record: GrantProjectRecord) -> GrantProjectRecord:

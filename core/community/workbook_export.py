@@ -15,6 +15,7 @@ from typing import Any
 
 from core.clock import Clock
 from core.community.fields import ORGANIZATION, PROJECT, organization_values, project_values
+from core.community.grants import sees_mobile
 from core.community.sheets import (
     CODED,
     COLUMNS,
@@ -28,7 +29,7 @@ from core.community.sheets import (
 )
 from core.community.values import GrantProjectRecord, OrganizationRecord
 from core.masking import mask_email, mask_phone
-from core.permissions import Permission, can, covers_dong, dong_scope, require
+from core.permissions import Permission, covers_dong, dong_scope, require
 from core.values import StaffMember
 from core.workbook import CellValue, ExportBook, Row
 from storage.uow import UnitOfWorkFactory
@@ -76,7 +77,7 @@ class CommunityBook:
                 masked, unmasked = masked or (hide and personal), unmasked or (not hide and personal)
                 sheets[ORGANIZATION].append(_organization_cells(organization, words.codes, hide=hide))
             for project in projects:
-                hide = not _sees_mobile(actor, project)
+                hide = not sees_mobile(actor, project)
                 personal = bool(project.project.mobile)
                 masked, unmasked = masked or (hide and personal), unmasked or (not hide and personal)
                 dong = dong_names.get(project.admin_dong_id) if project.admin_dong_id is not None else None
@@ -100,12 +101,6 @@ class CommunityBook:
 
     def _book(self, words: Any) -> ExportBook:
         return ExportBook(title=words.title, created=self._clock.local(), created_label=words.generated_at)
-
-
-def _sees_mobile(actor: StaffMember, record: GrantProjectRecord) -> bool:
-    if record.admin_dong_id is not None:
-        return covers_dong(actor, Permission.PII_VIEW, record.admin_dong_id)
-    return can(actor, Permission.PII_VIEW) and dong_scope(actor, Permission.PII_VIEW) is None
 
 
 def _cell(name: str, value: object, codes: Mapping[str, Mapping[str, str]], *, hide: bool) -> CellValue:

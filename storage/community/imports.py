@@ -4,15 +4,12 @@ district's dongs and complexes by name. Writes go through ``storage.community.re
 
 from __future__ import annotations
 
-from sqlalchemy import column, select, table
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.community.values import GrantProjectRecord, OrganizationRecord
-from storage.community.repository import CommunityRepository, GrantProjectRepository
+from storage.community.repository import COMPLEX_TABLE, CommunityRepository, GrantProjectRepository
 from storage.reference.models import AdminDong
-
-# The housing register's table, named rather than imported (as storage.community.repository does).
-_COMPLEX = table("complex", column("id"), column("name"), column("admin_dong_id"))
 
 
 class CommunityImportRepository:
@@ -29,9 +26,9 @@ class CommunityImportRepository:
     async def complex_ids(self) -> dict[tuple[str, str], tuple[int, int]]:
         """(단지명, 행정동) -> (complex id, dong id)."""
         rows = await self._session.execute(
-            select(_COMPLEX.c.id, _COMPLEX.c.name, _COMPLEX.c.admin_dong_id, AdminDong.name.label("dong")).join(
-                AdminDong, AdminDong.id == _COMPLEX.c.admin_dong_id
-            )
+            select(
+                COMPLEX_TABLE.c.id, COMPLEX_TABLE.c.name, COMPLEX_TABLE.c.admin_dong_id, AdminDong.name.label("dong")
+            ).join(AdminDong, AdminDong.id == COMPLEX_TABLE.c.admin_dong_id)
         )
         return {(r.name, r.dong): (r.id, r.admin_dong_id) for r in rows}
 

@@ -29,7 +29,7 @@ from storage.staff.models import Staff
 
 # The housing register's table, named rather than imported: the community schema stays its own (a grant
 # project of a housing call only names a complex, by the foreign key the migration declares).
-_COMPLEX = table("complex", column("id"), column("name"), column("name_key"), column("admin_dong_id"))
+COMPLEX_TABLE = table("complex", column("id"), column("name"), column("name_key"), column("admin_dong_id"))
 _PROJECT = tuple(f for f in GrantProjectDraft.__dataclass_fields__)
 _FACILITY = ("land_area", "floor_area", "scale", "main_facilities", "ownership")
 _PLAIN = (
@@ -186,7 +186,7 @@ class GrantProjectRepository:
 
     async def complex_dong(self, complex_id: int) -> int | None:
         """The dong of the complex a housing call's project names; None when there is no such complex."""
-        return await self._session.scalar(select(_COMPLEX.c.admin_dong_id).where(_COMPLEX.c.id == complex_id))
+        return await self._session.scalar(select(COMPLEX_TABLE.c.admin_dong_id).where(COMPLEX_TABLE.c.id == complex_id))
 
     async def get_grant_project(self, project_id: int) -> GrantProjectRecord | None:
         row = (await self._session.execute(_projects().where(GrantProject.id == project_id))).first()
@@ -213,14 +213,14 @@ class GrantProjectRepository:
         self, fragment: str, *, admin_dong_ids: frozenset[int] | None, limit: int
     ) -> list[ComplexChoice]:
         """Complexes whose name contains the fragment (spacing and case aside), for a housing call's project."""
-        condition = _COMPLEX.c.name_key.contains(name_key(fragment), autoescape=True)
+        condition = COMPLEX_TABLE.c.name_key.contains(name_key(fragment), autoescape=True)
         if admin_dong_ids is not None:
-            condition = and_(condition, _COMPLEX.c.admin_dong_id.in_(sorted(admin_dong_ids)))
+            condition = and_(condition, COMPLEX_TABLE.c.admin_dong_id.in_(sorted(admin_dong_ids)))
         rows = await self._session.execute(
-            select(_COMPLEX.c.id, _COMPLEX.c.name, AdminDong.name.label("dong"))
-            .join(AdminDong, AdminDong.id == _COMPLEX.c.admin_dong_id)
+            select(COMPLEX_TABLE.c.id, COMPLEX_TABLE.c.name, AdminDong.name.label("dong"))
+            .join(AdminDong, AdminDong.id == COMPLEX_TABLE.c.admin_dong_id)
             .where(condition)
-            .order_by(AdminDong.sort_order, _COMPLEX.c.name, _COMPLEX.c.id)
+            .order_by(AdminDong.sort_order, COMPLEX_TABLE.c.name, COMPLEX_TABLE.c.id)
             .limit(limit)
         )
         return [ComplexChoice(r.id, r.name, r.dong) for r in rows]
@@ -266,12 +266,12 @@ def _projects(*extra: Any) -> Select[Any]:
     return (
         select(
             GrantProject,
-            _COMPLEX.c.name.label("complex_name"),
-            _COMPLEX.c.admin_dong_id.label("complex_dong"),
+            COMPLEX_TABLE.c.name.label("complex_name"),
+            COMPLEX_TABLE.c.admin_dong_id.label("complex_dong"),
             Staff.name.label("editor"),
             *extra,
         )
-        .outerjoin(_COMPLEX, _COMPLEX.c.id == GrantProject.complex_id)
+        .outerjoin(COMPLEX_TABLE, COMPLEX_TABLE.c.id == GrantProject.complex_id)
         .outerjoin(Staff, Staff.id == GrantProject.updated_by)
     )
 
