@@ -179,8 +179,11 @@ def schedule_reminders(app: Application[Any, Any, Any, Any, Any, Any], services:
         if queued is not None:
             log.info("housing reminders queued for %d staff members", queued)
 
-    queue.run_daily(remind, time=time(hour, tzinfo=services.clock.zone), name=REMINDERS_JOB)
-    queue.run_once(remind, when=0, name=f"{REMINDERS_JOB} at start-up")
+    # APScheduler drops a run more than a second late; a slow start or a busy moment would then skip the day's
+    # reminders. Late is fine: queue_daily sends each day's once, however late or often it is asked.
+    late_is_fine = {"misfire_grace_time": None}
+    queue.run_daily(remind, time=time(hour, tzinfo=services.clock.zone), name=REMINDERS_JOB, job_kwargs=late_is_fine)
+    queue.run_once(remind, when=0, name=f"{REMINDERS_JOB} at start-up", job_kwargs=late_is_fine)
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

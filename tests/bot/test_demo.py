@@ -29,8 +29,12 @@ def offline_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Setting
     return Settings(_env_file=None)  # type: ignore[call-arg]
 
 
-def demo_leftovers(temp: Path) -> list[Path]:
-    return list(temp.glob("dongne-demo-*"))
+def demo_leftovers(temp: Path) -> list[str]:
+    """What a run left behind, with what its kept log says, so a failure names the warning that kept it."""
+    return [
+        f"{path}: " + " | ".join(f"{kept.name}: {kept.read_text(encoding='utf-8')}" for kept in path.iterdir())
+        for path in temp.glob("dongne-demo-*")
+    ]
 
 
 async def test_the_demo_answers_a_lookup_offline(
