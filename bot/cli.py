@@ -116,26 +116,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     housing = imports.add_parser("housing", help="the housing ledger from a workbook: all of it, or nothing")
     housing.add_argument("file", help="an .xlsx in the template's shape (dongne export template housing)")
-    housing.add_argument("--dry-run", action="store_true", help="only check it: every problem, and what would change")
-    housing.add_argument(
-        "--report", metavar="FILE", default=None, help="also write the problems and notes to FILE (.xlsx)"
-    )
-    housing.add_argument(
-        "--max-rows",
-        type=int,
-        default=None,
-        metavar="N",
-        help="allow up to N rows in all (default 100,000, as for a file sent to the bot): a whole registry's load",
-    )
-
     community = imports.add_parser(
         "community", help="village community organisations and grant projects from a workbook: all of it, or nothing"
     )
     community.add_argument("file", help="an .xlsx in the template's shape (dongne export template community)")
-    community.add_argument("--dry-run", action="store_true", help="only check it: every problem, and what would change")
-    community.add_argument(
-        "--report", metavar="FILE", default=None, help="also write the problems and notes to FILE (.xlsx)"
-    )
+    for importing in (housing, community):
+        importing.add_argument(
+            "--dry-run", action="store_true", help="only check it: every problem, and what would change"
+        )
+        importing.add_argument(
+            "--report", metavar="FILE", default=None, help="also write the problems and notes to FILE (.xlsx)"
+        )
+        importing.add_argument(
+            "--max-rows",
+            type=int,
+            default=None,
+            metavar="N",
+            help="allow up to N rows in all (default 100,000, as for a file sent to the bot): a whole registry's load",
+        )
 
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser

@@ -160,19 +160,13 @@ async def _import(args: argparse.Namespace, runtime: Runtime) -> int:
         complain("file_unreadable", path=path, detail=error.strerror or error)
         return 1
     lang = DEFAULT_LANGUAGE
-    service: LedgerImport | CommunityImport
-    if args.import_what == "community":
-        service = runtime.services.community_import
-        if args.dry_run:
-            report = await service.check(OPERATOR, content, path.name, lang)
-        else:
-            report = await service.apply(OPERATOR, content, path.name, lang)
+    service: LedgerImport | CommunityImport = (
+        runtime.services.community_import if args.import_what == "community" else runtime.services.ledger_import
+    )
+    if args.dry_run:
+        report = await service.check(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
     else:
-        service = runtime.services.ledger_import
-        if args.dry_run:
-            report = await service.check(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
-        else:
-            report = await service.apply(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
+        report = await service.apply(OPERATOR, content, path.name, lang, max_rows=args.max_rows)
     for line in import_report_lines(report, lang):
         print(line)
     if args.report and (report.problems or report.notices):

@@ -40,6 +40,7 @@ from core.community.fields import (
     project_draft,
     project_values,
 )
+from core.community.import_rows import Masked, audit_entry, column_of, natural_key, unmask
 from core.community.sheets import (
     COLUMNS,
     COMPLEX,
@@ -52,19 +53,10 @@ from core.community.sheets import (
 from core.community.validation import check_grant_project, check_organization
 from core.errors import DongneError, InvalidInput, StaleRecord
 from core.import_report import Findings, ImportReport, SheetCounts, problems_workbook
-from core.masking import mask_email, mask_phone
 from core.permissions import Permission, covers_dong, require
 from core.values import StaffMember
 from core.workbook_reading import ReadRow, WorkbookReader
 from storage.uow import UnitOfWork, UnitOfWorkFactory
-
-# The column a record's rule points at when its refusal names no field of its own.
-_RULE_COLUMNS = {
-    "founded_in_future": "founded_on",
-    "grant_needs_complex": COMPLEX,
-    "grant_complex_only_for_housing": COMPLEX,
-    "community_unknown_dong": "admin_dong",
-}
 
 
 class ImportChangedMeanwhile(StaleRecord):
@@ -93,22 +85,33 @@ class CommunityImport:
         self._uow = uow
         self._clock = clock
 
-    async def check(self, actor: StaffMember, content: bytes, file_name: str, lang: str) -> ImportReport:
-        """The dry run: nothing is written."""
+    async def check(
+        self, actor: StaffMember, content: bytes, file_name: str, lang: str, *, max_rows: int | None = None
+    ) -> ImportReport:
+        """The dry run: nothing is written. ``max_rows`` lifts the reader's row limit (the operator's CLI)."""
         require(actor, Permission.COMMUNITY_WRITE)
-        with await asyncio.to_thread(WorkbookReader, content, file_name) as reader:
+        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
             async with self._uow() as uow:
                 report, _ = await _Run(actor, uow, self._clock, lang).plan(reader, file_name)
         return report
 
     async def apply(
-        self, actor: StaffMember, content: bytes, file_name: str, lang: str, *, expected: str | None = None
+        self,
+        actor: StaffMember,
+        content: bytes,
+        file_name: str,
+        lang: str,
+        *,
+        expected: str | None = None,
+        max_rows: int | None = None,
     ) -> ImportReport:
         """Load the file whole, or nothing when it has a problem (``applied`` False) or, with ``expected``, when
         the records are no longer as the dry run saw them."""
         require(actor, Permission.COMMUNITY_WRITE)
-        with await asyncio.to_thread(WorkbookReader, content, file_name) as reader:
+        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
             async with self._uow(write=True) as uow:
+                # One import at a time, and no chat edit in between: the plan's "not there yet" stays true.
+                await uow.community_import.lock_records()
                 run = _Run(actor, uow, self._clock, lang)
                 report, planned = await run.plan(reader, file_name)
                 if not report.ok:
@@ -122,6 +125,10 @@ class CommunityImport:
 
     def problems_workbook(self, report: ImportReport, lang: str) -> bytes:
         return problems_workbook(report, lang, self._clock.local())
+
+
+def _reader(content: bytes, file_name: str, max_rows: int | None) -> WorkbookReader:
+    return WorkbookReader(content, file_name, max_rows=max_rows)
 
 
 class _Run:
@@ -190,7 +197,7 @@ class _Run:
             item = self._row(record, sheet, row, header.titles)
             if item is None:
                 continue
-            key = _natural_key(record, item.values)
+            key = natural_key(record, item.values)
             if key in seen:
                 self._findings.problem(sheet, row.number, "", "", InvalidInput("import_duplicate_row"))
                 continue
@@ -212,6 +219,9 @@ class _Run:
             title = titles.get(column.key, self._words.headers[record][column.key])
             if cell is None:
                 values[column.key] = None
+                if column.required:
+                    self._findings.problem(sheet, row.number, title, "", InvalidInput("text_required"))
+                    broken = True
                 continue
             if cell.formula is not None and cell.value is None:
                 self._findings.problem(
@@ -258,41 +268,44 @@ class _Run:
     def _match(
         self, record: str, sheet: str, row: int, item: _Planned, key: tuple[Any, ...], titles: Mapping[str, str]
     ) -> int | None:
-        """0 added, 1 changed, 2 left alone; None (a problem noted) when the row may not be loaded."""
+        """0 added, 1 changed, 2 left alone; None (a problem noted) when the row may not be loaded. A row of a
+        dong beyond the member's grant may stand as it is (their own export holds every grant project), but
+        not add or change anything."""
         values = item.values
+        complex_name = values.get(COMPLEX)  # the project's values name the complex by id from here on
         try:
             if record == ORGANIZATION:
-                item.dong_id = self._dongs[values["admin_dong"]]
-                if not covers_dong(self._actor, Permission.COMMUNITY_WRITE, item.dong_id):
-                    raise InvalidInput("import_dong_not_yours", field="admin_dong")
+                item.dong_id = dong_id = self._dongs[values["admin_dong"]]
+                scope_column = "admin_dong"
                 current = self._organizations.get(key)
-                _unmask(values, current)
+                unmask(values, current)
                 check_organization(organization_draft(values), self._clock.today())
             else:
                 complex_key = (values.pop(COMPLEX), values.pop(COMPLEX_DONG))
-                values["complex_id"] = None
+                values["complex_id"], dong_id, scope_column = None, None, COMPLEX
                 if any(complex_key):
                     found = self._complexes.get(complex_key)
                     if found is None:
                         raise InvalidInput("community_unknown_complex", field=COMPLEX)
                     values["complex_id"], dong_id = found
-                    if not covers_dong(self._actor, Permission.COMMUNITY_WRITE, dong_id):
-                        raise InvalidInput("import_dong_not_yours", field=COMPLEX)
                 for name in FUNDS:  # an empty funds cell is none, as the register writes 없음
                     values[name] = values.get(name) or 0
                 current = self._projects.get((*key[:3], values["complex_id"]))
-                _unmask(values, current)
+                unmask(values, current)
                 check_grant_project(project_draft(values), self._clock.today())
+            changes = values if current is None else {k: v for k, v in values.items() if current[2].get(k) != v}
+            if changes and dong_id is not None and not covers_dong(self._actor, Permission.COMMUNITY_WRITE, dong_id):
+                raise InvalidInput("import_dong_not_yours", field=scope_column)
         except InvalidInput as error:
-            column = _RULE_COLUMNS.get(error.code) or str(error.params.get("field", "")).rsplit(".", 1)[-1]
+            column = column_of(error)
             title = titles.get(column, "") if column else ""
-            self._findings.problem(sheet, row, title, values.get(column) if column else "", error)
+            shown = complex_name if column == COMPLEX else values.get(column) if column else ""
+            self._findings.problem(sheet, row, title, shown, error)
             return None
         if current is None:
             self._fold(record, key, None, None, values)
             return 0
         record_id, version, before = current
-        changes = {k: v for k, v in values.items() if before.get(k) != v}
         item.record_id, item.version, item.before = record_id, version, before
         item.values = changes
         self._fold(record, key, record_id, version, changes)
@@ -314,7 +327,9 @@ class _Run:
                     draft = organization_draft(item.values)
                     new_id = await community.add_organization(draft, item.dong_id or 0, at=at, by=by)
                     entries.append(
-                        _entry(at, by, "community.organization.add", "community_organization", new_id, {}, item.values)
+                        audit_entry(
+                            at, by, "community.organization.add", "community_organization", new_id, {}, item.values
+                        )
                     )
                     continue
                 written = dict(item.values)
@@ -323,7 +338,7 @@ class _Run:
                 if not await community.update_organization(item.record_id, item.version or 0, written, at=at, by=by):
                     raise ImportChangedMeanwhile()
                 entries.append(
-                    _entry(
+                    audit_entry(
                         at,
                         by,
                         "community.organization.edit",
@@ -336,12 +351,12 @@ class _Run:
             else:
                 if item.record_id is None:
                     new_id = await grants.add_grant_project(project_draft(item.values), at=at, by=by)
-                    entries.append(_entry(at, by, "community.grant.add", "grant_project", new_id, {}, item.values))
+                    entries.append(audit_entry(at, by, "community.grant.add", "grant_project", new_id, {}, item.values))
                     continue
                 if not await grants.update_grant_project(item.record_id, item.version or 0, item.values, at=at, by=by):
                     raise ImportChangedMeanwhile()
                 entries.append(
-                    _entry(
+                    audit_entry(
                         at, by, "community.grant.edit", "grant_project", item.record_id, item.before or {}, item.values
                     )
                 )
@@ -359,55 +374,3 @@ class _Run:
                 },
             },
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Masked:
-    """A personal cell as a reader without ``pii.view`` exported it (010-****-5678)."""
-
-    text: str
-
-
-def _unmask(values: dict[str, Any], current: tuple[int, int, dict[str, Any]] | None) -> None:
-    """Each masked cell stands for the stored value it hides; one that hides another value, or sits on a new
-    record, is a problem (the member must write the value itself)."""
-    for name, value in values.items():
-        if isinstance(value, Masked):
-            stored = current[2].get(name) if current is not None else None
-            if stored is None or value.text not in (mask_phone(str(stored)), mask_email(str(stored))):
-                raise InvalidInput("import_masked", field=name)
-            values[name] = stored
-
-
-def _natural_key(record: str, values: dict[str, Any]) -> tuple[Any, ...]:
-    if record == ORGANIZATION:
-        return (values.get("name"), values.get("admin_dong"))
-    return (
-        values.get("sponsor"),
-        values.get("year"),
-        values.get("name"),
-        values.get(COMPLEX),
-        values.get(COMPLEX_DONG),
-    )
-
-
-def _entry(
-    at: datetime,
-    by: int | None,
-    action: str,
-    target_type: str,
-    target_id: int,
-    before: dict[str, Any],
-    changes: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "at": at,
-        "actor_staff_id": by,
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        "details": {
-            "via": "import",
-            "changes": {k: [json_value(before.get(k)), json_value(v)] for k, v in changes.items()},
-        },
-    }

@@ -4,10 +4,11 @@ district's dongs and complexes by name. Writes go through ``storage.community.re
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.community.values import GrantProjectRecord, OrganizationRecord
+from storage.community.models import CommunityOrganization, GrantProject
 from storage.community.repository import COMPLEX_TABLE, CommunityRepository, GrantProjectRepository
 from storage.reference.models import AdminDong
 
@@ -17,6 +18,18 @@ class CommunityImportRepository:
         self._session = session
         self._organizations = CommunityRepository(session)
         self._projects = GrantProjectRepository(session)
+
+    async def lock_records(self) -> None:
+        """Keep other writers of organisations and grant projects out until commit, so two imports of one file
+        cannot both add its records. SQLite's write transaction (BEGIN IMMEDIATE) already excludes them."""
+        connection = await self._session.connection()
+        if connection.dialect.name == "postgresql":
+            await connection.execute(
+                text(
+                    f"LOCK TABLE {CommunityOrganization.__tablename__}, {GrantProject.__tablename__}"
+                    " IN SHARE ROW EXCLUSIVE MODE"
+                )
+            )
 
     async def dong_ids(self) -> dict[str, int]:
         """Every dong's id by its name, in the district's order."""

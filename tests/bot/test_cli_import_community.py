@@ -131,6 +131,10 @@ def test_the_exported_community_comes_back_unchanged(cli_env, capsys):
     assert main(["import", "community", "마을공동체.xlsx", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "단체(기관): 추가 0건, 변경 0건, 유지 81건" in out and "지원사업: 추가 0건, 변경 0건, 유지 85건" in out
+    # 166 rows stand for a whole district's over the limit: the operator's leave lifts it.
+    assert main(["import", "community", "마을공동체.xlsx", "--dry-run", "--max-rows", "100"]) == 1
+    assert "행이 100행을 넘습니다" in capsys.readouterr().err
+    assert main(["import", "community", "마을공동체.xlsx", "--dry-run", "--max-rows", "166"]) == 0
     assert ("pii.view", "community") in [(a, t) for a, t in audit_actions()] or "pii.view" in [
         a for a, _ in audit_actions()
     ]
