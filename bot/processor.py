@@ -17,6 +17,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from conversations.replies import acknowledgements
+
 
 def update_key(update: object) -> tuple[int | None, int | None] | None:
     if not isinstance(update, Update):
@@ -38,7 +40,8 @@ class PerConversationUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         try:
-            await self._serialised(update, coroutine)
+            async with acknowledgements():  # a press is acknowledged beside the work, and done by the end
+                await self._serialised(update, coroutine)
         finally:
             if self._on_handled is not None and isinstance(update, Update):
                 self._on_handled(update.update_id)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from conversations.context import DongneContext
 from core.errors import DongneError
@@ -97,19 +100,49 @@ async def drop_buttons(context: DongneContext, chat_id: int, message_id: int) ->
         log.info("could not take the buttons off message %s: %s", message_id, exc.message)
 
 
+# The plain acknowledgements of button presses still on their way for the update being handled: the bot's
+# update processor opens the list (``acknowledgements``) and waits for them before the update counts as handled.
+_acknowledging: ContextVar[list[asyncio.Task[None]] | None] = ContextVar("acknowledging", default=None)
+
+
+@contextlib.asynccontextmanager
+async def acknowledgements() -> AsyncIterator[None]:
+    """While an update is handled, a press's plain acknowledgement goes out beside the work it asked for
+    (the card's queries, the next screen) instead of before it; it has arrived when this ends."""
+    pending: list[asyncio.Task[None]] = []
+    token = _acknowledging.set(pending)
+    try:
+        yield
+    finally:
+        _acknowledging.reset(token)
+        if pending:
+            await asyncio.gather(*pending)
+
+
 async def answer(
     update: Update, context: DongneContext, key: str | None = None, *, alert: bool = False, **params: object
 ) -> None:
-    """Answer a button press first, so the user's spinner stops even if the work below is slow."""
+    """Answer a button press first, so the user's spinner stops even if the work below is slow. A plain
+    acknowledgement (no text) does not hold the work up while an update processor awaits it (see above)."""
     query = update.callback_query
     if query is None:
         return
     text = t_plain(context.lang, key, **params) if key else None
+    pending = _acknowledging.get()
+    if text is None and pending is not None:
+        pending.append(asyncio.create_task(_answer(query, None, alert=alert)))
+        return
+    await _answer(query, text, alert=alert)
+
+
+async def _answer(query: CallbackQuery, text: str | None, *, alert: bool) -> None:
     try:
         await query.answer(text, show_alert=alert)
     except BadRequest as exc:
         # Telegram forgets a press after ~15 s; the screen that follows still tells the user.
         log.info("callback answer failed: %s", exc.message)
+    except TelegramError as exc:  # the work goes on without it: the screen that follows tells the user
+        log.warning("could not answer a button press: %s", exc)
 
 
 def error_key(lang: str, error: DongneError) -> str:

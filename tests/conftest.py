@@ -37,7 +37,7 @@ T = TypeVar("T")
 DEFAULT_PG_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = [b for b in os.environ.get("DONGNE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 # Reference rows the first migration seeds; kept between tests like the schema itself.
-KEPT_TABLES = {"alembic_version", "position"}
+KEPT_TABLES = {"alembic_version", "position", "staff_revision"}
 
 
 def pg_server_url() -> str:

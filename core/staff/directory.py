@@ -21,6 +21,7 @@ from core.errors import (
     TooManyAttempts,
 )
 from core.permissions import Permission, parse_permissions, require
+from core.staff.identities import Identities
 from core.staff.values import LinkCodeIssued
 from core.text_input import clean_text
 from core.values import StaffMember
@@ -85,11 +86,12 @@ class StaffDirectory:
         self._uow = uow
         self._clock = clock
         self._ttl = link_code_ttl
+        self._identities = Identities(uow)
 
     async def identify(self, telegram_user_id: int) -> StaffMember | None:
-        """The staff member bound to this Telegram account, active or not; None if nobody is."""
-        async with self._uow() as uow:
-            return await uow.staff.find_staff_by_telegram_id(telegram_user_id)
+        """The staff member bound to this Telegram account, active or not; None if nobody is. Remembered
+        between updates while nothing about staff changes (``core.staff.identities``)."""
+        return await self._identities.identify(telegram_user_id)
 
     async def members_in_telegram(self) -> list[StaffMember]:
         """Every active member bound to Telegram, with their roles: the bot sets each one's command menu at

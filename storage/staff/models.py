@@ -37,6 +37,15 @@ class Staff(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
+class StaffRevision(Base):
+    """One row whose counter the database's triggers move on every change to staff, their grants, scopes and
+    departments (migration 0020): the access gate's cache of who is who is good while it stands still."""
+
+    __tablename__ = "staff_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger)
+
+
 class RoleGrant(Base):
     __tablename__ = "role_grant"
     __table_args__ = (UniqueConstraint("staff_id", "permission", name="uq_role_grant_staff_permission"),)

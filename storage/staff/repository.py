@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.values import StaffMember
 from storage.reference.models import Department
 from storage.staff.grants import scopes_from_rows
-from storage.staff.models import LinkAttempt, LinkCode, RoleGrant, RoleGrantDong, Staff
+from storage.staff.models import LinkAttempt, LinkCode, RoleGrant, RoleGrantDong, Staff, StaffRevision
 
 
 class StaffRepository:
@@ -59,6 +59,10 @@ class StaffRepository:
     async def list_members_in_telegram(self) -> list[StaffMember]:
         """Every active staff member bound to a Telegram account."""
         return await self._select(Staff.active.is_(True) & Staff.telegram_user_id.is_not(None))
+
+    async def staff_revision(self) -> int | None:
+        """The counter every change to staff, grants, scopes and departments moves (None: no counter row)."""
+        return await self._session.scalar(select(StaffRevision.revision).where(StaffRevision.id == 1))
 
     async def find_staff_by_telegram_id(self, telegram_user_id: int) -> StaffMember | None:
         return await self._find(Staff.telegram_user_id == telegram_user_id)
