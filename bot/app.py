@@ -60,11 +60,12 @@ class Runtime:
             close = getattr(self.sms_dispatch.gateway, "close", None)
             if close is not None:
                 await close()
+        self.uow.close()
         await self.engine.dispose()
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
-    engine = create_engine(settings.effective_database_url)
+    engine = create_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
     uow = UnitOfWorkFactory(create_session_factory(engine))
     clock = clock or Clock(zone=settings.zone)
     services = Services.build(

@@ -9,7 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    """``pool_size`` connections kept, as many more opened at a peak and closed after."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -18,11 +19,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One writer at a time is SQLite's rule; the busy timeout makes writers queue instead of failing.
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # An in-memory database is one connection (SQLAlchemy's StaticPool), which takes no sizes.
+        sizes = {"pool_size": pool_size, "max_overflow": pool_size} if database not in ("", ":memory:") else {}
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **sizes)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -3,7 +3,8 @@
 The access gate asks for every update. The database moves one counter (``staff_revision``, migration 0020) on
 any change to staff, grants, scopes or departments, from whichever process; a lookup reads that counter, and
 only when it moved since the remembered answers were read are they dropped and read again. So a deactivation
-or a revoked grant applies on the very next update, as before, and the usual update costs one tiny select."""
+or a revoked grant applies on the very next update, as before, and the usual update costs one tiny select
+(on SQLite without a unit of work, ``storage.staff.revision``)."""
 
 from __future__ import annotations
 
@@ -26,16 +27,17 @@ class Identities:
 
     async def identify(self, telegram_user_id: int) -> StaffMember | None:
         """The staff member bound to this Telegram account, active or not; None if nobody is."""
+        revision = await self._uow.staff_revision()
+        if revision is None or revision != self._revision:
+            self._known.clear()
+            self._revision = revision
+        elif telegram_user_id in self._known:
+            self._known.move_to_end(telegram_user_id)
+            return self._known[telegram_user_id]
         async with self._uow() as uow:
-            revision = await uow.staff.staff_revision()
-            if revision is None or revision != self._revision:
-                self._known.clear()
-                self._revision = revision
-            elif telegram_user_id in self._known:
-                self._known.move_to_end(telegram_user_id)
-                return self._known[telegram_user_id]
             found = await uow.staff.find_staff_by_telegram_id(telegram_user_id)
-        # Another update may have seen a newer revision meanwhile; an answer read under an older one is not kept.
+        # Read after the counter, the answer is at least as new as it. Another update may have seen a newer
+        # counter meanwhile; an answer read under an older one is not kept.
         if revision is not None and revision == self._revision:
             self._known[telegram_user_id] = found
             if len(self._known) > self._remembered:

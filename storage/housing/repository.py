@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, column, func, or_, select, table, update
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, column, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +55,41 @@ _SUMMARY_COLUMNS = (
     AdminDong.name.label("admin_dong"),
     Complex.address,
     Complex.household_count,
+)
+
+
+# The card's statements, built once: it is the most read screen, and building a statement costs more than
+# SQLAlchemy's cache saves in compiling it (benchmarks/README.md).
+_COMPLEX_ID: BindParameter[int] = bindparam("complex_id")
+_CARD_HEAD = (
+    select(Complex, AdminDong.name, AdminDong.short_name)
+    .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
+    .where(Complex.id == _COMPLEX_ID)
+)
+_CARD_OFFICE = select(ManagementOffice).where(ManagementOffice.complex_id == _COMPLEX_ID)
+_CARD_REPRESENTATIVES = (
+    select(Representative, Position.name)
+    .join(Position, Position.id == Representative.position_id)
+    .where(Representative.complex_id == _COMPLEX_ID)
+    .order_by(Position.sort_order, Representative.id)
+)
+_CARD_GROUPS = select(ResidentGroup).where(ResidentGroup.complex_id == _COMPLEX_ID).order_by(ResidentGroup.id)
+_CARD_PROJECTS = (
+    select(SupportProject)
+    .where(SupportProject.complex_id == _COMPLEX_ID)
+    .order_by(SupportProject.period_start.desc(), SupportProject.id)
+)
+_CARD_PHOTOS = select(func.count()).select_from(Photo).where(Photo.complex_id == _COMPLEX_ID)
+_CARD_GRANTS = (
+    select(
+        _GRANT_PROJECT.c.year,
+        _GRANT_PROJECT.c.name,
+        _GRANT_PROJECT.c.city_funds,
+        _GRANT_PROJECT.c.district_funds,
+        _GRANT_PROJECT.c.self_funds,
+    )
+    .where(_GRANT_PROJECT.c.complex_id == _COMPLEX_ID, _GRANT_PROJECT.c.sponsor == "housing")
+    .order_by(_GRANT_PROJECT.c.year.desc(), _GRANT_PROJECT.c.id.desc())
 )
 
 
@@ -176,13 +211,7 @@ class HousingRepository:
 
     async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
         """The card's head (one query): enough to decide whether the reader may open the rest."""
-        row = (
-            await self._session.execute(
-                select(Complex, AdminDong.name, AdminDong.short_name)
-                .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-                .where(Complex.id == complex_id)
-            )
-        ).first()
+        row = (await self._session.execute(_CARD_HEAD, {"complex_id": complex_id})).first()
         if row is None:
             return None
         c, dong_name, dong_short = row
@@ -225,32 +254,13 @@ class HousingRepository:
             detail = await self.load_complex_detail(complex_id)
             if detail is None:
                 return None
-        office_row = await self._session.scalar(
-            select(ManagementOffice).where(ManagementOffice.complex_id == complex_id)
-        )
-        rep_rows = await self._session.execute(
-            select(Representative, Position.name)
-            .join(Position, Position.id == Representative.position_id)
-            .where(Representative.complex_id == complex_id)
-            .order_by(Position.sort_order, Representative.id)
-        )
-        group_rows = await self._session.scalars(
-            select(ResidentGroup).where(ResidentGroup.complex_id == complex_id).order_by(ResidentGroup.id)
-        )
-        project_rows = await self._session.scalars(
-            select(SupportProject)
-            .where(SupportProject.complex_id == complex_id)
-            .order_by(SupportProject.period_start.desc(), SupportProject.id)
-        )
-        photo_count = await self._session.scalar(
-            select(func.count()).select_from(Photo).where(Photo.complex_id == complex_id)
-        )
-        g = _GRANT_PROJECT.c
-        grant_rows = await self._session.execute(
-            select(g.year, g.name, g.city_funds, g.district_funds, g.self_funds)
-            .where(g.complex_id == complex_id, g.sponsor == "housing")
-            .order_by(g.year.desc(), g.id.desc())
-        )
+        given = {"complex_id": complex_id}
+        office_row = await self._session.scalar(_CARD_OFFICE, given)
+        rep_rows = await self._session.execute(_CARD_REPRESENTATIVES, given)
+        group_rows = await self._session.scalars(_CARD_GROUPS, given)
+        project_rows = await self._session.scalars(_CARD_PROJECTS, given)
+        photo_count = await self._session.scalar(_CARD_PHOTOS, given)
+        grant_rows = await self._session.execute(_CARD_GRANTS, given)
         return ComplexSections(
             detail=detail,
             office=record_of(Office, office_row) if office_row else None,

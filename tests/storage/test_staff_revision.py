@@ -1,0 +1,56 @@
+"""The staff counter moves with every change to who may do what, in the writer's own transaction, and reads
+the same on SQLite's side connection as in a unit of work."""
+
+import itertools
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from storage.staff.revision import SqliteRevisionReader
+
+CHANGES = [
+    "INSERT INTO department (name) VALUES ('마을공동체과')",
+    "INSERT INTO staff (saeol_id, name, department_id, active, language, created_at, version) "
+    "SELECT 'kim01', '김', id, true, 'ko', '2026-12-05 00:00:00', 1 FROM department",
+    "INSERT INTO role_grant (staff_id, permission, granted_at) SELECT id, 'housing.read', '2026-12-05' FROM staff",
+    "INSERT INTO role_grant_dong (grant_id, admin_dong_id) "
+    "SELECT role_grant.id, admin_dong.id FROM role_grant, admin_dong",
+    "UPDATE staff SET active = false",
+    "DELETE FROM role_grant_dong",
+    "UPDATE department SET name = '마을공동체정책과'",
+    "DELETE FROM role_grant",
+]
+UNWATCHED = "UPDATE admin_dong SET short_name = '성수1'"
+
+
+async def test_every_change_to_staff_grants_scopes_and_departments_moves_the_counter(uow_factory):
+    async with uow_factory(write=True) as uow:
+        await uow._session.execute(
+            text("INSERT INTO admin_dong (name, short_name, sort_order) VALUES ('성수', '성', 0)")
+        )
+        await uow.commit()
+    seen = [await uow_factory.staff_revision()]
+    for statement in [*CHANGES, UNWATCHED]:
+        async with uow_factory(write=True) as uow:
+            await uow._session.execute(text(statement))
+            await uow.commit()
+        seen.append(await uow_factory.staff_revision())
+        async with uow_factory() as uow:
+            assert await uow.staff.staff_revision() == seen[-1]  # the side connection reads what a unit of work does
+    assert all(after > before for before, after in itertools.pairwise(seen[:-1])), seen
+    assert seen[-1] == seen[-2]  # a dong's short name is nobody's identity
+
+
+async def test_a_rolled_back_change_leaves_the_counter_alone(uow_factory):
+    before = await uow_factory.staff_revision()
+    async with uow_factory(write=True) as uow:
+        await uow._session.execute(text(CHANGES[0]))
+    assert await uow_factory.staff_revision() == before
+
+
+def test_sqlite_s_side_connection_reads_nothing_it_cannot(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    reader = SqliteRevisionReader(tmp_path / "없는.sqlite3")
+    assert reader.read() is None  # an empty new file has no counter: the caller reads it in a unit of work
+    assert "could not read the staff revision" in caplog.text
+    reader.close()
