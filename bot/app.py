@@ -60,7 +60,7 @@ class Runtime:
             close = getattr(self.sms_dispatch.gateway, "close", None)
             if close is not None:
                 await close()
-        self.uow.close()
+        await self.uow.close()
         await self.engine.dispose()
 
 

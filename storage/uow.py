@@ -31,7 +31,7 @@ from storage.staff.access import AdminRepository
 from storage.staff.administration import StaffAdminRepository
 from storage.staff.grants import GrantRepository
 from storage.staff.repository import StaffRepository
-from storage.staff.revision import SqliteRevisionReader
+from storage.staff.revision import RevisionReader
 
 
 class UnitOfWork:
@@ -126,7 +126,7 @@ class UnitOfWorkFactory:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         bind = session_factory.kw.get("bind")
-        self._revision = SqliteRevisionReader.for_url(bind.url) if bind is not None else None
+        self._revision = RevisionReader.for_url(bind.url) if bind is not None else None
 
     def __call__(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self._session_factory, write=write)
@@ -135,13 +135,13 @@ class UnitOfWorkFactory:
         """The counter every change to staff, grants, scopes and departments moves (migration 0020), read the
         cheapest way the engine allows (``storage.staff.revision``); None when there is no counter row."""
         if self._revision is not None:
-            revision = self._revision.read()
+            revision = await self._revision.read()
             if revision is not None:
                 return revision
         async with self() as uow:
             return await uow.staff.staff_revision()
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Let go of the side connection the counter is read on (the engine's own pool is the engine's)."""
         if self._revision is not None:
-            self._revision.close()
+            await self._revision.close()

@@ -122,8 +122,10 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
-    return UnitOfWorkFactory(create_session_factory(engine))
+async def uow_factory(engine: AsyncEngine) -> AsyncIterator[UnitOfWorkFactory]:
+    factory = UnitOfWorkFactory(create_session_factory(engine))
+    yield factory
+    await factory.close()
 
 
 @pytest.fixture

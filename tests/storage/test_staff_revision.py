@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-from storage.staff.revision import SqliteRevisionReader
+from storage.staff.revision import PostgresRevisionReader, SqliteRevisionReader
 
 CHANGES = [
     "INSERT INTO department (name) VALUES ('마을공동체과')",
@@ -49,8 +50,18 @@ async def test_a_rolled_back_change_leaves_the_counter_alone(uow_factory):
     assert await uow_factory.staff_revision() == before
 
 
-def test_sqlite_s_side_connection_reads_nothing_it_cannot(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+async def test_a_side_connection_that_cannot_read_rests_and_the_unit_of_work_reads(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
     reader = SqliteRevisionReader(tmp_path / "없는.sqlite3")
-    assert reader.read() is None  # an empty new file has no counter: the caller reads it in a unit of work
-    assert "could not read the staff revision" in caplog.text
-    reader.close()
+    assert await reader.read() is None  # an empty new file has no counter: the caller reads it in a unit of work
+    assert await reader.read() is None
+    assert caplog.text.count("could not read the staff revision") == 1  # once, then it rests
+    await reader.close()
+    refused = PostgresRevisionReader(make_url("postgresql+asyncpg://nobody@127.0.0.1:1/none"))
+    assert await refused.read() is None
+
+
+async def test_the_engines_reader_is_the_one_in_use(uow_factory, engine):
+    assert await uow_factory._revision.read() == await uow_factory.staff_revision()
+    assert type(uow_factory._revision).__name__.lower().startswith(engine.dialect.name[:6])
