@@ -63,6 +63,7 @@ from benchmarks.harness import (
     wait_idle,
     write_figures,
 )
+from benchmarks.startup import startup_seconds
 from bot.app import Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.demo_data.load import load_district
 from bot.demo_data.national import build_national_dataset
@@ -100,6 +101,7 @@ DB_SEARCH_MS = 2.0  # at 20,000 complexes
 DB_SEARCH_LARGE_MS = 10.0  # at 200,000 complexes (--complexes 200000)
 LARGE_REGISTRY = 200_000
 PEAK_RSS_MB = 150.0
+STARTUP_S = 2.0  # `dongne run` started → the first update answered
 
 
 @dataclass(frozen=True)
@@ -560,6 +562,11 @@ async def bot_phases(
             await stop_bot(app)
     result["load"] = load
     result["failed_bot_calls"] = failed
+    log(f"{kind}: start-up of `dongne run` in a new process, to the first update answered")
+    result["startup_s"] = await startup_seconds(
+        emulator, staff[0], TOKEN, runtime.settings.effective_database_url, terms[0]
+    )
+    phase_done("startup")
 
 
 # -- report -------------------------------------------------------------------------------------------
@@ -611,6 +618,11 @@ def targets(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
             bot_p95 <= LOAD_P95_VS_ECHO * echo_p95,
         ),
         (f"peak RSS ≤ {PEAK_RSS_MB:g} MB (bot phases)", f"{peak:.0f} MB", peak <= PEAK_RSS_MB),
+        (
+            f"start-up ≤ {STARTUP_S:g} s (process → first answer)",
+            f"{result['startup_s']:.2f} s",
+            result["startup_s"] <= STARTUP_S,
+        ),
     ]
 
 
@@ -656,6 +668,7 @@ def print_engine(result: dict[str, Any], cfg: Config) -> None:
     print(_row("(c) database: search_complexes", result["db"]["search"]))
     print(_row("(c) database: get_complex_card", result["db"]["card"]))
     print(_row("(c) database: staff.identify (gate, per update)", result["db"]["identify"]))
+    print(f"  {'(e) start-up: `dongne run` → first update answered':<46}{result['startup_s']:>16.2f} s")
     print()
     load = result["load"]
     print(

@@ -80,14 +80,13 @@ class HousingLookup:
         # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only
         # after the first query; a pii.view holder's unit of work is ready to write the audit entry.
         async with self._uow(write=can(actor, Permission.PII_VIEW)) as uow:
-            # Refused before any personal data is read; the card stays seven queries in all (with its open complaints).
+            # Refused before any personal data is read; the card is seven queries in all.
             detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
             sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
             assert sections is not None
             unmasked = covers_dong(actor, Permission.PII_VIEW, detail.admin_dong_id)
             writable = covers_dong(actor, Permission.HOUSING_WRITE, detail.admin_dong_id)
-            open_complaints = await uow.complaints.count_open(complex_id)
-            card = build_card(sections, masked=not unmasked, writable=writable, open_complaints=open_complaints)
+            card = build_card(sections, masked=not unmasked, writable=writable)
             if unmasked and card_has_personal_data(card):
                 await audit_personal_view(uow, self._clock, actor, complex_id, "complex_card")
                 await uow.commit()
@@ -110,7 +109,7 @@ def card_has_personal_data(card: ComplexCard) -> bool:
     )
 
 
-def build_card(sections: ComplexSections, *, masked: bool, writable: bool, open_complaints: int = 0) -> ComplexCard:
+def build_card(sections: ComplexSections, *, masked: bool, writable: bool) -> ComplexCard:
     """Apply the masking rule to every personal field of the card, once, here."""
 
     def phone(value: str | None) -> str | None:
@@ -167,6 +166,6 @@ def build_card(sections: ComplexSections, *, masked: bool, writable: bool, open_
         photo_count=sections.photo_count,
         personal_data_masked=masked,
         writable=writable,
-        open_complaints=open_complaints,
+        open_complaints=sections.open_complaints,
         community_grants=sections.community_grants,
     )

@@ -223,6 +223,7 @@ class ComplexSections:
     projects: tuple[SupportProjectRecord, ...]
     photo_count: int
     community_grants: tuple[CommunityGrant, ...] = ()
+    open_complaints: int = 0
 
 
 @dataclass(frozen=True, slots=True)

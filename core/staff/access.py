@@ -8,6 +8,7 @@ granting ``admin`` again does not revive a token left in some script."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import secrets
@@ -33,8 +34,14 @@ MAX_PASSWORD = 200
 SESSION_IDLE = timedelta(minutes=30)  # a forgotten browser in a shared office signs itself out
 SESSION_LONGEST = timedelta(hours=10)  # one working day, then sign in again
 TOKEN_NAME_LIMIT = 60
-# Spent on an unknown username too, so the reply time does not tell which usernames exist.
-_DUMMY_HASH = HASHER.hash("dongne-timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Spent on an unknown username too, so the reply time does not tell which usernames exist. Made at the
+    first sign-in, not at import: hashing takes argon2's 64 MiB and 0.1 s, which every process (the bot, each
+    CLI command) would otherwise pay at start-up."""
+    return HASHER.hash("dongne-timing-equaliser")
 
 
 class SignInRefused(DongneError):
@@ -142,7 +149,7 @@ class AdminAccess:
                 await uow.commit()
                 raise throttled
             await uow.commit()
-        verified = await password_matches(stored or _DUMMY_HASH, password) and stored is not None
+        verified = await password_matches(stored or _dummy_hash(), password) and stored is not None
         rehashed = None
         if verified and stored is not None and HASHER.check_needs_rehash(stored):
             rehashed = await asyncio.to_thread(HASHER.hash, password)

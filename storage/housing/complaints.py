@@ -22,7 +22,7 @@ from storage.paging import TOTAL, paged
 from storage.reference.models import AdminDong
 from storage.staff.models import Staff
 
-_OPEN = [state.value for state in OPEN_COMPLAINT_STATES]
+OPEN_STATES = [state.value for state in OPEN_COMPLAINT_STATES]
 _ASSIGNEE = aliased(Staff, name="assignee")
 _CREATOR = aliased(Staff, name="creator")
 _UPDATER = aliased(Staff, name="updater")
@@ -106,7 +106,7 @@ class ComplaintRepository:
             .where(
                 Complaint.id.in_(complaint_ids),
                 Complaint.assignee_id == from_assignee,
-                Complaint.state.in_(_OPEN),
+                Complaint.state.in_(OPEN_STATES),
             )
             .values(assignee_id=to_assignee, version=Complaint.version + 1, updated_at=at, updated_by_id=by)
         )
@@ -116,7 +116,7 @@ class ComplaintRepository:
         count = await self._session.scalar(
             select(func.count())
             .select_from(Complaint)
-            .where(Complaint.complex_id == complex_id, Complaint.state.in_(_OPEN))
+            .where(Complaint.complex_id == complex_id, Complaint.state.in_(OPEN_STATES))
         )
         return int(count or 0)
 
@@ -141,7 +141,7 @@ class ComplaintRepository:
         if complex_id is not None:
             conditions.append(Complaint.complex_id == complex_id)
         if open_only:
-            conditions.append(Complaint.state.in_(_OPEN))
+            conditions.append(Complaint.state.in_(OPEN_STATES))
         if received_before is not None:
             conditions.append(Complaint.received_on < received_before)
         condition = and_(True, *conditions)
@@ -155,7 +155,7 @@ class ComplaintRepository:
     ) -> list[ComplaintListItem]:
         """Every open complaint received before ``before`` (in ``admin_dong_ids``; None: every dong), by the
         complex's dong, then oldest first: what a daily reminder tells each dong's housing staff about."""
-        conditions: list[ColumnElement[bool]] = [Complaint.state.in_(_OPEN), Complaint.received_on < before]
+        conditions: list[ColumnElement[bool]] = [Complaint.state.in_(OPEN_STATES), Complaint.received_on < before]
         if admin_dong_ids is not None:
             conditions.append(Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
         rows = (

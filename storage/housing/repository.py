@@ -27,7 +27,9 @@ from core.housing.values import (
 from core.values import AdminDong as AdminDongValue
 from storage.audit.models import AuditEntry
 from storage.columns import record_of
+from storage.housing.complaints import OPEN_STATES
 from storage.housing.models import (
+    Complaint,
     Complex,
     ManagementOffice,
     Photo,
@@ -79,7 +81,14 @@ _CARD_PROJECTS = (
     .where(SupportProject.complex_id == _COMPLEX_ID)
     .order_by(SupportProject.period_start.desc(), SupportProject.id)
 )
-_CARD_PHOTOS = select(func.count()).select_from(Photo).where(Photo.complex_id == _COMPLEX_ID)
+# Both counts in one statement: each statement costs its round trips (on SQLite, hops to aiosqlite's thread).
+_CARD_COUNTS = select(
+    select(func.count()).select_from(Photo).where(Photo.complex_id == _COMPLEX_ID).scalar_subquery(),
+    select(func.count())
+    .select_from(Complaint)
+    .where(Complaint.complex_id == _COMPLEX_ID, Complaint.state.in_(OPEN_STATES))
+    .scalar_subquery(),
+)
 _CARD_GRANTS = (
     select(
         _GRANT_PROJECT.c.year,
@@ -248,8 +257,8 @@ class HousingRepository:
         self, complex_id: int, *, detail: ComplexDetail | None = None
     ) -> ComplexSections | None:
         """The whole card in seven queries, however many sections a complex has (the village community's
-        housing-call projects for it among them); six when the caller already read the head with
-        ``load_complex_detail``."""
+        housing-call projects and the open complaints among them); six when the caller already read the head
+        with ``load_complex_detail``."""
         if detail is None:
             detail = await self.load_complex_detail(complex_id)
             if detail is None:
@@ -259,7 +268,7 @@ class HousingRepository:
         rep_rows = await self._session.execute(_CARD_REPRESENTATIVES, given)
         group_rows = await self._session.scalars(_CARD_GROUPS, given)
         project_rows = await self._session.scalars(_CARD_PROJECTS, given)
-        photo_count = await self._session.scalar(_CARD_PHOTOS, given)
+        photo_count, open_complaints = (await self._session.execute(_CARD_COUNTS, given)).one()
         grant_rows = await self._session.execute(_CARD_GRANTS, given)
         return ComplexSections(
             detail=detail,
@@ -268,6 +277,7 @@ class HousingRepository:
             groups=tuple(record_of(GroupRecord, g) for g in group_rows),
             projects=tuple(record_of(SupportProjectRecord, p) for p in project_rows),
             photo_count=int(photo_count or 0),
+            open_complaints=int(open_complaints or 0),
             community_grants=tuple(CommunityGrant(*row) for row in grant_rows),
         )
 
