@@ -109,6 +109,6 @@ async def test_an_unreachable_bot_api_is_one_line_naming_the_setting(tmp_path):
     assert code == 0, err
     api = f"http://127.0.0.1:{free_port()}"
     code, _, err = await run_command(tmp_path, "run", DONGNE_BOT_TOKEN=TOKEN, DONGNE_TELEGRAM_API_URL=api)
-    assert code == 2
+    assert code == 2, err
     line = one_line(err)
     assert "DONGNE_TELEGRAM_API_URL" in line and api in line
