@@ -19,6 +19,7 @@ from pathlib import Path
 from benchmarks.harness import Actor
 from bot.emulator import BotApiEmulator
 
+CHECKOUT = Path(__file__).resolve().parents[1]
 RUN = "from bot.cli import main; raise SystemExit(main(['run']))"
 STARTUP_TIMEOUT = 60.0
 
@@ -32,6 +33,8 @@ def _free_port() -> int:
 async def startup_seconds(emulator: BotApiEmulator, actor: Actor, token: str, database_url: str, term: str) -> float:
     """Seconds from starting the process to the reply to ``/complex term`` sent just before it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
+    # The checkout this benchmark runs from, not whatever an installed dongne would import.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory(prefix="dongne-startup-") as data_dir:
         env.update(
             DONGNE_BOT_TOKEN=token,

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from bot.app import Runtime
 from bot.console import complain, explain, say
-from bot.demo import run_demo
-from bot.demo_data import load_demo_district
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
@@ -37,6 +35,10 @@ PASSWORD_TRIES = 3
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
+        # The demo's emulator and data generators load only for the demo, not with every command (`dongne run`'s
+        # start-up among them).
+        from bot.demo import run_demo
+
         code: int = await run_demo(settings, seed=args.seed, language="en" if args.english else "ko", pii=args.pii)
         return code
     async with opened_runtime(settings) as runtime:
@@ -70,6 +72,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _demo_data(args: argparse.Namespace, runtime: Runtime) -> int:
     """Demo data goes into an empty database only; a database that is not is refused in one line, exit 2."""
+    from bot.demo_data import load_demo_district  # as for the demo, loaded only when asked for
+
     try:
         summary = await load_demo_district(runtime.uow, runtime.services.clock, seed=args.seed)
     except DuplicateStaff as error:  # real staff hold Saeol IDs the demo's staff would get

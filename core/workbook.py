@@ -11,7 +11,12 @@ LibreOffice open it as text, and editing it keeps it text. Numbers and dates sta
 number, not text).
 
 Every book is written in openpyxl's write-only mode: rows stream to the file as they come, so an export of
-100,000 rows never holds them all in memory, and the small ones pay nothing for it."""
+100,000 rows never holds them all in memory, and the small ones pay nothing for it.
+
+openpyxl (and numpy, which it imports) is loaded with the first book, not with this module: every process
+imports the services, and most (the bot between exports, each CLI command) never write a book; that is
+0.15 s of start-up and about 25 MB (benchmarks/README.md). Styles are therefore plain values here, made
+openpyxl's own when a sheet first writes a cell in them."""
 
 from __future__ import annotations
 
@@ -24,29 +29,21 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from io import BytesIO
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.datavalidation import DataValidation
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
     "CELL_LIMIT",
     "FORMULA_TRIGGERS",
-    "Alignment",
-    "Border",
     "CellStyle",
     "Column",
     "ExportBook",
-    "Font",
     "Kind",
-    "PatternFill",
     "Row",
-    "Side",
     "Styled",
     "Table",
     "cell_text",
@@ -61,17 +58,42 @@ CELL_LIMIT = 32_000
 # Excel's rules for a sheet's name: at most 31 characters, none of []:*?/\
 SHEET_TITLE_LIMIT = 31
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# The control characters a cell may not hold (openpyxl's own rule, ILLEGAL_CHARACTERS_RE, without loading it).
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 CellValue = str | int | float | Decimal | date | datetime | time | None
 
 
 @dataclass(frozen=True, slots=True)
 class CellStyle:
-    font: Font | None = None
-    fill: PatternFill | None = None
-    alignment: Alignment | None = None
-    border: Border | None = None
+    """How a cell looks, as plain values (colours as RRGGBB)."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    color: str | None = None
+    fill: str | None = None  # a solid background
+    framed: bool = False  # a thin grey line around the cell
+    horizontal: str | None = None
+    vertical: str | None = None
+    wrap: bool = False
     number_format: str | None = None
+
+    def apply(self, cell: Cell) -> None:
+        """Give an openpyxl cell this look."""
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        if self.bold or self.italic or self.size is not None or self.color is not None:
+            cell.font = Font(bold=self.bold, italic=self.italic, size=self.size, color=self.color)
+        if self.fill is not None:
+            cell.fill = PatternFill("solid", fgColor=self.fill)
+        if self.framed:
+            thin = Side(style="thin", color=FRAME_COLOR)
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if self.horizontal is not None or self.vertical is not None or self.wrap:
+            cell.alignment = Alignment(horizontal=self.horizontal, vertical=self.vertical, wrap_text=self.wrap)
+        if self.number_format is not None:
+            cell.number_format = self.number_format
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +106,7 @@ class Styled:
 
 def cell_text(text: str) -> str:
     """What a cell may hold: no control characters (they make the file unreadable), at most Excel's limit."""
-    clean = str(ILLEGAL_CHARACTERS_RE.sub("", text))
+    clean = str(ILLEGAL_CHARACTERS.sub("", text))
     return clean if len(clean) <= CELL_LIMIT else clean[: CELL_LIMIT - 1] + "…"
 
 
@@ -101,16 +123,20 @@ class Sheet:
         self._sheet = sheet
         # Setting a cell's font, fill, border... hashes each into the book's style tables: 2 ms a row of seven
         # styled cells. A style's indexes are the same for every cell, so they are worked out once per style.
-        self._arrays: dict[int, tuple[CellStyle, StyleArray]] = {}
+        self._arrays: dict[CellStyle, StyleArray] = {}
 
     def widths(self, widths: Iterable[float]) -> None:
         """Column widths in characters, from column A on."""
+        from openpyxl.utils import get_column_letter
+
         for column, width in enumerate(widths, start=1):
             self._sheet.column_dimensions[get_column_letter(column)].width = width
 
     def pick_from(self, cells: str, source: str) -> None:
         """Cells ``cells`` (A1:A10 style) offer the values in ``source`` (a range) as a drop-down and refuse
         others when typed in Excel or LibreOffice."""
+        from openpyxl.worksheet.datavalidation import DataValidation
+
         validation = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False)
         validation.add(cells)
         self._sheet.data_validations.append(validation)
@@ -134,6 +160,8 @@ class Sheet:
         self._sheet.append([self._cell(value) for value in row])
 
     def _cell(self, given: CellValue | Styled) -> CellValue | Cell:
+        from openpyxl.cell import WriteOnlyCell
+
         value, style = (given.value, given.style) if isinstance(given, Styled) else (given, None)
         if isinstance(value, str):
             value = cell_text(value)
@@ -147,25 +175,16 @@ class Sheet:
         if isinstance(value, str):
             cell.data_type = "s"  # openpyxl made a formula of a text starting with "="
             cell.quotePrefix = value.startswith(FORMULA_TRIGGERS)
-        known = self._arrays.get(id(style))
-        if known is not None and known[0] is style:
+        known = self._arrays.get(style)
+        if known is not None:
             quoted = cell.quotePrefix
-            cell._style = copy(known[1])
+            cell._style = copy(known)
             cell.quotePrefix = quoted
             return cell
-        if style.font is not None:
-            cell.font = style.font
-        if style.fill is not None:
-            cell.fill = style.fill
-        if style.alignment is not None:
-            cell.alignment = style.alignment
-        if style.border is not None:
-            cell.border = style.border
-        if style.number_format is not None:
-            cell.number_format = style.number_format
+        style.apply(cell)
         array = copy(cell._style)
         array.quotePrefix = 0
-        self._arrays[id(style)] = (style, array)
+        self._arrays[style] = array
         return cell
 
 
@@ -173,10 +192,9 @@ class Sheet:
 # Every export is a table laid out the same way, modelled on 벤치마킹 통계: a title, a caption ending in
 # 작성 일시, any notes, an empty row, then a bold framed header that stays in view and is printed on each page.
 
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = "DCE6F1"
+TOTAL_FILL = "F2F2F2"
+FRAME_COLOR = "A6A6A6"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -185,12 +203,10 @@ MIN_COLUMN_WIDTH = 8
 PICKED_ROWS = 10_000  # rows under a header whose cells offer a column's drop-down
 # A fitted column stops here; a longer text is cut off on screen (wrap it instead) but whole in the cell.
 MAX_COLUMN_WIDTH = 60
-TITLE_STYLE = CellStyle(font=Font(bold=True, size=14))
-CAPTION_STYLE = CellStyle(font=Font(color="595959"))
-NO_DATA_STYLE = CellStyle(font=Font(italic=True, color="757575"))
-HEADER_STYLE = CellStyle(
-    font=Font(bold=True), fill=HEADER_FILL, border=BORDER, alignment=Alignment(horizontal="center", vertical="center")
-)
+TITLE_STYLE = CellStyle(bold=True, size=14)
+CAPTION_STYLE = CellStyle(color="595959")
+NO_DATA_STYLE = CellStyle(italic=True, color="757575")
+HEADER_STYLE = CellStyle(bold=True, fill=HEADER_FILL, framed=True, horizontal="center", vertical="center")
 
 
 class Kind(StrEnum):
@@ -243,17 +259,13 @@ def _shown(value: CellValue, kind: Kind) -> str:
 
 
 def _body_style(kind: Kind, *, total: bool) -> CellStyle:
-    if kind is Kind.WRAP:
-        alignment: Alignment | None = Alignment(wrap_text=True, vertical="top")
-    elif kind is Kind.TEXT:
-        alignment = Alignment(horizontal="left")
-    else:
-        alignment = None
     return CellStyle(
-        font=Font(bold=True) if total else None,
+        bold=total,
         fill=TOTAL_FILL if total else None,
-        border=BORDER,
-        alignment=alignment,
+        framed=True,
+        horizontal="left" if kind is Kind.TEXT else None,
+        vertical="top" if kind is Kind.WRAP else None,
+        wrap=kind is Kind.WRAP,
         number_format=_FORMATS.get(kind),
     )
 
@@ -297,7 +309,9 @@ class ExportBook:
     def __init__(
         self, *, title: str | None = None, created: datetime | None = None, created_label: str | None = None
     ) -> None:
-        self._book = Workbook(write_only=True)
+        from openpyxl import Workbook
+
+        self._book: Any = Workbook(write_only=True)
         self._book.properties.creator = "Dongne"
         self._lists: dict[str, str] = {}  # a list's name -> the range holding its values
         self._title = title
@@ -319,6 +333,8 @@ class ExportBook:
     def lists(self, title: str, lists: dict[str, Sequence[str]], *, hidden: bool = True) -> None:
         """A sheet of value lists, one per column under its name, that a table's ``Column.choices`` names;
         hidden by default (a drop-down shows its values). Write it before the tables that use it."""
+        from openpyxl.utils import get_column_letter, quote_sheetname
+
         sheet = self.sheet(title)
         names = list(lists)
         sheet.append([Styled(name, HEADER_STYLE) for name in names])
@@ -350,6 +366,8 @@ class ExportBook:
         of a landscape printout one page wide. With ``fit`` each column without a width is as wide as its
         widest cell (the rows are read first); a streamed table passes ``fit=False`` and appends its rows to
         the returned ``Table``. ``empty`` is written under the header when there are no rows."""
+        from openpyxl.utils import get_column_letter
+
         body = list(rows) if fit else []
         sheet = self.sheet(name)
         widths: list[float] = []

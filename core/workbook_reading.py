@@ -24,9 +24,6 @@ from io import BytesIO
 from itertools import zip_longest
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
 from core.errors import InvalidInput
 
 MAX_BYTES = 20 * 1024 * 1024  # as Telegram lets a bot download; an office's ledger is a few megabytes
@@ -76,6 +73,8 @@ class WorkbookReader:
         self._max_rows = MAX_ROWS if max_rows is None else max_rows
         self._formulas = _check_container(content, file_name)
         try:
+            from openpyxl import load_workbook  # loaded with the first file read, as core.workbook says why
+
             self._book = load_workbook(BytesIO(content), read_only=True, data_only=False)
             # Saved values come from a second reader only when some sheet holds formulas.
             self._saved = load_workbook(BytesIO(content), read_only=True, data_only=True) if self._formulas else None
@@ -146,6 +145,8 @@ class WorkbookReader:
 
     @staticmethod
     def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
         if not isinstance(sheet, ReadOnlyWorksheet):  # a chart sheet has no cells
             return iter(())
         sheet.reset_dimensions()  # some writers save a wrong <dimension>; read what is there instead
