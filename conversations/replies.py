@@ -115,8 +115,9 @@ async def acknowledgements() -> AsyncIterator[None]:
         yield
     finally:
         _acknowledging.reset(token)
-        if pending:
-            await asyncio.gather(*pending)
+        for outcome in await asyncio.gather(*pending, return_exceptions=True):
+            if isinstance(outcome, Exception):  # the update's own work is done; its acknowledgement only failed
+                log.error("answering a button press failed", exc_info=outcome)
 
 
 async def answer(
