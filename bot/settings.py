@@ -29,9 +29,9 @@ class Settings(BaseSettings):
     persistence_interval: float = Field(default=2.0, gt=0, le=60)
     # Updates processed at once across all staff; each chat/user is still handled one at a time.
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
-    # Database connections the process keeps (and as many more at a peak): enough that updates at once rarely
-    # queue for one (benchmarks/README.md), few enough for PostgreSQL's max_connections (100) beside the CLI.
-    database_pool_size: int = Field(default=20, ge=1, le=200)
+    # Database connections the process keeps (and as many more at a peak); unset, the engine's own default
+    # (storage.db: 5 on SQLite, 20 on PostgreSQL, whose max_connections (100) must hold twice this and the CLI's).
+    database_pool_size: int | None = Field(default=None, ge=1, le=200)
     # Telegram's documented flood limit for a bot's messages across all chats; 0 leaves pacing to Telegram's
     # own 429 answers, which the bot waits out either way.
     telegram_messages_per_second: float = Field(default=30.0, ge=0, le=1000)

@@ -33,6 +33,7 @@ def test_defaults_work_offline_on_sqlite(monkeypatch, tmp_path):
         ("DONGNE_PERSISTENCE_INTERVAL", "soon"),
         ("DONGNE_ADMIN_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
         ("DONGNE_ADMIN_TRUSTED_PROXIES", "10.0.0.1/24"),
+        ("DONGNE_DATABASE_POOL_SIZE", "0"),
     ],
 )
 def test_a_malformed_setting_is_named(monkeypatch, tmp_path, variable, value):
@@ -66,3 +67,14 @@ def test_trusted_proxies_are_a_comma_separated_list_of_addresses_and_networks(mo
         ip_network("192.168.10.0/24"),
         ip_network("::1"),
     )
+
+
+def test_the_pool_is_the_engines_own_unless_the_operator_sizes_it(monkeypatch, tmp_path):
+    from bot.app import build_runtime
+
+    monkeypatch.chdir(tmp_path)
+    sqlite = build_runtime(load_settings())
+    assert sqlite.engine.pool.size() == 5  # storage.db.SQLITE_POOL_SIZE: a thread and a page cache each
+    monkeypatch.setenv("DONGNE_DATABASE_POOL_SIZE", "12")
+    sized = build_runtime(load_settings())
+    assert sized.engine.pool.size() == 12
