@@ -90,7 +90,7 @@ class CommunityImport:
     ) -> ImportReport:
         """The dry run: nothing is written. ``max_rows`` lifts the reader's row limit (the operator's CLI)."""
         require(actor, Permission.COMMUNITY_WRITE)
-        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
+        with await asyncio.to_thread(WorkbookReader, content, file_name, max_rows=max_rows) as reader:
             async with self._uow() as uow:
                 report, _ = await _Run(actor, uow, self._clock, lang).plan(reader, file_name)
         return report
@@ -108,7 +108,7 @@ class CommunityImport:
         """Load the file whole, or nothing when it has a problem (``applied`` False) or, with ``expected``, when
         the records are no longer as the dry run saw them."""
         require(actor, Permission.COMMUNITY_WRITE)
-        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
+        with await asyncio.to_thread(WorkbookReader, content, file_name, max_rows=max_rows) as reader:
             async with self._uow(write=True) as uow:
                 # One import at a time, and no chat edit in between: the plan's "not there yet" stays true.
                 await uow.community_import.lock_records()
@@ -125,10 +125,6 @@ class CommunityImport:
 
     def problems_workbook(self, report: ImportReport, lang: str) -> bytes:
         return problems_workbook(report, lang, self._clock.local())
-
-
-def _reader(content: bytes, file_name: str, max_rows: int | None) -> WorkbookReader:
-    return WorkbookReader(content, file_name, max_rows=max_rows)
 
 
 class _Run:

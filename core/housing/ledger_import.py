@@ -53,7 +53,7 @@ class LedgerImport:
     ) -> ImportReport:
         """The dry run: nothing is written. ``max_rows`` lifts the reader's row limit (the operator's CLI)."""
         require(actor, Permission.HOUSING_WRITE)
-        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
+        with await asyncio.to_thread(WorkbookReader, content, file_name, max_rows=max_rows) as reader:
             async with self._uow() as uow:
                 return await ImportRun(actor, uow, self._clock, lang, write=False).run(reader, file_name)
 
@@ -70,7 +70,7 @@ class LedgerImport:
         """Load the file whole, or nothing when it has a problem (``applied`` False) or, with ``expected``, when
         the ledger is no longer as the dry run saw it."""
         require(actor, Permission.HOUSING_WRITE)
-        with await asyncio.to_thread(_reader, content, file_name, max_rows) as reader:
+        with await asyncio.to_thread(WorkbookReader, content, file_name, max_rows=max_rows) as reader:
             async with self._uow(write=True) as uow:
                 await uow.bulk.lock_complexes()  # one import at a time, and no complex edited meanwhile
                 run = ImportRun(actor, uow, self._clock, lang, write=True)
@@ -87,7 +87,3 @@ class LedgerImport:
     def problems_workbook(self, report: ImportReport, lang: str) -> bytes:
         """The report's problems (and notices) as a workbook, for a list too long for a message."""
         return problems_workbook(report, lang, self._clock.local())
-
-
-def _reader(content: bytes, file_name: str, max_rows: int | None) -> WorkbookReader:
-    return WorkbookReader(content, file_name, max_rows=max_rows)
