@@ -67,6 +67,16 @@ class Complex(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class ComplexNameGram(Base):
+    """Every piece of one, two or three letters of a complex's ``name_key``, so a search by part of a name
+    looks up the complexes holding its pieces instead of reading every name (migration 0021). Triggers on
+    ``complex`` keep it, whichever process writes; nothing in Python writes it."""
+
+    __tablename__ = "complex_name_gram"
+    gram: Mapped[str] = mapped_column(String(3), primary_key=True)
+    complex_id: Mapped[int] = mapped_column(ForeignKey("complex.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class ManagementOffice(Base):
     """관리사무소 and its chief (관리소장)."""
 

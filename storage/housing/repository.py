@@ -38,6 +38,7 @@ from storage.housing.models import (
     ResidentGroup,
     SupportProject,
 )
+from storage.housing.name_search import name_contains
 from storage.paging import TOTAL, paged
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
@@ -111,7 +112,7 @@ class HousingRepository:
     ) -> tuple[list[ComplexSummary], int]:
         """Complexes whose name contains the fragment, by name; and how many match in all. With
         ``admin_dong_ids``, only complexes in those dongs (a reader's scope); None means every dong."""
-        condition: ColumnElement[bool] = Complex.name_key.contains(name_key(fragment), autoescape=True)
+        condition = name_contains(name_key(fragment))
         if admin_dong_ids is not None:
             condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
         return await self._page(condition, offset=offset, limit=limit)
