@@ -141,6 +141,8 @@ def build_application(
         .base_file_url(f"{api_root}/file/bot")
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
+        .connection_pool_size(settings.telegram_connections)
+        .pool_timeout(settings.telegram_pool_timeout)
         .concurrent_updates(
             PerConversationUpdateProcessor(settings.max_concurrent_updates, on_handled=on_update_handled)
         )

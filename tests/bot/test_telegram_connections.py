@@ -1,0 +1,29 @@
+"""The bot keeps a few connections to the Bot API for sending: httpx checks every idle connection before each
+request, so a pool grown to the updates in hand cost a third of the bot's CPU under load (benchmarks/README.md,
+issue 17). The operator may size it."""
+
+from dataclasses import replace
+
+from bot.app import build_application
+from bot.settings import load_settings
+from tests.bot.conftest import TOKEN
+
+
+def _pool(app):
+    # PTB keeps the httpx client's arguments; there is no public reader of the limits it was built with.
+    request = app.bot.request
+    return request._client_kwargs["limits"].max_connections, request._client_kwargs["timeout"].pool
+
+
+def test_the_bot_sends_over_eight_connections_unless_the_operator_sizes_it(
+    monkeypatch, tmp_path, bot_runtime, emulator
+):
+    monkeypatch.chdir(tmp_path)
+    assert (load_settings().telegram_connections, load_settings().telegram_pool_timeout) == (8, 10.0)
+    assert _pool(build_application(bot_runtime, token=TOKEN, api_root=emulator.api_root)) == (8, 10.0)
+
+    monkeypatch.setenv("DONGNE_TELEGRAM_CONNECTIONS", "3")
+    monkeypatch.setenv("DONGNE_TELEGRAM_POOL_TIMEOUT", "4.5")
+    sized = replace(bot_runtime, settings=load_settings())
+
+    assert _pool(build_application(sized, token=TOKEN, api_root=emulator.api_root)) == (3, 4.5)
