@@ -3,40 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, column, func, or_, select, table, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.housing.values import (
-    CommunityGrant,
     ComplexDetail,
     ComplexSections,
     ComplexSummary,
     GeoPoint,
-    GroupRecord,
-    Office,
     PlacedComplex,
     RepresentativeMatch,
-    RepresentativeRecord,
-    SupportProjectRecord,
     TermEnding,
     UnlicensedManager,
 )
 from core.values import AdminDong as AdminDongValue
 from storage.audit.models import AuditEntry
 from storage.columns import record_of
-from storage.housing.complaints import OPEN_STATES
+from storage.housing.card_sections import COMPLEX_ID, card_sections_statement, read_card_sections
 from storage.housing.models import (
-    Complaint,
     Complex,
     ManagementOffice,
-    Photo,
     ReminderDay,
     Representative,
-    ResidentGroup,
-    SupportProject,
 )
 from storage.housing.name_search import name_contains
 from storage.paging import TOTAL, paged
@@ -63,44 +55,29 @@ _SUMMARY_COLUMNS = (
 
 # The card's statements, built once: it is the most read screen, and building a statement costs more than
 # SQLAlchemy's cache saves in compiling it (benchmarks/README.md).
-_COMPLEX_ID: BindParameter[int] = bindparam("complex_id")
+_COMPLEX_ID = COMPLEX_ID
 _CARD_HEAD = (
     select(Complex, AdminDong.name, AdminDong.short_name)
     .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
     .where(Complex.id == _COMPLEX_ID)
 )
-_CARD_OFFICE = select(ManagementOffice).where(ManagementOffice.complex_id == _COMPLEX_ID)
-_CARD_REPRESENTATIVES = (
-    select(Representative, Position.name)
-    .join(Position, Position.id == Representative.position_id)
-    .where(Representative.complex_id == _COMPLEX_ID)
-    .order_by(Position.sort_order, Representative.id)
-)
-_CARD_GROUPS = select(ResidentGroup).where(ResidentGroup.complex_id == _COMPLEX_ID).order_by(ResidentGroup.id)
-_CARD_PROJECTS = (
-    select(SupportProject)
-    .where(SupportProject.complex_id == _COMPLEX_ID)
-    .order_by(SupportProject.period_start.desc(), SupportProject.id)
-)
-# Both counts in one statement: each statement costs its round trips (on SQLite, hops to aiosqlite's thread).
-_CARD_COUNTS = select(
-    select(func.count()).select_from(Photo).where(Photo.complex_id == _COMPLEX_ID).scalar_subquery(),
-    select(func.count())
-    .select_from(Complaint)
-    .where(Complaint.complex_id == _COMPLEX_ID, Complaint.state.in_(OPEN_STATES))
-    .scalar_subquery(),
-)
-_CARD_GRANTS = (
-    select(
-        _GRANT_PROJECT.c.year,
-        _GRANT_PROJECT.c.name,
-        _GRANT_PROJECT.c.city_funds,
-        _GRANT_PROJECT.c.district_funds,
-        _GRANT_PROJECT.c.self_funds,
-    )
-    .where(_GRANT_PROJECT.c.complex_id == _COMPLEX_ID, _GRANT_PROJECT.c.sponsor == "housing")
-    .order_by(_GRANT_PROJECT.c.year.desc(), _GRANT_PROJECT.c.id.desc())
-)
+# The community's housing-call projects of the complex, for the card (its table is named, not imported).
+_CARD_GRANTS = select(
+    _GRANT_PROJECT.c.id,
+    _GRANT_PROJECT.c.year,
+    _GRANT_PROJECT.c.name,
+    _GRANT_PROJECT.c.city_funds,
+    _GRANT_PROJECT.c.district_funds,
+    _GRANT_PROJECT.c.self_funds,
+).where(_GRANT_PROJECT.c.complex_id == _COMPLEX_ID, _GRANT_PROJECT.c.sponsor == "housing")
+_CARD_SECTIONS: dict[str, Select[Any]] = {}  # per dialect, built at the first card
+
+
+def _card_sections(dialect: str) -> Select[Any]:
+    statement = _CARD_SECTIONS.get(dialect)
+    if statement is None:
+        statement = _CARD_SECTIONS[dialect] = card_sections_statement(dialect, _CARD_GRANTS)
+    return statement
 
 
 class HousingRepository:
@@ -257,30 +234,17 @@ class HousingRepository:
     async def load_complex_sections(
         self, complex_id: int, *, detail: ComplexDetail | None = None
     ) -> ComplexSections | None:
-        """The whole card in seven queries, however many sections a complex has (the village community's
-        housing-call projects and the open complaints among them); six when the caller already read the head
-        with ``load_complex_detail``."""
+        """The whole card in two statements, however many sections a complex has (the village community's
+        housing-call projects and the open complaints among them): the head, then every section at once
+        (``storage.housing.card_sections``); one when the caller already read the head with
+        ``load_complex_detail``."""
         if detail is None:
             detail = await self.load_complex_detail(complex_id)
             if detail is None:
                 return None
-        given = {"complex_id": complex_id}
-        office_row = await self._session.scalar(_CARD_OFFICE, given)
-        rep_rows = await self._session.execute(_CARD_REPRESENTATIVES, given)
-        group_rows = await self._session.scalars(_CARD_GROUPS, given)
-        project_rows = await self._session.scalars(_CARD_PROJECTS, given)
-        photo_count, open_complaints = (await self._session.execute(_CARD_COUNTS, given)).one()
-        grant_rows = await self._session.execute(_CARD_GRANTS, given)
-        return ComplexSections(
-            detail=detail,
-            office=record_of(Office, office_row) if office_row else None,
-            representatives=tuple(record_of(RepresentativeRecord, r, position=position) for r, position in rep_rows),
-            groups=tuple(record_of(GroupRecord, g) for g in group_rows),
-            projects=tuple(record_of(SupportProjectRecord, p) for p in project_rows),
-            photo_count=int(photo_count or 0),
-            open_complaints=int(open_complaints or 0),
-            community_grants=tuple(CommunityGrant(*row) for row in grant_rows),
-        )
+        statement = _card_sections(self._session.get_bind().dialect.name)
+        row = (await self._session.execute(statement, {"complex_id": complex_id})).one()
+        return ComplexSections(detail=detail, **read_card_sections(row))
 
     async def complexes_in_box(
         self, south: float, north: float, west: float, east: float, *, admin_dong_ids: frozenset[int] | None = None
