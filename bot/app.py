@@ -23,6 +23,7 @@ from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
 from bot.settings import Settings
+from bot.telegram_request import AiohttpRequest
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.reports import INBOX, ReportInbox
 from bot.ums.wiring import build_sms_dispatch, secret_of
@@ -141,8 +142,8 @@ def build_application(
         .base_file_url(f"{api_root}/file/bot")
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
-        .connection_pool_size(settings.telegram_connections)
-        .pool_timeout(settings.telegram_pool_timeout)
+        .request(AiohttpRequest(connections=settings.telegram_connections, pool_timeout=settings.telegram_pool_timeout))
+        .get_updates_request(AiohttpRequest(connections=1, pool_timeout=settings.telegram_pool_timeout))
         .concurrent_updates(
             PerConversationUpdateProcessor(settings.max_concurrent_updates, on_handled=on_update_handled)
         )

@@ -6,13 +6,14 @@ from dataclasses import replace
 
 from bot.app import build_application
 from bot.settings import load_settings
+from bot.telegram_request import AiohttpRequest
 from tests.bot.conftest import TOKEN
 
 
 def _pool(app):
-    # PTB keeps the httpx client's arguments; there is no public reader of the limits it was built with.
     request = app.bot.request
-    return request._client_kwargs["limits"].max_connections, request._client_kwargs["timeout"].pool
+    assert isinstance(request, AiohttpRequest)
+    return request.connections, request.pool_timeout
 
 
 def test_the_bot_sends_over_eight_connections_unless_the_operator_sizes_it(
