@@ -4,7 +4,8 @@ Sending is most of the bot's own CPU per update (benchmarks/README.md, issue 17)
 through anyio's cancel scopes and locks and checks each idle connection with a system call, where aiohttp's
 client (already the admin endpoint's and the UMS client's library) parses in C. PTB lets a bot bring its own
 ``BaseRequest``; this one sends what ``HTTPXRequest`` sends (form fields, or multipart with the files) and
-raises the same errors (``TimedOut``, ``NetworkError``), so nothing above it changes.
+raises the same errors (``TimedOut``, ``NetworkError``), so nothing above it changes. Parameters go as one JSON
+object of the values PTB would put in form fields; files as multipart, as PTB sends them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 5.0
 WRITE_TIMEOUT = 5.0
 MEDIA_WRITE_TIMEOUT = 20.0
+_JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -75,7 +77,6 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
-        fields = request_data.json_parameters if request_data else None
         read = _given(read_timeout, READ_TIMEOUT)
         write = _given(write_timeout, MEDIA_WRITE_TIMEOUT if files else WRITE_TIMEOUT)
         connect = _given(connect_timeout, CONNECT_TIMEOUT)
@@ -88,9 +89,17 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        body: Any = _multipart(fields, files) if files else fields
+        body: Any = None
+        headers = None
+        if files:
+            body = _multipart(request_data.json_parameters if request_data else None, files)
+        elif request_data is not None:
+            # One JSON object of the parameters as PTB encodes them for a form: the Bot API reads a string value
+            # as a form field's (an object given as its JSON text), and json.dumps is C where form-encoding
+            # Korean text is percent-escaping byte by byte in Python.
+            body, headers = request_data.json_payload, _JSON
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are asyncio's (TimeoutError since 3.11)
             raise TimedOut from err

@@ -2,11 +2,12 @@
 request sent (form fields; multipart with the files), and a slow or absent server gives PTB's own errors."""
 
 import asyncio
+import json
 import socket
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -19,7 +20,9 @@ async def server():
     seen: list[dict] = []
 
     async def record(request: web.Request) -> web.Response:
-        if request.content_type == "multipart/form-data":
+        if request.content_type == "application/json":
+            fields = await request.json()
+        elif request.content_type == "multipart/form-data":
             form = await request.post()
             fields = {
                 k: (v.filename, v.content_type, v.file.read()) if hasattr(v, "file") else v for k, v in form.items()
@@ -53,16 +56,24 @@ async def request_():
     await request.shutdown()
 
 
-async def test_parameters_go_as_form_fields_encoded_as_ptb_encodes_them(server, request_):
+async def test_parameters_go_as_one_json_object_of_the_values_ptb_puts_in_form_fields(server, request_):
     root, seen = server
-    data = RequestData([RequestParameter.from_input("chat_id", 7), RequestParameter.from_input("text", "안녕하세요 & =")])
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("상세", callback_data="c:1")]])
+    data = RequestData(
+        [
+            RequestParameter.from_input("chat_id", 7),
+            RequestParameter.from_input("text", "안녕하세요 & ="),
+            RequestParameter.from_input("reply_markup", keyboard),
+        ]
+    )
 
     status, body = await request_.do_request(f"{root}/record", "POST", data)
 
     assert status == 200 and b'"ok": true' in body
     [got] = seen
-    assert got["type"] == "application/x-www-form-urlencoded"
-    assert got["fields"] == {"chat_id": "7", "text": "안녕하세요 & ="}
+    assert got["type"] == "application/json"
+    assert got["fields"] == data.json_parameters  # what a form would carry, field for field
+    assert got["fields"]["text"] == "안녕하세요 & =" and json.loads(got["fields"]["reply_markup"]) == keyboard.to_dict()
 
 
 async def test_a_file_goes_as_multipart_beside_the_other_parameters(server, request_):
