@@ -30,7 +30,7 @@ from storage.housing.models import (
     ReminderDay,
     Representative,
 )
-from storage.housing.name_search import name_contains
+from storage.housing.name_search import SUMMARY_COLUMNS, name_search
 from storage.paging import TOTAL, paged
 from storage.reference.models import AdminDong, Position
 from storage.search_keys import name_key
@@ -42,14 +42,6 @@ _GRANT_PROJECT = table(
     "grant_project",
     *(column(name) for name in ("id", "sponsor", "year", "name", "complex_id")),
     *(column(name) for name in ("city_funds", "district_funds", "self_funds")),
-)
-
-_SUMMARY_COLUMNS = (
-    Complex.id,
-    Complex.name,
-    AdminDong.name.label("admin_dong"),
-    Complex.address,
-    Complex.household_count,
 )
 
 
@@ -80,6 +72,15 @@ def _card_sections(dialect: str) -> Select[Any]:
     return statement
 
 
+def _summaries(rows: list[Any]) -> list[ComplexSummary]:
+    return [
+        ComplexSummary(
+            id=r.id, name=r.name, admin_dong=r.admin_dong, address=r.address, household_count=r.household_count
+        )
+        for r in rows
+    ]
+
+
 class HousingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -89,10 +90,13 @@ class HousingRepository:
     ) -> tuple[list[ComplexSummary], int]:
         """Complexes whose name contains the fragment, by name; and how many match in all. With
         ``admin_dong_ids``, only complexes in those dongs (a reader's scope); None means every dong."""
-        condition = name_contains(name_key(fragment))
-        if admin_dong_ids is not None:
-            condition = and_(condition, Complex.admin_dong_id.in_(sorted(admin_dong_ids)))
-        return await self._page(condition, offset=offset, limit=limit)
+        listed, counted, values = name_search(name_key(fragment), admin_dong_ids)
+        rows = list((await self._session.execute(listed, values | {"offset": offset, "limit": limit})).all())
+        if rows:
+            total = int(rows[0].total)
+        else:  # no row carries the total: none match, or the page is past the end
+            total = 0 if offset == 0 else int(await self._session.scalar(counted, values) or 0)
+        return _summaries(rows), total
 
     async def find_representatives_by_name(
         self, fragment: str, *, offset: int, limit: int, admin_dong_ids: frozenset[int] | None = None
@@ -155,20 +159,14 @@ class HousingRepository:
 
     async def _page(self, condition: object, *, offset: int, limit: int) -> tuple[list[ComplexSummary], int]:
         listed = (
-            select(*_SUMMARY_COLUMNS, TOTAL)
+            select(*SUMMARY_COLUMNS, TOTAL)
             .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
             .where(condition)  # type: ignore[arg-type]
             .order_by(Complex.name, Complex.id)
         )
         counted = select(func.count()).select_from(Complex).where(condition)  # type: ignore[arg-type]
         rows, total = await paged(self._session, listed, counted, offset=offset, limit=limit)
-        items = [
-            ComplexSummary(
-                id=r.id, name=r.name, admin_dong=r.admin_dong, address=r.address, household_count=r.household_count
-            )
-            for r in rows
-        ]
-        return items, total
+        return _summaries(rows), total
 
     async def list_admin_dongs_with_counts(self, admin_dong_ids: frozenset[int] | None = None) -> list[AdminDongValue]:
         """Every dong (or only ``admin_dong_ids``) with how many complexes it has, in the district's order."""
@@ -278,7 +276,7 @@ class HousingRepository:
         if not complex_ids:
             return {}
         rows = await self._session.execute(
-            select(*_SUMMARY_COLUMNS)
+            select(*SUMMARY_COLUMNS)
             .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
             .where(Complex.id.in_(sorted(set(complex_ids))))
         )

@@ -108,3 +108,23 @@ def test_a_long_fragment_is_looked_up_by_at_most_four_pieces_its_first_and_last_
     assert len(pieces) == 4
     assert pieces[0] == "래미안" and pieces[-1] == "아파트"
     assert pieces_of("옥수") == ["옥수"] and pieces_of("옥수리버") == ["옥수리", "수리버"]
+
+
+async def test_a_reader_scoped_to_dongs_finds_only_theirs_and_a_page_past_the_end_still_counts(uow_factory):
+    await make_complex(uow_factory, name="금호 대우", dong="금호1가동", dong_short="금1")
+    await make_complex(uow_factory, name="금호 벽산", dong="금호1가동", dong_short="금1")
+    await make_complex(uow_factory, name="금호 두산", dong="옥수동", dong_short="옥수")
+    oksu = await make_dong(uow_factory, "옥수동", "옥수")
+
+    async with uow_factory() as uow:
+        scoped, scoped_total = await uow.housing.find_complexes_by_name(
+            "금호", offset=0, limit=10, admin_dong_ids=frozenset({oksu})
+        )
+        first, total = await uow.housing.find_complexes_by_name("금호", offset=0, limit=2)
+        past, past_total = await uow.housing.find_complexes_by_name("금호", offset=4, limit=2)
+        nothing, none_total = await uow.housing.find_complexes_by_name("금호래미안", offset=0, limit=2)
+
+    assert [c.name for c in scoped] == ["금호 두산"] and scoped_total == 1
+    assert [c.name for c in first] == ["금호 대우", "금호 두산"] and total == 3
+    assert past == [] and past_total == 3
+    assert nothing == [] and none_total == 0
