@@ -50,6 +50,7 @@ from benchmarks.harness import (
     describe_environment,
     environment,
     forget_history,
+    keep_history_trimmed,
     log,
     peak_rss_mb,
     reset_peak,
@@ -341,7 +342,7 @@ Dialogue = Callable[[Actor, random.Random, LoadWindow], Awaitable[None]]
 
 
 async def run_load(
-    app: Any, actors: Sequence[Actor], dialogue: Dialogue, cfg: Config, pool: Any = None
+    emulator: BotApiEmulator, app: Any, actors: Sequence[Actor], dialogue: Dialogue, cfg: Config, pool: Any = None
 ) -> dict[str, Any]:
     gc.collect()
     rss_before = rss_mb()
@@ -357,6 +358,7 @@ async def run_load(
             await asyncio.sleep(0.01)
 
     watcher = asyncio.create_task(watch_pool()) if pool is not None else None
+    trimmer = asyncio.create_task(keep_history_trimmed(emulator))
 
     async def user(index: int, actor: Actor) -> None:
         rng = random.Random(cfg.seed * 10_000 + index)
@@ -374,6 +376,8 @@ async def run_load(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     await wait_idle(app, limit=cfg.load_timeout)
+    trimmer.cancel()
+    await asyncio.gather(trimmer, return_exceptions=True)
     if watcher is not None:
         watcher.cancel()
         await asyncio.gather(watcher, return_exceptions=True)
@@ -526,7 +530,7 @@ async def bot_phases(
         result["echo"] = summarize(await echo_latency(echo, echo_users[0], cfg))
         phase_done("echo")
         log(f"{kind}: (d) echo bot (echo.py) under {cfg.staff} users for {cfg.duration:g} s")
-        load["echo_sequential"] = await run_load(echo, echo_users[1:], echo_dialogue(), cfg)
+        load["echo_sequential"] = await run_load(emulator, echo, echo_users[1:], echo_dialogue(), cfg)
         phase_done("echo_sequential")
     finally:
         await stop_polling_app(echo)
@@ -535,7 +539,7 @@ async def bot_phases(
     await start_polling_app(echo)
     try:
         log(f"{kind}: (d) echo bot, {concurrency} updates at once, under {cfg.staff} users for {cfg.duration:g} s")
-        load["echo_concurrent"] = await run_load(echo, echo_users[1:], echo_dialogue(), cfg)
+        load["echo_concurrent"] = await run_load(emulator, echo, echo_users[1:], echo_dialogue(), cfg)
         phase_done("echo_concurrent")
     finally:
         await stop_polling_app(echo)
@@ -549,7 +553,7 @@ async def bot_phases(
         result["lookup"] = {k: summarize(v) for k, v in steps.items()}
         phase_done("lookup")
         log(f"{kind}: (d) lookup bot under {cfg.staff} staff for {cfg.duration:g} s")
-        load["lookup"] = await run_load(app, staff[1:], lookup_dialogue(terms), cfg, runtime.engine.pool)
+        load["lookup"] = await run_load(emulator, app, staff[1:], lookup_dialogue(terms), cfg, runtime.engine.pool)
         phase_done("lookup_load")
     finally:
         await stop_bot(app)
@@ -559,7 +563,8 @@ async def bot_phases(
         await start_bot(app)
         try:
             log(f"{kind}: (d) lookup bot without pacing (diagnostic) under {cfg.staff} staff for {cfg.duration:g} s")
-            load["lookup_unpaced"] = await run_load(app, staff[1:], lookup_dialogue(terms), cfg, runtime.engine.pool)
+            dialogue = lookup_dialogue(terms)
+            load["lookup_unpaced"] = await run_load(emulator, app, staff[1:], dialogue, cfg, runtime.engine.pool)
             phase_done("lookup_unpaced")
         finally:
             await stop_bot(app)

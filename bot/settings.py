@@ -35,10 +35,9 @@ class Settings(BaseSettings):
     # Telegram's documented flood limit for a bot's messages across all chats; 0 leaves pacing to Telegram's
     # own 429 answers, which the bot waits out either way.
     telegram_messages_per_second: float = Field(default=30.0, ge=0, le=1000)
-    # Connections kept open to the Bot API for sending (getUpdates has its own). httpx checks every idle one
-    # before each request, so a pool grown to the updates in hand (PTB's default allows 256) costs a third of
-    # the bot's CPU under load (benchmarks/README.md); paced to 30 messages a second, a handful carry it even
-    # at Telegram's round trip. A request waits up to telegram_pool_timeout for a free one.
+    # Connections kept open to the Bot API for sending (getUpdates has its own). A handful carry 30 messages a
+    # second even at Telegram's round trip; more only cost memory. A request waits up to telegram_pool_timeout
+    # for a free one before it fails.
     telegram_connections: int = Field(default=8, ge=1, le=256)
     telegram_pool_timeout: float = Field(default=10.0, gt=0, le=120)
     link_code_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)

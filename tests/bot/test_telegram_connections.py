@@ -1,6 +1,5 @@
-"""The bot keeps a few connections to the Bot API for sending: httpx checks every idle connection before each
-request, so a pool grown to the updates in hand cost a third of the bot's CPU under load (benchmarks/README.md,
-issue 17). The operator may size it."""
+"""The bot keeps a few connections to the Bot API for sending, over aiohttp (bot.telegram_request); the operator
+may size the pool and how long a request waits for a free connection."""
 
 from dataclasses import replace
 
