@@ -44,6 +44,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # 512 KiB of pages per connection instead of 2 MB: the operating system caches the file for all of them,
+    # and ten connections' own caches filled to 2 MB under load were 20 MB of the bot's memory (issue 17).
+    cursor.execute("PRAGMA cache_size=-512")
     cursor.close()
 
 
