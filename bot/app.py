@@ -23,7 +23,7 @@ from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
 from bot.settings import Settings
-from bot.telegram_request import AiohttpRequest
+from bot.telegram_request import AiohttpRequest, close_requests
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.reports import INBOX, ReportInbox
 from bot.ums.wiring import build_sms_dispatch, secret_of
@@ -118,6 +118,9 @@ async def refresh_member_menus(app: Application[Any, Any, Any, Any, Any, Any]) -
         log.exception("could not set the members' command menus at start-up")
 
 
+REQUESTS_KEY = "telegram_requests"  # the bot's two AiohttpRequests, to close them when a start fails
+
+
 def build_application(
     runtime: Runtime,
     *,
@@ -135,6 +138,10 @@ def build_application(
         state_types=STATE_TYPES,
         update_interval=settings.persistence_interval,
     )
+    requests = (
+        AiohttpRequest(connections=settings.telegram_connections, pool_timeout=settings.telegram_pool_timeout),
+        AiohttpRequest(connections=1, pool_timeout=settings.telegram_pool_timeout),  # getUpdates, one at a time
+    )
     app = (
         ApplicationBuilder()
         .token(token)
@@ -142,8 +149,8 @@ def build_application(
         .base_file_url(f"{api_root}/file/bot")
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
-        .request(AiohttpRequest(connections=settings.telegram_connections, pool_timeout=settings.telegram_pool_timeout))
-        .get_updates_request(AiohttpRequest(connections=1, pool_timeout=settings.telegram_pool_timeout))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .concurrent_updates(
             PerConversationUpdateProcessor(settings.max_concurrent_updates, on_handled=on_update_handled)
         )
@@ -154,6 +161,7 @@ def build_application(
         .build()
     )
     app.bot_data[SERVICES_KEY] = runtime.services
+    app.bot_data[REQUESTS_KEY] = requests
     app.bot_data[NOTIFIER_KEY] = Notifier(runtime.services.notifications, app.bot)
     app.bot_data[MENUS_KEY] = CommandMenus()
     app.bot_data[SMS_DISPATCHER_KEY] = dispatcher
@@ -209,7 +217,12 @@ async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """What ``Application.run_polling`` does, in an event loop we share with the admin endpoint: initialize,
     the ``post_init`` hook, start, poll. A start that fails half-way stops what it had started."""
-    await app.initialize()
+    try:
+        await app.initialize()
+    except BaseException:
+        # PTB leaves the bot's connections open when its start fails (a refused token, an unreachable server).
+        await close_requests(*app.bot_data.get(REQUESTS_KEY, ()))
+        raise
     try:
         if app.post_init is not None:
             await app.post_init(app)

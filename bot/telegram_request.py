@@ -128,3 +128,10 @@ def _multipart(fields: dict[str, str] | None, files: dict[str, Any]) -> aiohttp.
         else:
             form.add_field(name, part)
     return form
+
+
+async def close_requests(*requests: object) -> None:
+    """Shut down the given requests that are ours (a failed start leaves them open)."""
+    for request in requests:
+        if isinstance(request, AiohttpRequest):
+            await request.shutdown()
