@@ -59,11 +59,21 @@ async def say(
     chat = update.effective_chat
     if chat is None:
         return None
-    if question := _with_buttons(keyboard):
-        await question.replacing(None)
-    sent = await context.bot.send_message(
+    sending = context.bot.send_message(
         chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, disable_web_page_preview=True
     )
+    if question := _with_buttons(keyboard):
+        # The earlier question's buttons come off while the new message goes out, not one round trip before
+        # it. Should taking them off fail, the new message still stands; the old buttons are refused as stale.
+        dropped, sent = await asyncio.gather(question.replacing(None), sending, return_exceptions=True)
+        if isinstance(sent, BaseException):
+            raise sent
+        if isinstance(dropped, Exception):
+            log.error("taking the buttons off the earlier question failed", exc_info=dropped)
+        elif isinstance(dropped, BaseException):
+            raise dropped
+    else:
+        sent = await sending
     if question:
         question.shown.append((sent.chat.id, sent.message_id))
     return sent

@@ -33,6 +33,24 @@ async def test_a_typed_answer_takes_the_buttons_off_the_question_it_answers(team
     assert source_asked.button_texts() == ["⏭ 건너뛰기", "✖ 취소"]
 
 
+async def test_the_next_question_arrives_even_when_telegram_fails_to_take_the_old_buttons_off(team, emulator):
+    """The answered question's buttons come off while the next question goes out, not before it: Telegram
+    failing the first neither holds up nor loses the second, and the member sees no error."""
+    _, _, coordinator, _ = team
+    title_asked = (await coordinator.send("/newcase"))[-1]
+    emulator.fail_next("editMessageReplyMarkup", "server_error")
+
+    summary_asked = (await coordinator.send("구내식당 페이백 시스템"))[-1]
+
+    assert summary_asked.text == shown("ko", "bm.new.ask_summary", limit=2000)
+    assert summary_asked.button_texts() == ["⏭ 건너뛰기", "✖ 취소"]
+    assert [ok for name, _params, ok in emulator.call_log if name == "editMessageReplyMarkup"] == [False]
+    assert now_shown(coordinator, title_asked).button_texts() == ["✖ 취소"]  # left on, refused as outdated
+    assert not [m for m in coordinator.messages if m.text == shown("ko", "error.unexpected")]
+    source_asked = (await coordinator.send("구내식당 이용 실적에 따라 돌려주는 제도"))[-1]
+    assert source_asked.button_texts() == ["⏭ 건너뛰기", "✖ 취소"]
+
+
 async def test_an_old_registrations_cancel_does_not_end_the_new_one(team, services):
     _, _, coordinator, _ = team
     first = (await coordinator.send("/newcase"))[-1]
