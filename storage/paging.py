@@ -19,12 +19,18 @@ async def paged(
     *,
     offset: int,
     limit: int,
+    values: dict[str, Any] | None = None,
 ) -> tuple[list[Row[Any]], int]:
     """``listed`` (ordered, selecting ``TOTAL``) from ``offset``, at most ``limit`` rows; ``counted`` is the
-    same condition as a count, run only for a page past the end."""
-    rows = list((await session.execute(listed.offset(offset).limit(limit))).all())
+    same condition as a count, run only for a page past the end. With ``values``, both statements were built
+    once with their values bound, ``listed`` with ``offset`` and ``limit`` too (a search run on every typed
+    name: building a statement costs more than running it)."""
+    if values is None:
+        rows = list((await session.execute(listed.offset(offset).limit(limit))).all())
+    else:
+        rows = list((await session.execute(listed, values | {"offset": offset, "limit": limit})).all())
     if rows:
         return rows, int(rows[0].total)
     if offset == 0:
         return rows, 0
-    return rows, int(await session.scalar(counted) or 0)
+    return rows, int(await session.scalar(counted, values) or 0)

@@ -91,11 +91,7 @@ class HousingRepository:
         """Complexes whose name contains the fragment, by name; and how many match in all. With
         ``admin_dong_ids``, only complexes in those dongs (a reader's scope); None means every dong."""
         listed, counted, values = name_search(name_key(fragment), admin_dong_ids)
-        rows = list((await self._session.execute(listed, values | {"offset": offset, "limit": limit})).all())
-        if rows:
-            total = int(rows[0].total)
-        else:  # no row carries the total: none match, or the page is past the end
-            total = 0 if offset == 0 else int(await self._session.scalar(counted, values) or 0)
+        rows, total = await paged(self._session, listed, counted, offset=offset, limit=limit, values=values)
         return _summaries(rows), total
 
     async def find_representatives_by_name(
