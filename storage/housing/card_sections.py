@@ -3,8 +3,8 @@ one row (SQLite's ``json_group_array``, PostgreSQL's ``json_agg``), so the card 
 database after its head instead of six. Each statement was a hop to aiosqlite's thread or a round trip to
 PostgreSQL, and the card is the most read screen (issue 17, benchmarks/README.md).
 
-Only dates need converting back (both engines give them as ISO text); the rows are ordered here, since an
-aggregate's order is not promised on SQLite before 3.44."""
+Only dates need converting back; the rows are ordered here, since an aggregate's order is not promised on
+SQLite before 3.44."""
 
 from __future__ import annotations
 
@@ -105,15 +105,18 @@ def _loaded(value: object) -> list[Row]:
     return rows
 
 
-def _records(record: type[R], rows: Sequence[Row], dates: Sequence[str] = ()) -> list[R]:
-    names = [f.name for f in fields(record)]  # type: ignore[arg-type]
-    built = []
+def _dated(rows: list[Row], *names: str) -> list[Row]:
+    """The rows with the named fields as dates (both engines give them as ISO text)."""
     for row in rows:
-        for name in dates:
+        for name in names:
             if row[name] is not None:
                 row[name] = date.fromisoformat(row[name][:10])
-        built.append(record(**{name: row[name] for name in names}))
-    return built
+    return rows
+
+
+def _records(record: type[R], rows: Sequence[Row]) -> tuple[R, ...]:
+    names = [f.name for f in fields(record)]  # type: ignore[arg-type]
+    return tuple(record(**{name: row[name] for name in names}) for row in rows)
 
 
 def _newest_first(day: date | None) -> tuple[bool, int]:
@@ -128,23 +131,20 @@ def _sorted(rows: list[Row], key: Callable[[Row], Any]) -> list[Row]:
 def read_card_sections(row: Any) -> dict[str, Any]:
     """The values of one row of ``card_sections_statement``, in the card's order: representatives by position,
     groups as registered, projects and grants newest first."""
-    offices = _records(Office, _loaded(row.office), ("manager_birth_date", "manager_assigned_on"))
-    representatives = _sorted(_loaded(row.representatives), lambda r: (r["position_order"], r["id"]))
-    projects = _loaded(row.projects)
-    for project in projects:  # sorted on real dates, after conversion
-        for name in ("period_start", "period_end"):
-            if project[name] is not None:
-                project[name] = date.fromisoformat(project[name][:10])
-    projects.sort(key=lambda p: (_newest_first(p["period_start"]), p["id"]))
-    grants = _sorted(_loaded(row.grants), lambda g: (-g["year"], -g["id"]))
+    offices = _records(Office, _dated(_loaded(row.office), "manager_birth_date", "manager_assigned_on"))
+    representatives = _dated(_loaded(row.representatives), "birth_date", "term_start", "term_end")
+    groups = _dated(_loaded(row.groups), "formed_on")
+    projects = _dated(_loaded(row.projects), "period_start", "period_end")
     return {
         "office": offices[0] if offices else None,
-        "representatives": tuple(
-            _records(RepresentativeRecord, representatives, ("birth_date", "term_start", "term_end"))
+        "representatives": _records(
+            RepresentativeRecord, _sorted(representatives, lambda r: (r["position_order"], r["id"]))
         ),
-        "groups": tuple(_records(GroupRecord, _sorted(_loaded(row.groups), lambda g: g["id"]), ("formed_on",))),
-        "projects": tuple(_records(SupportProjectRecord, projects)),
+        "groups": _records(GroupRecord, _sorted(groups, lambda g: g["id"])),
+        "projects": _records(
+            SupportProjectRecord, _sorted(projects, lambda p: (_newest_first(p["period_start"]), p["id"]))
+        ),
         "photo_count": int(row.photos or 0),
         "open_complaints": int(row.open_complaints or 0),
-        "community_grants": tuple(_records(CommunityGrant, grants)),
+        "community_grants": _records(CommunityGrant, _sorted(_loaded(row.grants), lambda g: (-g["year"], -g["id"]))),
     }

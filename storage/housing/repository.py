@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table, update
@@ -47,11 +48,10 @@ _GRANT_PROJECT = table(
 
 # The card's statements, built once: it is the most read screen, and building a statement costs more than
 # SQLAlchemy's cache saves in compiling it (benchmarks/README.md).
-_COMPLEX_ID = COMPLEX_ID
 _CARD_HEAD = (
     select(Complex, AdminDong.name, AdminDong.short_name)
     .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
-    .where(Complex.id == _COMPLEX_ID)
+    .where(Complex.id == COMPLEX_ID)
 )
 # The community's housing-call projects of the complex, for the card (its table is named, not imported).
 _CARD_GRANTS = select(
@@ -61,15 +61,12 @@ _CARD_GRANTS = select(
     _GRANT_PROJECT.c.city_funds,
     _GRANT_PROJECT.c.district_funds,
     _GRANT_PROJECT.c.self_funds,
-).where(_GRANT_PROJECT.c.complex_id == _COMPLEX_ID, _GRANT_PROJECT.c.sponsor == "housing")
-_CARD_SECTIONS: dict[str, Select[Any]] = {}  # per dialect, built at the first card
+).where(_GRANT_PROJECT.c.complex_id == COMPLEX_ID, _GRANT_PROJECT.c.sponsor == "housing")
 
 
+@cache  # per dialect, built at the first card
 def _card_sections(dialect: str) -> Select[Any]:
-    statement = _CARD_SECTIONS.get(dialect)
-    if statement is None:
-        statement = _CARD_SECTIONS[dialect] = card_sections_statement(dialect, _CARD_GRANTS)
-    return statement
+    return card_sections_statement(dialect, _CARD_GRANTS)
 
 
 def _summaries(rows: list[Any]) -> list[ComplexSummary]:
