@@ -19,7 +19,8 @@ def test_the_bot_sends_over_eight_connections_unless_the_operator_sizes_it(
     monkeypatch, tmp_path, bot_runtime, emulator
 ):
     monkeypatch.chdir(tmp_path)
-    assert (load_settings().telegram_connections, load_settings().telegram_pool_timeout) == (8, 10.0)
+    defaults = load_settings()
+    assert (defaults.telegram_connections, defaults.telegram_pool_timeout) == (8, 10.0)
     assert _pool(build_application(bot_runtime, token=TOKEN, api_root=emulator.api_root)) == (8, 10.0)
 
     monkeypatch.setenv("DONGNE_TELEGRAM_CONNECTIONS", "3")
