@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -72,7 +73,12 @@ class UnitOfWork:
         session = self._session_factory()
         self._session = session
         if self._write:
-            await session.connection(execution_options={WRITE_OPTION: True})
+            try:
+                await session.connection(execution_options={WRITE_OPTION: True})
+            except BaseException:  # cancelled while taking the write lock, say: __aexit__ will not run
+                self._session = None
+                await _ended(session)
+                raise
         self.staff = StaffRepository(session)
         self.housing = HousingRepository(session)
         self.housing_statistics = HousingStatisticsRepository(session)
@@ -107,17 +113,32 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self._session, None
-        if session is None:
-            return
-        try:
-            await session.rollback()
-        finally:
-            await session.close()
+        if session is not None:
+            await _ended(session)
 
     async def commit(self) -> None:
         if self._session is None:
             raise RuntimeError("commit outside the unit of work")
         await self._session.commit()
+
+
+async def _ended(session: AsyncSession) -> None:
+    """Roll back what was not committed and give the connection back, even when the task is cancelled meanwhile
+    (a background sender stopped, the process shutting down): a cancellation landing in the pool's own reset
+    left the connection half returned and logged as a failed reset. The cancellation goes on afterwards."""
+    ending = asyncio.ensure_future(_end(session))
+    try:
+        await asyncio.shield(ending)
+    except asyncio.CancelledError:
+        await ending
+        raise
+
+
+async def _end(session: AsyncSession) -> None:
+    try:
+        await session.rollback()
+    finally:
+        await session.close()
 
 
 class UnitOfWorkFactory:
