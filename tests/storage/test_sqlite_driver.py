@@ -1,0 +1,108 @@
+"""SQLite statements go to their connection's thread once each (storage/sqlite_driver.py): a read is two trips,
+BEGIN riding with the first statement; and what the stock adapter did still holds: rows, counts, errors that
+leave the connection usable, and the write lock taken at the start of a writer's unit of work."""
+
+import asyncio
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'trips.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE)"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch):
+    """What goes to the connections' threads, by the function sent."""
+    sent: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        sent.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return sent
+
+
+async def test_a_read_is_two_trips_and_a_unit_that_ran_nothing_none(sqlite_engine, trips):
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    async with uow() as warm:  # the pool's first connection is opened and set up
+        await warm.housing._session.execute(text("SELECT 1"))
+    trips.clear()
+
+    async with uow() as work:
+        await work.housing._session.execute(text("SELECT count(*) FROM note"))
+    assert trips == ["_run", "rollback"]
+
+    trips.clear()
+    async with uow() as work:
+        await work.housing._session.connection()  # BEGIN issued, never used
+    assert trips == []
+
+
+async def test_rows_counts_and_new_ids_come_back_as_before(sqlite_engine):
+    async with sqlite_engine.begin() as connection:
+        inserted = await connection.execute(text("INSERT INTO note (body) VALUES ('첫째')"))
+        assert inserted.lastrowid == 1
+        many = await connection.execute(
+            text("INSERT INTO note (body) VALUES (:body)"), [{"body": "둘"}, {"body": "셋"}]
+        )
+        assert many.rowcount == 2
+        changed = await connection.execute(text("UPDATE note SET body = body || '!' WHERE id > 1"))
+        assert changed.rowcount == 2
+    async with sqlite_engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT id, body FROM note ORDER BY id"))).all()
+        assert [tuple(row) for row in rows] == [(1, "첫째"), (2, "둘!"), (3, "셋!")]
+        streamed = await connection.stream(text("SELECT body FROM note ORDER BY id"))
+        assert [row.body async for row in streamed] == ["첫째", "둘!", "셋!"]
+
+
+async def test_a_failed_statement_leaves_the_connection_ready_for_the_next_unit(sqlite_engine):
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    for _ in range(3):  # the same pooled connection each time
+        with pytest.raises(IntegrityError):
+            async with uow(write=True) as work:
+                session = work.housing._session
+                await session.execute(text("INSERT INTO note (body) VALUES ('같은 말')"))
+                await session.execute(text("INSERT INTO note (body) VALUES ('같은 말')"))
+        async with uow() as work:  # a failed first statement after the deferred BEGIN, then a read
+            with pytest.raises(IntegrityError):
+                await work.housing._session.execute(text("INSERT INTO note (id, body) VALUES (NULL, NULL)"))
+        async with uow() as work:
+            assert (await work.housing._session.execute(text("SELECT count(*) FROM note"))).scalar() == 0
+
+
+async def test_a_writer_holds_the_write_lock_from_the_start_of_its_unit(sqlite_engine):
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    order: list[str] = []
+    first_in = asyncio.Event()
+
+    async def first() -> None:
+        async with uow(write=True) as work:
+            first_in.set()
+            await asyncio.sleep(0.2)  # holds the lock without having written anything yet
+            await work.housing._session.execute(text("INSERT INTO note (body) VALUES ('먼저')"))
+            await work.commit()
+            order.append("first")
+
+    async def second() -> None:
+        await first_in.wait()
+        async with uow(write=True) as work:
+            order.append("second in")
+            await work.housing._session.execute(text("INSERT INTO note (body) VALUES ('나중')"))
+            await work.commit()
+
+    await asyncio.gather(first(), second())
+    assert order == ["first", "second in"]
