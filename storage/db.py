@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util.concurrency import await_
 
 from storage.sqlite_driver import one_trip_dbapi
 
@@ -37,7 +40,34 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
     kept = pool_size or POSTGRES_POOL_SIZE
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=kept, max_overflow=kept)
+    engine = create_async_engine(url, echo=echo, pool_size=kept, max_overflow=kept)
+    event.listen(engine.sync_engine.pool, "checkin", _note_returned)
+    event.listen(engine.sync_engine.pool, "checkout", _check_still_connected)
+    return engine
+
+
+# A pooled PostgreSQL connection is asked whether it still answers only when it lay idle long enough to have been
+# cut off unnoticed (a firewall, a failover); one the server closed (a restart) asyncpg already knows to be closed.
+# SQLAlchemy's pool_pre_ping asks every time, and outside a transaction its asyncpg ping is BEGIN, a query and
+# ROLLBACK: three round trips before each unit of work's first statement (issue 17).
+IDLE_BEFORE_PING_S = 30.0
+_RETURNED_AT = "dongne_returned_at"
+
+
+def _note_returned(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _check_still_connected(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    driver = dbapi_connection.driver_connection
+    if driver.is_closed():
+        raise DisconnectionError("the server closed the connection")
+    returned = record.info.get(_RETURNED_AT)
+    if returned is not None and time.monotonic() - returned > IDLE_BEFORE_PING_S:
+        try:
+            await_(driver.fetchrow(";"))
+        except Exception as exc:  # the pool replaces it with a new connection (and says so in its log)
+            raise DisconnectionError("the connection stopped answering") from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -56,14 +86,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 WRITE_OPTION = "dongne_write"
 
 
+# A unit of work whose statements need not see one snapshot (a read of one statement, say) runs them outside a
+# transaction: no BEGIN and no ROLLBACK to wait for, two of a PostgreSQL read's four round trips.
+NO_SNAPSHOT_OPTION = "dongne_no_snapshot"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
     # A deferred transaction that reads and then writes fails at once with "database is locked" when
     # another writer got in between; a unit of work that will write takes the write lock at BEGIN so
     # writers wait their turn (busy timeout), while readers keep WAL's concurrent snapshots.
-    if connection.get_execution_options().get(WRITE_OPTION):
+    options = connection.get_execution_options()
+    if options.get(WRITE_OPTION):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    elif not options.get(NO_SNAPSHOT_OPTION):
         connection.exec_driver_sql("BEGIN")
+
+
+def no_snapshot_options(engine: AsyncEngine) -> dict[str, Any]:
+    """Execution options for a connection whose statements each read on their own. SQLite's connections are
+    already in autocommit (BEGIN is ours, above); PostgreSQL's take SQLAlchemy's AUTOCOMMIT, which asyncpg sets
+    without a round trip. (pysqlite's AUTOCOMMIT would change the connection's own transaction handling, which
+    _sqlite_pragmas turned off.)"""
+    if engine.dialect.name == "sqlite":
+        return {NO_SNAPSHOT_OPTION: True}
+    return {NO_SNAPSHOT_OPTION: True, "isolation_level": "AUTOCOMMIT"}
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

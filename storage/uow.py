@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -14,7 +15,7 @@ from storage.bot_state.repository import BotStateRepository
 from storage.community.imports import CommunityImportRepository
 from storage.community.repository import CommunityRepository, GrantProjectRepository
 from storage.community.statistics import CommunityStatisticsRepository
-from storage.db import WRITE_OPTION
+from storage.db import WRITE_OPTION, no_snapshot_options
 from storage.housing.bulk import BulkRepository
 from storage.housing.complaints import ComplaintRepository
 from storage.housing.imports import LedgerImportRepository
@@ -62,9 +63,15 @@ class UnitOfWork:
     sms_lists: SmsListRepository
     sms_reports: SmsReportRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = False) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        write: bool = False,
+        options: dict[str, Any] | None = None,
+    ) -> None:
         self._session_factory = session_factory
-        self._write = write
+        self._options = {WRITE_OPTION: True} if write else options
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> UnitOfWork:
@@ -72,9 +79,9 @@ class UnitOfWork:
             raise RuntimeError("a unit of work is entered once")
         session = self._session_factory()
         self._session = session
-        if self._write:
+        if self._options:
             try:
-                await session.connection(execution_options={WRITE_OPTION: True})
+                await session.connection(execution_options=self._options)
             except BaseException:  # cancelled while taking the write lock, say: __aexit__ will not run
                 self._session = None
                 await _ended(session)
@@ -148,9 +155,15 @@ class UnitOfWorkFactory:
         self._session_factory = session_factory
         bind = session_factory.kw.get("bind")
         self._revision = RevisionReader.for_url(bind.url) if bind is not None else None
+        self._no_snapshot = no_snapshot_options(bind) if bind is not None else None
 
-    def __call__(self, *, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._session_factory, write=write)
+    def __call__(self, *, write: bool = False, snapshot: bool = True) -> UnitOfWork:
+        """``write``: the unit will write (on SQLite it takes the write lock at once). ``snapshot=False``: a read
+        whose statements need not see the database at one moment (one statement, or lists that each stand on
+        their own), run outside a transaction, which spares its BEGIN and ROLLBACK."""
+        if write and not snapshot:
+            raise ValueError("a unit of work that writes runs in a transaction")
+        return UnitOfWork(self._session_factory, write=write, options=None if snapshot else self._no_snapshot)
 
     async def staff_revision(self) -> int | None:
         """The counter every change to staff, grants, scopes and departments moves (migration 0020), read the

@@ -106,3 +106,22 @@ async def test_a_writer_holds_the_write_lock_from_the_start_of_its_unit(sqlite_e
 
     await asyncio.gather(first(), second())
     assert order == ["first", "second in"]
+
+
+async def test_a_read_without_a_snapshot_is_one_trip_and_sees_what_was_committed_meanwhile(sqlite_engine, trips):
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    seen: dict[bool, list[int]] = {}
+    for snapshot in (True, False):
+        async with uow(snapshot=snapshot) as work:
+            session = work.housing._session
+            first = (await session.execute(text("SELECT count(*) FROM note"))).scalar_one()
+            async with sqlite_engine.begin() as other:  # another staff member's change lands in between
+                await other.execute(text("INSERT INTO note (body) VALUES (:body)"), {"body": f"사이 {snapshot}"})
+            second = (await session.execute(text("SELECT count(*) FROM note"))).scalar_one()
+        seen[snapshot] = [first, second]
+    assert seen == {True: [0, 0], False: [1, 2]}
+
+    trips.clear()
+    async with uow(snapshot=False) as work:
+        await work.housing._session.execute(text("SELECT count(*) FROM note"))
+    assert trips == ["_run"]
