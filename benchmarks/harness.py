@@ -20,11 +20,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy
 import telegram
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -353,6 +356,46 @@ def environment(*, telegram_bot: bool) -> dict[str, Any]:
         env["python_telegram_bot"] = telegram.__version__
     env.update(sqlalchemy=sqlalchemy.__version__, platform=platform.platform(), cpus=os.cpu_count())
     return env
+
+
+def _runtime_distributions(name: str = "dongne") -> set[str]:
+    """The distributions an operator's ``pip install .`` brings: the project's requirements without extras,
+    and theirs, by normalised name."""
+    seen: set[tuple[str, str]] = set()  # (distribution, one of the extras asked of it, or "")
+    waiting: list[tuple[str, frozenset[str]]] = [(name, frozenset())]
+    while waiting:
+        current, extras = waiting.pop()
+        current = canonicalize_name(current)
+        asked = {(current, extra) for extra in {"", *extras}} - seen
+        if not asked:
+            continue
+        seen |= asked
+        try:
+            wanted = metadata.requires(current) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in wanted:
+            requirement = Requirement(line)
+            marker = requirement.marker
+            if marker is None or any(marker.evaluate({"extra": extra}) for _, extra in asked):
+                waiting.append((requirement.name, frozenset(requirement.extras)))
+    return {dist for dist, _ in seen}
+
+
+def imported_beyond_runtime() -> list[str]:
+    """Distributions imported in this process that an operator's install would not have: the test extras'
+    (cryptography under msoffcrypto-tool, rich and click under import-linter, pygments under pytest), which
+    python-telegram-bot and httpx import when they find them. Their memory counts in this process's RSS."""
+    runtime = _runtime_distributions()
+    by_module = metadata.packages_distributions()
+    imported = {top for module in list(sys.modules) if not (top := module.partition(".")[0]).startswith("_")}
+    extra = {
+        canonicalize_name(dist)
+        for top in imported
+        for dist in by_module.get(top, ())
+        if canonicalize_name(dist) not in runtime
+    }
+    return sorted(extra)
 
 
 def describe_environment(env: dict[str, Any]) -> str:

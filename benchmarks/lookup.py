@@ -50,6 +50,7 @@ from benchmarks.harness import (
     describe_environment,
     environment,
     forget_history,
+    imported_beyond_runtime,
     keep_history_trimmed,
     log,
     peak_rss_mb,
@@ -501,7 +502,13 @@ async def bench_engine(kind: str, cfg: Config) -> dict[str, Any]:
                     await bot_phases(kind, emulator, clock, runtime, terms, cfg, result)
                 finally:
                     clock.close()
-            result["memory"].update({"bot_phase_peak_mb": peak_rss_mb(), "ru_maxrss_mb": ru_maxrss_mb()})
+            result["memory"].update(
+                {
+                    "bot_phase_peak_mb": peak_rss_mb(),
+                    "ru_maxrss_mb": ru_maxrss_mb(),
+                    "imported_beyond_runtime": imported_beyond_runtime(),
+                }
+            )
         finally:
             await runtime.close()
     return result
@@ -735,6 +742,12 @@ def print_engine(result: dict[str, Any], cfg: Config) -> None:
         f"{_mb(load['lookup']['rss_after_mb'])} after"
     )
     print(f"       ru_maxrss of the whole process so far: {memory['ru_maxrss_mb']:.0f} MB")
+    if beyond := memory.get("imported_beyond_runtime"):
+        print(
+            f"       (imported here but not in an operator's `pip install .`: {', '.join(beyond)}, which this "
+            "virtualenv's test extras bring and PTB and httpx load when present; their memory counts above: "
+            "for the operator's figure run from such an install, see benchmarks/README.md)"
+        )
     if not cfg.isolated_load and data["rss_before_mb"] is not None and data["rss_after_mb"] is not None:
         print(
             f"       (the peak includes ~{data['rss_after_mb'] - data['rss_before_mb']:.0f} MB the data loader left "

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
-from storage.sqlite_driver import one_trip_dbapi
+from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 # Connections kept per engine when the settings do not say (as many more are opened at a peak). SQLite's come
 # with a thread and a page cache each (about 2 MB), and its one writer and the process's one interpreter lock
@@ -34,8 +34,10 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None)
         # An in-memory database is one connection (SQLAlchemy's StaticPool), which takes no sizes.
         kept = pool_size or SQLITE_POOL_SIZE
         sizes = {"pool_size": kept, "max_overflow": kept} if database not in ("", ":memory:") else {}
-        # One trip to the connection's thread per statement instead of four (storage/sqlite_driver.py).
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, module=one_trip_dbapi(), **sizes)
+        # One trip to the connection's thread per statement instead of four, and a short read of a unit of work
+        # without a snapshot none, run on the event loop's thread (storage/sqlite_driver.py).
+        connect_args = {"timeout": 30, "check_same_thread": False}
+        engine = create_async_engine(url, echo=echo, connect_args=connect_args, module=one_trip_dbapi(), **sizes)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
@@ -96,9 +98,13 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # another writer got in between; a unit of work that will write takes the write lock at BEGIN so
     # writers wait their turn (busy timeout), while readers keep WAL's concurrent snapshots.
     options = connection.get_execution_options()
+    alone = bool(options.get(NO_SNAPSHOT_OPTION))
+    driver = connection.connection.dbapi_connection
+    if isinstance(driver, OneTripConnection):
+        driver.reads_in_place = alone  # short reads on the event loop's thread (storage/sqlite_driver.py)
     if options.get(WRITE_OPTION):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif not options.get(NO_SNAPSHOT_OPTION):
+    elif not alone:
         connection.exec_driver_sql("BEGIN")
 
 

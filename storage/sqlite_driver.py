@@ -7,13 +7,15 @@ event-loop wake-up while the statement itself takes a few microseconds, so a sea
 for 0.2 ms of SQLite (benchmarks/README.md, issue 17). Here a statement runs, fetches and closes in one trip;
 a plain ``BEGIN``, which SQLite defers to the first statement anyway, goes along with that statement; and a
 transaction that never ran a statement ends without a trip. ``BEGIN IMMEDIATE`` still goes at once, since a
-writer waits for SQLite's write lock there (storage/db.py). Server-side cursors (streamed exports) keep the
-stock adapter's cursor."""
+writer waits for SQLite's write lock there (storage/db.py). A unit of work whose reads need no snapshot (the
+search, a card) makes no trip at all: its reads run on the event loop's thread, up to a few milliseconds each.
+Server-side cursors (streamed exports) keep the stock adapter's cursor."""
 
 from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -56,6 +58,35 @@ def _run_many(connection: sqlite3.Connection, begin: bool, operation: str, rows:
         cursor.close()
 
 
+# A read of a unit of work that asked for it (``OneTripConnection.reads_in_place``) runs on the event loop's own
+# thread, with no trip at all, for as long as this: SQLite holds the loop meanwhile (it keeps the interpreter lock
+# while it reads, where on the connection's thread it would not), so a read that takes longer is interrupted and
+# sent to the thread after all. The search and a card take a fraction of it (benchmarks/README.md).
+IN_PLACE_LIMIT_S = 0.004
+_PROGRESS_STEPS = 2_000  # SQLite's virtual machine steps between looks at the clock (a few microseconds)
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def _run_in_place(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
+    deadline = time.perf_counter() + IN_PLACE_LIMIT_S
+    connection.set_progress_handler(lambda: time.perf_counter() > deadline, _PROGRESS_STEPS)
+    try:
+        return _run(connection, False, operation, parameters)
+    except sqlite3.OperationalError as error:
+        if time.perf_counter() > deadline and "interrupted" in str(error):
+            raise _Interrupted from error
+        raise
+    finally:
+        connection.set_progress_handler(None, 0)
+
+
+def _is_read(operation: str) -> bool:
+    return operation.lstrip()[:6].upper() == "SELECT"
+
+
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """A DB-API cursor over a connection's thread that holds no aiosqlite cursor: each statement is one trip,
     its rows kept here for SQLAlchemy to fetch."""
@@ -94,6 +125,14 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             return None
         if operation.startswith("BEGIN"):  # BEGIN IMMEDIATE replaces a plain one that never ran
             connection.begin_pending = False
+        if connection.reads_in_place and _is_read(operation) and not connection.begin_pending:
+            try:
+                self._keep(connection.in_place(operation, parameters))
+                return None
+            except _Interrupted:
+                pass  # too long to hold the loop for: on the thread, from the start
+            except Exception as error:
+                connection._handle_exception(error)
         try:
             outcome = await_(connection.on_thread(_run, operation, parameters))
         except Exception as error:
@@ -119,12 +158,15 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("begin_pending", "in_transaction")
+    __slots__ = ("begin_pending", "in_transaction", "reads_in_place")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.begin_pending = False
+        # Set per transaction by storage.db's BEGIN listener: the unit of work's reads need no snapshot, so
+        # run no BEGIN and may read in place.
+        self.reads_in_place = False
         # Whether SQLite had a transaction open after the last statement: the pool rolls back every connection
         # it takes back, after the session's own rollback, and a second trip to end nothing is the commonest.
         self.in_transaction = True
@@ -144,6 +186,14 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             return await self._connection._execute(  # type: ignore[no-any-return]
                 function, self._connection._conn, begin, operation, parameters
             )
+
+    def in_place(self, operation: str, parameters: Any) -> Outcome:
+        """The statement run here, on the event loop's thread; ``_Interrupted`` past ``IN_PLACE_LIMIT_S``. Only
+        between the connection's own calls: none is on its thread (SQLAlchemy awaits each one)."""
+        if self._execute_mutex.locked():
+            raise _Interrupted
+        self.in_transaction = True
+        return _run_in_place(self._connection._conn, operation, parameters)
 
     def rollback(self) -> None:
         if self._nothing_to_end():

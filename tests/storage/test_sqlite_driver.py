@@ -1,14 +1,16 @@
 """SQLite statements go to their connection's thread once each (storage/sqlite_driver.py): a read is two trips,
-BEGIN riding with the first statement; and what the stock adapter did still holds: rows, counts, errors that
-leave the connection usable, and the write lock taken at the start of a writer's unit of work."""
+BEGIN riding with the first statement, and a read that needs no snapshot none unless it runs long; and what
+the stock adapter did still holds: rows, counts, errors that leave the connection usable, and the write lock
+taken at the start of a writer's unit of work."""
 
 import asyncio
 
 import aiosqlite
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from storage import sqlite_driver
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -108,7 +110,7 @@ async def test_a_writer_holds_the_write_lock_from_the_start_of_its_unit(sqlite_e
     assert order == ["first", "second in"]
 
 
-async def test_a_read_without_a_snapshot_is_one_trip_and_sees_what_was_committed_meanwhile(sqlite_engine, trips):
+async def test_a_read_without_a_snapshot_sees_what_was_committed_meanwhile(sqlite_engine, trips):
     uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
     seen: dict[bool, list[int]] = {}
     for snapshot in (True, False):
@@ -121,7 +123,33 @@ async def test_a_read_without_a_snapshot_is_one_trip_and_sees_what_was_committed
         seen[snapshot] = [first, second]
     assert seen == {True: [0, 0], False: [1, 2]}
 
+
+async def test_a_read_without_a_snapshot_runs_in_place_unless_it_takes_too_long(sqlite_engine, trips, monkeypatch):
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    async with uow() as warm:
+        await warm.housing._session.execute(text("INSERT INTO note (body) VALUES ('하나')"))
+        await warm.commit()
     trips.clear()
+
     async with uow(snapshot=False) as work:
-        await work.housing._session.execute(text("SELECT count(*) FROM note"))
-    assert trips == ["_run"]
+        assert (await work.housing._session.execute(text("SELECT body FROM note"))).scalars().all() == ["하나"]
+    assert trips == []  # read on the event loop's thread: no trip at all
+
+    counted = (
+        "SELECT (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000)"
+        " SELECT count(*) FROM n)"
+    )
+    monkeypatch.setattr(sqlite_driver, "IN_PLACE_LIMIT_S", 0.0005)
+    async with uow(snapshot=False) as work:
+        assert (await work.housing._session.execute(text(counted))).scalar_one() == 300000
+    assert trips == ["_run"]  # interrupted in place, then read whole on the thread
+
+
+async def test_a_failed_read_in_place_is_the_usual_error_and_the_connection_stays_usable(sqlite_engine):
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    for _ in range(2):
+        async with uow(snapshot=False) as work:
+            with pytest.raises(OperationalError, match="no such table"):
+                await work.housing._session.execute(text("SELECT * FROM nowhere"))
+        async with uow(snapshot=False) as work:
+            assert (await work.housing._session.execute(text("SELECT count(*) FROM note"))).scalar_one() == 0
