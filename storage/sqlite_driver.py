@@ -83,6 +83,10 @@ def _run_in_place(connection: sqlite3.Connection, operation: str, parameters: An
         connection.set_progress_handler(None, 0)
 
 
+async def _nothing() -> None:
+    return None
+
+
 def _is_read(operation: str) -> bool:
     return operation.lstrip()[:6].upper() == "SELECT"
 
@@ -128,6 +132,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         if connection.reads_in_place and _is_read(operation) and not connection.begin_pending:
             try:
                 self._keep(connection.in_place(operation, parameters))
+                # SQLAlchemy's AsyncConnection takes an execution that awaited nothing for a driver that is not
+                # asynchronous at all, and refuses it; this one awaited nothing by design.
+                await_(_nothing())
                 return None
             except _Interrupted:
                 pass  # too long to hold the loop for: on the thread, from the start

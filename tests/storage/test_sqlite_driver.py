@@ -153,3 +153,12 @@ async def test_a_failed_read_in_place_is_the_usual_error_and_the_connection_stay
                 await work.housing._session.execute(text("SELECT * FROM nowhere"))
         async with uow(snapshot=False) as work:
             assert (await work.housing._session.execute(text("SELECT count(*) FROM note"))).scalar_one() == 0
+
+
+async def test_a_read_in_place_serves_a_core_connection_too(sqlite_engine, trips):
+    """SQLAlchemy's AsyncConnection refuses an execution that awaited nothing; a read in place is one."""
+    uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
+    async with uow(snapshot=False) as work:
+        connection = await work.housing._session.connection()
+        assert (await connection.execute(text("SELECT count(*) FROM note"))).scalar_one() == 0
+    assert trips == []
