@@ -9,6 +9,7 @@ in tests (``strict_ampersand=False`` gives Telegram's exact leniency).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ _SIMPLE_TYPES = {
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 # tdlib treats NUL as a space so that scanning loops stop at the end of the text.
 _SPACES = frozenset(" \t\r\n\v\0")
+_MARKUP = re.compile("[<&]")
 # Telegram trims message text; these are the characters it strips from both ends.
 _TRIMMED = " \t\r\n\v\f"
 
@@ -113,6 +115,15 @@ class _Parser:
         self.out.append(char)
         self.utf16 += 2 if ord(char) > 0xFFFF else 1
 
+    def emit_text(self, i: int) -> int:
+        """The plain text from ``i`` to the next tag or entity, copied at once (a reply is mostly text)."""
+        end = _MARKUP.search(self.source, i + 1)
+        stop = end.start() if end is not None else self.n
+        chunk = self.source[i:stop]
+        self.out.append(chunk)
+        self.utf16 += len(chunk.encode("utf-16-le")) // 2
+        return stop
+
     def skip_spaces(self, i: int) -> int:
         while i < self.n and self.source[i] in _SPACES:
             i += 1
@@ -131,8 +142,7 @@ class _Parser:
                 if self.strict_ampersand:
                     raise HtmlParseError(f'Unescaped "&" at byte offset {self.byte_offset(i)}: write it as "&amp;"')
             if c != "<":
-                self.emit(c)
-                i += 1
+                i = self.emit_text(i)
                 continue
             i = self.end_tag(i) if self.at(i + 1) == "/" else self.start_tag(i)
         if self.stack:
