@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -69,9 +70,11 @@ class UnitOfWork:
         *,
         write: bool = False,
         options: dict[str, Any] | None = None,
+        committed: Callable[[], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._options = {WRITE_OPTION: True} if write else options
+        self._committed = committed
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> UnitOfWork:
@@ -127,6 +130,8 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("commit outside the unit of work")
         await self._session.commit()
+        if self._committed is not None:
+            self._committed()
 
 
 async def _ended(session: AsyncSession) -> None:
@@ -163,7 +168,11 @@ class UnitOfWorkFactory:
         their own), run outside a transaction, which spares its BEGIN and ROLLBACK."""
         if write and not snapshot:
             raise ValueError("a unit of work that writes runs in a transaction")
-        return UnitOfWork(self._session_factory, write=write, options=None if snapshot else self._no_snapshot)
+        # A change committed here may have moved the staff counter: it is read again, without waiting for the
+        # database's notification (storage.staff.revision).
+        committed = self._revision.changed if self._revision is not None else None
+        options = None if snapshot else self._no_snapshot
+        return UnitOfWork(self._session_factory, write=write, options=options, committed=committed)
 
     async def staff_revision(self) -> int | None:
         """The counter every change to staff, grants, scopes and departments moves (migration 0020), read the

@@ -4,8 +4,9 @@ The access gate reads it for every update. In a unit of work that costs a pool c
 a rollback: about 0.8 ms on SQLite (each step a hop to aiosqlite's thread) and 1 ms on PostgreSQL (each a round
 trip, the checkout's ping included), as much as reading the member itself. Here it is one select on a
 connection of the reader's own that does nothing else: on SQLite run in place (in WAL mode a reader waits for
-no writer and the row's page sits in memory, so it takes microseconds), on PostgreSQL one round trip (about
-0.1 ms). Figures: ``benchmarks/README.md``.
+no writer and the row's page sits in memory, so it takes microseconds); on PostgreSQL one round trip (about
+0.1 ms, more after a pause), and only when the counter may have moved: the connection listens for the
+notification the counter's trigger sends (migration 0022). Figures: ``benchmarks/README.md``.
 
 When the side connection cannot be had (an in-memory database, a refused connection, no counter yet), ``read``
 answers None and the caller reads the counter in a unit of work; after a failure the reader rests a while
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 _READ = "SELECT revision FROM staff_revision WHERE id = 1"
 REST_SECONDS = 30.0
+CHANNEL = "staff_revision"  # migration 0022 notifies it when the counter moves
+TRUSTED_S = 1.0  # on PostgreSQL, the longest a counter read stands without a notification
 
 
 class RevisionReader:
@@ -56,6 +59,9 @@ class RevisionReader:
             self._resting_until = time.monotonic() + REST_SECONDS
             await self.close()
             return None
+
+    def changed(self) -> None:
+        """This process committed a change: the counter may have moved (SQLite's reader reads it every time)."""
 
     async def _read(self) -> int | None:
         raise NotImplementedError
@@ -86,22 +92,41 @@ class SqliteRevisionReader(RevisionReader):
 
 
 class PostgresRevisionReader(RevisionReader):
+    """Listens on ``staff_revision`` (migration 0022) and reads the counter only when it may have moved: after a
+    notification, after a change this process committed (``changed``, before the notification could arrive),
+    on a new connection, and at least every ``TRUSTED_S`` in case the connection was cut without a word. Any
+    other update costs no round trip."""
+
     def __init__(self, url: URL) -> None:
         super().__init__()
         self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._connection: Any = None
         self._lock: asyncio.Lock | None = None
+        self._known: int | None = None
+        self._read_at = 0.0
+        self._stale = True
+
+    def changed(self, *_notification: object) -> None:
+        self._stale = True
 
     async def _read(self) -> int | None:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:  # one query at a time on an asyncpg connection
             if self._connection is None or self._connection.is_closed():
+                self._stale = True
                 self._connection = await asyncpg.connect(self._dsn, timeout=5)
                 # Whoever forgets to close the factory still leaves no connection open behind them.
                 weakref.finalize(self, _terminate, self._connection)
+                await self._connection.add_listener(CHANNEL, self.changed)  # before the read, so none is missed
+            now = time.monotonic()
+            if not self._stale and now - self._read_at < TRUSTED_S:
+                return self._known
+            self._stale = False  # a notification arriving during the read marks it stale again
             revision = await self._connection.fetchval(_READ)
-        return int(revision) if revision is not None else None
+            self._known = int(revision) if revision is not None else None
+            self._read_at = now
+        return self._known
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None
