@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from telegram.error import InvalidToken, NetworkError
 
 from bot import commands
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from core.safe_text import is_safe_text
 from core.texts.i18n import DEFAULT_LANGUAGE, t_plain
@@ -160,10 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"dongne: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Libraries that narrate every request or plugin at INFO would bury the office's own log lines.
-    for chatty in ("alembic", "httpx", "httpcore", "aiosqlite", "apscheduler"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         return asyncio.run(commands.dispatch(args, settings))
     except SettingsError as exc:

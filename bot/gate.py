@@ -14,6 +14,7 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot.logs import name_staff
 from conversations.command_menu import menus_of
 from conversations.context import DongneContext
 from conversations.menu import GUEST_COMMANDS
@@ -71,6 +72,8 @@ async def gate(update: Update, context: DongneContext) -> None:
         raise ApplicationHandlerStop
     context.telegram_language = user.language_code
     staff = await context.services.staff.identify(user.id)
+    if staff is not None:
+        name_staff(staff.id)
     if update.effective_chat is not None and update.effective_chat.type == "private":
         # The command menu follows roles granted or revoked elsewhere since this chat's was last set.
         await menus_of(context.bot_data).refresh(context.bot, user.id, staff)

@@ -11,13 +11,36 @@ exactly when the bot is done, rather than after a guessed quiet period."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.logs import elapsed_ms, update_context
 from conversations.replies import acknowledgements
+
+log = logging.getLogger("dongne.updates")
+
+
+def update_kind(update: object) -> str:
+    """What an update was, for the log, without what anyone typed: a command's name, a button's kind (its
+    data up to the first ``:``), or the kind of message."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    if update.callback_query is not None:
+        return f"button {(update.callback_query.data or '').split(':', 1)[0]}"
+    message = update.effective_message
+    if message is None:
+        return "update"
+    if message.text and message.text.startswith("/"):
+        return f"command {message.text.split(maxsplit=1)[0].split('@')[0][:32]}"
+    for kind in ("text", "photo", "document", "location", "contact"):
+        if getattr(message, kind, None):
+            return "edited message" if update.edited_message is not None else f"{kind} message"
+    return "message"
 
 
 def update_key(update: object) -> tuple[int | None, int | None] | None:
@@ -39,12 +62,16 @@ class PerConversationUpdateProcessor(BaseUpdateProcessor):
         self._waiting: dict[tuple[int | None, int | None], int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        try:
-            async with acknowledgements():  # a press is acknowledged beside the work, and done by the end
-                await self._serialised(update, coroutine)
-        finally:
-            if self._on_handled is not None and isinstance(update, Update):
-                self._on_handled(update.update_id)
+        update_id = update.update_id if isinstance(update, Update) else None
+        with update_context(update_id):  # every line logged meanwhile carries the update and its staff member
+            started = time.perf_counter()
+            try:
+                async with acknowledgements():  # a press is acknowledged beside the work, and done by the end
+                    await self._serialised(update, coroutine)
+            finally:
+                log.info("handled %s", update_kind(update), extra={"duration_ms": elapsed_ms(started)})
+                if self._on_handled is not None and update_id is not None:
+                    self._on_handled(update_id)
 
     async def _serialised(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = update_key(update)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     # The hour (0–23, office time zone) at which the housing staff get their daily reminders; a bot started
     # later in the day sends that day's at once. Empty or "off": no reminders.
     housing_reminder_hour: int | None = Field(default=8, ge=0, le=23)
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "debug", "info", "warning", "error"] = "INFO"
+    # One line per event either way; "json" for a log collector (bot/logs.py).
+    log_format: Literal["text", "json"] = "text"
     # The admin endpoint (staff, roles, audit log). Loopback by default: put a TLS proxy in front of it
     # before opening it to the office network, and set admin_secure_cookies then.
     admin_host: str = "127.0.0.1"
