@@ -59,9 +59,9 @@ def _run_many(connection: sqlite3.Connection, begin: bool, operation: str, rows:
 
 
 # A read of a unit of work that asked for it (``OneTripConnection.reads_in_place``) runs on the event loop's own
-# thread, with no trip at all, for as long as this: SQLite holds the loop meanwhile (it keeps the interpreter lock
-# while it reads, where on the connection's thread it would not), so a read that takes longer is interrupted and
-# sent to the thread after all. The search and a card take a fraction of it (benchmarks/README.md).
+# thread, with no trip at all, for as long as this: every other update waits meanwhile (on the connection's thread
+# they would go on), so a read that takes longer is interrupted and sent to the thread after all. The search and a
+# card take a fraction of it (benchmarks/README.md).
 IN_PLACE_LIMIT_S = 0.004
 _PROGRESS_STEPS = 2_000  # SQLite's virtual machine steps between looks at the clock (a few microseconds)
 
