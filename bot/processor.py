@@ -69,7 +69,8 @@ class PerConversationUpdateProcessor(BaseUpdateProcessor):
                 async with acknowledgements():  # a press is acknowledged beside the work, and done by the end
                     await self._serialised(update, coroutine)
             finally:
-                log.info("handled %s", update_kind(update), extra={"duration_ms": elapsed_ms(started)})
+                if log.isEnabledFor(logging.INFO):
+                    log.info("handled %s", update_kind(update), extra={"duration_ms": elapsed_ms(started)})
                 if self._on_handled is not None and update_id is not None:
                     self._on_handled(update_id)
 
