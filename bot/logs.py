@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s%(update_fields)s"
 # Libraries that narrate every request or plugin at INFO would bury the office's own lines.
 CHATTY = ("alembic", "httpx", "httpcore", "aiosqlite", "apscheduler")
@@ -37,9 +36,10 @@ _current: ContextVar[UpdateContext | None] = ContextVar("dongne_update", default
 @contextlib.contextmanager
 def update_context(update_id: int | None) -> Iterator[UpdateContext]:
     """Lines logged inside carry ``update_id`` (and the staff id, once the gate names the member)."""
-    token = _current.set(UpdateContext(update_id))
+    context = UpdateContext(update_id)
+    token = _current.set(context)
     try:
-        yield _current.get()  # type: ignore[misc]
+        yield context
     finally:
         _current.reset(token)
 
@@ -60,16 +60,13 @@ class UpdateFields(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         context = _current.get()
-        if not hasattr(record, "update_id"):
-            record.update_id = context.update_id if context else None
-        if not hasattr(record, "staff_id"):
-            record.staff_id = context.staff_id if context else None
-        update_id, staff_id = getattr(record, "update_id", None), getattr(record, "staff_id", None)
-        parts = [f"update={update_id}" if update_id is not None else ""]
-        parts.append(f"staff={staff_id}" if staff_id is not None else "")
-        duration = getattr(record, "duration_ms", None)
-        parts.append(f"ms={duration}" if duration is not None else "")
-        shown = " ".join(part for part in parts if part)
+        fields = {}
+        for field, label in (("update_id", "update"), ("staff_id", "staff"), ("duration_ms", "ms")):
+            value = getattr(record, field, getattr(context, field, None))
+            setattr(record, field, value)
+            if value is not None:
+                fields[label] = value
+        shown = " ".join(f"{label}={value}" for label, value in fields.items())
         record.update_fields = f" [{shown}]" if shown else ""
         return True
 

@@ -39,7 +39,7 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int | None = None)
         connect_args = {"timeout": 30, "check_same_thread": False}
         engine = create_async_engine(url, echo=echo, connect_args=connect_args, module=one_trip_dbapi(), **sizes)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kept = pool_size or POSTGRES_POOL_SIZE
     engine = create_async_engine(url, echo=echo, pool_size=kept, max_overflow=kept)
@@ -93,7 +93,7 @@ WRITE_OPTION = "dongne_write"
 NO_SNAPSHOT_OPTION = "dongne_no_snapshot"
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
+def _sqlite_begin(connection: Any) -> None:
     # A deferred transaction that reads and then writes fails at once with "database is locked" when
     # another writer got in between; a unit of work that will write takes the write lock at BEGIN so
     # writers wait their turn (busy timeout), while readers keep WAL's concurrent snapshots.

@@ -14,9 +14,9 @@ Server-side cursors (streamed exports) keep the stock adapter's cursor."""
 from __future__ import annotations
 
 import collections
+import functools
 import sqlite3
 import time
-from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
@@ -33,13 +33,19 @@ _DEFERRED_BEGIN = "BEGIN"
 Outcome = tuple[Any, list[Any], int, int | None, bool]  # description, rows, rowcount, lastrowid, in transaction
 
 
-def _run(connection: sqlite3.Connection, begin: bool, operation: str, parameters: Any) -> Outcome:
-    """On the connection's thread: the deferred BEGIN, the statement, its rows."""
+def _run(
+    connection: sqlite3.Connection, begin: bool, operation: str, parameters: Any, *, many: bool = False
+) -> Outcome:
+    """On the connection's thread: the deferred BEGIN, the statement (``many``: once per set of parameters),
+    its rows."""
     if begin:
         connection.execute(_DEFERRED_BEGIN)
     cursor = connection.cursor()
     try:
-        cursor.execute(operation, () if parameters is None else parameters)
+        if many:
+            cursor.executemany(operation, parameters)
+        else:
+            cursor.execute(operation, () if parameters is None else parameters)
         description = cursor.description
         rows = cursor.fetchall() if description else []
         return description, rows, cursor.rowcount, cursor.lastrowid, connection.in_transaction
@@ -47,15 +53,7 @@ def _run(connection: sqlite3.Connection, begin: bool, operation: str, parameters
         cursor.close()
 
 
-def _run_many(connection: sqlite3.Connection, begin: bool, operation: str, rows: Sequence[Any]) -> Outcome:
-    if begin:
-        connection.execute(_DEFERRED_BEGIN)
-    cursor = connection.cursor()
-    try:
-        cursor.executemany(operation, rows)
-        return None, [], cursor.rowcount, cursor.lastrowid, connection.in_transaction
-    finally:
-        cursor.close()
+_run_many = functools.partial(_run, many=True)
 
 
 # A read of a unit of work that asked for it (``OneTripConnection.reads_in_place``) runs on the event loop's own

@@ -68,12 +68,12 @@ class UnitOfWork:
         self,
         session_factory: async_sessionmaker[AsyncSession],
         *,
-        write: bool = False,
         options: dict[str, Any] | None = None,
         committed: Callable[[], None] | None = None,
     ) -> None:
+        """``options``: the execution options its connection starts with (``UnitOfWorkFactory`` says which)."""
         self._session_factory = session_factory
-        self._options = {WRITE_OPTION: True} if write else options
+        self._options = options
         self._committed = committed
         self._session: AsyncSession | None = None
 
@@ -171,8 +171,8 @@ class UnitOfWorkFactory:
         # A change committed here may have moved the staff counter: it is read again, without waiting for the
         # database's notification (storage.staff.revision).
         committed = self._revision.changed if self._revision is not None else None
-        options = None if snapshot else self._no_snapshot
-        return UnitOfWork(self._session_factory, write=write, options=options, committed=committed)
+        options = {WRITE_OPTION: True} if write else None if snapshot else self._no_snapshot
+        return UnitOfWork(self._session_factory, options=options, committed=committed)
 
     async def staff_revision(self) -> int | None:
         """The counter every change to staff, grants, scopes and departments moves (migration 0020), read the
