@@ -12,6 +12,7 @@ from sqlalchemy import text
 from storage import db
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
+from tests.spying import spy
 
 
 @pytest.fixture
@@ -42,16 +43,7 @@ async def cut_off(admin, pid: int) -> None:
 
 @pytest.fixture
 def pings(monkeypatch):
-    asked: list[str] = []
-    original = asyncpg.Connection.fetchrow
-
-    async def fetchrow(self, query, *args, **kwargs):
-        if query == ";":
-            asked.append(query)
-        return await original(self, query, *args, **kwargs)
-
-    monkeypatch.setattr(asyncpg.Connection, "fetchrow", fetchrow)
-    return asked
+    return spy(monkeypatch, asyncpg.Connection, "fetchrow", lambda _, query, *args: query if query == ";" else None)
 
 
 async def test_a_connection_the_server_closed_is_replaced_before_use(pg_engine, admin, pings):
@@ -86,17 +78,10 @@ async def test_a_connection_in_steady_use_is_not_asked(pg_engine, pings):
 
 
 async def test_a_unit_without_a_snapshot_sends_no_begin(pg_engine, monkeypatch):
-    begun: list[Transaction] = []
-    original = Transaction.start
-
-    async def start(self):
-        begun.append(self)
-        return await original(self)
-
     uow = UnitOfWorkFactory(create_session_factory(pg_engine))
     async with uow() as work:  # the engine's first connection learns the server in a transaction of its own
         await work.housing._session.execute(text("SELECT 1"))
-    monkeypatch.setattr(Transaction, "start", start)
+    begun = spy(monkeypatch, Transaction, "start", lambda transaction: transaction)
     async with uow(snapshot=False) as work:
         await work.housing._session.execute(text("SELECT 1"))
         await work.housing._session.execute(text("SELECT 2"))

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from storage import sqlite_driver
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
+from tests.spying import spy
 
 
 @pytest.fixture
@@ -27,15 +28,7 @@ async def sqlite_engine(tmp_path):
 @pytest.fixture
 def trips(monkeypatch):
     """What goes to the connections' threads, by the function sent."""
-    sent: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self, fn, *args, **kwargs):
-        sent.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    return sent
+    return spy(monkeypatch, aiosqlite.Connection, "_execute", lambda _, fn, *args: getattr(fn, "__name__", repr(fn)))
 
 
 async def test_a_read_is_two_trips_and_a_unit_that_ran_nothing_none(sqlite_engine, trips):

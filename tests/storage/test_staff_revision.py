@@ -15,6 +15,7 @@ from storage.db import create_engine, create_session_factory
 from storage.staff import revision as revision_module
 from storage.staff.revision import PostgresRevisionReader, SqliteRevisionReader
 from storage.uow import UnitOfWorkFactory
+from tests.spying import spy
 
 CHANGES = [
     "INSERT INTO department (name) VALUES ('마을공동체과')",
@@ -86,15 +87,7 @@ async def pg_factory(postgres_database, monkeypatch):
 
 @pytest.fixture
 def server_reads(monkeypatch):
-    asked: list[str] = []
-    original = asyncpg.Connection.fetchval
-
-    async def fetchval(self, query, *args, **kwargs):
-        asked.append(query)
-        return await original(self, query, *args, **kwargs)
-
-    monkeypatch.setattr(asyncpg.Connection, "fetchval", fetchval)
-    return asked
+    return spy(monkeypatch, asyncpg.Connection, "fetchval", lambda _, query, *args: query)
 
 
 async def test_on_postgresql_the_counter_is_read_again_only_after_a_change(pg_factory, postgres_database, server_reads):
