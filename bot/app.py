@@ -8,7 +8,7 @@ way: ``start_bot`` and ``stop_bot`` below."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.errors import on_error
 from bot.gate import GATE_GROUP, build_gate
+from bot.metrics import METRICS_KEY, ProcessMetrics
 from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
@@ -55,6 +56,7 @@ class Runtime:
     uow: UnitOfWorkFactory
     services: Services
     sms_dispatch: SmsDispatch | None = None
+    metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
 
     async def close(self) -> None:
         if self.sms_dispatch is not None:
@@ -152,7 +154,9 @@ def build_application(
         .request(requests[0])
         .get_updates_request(requests[1])
         .concurrent_updates(
-            PerConversationUpdateProcessor(settings.max_concurrent_updates, on_handled=on_update_handled)
+            PerConversationUpdateProcessor(
+                settings.max_concurrent_updates, on_handled=on_update_handled, timing=runtime.metrics
+            )
         )
         # Paces sends to Telegram's limit and waits out a 429 "retry after" instead of failing the request.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_messages_per_second, max_retries=3))
@@ -165,12 +169,14 @@ def build_application(
     app.bot_data[NOTIFIER_KEY] = Notifier(runtime.services.notifications, app.bot)
     app.bot_data[MENUS_KEY] = CommandMenus()
     app.bot_data[SMS_DISPATCHER_KEY] = dispatcher
+    app.bot_data[METRICS_KEY] = runtime.metrics
     if settings.housing_reminder_hour is not None:
         schedule_reminders(app, runtime.services, settings.housing_reminder_hour)
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)
     focus.attach(app)
+    runtime.metrics.learn_handlers(handler for group in app.handlers.values() for handler in group)
     app.add_error_handler(on_error)
     return app
 

@@ -7,6 +7,8 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.metrics import METRICS_KEY, NO_UPDATE, ProcessMetrics
+from bot.update_kinds import update_kind
 from conversations.context import DongneContext
 from core.texts.i18n import t
 
@@ -16,8 +18,11 @@ log = logging.getLogger("dongne.errors")
 async def on_error(update: object, context: DongneContext) -> None:
     error = context.error
     if isinstance(error, (NetworkError, TimedOut, RetryAfter)) and not isinstance(update, Update):
-        log.warning("Telegram connection problem: %s", error)
+        log.warning("Telegram connection problem: %s", error)  # polling retries by itself: not counted as an error
         return
+    metrics = context.bot_data.get(METRICS_KEY)
+    if isinstance(metrics, ProcessMetrics):
+        metrics.failed(NO_UPDATE if update is None else update_kind(update))
     who = None
     if isinstance(update, Update) and update.effective_user:
         who = update.effective_user.id

@@ -20,27 +20,11 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.logs import elapsed_ms, update_context
+from bot.metrics import ProcessMetrics
+from bot.update_kinds import update_kind
 from conversations.replies import acknowledgements
 
 log = logging.getLogger("dongne.updates")
-
-
-def update_kind(update: object) -> str:
-    """What an update was, for the log, without what anyone typed: a command's name, a button's kind (its
-    data up to the first ``:``), or the kind of message."""
-    if not isinstance(update, Update):
-        return type(update).__name__
-    if update.callback_query is not None:
-        return f"button {(update.callback_query.data or '').split(':', 1)[0]}"
-    message = update.effective_message
-    if message is None:
-        return "update"
-    if message.text and message.text.startswith("/"):
-        return f"command {message.text.split(maxsplit=1)[0].split('@')[0][:32]}"
-    for kind in ("text", "photo", "document", "location", "contact"):
-        if getattr(message, kind, None):
-            return "edited message" if update.edited_message is not None else f"{kind} message"
-    return "message"
 
 
 def update_key(update: object) -> tuple[int | None, int | None] | None:
@@ -55,9 +39,16 @@ UpdateHandled = Callable[[int], None]
 
 
 class PerConversationUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int, *, on_handled: UpdateHandled | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int,
+        *,
+        on_handled: UpdateHandled | None = None,
+        timing: ProcessMetrics | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._on_handled = on_handled
+        self._timing = timing
         self._locks: dict[tuple[int | None, int | None], asyncio.Lock] = {}
         self._waiting: dict[tuple[int | None, int | None], int] = {}
 
@@ -69,8 +60,13 @@ class PerConversationUpdateProcessor(BaseUpdateProcessor):
                 async with acknowledgements():  # a press is acknowledged beside the work, and done by the end
                     await self._serialised(update, coroutine)
             finally:
-                if log.isEnabledFor(logging.INFO):
-                    log.info("handled %s", update_kind(update), extra={"duration_ms": elapsed_ms(started)})
+                timing, logged = self._timing, log.isEnabledFor(logging.INFO)
+                if timing is not None or logged:
+                    kind = update_kind(update)
+                    if timing is not None:
+                        timing.handled(kind, time.perf_counter() - started)
+                    if logged:
+                        log.info("handled %s", kind, extra={"duration_ms": elapsed_ms(started)})
                 if self._on_handled is not None and update_id is not None:
                     self._on_handled(update_id)
 

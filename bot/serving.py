@@ -237,6 +237,8 @@ def admin_server(
         bot_username=bot_username or (lambda: settings.bot_username),
         bot_lookup=admin_bot_lookup(settings),
         trusted_proxies=settings.admin_trusted_proxies,
+        process_metrics=runtime.metrics,
+        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None,
     )
     app[BOT_ROLE] = bot_role
     attach_report_inbox(app, runtime)

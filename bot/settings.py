@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# A token anyone may try from the network: long enough that guessing it is hopeless.
+METRICS_TOKEN_SHORTEST = 24
+
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming it."""
@@ -55,6 +58,9 @@ class Settings(BaseSettings):
     # The TLS proxies in front of the endpoint (comma-separated addresses or networks): only from them is
     # X-Forwarded-For believed, so sign-in throttling counts the real client rather than the proxy.
     admin_trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
+    # Lets a Prometheus server that is not on this machine read /metrics (Authorization: Bearer <token>);
+    # unset, only loopback may. A long random string (``openssl rand -hex 32``).
+    metrics_token: SecretStr | None = None
     # The government UMS (통합메시징시스템) that sends SMS; see docs/ums.md. Unset: messages are recorded and
     # not sent, and every result screen says so.
     ums_url: str | None = None
@@ -92,6 +98,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(ip_network(part.strip()) for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < METRICS_TOKEN_SHORTEST:
+            raise ValueError(f"use at least {METRICS_TOKEN_SHORTEST} characters, e.g. openssl rand -hex 32")
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("database_url")
     @classmethod

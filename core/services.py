@@ -28,6 +28,7 @@ from core.housing.people import RepresentativeSearch
 from core.housing.photos import HousingPhotos, PhotoStore
 from core.housing.reminders import HousingReminders
 from core.housing.statistics import HousingStatistics
+from core.monitoring import Monitoring
 from core.notifications.service import Notifications, OutboxSignal
 from core.reference import ReferenceLists
 from core.sms.community import OrganizationRecipients
@@ -71,6 +72,7 @@ class Services:
     sms: SmsService
     sms_lists: SavedLists
     sms_organizations: OrganizationRecipients
+    monitoring: Monitoring
 
     @classmethod
     def build(
@@ -116,4 +118,5 @@ class Services:
             sms=SmsService(uow, clock, sender_number=sms_sender_number, ums_configured=ums_configured),
             sms_lists=SavedLists(uow, clock),
             sms_organizations=OrganizationRecipients(uow, clock),
+            monitoring=Monitoring(uow, clock),
         )

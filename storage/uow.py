@@ -26,6 +26,7 @@ from storage.housing.repository import HousingRepository
 from storage.housing.sheets import LedgerSheetRepository
 from storage.housing.statistics import HousingStatisticsRepository
 from storage.notifications.repository import NotificationRepository
+from storage.outboxes import OutboxRepository
 from storage.reference.repository import ReferenceRepository
 from storage.sms.lists import SmsListRepository
 from storage.sms.reports import SmsReportRepository
@@ -55,6 +56,7 @@ class UnitOfWork:
     bulk: BulkRepository
     benchmark: BenchmarkRepository
     notifications: NotificationRepository
+    outboxes: OutboxRepository
     demo_benchmark: DemoBenchmarkRows
     grants: GrantRepository
     admin: AdminRepository
@@ -106,6 +108,7 @@ class UnitOfWork:
         self.bulk = BulkRepository(session)
         self.benchmark = BenchmarkRepository(session)
         self.notifications = NotificationRepository(session)
+        self.outboxes = OutboxRepository(session)
         self.demo_benchmark = DemoBenchmarkRows(session)
         self.grants = GrantRepository(session)
         self.admin = AdminRepository(session)

@@ -15,6 +15,7 @@ from bot.admin import (
     api_sms,
     api_staff,
     health,
+    metrics,
     openapi,
     views_audit,
     views_auth,
@@ -26,8 +27,10 @@ from bot.admin import (
 )
 from bot.admin.bot_identity import BotUsernameLookup
 from bot.admin.keys import BOT_LOOKUP, BOT_USERNAME, NAV_LINKS, SERVED_ROUTES
+from bot.admin.metrics import LastBackup, attach_metrics
 from bot.admin.routing import Access, NavLink, Route
 from bot.admin.security import ACCESS, SECURE_COOKIES, SERVICES, authenticate, errors, headers, refuse_unsafe_text
+from bot.metrics import ProcessMetrics
 from bot.ums import reports as ums_reports
 from core.services import Services
 
@@ -52,7 +55,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
 
 def all_routes() -> list[Route]:
     """Every route the endpoint serves, from each view module's table."""
-    routes: list[Route] = [*views_auth.ROUTES, *health.ROUTES]
+    routes: list[Route] = [*views_auth.ROUTES, *health.ROUTES, *metrics.ROUTES]
     for module in VIEW_MODULES:
         routes.extend(module.ROUTES)
     return routes
@@ -73,6 +76,9 @@ def build_admin_app(
     bot_username: str | Callable[[], str | None] | None = None,
     bot_lookup: BotUsernameLookup | None = None,
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = (),
+    process_metrics: ProcessMetrics | None = None,
+    metrics_token: str | None = None,
+    last_backup: LastBackup | None = None,
 ) -> web.Application:
     # The text rule runs after authentication: a stranger learns nothing, not even that the input was refused.
     app = web.Application(middlewares=[errors, authenticate, refuse_unsafe_text], client_max_size=MAX_REQUEST_BYTES)
@@ -86,6 +92,7 @@ def build_admin_app(
         app[BOT_LOOKUP] = bot_lookup
         app.cleanup_ctx.append(bot_lookup.http_session)
     app[views_auth.TRUSTED_PROXIES] = trusted_proxies
+    attach_metrics(app, process_metrics, token=metrics_token, last_backup=last_backup)
     app[NAV_LINKS] = nav_links()
     app[SERVED_ROUTES] = list(routes) if routes is not None else all_routes()
     access: dict[str, Access] = {}

@@ -78,3 +78,15 @@ def test_the_pool_is_the_engines_own_unless_the_operator_sizes_it(monkeypatch, t
     monkeypatch.setenv("DONGNE_DATABASE_POOL_SIZE", "12")
     sized = build_runtime(load_settings())
     assert sized.engine.pool.size() == 12
+
+
+def test_a_metrics_token_is_long_or_unset(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DONGNE_METRICS_TOKEN", "secret")
+    with pytest.raises(SettingsError, match=r"DONGNE_METRICS_TOKEN is invalid.*at least 24 characters"):
+        load_settings()
+    monkeypatch.setenv("DONGNE_METRICS_TOKEN", "  ")
+    assert load_settings().metrics_token is None
+    monkeypatch.setenv("DONGNE_METRICS_TOKEN", " 5f0e9c1b7a3d48e2b6c4a9d1f7e3b5c8 ")
+    token = load_settings().metrics_token
+    assert token is not None and token.get_secret_value() == "5f0e9c1b7a3d48e2b6c4a9d1f7e3b5c8"
