@@ -3,16 +3,31 @@ user can make up falls into one of three, so the series Prometheus keeps stay as
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import pkgutil
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
 
 import conversations
+from bot import serving
+from bot.app import Runtime, build_application, build_runtime
+from bot.emulator import BotApiEmulator
 from bot.gate import build_gate
 from bot.metrics import ProcessMetrics, handled_kinds
+from bot.settings import Settings
 from conversations.buttons import ButtonData
 from conversations.dialogue import DialogueFocus
 from conversations.handlers import build_handlers
 from conversations.menu import COMMANDS
+from core.clock import FixedClock
+from tests.bot.conftest import TOKEN, free_port
+from tests.builders import make_staff
+from tests.scraping import scraped, value
+from tests.waiting import eventually
 
 
 def the_bots_handlers() -> list:
@@ -56,3 +71,58 @@ def test_anything_else_counts_as_other_and_adds_no_series():
         if sample.name.startswith("dongne_update")
     }
     assert {handler for _, handler in series} == {"command other", "button other", "command /complex"}
+
+
+METRICS_TOKEN = "9b1e6f3a0c7d42e8a5f1b3c9d7e2a4f6"
+
+
+@pytest.fixture
+async def run_runtime(database_url: str, clock: FixedClock, emulator: BotApiEmulator) -> AsyncIterator[Runtime]:
+    """``dongne run``'s settings, with a token for a Prometheus server elsewhere."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        bot_token=TOKEN,
+        telegram_api_url=emulator.api_root,
+        admin_port=free_port(),
+        persistence_interval=0.2,
+        housing_reminder_hour=None,
+        metrics_token=METRICS_TOKEN,
+    )
+    runtime = build_runtime(settings, clock=clock)
+    yield runtime
+    await runtime.close()
+
+
+async def test_dongne_run_serves_the_bots_own_metrics(run_runtime, emulator, services):
+    await make_staff(services, telegram_id=1001)
+    app = build_application(
+        run_runtime, token=TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
+    )
+    stop = asyncio.Event()
+    run = asyncio.create_task(serving.run_bot_with_admin(run_runtime, app, stop))
+    url = f"http://127.0.0.1:{run_runtime.settings.admin_port}/metrics"
+    try:
+        await eventually(lambda: bool(app.running), "the bot to run")
+        await emulator.user(1001).send("/complex")
+        async with aiohttp.ClientSession() as http:
+
+            async def read(token: str) -> tuple[int, str]:
+                async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
+                    return response.status, await response.text()
+
+            await eventually(lambda: _listening(run_runtime.settings.admin_port), "the endpoint to listen")
+            status, text = await read(METRICS_TOKEN)
+            assert status == 200
+            assert (await read("not-the-token"))[0] == 403
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(run, 30) == 0
+    samples = scraped(text)
+    assert value(samples, "dongne_bot_role", role="active") == 1 and value(samples, "dongne_bot_running") == 1
+    assert value(samples, "dongne_updates_handled_total", handler="command /complex") == 1
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
