@@ -17,7 +17,6 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -29,7 +28,7 @@ from bot.admin import health
 from bot.admin.keys import PRE_CSRF
 from bot.admin.routing import Access, Route, route
 from bot.admin.security import SERVICES, bearer
-from bot.admin.views_auth import TRUSTED_PROXIES, client_address
+from bot.admin.views_auth import TRUSTED_PROXIES, client_address, parse_address
 from bot.metrics import ProcessMetrics
 from core.monitoring import OutboxBacklog
 from core.services import Services
@@ -47,17 +46,9 @@ FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 # -- who may read ---------------------------------------------------------------------------------------------
 
 
-def _address(text: str) -> IPv4Address | IPv6Address | None:
-    try:
-        address = ip_address(text.strip())
-    except ValueError:
-        return None
-    return address.ipv4_mapped or address if isinstance(address, IPv6Address) else address
-
-
 def from_loopback(request: web.Request) -> bool:
     """Whether the client is this machine itself."""
-    peer = _address(request.remote or "")
+    peer = parse_address(request.remote or "")
     if peer is None:
         return False
     forwarded = any(name in request.headers for name in FORWARDING_HEADERS)
@@ -66,9 +57,9 @@ def from_loopback(request: web.Request) -> bool:
     # Through one of our proxies: the client X-Forwarded-For names, and only if the last hop is an address
     # (else client_address stops at the proxy itself, which says nothing of the client).
     hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
-    if _address(hops[-1]) is None:
+    if parse_address(hops[-1]) is None:
         return False
-    client = _address(client_address(request))
+    client = parse_address(client_address(request))
     return client is not None and client.is_loopback
 
 

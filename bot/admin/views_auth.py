@@ -28,7 +28,7 @@ from core.texts.i18n import t_plain
 TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple[IPv4Network | IPv6Network, ...])
 
 
-def _address(text: str) -> IPv4Address | IPv6Address | None:
+def parse_address(text: str) -> IPv4Address | IPv6Address | None:
     try:
         address = ip_address(text.strip())
     except ValueError:
@@ -46,13 +46,13 @@ def client_address(request: web.Request) -> str:
     def trusted(address: IPv4Address | IPv6Address) -> bool:
         return any(address in network for network in proxies)
 
-    peer = _address(request.remote or "")
+    peer = parse_address(request.remote or "")
     if peer is None:
         return (request.remote or "unknown")[:64]
     client = peer
     if trusted(peer):
         hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
-        for hop in map(_address, reversed(hops)):
+        for hop in map(parse_address, reversed(hops)):
             if hop is None:
                 break  # not an address: the proxy to its right is the last hop known for sure
             client = hop
