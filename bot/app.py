@@ -22,6 +22,7 @@ from bot.gate import GATE_GROUP, build_gate
 from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
+from bot.retention import schedule_retention
 from bot.settings import Settings
 from bot.telegram_request import AiohttpRequest, close_requests
 from bot.ums.dispatcher import Dispatcher
@@ -167,6 +168,8 @@ def build_application(
     app.bot_data[SMS_DISPATCHER_KEY] = dispatcher
     if settings.housing_reminder_hour is not None:
         schedule_reminders(app, runtime.services, settings.housing_reminder_hour)
+    if settings.retention_hour is not None:
+        schedule_retention(app, settings, runtime.uow, runtime.services.clock, settings.retention_hour)
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)
