@@ -17,6 +17,7 @@ from core.housing.records import audit_personal_view, covered_complex
 from core.housing.values import PERSONAL_FIELDS
 from core.masking import mask_email, mask_name, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, require
+from core.retention import CONTACTS_REMOVED
 from core.values import AuditQuery, Page, StaffMember
 from storage.uow import UnitOfWorkFactory
 
@@ -70,6 +71,8 @@ class HistoryEntry:
     verb: str  # add, edit or remove
     record_id: int | None
     changes: tuple[FieldChange, ...]
+    # Its contact values were removed once the retention period passed (core.retention).
+    contacts_removed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,7 @@ class HousingHistory:
             verb=verb,
             record_id=record_id if isinstance(record_id, int) else None,
             changes=tuple(shown),
+            contacts_removed=details.get(CONTACTS_REMOVED) is True,
         )
 
 
