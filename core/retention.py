@@ -59,6 +59,13 @@ class ArchiveNotWritten(DongneError):
     code = "retention_archive_unwritable"
 
 
+class RetentionRanMeanwhile(DongneError):
+    """Another run archived the same entries at the same moment (PostgreSQL; SQLite lets one writer in at a
+    time): this one's file is removed and nothing of it is kept, so no entry sits in two archives."""
+
+    code = "retention_ran_meanwhile"
+
+
 @dataclass(frozen=True, slots=True)
 class RetentionPeriods:
     contact_years: int = 3  # former representatives and managers, past grant projects' representatives
@@ -242,6 +249,9 @@ class Retention:
         except OSError as error:
             raise ArchiveNotWritten(str(error.strerror or error), path=path) from error
         removed = await uow.retention.remove_audit_entries(cut.archive, boundary)
+        if removed != total:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            raise RetentionRanMeanwhile(f"archived {total} entries, deleted {removed}")
         return removed, path
 
 

@@ -14,11 +14,19 @@ from sqlalchemy import func, select
 
 from bot.admin.views_audit import labels_for
 from core.errors import PermissionDenied
-from core.retention import CONTACTS_REMOVED, ArchiveNotWritten, Retention, RetentionCounts, RetentionPeriods
+from core.retention import (
+    CONTACTS_REMOVED,
+    ArchiveNotWritten,
+    Retention,
+    RetentionCounts,
+    RetentionPeriods,
+    RetentionRanMeanwhile,
+)
 from core.staff.directory import OPERATOR
 from storage.audit.models import AuditEntry
 from storage.community.models import GrantProject
 from storage.housing.models import Complaint, ManagementOffice, ManagerHistory, Representative
+from storage.retention import RetentionRepository
 from storage.sms.models import SmsBatch, SmsMessage
 from tests.builders import make_complex, make_staff
 
@@ -271,3 +279,21 @@ def test_periods_too_short_to_be_safe_are_refused():
         RetentionPeriods(sms_days=30)  # a batch may still be waiting to go out
     with pytest.raises(ValueError, match="too short"):
         RetentionPeriods(audit_years=0)
+
+
+async def test_entries_another_run_archived_meanwhile_leave_no_second_file(
+    world, uow_factory, clock, tmp_path, monkeypatch
+):
+    """On PostgreSQL two runs can read the same old entries before either deletes them: the second finds them
+    gone when it deletes, and keeps nothing of its own (as if it had found the other's work done)."""
+
+    async def deleted_by_the_other_run(self, before, up_to_id):
+        return 0
+
+    monkeypatch.setattr(RetentionRepository, "remove_audit_entries", deleted_by_the_other_run)
+    before = await _count(uow_factory, AuditEntry)
+    with pytest.raises(RetentionRanMeanwhile):
+        await retention(uow_factory, clock).run(OPERATOR, LABELS, tmp_path / "archive")
+    assert list((tmp_path / "archive").iterdir()) == []
+    assert await _count(uow_factory, AuditEntry) == before
+    assert (await _rows(uow_factory, Representative))[0].phone == "010-1234-5000"
