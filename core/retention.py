@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from core.clock import Clock
 from core.errors import DongneError
 from core.masking import mask_phone
 from core.permissions import Permission, require
-from core.values import AuditQuery, StaffMember
+from core.values import AuditQuery, AuditRecord, StaffMember
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 # The old → new values that are contact details, whichever record they belong to: phones, mobiles, e-mails,
@@ -51,6 +51,8 @@ ARCHIVE_LIMIT = 1_000_000
 # A batch may be scheduled 35 days ahead (core.sms.schedule) and waits a day for its reports: its numbers are
 # needed until then, so SMS numbers are kept at least this long.
 MIN_SMS_DAYS = 60
+# Messages masked per statement: the numbers of a chunk are held in memory, whatever the backlog.
+SMS_CHUNK = 10_000
 
 
 class ArchiveNotWritten(DongneError):
@@ -104,6 +106,15 @@ class RetentionRun:
 
 
 @dataclass(frozen=True, slots=True)
+class _Archive:
+    """An archive on disk: the entries up to ``up_to_id`` before the cut, ``entries`` of them."""
+
+    path: Path
+    up_to_id: int
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Cutoffs:
     people: date  # a term ended, or a manager replaced, before this day
     complaints: date  # closed before this day
@@ -143,40 +154,64 @@ class Retention:
     async def run(
         self, actor: StaffMember, labels: AuditLabels, archive_dir: Path, *, dry_run: bool = False
     ) -> RetentionRun:
-        """Remove (or, ``dry_run``, count) what the periods no longer allow to be kept, in one transaction.
-        ``labels`` word the audit log's archive, written into ``archive_dir``."""
+        """Remove (or, ``dry_run``, count) what the periods no longer allow to be kept. ``labels`` word the audit
+        log's archive, written into ``archive_dir``.
+
+        The archive is written first, from a read of the entries (they are only ever added, so what is read is
+        what will be deleted); then one transaction deletes exactly those entries (by their cut and last id)
+        and makes every other change. Writing a large archive takes minutes, which SQLite's write lock would
+        otherwise hold against every other writer; a file that cannot be written stops the run before anything
+        changes, and a transaction that fails removes the file again."""
         require(actor, Permission.ADMIN)
         cut = self._cutoffs()
-        async with self._uow(write=not dry_run) as uow:
+        if dry_run:
+            return RetentionRun(await self._count(cut), dry_run=True, archive=None, archived_before=cut.archive_day)
+        archive = await self._write_archive(labels, cut, archive_dir)
+        try:
+            counts = await self._remove(actor, cut, archive)
+        except BaseException:
+            if archive is not None:
+                await asyncio.to_thread(archive.path.unlink, missing_ok=True)
+            raise
+        path = archive.path if archive is not None else None
+        return RetentionRun(counts, dry_run=False, archive=path, archived_before=cut.archive_day)
+
+    async def _count(self, cut: _Cutoffs) -> RetentionCounts:
+        async with self._uow() as uow:
             repo = uow.retention
-            scrubbed = await self._scrubbed(uow, cut.audit_values)
-            if dry_run:
-                counts = RetentionCounts(
-                    representatives=await repo.count_former_representatives_with_contacts(cut.people),
-                    managers=await repo.count_former_managers_with_mobiles(cut.people),
-                    complainants=await repo.count_closed_complaints_with_contacts(cut.complaints),
-                    grant_representatives=await repo.count_past_grant_projects_with_mobiles(cut.grant_year),
-                    audit_values=len(scrubbed),
-                    sms_messages=await repo.count_unmasked_sms_messages(cut.sms),
-                    audit_archived=await self._archivable(uow, cut.archive),
-                )
-                return RetentionRun(counts, dry_run=True, archive=None, archived_before=cut.archive_day)
-            representatives = await repo.remove_former_representatives_contacts(cut.people)
-            managers = await repo.remove_former_managers_mobiles(cut.people)
-            complainants = await repo.remove_closed_complaints_contacts(cut.complaints)
-            grant_representatives = await repo.remove_past_grant_projects_mobiles(cut.grant_year)
+            boundary = await repo.audit_archive_boundary(cut.archive, ARCHIVE_LIMIT)
+            archived = 0
+            if boundary is not None:
+                archived = await uow.audit.count_entries(AuditQuery(until=cut.archive, up_to_id=boundary))
+            # The entries about to be archived are deleted, not rewritten: a run counts them once, as archived.
+            going = (cut.archive, boundary) if boundary is not None else None
+            return RetentionCounts(
+                representatives=await repo.count_former_representatives_with_contacts(cut.people),
+                managers=await repo.count_former_managers_with_mobiles(cut.people),
+                complainants=await repo.count_closed_complaints_with_contacts(cut.complaints),
+                grant_representatives=await repo.count_past_grant_projects_with_mobiles(cut.grant_year),
+                audit_values=len(await self._scrubbed(uow, cut.audit_values, going)),
+                sms_messages=await repo.count_unmasked_sms_messages(cut.sms),
+                audit_archived=archived,
+            )
+
+    async def _remove(self, actor: StaffMember, cut: _Cutoffs, archive: _Archive | None) -> RetentionCounts:
+        async with self._uow(write=True) as uow:
+            repo = uow.retention
+            archived = 0
+            if archive is not None:
+                archived = await repo.remove_audit_entries(cut.archive, archive.up_to_id)
+                if archived != archive.entries:
+                    raise RetentionRanMeanwhile(f"archived {archive.entries} entries, deleted {archived}")
+            scrubbed = await self._scrubbed(uow, cut.audit_values, None)
             await repo.replace_audit_details(scrubbed)
-            sms_messages = await repo.count_unmasked_sms_messages(cut.sms)
-            numbers = await repo.unmasked_sms_numbers(cut.sms)
-            await repo.mask_sms_numbers(cut.sms, {number: mask_phone(number) or "" for number in numbers})
-            archived, archive = await self._archive(uow, labels, cut, archive_dir)
             counts = RetentionCounts(
-                representatives=representatives,
-                managers=managers,
-                complainants=complainants,
-                grant_representatives=grant_representatives,
+                representatives=await repo.remove_former_representatives_contacts(cut.people),
+                managers=await repo.remove_former_managers_mobiles(cut.people),
+                complainants=await repo.remove_closed_complaints_contacts(cut.complaints),
+                grant_representatives=await repo.remove_past_grant_projects_mobiles(cut.grant_year),
                 audit_values=len(scrubbed),
-                sms_messages=sms_messages,
+                sms_messages=await self._mask_sms_numbers(uow, cut.sms),
                 audit_archived=archived,
             )
             await uow.audit.record(
@@ -186,7 +221,7 @@ class Retention:
                 details=counts.as_details(),
             )
             await uow.commit()
-        return RetentionRun(counts, dry_run=False, archive=archive, archived_before=cut.archive_day)
+        return counts
 
     def _cutoffs(self) -> _Cutoffs:
         today = self._clock.today()
@@ -208,51 +243,56 @@ class Retention:
     def _start_of(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self._clock.zone).astimezone(UTC)
 
-    async def _scrubbed(self, uow: UnitOfWork, before: datetime) -> dict[int, dict[str, object]]:
-        found = await uow.retention.audit_entries_with_values(before, CONTACT_KEYS)
+    async def _scrubbed(
+        self, uow: UnitOfWork, before: datetime, archived: tuple[datetime, int] | None
+    ) -> dict[int, dict[str, object]]:
+        found = await uow.retention.audit_entries_with_values(before, CONTACT_KEYS, archived=archived)
         changed = {entry_id: without_contacts(details) for entry_id, details in found}
         return {entry_id: details for entry_id, details in changed.items() if details is not None}
 
-    async def _archivable(self, uow: UnitOfWork, before: datetime) -> int:
-        boundary = await uow.retention.audit_archive_boundary(before, ARCHIVE_LIMIT)
-        if boundary is None:
-            return 0
-        return await uow.audit.count_entries(AuditQuery(until=before, up_to_id=boundary))
+    async def _mask_sms_numbers(self, uow: UnitOfWork, before: datetime) -> int:
+        """Every number still whole in old batches, masked by core's rule, a chunk of messages at a time."""
+        masked, after = 0, 0
+        while found := await uow.retention.unmasked_sms_numbers(before, after_id=after, limit=SMS_CHUNK):
+            await uow.retention.mask_sms_numbers({message: mask_phone(phone) or "" for message, phone in found})
+            masked += len(found)
+            after = found[-1][0]
+        return masked
 
-    async def _archive(
-        self, uow: UnitOfWork, labels: AuditLabels, cut: _Cutoffs, archive_dir: Path
-    ) -> tuple[int, Path | None]:
-        """The entries before the cut written to a workbook file, then deleted (the caller commits): the file
-        is complete on disk before anything is deleted, and a failure to write it deletes nothing."""
-        boundary = await uow.retention.audit_archive_boundary(cut.archive, ARCHIVE_LIMIT)
-        if boundary is None:
-            return 0, None
-        query = AuditQuery(until=cut.archive, up_to_id=boundary)
-        total = await uow.audit.count_entries(query)
+    async def _write_archive(self, labels: AuditLabels, cut: _Cutoffs, archive_dir: Path) -> _Archive | None:
+        """The entries before the cut (the oldest ``ARCHIVE_LIMIT``) written to a workbook file, complete on disk
+        under its name; None when there are none. Their contact values are left out, as the run removes them."""
         now = self._clock.now()
-        period = f"~ {cut.archive_day - timedelta(days=1):%Y-%m-%d}"
-        book = AuditWorkbook(labels, (labels.any, labels.any, period, total), self._clock.local(now), None)
-        names = await uow.audit.reference_names()
-        after: tuple[datetime, int] | None = None
-        while True:
-            batch = await uow.audit.list_entries_below(query, after, limit=EXPORT_BATCH)
-            lines = [as_read(record, names, self._clock) for record in batch]
-            for start in range(0, len(lines), WRITE_SLICE):
-                await asyncio.to_thread(book.append, lines[start : start + WRITE_SLICE])
-            if len(batch) < EXPORT_BATCH:
-                break
-            after = (batch[-1].at, batch[-1].id)
+        async with self._uow() as uow:
+            boundary = await uow.retention.audit_archive_boundary(cut.archive, ARCHIVE_LIMIT)
+            if boundary is None:
+                return None
+            query = AuditQuery(until=cut.archive, up_to_id=boundary)
+            total = await uow.audit.count_entries(query)
+            period = f"~ {cut.archive_day - timedelta(days=1):%Y-%m-%d}"
+            book = AuditWorkbook(labels, (labels.any, labels.any, period, total), self._clock.local(now), None)
+            names = await uow.audit.reference_names()
+            after: tuple[datetime, int] | None = None
+            while True:
+                batch = await uow.audit.list_entries_below(query, after, limit=EXPORT_BATCH)
+                lines = [as_read(_archived(record), names, self._clock) for record in batch]
+                for start in range(0, len(lines), WRITE_SLICE):
+                    await asyncio.to_thread(book.append, lines[start : start + WRITE_SLICE])
+                if len(batch) < EXPORT_BATCH:
+                    break
+                after = (batch[-1].at, batch[-1].id)
         path = archive_dir / f"audit-archive-{self._clock.local(now):%Y%m%d-%H%M%S}.xlsx"
         content = await asyncio.to_thread(book.save)
         try:
             await asyncio.to_thread(_write_durably, path, content)
         except OSError as error:
             raise ArchiveNotWritten(str(error.strerror or error), path=path) from error
-        removed = await uow.retention.remove_audit_entries(cut.archive, boundary)
-        if removed != total:
-            await asyncio.to_thread(path.unlink, missing_ok=True)
-            raise RetentionRanMeanwhile(f"archived {total} entries, deleted {removed}")
-        return removed, path
+        return _Archive(path=path, up_to_id=boundary, entries=total)
+
+
+def _archived(record: AuditRecord) -> AuditRecord:
+    scrubbed = without_contacts(record.details)
+    return replace(record, details=scrubbed) if scrubbed is not None else record
 
 
 def _write_durably(path: Path, content: bytes) -> None:

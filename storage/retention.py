@@ -2,9 +2,10 @@
 SMS and audit tables: like ``storage.audit``, it belongs to no domain.
 
 Each kind is one condition, used both to count what a run would change (a dry run) and to change it, so the
-two cannot disagree. The changes are set-based: one UPDATE per kind, whatever the number of rows; the audit
-log's details and the SMS numbers, whose new values are computed by core's rules, are one statement executed
-with many parameter sets. The caller runs them in one transaction."""
+two cannot disagree. The changes are set-based: one UPDATE (or DELETE) per kind, whatever the number of rows;
+the audit log's details and the SMS numbers, whose new values are computed by core's rules (one JSON document
+each; ``core.masking``), are one statement executed with many parameter sets, by primary key. The caller runs
+them in one transaction."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, and_, bindparam, cast, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, String, Table, and_, bindparam, cast, delete, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.sms.values import FINAL_STATES
@@ -59,15 +60,19 @@ def _old_sms_numbers(sent_before: datetime) -> ColumnElement[bool]:
     )
 
 
-def _audit_values(before: datetime, keys: Sequence[str]) -> ColumnElement[bool]:
+def _audit_values(before: datetime, keys: Sequence[str], archived: tuple[datetime, int] | None) -> ColumnElement[bool]:
     # JSON is matched as text, which both engines keep as written: a key is quoted, so "phone" does not match
     # "leader_phone". A value spelled like a key matches too; core finds no key in it and leaves it be.
     text = cast(AuditEntry.details, String)
-    return and_(
+    condition = and_(
         AuditEntry.at < before,
         or_(*(AuditEntry.action.startswith(prefix, autoescape=True) for prefix in VALUE_ACTION_PREFIXES)),
         or_(*(text.contains(f'"{key}"', autoescape=True) for key in keys)),
     )
+    if archived is not None:
+        cut, up_to_id = archived
+        condition = and_(condition, not_(and_(AuditEntry.at < cut, AuditEntry.id <= up_to_id)))
+    return condition
 
 
 class RetentionRepository:
@@ -120,11 +125,15 @@ class RetentionRepository:
 
     # -- contact values in the audit log's old entries -----------------------------------------------------
 
-    async def audit_entries_with_values(self, before: datetime, keys: Sequence[str]) -> list[tuple[int, Any]]:
+    async def audit_entries_with_values(
+        self, before: datetime, keys: Sequence[str], *, archived: tuple[datetime, int] | None = None
+    ) -> list[tuple[int, Any]]:
         """Entries older than ``before`` about records' values whose details may name one of ``keys``: (id,
-        details)."""
+        details); without those ``archived`` (before its instant, up to its id), which go whole."""
         rows = await self._session.execute(
-            select(AuditEntry.id, AuditEntry.details).where(_audit_values(before, keys)).order_by(AuditEntry.id)
+            select(AuditEntry.id, AuditEntry.details)
+            .where(_audit_values(before, keys, archived))
+            .order_by(AuditEntry.id)
         )
         return [(int(entry_id), details) for entry_id, details in rows]
 
@@ -141,27 +150,24 @@ class RetentionRepository:
     async def count_unmasked_sms_messages(self, sent_before: datetime) -> int:
         return await self._count(_old_sms_numbers(sent_before), SmsMessage)
 
-    async def unmasked_sms_numbers(self, sent_before: datetime) -> list[str]:
-        """Each number still whole in the messages of batches made before ``sent_before``, once."""
-        rows = await self._session.scalars(select(SmsMessage.phone).where(_old_sms_numbers(sent_before)).distinct())
-        return list(rows)
-
-    async def mask_sms_numbers(self, sent_before: datetime, masked: Mapping[str, str]) -> None:
-        """Each number (a key of ``masked``) replaced by its masked form in those messages: one UPDATE per
-        number rather than per message, since the same people are texted batch after batch."""
-        table = _MESSAGE
-        old_batches = select(SmsBatch.id).where(SmsBatch.created_at < sent_before)
-        statement = (
-            update(table)
-            .where(
-                table.c.phone == bindparam("number"),
-                table.c.batch_id.in_(old_batches),
-                # Spelled out: an IN list is expanded per execution, which executemany cannot do.
-                or_(*(table.c.state == state for state in _FINAL)),
-            )
-            .values(phone=bindparam("masked_number"))
+    async def unmasked_sms_numbers(self, sent_before: datetime, *, after_id: int, limit: int) -> list[tuple[int, str]]:
+        """The next ``limit`` messages (by id, after ``after_id``) of batches made before ``sent_before`` whose
+        number is still whole: (message id, number)."""
+        rows = await self._session.execute(
+            select(SmsMessage.id, SmsMessage.phone)
+            .where(_old_sms_numbers(sent_before), SmsMessage.id > after_id)
+            .order_by(SmsMessage.id)
+            .limit(limit)
         )
-        rows = [{"number": number, "masked_number": value} for number, value in masked.items()]
+        return [(int(message_id), str(phone)) for message_id, phone in rows]
+
+    async def mask_sms_numbers(self, masked: Mapping[int, str]) -> None:
+        """Each message's number (by message id) replaced by its masked form (core's rule, so the masking is
+        written once), in one statement executed with many parameter sets."""
+        statement = (
+            update(_MESSAGE).where(_MESSAGE.c.id == bindparam("message_id")).values(phone=bindparam("masked_number"))
+        )
+        rows = [{"message_id": message_id, "masked_number": value} for message_id, value in masked.items()]
         for start in range(0, len(rows), _MANY):
             await self._session.execute(statement, rows[start : start + _MANY])
 

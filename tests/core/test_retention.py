@@ -238,7 +238,7 @@ async def test_a_dry_run_counts_what_a_run_would_change_and_changes_nothing(worl
             managers=1,
             complainants=1,
             grant_representatives=1,
-            audit_values=1,
+            audit_values=0,  # the one old change is archived whole, not rewritten first
             sms_messages=4,
             audit_archived=1,
         )
@@ -254,7 +254,7 @@ async def test_each_run_is_audited_with_counts_and_no_personal_data(world, uow_f
     await retention(uow_factory, clock).run(OPERATOR, LABELS, tmp_path)
     entries = [e for e in await _rows(uow_factory, AuditEntry) if e.action == "retention.run"]
     assert len(entries) == 1 and entries[0].actor_staff_id is None
-    assert entries[0].details == RetentionCounts(1, 1, 1, 1, 1, 4, 1).as_details()
+    assert entries[0].details == RetentionCounts(1, 1, 1, 1, 0, 4, 1).as_details()
 
 
 async def test_an_archive_that_cannot_be_written_changes_nothing(world, uow_factory, clock, tmp_path):
