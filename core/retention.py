@@ -9,11 +9,12 @@ data") a run removes what the office no longer needs, keeping the names for hist
   stays; the entry is marked ``contacts_removed``);
 - SMS recipients' numbers in old batches, masked by the one masking rule (``core.masking``);
 - the audit log's old entries: written to a workbook file (``core.workbook``, through ``core.audit``'s
-  writer) and then deleted, in the same transaction, so a file that cannot be written deletes nothing.
+  writer, their contact values left out) and only then deleted, so a file that cannot be written deletes
+  nothing (``run`` says why the file comes before the transaction).
 
-It reads several domains by design, as ``core.handover`` does. A run is one transaction and is audited as
-``retention.run`` with counts only; a dry run counts the same conditions and changes nothing. Only an admin
-(the CLI's operator, the daily job) runs it."""
+It reads several domains by design, as ``core.handover`` does. Every change of a run is made in one
+transaction, audited as ``retention.run`` with counts only; a dry run counts the same conditions and changes
+nothing. Only an admin (the CLI's operator, the daily job as the system) runs it."""
 
 from __future__ import annotations
 
@@ -62,8 +63,8 @@ class ArchiveNotWritten(DongneError):
 
 
 class RetentionRanMeanwhile(DongneError):
-    """Another run archived the same entries at the same moment (PostgreSQL; SQLite lets one writer in at a
-    time): this one's file is removed and nothing of it is kept, so no entry sits in two archives."""
+    """Another run (the daily job and the command at once) read the same old entries and deleted them first:
+    this run's file is removed and nothing of it is kept, so no entry sits in two archives."""
 
     code = "retention_ran_meanwhile"
 

@@ -284,8 +284,8 @@ def test_periods_too_short_to_be_safe_are_refused():
 async def test_entries_another_run_archived_meanwhile_leave_no_second_file(
     world, uow_factory, clock, tmp_path, monkeypatch
 ):
-    """On PostgreSQL two runs can read the same old entries before either deletes them: the second finds them
-    gone when it deletes, and keeps nothing of its own (as if it had found the other's work done)."""
+    """Two runs at once (the daily job and the command) can both read the old entries before either deletes
+    them: the second finds them gone when it deletes, and keeps nothing of its own."""
 
     async def deleted_by_the_other_run(self, before, up_to_id):
         return 0
