@@ -38,6 +38,9 @@ EXPORT_LIMIT = 100_000
 # A page shows each value's beginning; the workbook has it whole.
 PAGE_VALUE_LIMIT = 300
 ACTION_PATTERN = re.compile(r"[a-z0-9_.]{1,50}")
+# Marks an entry whose contact values the retention run removed (core.retention), so a history says why
+# they are missing.
+CONTACTS_REMOVED = "contacts_removed"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2999  # a date outside is a typing mistake (and 9999-12-31 + 1 day fails)
 
 # Detail keys that name a reference entry by id, and which list: shown by name (or "#id" once deleted).

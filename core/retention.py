@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from core.audit import EXPORT_BATCH, WRITE_SLICE, AuditLabels, AuditWorkbook, as_read
+from core.audit import CONTACTS_REMOVED, EXPORT_BATCH, WRITE_SLICE, AuditLabels, AuditWorkbook, as_read
 from core.clock import Clock
 from core.errors import DongneError
 from core.masking import mask_phone
@@ -45,8 +45,6 @@ CONTACT_KEYS = (
     "contact",
     "building_unit",
 )
-# Marks an audit entry whose contact values were removed, so its history says why they are missing.
-CONTACTS_REMOVED = "contacts_removed"
 # Excel's sheet holds 1,048,576 rows: a larger backlog goes into the next run's workbook.
 ARCHIVE_LIMIT = 1_000_000
 # A batch may be scheduled 35 days ahead (core.sms.schedule) and waits a day for its reports: its numbers are

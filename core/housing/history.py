@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core.audit import CONTACTS_REMOVED
 from core.clock import Clock
 from core.housing.records import audit_personal_view, covered_complex
 from core.housing.values import PERSONAL_FIELDS
 from core.masking import mask_email, mask_name, mask_names, mask_phone
 from core.permissions import Permission, can, covers_dong, require
-from core.retention import CONTACTS_REMOVED
 from core.values import AuditQuery, Page, StaffMember
 from storage.uow import UnitOfWorkFactory
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.admin.views_audit import labels_for
+from core.audit import CONTACTS_REMOVED
 from core.errors import PermissionDenied
 from core.retention import (
-    CONTACTS_REMOVED,
     ArchiveNotWritten,
     Retention,
     RetentionCounts,
