@@ -25,7 +25,7 @@ from core.retention import (
 from core.staff.directory import OPERATOR
 from storage.audit.models import AuditEntry
 from storage.community.models import GrantProject
-from storage.housing.models import Complaint, ManagementOffice, ManagerHistory, Representative
+from storage.housing.models import Complaint, ManagementOffice, ManagerHistory, Representative, ResidentGroup
 from storage.retention import RetentionRepository
 from storage.sms.models import SmsBatch, SmsMessage
 from tests.builders import make_complex, make_staff
@@ -54,7 +54,7 @@ async def world(services, uow_factory):
     one last year; a complaint closed long ago, one closed last year and one still open; grant projects of 2022
     and 2023; an SMS batch long ago, one last year and one this year; audit entries of then, last year and now."""
     officer = await make_staff(services, saeol_id="house01", name="한담당", roles=("housing.read", "housing.write"))
-    complex_id = await make_complex(uow_factory, representatives=3, with_office=True)
+    complex_id = await make_complex(uow_factory, representatives=3, with_office=True, groups=1)
     async with uow_factory(write=True) as uow:
         session = uow._session
         reps = list(await session.scalars(select(Representative).order_by(Representative.id)))
@@ -112,7 +112,10 @@ async def world(services, uow_factory):
             )
             session.add(batch)
             await session.flush()
-            for person, phone in (("김대표1", "010-1234-5000"), ("박소장", f"010-777-{number:04d}")):
+            people = [("김대표1", "010-1234-5000", "delivered"), ("박소장", f"010-777-{number:04d}", "failed")]
+            if made == LONG_AGO:  # stuck in the outbox: the dispatcher would still need its number
+                people.append(("최대기", "010-888-0000", "queued"))
+            for person, phone, state in people:
                 session.add(
                     SmsMessage(
                         batch_id=batch.id,
@@ -120,7 +123,7 @@ async def world(services, uow_factory):
                         phone=phone,
                         body="회의 안내",
                         idempotency_key=f"{batch.id}-{phone}",
-                        state="delivered",
+                        state=state,
                         due_at=made,
                         next_attempt_at=made,
                         state_changed_at=made,
@@ -160,6 +163,8 @@ async def test_former_peoples_contacts_go_after_the_period_and_their_names_stay(
     assert current.phone == "010-1234-5002"
     managers = await _rows(uow_factory, ManagerHistory)
     assert [(m.name, m.mobile) for m in managers] == [("박전임", None), ("최직전", "010-3333-2222")]
+    group = (await _rows(uow_factory, ResidentGroup))[0]
+    assert (group.leader_phone, group.leader_email) == ("010-9876-5432", "lead@example.kr")  # a leader now
     office = (await _rows(uow_factory, ManagementOffice))[0]
     assert office.manager_mobile == "010-2345-5678"  # the manager now in office is nobody's former
     complaints = await _rows(uow_factory, Complaint)
@@ -179,6 +184,7 @@ async def test_sms_numbers_are_masked_in_old_batches_only(world, uow_factory, cl
     assert [m.phone for m in messages] == [
         "010-****-5000",
         "010-***-0000",
+        "010-888-0000",
         "010-****-5000",
         "010-***-0001",
         "010-1234-5000",  # this year's batch, the same person: untouched
