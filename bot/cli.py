@@ -8,6 +8,7 @@ dongne demo
 dongne admin create --username kimit [--name 김전산] [--department 전산정보과] [--password-stdin]
 dongne admin password --username kimit [--password-stdin]
 dongne admin serve
+dongne retention [--dry-run] [--archive-dir DIR]
 dongne run
 """
 
@@ -135,6 +136,17 @@ def _parser() -> argparse.ArgumentParser:
             metavar="N",
             help="allow up to N rows in all (default 100,000, as for a file sent to the bot): a whole registry's load",
         )
+
+    retention = commands.add_parser(
+        "retention", help="remove personal data kept past its retention period and archive the old audit log"
+    )
+    retention.add_argument("--dry-run", action="store_true", help="only count what would change")
+    retention.add_argument(
+        "--archive-dir",
+        metavar="DIR",
+        default=None,
+        help="where the audit log's archive goes (DONGNE_RETENTION_ARCHIVE_DIR)",
+    )
 
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser

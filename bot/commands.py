@@ -9,11 +9,13 @@ import hmac
 import html
 import re
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.admin.views_audit import labels_for as audit_labels
 from bot.app import Runtime
 from bot.console import complain, explain, say
+from bot.retention import retention_service
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
@@ -62,6 +64,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _export(args, runtime)
             if args.command == "import":
                 return await _import(args, runtime)
+            if args.command == "retention":
+                return await _retention(args, runtime)
             if args.command == "run":
                 return await serve_bot_and_admin(runtime)
         except DongneError as error:
@@ -107,6 +111,20 @@ async def _reminders(args: argparse.Namespace, runtime: Runtime) -> int:
         say("reminders_already")
     else:
         say("reminders_queued", count=queued)
+    return 0
+
+
+async def _retention(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Personal data past its retention period removed, as the operator (audited), or only counted."""
+    archive_dir = Path(args.archive_dir) if args.archive_dir else runtime.settings.effective_retention_archive_dir
+    service = retention_service(runtime.settings, runtime.uow, runtime.services.clock)
+    run = await service.run(OPERATOR, audit_labels(DEFAULT_LANGUAGE), archive_dir, dry_run=args.dry_run)
+    say("retention.dry_run" if run.dry_run else "retention.done")
+    for kind, count in run.counts.as_details().items():
+        say(f"retention.{kind}", count=f"{count:,}")
+    if run.archive is not None:
+        last = run.archived_before - timedelta(days=1)
+        say("retention.archive_written", path=run.archive, last=f"{last:%Y-%m-%d}")
     return 0
 
 

@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     # The hour (0–23, office time zone) at which the housing staff get their daily reminders; a bot started
     # later in the day sends that day's at once. Empty or "off": no reminders.
     housing_reminder_hour: int | None = Field(default=8, ge=0, le=23)
+    # Retention of personal data (개인정보 보호법 제21조; the reasons for each period: docs/operations.md): years
+    # after a representative's term ended, a manager was replaced or a grant project's year, and after a
+    # complaint was closed, before their contact details are removed; days before SMS recipients' numbers are
+    # masked (60 at least: a batch may be scheduled 35 days ahead); years the audit log keeps an entry before
+    # it is archived to a workbook in retention_archive_dir (default <data dir>/audit-archive) and deleted.
+    retention_contact_years: int = Field(default=3, ge=1, le=100)
+    retention_complaint_years: int = Field(default=3, ge=1, le=100)
+    retention_sms_days: int = Field(default=365, ge=60, le=36500)
+    retention_audit_years: int = Field(default=3, ge=1, le=100)
+    retention_archive_dir: Path | None = None
+    # The hour (0–23, office time zone) of the daily retention run in `dongne run`; "off": only by hand.
+    retention_hour: int | None = Field(default=4, ge=0, le=23)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "debug", "info", "warning", "error"] = "INFO"
     # One line per event either way; "json" for a log collector (bot/logs.py).
     log_format: Literal["text", "json"] = "text"
@@ -85,9 +97,9 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("housing_reminder_hour", mode="before")
+    @field_validator("housing_reminder_hour", "retention_hour", mode="before")
     @classmethod
-    def _reminders_off(cls, value: object) -> object:
+    def _hour_or_off(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in ("", "off", "none"):
             return None
         return value
@@ -138,6 +150,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'dongne.sqlite3').resolve()}"
+
+    @property
+    def effective_retention_archive_dir(self) -> Path:
+        return self.retention_archive_dir or self.data_dir / "audit-archive"
 
     def require_token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():

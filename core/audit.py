@@ -38,6 +38,9 @@ EXPORT_LIMIT = 100_000
 # A page shows each value's beginning; the workbook has it whole.
 PAGE_VALUE_LIMIT = 300
 ACTION_PATTERN = re.compile(r"[a-z0-9_.]{1,50}")
+# Marks an entry whose contact values the retention run removed (core.retention), so a history says why
+# they are missing.
+CONTACTS_REMOVED = "contacts_removed"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2999  # a date outside is a typing mistake (and 9999-12-31 + 1 day fails)
 
 # Detail keys that name a reference entry by id, and which list: shown by name (or "#id" once deleted).
@@ -296,7 +299,7 @@ class AuditLog:
             _period_text(wanted, labels),
             total,
         )
-        book = _AuditWorkbook(labels, conditions, self._clock.local(now), describe)
+        book = AuditWorkbook(labels, conditions, self._clock.local(now), describe)
         after: tuple[datetime, int] | None = None
         while True:
             async with self._uow() as uow:
@@ -325,8 +328,12 @@ class AuditLog:
         return datetime.combine(day, time(0), tzinfo=self._clock.zone).astimezone(UTC)
 
     def _line(self, record: AuditRecord, names: Mapping[str, Mapping[int, str]]) -> AuditRecord:
-        """The entry as an admin reads it: in the office's time zone, reference entries by name."""
-        return replace(record, at=self._clock.local(record.at), details=_named(record.details, names))
+        return as_read(record, names, self._clock)
+
+
+def as_read(record: AuditRecord, names: Mapping[str, Mapping[int, str]], clock: Clock) -> AuditRecord:
+    """The entry as an admin reads it: in the office's time zone, reference entries by name."""
+    return replace(record, at=clock.local(record.at), details=_named(record.details, names))
 
 
 def _named(details: Mapping[str, object], names: Mapping[str, Mapping[int, str]]) -> dict[str, object]:
@@ -373,7 +380,7 @@ _KINDS_AND_WIDTHS = (
 )
 
 
-class _AuditWorkbook:
+class AuditWorkbook:
     """A workbook filled a batch at a time (one thread at a time, in order): the entries, then a sheet with
     the conditions that selected them (staff member, action, period, count and when it was made)."""
 

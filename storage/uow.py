@@ -28,6 +28,7 @@ from storage.housing.statistics import HousingStatisticsRepository
 from storage.notifications.repository import NotificationRepository
 from storage.outboxes import OutboxRepository
 from storage.reference.repository import ReferenceRepository
+from storage.retention import RetentionRepository
 from storage.sms.lists import SmsListRepository
 from storage.sms.reports import SmsReportRepository
 from storage.sms.repository import SmsRepository
@@ -65,6 +66,7 @@ class UnitOfWork:
     sms: SmsRepository
     sms_lists: SmsListRepository
     sms_reports: SmsReportRepository
+    retention: RetentionRepository
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class UnitOfWork:
         self.sms = SmsRepository(session)
         self.sms_lists = SmsListRepository(session)
         self.sms_reports = SmsReportRepository(session)
+        self.retention = RetentionRepository(session)
         return self
 
     async def __aexit__(

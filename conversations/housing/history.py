@@ -78,7 +78,8 @@ def entry_lines(lang: str, entry: HistoryEntry) -> list[str]:
         record=record_label(lang, entry.record),
         verb=t_plain(lang, f"hh.verb.{verb}"),
     )
-    return [head, *(change_line(lang, entry.record, c) for c in entry.changes)]
+    removed = [t(lang, "hh.contacts_removed")] if entry.contacts_removed else []
+    return [head, *(change_line(lang, entry.record, c) for c in entry.changes), *removed]
 
 
 def render_history(lang: str, history: ComplexHistory) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core.audit import CONTACTS_REMOVED
 from core.clock import Clock
 from core.housing.records import audit_personal_view, covered_complex
 from core.housing.values import PERSONAL_FIELDS
@@ -70,6 +71,8 @@ class HistoryEntry:
     verb: str  # add, edit or remove
     record_id: int | None
     changes: tuple[FieldChange, ...]
+    # Its contact values were removed once the retention period passed (core.retention).
+    contacts_removed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,7 @@ class HousingHistory:
             verb=verb,
             record_id=record_id if isinstance(record_id, int) else None,
             changes=tuple(shown),
+            contacts_removed=details.get(CONTACTS_REMOVED) is True,
         )
 
 
