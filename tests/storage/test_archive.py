@@ -1,0 +1,157 @@
+"""An office's whole database in one archive and back, on the other engine too, and moved between engines.
+
+Every table holds rows (tests/archive_world.py), so each column type crosses: timestamps with their zone,
+dates, decimals, bytes, booleans, JSON. "The same data" is each table's row count and checksum, computed the
+same way on both engines (storage/archive/rows.py)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tarfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.archive.archive_file import ArchiveDamaged, read_manifest
+from storage.archive.backup import ArchiveExists, restore_archive, write_archive
+from storage.archive.loading import TargetNotEmpty, summarize
+from storage.archive.transfer import copy_database, snapshot
+from storage.db import create_engine
+from storage.schema import metadata
+from tests.archive_world import load_full_district
+from tests.conftest import _truncate
+
+DEPARTMENT = metadata.tables["department"]
+PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.fixture
+async def other_engine(database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An empty, migrated database on the engine the test's own database is not."""
+    if database_url.startswith("sqlite"):
+        url = request.getfixturevalue("postgres_database")
+        await _truncate(url)
+    else:
+        path = tmp_path / "other.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite+aiosqlite:///{path}"
+    engine = create_engine(url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def district(engine, uow_factory, clock, tmp_path: Path) -> dict[str, Path]:
+    await load_full_district(engine, uow_factory, clock)
+    photos = tmp_path / "data" / "photos"
+    (photos / "ab").mkdir(parents=True)
+    (photos / "ab" / "ab12.png").write_bytes(PHOTO)
+    return {"photos": photos}
+
+
+async def _sums(engine: AsyncEngine) -> list:
+    async with snapshot(engine) as connection:
+        return await summarize(connection)
+
+
+async def test_a_backup_restores_on_the_other_engine_with_every_table_the_same(
+    engine, other_engine, district, clock, tmp_path
+):
+    before = await _sums(engine)
+    assert all(table.rows for table in before), [t.name for t in before if not t.rows]
+    archive = tmp_path / "office.tar.gz"
+    manifest = await write_archive(engine, archive, district, dongne_version="9.9", created_at=clock.now())
+    assert manifest.engine == engine.dialect.name and manifest.schema_revision
+    assert [(t.name, t.rows, t.checksum) for t in manifest.tables] == [(s.name, s.rows, s.checksum) for s in before]
+    assert [(f.path, f.size) for f in manifest.files] == [("photos/ab/ab12.png", len(PHOTO))]
+
+    restored_photos = tmp_path / "elsewhere" / "photos"
+    restored = await restore_archive(other_engine, archive, {"photos": restored_photos})
+
+    assert restored.tables == before
+    assert await _sums(other_engine) == before
+    assert (restored_photos / "ab" / "ab12.png").read_bytes() == PHOTO
+    # The ids went in as they were; the next row the office adds takes the next id, on either engine.
+    async with other_engine.begin() as connection:
+        largest = await connection.scalar(select(func.max(DEPARTMENT.c.id)))
+        added = await connection.execute(insert(DEPARTMENT).values(name="새 부서").returning(DEPARTMENT.c.id))
+        assert added.scalar_one() > largest
+
+
+async def test_a_backup_never_overwrites_a_file(engine, district, clock, tmp_path):
+    archive = tmp_path / "office.tar.gz"
+    archive.write_bytes(b"someone's file")
+    with pytest.raises(ArchiveExists):
+        await write_archive(engine, archive, district, dongne_version="9.9", created_at=clock.now())
+    assert archive.read_bytes() == b"someone's file"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dongne")] == []
+
+
+def _tampered(archive: Path, target: Path, member: str) -> None:
+    """The archive with one character of ``member`` changed, its manifest as it was."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as out:
+        for info in source:
+            content = source.extractfile(info).read()  # type: ignore[union-attr]
+            if info.name == member:
+                content = content.replace(b"1", b"2", 1)
+            info.size = len(content)
+            out.addfile(info, io.BytesIO(content))
+
+
+async def test_a_damaged_archive_is_refused_and_nothing_changes(engine, other_engine, district, clock, tmp_path):
+    archive = tmp_path / "office.tar.gz"
+    await write_archive(engine, archive, district, dongne_version="9.9", created_at=clock.now())
+    empty = await _sums(other_engine)
+    tampered = tmp_path / "tampered.tar.gz"
+    _tampered(archive, tampered, "tables/complex.jsonl")
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    photo_changed = tmp_path / "photo.tar.gz"
+    _tampered(archive, photo_changed, "files/photos/ab/ab12.png")
+    not_ours = tmp_path / "notes.tar.gz"
+    not_ours.write_bytes(b"just some text")
+    restored_photos = tmp_path / "elsewhere" / "photos"
+
+    for damaged, reason in (
+        (tampered, "tables/complex.jsonl does not match its checksum"),
+        (truncated, "truncated"),
+        (photo_changed, "files/photos/ab/ab12.png does not match its checksum"),
+        (not_ours, "truncated or not a gzip'd tar"),
+    ):
+        with pytest.raises(ArchiveDamaged, match=reason):
+            await restore_archive(other_engine, damaged, {"photos": restored_photos})
+    assert await _sums(other_engine) == empty
+    assert not restored_photos.exists()
+    assert read_manifest(archive).format_version == 1
+
+
+async def test_a_database_with_data_is_refused_unless_it_is_to_be_replaced(engine, district, clock, tmp_path):
+    archive = tmp_path / "office.tar.gz"
+    await write_archive(engine, archive, district, dongne_version="9.9", created_at=clock.now())
+    before = await _sums(engine)
+    async with engine.begin() as connection:
+        await connection.execute(insert(DEPARTMENT).values(name="백업 뒤에 생긴 부서"))
+
+    with pytest.raises(TargetNotEmpty) as refused:
+        await restore_archive(engine, archive, district)
+    assert "department" in refused.value.tables
+    assert await _sums(engine) != before
+
+    await restore_archive(engine, archive, district, replace=True)
+    assert await _sums(engine) == before
+
+
+async def test_db_copy_moves_every_row_to_the_other_engine_and_refuses_a_target_with_data(
+    engine, other_engine, district
+):
+    before = await _sums(engine)
+    copied = await copy_database(engine, other_engine)
+    assert copied == before
+    assert await _sums(other_engine) == before
+    with pytest.raises(TargetNotEmpty):
+        await copy_database(engine, other_engine)
+    assert await _sums(other_engine) == before
