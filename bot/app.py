@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.backups import build_backups, schedule_backups
 from bot.errors import on_error
 from bot.gate import GATE_GROUP, build_gate
 from bot.notifier import Notifier
@@ -167,6 +168,7 @@ def build_application(
     app.bot_data[SMS_DISPATCHER_KEY] = dispatcher
     if settings.housing_reminder_hour is not None:
         schedule_reminders(app, runtime.services, settings.housing_reminder_hour)
+    schedule_backups(app, build_backups(settings, runtime.engine, runtime.uow, runtime.services.clock), settings)
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)

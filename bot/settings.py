@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     # The hour (0–23, office time zone) at which the housing staff get their daily reminders; a bot started
     # later in the day sends that day's at once. Empty or "off": no reminders.
     housing_reminder_hour: int | None = Field(default=8, ge=0, le=23)
+    # The daily backup (docs/operations.md): where archives go (default <data_dir>/backups), how many are kept,
+    # and the hour (0–23, office time zone) it runs in ``dongne run``; empty or "off": no daily backup.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1, le=3650)
+    backup_hour: int | None = Field(default=2, ge=0, le=23)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "debug", "info", "warning", "error"] = "INFO"
     # One line per event either way; "json" for a log collector (bot/logs.py).
     log_format: Literal["text", "json"] = "text"
@@ -79,7 +84,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("housing_reminder_hour", mode="before")
+    @field_validator("housing_reminder_hour", "backup_hour", mode="before")
     @classmethod
     def _reminders_off(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in ("", "off", "none"):
@@ -123,6 +128,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'dongne.sqlite3').resolve()}"
+
+    @property
+    def backup_directory(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
 
     def require_token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
