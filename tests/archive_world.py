@@ -4,10 +4,13 @@ encoding (a timestamp's microseconds, a decimal's trailing zero, bytes, JSON wit
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,6 +18,7 @@ from bot.demo_data import load_demo_district
 from core.clock import Clock
 from storage.archive.rows import tables_in_order
 from storage.uow import UnitOfWorkFactory
+from tests.conftest import _truncate
 
 # Values a column's check constraint allows, where the generic value would not.
 ALLOWED = {
@@ -61,3 +65,15 @@ async def load_full_district(engine: AsyncEngine, uow: UnitOfWorkFactory, clock:
                     references[fk.parent.name] = await connection.scalar(select(func.min(fk.column)))
             row = {c.name: _value(table, c, references) for c in table.columns}
             await connection.execute(table.insert(), row)
+
+
+@pytest.fixture(name="other_url")
+async def other_url_fixture(database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, migrated database on the engine the test's own database (``database_url``) is not."""
+    if database_url.startswith("sqlite"):
+        url: str = request.getfixturevalue("postgres_database")
+        await _truncate(url)
+        return url
+    path = tmp_path / "other.sqlite3"
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite+aiosqlite:///{path}"

@@ -7,9 +7,9 @@ same way on both engines (storage/archive/rows.py)."""
 from __future__ import annotations
 
 import io
-import shutil
 import tarfile
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,26 +22,28 @@ from storage.archive.loading import TargetNotEmpty, summarize
 from storage.archive.transfer import copy_database, snapshot
 from storage.db import create_engine
 from storage.schema import metadata
-from tests.archive_world import load_full_district
-from tests.conftest import _truncate
+from tests.archive_world import load_full_district, other_url_fixture  # noqa: F401 (the other_url fixture)
 
 DEPARTMENT = metadata.tables["department"]
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
 @pytest.fixture
-async def other_engine(database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An empty, migrated database on the engine the test's own database is not."""
-    if database_url.startswith("sqlite"):
-        url = request.getfixturevalue("postgres_database")
-        await _truncate(url)
-    else:
-        path = tmp_path / "other.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite+aiosqlite:///{path}"
-    engine = create_engine(url)
+async def other_engine(other_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(other_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def server_in_seoul(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's own clock in the office's zone, as an office's server often is: SQLite's timestamps, read
+    back without a zone, must still be taken as UTC."""
+    monkeypatch.setenv("TZ", "Asia/Seoul")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
