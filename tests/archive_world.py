@@ -63,7 +63,11 @@ async def load_full_district(engine: AsyncEngine, uow: UnitOfWorkFactory, clock:
             for fk in table.foreign_keys:
                 if fk.column.table is not table:
                     references[fk.parent.name] = await connection.scalar(select(func.min(fk.column)))
-            row = {c.name: _value(table, c, references) for c in table.columns}
+            # A lone integer key is left to the database, so its sequence moves on as in the office's own use.
+            key = list(table.primary_key.columns)
+            lone = len(key) == 1 and isinstance(key[0].type, Integer) and not key[0].foreign_keys
+            generated = {key[0].name} if lone else set()
+            row = {c.name: _value(table, c, references) for c in table.columns if c.name not in generated}
             await connection.execute(table.insert(), row)
 
 

@@ -120,24 +120,23 @@ async def restore_archive(
         revision = await schema_revision(connection)
         if revision != manifest.schema_revision:
             raise SchemaMismatch(manifest.schema_revision, revision)
+        tables = {t.name: t for t in tables_in_order()}
+        if [t.name for t in manifest.tables] != list(tables):
+            raise ArchiveDamaged("its tables are not this schema's")
+        for entry in manifest.tables:
+            if entry.columns != RowCodec(tables[entry.name]).columns:
+                raise ArchiveDamaged(f"the columns of {entry.name} are not this schema's")
         if not replace:
             await _check_empty(connection)
     await asyncio.to_thread(_restore_files, archive, folders)
-    entries = {t.name: t for t in manifest.tables}
-    known = {t.name for t in tables_in_order()}
-    if set(entries) != known:
-        raise ArchiveDamaged(f"its tables are not this schema's: {sorted(set(entries) ^ known)}")
     async with writing(engine) as connection:
         await clear(connection, replace=replace)
-        rows = _table_lines(archive)
-        async for name, lines in rows:
-            table = next(t for t in tables_in_order() if t.name == name)
-            if entries[name].columns != RowCodec(table).columns:
-                raise ArchiveDamaged(f"the columns of {name} are not this schema's")
+        async for name, lines in _table_lines(archive):
+            table = tables[name]
             await insert_rows(connection, table, _decoded(RowCodec(table), lines, batch_size(table)))
         await reset_sequences(connection)
-        tables = await check_arrived(connection, [TableSum(t.name, t.rows, t.checksum) for t in manifest.tables])
-    return Restored(manifest, tables)
+        arrived = await check_arrived(connection, [TableSum(t.name, t.rows, t.checksum) for t in manifest.tables])
+    return Restored(manifest, arrived)
 
 
 async def _check_empty(connection: AsyncConnection) -> None:

@@ -9,10 +9,17 @@ from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, delete, exists, insert, select, text, update
+from sqlalchemy import Integer, Table, bindparam, delete, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.archive.rows import MIGRATION_SEEDED, RowChecksum, self_references, table_checksum, tables_in_order
+from storage.archive.rows import (
+    MIGRATION_SEEDED,
+    RowChecksum,
+    inserting,
+    self_references,
+    table_checksum,
+    tables_in_order,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +76,7 @@ async def insert_rows(connection: AsyncConnection, table: Table, batches: AsyncI
                 key = {f"key_{c.name}": row[c.name] for c in table.primary_key.columns}
                 later += [{**key, f"new_{name}": row[name]} for name in pointing if row[name] is not None]
             batch = [{**row, **dict.fromkeys(pointing)} for row in batch]
-        await connection.execute(insert(table), batch)
+        await connection.execute(inserting(table), batch)
     for name in pointing:
         changes = [change for change in later if f"new_{name}" in change]
         if changes:

@@ -22,11 +22,16 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    Insert,
     Integer,
     LargeBinary,
     Numeric,
     String,
     Table,
+    Text,
+    bindparam,
+    cast,
+    insert,
     select,
     tuple_,
 )
@@ -79,6 +84,17 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _json_document(text: str) -> dict[str, Any]:
+    # A JSON column is read as its text (``selected``), so SQL NULL (None, never here) and the JSON document
+    # ``null`` stay apart; the document is wrapped so its own null is not taken for SQL NULL.
+    return {"json": json.loads(text)}
+
+
+def _json_value(wrapped: dict[str, Any]) -> Any:
+    document = wrapped["json"]
+    return JSON.NULL if document is None else document
+
+
 def _encoder(kind: TypeEngine[Any]) -> Encoder:
     if isinstance(kind, DateTime):
         return _timestamp
@@ -92,7 +108,9 @@ def _encoder(kind: TypeEngine[Any]) -> Encoder:
         return float
     if isinstance(kind, Boolean):
         return bool
-    if isinstance(kind, (Integer, String, JSON)):
+    if isinstance(kind, JSON):
+        return _json_document
+    if isinstance(kind, (Integer, String)):
         return _identity
     raise TypeError(f"no archive encoding for {kind!r}")
 
@@ -106,6 +124,8 @@ def _decoder(kind: TypeEngine[Any]) -> Encoder:
         return Decimal
     if isinstance(kind, LargeBinary):
         return base64.b64decode
+    if isinstance(kind, JSON):
+        return _json_value
     return _identity
 
 
@@ -149,12 +169,25 @@ class RowChecksum:
         return f"{self._sum:064x}"
 
 
+def selected(table: Table) -> list[Any]:
+    """The table's columns as read for the archive: a JSON column as its text (see ``_json_document``)."""
+    return [cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c for c in table.columns]
+
+
+def inserting(table: Table) -> Insert:
+    """The insert of a table's rows: a JSON column's None is SQL NULL, its ``JSON.NULL`` the document null."""
+    documents = {
+        c.name: bindparam(c.name, type_=JSON(none_as_null=True)) for c in table.columns if isinstance(c.type, JSON)
+    }
+    return insert(table).values(documents) if documents else insert(table)
+
+
 async def read_batches(connection: AsyncConnection, table: Table) -> AsyncIterator[Sequence[Any]]:
     """Every row of ``table``, a batch at a time in primary-key order (each batch starts after the last key
     read), so a large table never sits in memory whole. Inside one transaction the batches see one snapshot."""
     key = list(table.primary_key.columns)
     size = batch_size(table)
-    statement = select(*table.columns).order_by(*key).limit(size)
+    statement = select(*selected(table)).order_by(*key).limit(size)
     positions = [list(table.columns).index(column) for column in key]
     after: list[Any] | None = None
     while True:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import JSON, Text, cast, func, insert, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.archive.archive_file import ArchiveDamaged, read_manifest
@@ -25,6 +25,7 @@ from storage.schema import metadata
 from tests.archive_world import load_full_district, other_url_fixture  # noqa: F401 (the other_url fixture)
 
 DEPARTMENT = metadata.tables["department"]
+AUDIT = metadata.tables["audit_log"]
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
@@ -60,9 +61,24 @@ async def _sums(engine: AsyncEngine) -> list:
         return await summarize(connection)
 
 
+async def _audit_details_null(engine: AsyncEngine) -> tuple[int, int]:
+    """Audit entries whose details are SQL NULL, and those whose details are the JSON document null."""
+    async with engine.connect() as connection:
+        sql_null = await connection.scalar(select(func.count()).where(AUDIT.c.details.is_(None)))
+        json_null = await connection.scalar(
+            select(func.count()).where(AUDIT.c.details.is_not(None), cast(AUDIT.c.details, Text) == "null")
+        )
+    return int(sql_null or 0), int(json_null or 0)
+
+
 async def test_a_backup_restores_on_the_other_engine_with_every_table_the_same(
     engine, other_engine, district, clock, tmp_path
 ):
+    async with engine.begin() as connection:
+        entry = {"at": clock.now(), "action": "test.null"}
+        await connection.execute(insert(AUDIT).values(**entry, details=null()))
+        await connection.execute(insert(AUDIT).values(**entry, details=JSON.NULL))
+    assert await _audit_details_null(engine) == (1, 1)
     before = await _sums(engine)
     assert all(table.rows for table in before), [t.name for t in before if not t.rows]
     archive = tmp_path / "office.tar.gz"
@@ -70,12 +86,14 @@ async def test_a_backup_restores_on_the_other_engine_with_every_table_the_same(
     assert manifest.engine == engine.dialect.name and manifest.schema_revision
     assert [(t.name, t.rows, t.checksum) for t in manifest.tables] == [(s.name, s.rows, s.checksum) for s in before]
     assert [(f.path, f.size) for f in manifest.files] == [("photos/ab/ab12.png", len(PHOTO))]
+    assert archive.stat().st_mode & 0o777 == 0o600
 
     restored_photos = tmp_path / "elsewhere" / "photos"
     restored = await restore_archive(other_engine, archive, {"photos": restored_photos})
 
     assert restored.tables == before
     assert await _sums(other_engine) == before
+    assert await _audit_details_null(other_engine) == (1, 1)
     assert (restored_photos / "ab" / "ab12.png").read_bytes() == PHOTO
     # The ids went in as they were; the next row the office adds takes the next id, on either engine.
     async with other_engine.begin() as connection:
