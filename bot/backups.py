@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, ContextTypes
 
 from bot.console import complain, say
 from bot.settings import Settings
 from core.backups import Backups
+from core.clock import Clock
 from core.staff.directory import OPERATOR, SYSTEM_ACTOR
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -37,7 +40,7 @@ def dongne_version() -> str:
         return "unknown"
 
 
-def build_backups(settings: Settings, engine: Any, uow: UnitOfWorkFactory, clock: Any) -> Backups:
+def build_backups(settings: Settings, engine: AsyncEngine, uow: UnitOfWorkFactory, clock: Clock) -> Backups:
     folders = {name: settings.data_dir / name for name in FILE_FOLDERS}
     return Backups(
         engine, uow, clock, folders=folders, directory=settings.backup_directory, dongne_version=dongne_version()
@@ -74,16 +77,29 @@ async def backup_command(args: argparse.Namespace, backups: Backups) -> int:
 
 async def copy_command(url: str, source_url: str, backups: Backups) -> int:
     """The whole database into the database at ``url``, migrated first; its rows and checksums compared."""
-    if not url.startswith(ENGINE_URLS):
-        complain("backup.copy_url", url=url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None
+    if parsed is None or not url.startswith(ENGINE_URLS):
+        complain("backup.copy_url", url=parsed.render_as_string(hide_password=True) if parsed else url.split("@")[-1])
         return 2
-    shown = make_url(url).render_as_string(hide_password=True)
-    if make_url(url) == make_url(source_url):
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed == make_url(source_url):
         complain("backup.copy_same", url=shown)
         return 2
     target = create_engine(url)
     try:
-        await upgrade(target)
+        try:
+            await upgrade(target)
+        except (DBAPIError, OSError) as error:
+            # Said here: the command line's own line would name DONGNE_DATABASE_URL, the source.
+            complain(
+                "backup.copy_unreachable",
+                url=shown,
+                detail=" ".join(str(getattr(error, "orig", None) or error).split()),
+            )
+            return 2
         tables = await backups.copy_to(OPERATOR, target)
     finally:
         await target.dispose()

@@ -17,6 +17,7 @@ from storage.archive.loading import summarize
 from storage.archive.transfer import snapshot
 from storage.db import create_engine
 from tests.archive_world import other_url_fixture  # noqa: F401 (the other_url fixture)
+from tests.bot.conftest import free_port
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"site photo" * 100
 
@@ -123,6 +124,9 @@ def test_db_copy_moves_the_office_to_the_other_engine(database_url, other_url, c
 
     assert main(["db", "copy", "--to", other_url]) == 1
     assert "비어 있지 않아" in capsys.readouterr().err
-    assert main(["db", "copy", "--to", "mysql://office"]) == 2
+    assert main(["db", "copy", "--to", "mysql://dongne:secret@office/dongne"]) == 2
     assert main(["db", "copy", "--to", database_url]) == 2
-    assert capsys.readouterr().err.count("\n") == 2
+    assert main(["db", "copy", "--to", f"postgresql+asyncpg://dongne:secret@127.0.0.1:{free_port()}/dongne"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 3 and "secret" not in err
+    assert "옮겨 갈 데이터베이스(postgresql+asyncpg://dongne:***@127.0.0.1:" in err
