@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_application, start_bot, stop_bot
-from bot.backups import BACKUP_JOB
+from bot.backups import BACKUP_JOB, build_backups
 from bot.settings import Settings, load_settings
 from core.backups import archive_name, newest_backup
+from core.errors import PermissionDenied
+from core.staff.directory import SYSTEM_ACTOR
 from storage.schema import metadata
 from tests.bot.conftest import TOKEN
 
@@ -72,3 +74,16 @@ async def test_no_daily_backup_when_it_is_off(bot_runtime, emulator):
     settings = bot_runtime.settings.model_copy(update={"backup_hour": None})
     app = build_application(replace(bot_runtime, settings=settings), token=TOKEN, api_root=emulator.api_root)
     assert app.job_queue.get_jobs_by_name(BACKUP_JOB) == ()
+
+
+async def test_only_an_admin_backs_up_restores_or_copies(bot_runtime, tmp_path):
+    runtime = bot_runtime
+    backups = build_backups(runtime.settings, runtime.engine, runtime.uow, runtime.services.clock)
+    clerk = replace(SYSTEM_ACTOR, saeol_id="clerk", permissions=frozenset({"housing.read"}))
+    with pytest.raises(PermissionDenied):
+        await backups.write(clerk, tmp_path / "office.tar.gz")
+    with pytest.raises(PermissionDenied):
+        await backups.restore(clerk, tmp_path / "office.tar.gz")
+    with pytest.raises(PermissionDenied):
+        await backups.copy_to(clerk, runtime.engine)
+    assert not (tmp_path / "office.tar.gz").exists()
