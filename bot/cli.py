@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db = commands.add_parser("db", help="the database: schema upgrades, copies to another database").add_subparsers(
+        dest="db_command", required=True
+    )
     db.add_parser("upgrade", help="bring the schema up to date (Alembic)")
     db.add_parser("copy", help="copy every row into another, empty database (SQLite <-> PostgreSQL)").add_argument(
         "--to", required=True, metavar="URL", help="the target, e.g. postgresql+asyncpg://dongne@db-host/dongne"
