@@ -5,6 +5,9 @@ holds data (unless --force) or when the file name is taken; the office moved to 
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -130,3 +133,38 @@ def test_db_copy_moves_the_office_to_the_other_engine(database_url, other_url, c
     err = capsys.readouterr().err
     assert err.count("\n") == 3 and "secret" not in err
     assert "옮겨 갈 데이터베이스(postgresql+asyncpg://dongne:***@127.0.0.1:" in err
+
+
+def _with_revision(archive: Path, target: Path, revision: str) -> None:
+    """The archive as another schema revision would have written it (its tables as they are)."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as out:
+        for info in source:
+            content = source.extractfile(info).read()  # type: ignore[union-attr]
+            if info.name == "manifest.json":
+                manifest = json.loads(content)
+                manifest["schema_revision"] = revision
+                content = json.dumps(manifest).encode()
+            info.size = len(content)
+            out.addfile(info, io.BytesIO(content))
+
+
+def test_an_archive_of_another_schema_revision_is_refused_with_the_way_through(cli_env, monkeypatch, capsys):
+    _office(cli_env, monkeypatch, "office.sqlite3")
+    archive = cli_env / "office.tar.gz"
+    assert main(["backup", str(archive)]) == 0
+    _office(cli_env, monkeypatch, "restored.sqlite3")
+    head = read_manifest(archive).schema_revision
+    older, newer = cli_env / "older.tar.gz", cli_env / "newer.tar.gz"
+    _with_revision(archive, older, "0021")
+    _with_revision(archive, newer, "0999")
+    capsys.readouterr()
+
+    assert main(["restore", str(older)]) == 1
+    assert capsys.readouterr().err == (
+        t_plain("ko", "cli_error.backup.schema_older", path=older, archive="0021", database=head) + "\n"
+    )
+    assert main(["restore", str(newer)]) == 1
+    assert capsys.readouterr().err == (
+        t_plain("ko", "cli_error.backup.schema_newer", path=newer, archive="0999", database=head) + "\n"
+    )
+    assert main(["restore", str(archive)]) == 0
