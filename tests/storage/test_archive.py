@@ -175,3 +175,32 @@ async def test_db_copy_moves_every_row_to_the_other_engine_and_refuses_a_target_
     with pytest.raises(TargetNotEmpty):
         await copy_database(engine, other_engine)
     assert await _sums(other_engine) == before
+
+
+async def test_a_backup_is_the_database_at_one_moment_while_others_write(
+    engine, district, clock, tmp_path, monkeypatch
+):
+    """A row another connection commits while the archive is being read (after the first table, before the audit
+    log) is not in it: every table is read in the one snapshot."""
+    from storage.archive import backup
+
+    before = {s.name: s.rows for s in await _sums(engine)}
+    reading = backup.read_batches
+    written = []
+
+    async def read_then_write(connection, table):
+        async for rows in reading(connection, table):
+            yield rows
+        if not written:
+            async with engine.begin() as other:
+                await other.execute(insert(AUDIT).values(at=clock.now(), action="test.during_backup"))
+            written.append(table.name)
+
+    monkeypatch.setattr(backup, "read_batches", read_then_write)
+    manifest = await write_archive(
+        engine, tmp_path / "office.tar.gz", district, dongne_version="9.9", created_at=clock.now()
+    )
+
+    assert written == ["admin_dong"]
+    assert {t.name: t.rows for t in manifest.tables} == before
+    assert {s.name: s.rows for s in await _sums(engine)}["audit_log"] == before["audit_log"] + 1
