@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.backups import build_backups, schedule_backups
 from bot.errors import on_error
 from bot.gate import GATE_GROUP, build_gate
 from bot.metrics import METRICS_KEY, ProcessMetrics
@@ -175,6 +176,7 @@ def build_application(
         schedule_reminders(app, runtime.services, settings.housing_reminder_hour)
     if settings.retention_hour is not None:
         schedule_retention(app, settings, runtime.uow, runtime.services.clock, settings.retention_hour)
+    schedule_backups(app, build_backups(settings, runtime.engine, runtime.uow, runtime.services.clock), settings)
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)
     app.add_handlers(build_handlers(focus), group=0)

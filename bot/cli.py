@@ -9,6 +9,9 @@ dongne admin create --username kimit [--name 김전산] [--department 전산정�
 dongne admin password --username kimit [--password-stdin]
 dongne admin serve
 dongne retention [--dry-run] [--archive-dir DIR]
+dongne backup [FILE]
+dongne restore FILE [--force]
+dongne db copy --to URL
 dongne run
 """
 
@@ -46,8 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db = commands.add_parser("db", help="the database: schema upgrades, copies to another database").add_subparsers(
+        dest="db_command", required=True
+    )
     db.add_parser("upgrade", help="bring the schema up to date (Alembic)")
+    db.add_parser("copy", help="copy every row into another, empty database (SQLite <-> PostgreSQL)").add_argument(
+        "--to", required=True, metavar="URL", help="the target, e.g. postgresql+asyncpg://dongne@db-host/dongne"
+    )
 
     staff = commands.add_parser("staff", help="staff accounts").add_subparsers(dest="staff_command", required=True)
     add = staff.add_parser("add", help="add a staff member and print a one-time link code")
@@ -147,6 +155,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="where the audit log's archive goes (DONGNE_RETENTION_ARCHIVE_DIR)",
     )
+    backup = commands.add_parser("backup", help="write the database and the data directory's files to one archive")
+    backup.add_argument(
+        "file", nargs="?", default=None, help="where (default DONGNE_BACKUP_DIR/dongne-backup-<time>.tar.gz)"
+    )
+    restore = commands.add_parser("restore", help="restore an archive of 'dongne backup' into an empty database")
+    restore.add_argument("file", help="the archive")
+    restore.add_argument("--force", action="store_true", help="replace what the database holds")
 
     commands.add_parser("run", help="run the bot and the admin endpoint beside it")
     return parser

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.admin.views_audit import labels_for as audit_labels
 from bot.app import Runtime
+from bot.backups import backup_command, build_backups, copy_command
 from bot.console import complain, explain, say
 from bot.retention import retention_service
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
@@ -45,7 +46,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return code
     async with opened_runtime(settings) as runtime:
         try:
-            if args.command == "db":
+            if args.command == "db" and args.db_command == "upgrade":
                 await upgrade(runtime.engine)
                 say("db_upgraded", url=runtime.engine.url.render_as_string(hide_password=True))
                 return 0
@@ -66,12 +67,22 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _import(args, runtime)
             if args.command == "retention":
                 return await _retention(args, runtime)
+            if args.command in ("backup", "restore", "db"):
+                return await _backups(args, runtime)
             if args.command == "run":
                 return await serve_bot_and_admin(runtime)
         except DongneError as error:
             explain(error)
             return 1
     return 2
+
+
+async def _backups(args: argparse.Namespace, runtime: Runtime) -> int:
+    settings = runtime.settings
+    backups = build_backups(settings, runtime.engine, runtime.uow, runtime.services.clock)
+    if args.command == "db":
+        return await copy_command(args.to, settings.effective_database_url, backups)
+    return await backup_command(args, backups)
 
 
 async def _demo_data(args: argparse.Namespace, runtime: Runtime) -> int:

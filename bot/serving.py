@@ -27,6 +27,7 @@ from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.instance import Instance
 from bot.settings import Settings
 from bot.ums import reports as ums_reports
+from core.backups import newest_backup
 from core.clock import Clock
 from storage.instance_lock import ProcessLock, instance_lock
 
@@ -239,6 +240,7 @@ def admin_server(
         trusted_proxies=settings.admin_trusted_proxies,
         process_metrics=runtime.metrics,
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None,
+        last_backup=lambda: newest_backup(settings.effective_backup_dir),
     )
     app[BOT_ROLE] = bot_role
     attach_report_inbox(app, runtime)

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     retention_archive_dir: Path | None = None
     # The hour (0–23, office time zone) of the daily retention run in `dongne run`; "off": only by hand.
     retention_hour: int | None = Field(default=4, ge=0, le=23)
+    # The daily backup (docs/operations.md): where archives go (default <data_dir>/backups), how many are kept,
+    # and the hour (0–23, office time zone) it runs in ``dongne run``; empty or "off": no daily backup.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1, le=3650)
+    backup_hour: int | None = Field(default=2, ge=0, le=23)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "debug", "info", "warning", "error"] = "INFO"
     # One line per event either way; "json" for a log collector (bot/logs.py).
     log_format: Literal["text", "json"] = "text"
@@ -97,7 +102,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("housing_reminder_hour", "retention_hour", mode="before")
+    @field_validator("housing_reminder_hour", "retention_hour", "backup_hour", mode="before")
     @classmethod
     def _hour_or_off(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in ("", "off", "none"):
@@ -154,6 +159,10 @@ class Settings(BaseSettings):
     @property
     def effective_retention_archive_dir(self) -> Path:
         return self.retention_archive_dir or self.data_dir / "audit-archive"
+
+    @property
+    def effective_backup_dir(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
 
     def require_token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():

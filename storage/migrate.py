@@ -96,3 +96,11 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
 async def is_up_to_date(engine: AsyncEngine) -> bool:
     return await current_revision(engine) == head_revision()
+
+
+def is_known_revision(revision: str | None) -> bool:
+    """Whether ``revision`` is one of this version's migrations (an older schema than head, or head itself)."""
+    if revision is None:
+        return False
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return any(script.revision == revision for script in scripts.walk_revisions())

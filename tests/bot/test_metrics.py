@@ -8,6 +8,8 @@ import importlib
 import pkgutil
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -23,6 +25,7 @@ from conversations.buttons import ButtonData
 from conversations.dialogue import DialogueFocus
 from conversations.handlers import build_handlers
 from conversations.menu import COMMANDS
+from core.backups import archive_name
 from core.clock import FixedClock
 from tests.bot.conftest import TOKEN, free_port
 from tests.builders import make_staff
@@ -77,8 +80,10 @@ METRICS_TOKEN = "9b1e6f3a0c7d42e8a5f1b3c9d7e2a4f6"
 
 
 @pytest.fixture
-async def run_runtime(database_url: str, clock: FixedClock, emulator: BotApiEmulator) -> AsyncIterator[Runtime]:
-    """``dongne run``'s settings, with a token for a Prometheus server elsewhere."""
+async def run_runtime(
+    database_url: str, clock: FixedClock, emulator: BotApiEmulator, tmp_path: Path
+) -> AsyncIterator[Runtime]:
+    """``dongne run``'s settings, with a token for a Prometheus server elsewhere and its own backup folder."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         database_url=database_url,
@@ -87,6 +92,9 @@ async def run_runtime(database_url: str, clock: FixedClock, emulator: BotApiEmul
         admin_port=free_port(),
         persistence_interval=0.2,
         housing_reminder_hour=None,
+        backup_hour=None,
+        retention_hour=None,
+        backup_dir=tmp_path / "backups",
         metrics_token=METRICS_TOKEN,
     )
     runtime = build_runtime(settings, clock=clock)
@@ -96,6 +104,9 @@ async def run_runtime(database_url: str, clock: FixedClock, emulator: BotApiEmul
 
 async def test_dongne_run_serves_the_bots_own_metrics(run_runtime, emulator, services):
     await make_staff(services, telegram_id=1001)
+    last_night = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)  # the daily backup, 02:00 in Seoul
+    run_runtime.settings.effective_backup_dir.mkdir()
+    (run_runtime.settings.effective_backup_dir / archive_name(last_night)).write_bytes(b"")
     app = build_application(
         run_runtime, token=TOKEN, api_root=emulator.api_root, on_update_handled=emulator.connect_handling()
     )
@@ -121,6 +132,7 @@ async def test_dongne_run_serves_the_bots_own_metrics(run_runtime, emulator, ser
     samples = scraped(text)
     assert value(samples, "dongne_bot_role", role="active") == 1 and value(samples, "dongne_bot_running") == 1
     assert value(samples, "dongne_updates_handled_total", handler="command /complex") == 1
+    assert value(samples, "dongne_last_backup_timestamp_seconds") == last_night.timestamp()
 
 
 def _listening(port: int) -> bool:

@@ -41,6 +41,8 @@ async def runtime(database_url: str, clock: FixedClock, tmp_path: Path) -> Async
         database_url=database_url,
         persistence_interval=0.2,
         housing_reminder_hour=None,
+        backup_hour=None,
+        retention_hour=None,
         data_dir=tmp_path,
     )
     runtime = build_runtime(settings, clock=clock)
