@@ -44,9 +44,17 @@ def _subject_fits(message: dict[str, str]) -> bool:
 
 class FakeUms:
     def __init__(
-        self, *, report_url: str | None = None, secret: bytes | None = None, report_delay: float = 0.0
+        self,
+        *,
+        report_url: str | None = None,
+        secret: bytes | None = None,
+        report_delay: float = 0.0,
+        reports: bool = True,
     ) -> None:
+        """``reports=False``: accepts and sends without ever reporting a delivery (benchmarks/scaling.py times the
+        submission alone)."""
         self.faults = Faults()
+        self.make_reports = reports
         self.report_url = report_url
         self.secret = secret
         self.report_delay = report_delay
@@ -140,6 +148,8 @@ class FakeUms:
         return web.json_response({"results": results})
 
     def _report(self, key: str, phone: str) -> None:
+        if not self.make_reports:
+            return
         delivered = phone not in self.faults.failed_numbers
         report: dict[str, object] = {
             "report_id": f"r-{self.accepted[key]}",

@@ -96,6 +96,20 @@ async def test_a_round_too_large_for_one_call_is_split_within_the_documented_lim
     assert any(size > MAX_SUBMIT_BYTES * 0.9 for _, size in fake.calls)  # the byte limit did the splitting
 
 
+async def test_a_fake_without_reports_sends_and_reports_nothing():
+    fake = FakeUms(reports=False)
+    await fake.start()
+    gateway = UmsGateway(fake.url, secret=None, timeout=10)
+    try:
+        results = await gateway.submit([OutgoingSms("k1", "01012345678", "안내", "sms", "0222865114")])
+        page = await gateway.fetch_reports(None)
+    finally:
+        await gateway.close()
+        await fake.stop()
+    assert [r.accepted for r in results] == [True] and fake.sent == {"k1": 1}
+    assert page.reports == [] and fake.reports == []
+
+
 def test_a_timestamp_with_a_fraction_of_a_second_is_refused():
     body, secret = b"{}", b"s"
     assert verify(secret, "1764806400", signature(secret, "1764806400", body), body, now=1764806400) is None
