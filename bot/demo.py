@@ -74,6 +74,11 @@ async def run_demo(
             demo_settings = settings.model_copy(
                 update={
                     "database_url": f"sqlite+aiosqlite:///{workdir / 'demo.sqlite3'}",
+                    # The demo's photos, and no nightly backup or retention run: a demo left running overnight
+                    # must not rotate the office's real backups out of their folder.
+                    "data_dir": workdir,
+                    "backup_hour": None,
+                    "retention_hour": None,
                     "persistence_interval": 1.0,
                     "ums_url": ums.url,
                     "ums_secret": SecretStr(DEMO_UMS_SECRET),

@@ -7,10 +7,16 @@ import re
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from telegram.ext import Application
 
+from bot import serving
+from bot.app import Runtime, build_application
+from bot.backups import BACKUP_JOB
 from bot.demo import run_demo
+from bot.retention import RETENTION_JOB
 from bot.settings import Settings
 
 # 왕십리도선동 has 6 managers with a mobile; the demo's fake UMS reports one of them (이상훈 of 성동삼성쉐르빌)
@@ -169,3 +175,29 @@ async def test_the_english_demo_names_the_roles_in_english(
     out = capsys.readouterr().out
     assert "roles Housing: read, Housing: write, Personal data: view, Benchmarking: coordinate" in out
     assert "benchmark.coordinate" not in out
+
+
+async def test_a_demo_left_running_overnight_touches_none_of_the_offices_files(
+    monkeypatch: pytest.MonkeyPatch, offline_settings: Settings, tmp_path: Path
+) -> None:
+    """The demo shares the operator's settings; its nightly jobs would otherwise back the demo's database up into
+    the office's backup folder (rotating real archives out) and its photos land in the office's data directory."""
+    built: list[tuple[Runtime, Application[Any, Any, Any, Any, Any, Any]]] = []
+
+    def recording(runtime: Runtime, **kwargs: Any) -> Application[Any, Any, Any, Any, Any, Any]:
+        app = build_application(runtime, **kwargs)
+        built.append((runtime, app))
+        return app
+
+    monkeypatch.setattr(serving, "build_application", recording)
+    script = iter(["/quit"])
+
+    async def type_next() -> str | None:
+        return next(script, None)
+
+    assert await run_demo(offline_settings, seed=2016, language="ko", pii=False, read_line=type_next) == 0
+    ((runtime, app),) = built
+    assert app.job_queue is not None
+    nightly = {job.name for job in app.job_queue.jobs()} & {BACKUP_JOB, RETENTION_JOB}
+    assert not nightly
+    assert runtime.settings.data_dir.name.startswith("dongne-demo-")  # the run's own folder, gone with it
