@@ -17,6 +17,7 @@ from .methods_messages import OUTPUT_METHODS, Handler
 from .params import Params, read_params
 from .state import UserInfo
 from .user import EmulatedUser
+from .webhook import WebhookDelivery
 from .world import World
 
 _TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]{20,}")
@@ -58,6 +59,8 @@ class BotApiEmulator:
         self.errors: list[tuple[str, str]] = []  # (method, description) of every failed call
         self._faults: dict[str, deque[tuple[str, int]]] = {}
         self._users: dict[int, EmulatedUser] = {}
+        # Updates go by POST while the bot has a webhook registered; ``webhook.routes`` plays the TLS proxy.
+        self.webhook = WebhookDelivery(self.world)
         self._runner: web.AppRunner | None = None
         self._api_root: str | None = None
 
@@ -80,11 +83,13 @@ class BotApiEmulator:
         bound_port = runner.addresses[0][1]
         shown_host = f"[{host}]" if ":" in host else host
         self._api_root = f"http://{shown_host}:{bound_port}"
+        self.webhook.start()
 
     async def stop(self) -> None:
         if self._runner is None:
             return
         self.world.updates.close()  # wakes long polls so that shutdown does not wait for them
+        await self.webhook.stop()
         runner, self._runner = self._runner, None
         await runner.cleanup()
 
@@ -170,6 +175,11 @@ class BotApiEmulator:
     @property
     def webhook_url(self) -> str:
         return str(self.world.webhook.get("url", ""))
+
+    def route_webhooks(self, public_prefix: str, local_origin: str) -> None:
+        """Deliver webhooks registered under ``public_prefix`` (https) to ``local_origin`` (http, this machine),
+        as the office's TLS proxy in front of the admin endpoint does."""
+        self.webhook.routes[public_prefix] = local_origin
 
     def profile_text(self, field: str, language_code: str | None = None) -> str | None:
         """What setMyDescription/setMyShortDescription/setMyName stored: field is their parameter."""
