@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections import deque
@@ -58,6 +59,8 @@ class BotApiEmulator:
         self.call_log: list[tuple[str, dict[str, Any], bool]] = []
         self.errors: list[tuple[str, str]] = []  # (method, description) of every failed call
         self._faults: dict[str, deque[tuple[str, int]]] = {}
+        self._holds: dict[str, deque[float]] = {}
+        self.holding = 0  # calls being held right now (hold_next)
         self._users: dict[int, EmulatedUser] = {}
         # Updates go by POST while the bot has a webhook registered; ``webhook.routes`` plays the TLS proxy.
         self.webhook = WebhookDelivery(self.world)
@@ -154,6 +157,14 @@ class BotApiEmulator:
             raise ValueError(f"unknown method {method!r}")
         self._faults.setdefault(canonical, deque()).extend([(kind, retry_after)] * count)
 
+    def hold_next(self, method: str, seconds: float) -> None:
+        """Make the next call of `method` take `seconds` before it is answered (a slow Telegram): the bot's
+        handler stays in the middle of its work meanwhile."""
+        canonical = _CANONICAL.get(method.lower())
+        if canonical is None:
+            raise ValueError(f"unknown method {method!r}")
+        self._holds.setdefault(canonical, deque()).append(seconds)
+
     def calls(self, method: str) -> list[dict[str, Any]]:
         """Parameters of every call of `method` (any outcome), oldest first."""
         wanted = _CANONICAL.get(method.lower(), method)
@@ -200,6 +211,13 @@ class BotApiEmulator:
         if method is None:
             return self._reply(404, ApiError(404, "Not Found").payload())
         params: dict[str, Any] = {}
+        held = self._holds.get(method)
+        if held:
+            self.holding += 1
+            try:
+                await asyncio.sleep(held.popleft())
+            finally:
+                self.holding -= 1
         try:
             params = await read_params(request)
             injected = self._faults.get(method)

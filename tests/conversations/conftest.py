@@ -99,6 +99,12 @@ class RunningBot:
             self._emulator.route_webhooks(PUBLIC_URL, f"http://127.0.0.1:{server.port}")
         await start_bot(self.app, self.webhook)
 
+    @property
+    def local_webhook_url(self) -> str:
+        """Where the TLS proxy forwards Telegram's POSTs: this bot's endpoint, on loopback."""
+        assert self.webhook is not None and self._servers
+        return f"http://127.0.0.1:{self._servers[-1].port}{self.webhook.path}"
+
     async def stop_taking_updates(self) -> None:
         """As when the process dies: no more updates reach this Application (it is not stopped)."""
         if self.webhook is not None:
