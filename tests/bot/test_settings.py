@@ -97,7 +97,7 @@ def test_the_pool_is_the_engines_own_unless_the_operator_sizes_it(monkeypatch, t
 def test_a_webhook_url_telegram_cannot_deliver_to_is_refused(monkeypatch, tmp_path, url):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DONGNE_WEBHOOK_URL", url)
-    with pytest.raises(SettingsError, match="^DONGNE_WEBHOOK_URL is invalid"):
+    with pytest.raises(SettingsError, match=r"^DONGNE_WEBHOOK_URL is invalid"):
         load_settings()
 
 
