@@ -7,6 +7,7 @@ way: ``start_bot`` and ``stop_bot`` below."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -30,6 +31,7 @@ from bot.telegram_request import AiohttpRequest, close_requests
 from bot.ums.dispatcher import Dispatcher
 from bot.ums.reports import INBOX, ReportInbox
 from bot.ums.wiring import build_sms_dispatch, secret_of
+from bot.webhook import WebhookReceiver, register
 from conversations.command_menu import MENUS_KEY, CommandMenus, menus_of
 from conversations.context import CONTEXT_TYPES, SERVICES_KEY
 from conversations.dialogue import DialogueFocus
@@ -47,6 +49,11 @@ POLL_TIMEOUT = 10
 NOTIFIER_KEY = "notifier"
 REMINDERS_JOB = "housing reminders"
 SMS_DISPATCHER_KEY = "sms_dispatcher"
+# A stop's grace periods (docs/operations.md, "Stopping"): the updates in hand get this long to finish, then
+# an SMS round in hand (a UMS call in flight) what is left of DISPATCHER_GRACE after that; both fit, with the
+# last dialogue flush, in the 10 s a service manager allows (bot/serving.py bounds the whole stop).
+UPDATES_GRACE = 4.0
+DISPATCHER_GRACE = 2.5
 
 
 @dataclass
@@ -221,13 +228,14 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     dispatcher: Dispatcher | None = app.bot_data[SMS_DISPATCHER_KEY]
     if dispatcher is not None:
-        await dispatcher.stop()
+        await dispatcher.stop(grace=DISPATCHER_GRACE)
     await app.bot_data[NOTIFIER_KEY].stop()
 
 
-async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def start_bot(app: Application[Any, Any, Any, Any, Any, Any], webhook: WebhookReceiver | None = None) -> None:
     """What ``Application.run_polling`` does, in an event loop we share with the admin endpoint: initialize,
-    the ``post_init`` hook, start, poll. A start that fails half-way stops what it had started."""
+    the ``post_init`` hook, start, poll; or, with ``webhook``, take updates at the admin endpoint and register
+    the webhook with Telegram. A start that fails half-way stops what it had started."""
     try:
         await app.initialize()
     except BaseException:
@@ -239,23 +247,54 @@ async def start_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             await app.post_init(app)
         await app.start()
         app.create_task(refresh_member_menus(app), name="command menus")
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+        if webhook is not None:
+            await register(app, webhook)
+        else:
+            assert app.updater is not None
+            # PTB deletes a webhook left registered first: going back from webhook mode needs nothing more.
+            await app.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
     except BaseException:
-        await stop_bot(app)
+        await stop_bot(app, webhook)
         raise
 
 
-async def stop_bot(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """A clean stop, in ``run_polling``'s order: stop polling, stop, ``post_stop``, shut down (the last
-    persistence flush happens there, so no dialogue is lost), ``post_shutdown``. Our hooks stop only what
-    runs, so this is safe after a start that failed."""
+async def stop_bot(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    webhook: WebhookReceiver | None = None,
+    *,
+    grace: float = UPDATES_GRACE,
+) -> None:
+    """A clean stop, in ``run_polling``'s order: stop taking updates (polling ends; the webhook answers 503, so
+    Telegram keeps them), let the updates in hand finish (for ``grace`` seconds; then they are cancelled and
+    logged), stop, ``post_stop`` (the SMS dispatcher finishes its round), shut down (the last persistence flush
+    happens there, so no dialogue is lost), ``post_shutdown``. Our hooks stop only what runs, so this is safe
+    after a start that failed.
+
+    The webhook stays registered at Telegram: a standby (or this bot, restarted) serves the same address, and a
+    process that is stopping cannot know whether another has registered since (docs/operations.md)."""
+    if webhook is not None:
+        webhook.close()
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
+    dispatcher: Dispatcher | None = app.bot_data.get(SMS_DISPATCHER_KEY)
+    if dispatcher is not None:
+        dispatcher.wind_down()  # its round in hand ends meanwhile; post_stop waits for it
     if app.running:
+        await _finish_updates_in_hand(app, grace)
         await app.stop()
     if app.post_stop is not None:
         await app.post_stop(app)
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
+
+
+async def _finish_updates_in_hand(app: Application[Any, Any, Any, Any, Any, Any], grace: float) -> None:
+    """Wait until every update taken has been handled, at most ``grace`` seconds; then cancel what is left, so
+    the stop (and the dialogue flush after it) is never held up by one stuck update."""
+    try:
+        await asyncio.wait_for(app.update_queue.join(), grace)
+    except TimeoutError:
+        processor = app.update_processor
+        cancelled = processor.cancel_in_hand() if isinstance(processor, PerConversationUpdateProcessor) else []
+        log.error("updates still being handled after %.1f s, cancelled: %s", grace, ", ".join(cancelled) or "none")

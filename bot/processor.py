@@ -51,15 +51,28 @@ class PerConversationUpdateProcessor(BaseUpdateProcessor):
         self._timing = timing
         self._locks: dict[tuple[int | None, int | None], asyncio.Lock] = {}
         self._waiting: dict[tuple[int | None, int | None], int] = {}
+        self._in_hand: dict[asyncio.Task[Any], object] = {}  # the updates being handled, for a stop
+
+    def cancel_in_hand(self) -> list[str]:
+        """Cancel the updates still being handled (a stop whose grace ran out); their kinds, for the log."""
+        kinds = sorted(update_kind(update) for update in self._in_hand.values())
+        for task in list(self._in_hand):
+            task.cancel()
+        return kinds
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_hand[task] = update
         with update_context(update_id):  # every line logged meanwhile carries the update and its staff member
             started = time.perf_counter()
             try:
                 async with acknowledgements():  # a press is acknowledged beside the work, and done by the end
                     await self._serialised(update, coroutine)
             finally:
+                if task is not None:
+                    self._in_hand.pop(task, None)
                 timing, logged = self._timing, log.isEnabledFor(logging.INFO)
                 if timing is not None or logged:
                     kind = update_kind(update)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
+import os
 import signal
-from collections.abc import AsyncIterator, Callable, Iterator
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any
 
 from telegram import Bot
@@ -27,11 +31,20 @@ from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.instance import Instance
 from bot.settings import Settings
 from bot.ums import reports as ums_reports
+from bot.webhook import WebhookReceiver
 from core.backups import newest_backup
 from core.clock import Clock
 from storage.instance_lock import ProcessLock, instance_lock
 
+log = logging.getLogger("dongne.serving")
+
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# A stop ends within STOP_BOUND seconds of the signal (docker stop's default before its SIGKILL): the orderly
+# stop (bot/app.py's grace periods, the last dialogue flush) has STOP_GRACE, then what still runs is cancelled;
+# if even that hangs (a thread stuck in a driver), the process exits at STOP_BOUND regardless.
+STOP_BOUND = 10.0
+STOP_GRACE = 8.0
+EXIT_STOP_OVERRAN = 1
 # Listening on every address: this machine itself answers on loopback, which is what the printed URL needs.
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 # The demo chat's bot exists only on the emulator; its officer is the demo's staff member.
@@ -70,15 +83,57 @@ def stop_on_signals() -> Iterator[asyncio.Event]:
             loop.remove_signal_handler(sig)
 
 
+async def stopping_within(work: Coroutine[Any, Any, int], stop: asyncio.Event, *, grace: float = STOP_GRACE) -> int:
+    """Runs ``work`` (a serving command) to its end; once ``stop`` is set it has ``grace`` seconds to end, after
+    which it is cancelled and what was still running is logged. A watchdog ends the process at STOP_BOUND
+    seconds after ``stop`` in any case."""
+    task = asyncio.create_task(work, name="dongne-serving")
+    stopped = asyncio.create_task(stop.wait(), name="dongne-stop")
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            return task.result()
+        _arm_watchdog(STOP_BOUND)
+        await asyncio.wait({task}, timeout=grace)
+        if task.done():
+            return task.result()
+        others = sorted(t.get_name() for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done())
+        log.error("still stopping after %.1f s; cancelled: %s", grace, ", ".join(others))
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return EXIT_STOP_OVERRAN
+    finally:
+        stopped.cancel()
+
+
+def _arm_watchdog(seconds: float) -> None:
+    """The last resort of the stop's bound: exits the process from a thread, whatever the event loop does."""
+
+    def overran() -> None:
+        log.critical("not stopped within %.0f s of the stop signal: exiting now", seconds)
+        for handler in logging.getLogger().handlers:
+            with contextlib.suppress(Exception):
+                handler.flush()
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(EXIT_STOP_OVERRAN)
+
+    timer = threading.Timer(seconds, overran)
+    timer.daemon = True  # a process that stops in time is not kept waiting for it
+    timer.start()
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
-    app: Application[Any, Any, Any, Any, Any, Any],
+    app: Application[Any, Any, Any, Any, Any, Any], webhook: WebhookReceiver | None = None
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    await start_bot(app)
+    await start_bot(app, webhook)
     try:
         yield app
     finally:
-        await stop_bot(app)
+        await stop_bot(app, webhook)
 
 
 @contextlib.asynccontextmanager
@@ -128,7 +183,7 @@ async def serve_bot_and_admin(runtime: Runtime) -> int:
         # Released last: after the bot's last persistence flush, so a standby loads current state.
         stack.push_async_callback(lock.release)
         stop = stack.enter_context(stop_on_signals())
-        return await run_bot_with_admin(runtime, app, stop, Instance(lock))
+        return await stopping_within(run_bot_with_admin(runtime, app, stop, Instance(lock)), stop)
 
 
 async def run_bot_with_admin(
@@ -141,15 +196,17 @@ async def run_bot_with_admin(
     event loop, until ``stop``; the endpoint stops first, so its health check never outlives the bot. While
     another process serves the bot (``instance``), only the endpoint runs, as a standby, until it takes over."""
     instance = instance or Instance(ProcessLock())
+    webhook = webhook_receiver(runtime.settings)
     server = admin_server(
         runtime,
         bot_running=lambda: bool(app.running),
         bot_username=lambda: runtime.settings.bot_username or _username_if_known(app),
         bot_role=lambda: instance.role,
+        webhook=webhook,
     )
     try:
         async with contextlib.AsyncExitStack() as stack:
-            await _bot_beside_admin(stack, app, server, runtime.settings, stop, instance)
+            await _bot_beside_admin(stack, app, server, runtime.settings, stop, instance, webhook)
     except CannotListen:
         return 2
     if instance.lost:
@@ -166,22 +223,30 @@ async def _bot_beside_admin(
     settings: Settings,
     stop: asyncio.Event,
     instance: Instance,
+    webhook: WebhookReceiver | None = None,
 ) -> None:
-    """Serves on ``stack`` until ``stop``, or until a standby is told to stop before it took over."""
+    """Serves on ``stack`` until ``stop``, or until a standby is told to stop before it took over. In webhook
+    mode the endpoint listens before the webhook is registered, so Telegram's first delivery finds it."""
     standby = await stack.enter_async_context(contextlib.AsyncExitStack())
     active_at_once = await instance.activate()
-    if not active_at_once:
+    listen_first = not active_at_once or webhook is not None
+    if listen_first:
         await standby.enter_async_context(listening(server, settings))
+    if not active_at_once:
         say("standby")
         if not await instance.wait_until_active(stop):
             return
-    await stack.enter_async_context(running_bot(app))
+    await stack.enter_async_context(running_bot(app, webhook))
     await stack.enter_async_context(guarding(instance, stop))
-    if active_at_once:
-        await stack.enter_async_context(listening(server, settings))
-    else:
-        # The standby's endpoint, serving since before the bot started, moves up to stop before the bot too.
+    if listen_first:
+        # The endpoint, serving since before the bot started, moves up to stop before the bot too.
         stack.push_async_exit(standby.pop_all())
+    else:
+        await stack.enter_async_context(listening(server, settings))
+    if webhook is not None:
+        # The first step of a stop: deliveries are answered 503 (Telegram keeps them) while the endpoint and
+        # the bot stop.
+        stack.callback(webhook.close)
     say("running", username=app.bot.username)
     await stop.wait()
 
@@ -226,6 +291,7 @@ def admin_server(
     bot_running: Callable[[], bool] | None = None,
     bot_username: Callable[[], str | None] | None = None,
     bot_role: Callable[[], str] | None = None,
+    webhook: WebhookReceiver | None = None,
 ) -> AdminServer:
     """The endpoint as configured. Link-code pages show the deep link and its QR code when the bot's
     @username is known: from settings, or from the running bot."""
@@ -244,7 +310,16 @@ def admin_server(
     )
     app[BOT_ROLE] = bot_role
     attach_report_inbox(app, runtime)
+    if webhook is not None:
+        webhook.add_route(app)
     return AdminServer(app, settings.admin_host, settings.admin_port)
+
+
+def webhook_receiver(settings: Settings) -> WebhookReceiver | None:
+    """Webhook mode's receiver when ``DONGNE_WEBHOOK_URL`` is set; None for polling."""
+    if settings.webhook_url is None:
+        return None
+    return WebhookReceiver(settings.require_token(), settings.webhook_url)
 
 
 def admin_bot_lookup(settings: Settings) -> BotUsernameLookup | None:

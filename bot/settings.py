@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network, IPv6Network, ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "debug", "info", "warning", "error"] = "INFO"
     # One line per event either way; "json" for a log collector (bot/logs.py).
     log_format: Literal["text", "json"] = "text"
+    # Webhook mode: the public https address at which a TLS proxy publishes the admin endpoint; Telegram then
+    # POSTs updates there (bot/webhook.py) instead of the bot polling. Unset: polling.
+    webhook_url: str | None = None
     # The admin endpoint (staff, roles, audit log). Loopback by default: put a TLS proxy in front of it
     # before opening it to the office network, and set admin_secure_cookies then.
     admin_host: str = "127.0.0.1"
@@ -146,6 +150,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else None
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _public_https_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        return public_webhook_url(value.strip())
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -168,6 +179,35 @@ class Settings(BaseSettings):
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise SettingsError("DONGNE_BOT_TOKEN is not set: get a token from @BotFather and set it")
         return self.bot_token.get_secret_value().strip()
+
+
+# The ports Telegram delivers webhooks to.
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+
+
+def public_webhook_url(value: str) -> str:
+    """``value`` if Telegram can deliver to it: https, a public host, one of Telegram's ports, no query."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError("not a URL") from exc
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("must be an https:// URL (Telegram delivers webhooks over TLS only)")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("must have no user, query or fragment: https://host[:port]/path")
+    if port is not None and port not in WEBHOOK_PORTS:
+        raise ValueError(f"Telegram delivers webhooks only to ports {', '.join(map(str, WEBHOOK_PORTS))}")
+    host = parts.hostname
+    try:
+        address = ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")) or "." not in host:
+            raise ValueError(f"{host} is not a public host name: Telegram must reach it") from None
+    else:
+        if not address.is_global:
+            raise ValueError(f"{host} is not a public address: Telegram must reach it")
+    return value.rstrip("/")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -36,6 +36,8 @@ from core.services import Services
 
 # Forms are small; the largest request is an API call with a few fields.
 MAX_REQUEST_BYTES = 64 * 1024
+# On stop, requests in flight get this long to finish (a stop is bounded: docs/operations.md, "Stopping").
+SHUTDOWN_SECONDS = 3.0
 # The modules whose ROUTES the endpoint serves besides sign-in and health. The menu follows this order: the
 # daily pages first, API tokens (set up once per integration) last.
 VIEW_MODULES: tuple[ModuleType, ...] = (
@@ -107,7 +109,7 @@ class AdminServer:
     """Runs the endpoint on host:port inside the current event loop (beside the bot, or alone)."""
 
     def __init__(self, app: web.Application, host: str, port: int) -> None:
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         self._host, self._port = host, port
         self.port = port
 

@@ -10,6 +10,7 @@ from .methods_messages import Handler
 from .params import Params
 from .world import World
 
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _SCOPES_WITH_CHAT = frozenset({"chat", "chat_administrators", "chat_member"})
@@ -56,17 +57,20 @@ async def set_webhook(world: World, p: Params) -> Any:
     url = p.text("url") or ""
     if url and not url.startswith("https://"):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.text("secret_token") or ""
+    if secret and not _SECRET_TOKEN.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
     if p.flag("drop_pending_updates"):
         world.updates.drop_all()
     world.updates.set_allowed(p.obj("allowed_updates"))
-    world.webhook = {"url": url, "max_connections": p.integer("max_connections", 40)} if url else {}
+    world.set_webhook(url, secret, p.integer("max_connections", 40) or 40)
     return True
 
 
 async def delete_webhook(world: World, p: Params) -> Any:
     if p.flag("drop_pending_updates"):
         world.updates.drop_all()
-    world.webhook = {}
+    world.set_webhook("", "", 0)
     return True
 
 
@@ -79,6 +83,9 @@ async def get_webhook_info(world: World, p: Params) -> Any:
     if world.webhook:
         info["max_connections"] = world.webhook["max_connections"]
         info["allowed_updates"] = sorted(world.updates.allowed_updates)
+        for key in ("last_error_date", "last_error_message"):
+            if key in world.webhook:
+                info[key] = world.webhook[key]
     return info
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections import deque
@@ -17,6 +18,7 @@ from .methods_messages import OUTPUT_METHODS, Handler
 from .params import Params, read_params
 from .state import UserInfo
 from .user import EmulatedUser
+from .webhook import WebhookDelivery
 from .world import World
 
 _TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]{20,}")
@@ -57,7 +59,11 @@ class BotApiEmulator:
         self.call_log: list[tuple[str, dict[str, Any], bool]] = []
         self.errors: list[tuple[str, str]] = []  # (method, description) of every failed call
         self._faults: dict[str, deque[tuple[str, int]]] = {}
+        self._holds: dict[str, deque[float]] = {}
+        self.holding = 0  # calls being held right now (hold_next)
         self._users: dict[int, EmulatedUser] = {}
+        # Updates go by POST while the bot has a webhook registered; ``webhook.routes`` plays the TLS proxy.
+        self.webhook = WebhookDelivery(self.world)
         self._runner: web.AppRunner | None = None
         self._api_root: str | None = None
 
@@ -80,11 +86,13 @@ class BotApiEmulator:
         bound_port = runner.addresses[0][1]
         shown_host = f"[{host}]" if ":" in host else host
         self._api_root = f"http://{shown_host}:{bound_port}"
+        self.webhook.start()
 
     async def stop(self) -> None:
         if self._runner is None:
             return
         self.world.updates.close()  # wakes long polls so that shutdown does not wait for them
+        await self.webhook.stop()
         runner, self._runner = self._runner, None
         await runner.cleanup()
 
@@ -149,6 +157,14 @@ class BotApiEmulator:
             raise ValueError(f"unknown method {method!r}")
         self._faults.setdefault(canonical, deque()).extend([(kind, retry_after)] * count)
 
+    def hold_next(self, method: str, seconds: float) -> None:
+        """Make the next call of `method` take `seconds` before it is answered (a slow Telegram): the bot's
+        handler stays in the middle of its work meanwhile."""
+        canonical = _CANONICAL.get(method.lower())
+        if canonical is None:
+            raise ValueError(f"unknown method {method!r}")
+        self._holds.setdefault(canonical, deque()).append(seconds)
+
     def calls(self, method: str) -> list[dict[str, Any]]:
         """Parameters of every call of `method` (any outcome), oldest first."""
         wanted = _CANONICAL.get(method.lower(), method)
@@ -171,6 +187,11 @@ class BotApiEmulator:
     def webhook_url(self) -> str:
         return str(self.world.webhook.get("url", ""))
 
+    def route_webhooks(self, public_prefix: str, local_origin: str) -> None:
+        """Deliver webhooks registered under ``public_prefix`` (https) to ``local_origin`` (http, this machine),
+        as the office's TLS proxy in front of the admin endpoint does."""
+        self.webhook.routes[public_prefix] = local_origin
+
     def profile_text(self, field: str, language_code: str | None = None) -> str | None:
         """What setMyDescription/setMyShortDescription/setMyName stored: field is their parameter."""
         return self.world.profile_texts.get((field, language_code or ""))
@@ -190,6 +211,13 @@ class BotApiEmulator:
         if method is None:
             return self._reply(404, ApiError(404, "Not Found").payload())
         params: dict[str, Any] = {}
+        held = self._holds.get(method)
+        if held:
+            self.holding += 1
+            try:
+                await asyncio.sleep(held.popleft())
+            finally:
+                self.holding -= 1
         try:
             params = await read_params(request)
             injected = self._faults.get(method)

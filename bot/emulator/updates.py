@@ -1,4 +1,4 @@
-"""The update queue behind getUpdates: offsets, limits, long polling and poll conflicts."""
+"""The update queue behind getUpdates and the webhook: offsets, limits, long polling and poll conflicts."""
 
 from __future__ import annotations
 
@@ -106,6 +106,17 @@ class UpdateQueue:
                 self.dropped[update.update_id] = update.kind
         self._pending = [u for u in self._pending if u.kind in self.allowed_updates]
         return self._pending[:limit]
+
+    def next_for_webhook(self) -> QueuedUpdate | None:
+        """The oldest update a webhook should deliver now (the bot's allowed_updates apply as to polling)."""
+        batch = self._available(1)
+        return batch[0] if batch else None
+
+    def delivered_by_webhook(self, update_id: int) -> None:
+        """The webhook answered 2xx: the update is the bot's now, as a confirmed getUpdates offset makes it."""
+        self._pending = [u for u in self._pending if u.update_id != update_id]
+        self.delivered.setdefault(update_id, asyncio.get_running_loop().time())
+        self._pulse.fire()
 
     async def get(self, offset: int, limit: int, wait_seconds: float) -> list[dict[str, Any]]:
         self.polls += 1

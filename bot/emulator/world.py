@@ -39,6 +39,7 @@ class World:
         self.pulse = Pulse()
         # Real update ids start at an arbitrary large number; tests must not rely on a fixed one.
         self.updates = UpdateQueue(random.randint(100_000_000, 900_000_000), self.pulse)
+        # The registered webhook (url, secret_token, max_connections, the last delivery error); empty: none.
         self.webhook: dict[str, Any] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.profile_texts: dict[tuple[str, str], str] = {}
@@ -48,6 +49,11 @@ class World:
         # user side can only guess that from a quiet chat.
         self.reports_handling = False
         self.handled: set[int] = set()
+
+    def set_webhook(self, url: str, secret_token: str, max_connections: int) -> None:
+        """Register (or, with no url, remove) the webhook; a pending delivery is tried again at once."""
+        self.webhook = {"url": url, "secret_token": secret_token, "max_connections": max_connections} if url else {}
+        self.pulse.fire()
 
     # -- shared helpers -------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """The background SMS dispatcher that ``dongne run`` starts beside the bot and the notifier: submits due
 messages at the configured rate, does housekeeping (unreported → unknown, retries past their window
 stopped, overdue alerts) and, when the UMS does not push reports, polls them. All state is in the database,
-so the task can be cancelled at any instant (see core/sms/dispatch.py for why that is safe)."""
+so the task can be cancelled at any instant (see core/sms/dispatch.py for why that is safe). A stop still lets
+the round in hand end, within a grace period: a UMS call in flight is answered and its result recorded, rather
+than left for the claim's lease to run out and the message to be submitted again."""
 
 from __future__ import annotations
 
@@ -43,10 +45,12 @@ class Dispatcher:
         # A batch to send now wakes the dispatcher, so it goes out at once instead of after the idle pause.
         self._signal = wake
         self._woken = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping.clear()
             loop = asyncio.get_running_loop()
 
             def wake() -> None:
@@ -56,12 +60,26 @@ class Dispatcher:
                 self._unsubscribe = self._signal.subscribe(wake)
             self._task = asyncio.create_task(self._run(), name="sms-dispatcher")
 
-    async def stop(self) -> None:
+    def wind_down(self) -> None:
+        """Claim nothing more; the round in hand goes on to its end. ``stop`` then waits for it."""
+        self._stopping.set()
+        self._woken.set()
+
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop after the round in hand, waiting for it at most ``grace`` seconds (then it is cancelled)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self.wind_down()
+        try:
+            if grace > 0 and not task.done():
+                await asyncio.wait({task}, timeout=grace)
+                if not task.done():
+                    log.warning("SMS dispatch round still running after %.1f s: cancelled", grace)
+        finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -72,7 +90,7 @@ class Dispatcher:
 
     async def _run(self) -> None:
         last_housekeeping = 0.0
-        while True:
+        while not self._stopping.is_set():
             try:
                 if time.monotonic() - last_housekeeping >= self._housekeeping:
                     last_housekeeping = time.monotonic()
@@ -98,6 +116,9 @@ class Dispatcher:
         # One claim is one submit call, so the claim's lease covers one call's timeout.
         limit = min(max(1, int(self._rate)), MAX_SUBMIT_MESSAGES) if self._rate > 0 else MAX_SUBMIT_MESSAGES
         claimed = await self._dispatch.dispatch_once(limit)
-        if claimed and self._rate > 0:
-            await asyncio.sleep(max(0.0, claimed / self._rate - (time.monotonic() - started)))
+        if claimed and self._rate > 0 and not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):  # the pause ends early when the dispatcher stops
+                await asyncio.wait_for(
+                    self._stopping.wait(), max(0.0, claimed / self._rate - (time.monotonic() - started))
+                )
         return claimed

@@ -90,3 +90,33 @@ def test_a_metrics_token_is_long_or_unset(monkeypatch, tmp_path):
     monkeypatch.setenv("DONGNE_METRICS_TOKEN", " 5f0e9c1b7a3d48e2b6c4a9d1f7e3b5c8 ")
     token = load_settings().metrics_token
     assert token is not None and token.get_secret_value() == "5f0e9c1b7a3d48e2b6c4a9d1f7e3b5c8"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://dongne.seongdong.go.kr",  # Telegram delivers over TLS only
+        "https://127.0.0.1/dongne",  # Telegram cannot reach loopback
+        "https://10.1.2.3",  # nor the office network
+        "https://localhost:8443",
+        "https://dongne",  # nor a name without a domain
+        "https://dongne.seongdong.go.kr:8080",  # Telegram's ports are 443, 80, 88 and 8443
+        "https://dongne.seongdong.go.kr/hook?key=1",
+        "https://user:pw@dongne.seongdong.go.kr",
+        "dongne.seongdong.go.kr",
+    ],
+)
+def test_a_webhook_url_telegram_cannot_deliver_to_is_refused(monkeypatch, tmp_path, url):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DONGNE_WEBHOOK_URL", url)
+    with pytest.raises(SettingsError, match=r"^DONGNE_WEBHOOK_URL is invalid"):
+        load_settings()
+
+
+def test_the_webhook_url_is_optional_and_kept_without_a_trailing_slash(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().webhook_url is None  # polling
+    monkeypatch.setenv("DONGNE_WEBHOOK_URL", "")
+    assert load_settings().webhook_url is None
+    monkeypatch.setenv("DONGNE_WEBHOOK_URL", "https://dongne.seongdong.go.kr:8443/bot/")
+    assert load_settings().webhook_url == "https://dongne.seongdong.go.kr:8443/bot"

@@ -256,3 +256,16 @@ async def test_a_failed_poll_is_logged_with_its_cursor(uow_factory, clock, ums, 
         await dispatch.poll_reports()
     [line] = [r.getMessage() for r in caplog.records if r.name == "core.sms.dispatch"]
     assert "GET /reports failed: ClientConnectorError" in line and "after cursor None" in line
+
+
+async def test_a_stop_lets_the_ums_call_in_flight_finish_and_records_it(services, uow_factory, clock, ums):
+    actor, batch = await queue_batch(services, uow_factory)
+    ums.faults.delay_seconds = 0.5  # the UMS accepts, then takes its time to answer
+    dispatcher = Dispatcher(dispatch_for(uow_factory, clock, ums), messages_per_second=0)
+    dispatcher.start()
+    await eventually(lambda: bool(ums.calls), "the dispatcher to submit")
+    await dispatcher.stop(grace=5.0)
+    assert not dispatcher.running
+    # The answer was waited for and recorded: nothing is left claimed to be submitted again later.
+    assert (await services.sms.batch(actor, batch.id)).counts.submitted == 5
+    assert len(ums.calls) == 1

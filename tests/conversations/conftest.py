@@ -1,17 +1,22 @@
-"""End-to-end world: the real Application, polling the local Bot API emulator over loopback HTTP."""
+"""End-to-end world: the real Application, polling the local Bot API emulator over loopback HTTP, or (with
+``DONGNE_TEST_UPDATES=webhook``) taking its updates by webhook at the admin endpoint, as ``dongne run`` does
+with ``DONGNE_WEBHOOK_URL`` set: the emulator POSTs them there through its stand-in for the TLS proxy."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.admin.app import AdminServer, build_admin_app
 from bot.app import NOTIFIER_KEY, Runtime, build_application, build_runtime, start_bot, stop_bot
 from bot.emulator import BotApiEmulator, BotMessage, EmulatedUser, parse_html
 from bot.settings import Settings
+from bot.webhook import WebhookReceiver
 from core.clock import FixedClock
 from core.services import Services
 from core.texts.i18n import t
@@ -20,6 +25,12 @@ from tests.builders import make_coordinator, make_executor, make_staff
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 STAFF_TELEGRAM_ID = 1001
+# How the bot of these tests receives its updates: "polling" (the default) or "webhook".
+UPDATES = os.environ.get("DONGNE_TEST_UPDATES", "polling")
+if UPDATES not in ("polling", "webhook"):
+    raise RuntimeError(f"DONGNE_TEST_UPDATES is {UPDATES!r}: use polling or webhook")
+# The address the office's TLS proxy publishes the admin endpoint at; the emulator plays that proxy.
+PUBLIC_URL = "https://dongne.test"
 
 
 def shown(lang: str, key: str, **params: Any) -> str:
@@ -61,12 +72,16 @@ def uow_factory(runtime: Runtime) -> UnitOfWorkFactory:
 
 
 class RunningBot:
-    """The bot process, which a test may stop and start again like an operator would."""
+    """The bot process, which a test may stop and start again like an operator would. In webhook mode each start
+    serves the webhook from an admin endpoint of its own, as each ``dongne run`` does."""
 
-    def __init__(self, runtime: Runtime, emulator: BotApiEmulator) -> None:
+    def __init__(self, runtime: Runtime, emulator: BotApiEmulator, *, updates: str = UPDATES) -> None:
         self._runtime = runtime
         self._emulator = emulator
+        self.by_webhook = updates == "webhook"
         self.app: Any = None
+        self.webhook: WebhookReceiver | None = None
+        self._servers: list[AdminServer] = []
 
     async def start(self) -> None:
         self.app = build_application(
@@ -75,12 +90,37 @@ class RunningBot:
             api_root=self._emulator.api_root,
             on_update_handled=self._emulator.connect_handling(),
         )
-        await start_bot(self.app)
+        self.webhook = None
+        if self.by_webhook:
+            self.webhook = WebhookReceiver(TOKEN, PUBLIC_URL)
+            endpoint = build_admin_app(self._runtime.services, self._runtime.engine)
+            self.webhook.add_route(endpoint)
+            server = AdminServer(endpoint, "127.0.0.1", 0)
+            await server.start()
+            self._servers.append(server)
+            self._emulator.route_webhooks(PUBLIC_URL, f"http://127.0.0.1:{server.port}")
+        await start_bot(self.app, self.webhook)
+
+    @property
+    def local_webhook_url(self) -> str:
+        """Where the TLS proxy forwards Telegram's POSTs: this bot's endpoint, on loopback."""
+        assert self.webhook is not None and self._servers
+        return f"http://127.0.0.1:{self._servers[-1].port}{self.webhook.path}"
+
+    async def stop_taking_updates(self) -> None:
+        """As when the process dies: no more updates reach this Application (it is not stopped)."""
+        if self.webhook is not None:
+            self.webhook.close()
+        else:
+            await self.app.updater.stop()
 
     async def stop(self) -> None:
         if self.app is not None:
-            await stop_bot(self.app)
+            await stop_bot(self.app, self.webhook)
             self.app = None
+        for server in self._servers:
+            await server.stop()
+        self._servers.clear()
 
     async def restart(self) -> None:
         await self.stop()
@@ -166,7 +206,7 @@ async def kill(bot: RunningBot) -> AsyncIterator[Callable[[], Awaitable[None]]]:
     async def kill_and_restart() -> None:
         dead.append(bot.app)
         await bot.app.bot_data[NOTIFIER_KEY].stop()
-        await bot.app.updater.stop()
+        await bot.stop_taking_updates()
         bot.app = None
         await bot.start()
 

@@ -28,8 +28,7 @@ async def test_a_killed_process_keeps_what_was_flushed(bot, officer, uow_factory
     await bot.app.update_persistence()  # what the periodic flush does every few seconds
     # A kill skips the clean stop: start a second application without stopping the first cleanly.
     first = bot.app
-    assert first.updater is not None
-    await first.updater.stop()
+    await bot.stop_taking_updates()
     bot.app = None
     await bot.start()
     card = (await officer.send("쉐르빌"))[-1]
