@@ -77,13 +77,19 @@ class HousingLookup:
 
     async def get_complex_card(self, actor: StaffMember, complex_id: int) -> ComplexCard:
         require(actor, Permission.HOUSING_READ)
-        # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only
-        # after the first query; a pii.view holder's unit of work is ready to write the audit entry. Anyone
-        # else's reads the head and the sections outside a transaction: each section is one statement, and an
-        # edit landing between the two shows on the next look, as it would a moment later anyway.
-        audited = can(actor, Permission.PII_VIEW)
-        async with self._uow(write=audited, snapshot=audited) as uow:
-            # Refused before any personal data is read; the card is two statements in all.
+        # The card is two statements, the head refusing before any personal data is read. Whether it is
+        # unmasked depends on the complex's dong when pii.view is scoped, known only after the head: a pii.view
+        # holder's unit of work is ready to write the audit entry. Anyone else's card is masked, and its head and
+        # sections are read outside a transaction (a read unit): each is one statement, and an edit landing
+        # between the two shows on the next look, as it would a moment later anyway.
+        if not can(actor, Permission.PII_VIEW):
+            async with self._uow(snapshot=False) as reads:
+                detail = await covered_complex(reads, actor, complex_id, Permission.HOUSING_READ)
+                sections = await reads.housing.load_complex_sections(complex_id, detail=detail)
+            assert sections is not None
+            writable = covers_dong(actor, Permission.HOUSING_WRITE, detail.admin_dong_id)
+            return build_card(sections, masked=True, writable=writable)
+        async with self._uow(write=True) as uow:
             detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
             sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
             assert sections is not None
