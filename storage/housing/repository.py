@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, column, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -86,6 +86,50 @@ _CARD_GRANTS = select(
 @cache  # per dialect, built at the first card
 def _card_sections(dialect: str) -> Select[Any]:
     return card_sections_statement(dialect, _CARD_GRANTS)
+
+
+@cache  # per dialect and whether the reader is scoped to dongs, built at the first such card
+def _whole_card(dialect: str, scoped: bool) -> Select[Any]:
+    # The sections are scalar subqueries of the head's one row: a complex outside the reader's dongs has no row,
+    # and none of its sections is read.
+    statement = _CARD_HEAD.add_columns(*_card_sections(dialect).selected_columns)
+    if scoped:
+        statement = statement.where(Complex.admin_dong_id.in_(bindparam("dongs", expanding=True)))
+    return statement
+
+
+def _detail(row: Any) -> ComplexDetail:
+    """The card's head from a row of ``_CARD_HEAD``'s columns."""
+    return ComplexDetail(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        management_type=row.management_type,
+        kapt_code=row.kapt_code,
+        kapt_management_mode=row.kapt_management_mode,
+        admin_dong_id=row.admin_dong_id,
+        admin_dong=row.admin_dong,
+        admin_dong_short=row.admin_dong_short,
+        address=row.address,
+        building_count=row.building_count,
+        household_count=row.household_count,
+        floors_min=row.floors_min,
+        floors_max=row.floors_max,
+        approved_on=row.approved_on,
+        households_by_area=(
+            row.households_area_1,
+            row.households_area_2,
+            row.households_area_3,
+            row.households_area_4,
+            row.households_area_5,
+        ),
+        remarks=row.remarks,
+        version=row.version,
+        updated_at=row.updated_at,
+        location=GeoPoint(row.latitude, row.longitude)
+        if row.latitude is not None and row.longitude is not None
+        else None,
+    )
 
 
 def _summaries(rows: list[Any]) -> list[ComplexSummary]:
@@ -210,40 +254,7 @@ class HousingRepository:
     async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
         """The card's head (one query): enough to decide whether the reader may open the rest."""
         row = (await self._session.execute(_CARD_HEAD, {"complex_id": complex_id})).first()
-        if row is None:
-            return None
-        return ComplexDetail(
-            id=row.id,
-            name=row.name,
-            kind=row.kind,
-            management_type=row.management_type,
-            kapt_code=row.kapt_code,
-            kapt_management_mode=row.kapt_management_mode,
-            admin_dong_id=row.admin_dong_id,
-            admin_dong=row.admin_dong,
-            admin_dong_short=row.admin_dong_short,
-            address=row.address,
-            building_count=row.building_count,
-            household_count=row.household_count,
-            floors_min=row.floors_min,
-            floors_max=row.floors_max,
-            approved_on=row.approved_on,
-            households_by_area=(
-                row.households_area_1,
-                row.households_area_2,
-                row.households_area_3,
-                row.households_area_4,
-                row.households_area_5,
-            ),
-            remarks=row.remarks,
-            version=row.version,
-            updated_at=row.updated_at,
-            location=(
-                GeoPoint(row.latitude, row.longitude)
-                if row.latitude is not None and row.longitude is not None
-                else None
-            ),
-        )
+        return None if row is None else _detail(row)
 
     async def load_complex_sections(
         self, complex_id: int, *, detail: ComplexDetail | None = None
@@ -259,6 +270,17 @@ class HousingRepository:
         statement = _card_sections(dialect_of(self._session))
         row = (await self._session.execute(statement, {"complex_id": complex_id})).one()
         return ComplexSections(detail=detail, **read_card_sections(row))
+
+    async def load_complex_card(self, complex_id: int, admin_dong_ids: frozenset[int] | None) -> ComplexSections | None:
+        """The head and every section in one statement, for a complex in ``admin_dong_ids`` (None: any dong);
+        None for one that does not exist or lies in another dong, whose sections are then never read (the
+        caller asks ``load_complex_detail`` which it is)."""
+        values: dict[str, Any] = {"complex_id": complex_id}
+        if admin_dong_ids is not None:
+            values["dongs"] = sorted(admin_dong_ids)
+        statement = _whole_card(dialect_of(self._session), admin_dong_ids is not None)
+        row = (await self._session.execute(statement, values)).first()
+        return None if row is None else ComplexSections(detail=_detail(row), **read_card_sections(row))
 
     async def complexes_in_box(
         self, south: float, north: float, west: float, east: float, *, admin_dong_ids: frozenset[int] | None = None
