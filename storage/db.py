@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
 from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
@@ -116,6 +116,15 @@ def no_snapshot_options(engine: AsyncEngine) -> dict[str, Any]:
     if engine.dialect.name == "sqlite":
         return {NO_SNAPSHOT_OPTION: True}
     return {NO_SNAPSHOT_OPTION: True, "isolation_level": "AUTOCOMMIT"}
+
+
+# What a repository reads through: a unit of work's session, or a read unit's Core connection (storage/uow.py),
+# which spares the ORM's work on each statement. Both run a statement with its values and give rows or a scalar.
+Reader = AsyncSession | AsyncConnection
+
+
+def dialect_of(reader: Reader) -> str:
+    return reader.dialect.name if isinstance(reader, AsyncConnection) else reader.get_bind().dialect.name
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

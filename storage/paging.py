@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, Select, func
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Reader
 
 TOTAL = func.count().over().label("total")
 
 
 async def paged(
-    session: AsyncSession,
+    session: Reader,
     listed: Select[*tuple[Any, ...]],
     counted: Select[*tuple[Any, ...]],
     *,

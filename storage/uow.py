@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, overload
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.audit.repository import AuditRepository
 from storage.benchmark.bulk import DemoBenchmarkRows
@@ -91,7 +91,7 @@ class UnitOfWork:
                 await session.connection(execution_options=self._options)
             except BaseException:  # cancelled while taking the write lock, say: __aexit__ will not run
                 self._session = None
-                await _ended(session)
+                await _ended(_end(session))
                 raise
         self.staff = StaffRepository(session)
         self.housing = HousingRepository(session)
@@ -130,7 +130,7 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         if session is not None:
-            await _ended(session)
+            await _ended(_end(session))
 
     async def commit(self) -> None:
         if self._session is None:
@@ -140,11 +140,51 @@ class UnitOfWork:
             self._committed()
 
 
-async def _ended(session: AsyncSession) -> None:
+class ReadUnit:
+    """A read whose statements each stand on their own (``UnitOfWorkFactory(snapshot=False)``): the housing
+    repository on a Core connection outside a transaction. The ORM session's work around every statement (its
+    transaction, result and identity bookkeeping) was a third of the complex search's time and more after a
+    pause (benchmarks/README.md, issue 17); these reads select columns into values and need none of it."""
+
+    housing: HousingRepository
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        """``engine``: one whose connections start with the no-snapshot options (``UnitOfWorkFactory``)."""
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    async def __aenter__(self) -> ReadUnit:
+        if self._connection is not None:
+            raise RuntimeError("a read unit is entered once")
+        # A connection is checked out in one step: cancelled meanwhile, there is none to give back.
+        connection = await self._engine.connect().start()
+        self._connection = connection
+        self.housing = HousingRepository(connection)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        if exc_type is None:
+            # Reads that all ran leave no transaction open on either engine (no BEGIN on SQLite, AUTOCOMMIT on
+            # PostgreSQL), so the connection goes back without a trip, and nothing can be cancelled halfway: it is
+            # awaited here rather than in a task of its own, which cost the loop a turn (0.05-0.1 ms a read).
+            await connection.close()
+        else:  # a failed statement on SQLite's thread may have left a transaction to roll back
+            await _ended(connection.close())
+
+
+async def _ended(ending_work: Coroutine[Any, Any, None]) -> None:
     """Roll back what was not committed and give the connection back, even when the task is cancelled meanwhile
     (a background sender stopped, the process shutting down): a cancellation landing in the pool's own reset
     left the connection half returned and logged as a failed reset. The cancellation goes on afterwards."""
-    ending = asyncio.ensure_future(_end(session))
+    ending = asyncio.ensure_future(ending_work)
     try:
         await asyncio.shield(ending)
     except asyncio.CancelledError:
@@ -164,21 +204,33 @@ class UnitOfWorkFactory:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
-        bind = session_factory.kw.get("bind")
+        bind: AsyncEngine | None = session_factory.kw.get("bind")
         self._revision = RevisionReader.for_url(bind.url) if bind is not None else None
-        self._no_snapshot = no_snapshot_options(bind) if bind is not None else None
+        # The same pool, its connections started with the options once rather than set per read.
+        self._reads = bind.execution_options(**no_snapshot_options(bind)) if bind is not None else None
 
-    def __call__(self, *, write: bool = False, snapshot: bool = True) -> UnitOfWork:
+    @overload
+    def __call__(self, *, write: bool = False, snapshot: Literal[True] = True) -> UnitOfWork: ...
+    @overload
+    def __call__(self, *, write: Literal[False] = False, snapshot: Literal[False]) -> ReadUnit: ...
+    @overload
+    def __call__(self, *, write: bool = False, snapshot: bool) -> UnitOfWork | ReadUnit: ...
+
+    def __call__(self, *, write: bool = False, snapshot: bool = True) -> UnitOfWork | ReadUnit:
         """``write``: the unit will write (on SQLite it takes the write lock at once). ``snapshot=False``: a read
         whose statements need not see the database at one moment (one statement, or lists that each stand on
-        their own), run outside a transaction, which spares its BEGIN and ROLLBACK."""
+        their own), run outside a transaction, which spares its BEGIN and ROLLBACK: a ``ReadUnit``, whose
+        repository reads on a Core connection."""
         if write and not snapshot:
             raise ValueError("a unit of work that writes runs in a transaction")
+        if not snapshot:
+            if self._reads is None:
+                raise RuntimeError("a read without a snapshot needs the session factory bound to an engine")
+            return ReadUnit(self._reads)
         # A change committed here may have moved the staff counter: it is read again, without waiting for the
         # database's notification (storage.staff.revision).
         committed = self._revision.changed if self._revision is not None else None
-        options = {WRITE_OPTION: True} if write else None if snapshot else self._no_snapshot
-        return UnitOfWork(self._session_factory, options=options, committed=committed)
+        return UnitOfWork(self._session_factory, options={WRITE_OPTION: True} if write else None, committed=committed)
 
     async def staff_revision(self) -> int | None:
         """The counter every change to staff, grants, scopes and departments moves (migration 0020), read the

@@ -77,13 +77,12 @@ class HousingLookup:
 
     async def get_complex_card(self, actor: StaffMember, complex_id: int) -> ComplexCard:
         require(actor, Permission.HOUSING_READ)
-        # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only
-        # after the first query; a pii.view holder's unit of work is ready to write the audit entry. Anyone
-        # else's reads the head and the sections outside a transaction: each section is one statement, and an
-        # edit landing between the two shows on the next look, as it would a moment later anyway.
-        audited = can(actor, Permission.PII_VIEW)
-        async with self._uow(write=audited, snapshot=audited) as uow:
-            # Refused before any personal data is read; the card is two statements in all.
+        if not can(actor, Permission.PII_VIEW):
+            return await self._masked_card(actor, complex_id)
+        # Whether the card is unmasked depends on the complex's dong when pii.view is scoped, known only after the
+        # head, which also refuses before any personal data is read: two statements, in a unit of work ready to
+        # write the audit entry.
+        async with self._uow(write=True) as uow:
             detail = await covered_complex(uow, actor, complex_id, Permission.HOUSING_READ)
             sections = await uow.housing.load_complex_sections(complex_id, detail=detail)
             assert sections is not None
@@ -94,6 +93,20 @@ class HousingLookup:
                 await audit_personal_view(uow, self._clock, actor, complex_id, "complex_card")
                 await uow.commit()
         return card
+
+    async def _masked_card(self, actor: StaffMember, complex_id: int) -> ComplexCard:
+        """The card of a reader without pii.view: one statement outside a transaction (a read unit) that reads the
+        sections only of a complex in the reader's dongs. Finding none, the head alone says why: no such complex
+        (NotFound), another dong (PermissionDenied), or a complex moved into the reader's dongs meanwhile, read
+        in two statements."""
+        async with self._uow(snapshot=False) as reads:
+            sections = await reads.housing.load_complex_card(complex_id, dong_scope(actor, Permission.HOUSING_READ))
+            if sections is None:
+                detail = await covered_complex(reads, actor, complex_id, Permission.HOUSING_READ)
+                sections = await reads.housing.load_complex_sections(complex_id, detail=detail)
+        assert sections is not None
+        writable = covers_dong(actor, Permission.HOUSING_WRITE, sections.detail.admin_dong_id)
+        return build_card(sections, masked=True, writable=writable)
 
 
 def _require_dong(actor: StaffMember, admin_dong_id: int, what: str) -> None:

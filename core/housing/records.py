@@ -13,11 +13,11 @@ from core.errors import NotFound, PermissionDenied
 from core.housing.values import ComplexDetail
 from core.permissions import Permission, covers_dong
 from core.values import StaffMember
-from storage.uow import UnitOfWork
+from storage.uow import ReadUnit, UnitOfWork
 
 
 async def covered_complex(
-    uow: UnitOfWork, actor: StaffMember, complex_id: int, permission: Permission
+    uow: UnitOfWork | ReadUnit, actor: StaffMember, complex_id: int, permission: Permission
 ) -> ComplexDetail:
     """The complex, when ``actor`` holds ``permission`` for its dong; NotFound or PermissionDenied otherwise."""
     detail = await uow.housing.load_complex_detail(complex_id)

@@ -6,10 +6,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, column, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.housing.values import (
     ComplexDetail,
@@ -24,6 +23,7 @@ from core.housing.values import (
 from core.values import AdminDong as AdminDongValue
 from storage.audit.models import AuditEntry
 from storage.columns import record_of
+from storage.db import Reader, dialect_of
 from storage.housing.card_sections import COMPLEX_ID, card_sections_statement, read_card_sections
 from storage.housing.models import (
     Complex,
@@ -47,9 +47,28 @@ _GRANT_PROJECT = table(
 
 
 # The card's statements, built once: it is the most read screen, and building a statement costs more than
-# SQLAlchemy's cache saves in compiling it (benchmarks/README.md).
+# SQLAlchemy's cache saves in compiling it (benchmarks/README.md). The head selects columns, not the ``Complex``
+# entity, so that it reads the same on a Core connection (``storage.uow.ReadUnit``) as in a session.
 _CARD_HEAD = (
-    select(Complex, AdminDong.name, AdminDong.short_name)
+    select(
+        *(
+            getattr(Complex, name)
+            for name in ("id", "name", "kind", "management_type", "kapt_code", "kapt_management_mode")
+        ),
+        Complex.admin_dong_id,
+        AdminDong.name.label("admin_dong"),
+        AdminDong.short_name.label("admin_dong_short"),
+        *(
+            getattr(Complex, name)
+            for name in ("address", "building_count", "household_count", "floors_min", "floors_max", "approved_on")
+        ),
+        *(getattr(Complex, f"households_area_{band}") for band in range(1, 6)),
+        Complex.remarks,
+        Complex.version,
+        Complex.updated_at,
+        Complex.latitude,
+        Complex.longitude,
+    )
     .join(AdminDong, AdminDong.id == Complex.admin_dong_id)
     .where(Complex.id == COMPLEX_ID)
 )
@@ -69,6 +88,50 @@ def _card_sections(dialect: str) -> Select[Any]:
     return card_sections_statement(dialect, _CARD_GRANTS)
 
 
+@cache  # per dialect and whether the reader is scoped to dongs, built at the first such card
+def _whole_card(dialect: str, scoped: bool) -> Select[Any]:
+    # The sections are scalar subqueries of the head's one row: a complex outside the reader's dongs has no row,
+    # and none of its sections is read.
+    statement = _CARD_HEAD.add_columns(*_card_sections(dialect).selected_columns)
+    if scoped:
+        statement = statement.where(Complex.admin_dong_id.in_(bindparam("dongs", expanding=True)))
+    return statement
+
+
+def _detail(row: Any) -> ComplexDetail:
+    """The card's head from a row of ``_CARD_HEAD``'s columns."""
+    return ComplexDetail(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        management_type=row.management_type,
+        kapt_code=row.kapt_code,
+        kapt_management_mode=row.kapt_management_mode,
+        admin_dong_id=row.admin_dong_id,
+        admin_dong=row.admin_dong,
+        admin_dong_short=row.admin_dong_short,
+        address=row.address,
+        building_count=row.building_count,
+        household_count=row.household_count,
+        floors_min=row.floors_min,
+        floors_max=row.floors_max,
+        approved_on=row.approved_on,
+        households_by_area=(
+            row.households_area_1,
+            row.households_area_2,
+            row.households_area_3,
+            row.households_area_4,
+            row.households_area_5,
+        ),
+        remarks=row.remarks,
+        version=row.version,
+        updated_at=row.updated_at,
+        location=GeoPoint(row.latitude, row.longitude)
+        if row.latitude is not None and row.longitude is not None
+        else None,
+    )
+
+
 def _summaries(rows: list[Any]) -> list[ComplexSummary]:
     return [
         ComplexSummary(
@@ -79,7 +142,8 @@ def _summaries(rows: list[Any]) -> list[ComplexSummary]:
 
 
 class HousingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Reader) -> None:
+        """``session``: a unit of work's session, or a read unit's connection (reads only)."""
         self._session = session
 
     async def find_complexes_by_name(
@@ -190,37 +254,7 @@ class HousingRepository:
     async def load_complex_detail(self, complex_id: int) -> ComplexDetail | None:
         """The card's head (one query): enough to decide whether the reader may open the rest."""
         row = (await self._session.execute(_CARD_HEAD, {"complex_id": complex_id})).first()
-        if row is None:
-            return None
-        c, dong_name, dong_short = row
-        return ComplexDetail(
-            id=c.id,
-            name=c.name,
-            kind=c.kind,
-            management_type=c.management_type,
-            kapt_code=c.kapt_code,
-            kapt_management_mode=c.kapt_management_mode,
-            admin_dong_id=c.admin_dong_id,
-            admin_dong=dong_name,
-            admin_dong_short=dong_short,
-            address=c.address,
-            building_count=c.building_count,
-            household_count=c.household_count,
-            floors_min=c.floors_min,
-            floors_max=c.floors_max,
-            approved_on=c.approved_on,
-            households_by_area=(
-                c.households_area_1,
-                c.households_area_2,
-                c.households_area_3,
-                c.households_area_4,
-                c.households_area_5,
-            ),
-            remarks=c.remarks,
-            version=c.version,
-            updated_at=c.updated_at,
-            location=GeoPoint(c.latitude, c.longitude) if c.latitude is not None and c.longitude is not None else None,
-        )
+        return None if row is None else _detail(row)
 
     async def load_complex_sections(
         self, complex_id: int, *, detail: ComplexDetail | None = None
@@ -233,9 +267,20 @@ class HousingRepository:
             detail = await self.load_complex_detail(complex_id)
             if detail is None:
                 return None
-        statement = _card_sections(self._session.get_bind().dialect.name)
+        statement = _card_sections(dialect_of(self._session))
         row = (await self._session.execute(statement, {"complex_id": complex_id})).one()
         return ComplexSections(detail=detail, **read_card_sections(row))
+
+    async def load_complex_card(self, complex_id: int, admin_dong_ids: frozenset[int] | None) -> ComplexSections | None:
+        """The head and every section in one statement, for a complex in ``admin_dong_ids`` (None: any dong);
+        None for one that does not exist or lies in another dong, whose sections are then never read (the
+        caller asks ``load_complex_detail`` which it is)."""
+        values: dict[str, Any] = {"complex_id": complex_id}
+        if admin_dong_ids is not None:
+            values["dongs"] = sorted(admin_dong_ids)
+        statement = _whole_card(dialect_of(self._session), admin_dong_ids is not None)
+        row = (await self._session.execute(statement, values)).first()
+        return None if row is None else ComplexSections(detail=_detail(row), **read_card_sections(row))
 
     async def complexes_in_box(
         self, south: float, north: float, west: float, east: float, *, admin_dong_ids: frozenset[int] | None = None
@@ -358,7 +403,7 @@ class HousingRepository:
         A second process inserting the same day waits for the first one's transaction and then inserts
         nothing, so the day's notices are queued by one transaction only."""
         values = {"day": day, "queued_at": now, "recipients": recipients}
-        insert = pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if dialect_of(self._session) == "postgresql" else sqlite_insert
         result = await self._session.execute(
             insert(ReminderDay).values(**values).on_conflict_do_nothing(index_elements=["day"])
         )

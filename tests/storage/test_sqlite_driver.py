@@ -9,6 +9,7 @@ import aiosqlite
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import sqlite_driver
 from storage.db import create_engine, create_session_factory
@@ -149,9 +150,11 @@ async def test_a_failed_read_in_place_is_the_usual_error_and_the_connection_stay
 
 
 async def test_a_read_in_place_serves_a_core_connection_too(sqlite_engine, trips):
-    """SQLAlchemy's AsyncConnection refuses an execution that awaited nothing; a read in place is one."""
+    """SQLAlchemy's AsyncConnection refuses an execution that awaited nothing; a read in place is one. A unit
+    without a snapshot reads on such a connection (storage.uow.ReadUnit)."""
     uow = UnitOfWorkFactory(create_session_factory(sqlite_engine))
     async with uow(snapshot=False) as work:
-        connection = await work.housing._session.connection()
+        connection = work.housing._session
+        assert isinstance(connection, AsyncConnection)
         assert (await connection.execute(text("SELECT count(*) FROM note"))).scalar_one() == 0
     assert trips == []

@@ -14,7 +14,7 @@ STEP_S = 0.00005  # cancel 0, 50 µs, 100 µs … 4 ms in: across every await of
 
 async def _read_then_leave(uow_factory, write: bool, snapshot: bool) -> None:
     async with uow_factory(write=write, snapshot=snapshot) as uow:
-        await uow._session.scalar(select(Staff.id).limit(1))
+        await uow.housing._session.scalar(select(Staff.id).limit(1))
 
 
 async def test_a_unit_of_work_cancelled_anywhere_returns_its_connection_quietly(engine, uow_factory, caplog):
