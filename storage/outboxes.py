@@ -8,16 +8,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Reader
 from storage.notifications.models import Notification
 from storage.sms.models import SmsMessage
 from storage.sms.repository import WAITING
 
 
 class OutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, session: Reader) -> None:
+        self._session = session  # a unit of work's session, or a read unit's connection
 
     async def notification_backlog(self) -> tuple[int, datetime | None]:
         """Notifications neither sent nor given up on, and when the oldest of them was queued."""

@@ -142,11 +142,13 @@ class UnitOfWork:
 
 class ReadUnit:
     """A read whose statements each stand on their own (``UnitOfWorkFactory(snapshot=False)``): the housing
-    repository on a Core connection outside a transaction. The ORM session's work around every statement (its
-    transaction, result and identity bookkeeping) was a third of the complex search's time and more after a
-    pause (benchmarks/README.md, issue 17); these reads select columns into values and need none of it."""
+    and outbox repositories on a Core connection outside a transaction. The ORM session's work around every
+    statement (its transaction, result and identity bookkeeping) was a third of the complex search's time and
+    more after a pause (benchmarks/README.md, issue 17); these reads select columns into values and need none
+    of it."""
 
     housing: HousingRepository
+    outboxes: OutboxRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         """``engine``: one whose connections start with the no-snapshot options (``UnitOfWorkFactory``)."""
@@ -160,6 +162,7 @@ class ReadUnit:
         connection = await self._engine.connect().start()
         self._connection = connection
         self.housing = HousingRepository(connection)
+        self.outboxes = OutboxRepository(connection)
         return self
 
     async def __aexit__(
