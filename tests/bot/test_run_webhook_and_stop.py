@@ -4,11 +4,8 @@ docker stop) while an update is being handled: it finishes that update, saves th
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import signal
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -19,52 +16,20 @@ from bot import serving
 from bot.emulator import BotApiEmulator
 from bot.webhook import SECRET_HEADER, WebhookReceiver
 from storage.bot_state.models import BotState
-from tests.bot.conftest import TOKEN, free_port
-from tests.bot.test_single_instance import START_WITHIN, RunProcess, cli
+from tests.bot.conftest import TOKEN
+from tests.bot.dongne_run import START_WITHIN, RunProcess, Start, cli, dongne_runs
 from tests.builders import make_staff
 from tests.conversations.conftest import shown
 from tests.waiting import eventually
 
-ROOT = Path(__file__).resolve().parents[2]
 STAFF_TG = 1001
 PUBLIC_URL = "https://dongne.test"
-Start = Callable[..., Awaitable[RunProcess]]
 
 
 @pytest.fixture
 async def start_run(database_url: str, emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Start]:
-    started: list[RunProcess] = []
-    env = {name: value for name, value in os.environ.items() if not name.startswith("DONGNE_")}
-
-    async def start(**settings: str) -> RunProcess:
-        port = free_port()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            cwd=tmp_path,
-            env={
-                **env,
-                "PYTHONPATH": str(ROOT),
-                "DONGNE_DATA_DIR": str(tmp_path / "data"),
-                "DONGNE_DATABASE_URL": database_url,
-                "DONGNE_BOT_TOKEN": TOKEN,
-                "DONGNE_TELEGRAM_API_URL": emulator.api_root,
-                "DONGNE_ADMIN_PORT": str(port),
-                "DONGNE_HOUSING_REMINDER_HOUR": "off",
-                **settings,
-            },
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        started.append(RunProcess(process, port))
-        return started[-1]
-
-    yield start
-    for run in started:
-        with contextlib.suppress(ProcessLookupError):
-            await run.end()
+    async with dongne_runs(database_url, emulator.api_root, tmp_path) as start:
+        yield start
 
 
 async def dialogue_saved(uow_factory) -> bool:

@@ -4,14 +4,9 @@ and when the first is killed (kill -9) takes over within seconds, with the dialo
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -22,96 +17,19 @@ from bot.instance import Instance
 from core.texts.i18n import t_plain
 from storage.bot_state.models import BotState
 from storage.instance_lock import FileLock
-from tests.bot.conftest import TOKEN, free_port
+from tests.bot.conftest import TOKEN
+from tests.bot.dongne_run import START_WITHIN, Start, cli, dongne_runs
 from tests.builders import make_staff
 from tests.conversations.conftest import shown
 from tests.waiting import eventually
 
-ROOT = Path(__file__).resolve().parents[2]
 STAFF_TG = 1001
-# Starting a Python process that imports the bot takes a few seconds on a loaded machine.
-START_WITHIN = 60.0
-
-
-class RunProcess:
-    """A ``dongne run`` subprocess whose output lines are collected as they come."""
-
-    def __init__(self, process: asyncio.subprocess.Process, admin_port: int) -> None:
-        self.process = process
-        self.admin_port = admin_port
-        self.out: list[str] = []
-        self.err: list[str] = []
-        assert process.stdout is not None and process.stderr is not None
-        self._readers = [
-            asyncio.create_task(self._collect(process.stdout, self.out)),
-            asyncio.create_task(self._collect(process.stderr, self.err)),
-        ]
-
-    @staticmethod
-    async def _collect(stream: asyncio.StreamReader, lines: list[str]) -> None:
-        async for line in stream:
-            lines.append(line.decode().rstrip("\n"))
-
-    def said(self, line: str) -> Callable[[], bool]:
-        def check() -> bool:
-            if self.process.returncode is not None:
-                raise AssertionError(f"dongne run ended ({self.process.returncode}): {self.out} {self.err}")
-            return line in self.out
-
-        return check
-
-    async def health(self) -> dict[str, Any]:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{self.admin_port}/healthz") as response:
-                report: dict[str, Any] = await response.json()
-                return {"http": response.status, **report}
-
-    async def end(self) -> None:
-        if self.process.returncode is None:
-            self.process.kill()
-        await self.process.wait()
-        await asyncio.gather(*self._readers)
 
 
 @pytest.fixture
-async def start_run(
-    database_url: str, emulator: BotApiEmulator, tmp_path: Path
-) -> AsyncIterator[Callable[[], Awaitable[RunProcess]]]:
-    started: list[RunProcess] = []
-    env = {name: value for name, value in os.environ.items() if not name.startswith("DONGNE_")}
-
-    async def start() -> RunProcess:
-        port = free_port()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            cwd=tmp_path,  # no .env of the developer's
-            env={
-                **env,
-                "PYTHONPATH": str(ROOT),
-                "DONGNE_DATA_DIR": str(tmp_path / "data"),
-                "DONGNE_DATABASE_URL": database_url,
-                "DONGNE_BOT_TOKEN": TOKEN,
-                "DONGNE_TELEGRAM_API_URL": emulator.api_root,
-                "DONGNE_ADMIN_PORT": str(port),
-                "DONGNE_PERSISTENCE_INTERVAL": "0.2",
-            },
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        started.append(RunProcess(process, port))
-        return started[-1]
-
-    yield start
-    for run in started:
-        with contextlib.suppress(ProcessLookupError):
-            await run.end()
-
-
-def cli(key: str, **params: object) -> str:
-    return t_plain("ko", f"cli.{key}", **params)
+async def start_run(database_url: str, emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Start]:
+    async with dongne_runs(database_url, emulator.api_root, tmp_path) as start:
+        yield start
 
 
 async def test_a_second_run_stands_by_and_takes_over_when_the_first_is_killed(
