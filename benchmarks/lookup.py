@@ -1,8 +1,9 @@
 """The housing lookup under a national-scale registry: how long staff wait, and how much the bot can carry.
 
     python benchmarks/lookup.py [--engine sqlite|postgresql|both] [--runs N] [--staff N] [--quick] [--json FILE]
+                                [--isolated-load] [--process-per-engine]
 
-Per database engine, in one process: load 20,000 complexes with 200,000 representatives; time (a) a bare
+Per database engine, in one process (``--process-per-engine``: each engine in a process of its own): load 20,000 complexes with 200,000 representatives; time (a) a bare
 python-telegram-bot echo bot, (b) the real bot's search and card steps, (c) the database calls behind them,
 and (d) 100 staff holding lookup dialogues at once, and the echo bot under the same load; then print every
 figure with the targets as PASS/MISS. It asserts nothing: the exit status is 0 unless a step failed
@@ -20,7 +21,9 @@ import logging
 import random
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -801,6 +804,12 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Config]:
         action="store_true",
         help="load the data and time the database calls (c) only, e.g. at --complexes 200000",
     )
+    parser.add_argument(
+        "--process-per-engine",
+        action="store_true",
+        help="run each engine in a process of its own, as a bot runs one: the second engine's memory figures then "
+        "do not start from the heap the first one left (the summary compares both as usual)",
+    )
     parser.add_argument("--load-into", help=argparse.SUPPRESS)  # the child's side of --isolated-load
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else Config()
@@ -846,12 +855,42 @@ async def main_async(args: argparse.Namespace, cfg: Config) -> int:
     return status
 
 
+def each_engine_alone(argv: Sequence[str], args: argparse.Namespace) -> int:
+    """This benchmark once per engine, each in a child process given the same options (a later ``--engine`` and
+    ``--json`` override the earlier ones), its output passed through; then the summary of both, and their
+    figures in one file when ``--json`` was asked for. The status is the worst child's."""
+    forwarded = [arg for arg in argv if arg != "--process-per-engine"]
+    results: list[dict[str, Any]] = []
+    skipped: dict[str, str] = {}
+    status = 0
+    document: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="dongne-lookup-") as folder:
+        for kind in ENGINES:
+            figures = Path(folder) / f"{kind}.json"
+            child = subprocess.run([sys.executable, __file__, *forwarded, "--engine", kind, "--json", str(figures)])
+            status = max(status, child.returncode)
+            if not figures.exists():
+                skipped[kind] = f"the child process ended with status {child.returncode} before its figures"
+                continue
+            document = json.loads(figures.read_text(encoding="utf-8"))
+            results.extend(document["results"])
+            skipped.update(document["skipped"])
+    print_summary(results)
+    if args.json is not None:
+        document.update(results=results, skipped=skipped)
+        args.json.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"\nfigures written to {args.json}")
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args, cfg = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.load_into:
         print(json.dumps(asyncio.run(load_only(args.load_into, cfg)), ensure_ascii=False))
         return 0
+    if args.process_per_engine and args.engine == "both":
+        return each_engine_alone(sys.argv[1:] if argv is None else argv, args)
     return run_main(main_async(args, cfg))
 
 
