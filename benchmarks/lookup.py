@@ -3,11 +3,12 @@
     python benchmarks/lookup.py [--engine sqlite|postgresql|both] [--runs N] [--staff N] [--quick] [--json FILE]
                                 [--isolated-load] [--process-per-engine]
 
-Per database engine, in one process (``--process-per-engine``: each engine in a process of its own): load 20,000 complexes with 200,000 representatives; time (a) a bare
-python-telegram-bot echo bot, (b) the real bot's search and card steps, (c) the database calls behind them,
-and (d) 100 staff holding lookup dialogues at once, and the echo bot under the same load; then print every
-figure with the targets as PASS/MISS. It asserts nothing: the exit status is 0 unless a step failed
-(the bot answered wrongly or not at all) or the run could not be set up. See benchmarks/README.md."""
+Per database engine, in one process (``--process-per-engine``: each engine in a process of its own): load
+20,000 complexes with 200,000 representatives; time (a) a bare python-telegram-bot echo bot, (b) the real bot's
+search and card steps, (c) the database calls behind them, and (d) 100 staff holding lookup dialogues at once,
+and the echo bot under the same load; then print every figure with the targets as PASS/MISS. It asserts
+nothing: the exit status is 0 unless a step failed (the bot answered wrongly or not at all) or the run could
+not be set up. See benchmarks/README.md."""
 
 # ruff: noqa: E402 - the project root goes on sys.path before the project's own imports
 

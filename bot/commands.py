@@ -12,7 +12,6 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.admin.views_audit import labels_for as audit_labels
 from bot.app import Runtime
 from bot.backups import backup_command, build_backups, copy_command
 from bot.console import complain, explain, say
@@ -20,6 +19,7 @@ from bot.retention import retention_service
 from bot.serving import admin_url, bot_username, opened_runtime, serve_admin_alone, serve_bot_and_admin
 from bot.settings import Settings
 from conversations.housing.reminders import reminder_text
+from core.audit_labels import audit_labels
 from core.community.sheets import sheet_words as community_sheet_words
 from core.community.workbook_import import CommunityImport
 from core.errors import DongneError, DuplicateStaff, InvalidInput

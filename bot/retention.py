@@ -9,8 +9,8 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
-from bot.admin.views_audit import labels_for
 from bot.settings import Settings
+from core.audit_labels import audit_labels
 from core.clock import Clock
 from core.retention import Retention, RetentionPeriods
 from core.staff.directory import SYSTEM_ACTOR
@@ -44,7 +44,7 @@ def schedule_retention(
 
     async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            done = await retention.run(SYSTEM_ACTOR, labels_for(DEFAULT_LANGUAGE), archive_dir)
+            done = await retention.run(SYSTEM_ACTOR, audit_labels(DEFAULT_LANGUAGE), archive_dir)
         except Exception:  # the database or the archive's disk: tomorrow's run tries again, nothing was changed
             log.exception("the retention run failed; nothing was changed")
             return

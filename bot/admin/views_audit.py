@@ -29,8 +29,9 @@ from core.audit import (
     actor_text,
     target_text,
 )
+from core.audit_labels import audit_labels
 from core.errors import InvalidInput
-from core.texts.i18n import catalog, grouped, t_plain
+from core.texts.i18n import grouped, t_plain
 from core.values import AuditRecord
 
 NAV = [NavLink("audit.nav", "/audit")]
@@ -38,60 +39,10 @@ FILTER_FIELDS = ("staff", "action", "from", "to")
 # Longer values are no staff id, action or date; cut before parsing so a message never echoes a novel.
 FIELD_LIMIT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Detail keys whose codes are translated by another catalog's list: key -> catalog prefix.
-VALUE_CATALOGS = {
-    "state": "bm.state.",
-    "adoption": "bm.adoption.",
-    "progress_result": "bm.result.",
-}
 
 
 def _log(request: web.Request) -> AuditLog:
     return request.app[SERVICES].audit_log
-
-
-def _prefixed(lang: str, prefix: str, *, dots: bool = False) -> dict[str, str]:
-    """Catalog texts under ``prefix``, keyed by the rest of their key."""
-    texts = catalog(lang)
-    found = {key[len(prefix) :]: value for key, value in texts.items() if key.startswith(prefix)}
-    if dots:
-        return found
-    return {key: value for key, value in found.items() if "." not in key}
-
-
-def labels_for(lang: str) -> AuditLabels:
-    def text(key: str) -> str:
-        return t_plain(lang, f"admin.audit.{key}")
-
-    values: dict[str, Mapping[str, str]] = {k: _prefixed(lang, prefix) for k, prefix in VALUE_CATALOGS.items()}
-    values["permission"] = values["permissions"] = _prefixed(lang, "admin.audit.permissions.", dots=True)
-    values["via"] = _prefixed(lang, "admin.audit.values.")
-    fields = {**_prefixed(lang, "bm.field."), **_prefixed(lang, "admin.audit.fields.")}
-    return AuditLabels(
-        sheet=text("sheet"),
-        conditions_sheet=text("conditions_sheet"),
-        headers=(
-            text("at"),
-            text("staff"),
-            text("saeol_id"),
-            text("action"),
-            text("target"),
-            text("details"),
-            text("action_code"),
-        ),
-        condition_names=(text("staff"), text("action"), text("period"), text("fields.count"), text("generated_at")),
-        any=text("any"),
-        system=text("system"),
-        unknown_user=t_plain(lang, "admin.audit.unknown_user", username="{username}"),
-        empty=text("empty"),
-        yes=text("yes"),
-        no=text("no"),
-        actions=_prefixed(lang, "admin.audit.actions.", dots=True),
-        action_groups=_prefixed(lang, "admin.audit.groups."),
-        targets=_prefixed(lang, "admin.audit.targets."),
-        fields=fields,
-        values=values,
-    )
 
 
 def raw_filter(request: web.Request) -> dict[str, str]:
@@ -128,7 +79,7 @@ def _row(line: AuditRecord, labels: AuditLabels, said: AuditText) -> dict[str, A
 @route("GET", "/audit", "audit")
 async def audit(request: web.Request) -> web.StreamResponse:
     lang = request_language(request)
-    labels = labels_for(lang)
+    labels = audit_labels(lang)
     raw = raw_filter(request)
     options = await _log(request).options(request[ACTOR])
     # The chosen action stays chosen even when the log holds none of it (the list says what the log holds).
@@ -172,7 +123,7 @@ def content_disposition(name: str, day: datetime) -> str:
 async def audit_export(request: web.Request) -> web.StreamResponse:
     lang = request_language(request)
     wanted = parse_filter(raw_filter(request))  # a malformed filter: the error page says what to fix
-    labels = labels_for(lang)
+    labels = audit_labels(lang)
     # Whole values in the file (a page shows each value's beginning), in the same words as the page.
     said = AuditText(lang, labels, request.app[SERVICES].clock.zone, limit=sys.maxsize)
     workbook = await _log(request).export(request[ACTOR], wanted, labels, said.line)

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.admin.views_audit import labels_for
 from core.audit import CONTACTS_REMOVED
+from core.audit_labels import audit_labels
 from core.errors import PermissionDenied
 from core.retention import (
     ArchiveNotWritten,
@@ -30,7 +30,7 @@ from storage.retention import RetentionRepository
 from storage.sms.models import SmsBatch, SmsMessage
 from tests.builders import make_complex, make_staff
 
-LABELS = labels_for("ko")
+LABELS = audit_labels("ko")
 LONG_AGO = datetime(2020, 5, 4, 1, 0, tzinfo=UTC)  # past every period
 LAST_YEAR = datetime(2025, 5, 4, 1, 0, tzinfo=UTC)  # within the contact and audit periods, past the SMS one
 THIS_YEAR = datetime(2026, 5, 4, 1, 0, tzinfo=UTC)  # within every period

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.admin.views_audit import labels_for
 from bot.emulator import EmulatedUser
+from core.audit_labels import audit_labels
 from core.retention import Retention, RetentionPeriods
 from core.staff.directory import OPERATOR
 from core.texts.i18n import t_plain
@@ -37,7 +37,9 @@ async def test_a_former_representatives_phone_is_gone_and_the_card_and_history_s
     assert "010-2468-1357" in card.text  # pii.view: whole
 
     clock.advance(timedelta(days=4 * 365))  # the change is now older than the three years contacts are kept
-    run = await Retention(uow_factory, clock, RetentionPeriods(audit_years=7)).run(OPERATOR, labels_for("ko"), tmp_path)
+    run = await Retention(uow_factory, clock, RetentionPeriods(audit_years=7)).run(
+        OPERATOR, audit_labels("ko"), tmp_path
+    )
     assert (run.counts.representatives, run.counts.audit_values) == (1, 1)
 
     card = (await keeper.send("/complex 쉐르빌"))[-1]
