@@ -42,23 +42,28 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         yield emu
 
 
+def bot_settings(database_url: str, api_root: str, data_dir: Path, **overrides: object) -> Settings:
+    """``dongne run``'s settings against the emulator, with its files in ``data_dir``. The nightly backup and
+    retention run have their own tests; here a run that happened to cross their hour would write there."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        bot_token=TOKEN,
+        telegram_api_url=api_root,
+        admin_port=free_port(),
+        persistence_interval=0.2,
+        data_dir=data_dir,
+        backup_hour=None,
+        retention_hour=None,
+        **overrides,
+    )
+
+
 @pytest.fixture
 async def bot_runtime(
     database_url: str, clock: FixedClock, emulator: BotApiEmulator, tmp_path: Path
 ) -> AsyncIterator[Runtime]:
-    # The nightly backup and retention run have their own tests; here a run that happened to cross their hour
-    # would write into the data directory.
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        bot_token=TOKEN,
-        telegram_api_url=emulator.api_root,
-        admin_port=free_port(),
-        persistence_interval=0.2,
-        data_dir=tmp_path,
-        backup_hour=None,
-        retention_hour=None,
-    )
+    settings = bot_settings(database_url, emulator.api_root, tmp_path)
     runtime = build_runtime(settings, clock=clock)
     yield runtime
     await runtime.close()

@@ -20,14 +20,13 @@ from bot.app import Runtime, build_application, build_runtime
 from bot.emulator import BotApiEmulator
 from bot.gate import build_gate
 from bot.metrics import ProcessMetrics, handled_kinds
-from bot.settings import Settings
 from conversations.buttons import ButtonData
 from conversations.dialogue import DialogueFocus
 from conversations.handlers import build_handlers
 from conversations.menu import COMMANDS
 from core.backups import archive_name
 from core.clock import FixedClock
-from tests.bot.conftest import TOKEN, free_port
+from tests.bot.conftest import TOKEN, bot_settings
 from tests.builders import make_staff
 from tests.scraping import scraped, value
 from tests.waiting import eventually
@@ -83,19 +82,9 @@ METRICS_TOKEN = "9b1e6f3a0c7d42e8a5f1b3c9d7e2a4f6"
 async def run_runtime(
     database_url: str, clock: FixedClock, emulator: BotApiEmulator, tmp_path: Path
 ) -> AsyncIterator[Runtime]:
-    """``dongne run``'s settings, with a token for a Prometheus server elsewhere and its own backup folder."""
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        bot_token=TOKEN,
-        telegram_api_url=emulator.api_root,
-        admin_port=free_port(),
-        persistence_interval=0.2,
-        housing_reminder_hour=None,
-        backup_hour=None,
-        retention_hour=None,
-        backup_dir=tmp_path / "backups",
-        metrics_token=METRICS_TOKEN,
+    """``dongne run``'s settings, with a token for a Prometheus server elsewhere."""
+    settings = bot_settings(
+        database_url, emulator.api_root, tmp_path, housing_reminder_hour=None, metrics_token=METRICS_TOKEN
     )
     runtime = build_runtime(settings, clock=clock)
     yield runtime
