@@ -25,7 +25,7 @@ from bot.metrics import METRICS_KEY, ProcessMetrics
 from bot.notifier import Notifier
 from bot.persistence import DatabasePersistence
 from bot.processor import PerConversationUpdateProcessor, UpdateHandled
-from bot.retention import schedule_retention
+from bot.retention import retention_service, schedule_retention
 from bot.settings import Settings
 from bot.telegram_request import AiohttpRequest, close_requests
 from bot.ums.dispatcher import Dispatcher
@@ -181,8 +181,7 @@ def build_application(
     app.bot_data[METRICS_KEY] = runtime.metrics
     if settings.housing_reminder_hour is not None:
         schedule_reminders(app, runtime.services, settings.housing_reminder_hour)
-    if settings.retention_hour is not None:
-        schedule_retention(app, settings, runtime.uow, runtime.services.clock, settings.retention_hour)
+    schedule_retention(app, retention_service(settings, runtime.uow, runtime.services.clock), settings)
     schedule_backups(app, build_backups(settings, runtime.engine, runtime.uow, runtime.services.clock), settings)
     focus = DialogueFocus()
     app.add_handler(build_gate(), group=GATE_GROUP)

@@ -33,13 +33,16 @@ def retention_service(settings: Settings, uow: UnitOfWorkFactory, clock: Clock) 
 
 
 def schedule_retention(
-    app: Application[Any, Any, Any, Any, Any, Any], settings: Settings, uow: UnitOfWorkFactory, clock: Clock, hour: int
+    app: Application[Any, Any, Any, Any, Any, Any], retention: Retention, settings: Settings
 ) -> None:
-    """The retention run every day at ``hour`` o'clock in the office's time zone. A day missed (the bot was
-    down) is caught up by the next run: the periods are measured from the run's day, not counted in runs."""
+    """The retention run every day at ``retention_hour`` o'clock in the office's time zone, unless it is off. A day
+    missed (the bot was down) is caught up by the next run: the periods are measured from the run's day, not
+    counted in runs."""
+    hour = settings.retention_hour
+    if hour is None:
+        return
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot's job-queue extra is a dependency"
-    retention = retention_service(settings, uow, clock)
     archive_dir = settings.effective_retention_archive_dir
 
     async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,5 +54,5 @@ def schedule_retention(
         log.info("retention run: %s", ", ".join(f"{k}={v}" for k, v in done.counts.as_details().items()))
 
     queue.run_daily(
-        run, time=time(hour, tzinfo=clock.zone), name=RETENTION_JOB, job_kwargs={"misfire_grace_time": None}
+        run, time=time(hour, tzinfo=settings.zone), name=RETENTION_JOB, job_kwargs={"misfire_grace_time": None}
     )
